@@ -273,7 +273,17 @@ json plan_json(const Plan& p, const WeightPlan& w) {
                     {"holds_output", u.holds_output},
                     {"expert_layers", u.expert_layers}});
   }
+  // Per ggml type, as llama.cpp's loader lists them ("type q4_K: 193 tensors"); GGUF only.
+  json by_type = json::array();
+  for (uint32_t t = 0; t < w.tensors_by_type.size(); ++t) {
+    if (w.tensors_by_type[t] == 0) continue;
+    const auto* traits = ggml_traits(static_cast<GgmlType>(t));
+    by_type.push_back({{"type", traits ? std::string(traits->name) : std::to_string(t)},
+                       {"tensors", w.tensors_by_type[t]},
+                       {"bytes", w.bytes_by_type[t]}});
+  }
   return {{"weights_bytes", w.total_bytes},
+          {"weights_by_type", by_type},
           {"kv_cache_bytes", kv},
           {"compute_bytes", compute},
           {"overhead_bytes", overhead},

@@ -94,7 +94,7 @@ Result<ModelArch> model_from_hf_config(const json& cfg, const std::string& field
       "deepseek_v2", "deepseek_v3", "kimi_k2",  "gpt_oss",     "llama4_text", "llama4",
       "cohere",     "cohere2",   "granite",     "olmo2",       "smollm3",  "glm4",
       "glm4_moe",   "falcon",    "ministral",   "mistral3",    "exaone",   "internlm2",
-      "starcoder2", "phi"};
+      "starcoder2", "phi",       "qwen3_next"};
   if (mt.empty())
     return make_error("bad_config", field + ".model_type",
                       field + ".model_type is missing: runcheck needs it to know the layout");
@@ -154,7 +154,33 @@ Result<ModelArch> model_from_hf_config(const json& cfg, const std::string& field
       m.expert_feed_forward_length = r.u32("moe_intermediate_size", true);
       m.expert_shared_feed_forward_length = r.u32("shared_expert_intermediate_size", false);
       m.expert_shared_count = m.expert_shared_feed_forward_length ? 1 : 0;
+      m.shared_expert_gate = m.expert_shared_count > 0;
     }
+  } else if (mt == "qwen3_next") {
+    // Hybrid: every `full_attention_interval`-th layer is gated full attention, the others are
+    // gated delta net (linear attention) with a fixed-size state. Key mapping as llama.cpp's
+    // converter writes the GGUF ssm.* keys (conv kernel, key head dim as state size, key heads as
+    // groups, value heads as time-step rank, value heads x value head dim as inner size).
+    m.arch = "qwen3next";
+    m.attn_qk_norm = true;
+    m.attn_output_gate = true;
+    m.post_attn_norm_only = true;
+    m.expert_count = r.u32("num_experts", true);
+    m.expert_used_count = r.u32("num_experts_per_tok", true);
+    m.expert_feed_forward_length = r.u32("moe_intermediate_size", true);
+    m.expert_shared_feed_forward_length = r.u32("shared_expert_intermediate_size", true);
+    m.expert_shared_count = 1;
+    m.shared_expert_gate = true;
+    m.ssm_conv_kernel = r.u32("linear_conv_kernel_dim", true);
+    m.ssm_state_size = r.u32("linear_key_head_dim", true);
+    m.ssm_group_count = r.u32("linear_num_key_heads", true);
+    m.ssm_time_step_rank = r.u32("linear_num_value_heads", true);
+    m.ssm_inner_size = m.ssm_time_step_rank * r.u32("linear_value_head_dim", true);
+    uint32_t interval = r.u32("full_attention_interval", false);
+    if (interval == 0) interval = 4;  // llama.cpp's default when the key is absent
+    if (!apply_layer_types(c, m))
+      for (uint32_t i = 0; i < m.block_count; ++i)
+        m.layers[i] = (i + 1) % interval == 0 ? LayerKind::kFullAttention : LayerKind::kRecurrent;
   } else if (mt == "qwen3" || mt == "qwen3_moe") {
     m.arch = mt == "qwen3" ? "qwen3" : "qwen3moe";
     m.attn_qk_norm = true;
@@ -273,10 +299,12 @@ Result<ModelArch> model_from_hf_config(const json& cfg, const std::string& field
   if (m.is_moe() && (m.expert_used_count == 0 || m.expert_used_count > m.expert_count))
     return make_error("bad_config", field + ".num_experts_per_tok",
                       field + ".num_experts_per_tok must be in [1, number of experts]");
-  for (auto k : m.layers)
-    if (k == LayerKind::kRecurrent)
-      return make_error("unsupported_architecture", field + ".layer_types",
-                        "recurrent/linear-attention layers are not supported yet for '" + mt + "'");
+  if (m.ssm_inner_size == 0)
+    for (auto k : m.layers)
+      if (k == LayerKind::kRecurrent)
+        return make_error("unsupported_architecture", field + ".layer_types",
+                          "recurrent/linear-attention layers are only modelled for Qwen3-Next so far, "
+                          "not for '" + mt + "'");
   return m;
 }
 

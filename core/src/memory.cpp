@@ -109,7 +109,7 @@ uint64_t kv_layer_bytes(const ModelArch& m, uint32_t layer, const KvOptions& o) 
 
 uint64_t recurrent_layer_bytes(const ModelArch& m, uint32_t layer, const KvOptions& o) {
   if (layer >= m.layers.size() || m.layers[layer] != LayerKind::kRecurrent) return 0;
-  return m.recurrent_state_bytes * o.n_seq;
+  return m.recurrent_state_bytes() * std::max<uint32_t>(o.n_seq, 1);
 }
 
 uint64_t compute_buffer_bytes(const ModelArch& m, const KvOptions& o, const ComputeShape& s) {

@@ -1,5 +1,7 @@
 #include "runcheck/model.h"
 
+#include <algorithm>
+
 namespace runcheck {
 namespace {
 
@@ -7,15 +9,20 @@ struct Builder {
   std::vector<TensorSpec> out;
 
   void add(std::string name, int layer, TensorRole role, uint64_t ne0, uint64_t ne1 = 1,
-           uint64_t ne2 = 1) {
-    const uint32_t n_dims = ne2 > 1 ? 3 : ne1 > 1 ? 2 : 1;
+           uint64_t ne2 = 1, uint32_t min_dims = 1) {
+    const uint32_t n_dims = std::max<uint32_t>(min_dims, ne2 > 1 ? 3 : ne1 > 1 ? 2 : 1);
     const bool is_weight = name.size() > 7 && name.compare(name.size() - 7, 7, ".weight") == 0;
     const bool is_norm = name.find("_norm.weight") != std::string::npos;
-    const bool is_router = name.find("ffn_gate_inp") != std::string::npos;
+    // llama-quant skips "ffn_gate_inp.weight" (routers); the shared-expert gate
+    // "ffn_gate_inp_shexp.weight" does not match that name and is quantized like any 2D weight.
+    const bool is_router = name.find("ffn_gate_inp.") != std::string::npos;
+    // The converter keeps ssm_conv1d in F32 and llama-quant never quantizes it.
+    const bool is_conv = name.find("ssm_conv1d") != std::string::npos;
     // llama-quantize only touches 2D/3D ".weight" tensors that are not norms or routers;
     // the converter writes 1D tensors and routers as F32 (llama.cpp convert_hf_to_gguf.py).
-    const bool quantizable = n_dims >= 2 && is_weight && !is_norm && !is_router;
-    const GgmlType src = (n_dims >= 2 && !is_router && is_weight) ? GgmlType::F16 : GgmlType::F32;
+    const bool quantizable = n_dims >= 2 && is_weight && !is_norm && !is_router && !is_conv;
+    const GgmlType src =
+        (n_dims >= 2 && !is_router && !is_conv && is_weight) ? GgmlType::F16 : GgmlType::F32;
     out.push_back(TensorSpec{std::move(name), layer, role, {ne0, ne1, ne2}, n_dims, quantizable, src});
   }
 };
@@ -38,7 +45,19 @@ std::vector<TensorSpec> model_tensors(const ModelArch& m) {
     const LayerKind kind = il < m.layers.size() ? m.layers[il] : LayerKind::kFullAttention;
     b.add(blk(il, "attn_norm.weight"), L, R::kOther, E);
     if (kind == LayerKind::kRecurrent) {
-      // Not reached: hybrid weight layouts are rejected before estimation (see hf_config).
+      // Gated delta net (llama.cpp src/models/qwen3next.cpp load_arch_tensors): fused qkv, z gate,
+      // conv, dt/a, beta+alpha, gated norm, out projection.
+      const uint64_t key_dim = uint64_t{m.ssm_state_size} * m.ssm_group_count;
+      const uint64_t value_dim = m.ssm_inner_size;
+      const uint64_t conv_dim = 2 * key_dim + value_dim;
+      b.add(blk(il, "attn_qkv.weight"), L, R::kAttnQkv, E, conv_dim);
+      b.add(blk(il, "attn_gate.weight"), L, R::kOther, E, value_dim);
+      b.add(blk(il, "ssm_conv1d.weight"), L, R::kOther, m.ssm_conv_kernel, conv_dim);
+      b.add(blk(il, "ssm_dt.bias"), L, R::kOther, m.ssm_time_step_rank);
+      b.add(blk(il, "ssm_a"), L, R::kOther, m.ssm_time_step_rank);
+      b.add(blk(il, "ssm_beta_alpha.weight"), L, R::kOther, E, 2ull * m.ssm_time_step_rank);
+      b.add(blk(il, "ssm_norm.weight"), L, R::kOther, value_dim / std::max<uint32_t>(m.ssm_time_step_rank, 1));
+      b.add(blk(il, "ssm_out.weight"), L, R::kOther, value_dim, E);
     } else if (m.is_mla()) {
       const uint64_t qk_head = m.qk_nope_head_dim + m.rope_dimension_count;
       if (m.q_lora_rank > 0) {
@@ -55,7 +74,7 @@ std::vector<TensorSpec> model_tensors(const ModelArch& m) {
             m.head_count * (m.qk_nope_head_dim + m.value_length));
       b.add(blk(il, "attn_output.weight"), L, R::kAttnOutput, m.head_count * m.value_length, E);
     } else {
-      const uint64_t q = uint64_t{m.head_count} * m.key_length;
+      const uint64_t q = uint64_t{m.head_count} * m.key_length * (m.attn_output_gate ? 2 : 1);
       const uint64_t k = uint64_t{m.head_count_kv} * m.key_length;
       const uint64_t v = uint64_t{m.head_count_kv} * m.value_length;
       if (m.fused_qkv) {
@@ -80,8 +99,9 @@ std::vector<TensorSpec> model_tensors(const ModelArch& m) {
         b.add(blk(il, "attn_sinks.weight"), L, R::kOther, m.head_count);
       }
     }
-    if (m.post_norms) b.add(blk(il, "post_attention_norm.weight"), L, R::kOther, E);
-    b.add(blk(il, "ffn_norm.weight"), L, R::kOther, E);
+    if (m.post_norms || m.post_attn_norm_only)
+      b.add(blk(il, "post_attention_norm.weight"), L, R::kOther, E);
+    if (!m.post_attn_norm_only) b.add(blk(il, "ffn_norm.weight"), L, R::kOther, E);
 
     if (m.layer_is_moe(il)) {
       const uint64_t F = m.expert_feed_forward_length, X = m.expert_count;
@@ -95,6 +115,8 @@ std::vector<TensorSpec> model_tensors(const ModelArch& m) {
         b.add(blk(il, "ffn_up_exps.bias"), L, R::kOther, F, X);
         b.add(blk(il, "ffn_down_exps.bias"), L, R::kOther, E, X);
       }
+      // HF stores the shared-expert gate as a [1, n_embd] matrix: a 2D tensor {n_embd, 1} in GGUF.
+      if (m.shared_expert_gate) b.add(blk(il, "ffn_gate_inp_shexp.weight"), L, R::kOther, E, 1, 1, 2);
       if (m.expert_shared_feed_forward_length > 0) {
         const uint64_t S = m.expert_shared_feed_forward_length;
         b.add(blk(il, "ffn_gate_shexp.weight"), L, R::kFfnGate, E, S);

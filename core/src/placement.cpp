@@ -181,27 +181,32 @@ Plan plan_llamacpp(const ModelArch& m, const WeightPlan& w, const Machine& mc, c
     p = eval_llamacpp(m, w, mc, o, ngl, m.is_moe() ? ncm : 0);
   } else {
     p = eval_llamacpp(m, w, mc, o, L, 0);
-    if (!p.fits && !mc.gpus.empty() && m.is_moe()) {
-      // Fewest layers whose experts must move to the CPU (monotone: binary search).
+    // GPU memory only falls as experts or layers move to the CPU, while system RAM use rises, so
+    // search on the GPUs alone (monotone) and then check the host at the point found.
+    auto gpus_fit = [&](uint32_t ngl, uint32_t ncm) {
+      const Plan q = eval_llamacpp(m, w, mc, o, ngl, ncm);
+      for (const auto& u : q.devices)
+        if (!u.is_host && u.used_bytes > u.budget_bytes) return false;
+      return q.fits || !mc.unified;  // unified memory: one pool, the whole plan must fit
+    };
+    if (!p.fits && !mc.gpus.empty() && m.is_moe() && gpus_fit(L, m.block_count)) {
+      // Fewest layers whose routed experts must move to the CPU (--n-cpu-moe).
       uint32_t lo = 1, hi = m.block_count;
-      if (eval_llamacpp(m, w, mc, o, L, hi).fits) {
-        while (lo < hi) {
-          const uint32_t mid = (lo + hi) / 2;
-          if (eval_llamacpp(m, w, mc, o, L, mid).fits) hi = mid; else lo = mid + 1;
-        }
-        p = eval_llamacpp(m, w, mc, o, L, lo);
+      while (lo < hi) {
+        const uint32_t mid = (lo + hi) / 2;
+        if (gpus_fit(L, mid)) hi = mid; else lo = mid + 1;
       }
+      p = eval_llamacpp(m, w, mc, o, L, lo);  // if RAM is short, this is the plan to explain
     }
-    if (!p.fits && !mc.gpus.empty()) {
-      // Most GPU layers that still fit (fewer layers never needs more GPU memory).
+    if (!p.fits && !mc.gpus.empty() && gpus_fit(0, 0)) {
+      // Most GPU layers whose GPU share still fits (fewer layers never needs more GPU memory).
       int lo = 0, hi = static_cast<int>(L) - 1;
-      if (eval_llamacpp(m, w, mc, o, 0, 0).fits) {
-        while (lo < hi) {
-          const int mid = (lo + hi + 1) / 2;
-          if (eval_llamacpp(m, w, mc, o, mid, 0).fits) lo = mid; else hi = mid - 1;
-        }
-        p = eval_llamacpp(m, w, mc, o, lo, 0);
+      while (lo < hi) {
+        const int mid = (lo + hi + 1) / 2;
+        if (gpus_fit(mid, 0)) lo = mid; else hi = mid - 1;
       }
+      const Plan q = eval_llamacpp(m, w, mc, o, lo, 0);
+      if (q.fits || !m.is_moe()) p = q;
     }
   }
   explain(p, m, mc);

@@ -36,6 +36,7 @@ WeightPlan quantized_weights(const ModelArch& m, FileType ftype) {
     }
     const uint64_t bytes = ggml_row_bytes(type, t.elements());
     plan.bytes_by_type[static_cast<uint32_t>(type)] += bytes;
+    ++plan.tensors_by_type[static_cast<uint32_t>(type)];
     plan.total_bytes += bytes;
     plan.parameters += t.elements();
     if (t.role == TensorRole::kTokenEmbd) {

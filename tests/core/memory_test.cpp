@@ -63,6 +63,18 @@ TEST(memory_test, kv_cache_by_attention_kind_and_type) {
       // Without flash attention the pad is 32: 1000 -> 1024 as well; 1010 -> 1024; 990 -> 992.
       {"padding fa off", {{"model", "llama-3.1-8b"}, {"context", 990}, {"hardware", "rtx-4090"},
                           {"flash_attn", false}}, 32ull * 992 * 4096},
+      // Hybrid (Qwen3-Next-80B-A3B config: 48 layers, full_attention_interval 4): 12 attention
+      // layers x 32768 cells x (2 kv heads x 256) x 2 (K,V) x 2 B = 805,306,368 B, plus 36 gated
+      // delta-net layers with a fixed f32 state per sequence: conv (4-1) x (4096 + 2 x 16 x 128)
+      // = 24,576 floats + state 128 x 4096 = 524,288 floats -> 2,195,456 B x 36 = 79,036,416 B.
+      {"qwen3-next hybrid f16", {{"model", "qwen3-next-80b-a3b"}, {"context", 32768},
+                                  {"hardware", "rtx-4090"}}, 805306368ull + 79036416ull},
+      // q8_0 KV shrinks only the attention layers (a 512-wide row = 16 x 34 B = 544 B); the
+      // recurrent state stays f32 and is held once per sequence: 4 x 8192 cells, 4 states.
+      {"qwen3-next hybrid q8_0 x4 seqs", {{"model", "qwen3-next-80b-a3b"}, {"context", 8192},
+                                           {"parallel", 4}, {"kv_type", "q8_0"},
+                                           {"hardware", "rtx-4090"}},
+       12ull * 32768 * 1088 + 4ull * 79036416},
   };
   for (const auto& c : cases) EXPECT_EQ(kv(estimate(c.request)), c.expected_kv_bytes) << c.what;
 }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "runcheck/catalog.h"
 #include "runcheck/hf_config.h"
 #include "test_util.h"
 
@@ -50,6 +51,24 @@ TEST(weights_test, first_17_layers_match_split_log) {
   uint64_t dev0 = 0;
   for (int i = 0; i < 17; ++i) dev0 += w.layer_bytes[i];
   EXPECT_NEAR(static_cast<double>(dev0) / kMiB, 2113.28, 0.005);
+}
+
+TEST(weights_test, qwen3_next_hybrid_layout) {
+  // Qwen3-Next-80B-A3B (catalog config). By hand: embeddings 2 x 151936 x 2048 = 622,329,856;
+  // 12 attention layers x 27,263,488 (q+gate 2048x8192, k/v 2048x512, o 4096x2048, q/k norms);
+  // 36 delta-net layers x 33,718,464 (qkv 2048x8192, z gate 2048x4096, conv 4x8192, dt/a 32,
+  // beta/alpha 2048x64, norm 128, out 4096x2048); 48 MoE blocks x 1,614,809,088 (router
+  // 2048x512, 512 experts x 3 x 2048x512, shared gate 2048, shared expert 3 x 2048x512);
+  // 2 norms per layer + output_norm. Total 79,674,391,296 ("80B total").
+  const Catalog& cat = builtin_catalog();
+  const ModelEntry* e = cat.model("qwen3-next-80b-a3b");
+  ASSERT_NE(e, nullptr);
+  const WeightPlan w = quantized_weights(e->arch, FileType::Q4_K_M);
+  EXPECT_EQ(w.parameters, 79674391296u);
+  // The loader of a Q4_K_M file lists 313 f32 tensors (oobabooga/textgen#7334): 2 norms + router
+  // + the 4 small delta-net tensors per layer, q/k norms, output_norm; the shared-expert gate
+  // is a 2D weight and is quantized.
+  EXPECT_EQ(w.tensors_by_type[static_cast<uint32_t>(GgmlType::F32)], 313u);
 }
 
 }  // namespace

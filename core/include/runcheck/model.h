@@ -44,6 +44,7 @@ struct ModelArch {
   uint32_t leading_dense_block_count = 0;          // DeepSeek first_k_dense_replace
   uint32_t moe_every_n_layers = 1;                 // Llama 4 interleave step
   bool expert_bias = false;                        // gpt-oss expert biases
+  bool shared_expert_gate = false;                 // Qwen2-MoE/Qwen3-Next ffn_gate_inp_shexp
   // Sliding window
   uint32_t sliding_window = 0;
   // Multi-head latent attention (DeepSeek V2/V3)
@@ -51,12 +52,26 @@ struct ModelArch {
   uint32_t kv_lora_rank = 0;
   uint32_t rope_dimension_count = 0;  // qk_rope_head_dim for MLA
   uint32_t qk_nope_head_dim = 0;
-  // Recurrent layers: state bytes per layer per sequence (f32), from the SSM dims
-  uint64_t recurrent_state_bytes = 0;
+  // Recurrent layers (Qwen3-Next gated delta net), GGUF `ssm.*` keys as llama.cpp reads them
+  uint32_t ssm_conv_kernel = 0;     // ssm.conv_kernel
+  uint32_t ssm_inner_size = 0;      // ssm.inner_size: value heads x value head dim
+  uint32_t ssm_state_size = 0;      // ssm.state_size: key head dim
+  uint32_t ssm_group_count = 0;     // ssm.group_count: key heads
+  uint32_t ssm_time_step_rank = 0;  // ssm.time_step_rank: value heads
+  bool attn_output_gate = false;    // Qwen3-Next: attn_q holds query and output gate (2x rows)
+  bool post_attn_norm_only = false; // Qwen3-Next: post_attention_norm replaces ffn_norm
   std::vector<LayerKind> layers;  // size block_count
 
   bool is_moe() const { return expert_count > 1; }
   bool is_mla() const { return kv_lora_rank > 0; }
+  // Per sequence, per recurrent layer: llama.cpp's r (conv) and s (state) rows, both f32
+  // (llama_hparams::n_embd_r / n_embd_s; the hybrid memory keeps them in F32).
+  uint64_t recurrent_state_bytes() const {
+    const uint64_t conv_rows = ssm_conv_kernel > 0 ? ssm_conv_kernel - 1 : 0;
+    const uint64_t r = conv_rows * (uint64_t{ssm_inner_size} + 2ull * ssm_group_count * ssm_state_size);
+    const uint64_t s = uint64_t{ssm_state_size} * ssm_inner_size;
+    return (r + s) * 4;
+  }
   bool layer_is_moe(uint32_t il) const {
     return is_moe() && il >= leading_dense_block_count &&
            (moe_every_n_layers <= 1 || (il + 1) % moe_every_n_layers == 0);

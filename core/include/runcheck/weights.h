@@ -20,6 +20,8 @@ struct WeightPlan {
   uint64_t parameters = 0;
   // Bytes per ggml type, indexed by the ggml type id (for "per-type tensor bytes" reports).
   std::array<uint64_t, 40> bytes_by_type{};
+  // Tensor count per ggml type: what llama.cpp's loader prints as "type q4_K: N tensors".
+  std::array<uint32_t, 40> tensors_by_type{};
 };
 
 // Applies llama.cpp's per-tensor quantization rules to the model's tensor shapes.
