@@ -65,6 +65,11 @@ test-js: site
 test-e2e: site node_modules/.package-lock.json
 	node --test tests/e2e/page.test.mjs
 
+# Per-estimate timings, native core and the wasm module (numbers printed, nothing asserted).
+bench: native site
+	build/native/runcheck_bench tests/bench/requests.json
+	node tests/bench/wasm-bench.mjs
+
 clean:
 	rm -rf build
 

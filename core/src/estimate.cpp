@@ -64,6 +64,8 @@ struct Inputs {
   double ram_gib = 0;
   bool ram_given = false;
   double wired_limit_mb = 0;
+  double gpu_reserved_mb = 0;  // per GPU, kept by the desktop/display and other apps
+  bool inverse = true;         // also answer max context / best quant / smallest hardware
   PlanOptions plan;
   std::string kv_type = "f16";
   std::vector<std::string> assumptions;
@@ -85,7 +87,14 @@ Result<Inputs> read_inputs(const json& req) {
   in.plan.forced_gpu_layers = static_cast<int>(r.integer("gpu_layers", -1, -1, 100000));
   in.plan.forced_n_cpu_moe = static_cast<int>(r.integer("n_cpu_moe", -1, -1, 100000));
   in.plan.vllm_gpu_memory_utilization = r.number("gpu_memory_utilization", 0.9, 0.05, 1.0);
+  in.gpu_reserved_mb = r.number("gpu_reserved_mb", 0, 0, 1024 * 1024);
+  const std::string split_mode = r.string("split_mode", "layer");
+  in.inverse = r.boolean("inverse", true);
   if (r.error()) return *r.error();
+  if (split_mode != "layer" && split_mode != "row")
+    return make_error("bad_value", "split_mode", "split_mode must be 'layer' or 'row'; got '" +
+                                                     safe_echo(split_mode) + "'");
+  in.plan.split_row = split_mode == "row";
 
   const Catalog& cat = builtin_catalog();
   if (!builtin_catalog_error().empty()) return make_error("bad_catalog", "", builtin_catalog_error());
@@ -98,6 +107,10 @@ Result<Inputs> read_inputs(const json& req) {
     return make_error("unknown_id", "runtime", "runtime must be one of llama.cpp, ollama, lmstudio, "
                                                "vllm, mlx, exllamav2; got '" + safe_echo(runtime) + "'");
   in.plan.kv.runtime = rt;
+  if (in.plan.split_row && rt != Runtime::kLlamaCpp && rt != Runtime::kLmStudio)
+    return make_error("bad_value", "split_mode",
+                      "split_mode row is a llama.cpp option (llama-server -sm row, LM Studio); "
+                      "this runtime splits by layer");
   // Ollama defaults flash attention off unless OLLAMA_FLASH_ATTENTION=1; llama.cpp's -fa auto
   // turns it on where the backend supports it (llama.cpp PR #15434).
   const bool fa_default = rt != Runtime::kOllama;
@@ -237,10 +250,25 @@ Machine build_machine(const Inputs& in, std::vector<std::string>& assumptions) {
     g.kind = DeviceKind::kGpu;
     g.backend = h->backends.empty() ? "vulkan" : h->backends[0];
     g.memory_bytes = static_cast<uint64_t>(*h->memory_gib * static_cast<double>(kGiB));
-    g.budget_bytes = g.memory_bytes;
+    // What the desktop (display server, browser, compositor) keeps on the card is the user's to
+    // say: runcheck cannot see it. nvidia-smi / rocm-smi show it per process.
+    const uint64_t reserved = static_cast<uint64_t>(in.gpu_reserved_mb * static_cast<double>(kMiB));
+    g.budget_bytes = g.memory_bytes - std::min(g.memory_bytes, reserved);
     g.overhead_bytes = kGpuContextBytes + (rt == Runtime::kOllama ? kOllamaReserveCuda : 0);
     mc.gpus.push_back(g);
   }
+  if (!mc.gpus.empty() && !mc.unified) {
+    if (in.gpu_reserved_mb > 0)
+      assumptions.push_back(fmt("%.0f", in.gpu_reserved_mb) +
+                            " MiB per GPU kept by the desktop and other apps (gpu_reserved_mb)");
+    else
+      assumptions.push_back("nothing reserved on the GPU for a desktop or other apps: if a card "
+                            "drives your screens, set gpu_reserved_mb to what nvidia-smi shows in "
+                            "use before loading");
+  }
+  if (in.plan.split_row && mc.gpus.size() > 1)
+    assumptions.push_back("--split-mode row: weights split over the GPUs by free memory, KV cache "
+                          "and compute graph on GPU 0; the other GPUs' scratch is not modelled");
   return mc;
 }
 
@@ -301,9 +329,10 @@ json commands_json(const Inputs& in, const Plan& p, const Machine& mc) {
     std::string s = "llama-server -m " + gguf_name(in) + " -c " + std::to_string(total_ctx) +
                     " -ngl " + std::to_string(p.gpu_layers) + " -fa " + (kv.flash_attn ? "on" : "off");
     if (kv.n_seq > 1) s += " -np " + std::to_string(kv.n_seq);
+    if (in.plan.split_row && mc.gpus.size() > 1) s += " -sm row";
     if (in.kv_type != "f16") s += " --cache-type-k " + in.kv_type + " --cache-type-v " + in.kv_type;
     if (p.n_cpu_moe > 0) s += " --n-cpu-moe " + std::to_string(p.n_cpu_moe);
-    if (mc.gpus.size() > 1 && !mc.unified) {
+    if (mc.gpus.size() > 1 && !mc.unified && !in.plan.split_row) {
       std::string split;
       for (const auto& u : p.devices)
         if (!u.is_host) split += (split.empty() ? "" : ",") + std::to_string(u.layers + (u.holds_output ? 1 : 0));
@@ -395,6 +424,11 @@ Result<json> estimate_json(const json& req) {
   out["reasons"] = plan.reasons;
   out["assumptions"] = assumptions;
 
+  out["commands"] = commands_json(in, plan, mc);
+  if (!in.inverse) {  // the caller wants the verdict alone
+    out["max_context"] = out["best_quant"] = out["smallest_hardware"] = nullptr;
+    return out;
+  }
   // Inverse questions.
   const uint32_t ctx_comfy = search_context(in, w, mc, is_comfortable);
   const uint32_t ctx_fits = search_context(in, w, mc, runs);
@@ -436,7 +470,6 @@ Result<json> estimate_json(const json& req) {
     }
   }
   out["smallest_hardware"] = smallest;
-  out["commands"] = commands_json(in, plan, mc);
   return out;
 }
 

@@ -88,6 +88,33 @@ Plan eval_llamacpp(const ModelArch& m, const WeightPlan& w, const Machine& mc, c
   // layer on the CPU (measured: 281.81 MiB CPU buffer for Llama-3-8B Q4_K_M).
   host.weights_bytes += w.token_embd_bytes + w.other_global_bytes;
 
+  if (o.split_row && n_gpu > 1 && p.gpu_layers == p.total_layers) {
+    // --split-mode row (llama.cpp LLAMA_SPLIT_MODE_ROW): all offloaded layers live on the main
+    // device with a split buffer type, so weights divide over the GPUs by the same free-memory
+    // fractions while KV cache and the compute graph stay on GPU 0.
+    uint64_t gpu_weights = 0, gpu_kv = 0;
+    for (size_t d = 0; d < n_gpu; ++d) {
+      gpu_weights += p.devices[d].weights_bytes;
+      gpu_kv += p.devices[d].kv_bytes;
+    }
+    double prev = 0;
+    for (size_t d = 0; d < n_gpu; ++d) {
+      DeviceUse& u = p.devices[d];
+      u.weights_bytes = static_cast<uint64_t>(static_cast<double>(gpu_weights) * (splits[d] - prev));
+      prev = splits[d];
+      u.kv_bytes = d == 0 ? gpu_kv : 0;
+      u.layers = n_layer;  // a slice of every layer
+      u.holds_output = d == 0;
+      used_dev[d] = true;
+    }
+    for (size_t d = 0; d < n_gpu; ++d)
+      p.devices[d].compute_bytes =
+          d == 0 ? compute_buffer_bytes(m, o.kv, ComputeShape{true, false}) : 0;
+    host.compute_bytes = host_compute_buffer_bytes(m, o.kv, false);
+    finish(p, mc);
+    return p;
+  }
+
   size_t n_used = 0;
   for (bool b : used_dev) n_used += b;
   const bool multi = n_used > 1;

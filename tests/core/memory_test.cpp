@@ -180,5 +180,30 @@ TEST(memory_test, bad_input_names_the_field) {
   }
 }
 
+
+TEST(memory_test, desktop_reserve_and_row_split) {
+  // gpu_reserved_mb comes off each card's budget: 24 GiB - 900 MiB.
+  json r = estimate({{"model", "llama-3.1-8b"}, {"context", 8192}, {"hardware", "rtx-4090"},
+                     {"gpu_reserved_mb", 900}});
+  EXPECT_EQ(r["memory"]["devices"][0]["budget_bytes"].get<uint64_t>(), 24ull * 1024 * test::kMiB - 900 * test::kMiB);
+
+  // --split-mode row on two identical cards: the GPU weights divide in half, the whole KV cache
+  // (80 layers x 8192 cells x 2 x 1024 x 2 B = 2.5 GiB) sits on GPU 0, and the same GPU weight
+  // total as the layer split.
+  json base = {{"model", "llama-3.1-70b"}, {"context", 8192}, {"hardware", "rtx-3090x2"}};
+  json layer = estimate(base);
+  base["split_mode"] = "row";
+  json row = estimate(base);
+  const json& d = row["memory"]["devices"];
+  const uint64_t w0 = d[0]["weights_bytes"], w1 = d[1]["weights_bytes"];
+  const json& l = layer["memory"]["devices"];
+  const uint64_t lw = l[0]["weights_bytes"].get<uint64_t>() + l[1]["weights_bytes"].get<uint64_t>();
+  EXPECT_LE(w0 > w1 ? w0 - w1 : w1 - w0, 1u);
+  EXPECT_LE(lw - (w0 + w1), 1u);
+  EXPECT_EQ(d[0]["kv_bytes"].get<uint64_t>(), 80ull * 8192 * 4096);
+  EXPECT_EQ(d[1]["kv_bytes"].get<uint64_t>(), 0u);
+  EXPECT_NE(row["commands"]["llama_server"].get<std::string>().find("-sm row"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace runcheck

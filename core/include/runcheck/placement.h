@@ -64,6 +64,9 @@ struct PlanOptions {
   int forced_gpu_layers = -1;  // -ngl from the user, -1 = let runcheck choose
   int forced_n_cpu_moe = -1;
   double vllm_gpu_memory_utilization = 0.9;
+  // llama.cpp --split-mode row: every layer's matrices split by rows over the GPUs (in
+  // proportion to free memory), KV cache and scratch on the main GPU (GPU 0).
+  bool split_row = false;
 };
 
 // llama.cpp / Ollama / LM Studio: whole layers on GPUs (split by free memory, output first),

@@ -1,0 +1,66 @@
+// `make bench`: how long one estimate takes in the native core. Prints numbers; asserts nothing
+// (timing belongs in a benchmark, not a test). Two figures per request:
+//   verdict  - the request with "inverse": false: JSON in and out, the model's weights tensor by
+//              tensor, the placement and the verdict for the machine, the commands;
+//   full     - the whole `estimate` request through handle_request, as the page and the CLI
+//              call it: JSON in and out, the verdict, plus max context (binary search), best
+//              quantization and smallest catalog hardware (each a series of further plans).
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "runcheck/api.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using nlohmann::json;
+
+// Median of `rounds` timings of `reps` calls each, in microseconds per call.
+template <class F>
+double median_us(F&& f, int reps, int rounds = 7) {
+  std::vector<double> t;
+  for (int r = 0; r < rounds; ++r) {
+    const auto a = Clock::now();
+    for (int i = 0; i < reps; ++i) f();
+    const auto b = Clock::now();
+    t.push_back(std::chrono::duration<double, std::micro>(b - a).count() / reps);
+  }
+  std::sort(t.begin(), t.end());
+  return t[t.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string path = argc > 1 ? argv[1] : "tests/bench/requests.json";
+  std::ifstream in(path);
+  if (!in) {
+    std::fprintf(stderr, "bench: cannot read %s\n", path.c_str());
+    return 1;
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const json cases = json::parse(ss.str());
+  json out = json::array();
+  std::printf("%-55s %12s %12s\n", "native core, per request", "verdict us", "full us");
+  for (const auto& c : cases) {
+    json full = c["request"];
+    full["command"] = "estimate";
+    json verdict = full;
+    verdict["inverse"] = false;  // skip max context / best quant / smallest hardware
+    const std::string fs = full.dump(), vs = verdict.dump();
+    volatile size_t sink = 0;
+    const double v = median_us([&] { sink += runcheck::handle_request(vs).size(); }, 200);
+    const double f = median_us([&] { sink += runcheck::handle_request(fs).size(); }, 5);
+    std::printf("%-55s %12.1f %12.1f\n", c["what"].get<std::string>().c_str(), v, f);
+    out.push_back({{"what", c["what"]}, {"verdict_us", v}, {"full_us", f}});
+  }
+  std::ofstream("build/bench-native.json") << out.dump(1) << "\n";
+  return 0;
+}
