@@ -8,21 +8,23 @@ namespace {
 struct Builder {
   std::vector<TensorSpec> out;
 
+  // `source_dims` > the shape's own rank: the converter wrote a matrix with a trailing 1 (HF
+  // [1, n] weights), so it is stored F16, yet ggml_n_dims() sees one dimension and
+  // llama-quant leaves it alone.
   void add(std::string name, int layer, TensorRole role, uint64_t ne0, uint64_t ne1 = 1,
-           uint64_t ne2 = 1, uint32_t min_dims = 1) {
-    const uint32_t n_dims = std::max<uint32_t>(min_dims, ne2 > 1 ? 3 : ne1 > 1 ? 2 : 1);
+           uint64_t ne2 = 1, uint32_t source_dims = 1) {
+    const uint32_t n_dims = ne2 > 1 ? 3 : ne1 > 1 ? 2 : 1;
     const bool is_weight = name.size() > 7 && name.compare(name.size() - 7, 7, ".weight") == 0;
     const bool is_norm = name.find("_norm.weight") != std::string::npos;
-    // llama-quant skips "ffn_gate_inp.weight" (routers); the shared-expert gate
-    // "ffn_gate_inp_shexp.weight" does not match that name and is quantized like any 2D weight.
     const bool is_router = name.find("ffn_gate_inp.") != std::string::npos;
     // The converter keeps ssm_conv1d in F32 and llama-quant never quantizes it.
     const bool is_conv = name.find("ssm_conv1d") != std::string::npos;
     // llama-quantize only touches 2D/3D ".weight" tensors that are not norms or routers;
     // the converter writes 1D tensors and routers as F32 (llama.cpp convert_hf_to_gguf.py).
     const bool quantizable = n_dims >= 2 && is_weight && !is_norm && !is_router && !is_conv;
+    const bool matrix = std::max(n_dims, source_dims) >= 2;
     const GgmlType src =
-        (n_dims >= 2 && !is_router && !is_conv && is_weight) ? GgmlType::F16 : GgmlType::F32;
+        (matrix && !is_router && !is_conv && is_weight) ? GgmlType::F16 : GgmlType::F32;
     out.push_back(TensorSpec{std::move(name), layer, role, {ne0, ne1, ne2}, n_dims, quantizable, src});
   }
 };
@@ -45,13 +47,14 @@ std::vector<TensorSpec> model_tensors(const ModelArch& m) {
     const LayerKind kind = il < m.layers.size() ? m.layers[il] : LayerKind::kFullAttention;
     b.add(blk(il, "attn_norm.weight"), L, R::kOther, E);
     if (kind == LayerKind::kRecurrent) {
-      // Gated delta net (llama.cpp src/models/qwen3next.cpp load_arch_tensors): fused qkv, z gate,
-      // conv, dt/a, beta+alpha, gated norm, out projection.
+      // Gated delta net (llama.cpp src/models/qwen3next.cpp load_arch_tensors): the q/k/v/z input
+      // projection, conv, dt/a, beta+alpha, gated norm, out projection. Published GGUFs use the
+      // single ssm_in {n_embd, 2 key + 2 value} tensor (newer conversions split it into attn_qkv
+      // + attn_gate); its file's loader lists q4_K 391, q6_K 55, f16 48, f32 313 at Q4_K_M.
       const uint64_t key_dim = uint64_t{m.ssm_state_size} * m.ssm_group_count;
       const uint64_t value_dim = m.ssm_inner_size;
       const uint64_t conv_dim = 2 * key_dim + value_dim;
-      b.add(blk(il, "attn_qkv.weight"), L, R::kAttnQkv, E, conv_dim);
-      b.add(blk(il, "attn_gate.weight"), L, R::kOther, E, value_dim);
+      b.add(blk(il, "ssm_in.weight"), L, R::kOther, E, 2 * key_dim + 2 * value_dim);
       b.add(blk(il, "ssm_conv1d.weight"), L, R::kOther, m.ssm_conv_kernel, conv_dim);
       b.add(blk(il, "ssm_dt.bias"), L, R::kOther, m.ssm_time_step_rank);
       b.add(blk(il, "ssm_a"), L, R::kOther, m.ssm_time_step_rank);
@@ -115,7 +118,7 @@ std::vector<TensorSpec> model_tensors(const ModelArch& m) {
         b.add(blk(il, "ffn_up_exps.bias"), L, R::kOther, F, X);
         b.add(blk(il, "ffn_down_exps.bias"), L, R::kOther, E, X);
       }
-      // HF stores the shared-expert gate as a [1, n_embd] matrix: a 2D tensor {n_embd, 1} in GGUF.
+      // HF stores the shared-expert gate as a [1, n_embd] matrix: {n_embd, 1} in GGUF, F16.
       if (m.shared_expert_gate) b.add(blk(il, "ffn_gate_inp_shexp.weight"), L, R::kOther, E, 1, 1, 2);
       if (m.expert_shared_feed_forward_length > 0) {
         const uint64_t S = m.expert_shared_feed_forward_length;

@@ -4,6 +4,7 @@
 
 #include "runcheck/catalog.h"
 #include "runcheck/hf_config.h"
+#include "runcheck/memory.h"
 #include "test_util.h"
 
 namespace runcheck {
@@ -53,22 +54,43 @@ TEST(weights_test, first_17_layers_match_split_log) {
   EXPECT_NEAR(static_cast<double>(dev0) / kMiB, 2113.28, 0.005);
 }
 
-TEST(weights_test, qwen3_next_hybrid_layout) {
+TEST(weights_test, qwen3_next_hybrid_layout_matches_published_q4_k_m_file) {
   // Qwen3-Next-80B-A3B (catalog config). By hand: embeddings 2 x 151936 x 2048 = 622,329,856;
   // 12 attention layers x 27,263,488 (q+gate 2048x8192, k/v 2048x512, o 4096x2048, q/k norms);
-  // 36 delta-net layers x 33,718,464 (qkv 2048x8192, z gate 2048x4096, conv 4x8192, dt/a 32,
-  // beta/alpha 2048x64, norm 128, out 4096x2048); 48 MoE blocks x 1,614,809,088 (router
-  // 2048x512, 512 experts x 3 x 2048x512, shared gate 2048, shared expert 3 x 2048x512);
-  // 2 norms per layer + output_norm. Total 79,674,391,296 ("80B total").
+  // 36 delta-net layers x 33,718,464 (ssm_in 2048x12288, conv 4x8192, dt/a 32, beta/alpha
+  // 2048x64, norm 128, out 4096x2048); 48 MoE blocks x 1,614,809,088 (router 2048x512, 512
+  // experts x 3 x 2048x512, shared gate 2048, shared expert 3 x 2048x512); 2 norms per layer +
+  // output_norm. Total 79,674,391,296: llama-bench prints "79.67 B" (llama.cpp PR #16095).
   const Catalog& cat = builtin_catalog();
   const ModelEntry* e = cat.model("qwen3-next-80b-a3b");
   ASSERT_NE(e, nullptr);
   const WeightPlan w = quantized_weights(e->arch, FileType::Q4_K_M);
   EXPECT_EQ(w.parameters, 79674391296u);
-  // The loader of a Q4_K_M file lists 313 f32 tensors (oobabooga/textgen#7334): 2 norms + router
-  // + the 4 small delta-net tensors per layer, q/k norms, output_norm; the shared-expert gate
-  // is a 2D weight and is quantized.
-  EXPECT_EQ(w.tensors_by_type[static_cast<uint32_t>(GgmlType::F32)], 313u);
+  // The loader of a published Q4_K_M file (lmstudio-ai/lmstudio-bug-tracker#1266) lists
+  // f32 313, f16 48, q4_K 391, q6_K 55 tensors and "file size = 45.08 GiB (4.86 BPW)".
+  const auto count = [&](GgmlType t) { return w.tensors_by_type[static_cast<uint32_t>(t)]; };
+  EXPECT_EQ(count(GgmlType::F32), 313u);   // norms, routers, conv, dt, a
+  EXPECT_EQ(count(GgmlType::F16), 48u);    // shared-expert gates: {2048, 1}, not quantized
+  EXPECT_EQ(count(GgmlType::Q4_K), 391u);
+  EXPECT_EQ(count(GgmlType::Q6_K), 55u);   // output + 6 attn_v + 24 x (down_exps, down_shexp)
+  EXPECT_NEAR(static_cast<double>(w.total_bytes) / (1ull << 30), 45.08, 0.005);
+}
+
+TEST(weights_test, qwen3_next_kv_matches_logged_buffer) {
+  // ROCm/TheRock#2595 (llama.cpp on Strix Halo): "7032.00 MiB (300032 cells, 12 layers, 1/1
+  // seqs), K (f16): 3516.00 MiB, V (f16): 3516.00 MiB" -> 12 x 300032 x (512 + 512) x 2 B.
+  const ModelEntry* e = builtin_catalog().model("qwen3-next-80b-a3b");
+  ASSERT_NE(e, nullptr);
+  KvOptions o;
+  o.n_ctx = 300032;
+  uint64_t kv = 0, layers = 0;
+  for (uint32_t il = 0; il < e->arch.block_count; ++il) {
+    const uint64_t b = kv_layer_bytes(e->arch, il, o);
+    kv += b;
+    layers += b > 0;
+  }
+  EXPECT_EQ(layers, 12u);
+  EXPECT_EQ(kv, 7032ull * kMiB);
 }
 
 }  // namespace
