@@ -39,8 +39,10 @@ Result<json> catalog_command(const json& req) {
     return make_error("bad_catalog", "", builtin_catalog_error());
   json out = {{"ok", true}};
   const bool all = what == "all";
-  if (!all && what != "models" && what != "hardware" && what != "quants")
-    return make_error("bad_value", "list", "list must be one of all, models, hardware, quants");
+  if (!all && what != "models" && what != "hardware" && what != "quants" && what != "runtimes" &&
+      what != "clouds" && what != "apis")
+    return make_error("bad_value", "list",
+                      "list must be one of all, models, hardware, quants, runtimes, clouds, apis");
   if (all || what == "models") {
     json a = json::array();
     for (const auto& m : cat.models)
@@ -69,6 +71,13 @@ Result<json> catalog_command(const json& req) {
                    {"memory_options_gib", h.memory_options_gib},
                    {"memory_bandwidth_gb_s", opt(h.bandwidth_gb_s)},
                    {"fp16_tflops_dense", opt(h.fp16_tflops)},
+                   {"fp16_tflops_dense_fp16acc", opt(h.fp16_tflops_fp16acc)},
+                   {"kind", h.kind == HardwareKind::kGpu ? "gpu" : h.kind == HardwareKind::kApple ? "apple"
+                            : h.kind == HardwareKind::kApu ? "apu" : "cpu"},
+                   {"release_date", h.release_date},
+                   {"launch_price_usd", opt(h.launch_price_usd)},
+                   {"street_price_usd", opt(h.street_price_usd)},
+                   {"street_price_date", h.street_price_date},
                    {"tdp_w", opt(h.tdp_w)},
                    {"backends", h.backends},
                    {"sources", sources_json(h.sources)}});
@@ -84,6 +93,50 @@ Result<json> catalog_command(const json& req) {
                    {"runtimes", q.runtimes},
                    {"sources", sources_json(q.sources)}});
     out["quants"] = a;
+  }
+  const auto or_null = [](const std::string& v) { return v.empty() ? json(nullptr) : json(v); };
+  if (all || what == "runtimes") {
+    json a = json::array();
+    for (const auto& r : cat.runtimes)
+      a.push_back({{"id", r.id},
+                   {"name", r.name},
+                   {"os", r.os},
+                   {"backends", r.backends},
+                   {"formats", r.formats},
+                   {"default_context_tokens", opt(r.default_context_tokens)},
+                   {"default_kv_type", or_null(r.default_kv_type)},
+                   {"license", or_null(r.license)},
+                   {"sources", sources_json(r.sources)}});
+    out["runtimes"] = a;
+  }
+  if (all || what == "clouds") {
+    json a = json::array();
+    for (const auto& o : cat.clouds)
+      a.push_back({{"id", o.id},
+                   {"provider", o.provider},
+                   {"offer", o.offer},
+                   {"gpu", o.gpu},
+                   {"gpu_count", o.gpu_count},
+                   {"price_usd_per_hour", o.usd_per_hour},
+                   {"billing", or_null(o.billing)},
+                   {"price_date", or_null(o.price_date)},
+                   {"sources", sources_json(o.sources)}});
+    out["clouds"] = a;
+  }
+  if (all || what == "apis") {
+    json a = json::array();
+    for (const auto& p : cat.apis)
+      a.push_back({{"id", p.id},
+                   {"provider", p.provider},
+                   {"model", p.model},
+                   {"open_model", or_null(p.open_model)},
+                   {"input_usd_per_mtok", opt(p.input_usd_per_mtok)},
+                   {"output_usd_per_mtok", opt(p.output_usd_per_mtok)},
+                   {"cached_input_usd_per_mtok", opt(p.cached_input_usd_per_mtok)},
+                   {"context_tokens", opt(p.context_tokens)},
+                   {"price_date", or_null(p.price_date)},
+                   {"sources", sources_json(p.sources)}});
+    out["apis"] = a;
   }
   return out;
 }

@@ -157,6 +157,10 @@ std::optional<Error> parse_hardware(const std::string& file, const json& root, C
       return err;
     if (auto err = opt_number(c, e, "fp16_tflops_dense", h.fp16_tflops, 0.01, 20000, "TFLOPS"))
       return err;
+    if (auto err = opt_number(c, e, "fp16_tflops_dense_fp16acc", h.fp16_tflops_fp16acc, 0.01, 20000, "TFLOPS"))
+      return err;
+    if (h.fp16_tflops && h.fp16_tflops_fp16acc && *h.fp16_tflops > *h.fp16_tflops_fp16acc * 1.001)
+      return c.fail("fp16_tflops_dense", "(FP32 accumulate) cannot exceed fp16_tflops_dense_fp16acc");
     if (auto err = opt_number(c, e, "tdp_w", h.tdp_w, 1, 5000, "W")) return err;
     if (auto err = opt_number(c, e, "idle_w", h.idle_w, 0, 500, "W")) return err;
     if (auto err = opt_number(c, e, "launch_price_usd", h.launch_price_usd, 1, 1e7, "USD")) return err;
@@ -208,6 +212,110 @@ std::optional<Error> parse_quants(const std::string& file, const json& root, Cat
   return std::nullopt;
 }
 
+std::optional<Error> string_list(const Ctx& c, const json& e, const char* key,
+                                 std::vector<std::string>& out) {
+  if (!e.contains(key)) return c.fail(key, "is missing (use null when unknown)");
+  if (e[key].is_null()) return std::nullopt;
+  if (!e[key].is_array()) return c.fail(key, "must be an array of strings or null");
+  for (const auto& v : e[key]) {
+    if (!v.is_string()) return c.fail(key, "must be an array of strings");
+    out.push_back(v.get<std::string>());
+  }
+  return std::nullopt;
+}
+
+// Shared prologue for every entry: object, slug id, where-text naming it.
+template <typename T>
+std::optional<Error> entry_id(Ctx& c, const json& e, T& out) {
+  if (!e.is_object()) return c.fail("entry", "must be an object");
+  if (auto err = need_string(c, e, "id", out.id)) return err;
+  c.where += " '" + out.id + "'";
+  if (!is_slug(out.id)) return c.fail("id", "must be a lowercase slug [a-z0-9.-_]");
+  return std::nullopt;
+}
+
+const json* top_array(const json& root, const char* key) {
+  return root.contains(key) && root[key].is_array() ? &root[key] : nullptr;
+}
+
+std::optional<Error> parse_runtimes(const std::string& file, const json& root, Catalog& cat) {
+  const json* arr = top_array(root, "runtimes");
+  if (!arr) return make_error("bad_catalog", "runtimes", file + ": top-level 'runtimes' array is required");
+  for (size_t i = 0; i < arr->size(); ++i) {
+    const json& e = (*arr)[i];
+    Ctx c{file, "runtimes[" + std::to_string(i) + "]"};
+    RuntimeEntry r;
+    if (auto err = entry_id(c, e, r)) return err;
+    if (auto err = need_string(c, e, "name", r.name)) return err;
+    if (auto err = need_string(c, e, "license", r.license, false)) return err;
+    if (auto err = need_string(c, e, "default_kv_type", r.default_kv_type, false)) return err;
+    if (auto err = string_list(c, e, "os", r.os)) return err;
+    if (auto err = string_list(c, e, "backends", r.backends)) return err;
+    if (auto err = string_list(c, e, "formats", r.formats)) return err;
+    if (auto err = opt_number(c, e, "default_context_tokens", r.default_context_tokens, 0, 1 << 24, "tokens"))
+      return err;
+    if (auto err = sources(c, e, r.sources)) return err;
+    cat.runtimes.push_back(std::move(r));
+  }
+  return std::nullopt;
+}
+
+std::optional<Error> parse_clouds(const std::string& file, const json& root, Catalog& cat) {
+  const json* arr = top_array(root, "offers");
+  if (!arr) return make_error("bad_catalog", "offers", file + ": top-level 'offers' array is required");
+  for (size_t i = 0; i < arr->size(); ++i) {
+    const json& e = (*arr)[i];
+    Ctx c{file, "offers[" + std::to_string(i) + "]"};
+    CloudOffer o;
+    if (auto err = entry_id(c, e, o)) return err;
+    if (auto err = need_string(c, e, "provider", o.provider)) return err;
+    if (auto err = need_string(c, e, "offer", o.offer)) return err;
+    if (auto err = need_string(c, e, "gpu", o.gpu)) return err;
+    if (auto err = need_string(c, e, "billing", o.billing, false)) return err;
+    if (auto err = need_string(c, e, "region", o.region, false)) return err;
+    if (auto err = need_string(c, e, "price_date", o.price_date, false)) return err;
+    if (!o.price_date.empty() && !is_date(o.price_date))
+      return c.fail("price_date", "must be YYYY-MM-DD or YYYY-MM");
+    if (!e.contains("gpu_count") || !e["gpu_count"].is_number_integer() || e["gpu_count"].get<int>() < 1 ||
+        e["gpu_count"].get<int>() > 64)
+      return c.fail("gpu_count", "must be an integer in [1, 64]");
+    o.gpu_count = e["gpu_count"].get<int>();
+    std::optional<double> price;
+    if (auto err = opt_number(c, e, "price_usd_per_hour", price, 0.01, 1000, "USD/hour")) return err;
+    if (!price) return c.fail("price_usd_per_hour", "is required (an offer without a price is not an offer)");
+    o.usd_per_hour = *price;
+    if (auto err = sources(c, e, o.sources)) return err;
+    cat.clouds.push_back(std::move(o));
+  }
+  return std::nullopt;
+}
+
+std::optional<Error> parse_apis(const std::string& file, const json& root, Catalog& cat) {
+  const json* arr = top_array(root, "apis");
+  if (!arr) return make_error("bad_catalog", "apis", file + ": top-level 'apis' array is required");
+  for (size_t i = 0; i < arr->size(); ++i) {
+    const json& e = (*arr)[i];
+    Ctx c{file, "apis[" + std::to_string(i) + "]"};
+    ApiPrice a;
+    if (auto err = entry_id(c, e, a)) return err;
+    if (auto err = need_string(c, e, "provider", a.provider)) return err;
+    if (auto err = need_string(c, e, "model", a.model)) return err;
+    if (auto err = need_string(c, e, "open_model", a.open_model, false)) return err;
+    if (auto err = need_string(c, e, "price_date", a.price_date, false)) return err;
+    if (!a.price_date.empty() && !is_date(a.price_date))
+      return c.fail("price_date", "must be YYYY-MM-DD or YYYY-MM");
+    if (auto err = opt_number(c, e, "input_usd_per_mtok", a.input_usd_per_mtok, 0, 1000, "USD per million tokens")) return err;
+    if (auto err = opt_number(c, e, "output_usd_per_mtok", a.output_usd_per_mtok, 0, 1000, "USD per million tokens")) return err;
+    if (auto err = opt_number(c, e, "cached_input_usd_per_mtok", a.cached_input_usd_per_mtok, 0, 1000, "USD per million tokens")) return err;
+    if (auto err = opt_number(c, e, "context_tokens", a.context_tokens, 1, 1e8, "tokens")) return err;
+    if (!a.input_usd_per_mtok || !a.output_usd_per_mtok)
+      return c.fail("input_usd_per_mtok", "and output_usd_per_mtok are required");
+    if (auto err = sources(c, e, a.sources)) return err;
+    cat.apis.push_back(std::move(a));
+  }
+  return std::nullopt;
+}
+
 template <typename T>
 std::optional<Error> unique_ids(const std::string& file, const std::vector<T>& v) {
   std::set<std::string> seen;
@@ -249,11 +357,41 @@ Result<Catalog> load_catalog(const std::map<std::string, std::string>& files) {
     if (name == "models.json") err = parse_models(file, root, cat);
     else if (name == "hardware.json") err = parse_hardware(file, root, cat);
     else if (name == "quants.json") err = parse_quants(file, root, cat);
+    else if (name == "runtimes.json") err = parse_runtimes(file, root, cat);
+    else if (name == "clouds.json") err = parse_clouds(file, root, cat);
+    else if (name == "apis.json") err = parse_apis(file, root, cat);
     if (err) return *err;
   }
   if (auto e = unique_ids("catalog/models.json", cat.models)) return *e;
   if (auto e = unique_ids("catalog/hardware.json", cat.hardware)) return *e;
   if (auto e = unique_ids("catalog/quants.json", cat.quants)) return *e;
+  if (auto e = unique_ids("catalog/runtimes.json", cat.runtimes)) return *e;
+  if (auto e = unique_ids("catalog/clouds.json", cat.clouds)) return *e;
+  if (auto e = unique_ids("catalog/apis.json", cat.apis)) return *e;
+  // Every reference resolves (checked only when the referenced file is present).
+  std::set<std::string> runtime_ids, hw_ids, model_ids;
+  for (const auto& r : cat.runtimes) runtime_ids.insert(r.id);
+  for (const auto& h : cat.hardware) hw_ids.insert(h.id);
+  for (const auto& m : cat.models) model_ids.insert(m.id);
+  if (!cat.runtimes.empty())
+    for (size_t i = 0; i < cat.quants.size(); ++i)
+      for (const auto& r : cat.quants[i].runtimes)
+        if (!runtime_ids.count(r))
+          return make_error("bad_catalog", "runtimes",
+                            "catalog/quants.json: quants[" + std::to_string(i) + "] '" + cat.quants[i].id +
+                                "': runtimes names unknown runtime '" + r + "' (see catalog/runtimes.json)");
+  if (!cat.hardware.empty())
+    for (size_t i = 0; i < cat.clouds.size(); ++i)
+      if (!hw_ids.count(cat.clouds[i].gpu))
+        return make_error("bad_catalog", "gpu",
+                          "catalog/clouds.json: offers[" + std::to_string(i) + "] '" + cat.clouds[i].id +
+                              "': gpu names unknown hardware '" + cat.clouds[i].gpu + "'");
+  if (!cat.models.empty())
+    for (size_t i = 0; i < cat.apis.size(); ++i)
+      if (!cat.apis[i].open_model.empty() && !model_ids.count(cat.apis[i].open_model))
+        return make_error("bad_catalog", "open_model",
+                          "catalog/apis.json: apis[" + std::to_string(i) + "] '" + cat.apis[i].id +
+                              "': open_model names unknown model '" + cat.apis[i].open_model + "'");
   return cat;
 }
 

@@ -225,15 +225,26 @@ Machine build_machine(const Inputs& in, std::vector<std::string>& assumptions) {
     g.name = host_entry->name + " GPU";
     g.hardware_id = host_entry->id;
     g.kind = DeviceKind::kAppleGpu;
-    g.backend = host_entry->kind == HardwareKind::kApple ? "metal" : "vulkan";
+    const bool apple = host_entry->kind == HardwareKind::kApple;
+    g.backend = apple ? "metal" : host_entry->backends.empty() ? "vulkan" : host_entry->backends[0];
     g.memory_bytes = ram;
-    double cap = ram_gib > kAppleLargeCapAboveGib ? kAppleLargeCapFraction : kAppleSmallCapFraction;
-    g.budget_bytes = static_cast<uint64_t>(static_cast<double>(ram) * cap);
+    if (apple) {
+      const double cap = ram_gib > kAppleLargeCapAboveGib ? kAppleLargeCapFraction : kAppleSmallCapFraction;
+      g.budget_bytes = static_cast<uint64_t>(static_cast<double>(ram) * cap);
+    } else {
+      // Other unified-memory machines (Strix Halo, DGX Spark, Jetson) run Linux: the GPU may map
+      // all memory but what the OS keeps. No published cap like macOS's wired limit applies.
+      g.budget_bytes = ram > kOsRamReserveBytes ? ram - kOsRamReserveBytes : 0;
+      assumptions.push_back(host_entry->name + ": the GPU may use all memory but " +
+                            fmt("%.0f", static_cast<double>(kOsRamReserveBytes) / kGiB) +
+                            " GiB kept for the OS (driver or BIOS limits on GPU memory may be lower)");
+    }
     if (in.wired_limit_mb > 0) {
       g.budget_bytes = std::min(ram, static_cast<uint64_t>(in.wired_limit_mb * 1e6));
       assumptions.push_back("GPU wired limit raised to " + fmt("%.0f", in.wired_limit_mb) + " MB (iogpu.wired_limit_mb)");
     }
     g.overhead_bytes = rt == Runtime::kOllama ? kOllamaReserveMetal : 0;
+    if (g.backend == "cuda") g.overhead_bytes = kGpuContextBytes + (rt == Runtime::kOllama ? kOllamaReserveCuda : 0);
     mc.gpus.push_back(g);
     // One pool, counted once: the GPU share is held to the wired cap, the CPU share (token
     // embeddings, CPU layers) to the rest of the memory, which macOS keeps for itself and apps.

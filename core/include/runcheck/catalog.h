@@ -33,7 +33,8 @@ struct HardwareEntry {
   std::optional<double> memory_gib;             // VRAM, or null where the buyer picks (Mac, CPU)
   std::vector<double> memory_options_gib;       // Apple / APU / CPU configurations
   std::optional<double> bandwidth_gb_s;         // vendor figure, decimal GB/s
-  std::optional<double> fp16_tflops;            // dense, no sparsity
+  std::optional<double> fp16_tflops;            // dense, no sparsity, FP32 accumulate
+  std::optional<double> fp16_tflops_fp16acc;    // dense, FP16 accumulate (GeForce: 2x)
   std::optional<double> tdp_w, idle_w;
   std::optional<int> gpu_cores;
   std::vector<std::string> backends;            // cuda, rocm, vulkan, metal, sycl, cpu
@@ -51,10 +52,34 @@ struct QuantEntry {
   std::vector<Source> sources;
 };
 
+struct RuntimeEntry {
+  std::string id, name, license, default_kv_type;
+  std::vector<std::string> os, backends, formats;
+  std::optional<double> default_context_tokens;  // 0 = the model's training context
+  std::vector<Source> sources;
+};
+
+struct CloudOffer {
+  std::string id, provider, offer, gpu, billing, region, price_date;
+  int gpu_count = 1;
+  double usd_per_hour = 0;  // on demand, for all gpu_count GPUs
+  std::vector<Source> sources;
+};
+
+struct ApiPrice {
+  std::string id, provider, model, open_model, price_date;  // open_model: catalog model id or ""
+  std::optional<double> input_usd_per_mtok, output_usd_per_mtok, cached_input_usd_per_mtok;
+  std::optional<double> context_tokens;
+  std::vector<Source> sources;
+};
+
 struct Catalog {
   std::vector<ModelEntry> models;
   std::vector<HardwareEntry> hardware;
   std::vector<QuantEntry> quants;
+  std::vector<RuntimeEntry> runtimes;
+  std::vector<CloudOffer> clouds;
+  std::vector<ApiPrice> apis;
 
   const ModelEntry* model(const std::string& id) const;
   const HardwareEntry* hw(const std::string& id) const;
