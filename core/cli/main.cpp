@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "catalog_lint.h"
 #include "runcheck/api.h"
 #include "runcheck/catalog.h"
 
@@ -62,8 +63,25 @@ int main(int argc, char** argv) {
       return 1;
     }
     const auto& c = runcheck::builtin_catalog();
-    std::printf("catalog ok: %zu models, %zu hardware, %zu quants\n", c.models.size(),
-                c.hardware.size(), c.quants.size());
+    if (args.size() >= 3 && args[1] == "--schemas") {
+      std::map<std::string, std::string> schemas;
+      for (const char* f : {"models", "hardware", "quants", "runtimes", "clouds", "apis", "exceptions"}) {
+        std::ifstream in(args[2] + "/" + f + ".schema.json");
+        if (!in) continue;
+        std::ostringstream ss;
+        ss << in.rdbuf();
+        schemas[std::string(f) + ".schema.json"] = ss.str();
+      }
+      const auto findings = runcheck::lint_catalog(runcheck::builtin_catalog_files(), schemas);
+      for (const auto& f : findings) std::fprintf(stderr, "runcheck: catalog lint: %s\n", f.message.c_str());
+      if (!findings.empty()) {
+        std::fprintf(stderr, "runcheck: %zu catalog finding(s)\n", findings.size());
+        return 1;
+      }
+    }
+    std::printf("catalog ok: %zu models, %zu hardware, %zu quants, %zu runtimes, %zu cloud offers, %zu API prices\n",
+                c.models.size(), c.hardware.size(), c.quants.size(), c.runtimes.size(), c.clouds.size(),
+                c.apis.size());
     return 0;
   }
 

@@ -402,9 +402,7 @@ struct Loaded {
 };
 const Loaded& loaded() {
   static const Loaded l = [] {
-    std::map<std::string, std::string> files;
-    for (const auto& f : kCatalogFiles) files[f.name] = std::string(f.text, f.size);
-    auto r = load_catalog(files);
+    auto r = load_catalog(builtin_catalog_files());
     if (r.ok()) return Loaded{std::move(r).value(), {}};
     return Loaded{Catalog{}, r.error().message};
   }();
@@ -413,6 +411,11 @@ const Loaded& loaded() {
 }  // namespace
 
 const Catalog& builtin_catalog() { return loaded().catalog; }
+std::map<std::string, std::string> builtin_catalog_files() {
+  std::map<std::string, std::string> files;
+  for (const auto& f : kCatalogFiles) files[f.name] = std::string(f.text, f.size);
+  return files;
+}
 const std::string& builtin_catalog_error() { return loaded().error; }
 
 }  // namespace runcheck

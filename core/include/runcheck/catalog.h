@@ -93,6 +93,8 @@ Result<Catalog> load_catalog(const std::map<std::string, std::string>& files);
 // The compiled-in catalog, loaded on first use. A build with invalid data fails its tests;
 // at run time an invalid catalog yields an empty one and `builtin_catalog_error()` says why.
 const Catalog& builtin_catalog();
+// The compiled-in catalog files as {"models.json" -> text} (for the lints and the CLI).
+std::map<std::string, std::string> builtin_catalog_files();
 const std::string& builtin_catalog_error();
 
 }  // namespace runcheck
