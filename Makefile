@@ -8,7 +8,7 @@ BUILD_ID ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo dev)$(shell g
 APT_PACKAGES := cmake make g++ libgtest-dev nlohmann-json3-dev emscripten chromium fonts-liberation
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: accuracy golden all deps build native wasm site serve test test-native test-js test-e2e bench accuracy clean format
+.PHONY: catalog-md accuracy golden all deps build native wasm site serve test test-native test-js test-e2e bench accuracy clean format
 
 all: build
 
@@ -58,6 +58,12 @@ test: build node_modules/.package-lock.json test-native test-js test-e2e
 
 test-native: native
 	cd build/native && ctest --output-on-failure -j$(JOBS)
+	@node tools/catalog-md.mjs build/native/runcheck build/CATALOG.md && \
+	  if ! cmp -s build/CATALOG.md CATALOG.md; then echo "CATALOG.md is stale: run make catalog-md"; exit 1; fi
+
+# CATALOG.md is generated from the compiled-in catalog.
+catalog-md: native
+	node tools/catalog-md.mjs build/native/runcheck CATALOG.md
 
 test-js: site
 	node --test tests/js/module.test.mjs
