@@ -8,7 +8,7 @@ BUILD_ID ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo dev)$(shell g
 APT_PACKAGES := cmake make g++ libgtest-dev nlohmann-json3-dev emscripten chromium fonts-liberation
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: catalog-md accuracy golden all deps build native wasm site serve test test-native test-js test-e2e bench accuracy clean format
+.PHONY: benchmarks catalog-md accuracy golden all deps build native wasm site serve test test-native test-js test-e2e bench accuracy clean format
 
 all: build
 
@@ -60,6 +60,11 @@ test-native: native
 	cd build/native && ctest --output-on-failure -j$(JOBS)
 	@node tools/catalog-md.mjs build/native/runcheck build/CATALOG.md && \
 	  if ! cmp -s build/CATALOG.md CATALOG.md; then echo "CATALOG.md is stale: run make catalog-md"; exit 1; fi
+
+# catalog/benchmarks.json: the speed rows of a measurements CSV, mapped to catalog ids.
+benchmarks: native
+	build/native/runcheck benchmarks --data $(or $(DATA),../shared/calibration/measurements.csv) --json | \
+	  node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const r=JSON.parse(s);if(r.unmapped.length)console.error("unmapped rows:",JSON.stringify(r.unmapped));require("fs").writeFileSync("catalog/benchmarks.json",JSON.stringify({"$$comment":"Published llama.cpp speed measurements (llama-bench pp/tg), one row each, mapped from shared/calibration/measurements.csv by `make benchmarks`. value_tps as published; tokens = N of ppN/tgN.",benchmarks:r.benchmarks},null,1)+"\n");console.log(r.benchmarks.length+" benchmark rows written")})'
 
 # CATALOG.md is generated from the compiled-in catalog.
 catalog-md: native

@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
     const auto& c = runcheck::builtin_catalog();
     if (args.size() >= 3 && args[1] == "--schemas") {
       std::map<std::string, std::string> schemas;
-      for (const char* f : {"models", "hardware", "quants", "runtimes", "clouds", "apis", "exceptions"}) {
+      for (const char* f : {"models", "hardware", "quants", "runtimes", "clouds", "apis", "exceptions", "benchmarks"}) {
         std::ifstream in(args[2] + "/" + f + ".schema.json");
         if (!in) continue;
         std::ostringstream ss;

@@ -17,7 +17,7 @@ using nlohmann::json;
 const std::map<std::string, std::string> kEntryKey = {
     {"models.json", "models"},     {"hardware.json", "hardware"}, {"quants.json", "quants"},
     {"runtimes.json", "runtimes"}, {"clouds.json", "offers"},     {"apis.json", "apis"},
-    {"exceptions.json", "exceptions"}};
+    {"exceptions.json", "exceptions"}, {"benchmarks.json", "benchmarks"}};
 
 struct Where {
   std::string file, entry, id;

@@ -116,6 +116,7 @@ HwMatch map_hardware(const std::string& name) {
     if (pcie) tries.push_back(base + "-" + mem + "-pcie");
   }
   if (pcie) tries.push_back(base + "-pcie");
+  if (lower(name).find("radeon") != std::string::npos) tries.push_back("radeon-" + base);  // Radeon PRO
   for (const auto& t : tries) {
     if (const HardwareEntry* h = cat.hw(t)) {
       m.id = h->id;
@@ -135,7 +136,61 @@ double percentile(std::vector<double> v, double q) {
   return i + 1 < v.size() ? v[i] * (1 - frac) + v[i + 1] * frac : v[i];
 }
 
+// "llama.cpp CUDA" -> "cuda"; "" when no known backend is named.
+std::string map_backend(const std::string& text) {
+  const std::string s = lower(text);
+  for (const char* b : {"cuda", "metal", "rocm", "vulkan", "sycl", "cpu"})
+    if (s.find(b) != std::string::npos) return b;
+  return {};
+}
+
 }  // namespace
+
+Result<json> benchmarks_from_csv(const json& req) {
+  FieldReader r(req);
+  const std::string csv = r.string("csv", "", true, 8 * 1024 * 1024);
+  const std::string retrieved = r.string("retrieved", "2026-11-23");
+  if (r.error()) return *r.error();
+  const auto rows = parse_csv(csv, 200000);
+  if (rows.empty()) return make_error("bad_value", "csv", "csv has no header row");
+  std::map<std::string, size_t> col;
+  for (size_t i = 0; i < rows[0].size(); ++i) col[rows[0][i]] = i;
+  for (const char* need : {"source_url", "model", "quant", "context_tokens", "hardware", "n_devices", "backend", "metric", "value"})
+    if (!col.count(need))
+      return make_error("bad_value", "csv", std::string("csv header lacks the column '") + need + "'");
+  auto get = [&](const std::vector<std::string>& row, const char* k) {
+    const size_t i = col[k];
+    return i < row.size() ? row[i] : std::string();
+  };
+  json out = json::array(), unmapped = json::array();
+  for (size_t i = 1; i < rows.size(); ++i) {
+    const auto& row = rows[i];
+    const std::string metric = get(row, "metric");
+    if (metric != "tg_tps" && metric != "pp_tps") continue;
+    const std::string model = map_model(get(row, "model"));
+    const HwMatch hw = map_hardware(get(row, "hardware"));
+    const std::string backend = map_backend(get(row, "backend"));
+    if (model.empty() || hw.id.empty() || backend.empty()) {
+      unmapped.push_back({{"row", i + 1}, {"model", get(row, "model")}, {"hardware", get(row, "hardware")},
+                          {"why", model.empty() ? "model not in catalog" : hw.id.empty() ? "hardware not in catalog" : "backend unknown"}});
+      continue;
+    }
+    json b = {{"id", "b" + std::to_string(out.size() + 1)},
+              {"model", model},
+              {"quant", get(row, "quant")},
+              {"hardware", hw.id},
+              {"n_devices", std::max(1, std::atoi(get(row, "n_devices").c_str()))},
+              {"backend", backend},
+              {"metric", metric == "tg_tps" ? "tg" : "pp"},
+              {"tokens", std::atoi(get(row, "context_tokens").c_str())},
+              {"value_tps", std::atof(get(row, "value").c_str())},
+              {"ram_gib", hw.ram_gib > 0 ? json(hw.ram_gib) : json(nullptr)},
+              {"test_detail", col.count("test_detail") ? get(row, "test_detail") : ""},
+              {"sources", json::array({{{"url", get(row, "source_url")}, {"retrieved", retrieved}}})}};
+    out.push_back(b);
+  }
+  return json{{"ok", true}, {"benchmarks", out}, {"unmapped", unmapped}};
+}
 
 Result<json> accuracy_json(const json& req) {
   FieldReader r(req);

@@ -316,6 +316,40 @@ std::optional<Error> parse_apis(const std::string& file, const json& root, Catal
   return std::nullopt;
 }
 
+std::optional<Error> parse_benchmarks(const std::string& file, const json& root, Catalog& cat) {
+  const json* arr = top_array(root, "benchmarks");
+  if (!arr) return make_error("bad_catalog", "benchmarks", file + ": top-level 'benchmarks' array is required");
+  for (size_t i = 0; i < arr->size(); ++i) {
+    const json& e = (*arr)[i];
+    Ctx c{file, "benchmarks[" + std::to_string(i) + "]"};
+    BenchmarkRow b;
+    if (auto err = entry_id(c, e, b)) return err;
+    if (auto err = need_string(c, e, "model", b.model)) return err;
+    if (auto err = need_string(c, e, "quant", b.quant)) return err;
+    if (auto err = need_string(c, e, "hardware", b.hardware)) return err;
+    if (auto err = need_string(c, e, "backend", b.backend)) return err;
+    std::string metric;
+    if (auto err = need_string(c, e, "metric", metric)) return err;
+    if (metric != "tg" && metric != "pp") return c.fail("metric", "must be tg or pp");
+    b.decode = metric == "tg";
+    if (!e.contains("n_devices") || !e["n_devices"].is_number_integer() || e["n_devices"].get<int>() < 1 || e["n_devices"].get<int>() > 16)
+      return c.fail("n_devices", "must be an integer in [1, 16]");
+    b.n_devices = e["n_devices"].get<int>();
+    if (!e.contains("tokens") || !e["tokens"].is_number_integer() || e["tokens"].get<int64_t>() < 1 || e["tokens"].get<int64_t>() > (1 << 20))
+      return c.fail("tokens", "must be an integer in [1, 1048576]");
+    b.tokens = static_cast<uint32_t>(e["tokens"].get<int64_t>());
+    std::optional<double> v;
+    if (auto err = opt_number(c, e, "value_tps", v, 0.01, 1e6, "tokens/s")) return err;
+    if (!v) return c.fail("value_tps", "is required");
+    b.value_tps = *v;
+    if (auto err = opt_number(c, e, "ram_gib", b.ram_gib, 1, 8192, "GiB")) return err;
+    need_string(c, e, "test_detail", b.test_detail, false);
+    if (auto err = sources(c, e, b.sources)) return err;
+    cat.benchmarks.push_back(std::move(b));
+  }
+  return std::nullopt;
+}
+
 template <typename T>
 std::optional<Error> unique_ids(const std::string& file, const std::vector<T>& v) {
   std::set<std::string> seen;
@@ -360,6 +394,7 @@ Result<Catalog> load_catalog(const std::map<std::string, std::string>& files) {
     else if (name == "runtimes.json") err = parse_runtimes(file, root, cat);
     else if (name == "clouds.json") err = parse_clouds(file, root, cat);
     else if (name == "apis.json") err = parse_apis(file, root, cat);
+    else if (name == "benchmarks.json") err = parse_benchmarks(file, root, cat);
     if (err) return *err;
   }
   if (auto e = unique_ids("catalog/models.json", cat.models)) return *e;
@@ -392,6 +427,15 @@ Result<Catalog> load_catalog(const std::map<std::string, std::string>& files) {
         return make_error("bad_catalog", "open_model",
                           "catalog/apis.json: apis[" + std::to_string(i) + "] '" + cat.apis[i].id +
                               "': open_model names unknown model '" + cat.apis[i].open_model + "'");
+  if (auto e = unique_ids("catalog/benchmarks.json", cat.benchmarks)) return *e;
+  if (!cat.models.empty() && !cat.hardware.empty())
+    for (size_t i = 0; i < cat.benchmarks.size(); ++i) {
+      const auto& b = cat.benchmarks[i];
+      const std::string where = "catalog/benchmarks.json: benchmarks[" + std::to_string(i) + "] '" + b.id + "': ";
+      if (!model_ids.count(b.model)) return make_error("bad_catalog", "model", where + "model names unknown model '" + b.model + "'");
+      if (!hw_ids.count(b.hardware)) return make_error("bad_catalog", "hardware", where + "hardware names unknown hardware '" + b.hardware + "'");
+      if (!cat.quants.empty() && !cat.quant(b.quant)) return make_error("bad_catalog", "quant", where + "quant names unknown quant '" + b.quant + "'");
+    }
   return cat;
 }
 

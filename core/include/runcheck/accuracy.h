@@ -11,4 +11,8 @@ namespace runcheck {
 // error (%), OOM agreement, every scored row, and every row it could not map (with why).
 Result<nlohmann::json> accuracy_json(const nlohmann::json& request);
 
+// Speed rows (tg_tps / pp_tps) of a measurements CSV mapped to catalog ids: the benchmark rows
+// catalog/benchmarks.json ships (`make benchmarks`). Unmappable rows are listed, not dropped.
+Result<nlohmann::json> benchmarks_from_csv(const nlohmann::json& request);
+
 }  // namespace runcheck

@@ -73,6 +73,18 @@ struct ApiPrice {
   std::vector<Source> sources;
 };
 
+// One published speed measurement (llama-bench ppN / tgN), mapped to catalog ids.
+struct BenchmarkRow {
+  std::string id, model, quant, hardware, backend;  // backend: cuda | rocm | vulkan | metal | sycl | cpu
+  int n_devices = 1;
+  bool decode = true;   // tg (decode) or pp (prefill)
+  uint32_t tokens = 0;  // N of tgN / ppN
+  double value_tps = 0;
+  std::optional<double> ram_gib;
+  std::string test_detail;
+  std::vector<Source> sources;
+};
+
 struct Catalog {
   std::vector<ModelEntry> models;
   std::vector<HardwareEntry> hardware;
@@ -80,6 +92,7 @@ struct Catalog {
   std::vector<RuntimeEntry> runtimes;
   std::vector<CloudOffer> clouds;
   std::vector<ApiPrice> apis;
+  std::vector<BenchmarkRow> benchmarks;
 
   const ModelEntry* model(const std::string& id) const;
   const HardwareEntry* hw(const std::string& id) const;
