@@ -159,6 +159,7 @@ std::optional<Error> parse_hardware(const std::string& file, const json& root, C
       return err;
     if (auto err = opt_number(c, e, "fp16_tflops_dense_fp16acc", h.fp16_tflops_fp16acc, 0.01, 20000, "TFLOPS"))
       return err;
+    if (auto err = opt_number(c, e, "fp32_tflops", h.fp32_tflops, 0.01, 1000, "TFLOPS")) return err;
     if (h.fp16_tflops && h.fp16_tflops_fp16acc && *h.fp16_tflops > *h.fp16_tflops_fp16acc * 1.001)
       return c.fail("fp16_tflops_dense", "(FP32 accumulate) cannot exceed fp16_tflops_dense_fp16acc");
     if (auto err = opt_number(c, e, "tdp_w", h.tdp_w, 1, 5000, "W")) return err;

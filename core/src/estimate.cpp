@@ -3,10 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
+#include <mutex>
+#include <set>
 
 #include "runcheck/catalog.h"
 #include "runcheck/placement.h"
 #include "runcheck/request.h"
+#include "runcheck/speed.h"
 #include "runcheck/weights.h"
 
 namespace runcheck {
@@ -66,6 +70,11 @@ struct Inputs {
   double wired_limit_mb = 0;
   double gpu_reserved_mb = 0;  // per GPU, kept by the desktop/display and other apps
   bool inverse = true;         // also answer max context / best quant / smallest hardware
+  std::string backend;         // requested backend ("" = the hardware's first)
+  uint32_t prompt = 512;       // prompt tokens for prefill and time to first token
+  uint32_t depth = 0;          // context depth at which decode_tps is given
+  double ram_bandwidth_gb_s = 0;  // system RAM bandwidth (0 = assumed)
+  json leave_out;              // a benchmark row to leave out of the fit (accuracy scoring)
   PlanOptions plan;
   std::string kv_type = "f16";
   std::vector<std::string> assumptions;
@@ -90,6 +99,11 @@ Result<Inputs> read_inputs(const json& req) {
   in.gpu_reserved_mb = r.number("gpu_reserved_mb", 0, 0, 1024 * 1024);
   const std::string split_mode = r.string("split_mode", "layer");
   in.inverse = r.boolean("inverse", true);
+  in.backend = r.string("backend", "");
+  in.prompt = static_cast<uint32_t>(r.integer("prompt", 512, 1, 1 << 22));
+  in.depth = static_cast<uint32_t>(r.integer("depth", 0, 0, 1 << 24));
+  in.ram_bandwidth_gb_s = r.number("ram_bandwidth_gb_s", 0, 0, 20000);
+  if (req.contains("leave_out") && req["leave_out"].is_object()) in.leave_out = req["leave_out"];
   if (r.error()) return *r.error();
   if (split_mode != "layer" && split_mode != "row")
     return make_error("bad_value", "split_mode", "split_mode must be 'layer' or 'row'; got '" +
@@ -193,6 +207,27 @@ Result<Inputs> read_inputs(const json& req) {
   for (const auto* h : in.hardware) (h->kind == HardwareKind::kGpu ? gpus : hosts)++;
   if (hosts > 1 || (hosts == 1 && gpus > 0 && in.hardware[0]->kind == HardwareKind::kApple))
     return make_error("bad_value", "hardware", "combine discrete GPUs with at most one CPU system; a Mac stands alone");
+  // Backend: the first one the accelerator lists, or the requested one if it supports it.
+  const HardwareEntry* accel = in.hardware[0];
+  for (const auto* h : in.hardware)
+    if (h->kind == HardwareKind::kGpu) { accel = h; break; }
+  const bool cpu_only = gpus == 0 && accel->kind == HardwareKind::kCpu;
+  if (in.backend.empty()) {
+    in.backend = cpu_only ? "cpu" : accel->backends.empty() ? "vulkan" : accel->backends[0];
+    if (accel->kind == HardwareKind::kApple) in.backend = "metal";
+  } else {
+    static const std::set<std::string> kBackends = {"cuda", "rocm", "vulkan", "metal", "sycl", "cpu"};
+    if (!kBackends.count(in.backend))
+      return make_error("bad_value", "backend", "backend must be one of cuda, rocm, vulkan, metal, sycl, cpu; got '" +
+                                                    safe_echo(in.backend) + "'");
+    const bool listed = std::find(accel->backends.begin(), accel->backends.end(), in.backend) != accel->backends.end();
+    if (!listed && in.backend != "cpu")
+      return make_error("incompatible", "backend", accel->name + " does not run the " + in.backend + " backend (it lists: " + [&] {
+                          std::string b;
+                          for (const auto& x : accel->backends) b += (b.empty() ? "" : ", ") + x;
+                          return b;
+                        }() + ")");
+  }
   return in;
 }
 
@@ -371,6 +406,415 @@ json commands_json(const Inputs& in, const Plan& p, const Machine& mc) {
   return c;
 }
 
+
+// --- speed -------------------------------------------------------------------------------------
+
+// System RAM bandwidth when the machine has no CPU entry and the user gives none: dual-channel
+// DDR4-3200, channels x MT/s x 8 bytes = 2 x 3200 x 8 = 51.2 GB/s (stated in `assumptions`).
+constexpr double kDefaultRamBandwidthGBs = 51.2;
+// Tensor FP16 (FP32 accumulate) over FP32 vector rate on GeForce cards whose whitepaper rows we
+// hold: 71/35.6 (RTX 3090), 165.2/82.6 (RTX 4090), 209.5/104.8 (RTX 5090) = 2.0. Used as the
+// compute figure of a GPU whose tensor rate is not in the catalog (stated in `assumptions`).
+constexpr double kTensorOverVectorFallback = 2.0;
+// The band: 5th and 95th percentiles of measured/predicted over the fit group, each ratio
+// computed with its own row left out of the fit.
+constexpr double kBandLowQuantile = 0.05, kBandHighQuantile = 0.95;
+// No measurement for this backend and precision: the nearest group's band, widened by 30 %
+// each way (the spread between backends' fitted efficiencies in the calibration data).
+constexpr double kEstimatedBandWidening = 1.3;
+// Context depths reported in decode_by_context (those within the context are shown).
+constexpr uint32_t kDepths[] = {0, 1024, 4096, 16384, 32768, 65536, 131072};
+
+bool high_precision(const Inputs& in) {
+  if (in.ftype) {
+    const FileType f = in.ftype->ftype;
+    return f == FileType::ALL_F32 || f == FileType::F16 || f == FileType::BF16 || f == FileType::Q8_0;
+  }
+  return in.format && in.format->bits_per_weight && *in.format->bits_per_weight >= 8;
+}
+
+// Compute figure of one accelerator for prefill: dense FP16 tensor TFLOPS (FP32 accumulate);
+// else 2 x FP32 vector TFLOPS; on Apple, GPU cores (the Metal fit absorbs the per-core rate).
+std::optional<double> compute_figure(const HardwareEntry* h, bool& fallback) {
+  if (!h) return std::nullopt;
+  if (h->kind == HardwareKind::kApple) {
+    if (h->gpu_cores) return static_cast<double>(*h->gpu_cores);
+    return std::nullopt;
+  }
+  if (h->fp16_tflops) return *h->fp16_tflops;
+  if (h->fp32_tflops) {
+    fallback = true;
+    return *h->fp32_tflops * kTensorOverVectorFallback;
+  }
+  return std::nullopt;
+}
+
+struct SpeedContext {
+  SpeedFeatures f;
+  double ceiling_x0 = 0;        // decode x at depth 0 (bandwidth ceiling = 1 / x)
+  double kv_x_per_depth = 0;
+  double weights_x = 0;
+  bool prefill_known = false;
+  std::vector<std::string> notes;
+};
+
+SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p, const WeightPlan& w) {
+  SpeedContext sc;
+  const ModelArch& m = in.model->arch;
+  sc.f.backend = in.backend;
+  sc.f.high_precision = high_precision(in);
+  const HardwareEntry* host_entry = nullptr;
+  for (const auto* h : in.hardware)
+    if (h->kind != HardwareKind::kGpu) host_entry = h;
+  const double cells = std::max<double>(1, kv_cells_full(in.plan.kv));
+  const double active_frac = m.is_moe() ? static_cast<double>(m.expert_used_count) / m.expert_count : 1.0;
+  const bool parallel = p.tensor_parallel > 1 || (in.plan.split_row && mc.gpus.size() > 1);
+  double total_read = 0;
+  struct Dev { double read, kv, bw; std::optional<double> compute; uint32_t layers; };
+  std::vector<Dev> devs;
+  size_t gpu_i = 0, used_gpus = 0;
+  bool compute_fallback = false;
+  for (const auto& u : p.devices) {
+    Dev d{};
+    const HardwareEntry* h = nullptr;
+    if (u.is_host) {
+      h = host_entry;
+      if (h && h->bandwidth_gb_s) d.bw = *h->bandwidth_gb_s;
+      else if (in.ram_bandwidth_gb_s > 0) d.bw = in.ram_bandwidth_gb_s;
+      else d.bw = kDefaultRamBandwidthGBs;
+    } else {
+      h = mc.unified ? host_entry : (gpu_i < in.hardware.size() ? builtin_catalog().hw(u.hardware_id) : nullptr);
+      ++gpu_i;
+      d.bw = h && h->bandwidth_gb_s ? *h->bandwidth_gb_s : 0;
+      d.compute = compute_figure(h, compute_fallback);
+    }
+    double read = static_cast<double>(u.weights_bytes) - static_cast<double>(u.expert_bytes) * (1 - active_frac);
+    if (u.is_host) read -= static_cast<double>(std::min<uint64_t>(u.weights_bytes, w.token_embd_bytes));  // one row per token
+    d.read = std::max(0.0, read);
+    d.kv = static_cast<double>(u.kv_bytes) / cells;
+    d.layers = u.layers;
+    if (!u.is_host && (u.layers > 0 || u.holds_output)) ++used_gpus;
+    total_read += d.read;
+    devs.push_back(d);
+  }
+  if (mc.unified && p.devices.size() == 2) devs[1].bw = devs[0].bw;  // one memory pool
+  sc.f.hops = used_gpus > 1 ? static_cast<double>(used_gpus - 1) : 0;
+  // FLOPs per token: 2 x active parameters, and attention 2 x heads x (K+V dims) per layer per
+  // context token (QK^T and AV), at the mean depth P/2 of a prompt of P tokens.
+  const double active_params = static_cast<double>(active_parameter_count(m));
+  uint32_t attn_layers = 0;
+  for (auto k : m.layers) attn_layers += k != LayerKind::kRecurrent;
+  const double attn_per_ctx = 2.0 * attn_layers * m.head_count * (m.key_length + m.value_length);
+  double fx = 0, fkv = 0, z0 = 0, zp = 0;
+  bool prefill_ok = true;
+  for (const auto& d : devs) {
+    if (d.read <= 0 && d.kv <= 0) continue;
+    if (d.bw <= 0) continue;
+    const double x = d.read / (d.bw * 1e9), xk = d.kv / (d.bw * 1e9);
+    if (parallel) { fx = std::max(fx, x); fkv = std::max(fkv, xk); }
+    else { fx += x; fkv += xk; }
+    const double share = total_read > 0 ? d.read / total_read : 0;
+    if (share > 0.001 || d.layers > 0) {
+      if (!d.compute) { prefill_ok = false; continue; }
+      const double zz0 = 2 * active_params * share / (*d.compute * 1e12);
+      const double zzp = attn_per_ctx * (static_cast<double>(d.layers) / std::max(1u, m.block_count)) / 2 / (*d.compute * 1e12);
+      if (parallel) { z0 = std::max(z0, zz0); zp = std::max(zp, zzp); } else { z0 += zz0; zp += zzp; }
+    }
+  }
+  sc.f.decode_fixed_s = fx;
+  sc.f.decode_per_depth_s = fkv;
+  sc.weights_x = fx;
+  sc.kv_x_per_depth = fkv;
+  sc.ceiling_x0 = fx;
+  sc.prefill_known = prefill_ok;
+  if (prefill_ok) sc.f.prefill_fixed = z0; else sc.f.prefill_fixed = std::nullopt;
+  sc.f.prefill_per_prompt = zp;
+  sc.f.pipeline_gpus = parallel ? 1.0 : std::max<double>(1, used_gpus);
+  sc.f.n_ubatch = in.plan.kv.n_ubatch;
+  if (compute_fallback) sc.notes.push_back("prefill: a GPU's tensor FP16 rate is not in the catalog; taken as 2 x its FP32 rate (GeForce ratio)");
+  return sc;
+}
+
+// The calibration set: every catalog benchmark row turned into features once.
+struct Calibration {
+  std::vector<SpeedSample> samples;
+};
+
+Result<Inputs> read_inputs(const json& req);
+Machine build_machine(const Inputs& in, std::vector<std::string>& assumptions);
+WeightPlan weights_for(const Inputs& in, const FileTypeInfo* ft, const QuantEntry* fmt_entry);
+
+const Calibration& calibration() {
+  static const Calibration cal = [] {
+    Calibration c;
+    const auto& rows = builtin_catalog().benchmarks;
+    std::map<std::string, SpeedFeatures> cache;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const BenchmarkRow& b = rows[i];
+      const std::string key = b.model + "|" + b.quant + "|" + b.hardware + "|" + std::to_string(b.n_devices) + "|" +
+                              b.backend + "|" + (b.ram_gib ? std::to_string(*b.ram_gib) : "");
+      auto it = cache.find(key);
+      if (it == cache.end()) {
+        // As published: all layers offloaded (-ngl 99), flash attention off, f16 KV.
+        json q = {{"model", b.model}, {"quant", b.quant}, {"context", 2048},
+                  {"hardware", b.hardware + (b.n_devices > 1 ? "x" + std::to_string(b.n_devices) : "")},
+                  {"flash_attn", false}, {"gpu_layers", 100000}, {"kv_type", "f16"}, {"backend", b.backend}};
+        if (b.ram_gib) q["ram_gb"] = *b.ram_gib;
+        auto in = read_inputs(q);
+        if (!in.ok()) continue;
+        std::vector<std::string> ignored;
+        const Machine mc = build_machine(in.value(), ignored);
+        const WeightPlan w = weights_for(in.value(), in.value().ftype, in.value().format);
+        const Plan p = make_plan(in.value().model->arch, w, mc, in.value().plan);
+        it = cache.emplace(key, speed_context(in.value(), mc, p, w).f).first;
+      }
+      SpeedSample smp;
+      smp.f = it->second;
+      smp.decode = b.decode;
+      smp.tokens = b.tokens;
+      smp.value_tps = b.value_tps;
+      smp.row = i;
+      smp.hardware = b.hardware;
+      smp.config = key;
+      smp.n_devices = b.n_devices;
+      c.samples.push_back(smp);
+    }
+    return c;
+  }();
+  return cal;
+}
+
+double quantile(std::vector<double> v, double q) {
+  if (v.empty()) return 1;
+  std::sort(v.begin(), v.end());
+  const double pos = q * static_cast<double>(v.size() - 1);
+  const size_t i = static_cast<size_t>(pos);
+  const double frac = pos - static_cast<double>(i);
+  return i + 1 < v.size() ? v[i] * (1 - frac) + v[i + 1] * frac : v[i];
+}
+
+// Predicted seconds per token for `s` from the fit of `group` without row `exclude`; scaled by
+// how this hardware's other measurements in the group compare with the fit (their median
+// measured/predicted), when it has any. `corrected` says whether that happened.
+double predict_time(const std::vector<SpeedSample>& all, const SpeedSample& s, const std::string& group,
+                    size_t exclude, bool& corrected) {
+  corrected = false;
+  const SpeedFit fit = fit_speed(all, group, s.decode, exclude);
+  if (!fit.ok) return 0;
+  double t = speed_time(fit, s);
+  std::vector<double> r;
+  if (!s.hardware.empty())
+    for (const auto& j : all) {
+      if (j.row == exclude || j.row == s.row || j.decode != s.decode || j.hardware != s.hardware) continue;
+      if (j.n_devices != s.n_devices) continue;
+      if (j.f.group() != group || (!s.decode && !j.f.prefill_fixed)) continue;
+      r.push_back(j.value_tps * speed_time(fit, j));
+    }
+  if (!r.empty()) {
+    t /= quantile(r, 0.5);
+    corrected = true;
+  }
+  return t;
+}
+
+// Ratios measured / predicted over a group, two kinds, each computed without the row itself:
+// `known` - hardware with other measurements (fit and hardware factor without the row);
+// `unknown` - the row's whole hardware left out of the fit (how a new GPU is predicted).
+struct GroupRatios {
+  std::vector<std::pair<size_t, double>> known, unknown;
+};
+
+const GroupRatios& group_ratios(const std::string& group, bool decode) {
+  static std::mutex mu;
+  static std::map<std::string, GroupRatios> memo;
+  const std::string key = group + (decode ? "|d" : "|p");
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    auto it = memo.find(key);
+    if (it != memo.end()) return it->second;
+  }
+  GroupRatios g;
+  const auto& all = calibration().samples;
+  std::map<std::string, SpeedFit> without_hw;
+  for (const auto& s : all) {
+    if (s.decode != decode || s.f.group() != group || (!decode && !s.f.prefill_fixed)) continue;
+    bool corrected = false;
+    const double t = predict_time(all, s, group, s.row, corrected);
+    if (t > 0 && corrected) g.known.push_back({s.row, s.value_tps * t});
+    auto it = without_hw.find(s.hardware);
+    if (it == without_hw.end()) it = without_hw.emplace(s.hardware, fit_speed(all, group, decode, SIZE_MAX, s.hardware)).first;
+    if (it->second.ok) g.unknown.push_back({s.row, s.value_tps * speed_time(it->second, s)});
+  }
+  std::lock_guard<std::mutex> lock(mu);
+  return memo.emplace(key, std::move(g)).first->second;
+}
+
+struct GroupBand { double low = 1, high = 1; };
+GroupBand band_of(const std::vector<std::pair<size_t, double>>& ratios, size_t exclude) {
+  std::vector<double> v;
+  for (const auto& [row, r] : ratios)
+    if (row != exclude) v.push_back(r);
+  if (v.size() < 3) return GroupBand{0.5, 1.5};  // too few rows to say more
+  return GroupBand{quantile(v, kBandLowQuantile), quantile(v, kBandHighQuantile)};
+}
+
+json speed_json(const Inputs& in, const Machine& mc, const Plan& p, const WeightPlan& w,
+                std::vector<std::string>& assumptions) {
+  const Calibration& cal = calibration();
+  const SpeedContext sc = speed_context(in, mc, p, w);
+  for (const auto& n : sc.notes) assumptions.push_back(n);
+  if (mc.gpus.empty() && in.ram_bandwidth_gb_s <= 0) {
+    bool host_bw = false;
+    for (const auto* h : in.hardware) host_bw = host_bw || (h->kind != HardwareKind::kGpu && h->bandwidth_gb_s);
+    if (!host_bw) assumptions.push_back("system RAM bandwidth assumed 51.2 GB/s (dual-channel DDR4-3200; set ram_bandwidth_gb_s)");
+  } else if (p.devices.back().layers > 0 && in.ram_bandwidth_gb_s <= 0 && !mc.unified) {
+    assumptions.push_back("layers on the CPU read system RAM at an assumed 51.2 GB/s (dual-channel DDR4-3200; set ram_bandwidth_gb_s)");
+  }
+  // The measurement to leave out (accuracy scoring): match on every identifying field.
+  size_t exclude = SIZE_MAX;
+  std::string exclude_hw;  // leave-one-hardware-out: no row of this hardware informs the estimate
+  const auto& rows = builtin_catalog().benchmarks;
+  if (!in.leave_out.is_null() && in.leave_out.value("scope", "row") == "hardware")
+    exclude_hw = in.leave_out.value("hardware", "");
+  if (!in.leave_out.is_null()) {
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const auto& b = rows[i];
+      const json& L = in.leave_out;
+      if (L.value("model", "") == b.model && L.value("quant", "") == b.quant && L.value("hardware", "") == b.hardware &&
+          L.value("n_devices", 0) == b.n_devices && L.value("backend", "") == b.backend &&
+          L.value("metric", "") == (b.decode ? "tg" : "pp") && L.value("tokens", 0u) == b.tokens &&
+          std::fabs(L.value("value_tps", 0.0) - b.value_tps) < 1e-9) {
+        exclude = i;
+        break;
+      }
+    }
+  }
+  // Fit group, with fallbacks when this backend/precision has no calibration rows.
+  std::string evidence = "extrapolated";
+  SpeedFeatures f = sc.f;
+  const std::string wanted = f.group();
+  auto fit_for = [&](bool decode, std::string& used) {
+    const std::string other = f.backend + (f.high_precision ? "/lo" : "/hi");
+    const std::string cuda = std::string("cuda") + (f.high_precision ? "/hi" : "/lo");
+    for (const std::string& g : {wanted, other, cuda}) {
+      const SpeedFit fit = fit_speed(cal.samples, g, decode, exclude, exclude_hw);
+      if (fit.ok) { used = g; return fit; }
+    }
+    used.clear();
+    return SpeedFit{};
+  };
+  std::string dgroup, pgroup;
+  const SpeedFit df = fit_for(true, dgroup);
+  const SpeedFit pf = fit_for(false, pgroup);
+  if (dgroup != wanted) evidence = "estimated";
+  // Published measurements of exactly this model, quant, hardware and backend.
+  json measured = json::array();
+  std::string gpu_id;
+  size_t n_gpu = 0;
+  bool same_gpu = true;
+  for (const auto* h : in.hardware)
+    if (h->kind == HardwareKind::kGpu) { same_gpu = same_gpu && (gpu_id.empty() || gpu_id == h->id); gpu_id = h->id; ++n_gpu; }
+  if (n_gpu == 0)
+    for (const auto* h : in.hardware) gpu_id = h->id;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const auto& b = rows[i];
+    if (i == exclude || !same_gpu || b.model != in.model->id || b.hardware != gpu_id || b.backend != in.backend) continue;
+    if (b.hardware == exclude_hw) continue;
+    if (static_cast<size_t>(b.n_devices) != std::max<size_t>(1, n_gpu)) continue;
+    const QuantEntry* q = builtin_catalog().quant(b.quant);
+    if (!q || q->id != in.quant) continue;
+    measured.push_back({{"metric", b.decode ? "tg" : "pp"}, {"tokens", b.tokens}, {"value_tps", b.value_tps},
+                        {"test", b.test_detail}, {"source", b.sources.empty() ? "" : b.sources[0].url}});
+  }
+  if (!measured.empty()) evidence = "measured";
+
+  // This hardware's own measurements (other models, quants or lengths) scale the group fit.
+  auto hw_factor = [&](const SpeedFit& fit, const std::string& group, bool decode) -> double {
+    if (!same_gpu || group.empty() || !exclude_hw.empty()) return 0;
+    std::vector<double> r;
+    for (const auto& j : cal.samples) {
+      if (j.row == exclude || j.decode != decode || j.hardware != gpu_id || j.f.group() != group) continue;
+      if (static_cast<size_t>(j.n_devices) != std::max<size_t>(1, n_gpu)) continue;
+      if (!decode && !j.f.prefill_fixed) continue;
+      r.push_back(j.value_tps * speed_time(fit, j));
+    }
+    return r.empty() ? 0 : quantile(r, 0.5);
+  };
+  // The benchmarks ran every layer on the GPU(s): with layers on the CPU the factor says
+  // nothing about the CPU share, so it is not applied.
+  const bool cpu_layers = !mc.unified && !mc.gpus.empty() && p.devices.back().layers > 0;
+  const double dfac = df.ok && !cpu_layers ? hw_factor(df, dgroup, true) : 0;
+  const double pfac = pf.ok && !cpu_layers ? hw_factor(pf, pgroup, false) : 0;
+  // Never faster than bandwidth / bytes read, whatever the factor says.
+  auto decode_at = [&](double depth) {
+    const double x = f.decode_fixed_s + f.decode_per_depth_s * depth;
+    return std::max(x, (df.a + df.b * x + df.c * f.hops) / (dfac > 0 ? dfac : 1.0));
+  };
+  json out = {{"backend", in.backend}, {"evidence", evidence}, {"fit_group", dgroup}, {"measured", measured},
+              {"scaled_by_hardware_measurements", dfac > 0},
+              {"depth", in.depth}, {"prompt_tokens", in.prompt}};
+  const double ceiling = sc.ceiling_x0 > 0 ? 1.0 / (sc.ceiling_x0 + sc.kv_x_per_depth * in.depth) : 0;
+  if (!p.fits || !df.ok || sc.ceiling_x0 <= 0) {
+    out["decode_tps"] = out["decode_tps_low"] = out["decode_tps_high"] = out["prefill_tps"] =
+        out["prefill_tps_low"] = out["prefill_tps_high"] = out["ttft_seconds"] = nullptr;
+    out["decode_ceiling_tps"] = ceiling > 0 ? json(ceiling) : json(nullptr);
+    out["decode_by_context"] = json::array();
+    out["why_null"] = !p.fits ? "the model does not fit this machine" : "no bandwidth figure for a device";
+    return out;
+  }
+  const GroupRatios& dr = group_ratios(dgroup, true);
+  const GroupBand db = band_of(dfac > 0 ? dr.known : dr.unknown, exclude);
+  const double widen = evidence == "estimated" ? kEstimatedBandWidening : 1.0;
+  auto band = [&](double tps, const GroupBand& b, double cap) {
+    const double lo = tps * b.low / widen, hi = std::min(cap > 0 ? cap : 1e300, tps * b.high * widen);
+    return std::make_pair(lo, std::max(lo, hi));
+  };
+  const double tps = 1.0 / decode_at(in.depth);
+  const auto [dlo, dhi] = band(tps, db, ceiling);
+  out["decode_tps"] = tps;
+  out["decode_tps_low"] = dlo;
+  out["decode_tps_high"] = dhi;
+  out["decode_ceiling_tps"] = ceiling;
+  json by = json::array();
+  for (uint32_t d : kDepths) {
+    if (d > in.plan.kv.n_ctx) break;
+    const double t = 1.0 / decode_at(d);
+    const double cap = 1.0 / (sc.ceiling_x0 + sc.kv_x_per_depth * d);
+    const auto [lo, hi] = band(t, db, cap);
+    by.push_back({{"depth", d}, {"tps", t}, {"low", lo}, {"high", hi}});
+  }
+  out["decode_by_context"] = by;
+  // Prefill and time to first token.
+  if (pf.ok && f.prefill_fixed && !(p.devices.back().layers > 0 && !mc.unified && !mc.gpus.empty())) {
+    const GroupRatios& pr = group_ratios(pgroup, false);
+    const GroupBand pb = band_of(pfac > 0 ? pr.known : pr.unknown, exclude);
+    const double ov = f.prefill_overlap(in.prompt);
+    const double ptps = (pfac > 0 ? pfac : 1.0) / (pf.a + (pf.b * *f.prefill_fixed + pf.c * f.prefill_per_prompt * in.prompt) / ov);
+    const auto [plo, phi] = band(ptps, pb, 0);
+    out["prefill_tps"] = ptps;
+    out["prefill_tps_low"] = plo;
+    out["prefill_tps_high"] = phi;
+    out["prefill_fit_group"] = pgroup;
+    out["ttft_seconds"] = in.prompt / ptps + decode_at(in.prompt);
+    // Several sequences decoding together (llama-server -np N, vLLM): weights are read once per
+    // step, each sequence reads its own KV, and the step cannot beat N tokens of compute.
+    if (in.plan.kv.n_seq > 1) {
+      const double n = in.plan.kv.n_seq;
+      const double mem = (df.a + df.b * (f.decode_fixed_s + n * f.decode_per_depth_s * in.depth) + df.c * f.hops) /
+                         (dfac > 0 ? dfac : 1.0);
+      const double comp = n * (pf.a + pf.b * *f.prefill_fixed + pf.c * f.prefill_per_prompt * 2.0 * in.depth) /
+                          (pfac > 0 ? pfac : 1.0);
+      out["aggregate_decode_tps"] = n / std::max(mem, comp);
+      out["aggregate_evidence"] = "estimated";
+    }
+  } else {
+    out["prefill_tps"] = out["prefill_tps_low"] = out["prefill_tps_high"] = out["ttft_seconds"] = nullptr;
+    out["why_prefill_null"] = !f.prefill_fixed ? "no compute figure for a device in the catalog"
+                                               : "prefill with layers on the CPU is not modelled";
+  }
+  return out;
+}
+
 // The largest context (tokens per sequence) for which `pred(plan)` holds, or 0.
 template <typename Pred>
 uint32_t search_context(const Inputs& in, const WeightPlan& w, const Machine& mc, Pred pred) {
@@ -433,6 +877,7 @@ Result<json> estimate_json(const json& req) {
                       {"tensor_parallel", plan.tensor_parallel}};
   out["verdict"] = verdict_name(plan.verdict);
   out["reasons"] = plan.reasons;
+  out["speed"] = speed_json(in, mc, plan, w, assumptions);
   out["assumptions"] = assumptions;
 
   out["commands"] = commands_json(in, plan, mc);

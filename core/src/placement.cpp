@@ -73,7 +73,9 @@ Plan eval_llamacpp(const ModelArch& m, const WeightPlan& w, const Machine& mc, c
     DeviceUse& u = d < 0 ? host : p.devices[d];
     const uint64_t experts = il < n_cpu_moe ? w.layer_expert_bytes[il] : 0;
     u.weights_bytes += w.layer_bytes[il] - experts;
+    u.expert_bytes += w.layer_expert_bytes[il] - experts;
     host.weights_bytes += experts;
+    host.expert_bytes += experts;
     if (experts > 0) ++host.expert_layers;
     u.kv_bytes += kv_layer_bytes(m, il, o.kv) + recurrent_layer_bytes(m, il, o.kv);
     ++u.layers;
@@ -92,15 +94,17 @@ Plan eval_llamacpp(const ModelArch& m, const WeightPlan& w, const Machine& mc, c
     // --split-mode row (llama.cpp LLAMA_SPLIT_MODE_ROW): all offloaded layers live on the main
     // device with a split buffer type, so weights divide over the GPUs by the same free-memory
     // fractions while KV cache and the compute graph stay on GPU 0.
-    uint64_t gpu_weights = 0, gpu_kv = 0;
+    uint64_t gpu_weights = 0, gpu_kv = 0, gpu_experts = 0;
     for (size_t d = 0; d < n_gpu; ++d) {
       gpu_weights += p.devices[d].weights_bytes;
       gpu_kv += p.devices[d].kv_bytes;
+      gpu_experts += p.devices[d].expert_bytes;
     }
     double prev = 0;
     for (size_t d = 0; d < n_gpu; ++d) {
       DeviceUse& u = p.devices[d];
       u.weights_bytes = static_cast<uint64_t>(static_cast<double>(gpu_weights) * (splits[d] - prev));
+      u.expert_bytes = static_cast<uint64_t>(static_cast<double>(gpu_experts) * (splits[d] - prev));
       prev = splits[d];
       u.kv_bytes = d == 0 ? gpu_kv : 0;
       u.layers = n_layer;  // a slice of every layer
@@ -268,6 +272,9 @@ Plan plan_vllm(const ModelArch& m, const WeightPlan& w, const Machine& mc, const
     DeviceUse u = use_of(g, false);
     u.budget_bytes = static_cast<uint64_t>(static_cast<double>(g.memory_bytes) * o.vllm_gpu_memory_utilization);
     u.weights_bytes = w.total_bytes / tp;
+    uint64_t experts = 0;
+    for (uint64_t e : w.layer_expert_bytes) experts += e;
+    u.expert_bytes = experts / tp;
     u.kv_bytes = kv_total / tp;
     u.compute_bytes = activation;
     u.layers = m.block_count;
@@ -316,6 +323,7 @@ Plan plan_all_on_accelerator(const ModelArch& m, const WeightPlan& w, const Mach
   for (uint32_t il = 0; il < m.block_count; ++il) {
     DeviceUse& u = p.devices[il * n / m.block_count];
     u.weights_bytes += w.layer_bytes[il];
+    u.expert_bytes += w.layer_expert_bytes[il];
     u.kv_bytes += kv_layer_bytes(m, il, o.kv);
     ++u.layers;
   }

@@ -35,6 +35,7 @@ struct HardwareEntry {
   std::optional<double> bandwidth_gb_s;         // vendor figure, decimal GB/s
   std::optional<double> fp16_tflops;            // dense, no sparsity, FP32 accumulate
   std::optional<double> fp16_tflops_fp16acc;    // dense, FP16 accumulate (GeForce: 2x)
+  std::optional<double> fp32_tflops;            // FP32 vector (non-tensor)
   std::optional<double> tdp_w, idle_w;
   std::optional<int> gpu_cores;
   std::vector<std::string> backends;            // cuda, rocm, vulkan, metal, sycl, cpu

@@ -38,6 +38,7 @@ struct DeviceUse {
   uint32_t layers = 0;          // repeating layers held here
   bool holds_output = false;
   uint32_t expert_layers = 0;   // layers whose routed experts live here (MoE offload)
+  uint64_t expert_bytes = 0;    // routed-expert weights held here (a token reads only the active ones)
 };
 
 enum class Verdict : uint8_t { kComfortable, kTradeoffs, kWillNotRun };

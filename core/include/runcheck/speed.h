@@ -1,0 +1,72 @@
+// Speed: decode and prefill tokens/s from the physics, with constants fitted on published
+// llama.cpp measurements (catalog/benchmarks.json), an evidence label and a band.
+//
+// Decode, one token at depth D (tokens already in the context):
+//   t(D) = t0_g + k_g * x(D) + th_g * h,   x(D) = sum over devices of bytes read / bandwidth,
+// bytes read = the weights the device holds that a token touches (dense layers, shared and
+// active experts of MoE layers, the output head) + the KV cache up to depth D; h = extra GPUs a
+// token hops through (layers split across GPUs run one after another). k_g >= 1 (efficiency
+// 1/k_g <= 1) and t0_g >= 0, so a prediction never beats the bandwidth ceiling 1/x(D).
+// Prefill, per token of a prompt of P tokens:
+//   t(P) = a_g + b_g * zw + c_g * za(P),  zw = 2 x active parameters / compute,
+//   za(P) = attention 2 x layers x heads x (K+V head dims) x P/2 / compute (summed over devices).
+// g is the fit group: backend (cuda, rocm, vulkan, metal, sycl, cpu) x precision class
+// (weights below 8 bits per weight, or 8 and above).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace runcheck {
+
+struct SpeedFeatures {
+  std::string backend;          // of the GPUs (or "cpu" when nothing is offloaded)
+  bool high_precision = false;  // Q8_0 / F16 / BF16 / F32 weights
+  double decode_fixed_s = 0;    // x(0): weights / bandwidth, summed over devices
+  double decode_per_depth_s = 0;  // dx/dD: KV bytes per context token / bandwidth
+  double hops = 0;              // GPUs used - 1
+  std::optional<double> prefill_fixed = 0;      // z at P=0 (FLOPs / compute); null = compute unknown
+  double prefill_per_prompt = 0;  // dz/dP
+  // Layer split over several GPUs: llama.cpp keeps up to n_batch / n_ubatch micro-batches in
+  // flight (pipeline parallelism), so a long prompt keeps several GPUs busy at once.
+  double pipeline_gpus = 1;
+  double n_batch = 2048, n_ubatch = 512;
+  double prefill_overlap(uint32_t prompt) const;
+  std::string group() const { return backend + (high_precision ? "/hi" : "/lo"); }
+};
+
+struct SpeedSample {
+  SpeedFeatures f;
+  bool decode = true;
+  uint32_t tokens = 0;  // tgN / ppN
+  double value_tps = 0;
+  size_t row = 0;       // index into catalog benchmarks
+  std::string hardware; // catalog id of the accelerator (or machine) measured
+  std::string config;   // model, quant, hardware, count, backend: rows differing only in N share it
+  int n_devices = 1;
+};
+
+// Linear fit of one group: time = a + b * x (+ c * h for decode).
+struct SpeedFit {
+  double a = 0, b = 1, c = 0;
+  size_t n = 0;
+  bool ok = false;
+};
+
+// The regressors of a sample. Decode: x at the tgN mean depth (N-1)/2, and the GPU hops.
+// Prefill: the weight FLOPs over compute, and the attention FLOPs over compute at prompt N
+// (fitted separately: prefill time = a + b * weights + c * attention).
+double speed_regressor(const SpeedSample& s);
+double speed_regressor2(const SpeedSample& s);
+// Seconds per token the fit predicts for a sample's features and regressor.
+double speed_time(const SpeedFit& fit, const SpeedSample& s);
+
+// Least squares over the samples of `group` and kind (decode / prefill), leaving out the sample
+// with row index `exclude` (or none with SIZE_MAX). Constraints: b >= 1, a >= 0, c >= 0.
+// `exclude_hardware` (if not empty) leaves out every sample of that hardware.
+SpeedFit fit_speed(const std::vector<SpeedSample>& samples, const std::string& group, bool decode,
+                   size_t exclude = SIZE_MAX, const std::string& exclude_hardware = "");
+
+}  // namespace runcheck

@@ -1,0 +1,144 @@
+#include "runcheck/speed.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace runcheck {
+
+double SpeedFeatures::prefill_overlap(uint32_t prompt) const {
+  const double in_flight = std::ceil(std::min<double>(prompt, n_batch) / std::max(1.0, n_ubatch));
+  return std::max(1.0, std::min(pipeline_gpus, in_flight));
+}
+
+double speed_regressor(const SpeedSample& s) {
+  if (s.decode) {
+    // llama-bench tgN generates N tokens from an empty context: the mean depth is (N-1)/2, and
+    // time per token is linear in depth, so the mean time is the time at the mean depth.
+    const double depth = s.tokens > 0 ? (s.tokens - 1) / 2.0 : 0;
+    return s.f.decode_fixed_s + s.f.decode_per_depth_s * depth;
+  }
+  return s.f.prefill_fixed.value_or(0) / s.f.prefill_overlap(s.tokens);
+}
+
+double speed_regressor2(const SpeedSample& s) {
+  // Decode: GPU hops. Prefill: the attention FLOPs, which run at their own (lower) efficiency
+  // than the weight matmuls (without flash attention the KQ scores go through memory).
+  return s.decode ? s.f.hops : s.f.prefill_per_prompt * s.tokens / s.f.prefill_overlap(s.tokens);
+}
+
+double speed_time(const SpeedFit& fit, const SpeedSample& s) {
+  return fit.a + fit.b * speed_regressor(s) + fit.c * speed_regressor2(s);
+}
+
+namespace {
+
+// Solves the normal equations of y = a + b x (+ c h) with the given parameters held fixed.
+struct Sums {
+  double n = 0, x = 0, y = 0, h = 0, xx = 0, xy = 0, hh = 0, hy = 0, xh = 0;
+  void add(double xi, double hi, double yi) {
+    n += 1; x += xi; y += yi; h += hi; xx += xi * xi; xy += xi * yi; hh += hi * hi; hy += hi * yi; xh += xi * hi;
+  }
+};
+
+// Minimises sum (y - a - b x - c h)^2 over the free parameters; fixed ones keep their value.
+void solve(const Sums& s, bool free_a, bool free_b, bool free_c, SpeedFit& f) {
+  // Build the reduced system for the free parameters (at most 3x3), residual target y - fixed.
+  double M[3][3] = {}, r[3] = {};
+  int idx[3], k = 0;
+  if (free_a) idx[k++] = 0;
+  if (free_b) idx[k++] = 1;
+  if (free_c) idx[k++] = 2;
+  const double S[3][3] = {{s.n, s.x, s.h}, {s.x, s.xx, s.xh}, {s.h, s.xh, s.hh}};
+  const double Y[3] = {s.y, s.xy, s.hy};
+  const double fixed[3] = {free_a ? 0 : f.a, free_b ? 0 : f.b, free_c ? 0 : f.c};
+  for (int i = 0; i < k; ++i) {
+    r[i] = Y[idx[i]];
+    for (int j = 0; j < 3; ++j) r[i] -= S[idx[i]][j] * fixed[j];
+    for (int j = 0; j < k; ++j) M[i][j] = S[idx[i]][idx[j]];
+  }
+  // Gaussian elimination with partial pivoting.
+  for (int col = 0; col < k; ++col) {
+    int piv = col;
+    for (int i = col + 1; i < k; ++i)
+      if (std::fabs(M[i][col]) > std::fabs(M[piv][col])) piv = i;
+    if (std::fabs(M[piv][col]) < 1e-300) return;  // singular: leave the parameters as they are
+    std::swap(M[piv], M[col]);
+    std::swap(r[piv], r[col]);
+    for (int i = 0; i < k; ++i) {
+      if (i == col) continue;
+      const double q = M[i][col] / M[col][col];
+      for (int j = col; j < k; ++j) M[i][j] -= q * M[col][j];
+      r[i] -= q * r[col];
+    }
+  }
+  double out[3] = {f.a, f.b, f.c};
+  for (int i = 0; i < k; ++i) out[idx[i]] = r[i] / M[i][i];
+  f.a = out[0];
+  f.b = out[1];
+  f.c = out[2];
+}
+
+}  // namespace
+
+SpeedFit fit_speed(const std::vector<SpeedSample>& samples, const std::string& group, bool decode,
+                   size_t exclude, const std::string& exclude_hardware) {
+  Sums s;
+  bool any_h = false;
+  double min_x = 1e300, max_x = 0;
+  for (const auto& smp : samples) {
+    if (smp.row == exclude || smp.decode != decode || smp.f.group() != group) continue;
+    if (!exclude_hardware.empty() && smp.hardware == exclude_hardware) continue;
+    if (!decode && !smp.f.prefill_fixed) continue;
+    const double x = speed_regressor(smp);
+    const double h = speed_regressor2(smp);
+    s.add(x, h, 1.0 / smp.value_tps);
+    any_h = any_h || h > 0;
+    min_x = std::min(min_x, x);
+    max_x = std::max(max_x, x);
+  }
+  SpeedFit f;
+  f.n = static_cast<size_t>(s.n);
+  if (f.n < 2) return f;
+  bool free_c = any_h;
+  if (!decode && any_h) {
+    // The attention slope comes from how each configuration slows down as its prompt grows
+    // (within-configuration regression): across hardware, compute figures are too rough.
+    std::map<std::string, std::vector<std::pair<double, double>>> by_config;  // config -> (h, y)
+    for (const auto& smp : samples) {
+      if (smp.row == exclude || smp.decode || smp.f.group() != group || !smp.f.prefill_fixed) continue;
+      if (!exclude_hardware.empty() && smp.hardware == exclude_hardware) continue;
+      by_config[smp.config].push_back({speed_regressor2(smp), 1.0 / smp.value_tps});
+    }
+    double sxy = 0, sxx = 0;
+    for (const auto& [cfg, pts] : by_config) {
+      if (pts.size() < 2) continue;
+      double mh = 0, my = 0;
+      for (const auto& [h, y] : pts) { mh += h; my += y; }
+      mh /= pts.size();
+      my /= pts.size();
+      for (const auto& [h, y] : pts) { sxy += (h - mh) * (y - my); sxx += (h - mh) * (h - mh); }
+    }
+    if (sxx > 0) {
+      f.c = std::max(0.0, sxy / sxx);
+      free_c = false;
+    }
+  }
+  // With one distinct regressor value the slope is unidentifiable: keep b at the ceiling (1)
+  // and fit the intercept only.
+  const bool spread = max_x > min_x * 1.05;
+  f.b = 1;
+  solve(s, true, spread, free_c, f);
+  // Constraints, applied by refitting with the violated parameter pinned to its bound.
+  if (f.b < 1) { f.b = 1; solve(s, true, false, free_c, f); }
+  if (f.a < 0) { f.a = 0; solve(s, false, spread, free_c, f); if (f.b < 1) { f.b = 1; solve(s, false, false, free_c, f); } }
+  if (f.c < 0) { f.c = 0; solve(s, f.a > 0, spread && f.b > 1, false, f); }
+  if (f.a < 0) f.a = 0;
+  if (f.b < 1) f.b = 1;
+  f.ok = std::isfinite(f.a) && std::isfinite(f.b) && std::isfinite(f.c);
+  return f;
+}
+
+}  // namespace runcheck
