@@ -723,8 +723,10 @@ json speed_json(const Inputs& in, const Machine& mc, const Plan& p, const Weight
     if (static_cast<size_t>(b.n_devices) != std::max<size_t>(1, n_gpu)) continue;
     const QuantEntry* q = builtin_catalog().quant(b.quant);
     if (!q || q->id != in.quant) continue;
+    // llama-bench's own name for the test; the full settings are in catalog/benchmarks.json.
     measured.push_back({{"metric", b.decode ? "tg" : "pp"}, {"tokens", b.tokens}, {"value_tps", b.value_tps},
-                        {"test", b.test_detail}, {"source", b.sources.empty() ? "" : b.sources[0].url}});
+                        {"test", std::string(b.decode ? "tg" : "pp") + std::to_string(b.tokens)},
+                        {"source", b.sources.empty() ? "" : b.sources[0].url}});
   }
   if (!measured.empty()) evidence = "measured";
 
