@@ -39,6 +39,9 @@ test('fill the form -> verdict, KV and per-device memory equal the CLI', async (
   expected.memory.devices.forEach((d, i) => assert.ok(used[i].startsWith(`${gib(d.used_bytes)} of ${gib(d.budget_bytes)}`), used[i]));
   assert.equal(await page.textContent('#reasons li'), expected.reasons[0]);
   assert.equal(await page.textContent('.cmd'), expected.commands.llama_server);
+  // Speed: the same figure and evidence label as the native core.
+  assert.equal(await page.getAttribute('#decode', 'data-tps'), String(expected.speed.decode_tps));
+  assert.equal(await page.getAttribute('#evidence', 'data-evidence'), expected.speed.evidence);
   await page.screenshot({ path: join(artifacts, 'will-it-run-desktop.png'), fullPage: true });
   await page.setViewportSize({ width: 390, height: 800 });
   await page.screenshot({ path: join(artifacts, 'will-it-run-phone.png'), fullPage: true });

@@ -45,6 +45,36 @@ function deviceBlock(d) {
     el('div', { className: 'legend', textContent: `weights ${gib(d.weights_bytes)} · KV ${gib(d.kv_bytes)} · compute ${gib(d.compute_bytes)} · runtime ${gib(d.overhead_bytes)}` }));
 }
 
+const tps = (x) => (x === null || x === undefined ? null : x >= 100 ? x.toFixed(0) : x.toFixed(1));
+const EVIDENCE = {
+  measured: 'measured: a published run of this model, quant and hardware exists',
+  extrapolated: 'extrapolated: fitted on similar hardware (scaled by this hardware\'s own runs when it has any)',
+  estimated: 'estimated: formula with a borrowed fit, no runs on this backend',
+};
+
+function renderSpeed(s) {
+  const ev = $('evidence');
+  ev.textContent = s.evidence;
+  ev.className = `evidence ${s.evidence}`;
+  ev.title = EVIDENCE[s.evidence] || '';
+  ev.dataset.evidence = s.evidence;
+  const d = $('decode');
+  if (s.decode_tps === null) {
+    d.textContent = `unknown (${s.why_null || 'not modelled'})`;
+    delete d.dataset.tps;
+  } else {
+    d.textContent = `${tps(s.decode_tps)} tokens/s (range ${tps(s.decode_tps_low)}–${tps(s.decode_tps_high)}; bandwidth ceiling ${tps(s.decode_ceiling_tps)}) at depth ${int(s.depth)}`;
+    d.dataset.tps = String(s.decode_tps);
+  }
+  $('decode-depths').textContent = s.decode_by_context.map((x) => `${int(x.depth)}: ${tps(x.tps)}`).join(' · ') || '—';
+  $('prefill').textContent = s.prefill_tps === null ? `unknown (${s.why_prefill_null || 'not modelled'})`
+    : `${tps(s.prefill_tps)} tokens/s (range ${tps(s.prefill_tps_low)}–${tps(s.prefill_tps_high)}) for a ${int(s.prompt_tokens)}-token prompt`;
+  $('ttft').textContent = s.ttft_seconds === null || s.ttft_seconds === undefined ? 'unknown' : `${s.ttft_seconds.toFixed(2)} s`;
+  const m = $('measured');
+  m.replaceChildren(...(s.measured.length ? s.measured.map((x) => el('a', { href: x.source, rel: 'noopener', target: '_blank',
+    textContent: `${x.test}: ${tps(x.value_tps)} t/s` })) : [document.createTextNode('none for this exact setup')]));
+}
+
 function render(res) {
   const err = $('error');
   if (!res.ok) {
@@ -69,6 +99,7 @@ function render(res) {
   $('maxctx').textContent = `${mc.comfortable ? int(mc.comfortable) : 'none'} comfortable · ${mc.fits ? int(mc.fits) : 'none'} at all`;
   $('bestq').textContent = `${res.best_quant.comfortable ?? 'none'} comfortable · ${res.best_quant.fits ?? 'none'} at all`;
   $('smallest').textContent = res.smallest_hardware ? `${res.smallest_hardware.name} (${res.smallest_hardware.memory_gib} GB)` : 'none in the catalog';
+  renderSpeed(res.speed);
   $('assumptions').replaceChildren(...res.assumptions.map((a) => el('li', { textContent: `Assumption: ${a}` })));
   $('commands').replaceChildren(...Object.entries(res.commands).map(([k, v]) => {
     const btn = el('button', { type: 'button', textContent: 'Copy' });
