@@ -662,6 +662,9 @@ json speed_json(const Inputs& in, const Machine& mc, const Plan& p, const Weight
                 std::vector<std::string>& assumptions) {
   const Calibration& cal = calibration();
   const SpeedContext sc = speed_context(in, mc, p, w);
+  if (!is_llamacpp_engine(in.plan.kv.runtime))
+    assumptions.push_back(std::string("speed is fitted on llama.cpp runs; ") + runtime_name(in.plan.kv.runtime) +
+                          " has no runs in the benchmarks, so its figures carry llama.cpp's efficiency");
   for (const auto& n : sc.notes) assumptions.push_back(n);
   if (mc.gpus.empty() && in.ram_bandwidth_gb_s <= 0) {
     bool host_bw = false;
