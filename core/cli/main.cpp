@@ -23,13 +23,51 @@ constexpr const char* kUsage =
     "  estimate   will it run: --model ID --quant NAME --context N --hardware ID[,ID...]\n"
     "             [--runtime llama.cpp|ollama|lmstudio|vllm|mlx] [--kv-type f16|q8_0|q4_0]\n"
     "             [--flash-attn on|off] [--parallel N] [--ram-gb N] [--request FILE.json]\n"
-    "  accuracy   score the engine on published measurements: --data FILE.csv [--json]\n"
-    "  catalog    list catalog ids: runcheck catalog [models|hardware|quants] --json\n"
+    "             [--backend cuda|rocm|vulkan|metal|sycl|cpu] [--prompt N] [--depth N]\n"
+    "  compare    side by side: --model ID --quant Q --context N --setups \"rtx-3090x2;rtx-4090;apple-m4-max-40c\"\n"
+    "  choose     buy for a budget: --budget-usd N --workloads \"llama-3.1-70b:Q4_K_M:8192;...\" [--min-decode-tps N]\n"
+    "             [--price any|new|used] [--max-watts N] [--max-cards N] [--mac-ok false]; or --hardware ID\n"
+    "             to list which catalog models run on that machine\n"
+    "  cost       own vs rent vs API: --model ID --hardware ID --usd-per-kwh X\n"
+    "             (--output-tokens-per-day N | --hours-per-day H) [--input-output-ratio R] [--life-years Y]\n"
+    "  accuracy   score the engine on published measurements: --data FILE.csv [--holdout row|hardware] [--json]\n"
+    "  catalog    list catalog ids: runcheck catalog [models|hardware|quants|runtimes|clouds|apis] --json\n"
     "  raw        read a request JSON on stdin, print the core's response verbatim\n"
     "  lint-catalog  validate the compiled-in catalog (used by the build)\n"
     "\n"
     "Every option --some-name VALUE becomes the request field some_name. --request FILE.json\n"
     "reads a whole request (the same JSON the wasm module takes); flags override it.\n";
+
+// `runcheck <command> --help`.
+const char* command_help(const std::string& c) {
+  if (c == "estimate")
+    return "runcheck estimate --model ID [--quant Q4_K_M] [--context N] --hardware ID[xN][,ID] [--runtime R]\n"
+           "  [--kv-type T] [--flash-attn on|off] [--parallel N] [--ram-gb N] [--gpu-layers N] [--n-cpu-moe N]\n"
+           "  [--split-mode layer|row] [--gpu-reserved-mb N] [--backend B] [--prompt N] [--depth N]\n"
+           "  [--ram-bandwidth-gb-s N] [--inverse false] [--request FILE.json] [--json]\n"
+           "Memory per device, placement, verdict, speed with evidence, inverse answers, launch commands.\n";
+  if (c == "compare")
+    return "runcheck compare --model ID [--quant Q] [--context N] [--runtime R] --setups \"A;B[;C...]\" [--price any|new|used] [--json]\n"
+           "  2-6 setups, each a hardware id, idxN for N cards, or id,id for a mix (in --request: objects\n"
+           "  {hardware, ram_gb, price_usd}). Side by side: verdict, headroom, decode/prefill tok/s with\n"
+           "  evidence, max context, price, price per GB and per tok/s, watts, tokens per joule; the winner\n"
+           "  of each row and the deltas against the first setup in words.\n";
+  if (c == "choose")
+    return "runcheck choose --budget-usd N --workloads \"MODEL[:QUANT[:CONTEXT]];...\" [--min-decode-tps N]\n"
+           "  [--price any|new|used] [--max-watts N] [--max-cards 1-8] [--mac-ok true|false] [--laptop-ok true|false]\n"
+           "  [--backends cuda,rocm,...] [--runtime R] [--json]\n"
+           "  Ranks every priced catalog setup (1..max-cards identical GPUs, Macs, unified-memory boxes) that\n"
+           "  runs every workload within budget, and says why the others lose.\n"
+           "runcheck choose --hardware ID[xN] [--quant Q] [--context N]: which catalog models run on it.\n";
+  if (c == "cost")
+    return "runcheck cost --model ID [--quant Q] [--context N] --hardware ID[xN] [--price-usd N] --usd-per-kwh X\n"
+           "  (--output-tokens-per-day N | --hours-per-day H) [--input-output-ratio R] [--concurrency N]\n"
+           "  [--life-years Y] [--resale-fraction F] [--hours-on-per-day H] [--api ID] [--json]\n"
+           "  Owning (price amortised less resale + electricity) vs the cheapest cloud offer that runs the model\n"
+           "  at its own computed speed vs hosted API prices: per month, per million tokens, break-even, and a\n"
+           "  month-by-month cumulative series.\n";
+  return nullptr;
+}
 
 bool read_file(const std::string& path, std::string& out) {
   std::ifstream f(path, std::ios::binary);
@@ -49,6 +87,11 @@ int main(int argc, char** argv) {
     return args.empty() ? 2 : 0;
   }
   const std::string command = args[0];
+  if (args.size() > 1 && (args[1] == "--help" || args[1] == "-h")) {
+    const char* h = command_help(command);
+    std::fputs(h ? h : kUsage, stdout);
+    return 0;
+  }
   if (command == "raw") {
     // The exact core call the wasm module makes: request JSON on stdin, response on stdout.
     std::ostringstream ss;

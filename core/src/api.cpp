@@ -4,6 +4,7 @@
 
 #include "runcheck/accuracy.h"
 #include "runcheck/catalog.h"
+#include "runcheck/decide.h"
 #include "runcheck/estimate.h"
 #include "runcheck/request.h"
 
@@ -156,12 +157,15 @@ std::string handle_request(std::string_view text) {
   if (r.error()) return error_response(*r.error());
 
   Result<json> out = make_error("unknown_command", "command",
-                                "command must be one of estimate, catalog, accuracy, benchmarks; got '" +
+                                "command must be one of estimate, compare, choose, cost, catalog, accuracy, benchmarks; got '" +
                                     safe_echo(command) + "'");
   if (command == "estimate") out = estimate_json(req);
   else if (command == "catalog") out = catalog_command(req);
   else if (command == "accuracy") out = accuracy_json(req);
   else if (command == "benchmarks") out = benchmarks_from_csv(req);
+  else if (command == "compare") out = compare_json(req);
+  else if (command == "choose") out = choose_json(req);
+  else if (command == "cost") out = cost_json(req);
   if (!out.ok()) return error_response(out.error());
   return out.value().dump(-1, ' ', false, json::error_handler_t::replace);
 }

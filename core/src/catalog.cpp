@@ -167,6 +167,7 @@ std::optional<Error> parse_hardware(const std::string& file, const json& root, C
     if (auto err = opt_number(c, e, "launch_price_usd", h.launch_price_usd, 1, 1e7, "USD")) return err;
     if (auto err = opt_number(c, e, "street_price_usd", h.street_price_usd, 1, 1e7, "USD")) return err;
     if (h.street_price_usd) {
+      need_string(c, e, "street_price_kind", h.street_price_kind, false);
       need_string(c, e, "street_price_date", h.street_price_date, false);
       if (!is_date(h.street_price_date))
         return c.fail("street_price_date", "must date the street price (YYYY-MM)");
