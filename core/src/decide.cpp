@@ -441,13 +441,18 @@ Result<json> choose_json(const json& in) {
   }
   std::vector<Cand*> pass, fail;
   for (auto& c : cands) (c.pass ? pass : fail).push_back(&c);
+  // Ties break on the hardware id, so native and wasm builds (different std::sort) agree.
   std::sort(pass.begin(), pass.end(), [](const Cand* a, const Cand* b) {
     if (a->tier != b->tier) return a->tier > b->tier;
     if (a->s.price->usd != b->s.price->usd) return a->s.price->usd < b->s.price->usd;
-    return a->slowest > b->slowest;
+    if (a->slowest != b->slowest) return a->slowest > b->slowest;
+    return a->s.hardware < b->s.hardware;
   });
   // Alternatives that lose: the dearest ones within budget first (what a buyer would look at).
-  std::sort(fail.begin(), fail.end(), [](const Cand* a, const Cand* b) { return a->s.price->usd > b->s.price->usd; });
+  std::sort(fail.begin(), fail.end(), [](const Cand* a, const Cand* b) {
+    if (a->s.price->usd != b->s.price->usd) return a->s.price->usd > b->s.price->usd;
+    return a->s.hardware < b->s.hardware;
+  });
   json picks = json::array(), rejected = json::array();
   for (size_t i = 0; i < pass.size() && i < 10; ++i) {
     const Cand& c = *pass[i];
@@ -579,7 +584,10 @@ Result<json> cost_json(const json& req) {
                       {"billing", o.billing}, {"usd_per_month", month}, {"usd_per_million_tokens", month / tokens_month * 1e6},
                       {"source", o.sources.empty() ? "" : o.sources[0].url}});
   }
-  std::sort(offers.begin(), offers.end(), [](const json& a, const json& b) { return a["usd_per_month"].get<double>() < b["usd_per_month"].get<double>(); });
+  std::sort(offers.begin(), offers.end(), [](const json& a, const json& b) {
+    if (a["usd_per_month"] != b["usd_per_month"]) return a["usd_per_month"].get<double>() < b["usd_per_month"].get<double>();
+    return a["id"].get<std::string>() < b["id"].get<std::string>();
+  });
   if (offers.size() > 5) offers.erase(offers.begin() + 5, offers.end());
   // APIs: the hosted versions of this model, or the one the user names.
   json apis = json::array();
@@ -593,7 +601,10 @@ Result<json> cost_json(const json& req) {
                     {"source", a.sources.empty() ? "" : a.sources[0].url}});
   }
   if (!api_id.empty() && apis.empty()) return make_error("unknown_id", "api", "api '" + safe_echo(api_id) + "' is not in the catalog");
-  std::sort(apis.begin(), apis.end(), [](const json& a, const json& b) { return a["usd_per_month"].get<double>() < b["usd_per_month"].get<double>(); });
+  std::sort(apis.begin(), apis.end(), [](const json& a, const json& b) {
+    if (a["usd_per_month"] != b["usd_per_month"]) return a["usd_per_month"].get<double>() < b["usd_per_month"].get<double>();
+    return a["id"].get<std::string>() < b["id"].get<std::string>();
+  });
   if (apis.empty()) assumptions.push_back("no hosted price for this model in the catalog: pass api=<id> (runcheck catalog apis) to compare one");
   // Break-even and the month-by-month cumulative series.
   const double rent_best = offers.empty() ? -1 : offers[0]["usd_per_month"].get<double>();
