@@ -157,7 +157,7 @@ std::string handle_request(std::string_view text) {
   if (r.error()) return error_response(*r.error());
 
   Result<json> out = make_error("unknown_command", "command",
-                                "command must be one of estimate, compare, choose, cost, catalog, accuracy, benchmarks; got '" +
+                                "command must be one of estimate, compare, choose, cost, catalog, methodology, accuracy, benchmarks; got '" +
                                     safe_echo(command) + "'");
   if (command == "estimate") out = estimate_json(req);
   else if (command == "catalog") out = catalog_command(req);
@@ -166,6 +166,7 @@ std::string handle_request(std::string_view text) {
   else if (command == "compare") out = compare_json(req);
   else if (command == "choose") out = choose_json(req);
   else if (command == "cost") out = cost_json(req);
+  else if (command == "methodology") out = methodology_json();
   if (!out.ok()) return error_response(out.error());
   return out.value().dump(-1, ' ', false, json::error_handler_t::replace);
 }

@@ -844,6 +844,44 @@ bool runs(const Plan& p) { return p.fits; }
 
 }  // namespace
 
+Result<json> methodology_json() {
+  // The constants and fits the engine uses, read from the same definitions (no prose copy).
+  auto c = [](const char* name, double value, const char* unit, const char* what, const char* source) {
+    return json{{"name", name}, {"value", value}, {"unit", unit}, {"what", what}, {"source", source}};
+  };
+  KvOptions fa, nofa;
+  nofa.flash_attn = false;
+  json constants = json::array({
+      c("kGpuContextBytes", static_cast<double>(kGpuContextBytes) / kMiB, "MiB", "CUDA context + cuBLAS workspace per GPU, outside llama.cpp's buffers", "llama.cpp PR #20595 (120-550 MB); the logged RTX 4080 F16 OOM needs more than 483 MiB"),
+      c("kOllamaReserveCuda", static_cast<double>(kOllamaReserveCuda) / kMiB, "MiB", "Ollama's minimum free memory per CUDA/ROCm GPU", "ollama ml/device.go"),
+      c("kOllamaReserveMetal", static_cast<double>(kOllamaReserveMetal) / kMiB, "MiB", "Ollama's minimum free memory on Metal", "ollama ml/device.go"),
+      c("kOsRamReserveBytes", static_cast<double>(kOsRamReserveBytes) / kGiB, "GiB", "system RAM kept for the OS", "Windows 11 minimum requirement, 4 GB"),
+      c("kDefaultHostRamGib", kDefaultHostRamGib, "GiB", "system RAM assumed next to GPUs when none is given", "assumption, stated in every response that uses it"),
+      c("kAppleSmallCapFraction", kAppleSmallCapFraction, "of RAM", "Apple GPU working-set cap up to 36 GiB", "measured 5726.63 MB on an 8 GB M1 (XiongjieDai logs)"),
+      c("kAppleLargeCapFraction", kAppleLargeCapFraction, "of RAM", "Apple GPU working-set cap above 36 GiB", "measured 51539.61 MB on 64 GB M1 Max / M3 Max"),
+      c("kComfortHeadroomBytes", static_cast<double>(kComfortHeadroomBytes) / kMiB, "MiB", "free memory per GPU for a comfortable verdict", "llama.cpp --fit default margin (PR #16653)"),
+      c("kv_padding_flash_attn", kv_padding(fa), "cells", "KV cache size padding with flash attention", "llama.cpp llama_kv_cache::get_padding"),
+      c("kv_padding_no_flash_attn", kv_padding(nofa), "cells", "KV cache size padding without flash attention", "llama.cpp llama_kv_cache::get_padding"),
+      c("kDefaultRamBandwidthGBs", kDefaultRamBandwidthGBs, "GB/s", "system RAM bandwidth when unknown", "dual-channel DDR4-3200: 2 x 3200 MT/s x 8 B"),
+      c("kTensorOverVectorFallback", kTensorOverVectorFallback, "x FP32", "tensor FP16 rate when the catalog lacks it", "GeForce whitepaper rows: 3090, 4090, 5090"),
+      c("kBandLowQuantile", kBandLowQuantile, "", "lower edge of a speed band (quantile of leave-one-out measured/predicted)", "calibration, catalog/benchmarks.json"),
+      c("kBandHighQuantile", kBandHighQuantile, "", "upper edge of a speed band", "calibration, catalog/benchmarks.json"),
+      c("kEstimatedBandWidening", kEstimatedBandWidening, "x", "band widening when a backend has no runs", "assumption"),
+  });
+  // The speed fits, from the shipped benchmarks.
+  json fits = json::array();
+  std::set<std::string> groups;
+  for (const auto& smp : calibration().samples) groups.insert(smp.f.group());
+  for (const auto& g : groups) {
+    const SpeedFit d = fit_speed(calibration().samples, g, true);
+    const SpeedFit p = fit_speed(calibration().samples, g, false);
+    fits.push_back({{"group", g},
+                    {"decode", d.ok ? json{{"rows", d.n}, {"t0_ms", d.a * 1e3}, {"efficiency", 1.0 / d.b}, {"per_extra_gpu_ms", d.c * 1e3}} : json(nullptr)},
+                    {"prefill", p.ok ? json{{"rows", p.n}, {"overhead_us", p.a * 1e6}, {"matmul_efficiency", 1.0 / p.b}, {"attention_factor", p.c}} : json(nullptr)}});
+  }
+  return json{{"ok", true}, {"command", "methodology"}, {"constants", constants}, {"speed_fits", fits}};
+}
+
 Result<json> estimate_json(const json& req) {
   auto parsed = read_inputs(req);
   if (!parsed.ok()) return parsed.error();
@@ -888,6 +926,7 @@ Result<json> estimate_json(const json& req) {
   out["commands"] = commands_json(in, plan, mc);
   if (!in.inverse) {  // the caller wants the verdict alone
     out["max_context"] = out["best_quant"] = out["smallest_hardware"] = nullptr;
+    out["suggestions"] = json::array();
     return out;
   }
   // Inverse questions.
@@ -906,6 +945,35 @@ Result<json> estimate_json(const json& req) {
     }
   }
   out["best_quant"] = best;
+  // What to change to fit better: each suggestion is a request patch and the verdict it gives.
+  json suggestions = json::array();
+  if (plan.verdict != Verdict::kComfortable) {
+    auto add = [&](json change, const std::string& text, const Plan& p) {
+      if (p.verdict == Verdict::kWillNotRun || static_cast<int>(p.verdict) >= static_cast<int>(plan.verdict)) return;
+      suggestions.push_back({{"change", change}, {"text", text}, {"verdict", verdict_name(p.verdict)}});
+    };
+    if (in.ftype && best["comfortable"].is_string() && best["comfortable"] != in.quant) {
+      const FileTypeInfo* fi = file_type_by_name(best["comfortable"].get<std::string>());
+      add({{"quant", best["comfortable"]}}, "use " + best["comfortable"].get<std::string>() + " instead of " + in.quant,
+          make_plan(m, quantized_weights(m, fi->ftype), mc, in.plan));
+    }
+    if (in.kv_type == "f16" && in.plan.kv.flash_attn) {
+      PlanOptions o = in.plan;
+      o.kv.type_k = o.kv.type_v = GgmlType::Q8_0;
+      add({{"kv_type", "q8_0"}}, "quantize the KV cache to q8_0 (halves it)", make_plan(m, w, mc, o));
+    }
+    if (!in.plan.kv.flash_attn && is_llamacpp_engine(in.plan.kv.runtime)) {
+      PlanOptions o = in.plan;
+      o.kv.flash_attn = true;
+      add({{"flash_attn", true}}, "turn flash attention on (smaller compute buffer)", make_plan(m, w, mc, o));
+    }
+    if (ctx_comfy > 0 && ctx_comfy < in.plan.kv.n_ctx) {
+      PlanOptions o = in.plan;
+      o.kv.n_ctx = ctx_comfy;
+      add({{"context", ctx_comfy}}, "shorten the context to " + std::to_string(ctx_comfy) + " tokens", make_plan(m, w, mc, o));
+    }
+  }
+  out["suggestions"] = suggestions;
   // Smallest single catalog GPU (or Mac configuration) that runs this comfortably.
   json smallest = nullptr;
   double smallest_gib = 1e18;

@@ -11,4 +11,7 @@ namespace runcheck {
 // Validates the request fields (each error names its field) and computes the estimate.
 Result<nlohmann::json> estimate_json(const nlohmann::json& request);
 
+// The constants and fitted speed parameters the engine uses, for the Methodology page.
+Result<nlohmann::json> methodology_json();
+
 }  // namespace runcheck
