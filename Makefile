@@ -74,7 +74,7 @@ test-js: site
 	node --test tests/js/module.test.mjs
 
 test-e2e: site node_modules/.package-lock.json
-	node --test tests/e2e/page.test.mjs
+	node --test --test-concurrency=1 tests/e2e/page.test.mjs tests/e2e/tools.test.mjs
 
 # Per-estimate timings, native core and the wasm module (numbers printed, nothing asserted).
 bench: native site

@@ -1,6 +1,7 @@
 // "Will it run?" view: reads the form, asks the core, renders its answer. Never computes.
 import { request } from './engine.js';
-import { billions, gib, int, pct } from './format.js';
+import { billions, gib, int, pct, tps } from './format.js';
+import { lineChart } from './chart.js';
 
 const $ = (id) => document.getElementById(id);
 const el = (tag, props = {}, ...kids) => {
@@ -27,7 +28,7 @@ function readForm() {
 }
 
 function writeUrl(req) {
-  const p = new URLSearchParams({ model: req.model, quant: req.quant, context: req.context, hardware: $('hardware').value,
+  const p = new URLSearchParams({ view: 'run', model: req.model, quant: req.quant, context: req.context, hardware: $('hardware').value,
     count: $('count').value, ram: req.ram_gb, runtime: req.runtime, kv: req.kv_type, fa: req.flash_attn });
   history.replaceState(null, '', `?${p}`);
 }
@@ -45,7 +46,6 @@ function deviceBlock(d) {
     el('div', { className: 'legend', textContent: `weights ${gib(d.weights_bytes)} · KV ${gib(d.kv_bytes)} · compute ${gib(d.compute_bytes)} · runtime ${gib(d.overhead_bytes)}` }));
 }
 
-const tps = (x) => (x === null || x === undefined ? null : x >= 100 ? x.toFixed(0) : x.toFixed(1));
 const EVIDENCE = {
   measured: 'measured: a published run of this model, quant and hardware exists',
   extrapolated: 'extrapolated: fitted on similar hardware (scaled by this hardware\'s own runs when it has any)',
@@ -100,6 +100,13 @@ function render(res) {
   $('bestq').textContent = `${res.best_quant.comfortable ?? 'none'} comfortable · ${res.best_quant.fits ?? 'none'} at all`;
   $('smallest').textContent = res.smallest_hardware ? `${res.smallest_hardware.name} (${res.smallest_hardware.memory_gib} GB)` : 'none in the catalog';
   renderSpeed(res.speed);
+  const sug = res.suggestions || [];
+  $('suggest-box').hidden = sug.length === 0;
+  $('suggestions').replaceChildren(...sug.map((x) => {
+    const b = el('button', { type: 'button', className: 'suggest', textContent: `${x.text} → ${x.verdict.replaceAll('_', ' ')}` });
+    b.addEventListener('click', () => applyChange(x.change));
+    return b;
+  }));
   $('assumptions').replaceChildren(...res.assumptions.map((a) => el('li', { textContent: `Assumption: ${a}` })));
   $('commands').replaceChildren(...Object.entries(res.commands).map(([k, v]) => {
     const btn = el('button', { type: 'button', textContent: 'Copy' });
@@ -109,24 +116,71 @@ function render(res) {
   document.body.dataset.state = 'ok';
 }
 
+// A suggestion's change, applied to the form (the core already said what it gives).
+function applyChange(change) {
+  if ('quant' in change) $('quant').value = change.quant;
+  if ('kv_type' in change) $('kv').value = change.kv_type;
+  if ('flash_attn' in change) $('fa').value = change.flash_attn ? 'on' : 'off';
+  if ('context' in change) $('context').value = change.context;
+  update();
+}
+
 async function update() {
   const req = readForm();
   writeUrl(req);
   render(await request(req));
 }
 
-async function main() {
-  catalog = await request({ command: 'catalog' });
-  const url = new URLSearchParams(location.search);
+function loadRun(url) {
   fillSelect($('model'), catalog.models, (m) => `${m.name} (${billions(m.parameters)} params)`, url.get('model') || 'llama-3.1-8b');
   fillSelect($('quant'), catalog.quants, (q) => q.id, url.get('quant') || 'Q4_K_M');
   fillSelect($('hardware'), catalog.hardware, (h) => `${h.name}${h.memory_gib ? ` — ${h.memory_gib} GB` : ''}`, url.get('hardware') || 'rtx-4090');
   for (const [id, key] of [['context', 'context'], ['count', 'count'], ['ram', 'ram'], ['runtime', 'runtime'], ['kv', 'kv'], ['fa', 'fa']])
     if (url.get(key) !== null) $(id).value = url.get(key);
+}
+
+// --- views and routing: ?view=run|machine|compare|choose|cost|catalog|method ---------------------
+const VIEWS = {
+  machine: () => import('./views/machine.js'), compare: () => import('./views/compare.js'),
+  choose: () => import('./views/choose.js'), cost: () => import('./views/cost.js'),
+  catalog: () => import('./views/catalog.js'), method: () => import('./views/method.js'),
+};
+
+function setUrl(obj) {
+  history.replaceState(null, '', `?${new URLSearchParams(Object.entries(obj).filter(([, v]) => v !== '' && v !== undefined))}`);
+}
+
+async function route() {
+  const url = new URLSearchParams(location.search);
+  const view = Object.hasOwn(VIEWS, url.get('view') || '') ? url.get('view') : 'run';
+  for (const sec of document.querySelectorAll('main > section')) sec.hidden = sec.dataset.view !== view;
+  for (const a of document.querySelectorAll('#nav a')) {
+    if (a.dataset.view === view) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+  }
+  document.body.dataset.view = view;
+  if (view === 'run') {
+    loadRun(url);
+    await update();
+  } else {
+    const mod = await VIEWS[view]();
+    await mod.mount($(`view-${view}`), { catalog, request, params: url, setUrl });
+  }
+  document.body.dataset.ready = '1';
+}
+
+async function main() {
+  catalog = await request({ command: 'catalog' });
   $('will-it-run').addEventListener('input', update);
   $('will-it-run').addEventListener('submit', (e) => e.preventDefault());
-  await update();
-  document.body.dataset.ready = '1';
+  for (const a of document.querySelectorAll('#nav a')) {
+    a.addEventListener('click', (e) => {
+      e.preventDefault();
+      history.pushState(null, '', `?view=${a.dataset.view}`);
+      route();
+    });
+  }
+  window.addEventListener('popstate', route);
+  await route();
 }
 
 main();

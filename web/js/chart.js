@@ -1,0 +1,40 @@
+// SVG line chart. Geometry only: it places the values it is given; every label is a value from
+// the data (or its unit), never a number computed here.
+const NS = 'http://www.w3.org/2000/svg';
+const svgEl = (tag, attrs = {}, text) => {
+  const e = document.createElementNS(NS, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = text;
+  return e;
+};
+
+// series: [{name, color, points: [[x, y, xLabel, yLabel]], dashed}], marker: {x, label}
+export function lineChart(figure, { series, xTitle, yTitle, caption, marker }) {
+  const W = 560, H = 220, L = 56, R = 12, T = 12, B = 40;
+  const pts = series.flatMap((s) => s.points);
+  const svg = svgEl('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': caption || yTitle });
+  if (!pts.length) { figure.replaceChildren(); return; }
+  const xs = pts.map((p) => p[0]), ys = pts.map((p) => p[1]);
+  const x0 = Math.min(...xs), x1 = Math.max(...xs), y1 = Math.max(...ys);
+  const px = (x) => L + (x1 > x0 ? ((x - x0) / (x1 - x0)) * (W - L - R) : 0);
+  const py = (y) => T + (1 - (y1 > 0 ? y / y1 : 0)) * (H - T - B);
+  svg.append(svgEl('line', { x1: L, y1: H - B, x2: W - R, y2: H - B, class: 'axis' }), svgEl('line', { x1: L, y1: T, x2: L, y2: H - B, class: 'axis' }));
+  // Axis labels: the extreme data values themselves, as the data formats them.
+  const xmin = pts.find((p) => p[0] === x0), xmax = pts.find((p) => p[0] === x1), ymax = pts.find((p) => p[1] === y1);
+  svg.append(svgEl('text', { x: L, y: H - B + 14, 'text-anchor': 'start' }, xmin[2]), svgEl('text', { x: W - R, y: H - B + 14, 'text-anchor': 'end' }, xmax[2]));
+  svg.append(svgEl('text', { x: L - 4, y: T + 4, 'text-anchor': 'end' }, ymax[3]), svgEl('text', { x: L - 4, y: H - B, 'text-anchor': 'end' }, '0'));
+  svg.append(svgEl('text', { x: (L + W - R) / 2, y: H - 6, 'text-anchor': 'middle' }, xTitle));
+  svg.append(svgEl('text', { x: 12, y: (T + H - B) / 2, 'text-anchor': 'middle', transform: `rotate(-90 12 ${(T + H - B) / 2})` }, yTitle));
+  series.forEach((s, i) => {
+    if (!s.points.length) return;
+    svg.append(svgEl('polyline', { points: s.points.map((p) => `${px(p[0])},${py(p[1])}`).join(' '), fill: 'none',
+      stroke: s.color, 'stroke-width': 2, 'stroke-dasharray': s.dashed ? '5 4' : 'none' }));
+    for (const p of s.points) svg.append(svgEl('circle', { cx: px(p[0]), cy: py(p[1]), r: 2.5, fill: s.color }, undefined));
+    svg.append(svgEl('text', { x: W - R - 4, y: T + 12 + i * 13, 'text-anchor': 'end', style: `fill: ${s.color}` }, s.name));
+  });
+  if (marker) {
+    svg.append(svgEl('line', { x1: px(marker.x), y1: T, x2: px(marker.x), y2: H - B, stroke: 'currentColor', 'stroke-dasharray': '2 3' }));
+    svg.append(svgEl('text', { x: px(marker.x) + 4, y: T + 10 }, marker.label));
+  }
+  figure.replaceChildren(svg, ...(caption ? [Object.assign(document.createElement('figcaption'), { textContent: caption })] : []));
+}

@@ -1,0 +1,60 @@
+// Compare 2-6 setups for one workload (core: compare).
+import { el, errorText, number, row, select, table, values } from '../ui.js';
+import { int, num, tps, usd } from '../format.js';
+
+const METRICS = [
+  ['Verdict', 'verdict', (r) => r.verdict.replaceAll('_', ' ')],
+  ['Headroom (GiB)', 'headroom_gib', (r) => num(r.headroom_gib, 2)],
+  ['Decode tok/s', 'decode_tps', (r) => `${tps(r.decode_tps)} (${tps(r.decode_tps_low)}–${tps(r.decode_tps_high)}, ${r.evidence})`],
+  ['Prefill tok/s', 'prefill_tps', (r) => tps(r.prefill_tps)],
+  ['Max context', 'max_context_fits', (r) => (r.max_context_fits === null ? '—' : int(r.max_context_fits))],
+  ['Price', 'price_usd', (r) => (r.price_usd === null ? 'unknown' : `${usd(r.price_usd)} (${r.price_basis})`)],
+  ['$ per GB', 'price_per_gb', (r) => usd(r.price_per_gb)],
+  ['$ per tok/s', 'price_per_tps', (r) => usd(r.price_per_tps)],
+  ['Watts (TDP)', 'watts', (r) => (r.watts === null ? 'unknown' : `${r.watts} W`)],
+  ['Tokens per joule', 'tokens_per_joule', (r) => num(r.tokens_per_joule, 3)],
+];
+
+export function mount(root, { catalog, request, params, setUrl }) {
+  const hw = catalog.hardware.map((h) => [h.id, h.name]);
+  const models = catalog.models.map((m) => [m.id, m.name]);
+  const setups = (params.get('setups') || 'rtx-3090x2;rtx-4090x2;apple-m4-max-40c').split(';').slice(0, 6);
+  const form = el('form', { className: 'panel', autocomplete: 'off' }, el('h2', { textContent: 'Compare hardware' }),
+    row('Model', select('model', models, params.get('model') || 'llama-3.1-70b')),
+    row('Quantization', select('quant', catalog.quants.map((q) => [q.id, q.id]), params.get('quant') || 'Q4_K_M')),
+    row('Context (tokens)', number('context', params.get('context') || 16384, { min: 1 })));
+  const list = el('div', { id: 'setups' });
+  const addSetup = (spec) => {
+    const m = /^(.*?)(?:x(\d+))?$/.exec(spec || 'rtx-4090');
+    const s = select('hw', hw, m[1]);
+    const c = number('n', m[2] || 1, { min: 1, max: 8, ariaLabel: 'cards' });
+    const rm = el('button', { type: 'button', textContent: 'Remove' });
+    const line = el('div', { className: 'pair' }, s, el('span', { textContent: '×' }), c, rm);
+    rm.addEventListener('click', () => { if (list.children.length > 2) { line.remove(); update(); } });
+    list.append(row(`Setup`, line));
+  };
+  setups.forEach(addSetup);
+  const add = el('button', { type: 'button', textContent: 'Add a setup' });
+  add.addEventListener('click', () => { if (list.children.length < 6) { addSetup('rtx-4090'); update(); } });
+  form.append(list, add);
+  const out = el('div', { className: 'panel', id: 'compare-result', ariaLive: 'polite' });
+  root.replaceChildren(form, out);
+  async function update() {
+    const v = values(form);
+    const specs = [...list.querySelectorAll('.pair')].map((p) => {
+      const n = p.querySelector('[name=n]').value;
+      return Number(n) > 1 ? `${p.querySelector('[name=hw]').value}x${n}` : p.querySelector('[name=hw]').value;
+    });
+    setUrl({ view: 'compare', model: v.model, quant: v.quant, context: v.context, setups: specs.join(';') });
+    const res = await request({ command: 'compare', model: v.model, quant: v.quant, context: v.context, setups: specs });
+    if (!res.ok) { out.replaceChildren(el('p', { className: 'error', textContent: errorText(res) })); return; }
+    const win = (key, i) => (key === 'verdict' ? res.winners.verdict.includes(i) : res.winners[key] === i);
+    out.replaceChildren(table(['', ...res.setups.map((s) => s.setup)],
+      METRICS.map(([label, key, f]) => [label, ...res.setups.map((s, i) => ({ text: f(s), className: win(key, i) ? 'win' : '' }))])),
+    el('ul', { className: 'plain', id: 'deltas' }, ...res.deltas.map((d) => el('li', { textContent: d }))));
+    out.dataset.ready = '1';
+  }
+  form.addEventListener('input', update);
+  form.addEventListener('submit', (e) => e.preventDefault());
+  return update();
+}
