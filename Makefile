@@ -71,7 +71,7 @@ catalog-md: native
 	node tools/catalog-md.mjs build/native/runcheck CATALOG.md
 
 test-js: site
-	node --test tests/js/module.test.mjs
+	node --test tests/js/module.test.mjs tests/js/no-arithmetic.test.mjs
 
 test-e2e: site node_modules/.package-lock.json
 	node --test --test-concurrency=1 tests/e2e/page.test.mjs tests/e2e/tools.test.mjs

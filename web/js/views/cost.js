@@ -1,7 +1,7 @@
 // Cost vs cloud: own vs rent vs API with a cumulative chart (core: cost).
 import { el, errorText, number, row, select, table, values } from '../ui.js';
 import { lineChart } from '../chart.js';
-import { num, tps, usd } from '../format.js';
+import { billions, num, tps, usd } from '../format.js';
 
 export function mount(root, { catalog, request, params, setUrl }) {
   const p = (k, d) => params.get(k) ?? d;
@@ -29,7 +29,7 @@ export function mount(root, { catalog, request, params, setUrl }) {
     const res = await request(req);
     if (!res.ok) { out.replaceChildren(el('p', { className: 'error', textContent: errorText(res) })); return; }
     const o = res.own, r = res.rent[0], a = res.api[0];
-    const be = (b) => (b === null ? 'no option to compare' : b.months === null ? b.note : `${num(b.months, 1)} months (${num(b.tokens / 1e9, 2)} B tokens)`);
+    const be = (b) => (b === null ? 'no option to compare' : b.months === null ? b.note : `${num(b.months, 1)} months (${billions(b.tokens)} tokens)`);
     const chart = el('figure', { className: 'chart', id: 'cost-chart' });
     out.replaceChildren(
       table(['Option', ['USD / month', 'num'], ['USD / M tokens', 'num'], 'Details'], [
