@@ -80,6 +80,7 @@ test-e2e: site node_modules/.package-lock.json
 bench: native site
 	build/native/runcheck_bench tests/bench/requests.json
 	node tests/bench/wasm-bench.mjs
+	node tests/bench/browser-bench.mjs
 
 clean:
 	rm -rf build
