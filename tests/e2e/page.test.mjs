@@ -65,3 +65,33 @@ test('state in the URL reopens the same result; hostile values render as text', 
   await page.waitForSelector('body[data-state="ok"]');
   assert.equal(await page.isHidden('#error'), true);
 });
+
+test('mixed GPUs, model search and the context slider', async () => {
+  const page = await ctx.newPage();
+  await page.goto(`${base}?model=llama-3.1-8b&hardware=rtx-4090`);
+  await ready(page);
+  // Typing in the search box narrows the list and picks the first match.
+  await page.fill('#model-filter', 'qwen3 32b');
+  await page.waitForFunction(() => document.querySelector('#model').value === 'qwen3-32b');
+  // The slider stops at the model's maximum context (from the catalog).
+  const max = cli({ command: 'catalog', list: 'models' }).models.find((m) => m.id === 'qwen3-32b').context_length;
+  assert.equal(await page.getAttribute('#context-range', 'max'), String(max));
+  // A second, different GPU: the machine is "rtx-4090,rtx-3060-12gb", as the CLI sees it.
+  await page.selectOption('#hardware', 'rtx-4090');
+  await page.click('#add-gpu');
+  await page.waitForSelector('#extra-gpus select');
+  await page.selectOption('#extra-gpus select', 'rtx-3060-12gb');
+  await page.fill('#context', '32768');
+  await page.dispatchEvent('#context', 'input');
+  const expected = cli({ command: 'estimate', model: 'qwen3-32b', quant: 'Q4_K_M', context: 32768, hardware: 'rtx-4090,rtx-3060-12gb',
+    ram_gb: 32, runtime: 'llama.cpp', kv_type: 'f16', flash_attn: 'on' });
+  await page.waitForFunction((b) => document.querySelector('#kvcache').dataset.bytes === String(b), expected.memory.kv_cache_bytes);
+  assert.equal(await page.$$eval('.device', (d) => d.length), expected.memory.devices.length);
+  assert.equal(await page.getAttribute('#verdict', 'data-verdict'), expected.verdict);
+  // The URL carries the extra GPU: reloading gives the same machine.
+  const again = await ctx.newPage();
+  await again.goto(page.url());
+  await ready(again);
+  assert.equal(await again.$$eval('#extra-gpus select', (s) => s.map((x) => x.value).join()), 'rtx-3060-12gb');
+  assert.equal(await again.getAttribute('#kvcache', 'data-bytes'), String(expected.memory.kv_cache_bytes));
+});

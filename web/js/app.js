@@ -17,12 +17,28 @@ function fillSelect(select, items, label, value) {
   if (value && items.some((it) => it.id === value)) select.value = value;
 }
 
+// Extra GPU rows ("Add a different GPU"): each a hardware select and a count.
+const spec = (hw, n) => (Number(n) > 1 ? `${hw}x${n}` : hw);
+function extraSpecs() {
+  return [...document.querySelectorAll('#extra-gpus .pair')].map((p) => spec(p.querySelector('select').value, p.querySelector('input').value));
+}
+function addGpuRow(value = 'rtx-3060-12gb', count = 1) {
+  const sel = el('select', { ariaLabel: 'Additional GPU' });
+  sel.append(...catalog.hardware.filter((h) => h.kind === 'gpu').map((h) => el('option', { value: h.id, textContent: h.name })));
+  sel.value = value;
+  const n = el('input', { type: 'number', min: 1, max: 8, value: count, ariaLabel: 'Number of these GPUs' });
+  const rm = el('button', { type: 'button', textContent: 'Remove' });
+  const line = el('span', { className: 'pair' }, sel, el('span', { textContent: '×' }), n, rm);
+  const r = el('div', { className: 'row' }, el('span', { textContent: 'and' }), line);
+  rm.addEventListener('click', () => { r.remove(); update(); });
+  $('extra-gpus').append(r);
+}
+
 function readForm() {
-  const count = $('count').value;
-  const hw = $('hardware').value;
+  const hardware = [spec($('hardware').value, $('count').value), ...extraSpecs()].join(',');
   return {
     command: 'estimate', model: $('model').value, quant: $('quant').value, context: $('context').value,
-    hardware: Number(count) > 1 ? `${hw}x${count}` : hw, ram_gb: $('ram').value, runtime: $('runtime').value,
+    hardware, ram_gb: $('ram').value, runtime: $('runtime').value,
     kv_type: $('kv').value, flash_attn: $('fa').value,
   };
 }
@@ -30,6 +46,7 @@ function readForm() {
 function writeUrl(req) {
   const p = new URLSearchParams({ view: 'run', model: req.model, quant: req.quant, context: req.context, hardware: $('hardware').value,
     count: $('count').value, ram: req.ram_gb, runtime: req.runtime, kv: req.kv_type, fa: req.flash_attn });
+  if (extraSpecs().length) p.set('more', extraSpecs().join(';'));
   history.replaceState(null, '', `?${p}`);
 }
 
@@ -126,9 +143,24 @@ function applyChange(change) {
 }
 
 async function update() {
+  syncRange();
   const req = readForm();
   writeUrl(req);
   render(await request(req));
+}
+
+// The context slider follows the number box and stops at the model's maximum (from the catalog).
+function syncRange() {
+  const m = catalog.models.find((x) => x.id === $('model').value);
+  if (m) $('context-range').max = m.context_length;
+  $('context-range').value = $('context').value;
+}
+
+function filterModels() {
+  const q = $('model-filter').value.toLowerCase();
+  for (const o of $('model').options) o.hidden = q !== '' && !o.textContent.toLowerCase().includes(q) && !o.value.includes(q);
+  const first = [...$('model').options].find((o) => !o.hidden);
+  if (first && $('model').selectedOptions[0]?.hidden) { $('model').value = first.value; update(); }
 }
 
 function loadRun(url) {
@@ -137,6 +169,12 @@ function loadRun(url) {
   fillSelect($('hardware'), catalog.hardware, (h) => `${h.name}${h.memory_gib ? ` — ${h.memory_gib} GB` : ''}`, url.get('hardware') || 'rtx-4090');
   for (const [id, key] of [['context', 'context'], ['count', 'count'], ['ram', 'ram'], ['runtime', 'runtime'], ['kv', 'kv'], ['fa', 'fa']])
     if (url.get(key) !== null) $(id).value = url.get(key);
+  $('extra-gpus').replaceChildren();
+  for (const s of (url.get('more') || '').split(';').filter(Boolean)) {
+    const m = /^(.*?)(?:x(\d+))?$/.exec(s);
+    addGpuRow(m[1], m[2] || 1);
+  }
+  syncRange();
 }
 
 // --- views and routing: ?view=run|machine|compare|choose|cost|catalog|method ---------------------
@@ -170,8 +208,13 @@ async function route() {
 
 async function main() {
   catalog = await request({ command: 'catalog' });
-  $('will-it-run').addEventListener('input', update);
+  $('will-it-run').addEventListener('input', (e) => {
+    if (e.target.id === 'model-filter') return filterModels();
+    if (e.target.id === 'context-range') $('context').value = $('context-range').value;
+    return update();
+  });
   $('will-it-run').addEventListener('submit', (e) => e.preventDefault());
+  $('add-gpu').addEventListener('click', () => { addGpuRow(); update(); });
   for (const a of document.querySelectorAll('#nav a')) {
     a.addEventListener('click', (e) => {
       e.preventDefault();

@@ -10,10 +10,13 @@ export function mount(root, { catalog, request, params, setUrl }) {
     row('System / unified RAM (GB)', number('ram_gb', params.get('ram_gb') || 32, { min: 1 })),
     row('Quantization', select('quant', catalog.quants.map((q) => [q.id, q.id]), params.get('quant') || 'Q4_K_M')),
     row('Context (tokens)', number('context', params.get('context') || 4096, { min: 1 })),
-    row('Family', select('family', [['', 'all'], ...[...new Set(catalog.models.map((m) => m.family))].sort().map((f) => [f, f])], params.get('family') || '')));
+    row('Family', select('family', [['', 'all'], ...[...new Set(catalog.models.map((m) => m.family))].sort().map((f) => [f, f])], params.get('family') || '')),
+    row('Largest model (billions of parameters, 0 = any)', number('max_b', params.get('max_b') || 0, { min: 0 })),
+    row('Sort by', select('sort', [['speed', 'decode speed'], ['name', 'name']], params.get('sort') || 'speed')));
   const out = el('div', { className: 'panel', id: 'machine-result', ariaLive: 'polite' });
   root.replaceChildren(form, out);
   const fam = Object.fromEntries(catalog.models.map((m) => [m.id, m.family]));
+  const size = Object.fromEntries(catalog.models.map((m) => [m.id, m.parameters]));
   async function update() {
     const v = values(form);
     setUrl({ view: 'machine', ...v });
@@ -22,7 +25,8 @@ export function mount(root, { catalog, request, params, setUrl }) {
     if (!res.ok) { out.replaceChildren(el('p', { className: 'error', textContent: errorText(res) })); return; }
     const groups = [['comfortable', 'Runs comfortably'], ['tradeoffs', 'Runs with tradeoffs'], ['will_not_run', 'Will not run']];
     out.replaceChildren(el('h2', { textContent: res.hardware }), ...groups.map(([k, title]) => {
-      const list = res.models[k].filter((m) => !v.family || fam[m.model] === v.family);
+      const list = res.models[k].filter((m) => (!v.family || fam[m.model] === v.family) && (!(Number(v.max_b) > 0) || size[m.model] <= Number(v.max_b) * 1e9));
+      list.sort(v.sort === 'name' ? (a, b) => a.name.localeCompare(b.name) : (a, b) => ((b.decode_tps ?? -1) > (a.decode_tps ?? -1) ? 1 : (b.decode_tps ?? -1) < (a.decode_tps ?? -1) ? -1 : 0));
       const sec = el('section', {}, el('h3', { textContent: `${title} (${list.length})` }),
         table(['Model', ['Decode tok/s', 'num'], 'Evidence', 'Why'],
           list.map((m) => [el('a', { href: `?view=run&model=${encodeURIComponent(m.model)}&quant=${encodeURIComponent(v.quant)}&hardware=${encodeURIComponent(v.hardware)}&count=${v.count}&ram=${v.ram_gb}&context=${v.context}`, textContent: m.name }),
