@@ -1,5 +1,6 @@
 // runcheck CLI: turns flags into the same JSON request the wasm module takes, calls the core,
 // prints the response. It decides nothing itself.
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -11,6 +12,7 @@
 #include "catalog_lint.h"
 #include "runcheck/api.h"
 #include "runcheck/catalog.h"
+#include "runcheck/user_models.h"
 
 namespace {
 
@@ -32,6 +34,8 @@ constexpr const char* kUsage =
     "             (--output-tokens-per-day N | --hours-per-day H) [--input-output-ratio R] [--life-years Y]\n"
     "  accuracy   score the engine on published measurements: --data FILE.csv [--holdout row|hardware] [--json]\n"
     "  catalog    list catalog ids: runcheck catalog [models|hardware|quants|runtimes|clouds|apis] --json\n"
+    "  inspect    read a model file: runcheck inspect FILE(.gguf|config.json) [--json]; any command\n"
+    "             takes --model-file FILE instead of --model ID\n"
     "  raw        read a request JSON on stdin, print the core's response verbatim\n"
     "  lint-catalog  validate the compiled-in catalog (used by the build)\n"
     "\n"
@@ -69,6 +73,39 @@ const char* command_help(const std::string& c) {
   return nullptr;
 }
 
+// Imports a model file (.gguf header, or a config.json) into this process's registry; returns the
+// core's answer ({"ok":true,"model":"user:...","summary":...} or an error). A GGUF is read in
+// growing prefixes: only as much as its header needs.
+json import_model_file(const std::string& path) {
+  const std::string base = path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return {{"ok", false}, {"error", {{"code", "io"}, {"field", "model_file"}, {"message", "cannot read file '" + path + "'"}}}};
+  f.seekg(0, std::ios::end);
+  const uint64_t file_size = static_cast<uint64_t>(f.tellg());
+  f.seekg(0);
+  char magic[4] = {};
+  f.read(magic, 4);
+  f.seekg(0);
+  if (std::string(magic, 4) != "GGUF") {
+    std::ostringstream ss;
+    ss << f.rdbuf();
+    json cfg = json::parse(ss.str(), nullptr, false);
+    if (cfg.is_discarded()) return {{"ok", false}, {"error", {{"code", "bad_file"}, {"field", "model_file"}, {"message", "'" + base + "' is neither a GGUF file nor JSON"}}}};
+    std::string name = base.size() > 5 && base.compare(base.size() - 5, 5, ".json") == 0 ? base.substr(0, base.size() - 5) : base;
+    return json::parse(runcheck::handle_request(json{{"command", "import"}, {"config", cfg}, {"name", name}}.dump()));
+  }
+  uint64_t want = std::min<uint64_t>(file_size, 1 << 20);
+  for (int round = 0; round < 40; ++round) {
+    std::string buf(static_cast<size_t>(want), '\0');
+    f.seekg(0);
+    f.read(buf.data(), static_cast<std::streamsize>(want));
+    json r = runcheck::import_gguf(reinterpret_cast<const uint8_t*>(buf.data()), static_cast<size_t>(f.gcount()), file_size, base);
+    if (r.value("ok", false) || !r.contains("needed_bytes")) return r;
+    want = std::min<uint64_t>(file_size, std::max<uint64_t>(r["needed_bytes"].get<uint64_t>(), want * 2));
+  }
+  return {{"ok", false}, {"error", {{"code", "bad_gguf"}, {"field", "model_file"}, {"message", "the header did not end"}}}};
+}
+
 bool read_file(const std::string& path, std::string& out) {
   std::ifstream f(path, std::ios::binary);
   if (!f) return false;
@@ -87,6 +124,16 @@ int main(int argc, char** argv) {
     return args.empty() ? 2 : 0;
   }
   const std::string command = args[0];
+  if (command == "inspect") {  // runcheck inspect FILE(.gguf|.json) [--json]
+    if (args.size() < 2) { std::fputs("usage: runcheck inspect FILE(.gguf|.json) [--json]\n", stderr); return 2; }
+    const json r = import_model_file(args[1]);
+    if (!r.value("ok", false)) {
+      std::fprintf(stderr, "runcheck: error: %s: %s\n", r["error"].value("field", "file").c_str(), r["error"].value("message", "").c_str());
+      return 1;
+    }
+    std::printf("%s\n", r.dump(std::find(args.begin(), args.end(), "--json") != args.end() ? -1 : 2).c_str());
+    return 0;
+  }
   if (args.size() > 1 && (args[1] == "--help" || args[1] == "-h")) {
     const char* h = command_help(command);
     std::fputs(h ? h : kUsage, stdout);
@@ -152,6 +199,15 @@ int main(int argc, char** argv) {
       }
       for (char& ch : key)
         if (ch == '-') ch = '_';
+      if (key == "model_file") {  // a .gguf or config.json: imported, then used as --model
+        const json r = import_model_file(value);
+        if (!r.value("ok", false)) {
+          std::fprintf(stderr, "runcheck: error: model_file: %s\n", r["error"].value("message", "cannot import").c_str());
+          return 1;
+        }
+        req["model"] = r["model"];
+        continue;
+      }
       if (key == "data") {  // runcheck accuracy --data FILE.csv: the CSV text goes in the request
         std::string text;
         if (!read_file(value, text)) {

@@ -5,6 +5,7 @@
 #include "runcheck/accuracy.h"
 #include "runcheck/catalog.h"
 #include "runcheck/decide.h"
+#include "runcheck/user_models.h"
 #include "runcheck/estimate.h"
 #include "runcheck/request.h"
 
@@ -157,7 +158,7 @@ std::string handle_request(std::string_view text) {
   if (r.error()) return error_response(*r.error());
 
   Result<json> out = make_error("unknown_command", "command",
-                                "command must be one of estimate, compare, choose, cost, catalog, methodology, accuracy, benchmarks; got '" +
+                                "command must be one of estimate, compare, choose, cost, catalog, methodology, import, accuracy, benchmarks; got '" +
                                     safe_echo(command) + "'");
   if (command == "estimate") out = estimate_json(req);
   else if (command == "catalog") out = catalog_command(req);
@@ -167,6 +168,7 @@ std::string handle_request(std::string_view text) {
   else if (command == "choose") out = choose_json(req);
   else if (command == "cost") out = cost_json(req);
   else if (command == "methodology") out = methodology_json();
+  else if (command == "import") out = import_config_json(req);
   if (!out.ok()) return error_response(out.error());
   return out.value().dump(-1, ' ', false, json::error_handler_t::replace);
 }

@@ -11,6 +11,7 @@
 #include "runcheck/placement.h"
 #include "runcheck/request.h"
 #include "runcheck/speed.h"
+#include "runcheck/user_models.h"
 #include "runcheck/weights.h"
 
 namespace runcheck {
@@ -69,6 +70,7 @@ struct Inputs {
   bool ram_given = false;
   double wired_limit_mb = 0;
   double gpu_reserved_mb = 0;  // per GPU, kept by the desktop/display and other apps
+  const WeightPlan* user_weights = nullptr;  // a GGUF's exact weights (the quant is the file's)
   bool inverse = true;         // also answer max context / best quant / smallest hardware
   std::string backend;         // requested backend ("" = the hardware's first)
   uint32_t prompt = 512;       // prompt tokens for prefill and time to first token
@@ -113,6 +115,15 @@ Result<Inputs> read_inputs(const json& req) {
   const Catalog& cat = builtin_catalog();
   if (!builtin_catalog_error().empty()) return make_error("bad_catalog", "", builtin_catalog_error());
   in.model = cat.model(model_id);
+  if (!in.model) {
+    if (const UserModel* u = user_model(model_id)) {
+      in.model = &u->entry;
+      if (u->weights) {
+        in.user_weights = &*u->weights;
+        if (!u->file_type.empty() && !r.has("quant")) in.quant = u->file_type;
+      }
+    }
+  }
   if (!in.model)
     return make_error("unknown_id", "model", "model '" + safe_echo(model_id) +
                                                  "' is not in the catalog (see: runcheck catalog models)");
@@ -319,6 +330,7 @@ Machine build_machine(const Inputs& in, std::vector<std::string>& assumptions) {
 }
 
 WeightPlan weights_for(const Inputs& in, const FileTypeInfo* ft, const QuantEntry* fmt_entry) {
+  if (in.user_weights) return *in.user_weights;
   if (ft) return quantized_weights(in.model->arch, ft->ftype);
   const bool mlx = fmt_entry->kind == "mlx";
   return format_weights(in.model->arch, *fmt_entry->bits_per_weight, mlx);
