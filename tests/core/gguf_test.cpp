@@ -163,6 +163,39 @@ TEST(gguf_test, hostile_headers_fail_cleanly) {
   EXPECT_NE(r.error().message.find("not a GGUF"), std::string::npos);
 }
 
+// A small synthetic model in GGUF version `v` (1: 32-bit counts, lengths and dims; 2/3: 64-bit).
+std::string synthetic(uint32_t v) {
+  std::string s = "GGUF";
+  put<uint32_t>(s, v);
+  auto cnt = [&](uint64_t n) { if (v == 1) put<uint32_t>(s, static_cast<uint32_t>(n)); else put<uint64_t>(s, n); };
+  auto str = [&](const std::string& x) { cnt(x.size()); s += x; };
+  cnt(1);  // tensors
+  cnt(6);  // keys
+  str("general.architecture"); put<uint32_t>(s, 8); str("llama");
+  str("llama.block_count"); put<uint32_t>(s, 4); put<uint32_t>(s, 2);
+  str("llama.embedding_length"); put<uint32_t>(s, 4); put<uint32_t>(s, 64);
+  str("llama.attention.head_count"); put<uint32_t>(s, 4); put<uint32_t>(s, 4);
+  str("llama.attention.head_count_kv"); put<uint32_t>(s, 4); put<uint32_t>(s, 2);
+  str("llama.vocab_size"); put<uint32_t>(s, 4); put<uint32_t>(s, 256);
+  str("token_embd.weight"); put<uint32_t>(s, 2);
+  if (v == 1) { put<uint32_t>(s, 64); put<uint32_t>(s, 256); } else { put<uint64_t>(s, 64); put<uint64_t>(s, 256); }
+  put<uint32_t>(s, 1);   // F16
+  put<uint64_t>(s, 0);
+  return s + std::string(64 * 256 * 2 + 32, '\0');
+}
+
+TEST(gguf_test, versions_1_2_and_3) {
+  for (uint32_t v : {1u, 2u, 3u}) {
+    const std::string f = synthetic(v);
+    auto g = read(f);
+    ASSERT_TRUE(g.ok()) << "v" << v << ": " << g.error().message;
+    auto m = model_from_gguf(g.value());
+    ASSERT_TRUE(m.ok()) << m.error().message;
+    EXPECT_EQ(m.value().arch.head_count_kv, 2u);
+    EXPECT_EQ(m.value().weights.token_embd_bytes, 64u * 256 * 2);  // F16
+  }
+}
+
 TEST(gguf_test, config_json_import_behaves_like_a_catalog_model) {
   const json cfg = test::read_json(test::shared_dir() + "/fixtures/hf/Qwen2.5-7B/config.json");
   const json imp = json::parse(handle_request(json{{"command", "import"}, {"config", cfg}, {"name", "my-qwen"}}.dump()));

@@ -95,3 +95,42 @@ test('mixed GPUs, model search and the context slider', async () => {
   assert.equal(await again.$$eval('#extra-gpus select', (s) => s.map((x) => x.value).join()), 'rtx-3060-12gb');
   assert.equal(await again.getAttribute('#kvcache', 'data-bytes'), String(expected.memory.kv_cache_bytes));
 });
+
+test('bring your own model: a GGUF header (only the header is read) and a config.json (kept in the URL)', async () => {
+  const { writeFileSync, readFileSync, truncateSync, mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'runcheck-byo-'));
+  // A 4 GiB sparse file whose header is stories260K's: the page must read only the header.
+  const big = join(dir, 'big-model.gguf');
+  writeFileSync(big, readFileSync(join(root, '../shared/fixtures/gguf/stories260K.gguf')));
+  truncateSync(big, 4 * 2 ** 30);
+  const page = await ctx.newPage();
+  await page.goto(`${base}?model=llama-3.1-8b&hardware=cpu-ddr4-3200-2ch`);
+  await ready(page);
+  await page.setInputFiles('#model-file', big);
+  await page.waitForFunction(() => document.querySelector('#model-file-status').dataset.model);
+  const status = await page.textContent('#model-file-status');
+  const read = Number(/read ([\d,]+) of/.exec(status)[1].replaceAll(',', ''));
+  assert.ok(read <= 2 ** 20, status);  // at most the first MiB of a 4 GiB file
+  assert.match(status, /of 4,294,967,296 bytes/);
+  await page.fill('#context', '128');
+  await page.dispatchEvent('#context', 'input');
+  // The same numbers as the CLI reading the real file.
+  const { execFileSync } = await import('node:child_process');
+  const expected = JSON.parse(execFileSync(join(root, 'build/native/runcheck'), ['estimate', '--model-file',
+    join(root, '../shared/fixtures/gguf/stories260K.gguf'), '--context', '128', '--hardware', 'cpu-ddr4-3200-2ch', '--ram-gb', '32', '--json']).toString());
+  await page.waitForFunction((b) => document.querySelector('#weights').dataset.bytes === String(b), expected.memory.weights_bytes);
+  // A config.json: imported, then a reload from the URL brings it back.
+  const cfgPath = join(dir, 'my-mistral.json');
+  writeFileSync(cfgPath, readFileSync(join(root, '../shared/fixtures/hf/Mistral-7B-v0.1/config.json')));
+  await page.setInputFiles('#model-file', cfgPath);
+  await page.waitForFunction(() => document.querySelector('#model-file-status').dataset.model === 'user:my-mistral');
+  await page.waitForFunction(() => location.search.includes('cfg='));
+  const again = await ctx.newPage();
+  await again.goto(page.url());
+  await ready(again);
+  assert.equal(await again.inputValue('#model'), 'user:my-mistral');
+  const exp2 = cli({ command: 'estimate', model: 'mistral-7b-v0.1', quant: 'Q4_K_M', context: 128, hardware: 'cpu-ddr4-3200-2ch', ram_gb: 32,
+    runtime: 'llama.cpp', kv_type: 'f16', flash_attn: 'on' });
+  await again.waitForFunction((b) => document.querySelector('#weights').dataset.bytes === String(b), exp2.memory.weights_bytes);
+});

@@ -1,5 +1,5 @@
 // "Will it run?" view: reads the form, asks the core, renders its answer. Never computes.
-import { request } from './engine.js';
+import { importGgufFile, request } from './engine.js';
 import { billions, gib, int, pct, tps } from './format.js';
 import { lineChart } from './chart.js';
 
@@ -47,6 +47,8 @@ function writeUrl(req) {
   const p = new URLSearchParams({ view: 'run', model: req.model, quant: req.quant, context: req.context, hardware: $('hardware').value,
     count: $('count').value, ram: req.ram_gb, runtime: req.runtime, kv: req.kv_type, fa: req.flash_attn });
   if (extraSpecs().length) p.set('more', extraSpecs().join(';'));
+  if (userConfig && req.model.startsWith('user:')) { p.set('cfg', userConfig.data); p.set('cfgname', userConfig.name); }
+  else if (userGguf && req.model === userGguf.model) { p.set('gguf', userGguf.label); }
   history.replaceState(null, '', `?${p}`);
 }
 
@@ -149,6 +151,52 @@ async function update() {
   render(await request(req));
 }
 
+// --- bring your own model: a config.json (kept in the URL, deflated) or a GGUF header ----------
+const b64u = (bytes) => btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+const unb64u = (s) => Uint8Array.from(atob(s.replaceAll('-', '+').replaceAll('_', '/')), (c) => c.charCodeAt(0));
+async function deflate(text) {
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('deflate-raw'));
+  return b64u(new Uint8Array(await new Response(stream).arrayBuffer()));
+}
+async function inflate(b64) {
+  const stream = new Blob([unb64u(b64)]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+  return new Response(stream).text();
+}
+let userConfig = null;  // deflated config.json of the imported model, for the URL
+let userGguf = null;    // an imported GGUF: only its name and key numbers can go in a link
+
+function addUserModel(res, status) {
+  if (!res.ok) { $('model-file-status').textContent = `${res.error.field ? `${res.error.field}: ` : ''}${res.error.message}`; return false; }
+  // The other tools pick models from the same list: the imported one joins it.
+  if (!catalog.models.some((m) => m.id === res.model))
+    catalog.models.unshift({ id: res.model, name: res.name, family: 'user', parameters: res.summary.parameters,
+      context_length: res.summary.context_length, block_count: res.summary.block_count, sources: [] });
+  if (![...$('model').options].some((o) => o.value === res.model))
+    $('model').prepend(el('option', { value: res.model, textContent: `${res.name} (${billions(res.summary.parameters)} params)` }));
+  $('model').value = res.model;
+  $('model-file-status').textContent = status;
+  $('model-file-status').dataset.model = res.model;
+  return true;
+}
+
+async function importFile(file) {
+  const head = new Uint8Array(await file.slice(0, 4).arrayBuffer());
+  if (String.fromCharCode(...head) === 'GGUF') {
+    userConfig = null;
+    const res = await importGgufFile(file);
+    if (res.ok) userGguf = { model: res.model, label: `${file.name} (${res.summary.architecture}, ${res.summary.block_count} layers, ${res.summary.file_type || 'unknown type'})` };
+    addUserModel(res, res.ok ? `read ${int(res.bytes_read)} of ${int(file.size)} bytes (the header only); ${res.summary.architecture}, ${res.summary.block_count} layers, ${res.note}` : '');
+  } else {
+    let cfg;
+    try { cfg = JSON.parse(await file.text()); } catch { $('model-file-status').textContent = 'file: neither a GGUF file nor JSON'; return; }
+    const name = file.name.replace(/\.json$/i, '');
+    const res = await request({ command: 'import', config: cfg, name });
+    if (addUserModel(res, `config.json imported: ${res.summary?.architecture}, ${res.summary?.block_count} layers`))
+      userConfig = { name, data: await deflate(JSON.stringify(cfg)) };
+  }
+  update();
+}
+
 // The context slider follows the number box and stops at the model's maximum (from the catalog).
 function syncRange() {
   const m = catalog.models.find((x) => x.id === $('model').value);
@@ -198,6 +246,17 @@ async function route() {
   document.body.dataset.view = view;
   if (view === 'run') {
     loadRun(url);
+    if (url.get('cfg')) {  // a shared link with the user's config.json in it
+      try {
+        const cfg = JSON.parse(await inflate(url.get('cfg')));
+        const name = url.get('cfgname') || 'custom';
+        const res = await request({ command: 'import', config: cfg, name });
+        if (addUserModel(res, `config.json from the link: ${res.summary?.architecture}, ${res.summary?.block_count} layers`))
+          userConfig = { name, data: url.get('cfg') };
+      } catch { $('model-file-status').textContent = 'cfg: the config in the link could not be read'; }
+    }
+    if (url.get('gguf') && !url.get('cfg'))
+      $('model-file-status').textContent = `This link was made with a local GGUF, ${url.get('gguf')}: open the file again to use it (files never leave your machine).`;
     await update();
   } else {
     const mod = await VIEWS[view]();
@@ -209,12 +268,20 @@ async function route() {
 async function main() {
   catalog = await request({ command: 'catalog' });
   $('will-it-run').addEventListener('input', (e) => {
+    if (e.target.id === 'model-file') return undefined;
     if (e.target.id === 'model-filter') return filterModels();
     if (e.target.id === 'context-range') $('context').value = $('context-range').value;
     return update();
   });
   $('will-it-run').addEventListener('submit', (e) => e.preventDefault());
   $('add-gpu').addEventListener('click', () => { addGpuRow(); update(); });
+  $('model-file').addEventListener('change', (e) => { if (e.target.files[0]) importFile(e.target.files[0]); });
+  // Dropping a .gguf or config.json anywhere on the form does the same (read locally).
+  $('will-it-run').addEventListener('dragover', (e) => e.preventDefault());
+  $('will-it-run').addEventListener('drop', (e) => {
+    e.preventDefault();
+    if (e.dataTransfer?.files?.[0]) importFile(e.dataTransfer.files[0]);
+  });
   for (const a of document.querySelectorAll('#nav a')) {
     a.addEventListener('click', (e) => {
       e.preventDefault();

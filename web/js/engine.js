@@ -16,3 +16,17 @@ export async function request(req) {
   const mod = await loadEngine();
   return JSON.parse(mod.request(JSON.stringify(req)));
 }
+
+// Reads only a GGUF's header from a File (or Blob): a growing prefix via slice(), as the core asks.
+// Returns the core's import answer and how many bytes were read.
+export async function importGgufFile(file) {
+  const mod = await loadEngine();
+  let want = Math.min(file.size, 1 << 20);
+  for (let i = 0; i < 40; i++) {
+    const bytes = new Uint8Array(await file.slice(0, want).arrayBuffer());
+    const res = JSON.parse(mod.importGguf(bytes, file.size, file.name));
+    if (res.ok || !res.needed_bytes) return { ...res, bytes_read: want };
+    want = Math.min(file.size, Math.max(res.needed_bytes, want * 2));
+  }
+  return { ok: false, error: { field: 'file', message: 'the GGUF header did not end' } };
+}
