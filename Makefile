@@ -46,6 +46,7 @@ site: wasm
 	@rm -rf build/site && mkdir -p build/site
 	@cp -r web/. build/site/
 	@cp build/wasm/runcheck.mjs build/wasm/runcheck.wasm build/site/
+	@node tools/make-icons.mjs build/site
 	@node tools/site-manifest.mjs build/site $(BUILD_ID)
 	@node tools/sizes.mjs build/site
 
@@ -74,7 +75,7 @@ test-js: site
 	node --test tests/js/module.test.mjs tests/js/no-arithmetic.test.mjs
 
 test-e2e: site node_modules/.package-lock.json
-	node --test --test-concurrency=1 tests/e2e/page.test.mjs tests/e2e/tools.test.mjs
+	node --test --test-concurrency=1 tests/e2e/page.test.mjs tests/e2e/tools.test.mjs tests/e2e/widget.test.mjs
 
 # Per-estimate timings, native core and the wasm module (numbers printed, nothing asserted).
 bench: native site

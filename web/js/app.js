@@ -132,7 +132,23 @@ function render(res) {
     btn.addEventListener('click', () => navigator.clipboard?.writeText(v));
     return el('div', { className: 'cmdrow' }, el('pre', { className: 'cmd', textContent: v, title: k }), btn);
   }));
+  renderEmbed(res);
   document.body.dataset.state = 'ok';
+}
+
+// "Embed this": the widget snippet and an iframe snippet for the current result.
+function renderEmbed(res) {
+  const site = new URL('./', location.href).href;
+  const esc = (v) => String(v).replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;');
+  const hw = res.request.hardware;
+  const attrs = `model="${esc(res.request.model)}" quant="${esc(res.request.quant)}" hardware="${esc(hw.length > 1 && hw.every((h) => h === hw[0]) ? `${hw[0]}x${hw.length}` : hw.join(','))}" context="${esc(res.request.context)}"`;
+  const widget = `<script type="module" src="${site}widget.js"></script>\n<run-check ${attrs}>${esc(res.model.name)} — will it run?</run-check>`;
+  const iframe = `<iframe src="${esc(location.href)}" width="720" height="900" style="border:0" title="runcheck"></iframe>`;
+  $('embed').replaceChildren(...[['widget', widget], ['iframe', iframe]].map(([k, v]) => {
+    const btn = el('button', { type: 'button', textContent: 'Copy' });
+    btn.addEventListener('click', () => navigator.clipboard?.writeText(v));
+    return el('div', { className: 'cmdrow' }, el('pre', { className: 'cmd embed', textContent: v, title: k }), btn);
+  }));
 }
 
 // A suggestion's change, applied to the form (the core already said what it gives).
@@ -293,4 +309,35 @@ async function main() {
   await route();
 }
 
-main();
+// Offline: register the service worker; say "ready to work offline" once, and offer a reload when
+// a new version is waiting (it only takes over when the user agrees: no mixed old/new assets).
+function banner(text, reload) {
+  $('sw-text').textContent = text;
+  $('sw-reload').hidden = !reload;
+  $('sw-banner').hidden = false;
+  document.body.dataset.sw = reload ? 'update' : 'offline-ready';
+}
+async function offline() {
+  if (!('serviceWorker' in navigator)) return;
+  const hadController = Boolean(navigator.serviceWorker.controller);
+  const reg = await navigator.serviceWorker.register('./sw.js');
+  const waiting = (w) => {
+    banner('Update available — reload to use it.', true);
+    $('sw-reload').onclick = () => w.postMessage('runcheck:skip-waiting');
+  };
+  if (reg.waiting && hadController) waiting(reg.waiting);
+  reg.addEventListener('updatefound', () => {
+    const w = reg.installing;
+    w?.addEventListener('statechange', () => {
+      if (w.state !== 'installed') return;
+      if (hadController) waiting(w);
+      else if (!localStorage.getItem('runcheck-offline-ready')) {
+        localStorage.setItem('runcheck-offline-ready', '1');
+        banner('Ready to work offline.', false);
+      }
+    });
+  });
+  navigator.serviceWorker.addEventListener('controllerchange', () => { if (hadController) location.reload(); });
+}
+
+main().then(offline);

@@ -1,0 +1,94 @@
+// <run-check> — a one-tag "will it run?" box for any page:
+//   <script type="module" src="https://HOST/widget.js"></script>
+//   <run-check model="llama-3.1-8b" quant="Q4_K_M" hardware="rtx-4090" context="8192">Llama 3.1 8B on an RTX 4090</run-check>
+// Attributes: model, quant, hardware, context, runtime, ram-gb, show ("memory speed commands" or
+// a subset), theme (light|dark|auto), compact. Renders in a shadow root; the wasm module loads
+// once per page, relative to this script. The element's own text is the fallback without JS.
+import { request } from './js/engine.js';
+
+const CSS = `
+:host { display: block; max-width: 34rem; margin: .6rem 0; }
+:host([hidden]) { display: none; }
+/* all: initial stops what the host page sets on <run-check> itself (colour, font) from being inherited. */
+.card { all: initial; display: block; font: 15px/1.45 system-ui, "Liberation Sans", sans-serif; color: #1b1b1b;
+  border: 1px solid #d8d8d4; border-radius: 8px; padding: .7rem .9rem; background: #fff; }
+:host([theme="dark"]) .card { background: #1d1f22; color: #ececec; border-color: #34373c; }
+@media (prefers-color-scheme: dark) { :host(:not([theme="light"])) .card { background: #1d1f22; color: #ececec; border-color: #34373c; } }
+.head { display: flex; justify-content: space-between; gap: .6rem; align-items: baseline; flex-wrap: wrap; }
+.title { font-weight: 600; }
+.v { padding: .05rem .45rem; border-radius: 4px; color: #fff; font-size: .85rem; }
+.comfortable { background: #1d7a36; } .tradeoffs { background: #a86200; } .will_not_run, .error { background: #a3141c; }
+.row { margin: .25rem 0; font-variant-numeric: tabular-nums; }
+.muted { opacity: .75; font-size: .85rem; }
+.ev { font-size: .75rem; border: 1px solid currentColor; border-radius: 4px; padding: 0 .3rem; }
+pre { font-family: ui-monospace, "Liberation Mono", monospace; white-space: pre-wrap; word-break: break-all; font-size: .8rem; margin: .3rem 0; padding: .4rem; border: 1px solid #d8d8d4; border-radius: 4px; }
+a { color: #1f5fbf; }
+`;
+
+const gib = (b) => `${(b / 2 ** 30).toFixed(1)} GiB`;
+const tps = (x) => (x === null || x === undefined ? '—' : x >= 100 ? x.toFixed(0) : x.toFixed(1));
+const node = (tag, cls, text) => Object.assign(document.createElement(tag), cls ? { className: cls } : {}, text !== undefined ? { textContent: text } : {});
+
+class RunCheck extends HTMLElement {
+  static get observedAttributes() { return ['model', 'quant', 'hardware', 'context', 'runtime', 'ram-gb', 'show', 'compact']; }
+
+  connectedCallback() {
+    if (!this.shadowRoot) {
+      this.attachShadow({ mode: 'open' });
+      const style = document.createElement('style');
+      style.textContent = CSS;
+      this.body = node('div', 'card');
+      this.shadowRoot.append(style, this.body);
+    }
+    this.render();
+  }
+
+  attributeChangedCallback() { if (this.shadowRoot) this.render(); }
+
+  async render() {
+    const a = (k, d) => this.getAttribute(k) ?? d;
+    const req = { command: 'estimate', model: a('model', 'llama-3.1-8b'), quant: a('quant', 'Q4_K_M'), hardware: a('hardware', 'rtx-4090'),
+      context: a('context', '8192'), runtime: a('runtime', 'llama.cpp'), inverse: false };
+    if (this.hasAttribute('ram-gb')) req.ram_gb = a('ram-gb');
+    const show = new Set(a('show', this.hasAttribute('compact') ? 'memory speed' : 'memory speed commands').split(/\s+/));
+    const res = await request(req);
+    const out = [];
+    if (!res.ok) {
+      out.push(node('div', 'head', ''), node('div', 'row', `${res.error.field ? `${res.error.field}: ` : ''}${res.error.message}`));
+      out[0].append(node('span', 'title', 'runcheck'), node('span', 'v error', 'error'));
+      this.dataset.state = 'error';
+    } else {
+      const head = node('div', 'head');
+      head.append(node('span', 'title', `${res.model.name} · ${req.quant} · ${req.hardware}`),
+        node('span', `v ${res.verdict}`, res.verdict.replaceAll('_', ' ')));
+      out.push(head, node('div', 'muted', res.reasons[0] || ''));
+      if (show.has('memory')) {
+        const m = res.memory;
+        out.push(node('div', 'row', `Memory: ${gib(m.total_bytes)} total — weights ${gib(m.weights_bytes)}, KV ${gib(m.kv_cache_bytes)} at ${req.context} tokens`));
+      }
+      if (show.has('speed') && res.speed.decode_tps !== null) {
+        const r = node('div', 'row', `Decode ${tps(res.speed.decode_tps)} tok/s (${tps(res.speed.decode_tps_low)}–${tps(res.speed.decode_tps_high)}) `);
+        r.append(node('span', 'ev', res.speed.evidence));
+        r.dataset.tps = String(res.speed.decode_tps);
+        out.push(r);
+      }
+      if (show.has('commands') && res.commands.llama_server) out.push(node('pre', '', res.commands.llama_server));
+      this.dataset.state = 'ok';
+      this.dataset.verdict = res.verdict;
+    }
+    const page = new URL('./', import.meta.url);
+    const hw = /^(.*?)(?:x(\d+))?$/.exec(req.hardware.split(',')[0]);
+    page.search = new URLSearchParams({ view: 'run', model: req.model, quant: req.quant, hardware: hw[1], count: hw[2] || '1',
+      context: req.context, runtime: req.runtime }).toString();
+    const link = node('a', '', 'Open in runcheck →');
+    link.href = page.href;
+    link.target = '_blank';
+    link.rel = 'noopener';
+    out.push(node('div', 'muted'));
+    out[out.length - 1].append(link);
+    this.body.replaceChildren(...out);
+  }
+}
+
+// Defining twice (two script tags, two copies) must not throw.
+if (!customElements.get('run-check')) customElements.define('run-check', RunCheck);
