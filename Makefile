@@ -3,12 +3,13 @@
 SHELL := /bin/bash
 MAKEFLAGS += --no-print-directory
 PORT ?= 8080
+SHARED ?= $(if $(wildcard ../shared/calibration),../shared,/work/shared)
 JOBS ?= 2
 BUILD_ID ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo dev)$(shell git diff --quiet 2>/dev/null || echo -dirty)
-APT_PACKAGES := cmake make g++ libgtest-dev nlohmann-json3-dev emscripten chromium fonts-liberation
+APT_PACKAGES := cmake make g++ clang libclang-rt-14-dev libgtest-dev nlohmann-json3-dev emscripten chromium fonts-liberation
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: benchmarks catalog-md accuracy golden all deps build native wasm site serve test test-native test-js test-e2e bench accuracy clean format
+.PHONY: sanitize fuzz fuzz-corpus test-sanitize benchmarks catalog-md accuracy golden all deps build native wasm site serve test test-native test-js test-e2e bench accuracy clean format
 
 all: build
 
@@ -55,7 +56,7 @@ serve: build node_modules/.package-lock.json
 	node tools/serve.mjs build/site $(PORT)
 
 # --- tests -----------------------------------------------------------------------------------
-test: build node_modules/.package-lock.json test-native test-js test-e2e
+test: build node_modules/.package-lock.json test-native test-js test-e2e test-sanitize
 
 test-native: native
 	cd build/native && ctest --output-on-failure -j$(JOBS)
@@ -76,6 +77,35 @@ test-js: site
 
 test-e2e: site node_modules/.package-lock.json
 	node --test --test-concurrency=1 tests/e2e/page.test.mjs tests/e2e/tools.test.mjs tests/e2e/widget.test.mjs
+
+# --- hardening: ASan + UBSan build of the whole native suite, and libFuzzer targets -------------
+FUZZ_RUNS ?= 1000000
+FUZZ_TARGETS := gguf config request
+sanitize: build/.deps-apt
+	@cmake -S . -B build/san -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DRUNCHECK_SANITIZE=ON -DRUNCHECK_FUZZ=ON -DRUNCHECK_BUILD_ID=$(BUILD_ID) >/dev/null && cmake --build build/san -j$(JOBS)
+
+# Seeds: the shared fixtures (read from ../shared, copied into the build tree only) and the
+# golden and hostile requests in tests/.
+fuzz-corpus: sanitize
+	@rm -rf build/fuzz && mkdir -p build/fuzz/gguf build/fuzz/config build/fuzz/request
+	@cp $(SHARED)/fixtures/gguf/*.gguf build/fuzz/gguf/
+	@for d in $(SHARED)/fixtures/hf/*/ $(SHARED)/fixtures/hf-tiny/*/; do cp $$d/config.json build/fuzz/config/$$(basename $$d).json; done
+	@cp tests/fuzz/corpus/request/*.json build/fuzz/request/
+
+# make fuzz: each target for FUZZ_RUNS executions (default 1,000,000); counts go to build/fuzz-report.txt.
+fuzz: fuzz-corpus
+	@: > build/fuzz-report.txt
+	@for t in $(FUZZ_TARGETS); do \
+	  echo "fuzz_$$t: $(FUZZ_RUNS) runs"; \
+	  build/san/fuzz_$$t -runs=$(FUZZ_RUNS) -timeout=10 -rss_limit_mb=2048 -max_len=1048576 -print_final_stats=1 \
+	    build/fuzz/$$t 2>&1 | grep -E "stat::number_of_executed_units|ERROR|Done" | tee -a build/fuzz-report.txt || exit 1; \
+	done
+
+# In make test: the sanitized suite, then a short fuzz run of each target.
+test-sanitize: sanitize
+	cd build/san && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j$(JOBS)
+	@$(MAKE) fuzz FUZZ_RUNS=20000
 
 # Per-estimate timings, native core and the wasm module (numbers printed, nothing asserted).
 bench: native site
