@@ -104,7 +104,7 @@ fuzz: fuzz-corpus
 
 # In make test: the sanitized suite, then a short fuzz run of each target.
 test-sanitize: sanitize
-	cd build/san && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j$(JOBS)
+	cd build/san && RUNCHECK_PROPERTY_REQUESTS=1000 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j$(JOBS)
 	@$(MAKE) fuzz FUZZ_RUNS=20000
 
 # Per-estimate timings, native core and the wasm module (numbers printed, nothing asserted).

@@ -141,6 +141,12 @@ int main(int argc, char** argv) {
   }
   if (command == "raw") {
     // The exact core call the wasm module makes: request JSON on stdin, response on stdout.
+    // With --lines: one request per line in, one response per line out (for bulk comparisons).
+    if (args.size() > 1 && args[1] == "--lines") {
+      std::string line;
+      while (std::getline(std::cin, line)) std::printf("%s\n", runcheck::handle_request(line).c_str());
+      return 0;
+    }
     std::ostringstream ss;
     ss << std::cin.rdbuf();
     std::printf("%s\n", runcheck::handle_request(ss.str()).c_str());

@@ -112,3 +112,23 @@ test('my machine, catalog, methodology; back/forward between views; hostile name
   assert.equal(await page.$$eval('#view-catalog script', (s) => s.length), 0);
   assert.deepEqual(errors, []);
 });
+
+test('strict CSP: every tool works with no CSP violation and no request outside the origin', async () => {
+  const page = await ctx.newPage();
+  const requests = [], violations = [], errors = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('console', (m) => { if (/Content Security Policy|Refused to/.test(m.text())) violations.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  const csp = await (await fetch(base)).text();
+  assert.match(csp, /Content-Security-Policy" content="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'/);
+  assert.doesNotMatch(csp, /'unsafe-inline'|'unsafe-eval'/);
+  for (const view of ['run', 'machine', 'compare', 'choose', 'cost', 'catalog', 'method']) {
+    await page.goto(`${base}?view=${view}`);
+    await page.waitForSelector('body[data-ready="1"]');
+  }
+  const origin = new URL(base).origin;
+  const foreign = requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:'));
+  assert.deepEqual(foreign, []);
+  assert.deepEqual(violations, []);
+  assert.deepEqual(errors, []);
+});

@@ -45,3 +45,30 @@ test('errors come back as values naming the field, and the module keeps working'
 test('build id is exported', () => {
   assert.match(mod.buildId(), /^[0-9a-z-]+$/);
 });
+
+test('wasm and native agree exactly on 1,000 random requests (and hostile ones)', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const cat = call({ command: 'catalog' });
+  let seed = 20261123;
+  const rnd = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+  const quants = ['Q4_K_M', 'Q8_0', 'F16', 'Q3_K_M', 'IQ2_XXS', 'Q6_K'];
+  const hostile = [Number.NaN, 'Infinity', -5, 1e308, '', 'x'.repeat(5000), '<script>alert(1)</script>', '"\'', '\u0000', 'é'];
+  const reqs = [];
+  for (let i = 0; i < 1000; i++) {
+    const m = cat.models[rnd(cat.models.length)], h = cat.hardware[rnd(cat.hardware.length)];
+    const r = { command: 'estimate', model: m.id, quant: quants[rnd(quants.length)], context: 1 + rnd(m.context_length),
+      hardware: h.kind === 'gpu' && rnd(3) === 0 ? `${h.id}x2` : h.id, ram_gb: 16 + rnd(240), inverse: rnd(4) === 0 };
+    if (rnd(5) === 0) { const k = Object.keys(r)[1 + rnd(6)]; r[k] = hostile[rnd(hostile.length)]; }  // a hostile field
+    reqs.push(JSON.stringify(r));
+  }
+  const native = execFileSync(`${root}build/native/runcheck`, ['raw', '--lines'], { input: `${reqs.join('\n')}\n`, maxBuffer: 1 << 28 })
+    .toString().trimEnd().split('\n');
+  assert.equal(native.length, reqs.length);
+  let errors = 0;
+  reqs.forEach((q, i) => {
+    const w = mod.request(q);
+    assert.equal(w, native[i], q);
+    if (!JSON.parse(w).ok) errors++;
+  });
+  assert.ok(errors > 50, `hostile fields produced ${errors} clean errors`);  // the hostile share did hit
+});

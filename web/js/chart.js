@@ -30,7 +30,7 @@ export function lineChart(figure, { series, xTitle, yTitle, caption, marker }) {
     svg.append(svgEl('polyline', { points: s.points.map((p) => `${px(p[0])},${py(p[1])}`).join(' '), fill: 'none',
       stroke: s.color, 'stroke-width': 2, 'stroke-dasharray': s.dashed ? '5 4' : 'none' }));
     for (const p of s.points) svg.append(svgEl('circle', { cx: px(p[0]), cy: py(p[1]), r: 2.5, fill: s.color }, undefined));
-    svg.append(svgEl('text', { x: W - R - 4, y: T + 12 + i * 13, 'text-anchor': 'end', style: `fill: ${s.color}` }, s.name));
+    svg.append(svgEl('text', { x: W - R - 4, y: T + 12 + i * 13, 'text-anchor': 'end', fill: s.color }, s.name));
   });
   if (marker) {
     svg.append(svgEl('line', { x1: px(marker.x), y1: T, x2: px(marker.x), y2: H - B, stroke: 'currentColor', 'stroke-dasharray': '2 3' }));
