@@ -588,6 +588,7 @@ const Calibration& calibration() {
       smp.row = i;
       smp.hardware = b.hardware;
       smp.config = key;
+      smp.group = smp.f.group();
       smp.n_devices = b.n_devices;
       c.samples.push_back(smp);
     }
@@ -619,7 +620,7 @@ double predict_time(const std::vector<SpeedSample>& all, const SpeedSample& s, c
     for (const auto& j : all) {
       if (j.row == exclude || j.row == s.row || j.decode != s.decode || j.hardware != s.hardware) continue;
       if (j.n_devices != s.n_devices) continue;
-      if (j.f.group() != group || (!s.decode && !j.f.prefill_fixed)) continue;
+      if (j.group != group || (!s.decode && !j.f.prefill_fixed)) continue;
       r.push_back(j.value_tps * speed_time(fit, j));
     }
   if (!r.empty()) {
@@ -649,7 +650,7 @@ const GroupRatios& group_ratios(const std::string& group, bool decode) {
   const auto& all = calibration().samples;
   std::map<std::string, SpeedFit> without_hw;
   for (const auto& s : all) {
-    if (s.decode != decode || s.f.group() != group || (!decode && !s.f.prefill_fixed)) continue;
+    if (s.decode != decode || s.group != group || (!decode && !s.f.prefill_fixed)) continue;
     bool corrected = false;
     const double t = predict_time(all, s, group, s.row, corrected);
     if (t > 0 && corrected) g.known.push_back({s.row, s.value_tps * t});
@@ -750,7 +751,7 @@ json speed_json(const Inputs& in, const Machine& mc, const Plan& p, const Weight
     if (!same_gpu || group.empty() || !exclude_hw.empty()) return 0;
     std::vector<double> r;
     for (const auto& j : cal.samples) {
-      if (j.row == exclude || j.decode != decode || j.hardware != gpu_id || j.f.group() != group) continue;
+      if (j.row == exclude || j.decode != decode || j.hardware != gpu_id || j.group != group) continue;
       if (static_cast<size_t>(j.n_devices) != std::max<size_t>(1, n_gpu)) continue;
       if (!decode && !j.f.prefill_fixed) continue;
       r.push_back(j.value_tps * speed_time(fit, j));
@@ -883,7 +884,7 @@ Result<json> methodology_json() {
   // The speed fits, from the shipped benchmarks.
   json fits = json::array();
   std::set<std::string> groups;
-  for (const auto& smp : calibration().samples) groups.insert(smp.f.group());
+  for (const auto& smp : calibration().samples) groups.insert(smp.group);
   for (const auto& g : groups) {
     const SpeedFit d = fit_speed(calibration().samples, g, true);
     const SpeedFit p = fit_speed(calibration().samples, g, false);

@@ -89,7 +89,7 @@ SpeedFit fit_speed(const std::vector<SpeedSample>& samples, const std::string& g
   bool any_h = false;
   double min_x = 1e300, max_x = 0;
   for (const auto& smp : samples) {
-    if (smp.row == exclude || smp.decode != decode || smp.f.group() != group) continue;
+    if (smp.row == exclude || smp.decode != decode || smp.group != group) continue;
     if (!exclude_hardware.empty() && smp.hardware == exclude_hardware) continue;
     if (!decode && !smp.f.prefill_fixed) continue;
     const double x = speed_regressor(smp);
@@ -108,7 +108,7 @@ SpeedFit fit_speed(const std::vector<SpeedSample>& samples, const std::string& g
     // (within-configuration regression): across hardware, compute figures are too rough.
     std::map<std::string, std::vector<std::pair<double, double>>> by_config;  // config -> (h, y)
     for (const auto& smp : samples) {
-      if (smp.row == exclude || smp.decode || smp.f.group() != group || !smp.f.prefill_fixed) continue;
+      if (smp.row == exclude || smp.decode || smp.group != group || !smp.f.prefill_fixed) continue;
       if (!exclude_hardware.empty() && smp.hardware == exclude_hardware) continue;
       by_config[smp.config].push_back({speed_regressor2(smp), 1.0 / smp.value_tps});
     }

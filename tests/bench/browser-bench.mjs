@@ -8,8 +8,23 @@ import { launch, root } from '../e2e/browser.mjs';
 const server = await startServer(join(root, 'build', 'site'), 0);
 const ctx = await launch();
 const page = await ctx.newPage();
-await page.goto(`http://127.0.0.1:${server.address().port}/`);
+const url = `http://127.0.0.1:${server.address().port}/`;
+// Cold load -> first verdict (empty cache, new profile): navigation start to the verdict shown.
+let t0 = Date.now();
+await page.goto(url);
 await page.waitForSelector('body[data-ready="1"]');
+const cold = Date.now() - t0;
+// Offline reload -> first verdict, served by the service worker.
+await page.waitForFunction(() => navigator.serviceWorker.controller || document.body.dataset.sw);
+await page.evaluate(() => navigator.serviceWorker.ready);
+await page.reload();
+await page.waitForSelector('body[data-ready="1"]');
+await ctx.setOffline(true);
+t0 = Date.now();
+await page.reload();
+await page.waitForSelector('body[data-ready="1"]');
+const offlineReload = Date.now() - t0;
+await ctx.setOffline(false);
 const r = await page.evaluate(async () => {
   const { request } = await import('./js/engine.js');
   const time = async (req, n) => {
@@ -17,12 +32,22 @@ const r = await page.evaluate(async () => {
     for (let i = 0; i < n; i++) { const a = performance.now(); await request(req); t.push(performance.now() - a); }
     return t.sort((x, y) => x - y)[t.length >> 1];
   };
+  // A catalog sweep: every model on every GPU at one quant and one context, verdict only.
+  const cat = await request({ command: 'catalog' });
+  const gpus = cat.hardware.filter((h) => h.kind === 'gpu');
+  let n = 0;
+  const s0 = performance.now();
+  for (const m of cat.models) for (const h of gpus) { await request({ command: 'estimate', model: m.id, hardware: h.id, quant: 'Q4_K_M', context: 4096, inverse: false }); n++; }
+  const sweep = performance.now() - s0;
   return {
+    sweep_ms: sweep, sweep_n: n,
     estimate: await time({ command: 'estimate', model: 'llama-3.1-70b', quant: 'Q4_K_M', context: 16384, hardware: 'rtx-3090x2' }, 9),
     estimate_verdict_only: await time({ command: 'estimate', model: 'llama-3.1-70b', quant: 'Q4_K_M', context: 16384, hardware: 'rtx-3090x2', inverse: false }, 9),
     machine_view: await time({ command: 'choose', hardware: 'rtx-4090', quant: 'Q4_K_M', context: 4096 }, 5),
   };
 });
+console.log(`cold load -> first verdict ${cold} ms (target 300 ms); offline reload -> first verdict ${offlineReload} ms`);
+console.log(`sweep: ${r.sweep_n} estimates (every model x every GPU, Q4_K_M, 4k context) in ${r.sweep_ms.toFixed(0)} ms = ${(r.sweep_ms / r.sweep_n * 1000).toFixed(0)} us each`);
 console.log('wasm in Chromium (median ms):');
 console.log(`  Will it run? full estimate (with inverse searches)   ${r.estimate.toFixed(1)} ms`);
 console.log(`  Will it run? verdict + speed only                    ${r.estimate_verdict_only.toFixed(1)} ms`);

@@ -45,6 +45,7 @@ struct SpeedSample {
   size_t row = 0;       // index into catalog benchmarks
   std::string hardware; // catalog id of the accelerator (or machine) measured
   std::string config;   // model, quant, hardware, count, backend: rows differing only in N share it
+  std::string group;    // f.group(), computed once (the fits compare it for every sample)
   int n_devices = 1;
 };
 
