@@ -2,6 +2,7 @@
 // one estimate as the Will it run? view sends it (answer-as-you-type budget: one frame, 16 ms),
 // and the whole-catalog machine view (budget 100 ms). Prints numbers; asserts nothing.
 import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { startServer } from '../../tools/serve.mjs';
 import { launch, root } from '../e2e/browser.mjs';
 
@@ -52,5 +53,6 @@ console.log('wasm in Chromium (median ms):');
 console.log(`  Will it run? full estimate (with inverse searches)   ${r.estimate.toFixed(1)} ms`);
 console.log(`  Will it run? verdict + speed only                    ${r.estimate_verdict_only.toFixed(1)} ms`);
 console.log(`  My machine: all catalog models on one machine         ${r.machine_view.toFixed(1)} ms`);
+writeFileSync(join(root, 'build', 'bench-browser.json'), JSON.stringify({ cold_first_verdict_ms: cold, offline_reload_first_verdict_ms: offlineReload, ...r }, null, 1));
 await ctx.close();
 server.close();
