@@ -5,6 +5,7 @@
 // a subset), theme (light|dark|auto), compact. Renders in a shadow root; the wasm module loads
 // once per page, relative to this script. The element's own text is the fallback without JS.
 import { request } from './js/engine.js';
+import { gib, tps } from './js/format.js';
 
 const CSS = `
 :host { display: block; max-width: 34rem; margin: .6rem 0; }
@@ -25,8 +26,6 @@ pre { font-family: ui-monospace, "Liberation Mono", monospace; white-space: pre-
 a { color: #1f5fbf; }
 `;
 
-const gib = (b) => `${(b / 2 ** 30).toFixed(1)} GiB`;
-const tps = (x) => (x === null || x === undefined ? '—' : x >= 100 ? x.toFixed(0) : x.toFixed(1));
 const node = (tag, cls, text) => Object.assign(document.createElement(tag), cls ? { className: cls } : {}, text !== undefined ? { textContent: text } : {});
 
 class RunCheck extends HTMLElement {

@@ -127,15 +127,6 @@ HwMatch map_hardware(const std::string& name) {
   return m;
 }
 
-double percentile(std::vector<double> v, double q) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const double pos = q * static_cast<double>(v.size() - 1);
-  const size_t i = static_cast<size_t>(pos);
-  const double frac = pos - static_cast<double>(i);
-  return i + 1 < v.size() ? v[i] * (1 - frac) + v[i + 1] * frac : v[i];
-}
-
 // "llama.cpp CUDA" -> "cuda"; "" when no known backend is named.
 std::string map_backend(const std::string& text) {
   const std::string s = lower(text);
@@ -318,9 +309,9 @@ Result<json> accuracy_json(const json& req) {
   json summary = json::object();
   for (const auto& [metric, v] : errors)
     summary[metric] = {{"count", v.size()},
-                       {"median_abs_error_pct", std::round(percentile(v, 0.5) * 1000) / 1000},
-                       {"p90_abs_error_pct", std::round(percentile(v, 0.9) * 1000) / 1000},
-                       {"max_abs_error_pct", std::round(percentile(v, 1.0) * 1000) / 1000}};
+                       {"median_abs_error_pct", std::round(quantile(v, 0.5) * 1000) / 1000},
+                       {"p90_abs_error_pct", std::round(quantile(v, 0.9) * 1000) / 1000},
+                       {"max_abs_error_pct", std::round(quantile(v, 1.0) * 1000) / 1000}};
   for (const auto& [metric, n] : covered)
     summary[metric]["band_coverage_pct"] = std::round(1000.0 * n / static_cast<double>(errors[metric].size())) / 10;
   summary["oom"] = {{"count", oom_rows}, {"agree", oom_agree}};

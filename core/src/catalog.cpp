@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -373,6 +374,17 @@ const HardwareEntry* Catalog::hw(const std::string& id) const {
     if (h.id == id) return &h;
   return nullptr;
 }
+const HardwareEntry* Catalog::hw_cards(const std::string& spec, int& count) const {
+  count = 1;
+  if (const HardwareEntry* h = hw(spec)) return h;
+  const size_t x = spec.rfind('x');
+  if (x == std::string::npos || x + 1 >= spec.size() || spec.size() - x > 3 ||
+      spec.find_first_not_of("0123456789", x + 1) != std::string::npos)
+    return nullptr;
+  count = std::atoi(spec.c_str() + x + 1);
+  return hw(spec.substr(0, x));
+}
+
 const QuantEntry* Catalog::quant(const std::string& id) const {  // case-insensitive: "q4_k_m"
   auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
   for (const auto& q : quants)

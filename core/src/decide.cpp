@@ -98,23 +98,11 @@ Result<Setup> parse_setup(const json& v, const std::string& field, const std::st
     return make_error("bad_value", field, field + " must be a hardware id or {hardware, ram_gb, price_usd}");
   }
   const Catalog& cat = builtin_catalog();
-  std::vector<std::string> parts;
-  size_t start = 0;
-  while (start <= spec.size()) {
-    const size_t comma = spec.find(',', start);
-    parts.push_back(spec.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  for (std::string id : parts) {
+  const std::vector<std::string> parts = split_text(spec, ',');
+  if (parts.empty()) return make_error("bad_value", field, field + " names no hardware");
+  for (const std::string& id : parts) {
     int count = 1;
-    const HardwareEntry* h = cat.hw(id);
-    const size_t x = id.rfind('x');
-    if (!h && x != std::string::npos && x + 1 < id.size() && id.size() - x <= 3 &&
-        id.find_first_not_of("0123456789", x + 1) == std::string::npos) {
-      count = std::atoi(id.c_str() + x + 1);
-      h = cat.hw(id.substr(0, x));
-    }
+    const HardwareEntry* h = cat.hw_cards(id, count);
     if (!h || count < 1 || count > 16)
       return make_error("unknown_id", field, field + ": hardware '" + safe_echo(id) + "' is not in the catalog");
     for (int i = 0; i < count; ++i) s.cards.push_back(h);
@@ -198,18 +186,7 @@ std::string pct_words(double a, double b, const char* more, const char* less) {
 
 // "a;b;c" -> ["a", "b", "c"] (the CLI form of a list).
 json split_list(const json& v) {
-  if (!v.is_string()) return v;
-  json out = json::array();
-  const std::string s = v.get<std::string>();
-  size_t start = 0;
-  while (start <= s.size()) {
-    const size_t semi = s.find(';', start);
-    const std::string part = s.substr(start, semi == std::string::npos ? std::string::npos : semi - start);
-    if (!part.empty()) out.push_back(part);
-    if (semi == std::string::npos) break;
-    start = semi + 1;
-  }
-  return out;
+  return v.is_string() ? json(split_text(v.get<std::string>(), ';')) : v;
 }
 
 Result<json> compare_json(const json& in) {

@@ -190,18 +190,9 @@ Result<Inputs> read_inputs(const json& req) {
 
   // Hardware: ids, "idxN" for N identical cards, or repeated ids.
   for (const std::string& raw : hw) {
-    std::string id = raw;
     int count = 1;
-    const HardwareEntry* h = cat.hw(id);
-    const size_t x = id.rfind('x');
-    if (!h && x != std::string::npos && x + 1 < id.size()) {
-      const std::string n = id.substr(x + 1);
-      if (n.find_first_not_of("0123456789") == std::string::npos && n.size() <= 2) {
-        h = cat.hw(id.substr(0, x));
-        count = std::stoi(n);
-        id = id.substr(0, x);
-      }
-    }
+    const HardwareEntry* h = cat.hw_cards(raw, count);
+    const std::string id = h ? h->id : raw;
     if (!h)
       return make_error("unknown_id", "hardware", "hardware '" + safe_echo(raw) +
                                                       "' is not in the catalog (see: runcheck catalog hardware)");
@@ -595,15 +586,6 @@ const Calibration& calibration() {
     return c;
   }();
   return cal;
-}
-
-double quantile(std::vector<double> v, double q) {
-  if (v.empty()) return 1;
-  std::sort(v.begin(), v.end());
-  const double pos = q * static_cast<double>(v.size() - 1);
-  const size_t i = static_cast<size_t>(pos);
-  const double frac = pos - static_cast<double>(i);
-  return i + 1 < v.size() ? v[i] * (1 - frac) + v[i + 1] * frac : v[i];
 }
 
 // Predicted seconds per token for `s` from the fit of `group` without row `exclude`; scaled by

@@ -1,5 +1,7 @@
 #include "runcheck/request.h"
 
+#include <algorithm>
+
 #include <cmath>
 
 namespace runcheck {
@@ -144,14 +146,7 @@ std::vector<std::string> FieldReader::string_list(const char* key, bool required
   }
   const json& v = obj_.at(key);
   auto push_split = [&](const std::string& s) {
-    size_t start = 0;
-    while (start <= s.size()) {
-      const size_t comma = s.find(',', start);
-      const std::string part = s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-      if (!part.empty()) out.push_back(part);
-      if (comma == std::string::npos) break;
-      start = comma + 1;
-    }
+    for (auto& part : split_text(s, ',')) out.push_back(std::move(part));
   };
   if (v.is_string()) {
     if (v.get<std::string>().size() > 2000) {
@@ -177,6 +172,28 @@ std::vector<std::string> FieldReader::string_list(const char* key, bool required
   }
   if (out.empty() && required) fail(key, "missing_field", std::string(key) + " is required");
   return out;
+}
+
+std::vector<std::string> split_text(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= s.size()) {
+    const size_t at = s.find(sep, start);
+    std::string part = s.substr(start, at == std::string::npos ? std::string::npos : at - start);
+    if (!part.empty()) out.push_back(std::move(part));
+    if (at == std::string::npos) break;
+    start = at + 1;
+  }
+  return out;
+}
+
+double quantile(std::vector<double> v, double q) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const double pos = q * static_cast<double>(v.size() - 1);
+  const size_t i = static_cast<size_t>(pos);
+  const double frac = pos - static_cast<double>(i);
+  return i + 1 < v.size() ? v[i] * (1 - frac) + v[i + 1] * frac : v[i];
 }
 
 }  // namespace runcheck

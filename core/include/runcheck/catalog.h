@@ -97,6 +97,8 @@ struct Catalog {
 
   const ModelEntry* model(const std::string& id) const;
   const HardwareEntry* hw(const std::string& id) const;
+  // "rtx-3090x2": the entry and the card count (1 without a suffix); null if unknown.
+  const HardwareEntry* hw_cards(const std::string& spec, int& count) const;
   const QuantEntry* quant(const std::string& id) const;  // case-insensitive
 };
 

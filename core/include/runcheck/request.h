@@ -35,6 +35,12 @@ class FieldReader {
   std::optional<Error> error_;
 };
 
+// "a,b,,c" split on `sep`, empty parts dropped.
+std::vector<std::string> split_text(const std::string& s, char sep);
+
+// Linear-interpolated quantile q in [0, 1] of the values (0 for none).
+double quantile(std::vector<double> v, double q);
+
 // Strips control characters and caps the length, for echoing user text inside messages.
 std::string safe_echo(const std::string& s, size_t max_len = 60);
 
