@@ -23,7 +23,7 @@ export async function mount(root, { request }) {
   root.replaceChildren(el('div', { className: 'panel' }, el('h2', { textContent: 'Methodology' }),
     el('p', { textContent: 'Memory follows what llama.cpp, Ollama, vLLM and MLX allocate: weights tensor by tensor with llama.cpp\'s quantization rules, KV per layer (GQA, sliding window, MLA, recurrent state), compute buffers, runtime overhead, placed device by device. Speed: decode time per token = t0 + Σ bytes read ÷ (efficiency × bandwidth); prefill from FLOPs over compute; both fitted on published llama.cpp runs. Everything below is read from the running core.' }),
     el('h3', { textContent: 'Constants' }),
-    table(['Name', 'Value', 'What', 'Source'], res.constants.map((c) => [c.name, `${c.value} ${c.unit}`, c.what, c.source])),
+    table(["Name", "Value", "What", "Source"], res.constants.map((c) => [c.name, `${Number(c.value.toPrecision(4))} ${c.unit}`, c.what, c.source])),
     el('h3', { textContent: 'Speed fits (per backend / precision)' }),
     table(['Group', 'Decode', 'Prefill'], fits),
     el('h3', { textContent: 'Glossary' }),
