@@ -322,9 +322,9 @@ Machine build_machine(const Inputs& in, std::vector<std::string>& assumptions) {
 
 WeightPlan weights_for(const Inputs& in, const FileTypeInfo* ft, const QuantEntry* fmt_entry) {
   if (in.user_weights) return *in.user_weights;
-  if (ft) return quantized_weights(in.model->arch, ft->ftype);
+  if (ft) return memo_quantized_weights(in.model->id, in.model->arch, ft->ftype);
   const bool mlx = fmt_entry->kind == "mlx";
-  return format_weights(in.model->arch, *fmt_entry->bits_per_weight, mlx);
+  return memo_format_weights(in.model->id, in.model->arch, *fmt_entry->bits_per_weight, mlx);
 }
 
 json plan_json(const Plan& p, const WeightPlan& w) {
@@ -504,7 +504,7 @@ SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p, c
   sc.f.hops = used_gpus > 1 ? static_cast<double>(used_gpus - 1) : 0;
   // FLOPs per token: 2 x active parameters, and attention 2 x heads x (K+V dims) per layer per
   // context token (QK^T and AV), at the mean depth P/2 of a prompt of P tokens.
-  const double active_params = static_cast<double>(active_parameter_count(m));
+  const double active_params = static_cast<double>(memo_active_parameters(in.model->id, m));
   uint32_t attn_layers = 0;
   for (auto k : m.layers) attn_layers += k != LayerKind::kRecurrent;
   const double attn_per_ctx = 2.0 * attn_layers * m.head_count * (m.key_length + m.value_length);
@@ -904,7 +904,7 @@ Result<json> estimate_json(const json& req) {
                {{"id", in.model->id},
                 {"name", in.model->name},
                 {"parameters", w.parameters},
-                {"active_parameters", active_parameter_count(m)},
+                {"active_parameters", memo_active_parameters(in.model->id, m)},
                 {"block_count", m.block_count},
                 {"context_length", m.context_length}}}};
   out["memory"] = plan_json(plan, w);
@@ -933,7 +933,7 @@ Result<json> estimate_json(const json& req) {
   if (in.ftype) {
     for (FileType f : kQuantLadder) {
       const FileTypeInfo* fi = file_type_by_id(static_cast<uint32_t>(f));
-      const Plan p = make_plan(m, quantized_weights(m, f), mc, in.plan);
+      const Plan p = make_plan(m, memo_quantized_weights(in.model->id, m, f), mc, in.plan);
       if (best["fits"].is_null() && p.fits) best["fits"] = std::string(fi->name);
       if (best["comfortable"].is_null() && is_comfortable(p)) best["comfortable"] = std::string(fi->name);
       if (!best["fits"].is_null() && !best["comfortable"].is_null()) break;
@@ -950,7 +950,7 @@ Result<json> estimate_json(const json& req) {
     if (in.ftype && best["comfortable"].is_string() && best["comfortable"] != in.quant) {
       const FileTypeInfo* fi = file_type_by_name(best["comfortable"].get<std::string>());
       add({{"quant", best["comfortable"]}}, "use " + best["comfortable"].get<std::string>() + " instead of " + in.quant,
-          make_plan(m, quantized_weights(m, fi->ftype), mc, in.plan));
+          make_plan(m, memo_quantized_weights(in.model->id, m, fi->ftype), mc, in.plan));
     }
     if (in.kv_type == "f16" && in.plan.kv.flash_attn) {
       PlanOptions o = in.plan;

@@ -36,8 +36,9 @@ void finish(Plan& p, const Machine& /*mc*/) {
 
 // One llama.cpp placement: `ngl` layers (counting the output layer) on the GPUs, the first
 // `n_cpu_moe` layers' routed experts on the CPU.
+// `layer_kv[il]`: KV cache + recurrent state of layer il (the same for every placement tried).
 Plan eval_llamacpp(const ModelArch& m, const WeightPlan& w, const Machine& mc, const PlanOptions& o,
-                   uint32_t ngl, uint32_t n_cpu_moe) {
+                   const std::vector<uint64_t>& layer_kv, uint32_t ngl, uint32_t n_cpu_moe) {
   Plan p;
   const uint32_t n_layer = m.block_count;
   p.total_layers = n_layer + 1;
@@ -77,7 +78,7 @@ Plan eval_llamacpp(const ModelArch& m, const WeightPlan& w, const Machine& mc, c
     host.weights_bytes += experts;
     host.expert_bytes += experts;
     if (experts > 0) ++host.expert_layers;
-    u.kv_bytes += kv_layer_bytes(m, il, o.kv) + recurrent_layer_bytes(m, il, o.kv);
+    u.kv_bytes += layer_kv[il];
     ++u.layers;
     if (d >= 0) used_dev[d] = true;
   }
@@ -205,17 +206,20 @@ const char* verdict_name(Verdict v) {
 
 Plan plan_llamacpp(const ModelArch& m, const WeightPlan& w, const Machine& mc, const PlanOptions& o) {
   const uint32_t L = m.block_count + 1;
+  std::vector<uint64_t> layer_kv(m.block_count);
+  for (uint32_t il = 0; il < m.block_count; ++il)
+    layer_kv[il] = kv_layer_bytes(m, il, o.kv) + recurrent_layer_bytes(m, il, o.kv);
   Plan p;
   if (o.forced_gpu_layers >= 0 || o.forced_n_cpu_moe >= 0) {
     const uint32_t ngl = o.forced_gpu_layers >= 0 ? std::min<uint32_t>(o.forced_gpu_layers, L) : L;
     const uint32_t ncm = o.forced_n_cpu_moe >= 0 ? std::min<uint32_t>(o.forced_n_cpu_moe, m.block_count) : 0;
-    p = eval_llamacpp(m, w, mc, o, ngl, m.is_moe() ? ncm : 0);
+    p = eval_llamacpp(m, w, mc, o, layer_kv, ngl, m.is_moe() ? ncm : 0);
   } else {
-    p = eval_llamacpp(m, w, mc, o, L, 0);
+    p = eval_llamacpp(m, w, mc, o, layer_kv, L, 0);
     // GPU memory only falls as experts or layers move to the CPU, while system RAM use rises, so
     // search on the GPUs alone (monotone) and then check the host at the point found.
     auto gpus_fit = [&](uint32_t ngl, uint32_t ncm) {
-      const Plan q = eval_llamacpp(m, w, mc, o, ngl, ncm);
+      const Plan q = eval_llamacpp(m, w, mc, o, layer_kv, ngl, ncm);
       for (const auto& u : q.devices)
         if (!u.is_host && u.used_bytes > u.budget_bytes) return false;
       return q.fits || !mc.unified;  // unified memory: one pool, the whole plan must fit
@@ -227,7 +231,7 @@ Plan plan_llamacpp(const ModelArch& m, const WeightPlan& w, const Machine& mc, c
         const uint32_t mid = (lo + hi) / 2;
         if (gpus_fit(L, mid)) hi = mid; else lo = mid + 1;
       }
-      p = eval_llamacpp(m, w, mc, o, L, lo);  // if RAM is short, this is the plan to explain
+      p = eval_llamacpp(m, w, mc, o, layer_kv, L, lo);  // if RAM is short, this is the plan to explain
     }
     if (!p.fits && !mc.gpus.empty() && gpus_fit(0, 0)) {
       // Most GPU layers whose GPU share still fits (fewer layers never needs more GPU memory).
@@ -236,7 +240,7 @@ Plan plan_llamacpp(const ModelArch& m, const WeightPlan& w, const Machine& mc, c
         const int mid = (lo + hi + 1) / 2;
         if (gpus_fit(mid, 0)) lo = mid; else hi = mid - 1;
       }
-      const Plan q = eval_llamacpp(m, w, mc, o, lo, 0);
+      const Plan q = eval_llamacpp(m, w, mc, o, layer_kv, lo, 0);
       if (q.fits || !m.is_moe()) p = q;
     }
   }

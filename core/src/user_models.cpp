@@ -39,6 +39,7 @@ const UserModel* add(UserModel m) {
   if (r.size() >= kMaxUserModels && !r.count(m.entry.id)) r.erase(r.begin());
   auto p = std::make_shared<UserModel>(std::move(m));
   r[p->entry.id] = p;
+  clear_weights_memo();  // a re-imported id may have a different shape
   return p.get();
 }
 

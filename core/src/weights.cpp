@@ -1,6 +1,10 @@
 #include "runcheck/weights.h"
 
 #include <cmath>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <tuple>
 
 namespace runcheck {
 
@@ -78,6 +82,72 @@ WeightPlan format_weights(const ModelArch& m, double bits_per_weight, bool quant
   }
   if (m.tied_embeddings) plan.output_bytes += plan.token_embd_bytes;
   return plan;
+}
+
+namespace {
+
+struct Memo {
+  std::mutex mu;
+  // (model id, kind: 0 = GGUF file type / 1 = flat format, ftype or the bits' bit pattern, MLX)
+  std::map<std::tuple<std::string, int, uint64_t, bool>, WeightPlan> plans;
+  std::map<std::string, uint64_t> active;
+};
+Memo& memo() {
+  static Memo m;
+  return m;
+}
+// A runaway key set (many user models x formats) is dropped rather than grown without bound.
+constexpr size_t kMaxMemoPlans = 4096;
+
+template <class F>
+WeightPlan memo_plan(const std::tuple<std::string, int, uint64_t, bool>& key, F compute) {
+  Memo& mm = memo();
+  {
+    std::lock_guard<std::mutex> lock(mm.mu);
+    auto it = mm.plans.find(key);
+    if (it != mm.plans.end()) return it->second;
+  }
+  WeightPlan w = compute();
+  std::lock_guard<std::mutex> lock(mm.mu);
+  if (mm.plans.size() >= kMaxMemoPlans) mm.plans.clear();
+  mm.plans.emplace(key, w);
+  return w;
+}
+
+}  // namespace
+
+WeightPlan memo_quantized_weights(const std::string& model_id, const ModelArch& m, FileType ftype) {
+  return memo_plan({model_id, 0, static_cast<uint64_t>(ftype), false},
+                   [&] { return quantized_weights(m, ftype); });
+}
+
+WeightPlan memo_format_weights(const std::string& model_id, const ModelArch& m, double bits_per_weight,
+                               bool quantize_embeddings) {
+  uint64_t bits = 0;
+  std::memcpy(&bits, &bits_per_weight, sizeof bits);
+  return memo_plan({model_id, 1, bits, quantize_embeddings},
+                   [&] { return format_weights(m, bits_per_weight, quantize_embeddings); });
+}
+
+uint64_t memo_active_parameters(const std::string& model_id, const ModelArch& m) {
+  Memo& mm = memo();
+  {
+    std::lock_guard<std::mutex> lock(mm.mu);
+    auto it = mm.active.find(model_id);
+    if (it != mm.active.end()) return it->second;
+  }
+  const uint64_t n = active_parameter_count(m);
+  std::lock_guard<std::mutex> lock(mm.mu);
+  if (mm.active.size() >= kMaxMemoPlans) mm.active.clear();
+  mm.active.emplace(model_id, n);
+  return n;
+}
+
+void clear_weights_memo() {
+  Memo& mm = memo();
+  std::lock_guard<std::mutex> lock(mm.mu);
+  mm.plans.clear();
+  mm.active.clear();
 }
 
 uint64_t flat_weight_bytes(uint64_t parameters, double bits_per_weight) {

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "runcheck/model.h"
@@ -31,6 +32,15 @@ WeightPlan quantized_weights(const ModelArch& m, FileType ftype);
 // weight at a flat `bits_per_weight`; embeddings and the output head at 16 bits unless the
 // format quantizes them too (MLX does); norms and routers at 32 bits.
 WeightPlan format_weights(const ModelArch& m, double bits_per_weight, bool quantize_embeddings);
+
+// Memoised quantized_weights / format_weights and active_parameter_count, keyed by model id
+// (catalog ids never change; importing a user model clears the memo). An estimate asks for the
+// same weights many times (max-context search, best quant, suggestions, catalog-wide views).
+WeightPlan memo_quantized_weights(const std::string& model_id, const ModelArch& m, FileType ftype);
+WeightPlan memo_format_weights(const std::string& model_id, const ModelArch& m, double bits_per_weight,
+                               bool quantize_embeddings);
+uint64_t memo_active_parameters(const std::string& model_id, const ModelArch& m);
+void clear_weights_memo();
 
 // Fallback when shapes are unknown: a flat bits-per-weight over a parameter count.
 uint64_t flat_weight_bytes(uint64_t parameters, double bits_per_weight);
