@@ -48,7 +48,7 @@ const char* command_help(const std::string& c) {
     return "runcheck estimate --model ID [--quant Q4_K_M] [--context N] --hardware ID[xN][,ID] [--runtime R]\n"
            "  [--kv-type T] [--flash-attn on|off] [--parallel N] [--ram-gb N] [--gpu-layers N] [--n-cpu-moe N]\n"
            "  [--split-mode layer|row] [--gpu-reserved-mb N] [--backend B] [--prompt N] [--depth N]\n"
-           "  [--ram-bandwidth-gb-s N] [--inverse false] [--request FILE.json] [--json]\n"
+           "  [--ram-bandwidth-gb-s N] [--os linux|windows|macos] [--inverse false] [--request FILE.json] [--json]\n"
            "Memory per device, placement, verdict, speed with evidence, inverse answers, launch commands.\n";
   if (c == "compare")
     return "runcheck compare --model ID [--quant Q] [--context N] [--runtime R] --setups \"A;B[;C...]\" [--price any|new|used] [--json]\n"
@@ -59,7 +59,7 @@ const char* command_help(const std::string& c) {
   if (c == "choose")
     return "runcheck choose --budget-usd N --workloads \"MODEL[:QUANT[:CONTEXT]];...\" [--min-decode-tps N]\n"
            "  [--price any|new|used] [--max-watts N] [--max-cards 1-8] [--mac-ok true|false] [--laptop-ok true|false]\n"
-           "  [--backends cuda,rocm,...] [--runtime R] [--json]\n"
+           "  [--backends cuda,rocm,...] [--os linux|windows|macos] [--runtime R] [--json]\n"
            "  Ranks every priced catalog setup (1..max-cards identical GPUs, Macs, unified-memory boxes) that\n"
            "  runs every workload within budget, and says why the others lose.\n"
            "runcheck choose --hardware ID[xN] [--quant Q] [--context N]: which catalog models run on it.\n";

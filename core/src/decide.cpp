@@ -42,7 +42,7 @@ namespace {
 
 // Fields of a workload that the estimate takes as they are.
 const char* const kWorkloadFields[] = {"model", "quant", "context", "runtime", "kv_type", "flash_attn",
-                                       "parallel", "prompt", "depth", "ubatch", "backend"};
+                                       "parallel", "prompt", "depth", "ubatch", "backend", "os"};
 
 std::string fmt(const char* f, double v) {
   char buf[64];
@@ -344,7 +344,10 @@ Result<json> choose_json(const json& in) {
   const bool mac_ok = r.boolean("mac_ok", true);
   const bool laptop_ok = r.boolean("laptop_ok", false);
   const std::vector<std::string> backends = r.string_list("backends", false);
+  const std::string os = r.string("os", "");
   if (r.error()) return *r.error();
+  if (!os.empty() && os != "linux" && os != "windows" && os != "macos")
+    return make_error("bad_value", "os", "os must be linux, windows or macos; got '" + safe_echo(os) + "'");
   if (pref != "any" && pref != "new" && pref != "used")
     return make_error("bad_value", "price", "price must be any, new or used");
   if (!req.contains("workloads") || !req["workloads"].is_array() || req["workloads"].empty() || req["workloads"].size() > 8)
@@ -356,6 +359,7 @@ Result<json> choose_json(const json& in) {
     json q = w;
     q["hardware"] = "rtx-4090";
     q["inverse"] = false;
+    q.erase("os");  // the neutral machine is not the user's
     auto est = estimate_json(q);
     if (!est.ok()) {
       Error e = est.error();
@@ -368,6 +372,8 @@ Result<json> choose_json(const json& in) {
   for (const auto& h : builtin_catalog().hardware) {
     if (h.kind == HardwareKind::kCpu) continue;
     if (h.kind == HardwareKind::kApple && !mac_ok) continue;
+    // Macs run macOS; runcheck models everything else under Linux or Windows.
+    if (!os.empty() && (h.kind == HardwareKind::kApple) != (os == "macos")) continue;
     if (!laptop_ok && h.id.find("laptop") != std::string::npos) continue;
     if (!backends.empty() && std::none_of(backends.begin(), backends.end(), [&](const std::string& b) {
           return std::find(h.backends.begin(), h.backends.end(), b) != h.backends.end(); }))
@@ -395,7 +401,8 @@ Result<json> choose_json(const json& in) {
   }
   for (auto& c : cands) {
     c.results = json::array();
-    for (const auto& w : req["workloads"]) {
+    for (json w : req["workloads"]) {
+      if (!os.empty()) w["os"] = os;
       auto est = run(w, c.s, false);
       if (!est.ok()) { c.pass = false; c.why = est.error().message; break; }
       const json& e = est.value();

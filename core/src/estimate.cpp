@@ -79,6 +79,7 @@ struct Inputs {
   json leave_out;              // a benchmark row to leave out of the fit (accuracy scoring)
   PlanOptions plan;
   std::string kv_type = "f16";
+  std::string os;              // linux | windows | macos (derived from the hardware if not given)
   std::vector<std::string> assumptions;
 };
 
@@ -105,6 +106,7 @@ Result<Inputs> read_inputs(const json& req) {
   in.prompt = static_cast<uint32_t>(r.integer("prompt", 512, 1, 1 << 22));
   in.depth = static_cast<uint32_t>(r.integer("depth", 0, 0, 1 << 24));
   in.ram_bandwidth_gb_s = r.number("ram_bandwidth_gb_s", 0, 0, 20000);
+  in.os = r.string("os", "");
   if (req.contains("leave_out") && req["leave_out"].is_object()) in.leave_out = req["leave_out"];
   if (r.error()) return *r.error();
   if (split_mode != "layer" && split_mode != "row")
@@ -209,6 +211,30 @@ Result<Inputs> read_inputs(const json& req) {
   for (const auto* h : in.hardware) (h->kind == HardwareKind::kGpu ? gpus : hosts)++;
   if (hosts > 1 || (hosts == 1 && gpus > 0 && in.hardware[0]->kind == HardwareKind::kApple))
     return make_error("bad_value", "hardware", "combine discrete GPUs with at most one CPU system; a Mac stands alone");
+  // Operating system: decides which runtimes exist and what a Mac's GPU may wire.
+  const bool apple = std::any_of(in.hardware.begin(), in.hardware.end(),
+                                 [](const HardwareEntry* h) { return h->kind == HardwareKind::kApple; });
+  if (in.os.empty()) {
+    in.os = apple ? "macos" : "linux";
+  } else if (in.os != "linux" && in.os != "windows" && in.os != "macos") {
+    return make_error("bad_value", "os", "os must be linux, windows or macos; got '" + safe_echo(in.os) + "'");
+  } else if (apple && in.os != "macos") {
+    return make_error("incompatible", "os", "a Mac with Apple silicon is modelled under macOS (Metal); os must be macos");
+  } else if (!apple && in.os == "macos") {
+    return make_error("incompatible", "os", "macos is modelled for Apple silicon Macs only; pick a Mac, or "
+                                            "linux / windows for this hardware");
+  }
+  for (const auto& e : cat.runtimes) {
+    if (e.id != runtime_name(rt)) continue;
+    if (e.os.empty())
+      in.assumptions.push_back(e.name + ": no cited list of the operating systems it runs on; assumed to run on " + in.os);
+    else if (std::find(e.os.begin(), e.os.end(), in.os) == e.os.end())
+      return make_error("incompatible", "os", e.name + " does not list " + in.os + " among its platforms (it lists: " + [&] {
+                          std::string b;
+                          for (const auto& x : e.os) b += (b.empty() ? "" : ", ") + x;
+                          return b;
+                        }() + ")");
+  }
   // Backend: the first one the accelerator lists, or the requested one if it supports it.
   const HardwareEntry* accel = in.hardware[0];
   for (const auto* h : in.hardware)
@@ -881,7 +907,7 @@ Result<json> estimate_json(const json& req) {
   auto parsed = read_inputs(req);
   if (!parsed.ok()) return parsed.error();
   Inputs in = std::move(parsed).value();
-  std::vector<std::string> assumptions;
+  std::vector<std::string> assumptions = in.assumptions;
   const Machine mc = build_machine(in, assumptions);
   const ModelArch& m = in.model->arch;
   const WeightPlan w = weights_for(in, in.ftype, in.format);
@@ -899,6 +925,7 @@ Result<json> estimate_json(const json& req) {
                 {"flash_attn", in.plan.kv.flash_attn},
                 {"parallel", in.plan.kv.n_seq},
                 {"hardware", hw_ids},
+                {"os", in.os},
                 {"ram_gb", static_cast<double>(mc.host.memory_bytes) / kGiB}}},
               {"model",
                {{"id", in.model->id},

@@ -45,6 +45,50 @@ TEST(api_test, bad_requests_name_the_field) {
   }
 }
 
+// The operating system: derived from the hardware when not given; decides which runtimes exist
+// (catalog/runtimes.json `os`) and whether the machine can be what it says.
+TEST(api_test, operating_system_rules) {
+  json r = call(R"({"command":"estimate","model":"llama-3.1-8b","hardware":"rtx-4090","inverse":false})");
+  ASSERT_TRUE(r["ok"].get<bool>());
+  EXPECT_EQ(r["request"]["os"], "linux");
+  r = call(R"({"command":"estimate","model":"llama-3.1-8b","hardware":"apple-m4-max-40c","inverse":false})");
+  EXPECT_EQ(r["request"]["os"], "macos");
+  r = call(R"({"command":"estimate","model":"llama-3.1-8b","hardware":"rtx-4090","os":"windows","inverse":false})");
+  ASSERT_TRUE(r["ok"].get<bool>());
+  EXPECT_EQ(r["request"]["os"], "windows");
+  const BadCase cases[] = {
+      {R"({"command":"estimate","model":"llama-3.1-8b","hardware":"apple-m4-max-40c","os":"linux"})", "os", "incompatible"},
+      {R"({"command":"estimate","model":"llama-3.1-8b","hardware":"rtx-4090","os":"macos"})", "os", "incompatible"},
+      // vLLM lists Linux only; MLX lists macOS and Linux.
+      {R"({"command":"estimate","model":"llama-3.1-8b","quant":"AWQ-4bit","runtime":"vllm","hardware":"rtx-4090","os":"windows"})", "os", "incompatible"},
+      {R"({"command":"estimate","model":"llama-3.1-8b","quant":"MLX-4bit","runtime":"mlx","hardware":"rtx-4090","os":"windows"})", "os", "incompatible"},
+      {R"({"command":"estimate","model":"llama-3.1-8b","hardware":"rtx-4090","os":"<script>bsd"})", "os", "bad_value"},
+      {R"({"command":"choose","budget_usd":1000,"os":"plan9","workloads":"llama-3.1-8b"})", "os", "bad_value"},
+  };
+  for (const auto& c : cases) {
+    const json e = call(c.request);
+    ASSERT_FALSE(e["ok"].get<bool>()) << c.request;
+    EXPECT_EQ(e["error"]["field"], c.field) << c.request;
+    EXPECT_EQ(e["error"]["code"], c.code) << c.request;
+  }
+  EXPECT_NE(call(cases[2].request)["error"]["message"].get<std::string>().find("it lists: linux"), std::string::npos);
+  // The bad value is echoed as text (the page renders messages with textContent).
+  EXPECT_NE(call(cases[4].request)["error"]["message"].get<std::string>().find("got '<script>bsd'"), std::string::npos);
+  // LM Studio's catalog entry has no cited OS list: it runs, and the answer says it assumed so.
+  r = call(R"({"command":"estimate","model":"llama-3.1-8b","runtime":"lmstudio","hardware":"rtx-4090","os":"windows","inverse":false})");
+  ASSERT_TRUE(r["ok"].get<bool>());
+  EXPECT_NE(r["assumptions"][0].get<std::string>().find("no cited list of the operating systems"), std::string::npos);
+  // choose: macOS means Macs only; Windows rules out vLLM on every card, and says so.
+  r = call(R"({"command":"choose","budget_usd":5000,"os":"macos","workloads":"llama-3.1-8b:Q4_K_M:8192"})");
+  ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
+  ASSERT_FALSE(r["picks"].empty());
+  for (const auto& p : r["picks"]) EXPECT_EQ(p["hardware"].get<std::string>().rfind("apple-", 0), 0u) << p.dump();
+  r = call(R"({"command":"choose","budget_usd":1500,"os":"windows","workloads":[{"model":"llama-3.1-8b","quant":"AWQ-4bit","runtime":"vllm"}]})");
+  ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
+  EXPECT_EQ(r["passing"], 0);
+  EXPECT_NE(r["rejected"][0]["why"].get<std::string>().find("does not list windows"), std::string::npos);
+}
+
 TEST(api_test, invalid_utf8_is_replaced_not_thrown) {
   const std::string req = std::string(R"({"command":"estimate","model":")") + "\xff\xfe" + R"("})";
   const std::string out = handle_request(req);
