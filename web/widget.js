@@ -1,7 +1,7 @@
 // <run-check> — a one-tag "will it run?" box for any page:
 //   <script type="module" src="https://HOST/widget.js"></script>
 //   <run-check model="llama-3.1-8b" quant="Q4_K_M" hardware="rtx-4090" context="8192">Llama 3.1 8B on an RTX 4090</run-check>
-// Attributes: model, quant, hardware, context, runtime, ram-gb, show ("memory speed commands" or
+// Attributes: model, quant, hardware, context, runtime, ram-gb, os, show ("memory speed commands" or
 // a subset), theme (light|dark|auto), compact. Renders in a shadow root; the wasm module loads
 // once per page, relative to this script. The element's own text is the fallback without JS.
 import { request } from './js/engine.js';
@@ -29,7 +29,7 @@ a { color: #1f5fbf; }
 const node = (tag, cls, text) => Object.assign(document.createElement(tag), cls ? { className: cls } : {}, text !== undefined ? { textContent: text } : {});
 
 class RunCheck extends HTMLElement {
-  static get observedAttributes() { return ['model', 'quant', 'hardware', 'context', 'runtime', 'ram-gb', 'show', 'compact']; }
+  static get observedAttributes() { return ['model', 'quant', 'hardware', 'context', 'runtime', 'ram-gb', 'os', 'show', 'compact']; }
 
   connectedCallback() {
     if (!this.shadowRoot) {
@@ -49,6 +49,7 @@ class RunCheck extends HTMLElement {
     const req = { command: 'estimate', model: a('model', 'llama-3.1-8b'), quant: a('quant', 'Q4_K_M'), hardware: a('hardware', 'rtx-4090'),
       context: a('context', '8192'), runtime: a('runtime', 'llama.cpp'), inverse: false };
     if (this.hasAttribute('ram-gb')) req.ram_gb = a('ram-gb');
+    if (this.hasAttribute('os')) req.os = a('os');
     const show = new Set(a('show', this.hasAttribute('compact') ? 'memory speed' : 'memory speed commands').split(/\s+/));
     const res = await request(req);
     const out = [];
@@ -78,7 +79,7 @@ class RunCheck extends HTMLElement {
     const page = new URL('./', import.meta.url);
     const hw = /^(.*?)(?:x(\d+))?$/.exec(req.hardware.split(',')[0]);
     page.search = new URLSearchParams({ view: 'run', model: req.model, quant: req.quant, hardware: hw[1], count: hw[2] || '1',
-      context: req.context, runtime: req.runtime }).toString();
+      context: req.context, runtime: req.runtime, ...(req.os ? { os: req.os } : {}) }).toString();
     const link = node('a', '', 'Open in runcheck →');
     link.href = page.href;
     link.target = '_blank';

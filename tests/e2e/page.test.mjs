@@ -134,3 +134,39 @@ test('bring your own model: a GGUF header (only the header is read) and a config
     runtime: 'llama.cpp', kv_type: 'f16', flash_attn: 'on' });
   await again.waitForFunction((b) => document.querySelector('#weights').dataset.bytes === String(b), exp2.memory.weights_bytes);
 });
+
+test('OS input reaches the core; results update without moving anything above them', async () => {
+  const page = await ctx.newPage();
+  await page.goto(`${base}?model=llama-3.1-8b&quant=AWQ-4bit&hardware=rtx-4090&runtime=vllm&os=windows`);
+  await ready(page);
+  // vLLM lists Linux only (catalog/runtimes.json, cited): the core's error, naming the field.
+  assert.match(await page.textContent('#error'), /^os: vLLM.* does not list windows among its platforms \(it lists: linux\)/);
+  await page.selectOption('#os', 'linux');
+  await page.waitForSelector('body[data-state="ok"]');
+  assert.match(page.url(), /os=linux/);
+  const expected = cli({ command: 'estimate', model: 'llama-3.1-8b', quant: 'AWQ-4bit', hardware: 'rtx-4090', runtime: 'vllm', os: 'linux', ram_gb: 32 });
+  assert.equal(await page.getAttribute('#verdict', 'data-verdict'), expected.verdict);
+
+  // Layout stability: sweep the context slider; the form and the top of the result stay put and
+  // the browser records no layout shift outside the result panel.
+  await page.goto(`${base}?model=qwen3-30b-a3b&hardware=rtx-3060-12gb&context=4096`);
+  await ready(page);
+  await page.evaluate(() => {
+    window.__shifts = [];
+    new PerformanceObserver((l) => {
+      for (const e of l.getEntries())
+        for (const s of e.sources || [])
+          if (s.node && !document.querySelector('#result').contains(s.node)) window.__shifts.push(e.value);
+    }).observe({ type: 'layout-shift', buffered: false });
+  });
+  const where = () => page.evaluate(() => ['#model', '#context', '#hardware', '#result', '#verdict']
+    .map((s) => Math.round(document.querySelector(s).getBoundingClientRect().top + window.scrollY)));
+  const before0 = await where();
+  for (const ctx of [8192, 32768, 40960, 2048, 16384, 24576]) {
+    await page.evaluate((v) => { const r = document.querySelector('#context-range'); r.value = v; r.dispatchEvent(new Event('input', { bubbles: true })); }, ctx);
+    await page.waitForFunction((v) => document.querySelector('#context').value === String(v), ctx);
+    assert.deepEqual(await where(), before0, `context ${ctx}`);
+  }
+  await page.waitForTimeout(200);
+  assert.deepEqual(await page.evaluate(() => window.__shifts), []);
+});

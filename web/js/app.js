@@ -38,7 +38,7 @@ function readForm() {
   const hardware = [spec($('hardware').value, $('count').value), ...extraSpecs()].join(',');
   return {
     command: 'estimate', model: $('model').value, quant: $('quant').value, context: $('context').value,
-    hardware, ram_gb: $('ram').value, runtime: $('runtime').value,
+    hardware, ram_gb: $('ram').value, os: $('os').value, runtime: $('runtime').value,
     kv_type: $('kv').value, flash_attn: $('fa').value,
   };
 }
@@ -46,6 +46,7 @@ function readForm() {
 function writeUrl(req) {
   const p = new URLSearchParams({ view: 'run', model: req.model, quant: req.quant, context: req.context, hardware: $('hardware').value,
     count: $('count').value, ram: req.ram_gb, runtime: req.runtime, kv: req.kv_type, fa: req.flash_attn });
+  if (req.os) p.set('os', req.os);
   if (extraSpecs().length) p.set('more', extraSpecs().join(';'));
   if (userConfig && req.model.startsWith('user:')) { p.set('cfg', userConfig.data); p.set('cfgname', userConfig.name); }
   else if (userGguf && req.model === userGguf.model) { p.set('gguf', userGguf.label); }
@@ -231,7 +232,7 @@ function loadRun(url) {
   fillSelect($('model'), catalog.models, (m) => `${m.name} (${billions(m.parameters)} params)`, url.get('model') || 'llama-3.1-8b');
   fillSelect($('quant'), catalog.quants, (q) => q.id, url.get('quant') || 'Q4_K_M');
   fillSelect($('hardware'), catalog.hardware, (h) => `${h.name}${h.memory_gib ? ` — ${h.memory_gib} GB` : ''}`, url.get('hardware') || 'rtx-4090');
-  for (const [id, key] of [['context', 'context'], ['count', 'count'], ['ram', 'ram'], ['runtime', 'runtime'], ['kv', 'kv'], ['fa', 'fa']])
+  for (const [id, key] of [['context', 'context'], ['count', 'count'], ['ram', 'ram'], ['os', 'os'], ['runtime', 'runtime'], ['kv', 'kv'], ['fa', 'fa']])
     if (url.get(key) !== null) $(id).value = url.get(key);
   $('extra-gpus').replaceChildren();
   for (const s of (url.get('more') || '').split(';').filter(Boolean)) {

@@ -32,10 +32,15 @@ export function values(form) {
 // {text, className}.
 export function table(head, rows) {
   const th = head.map((h) => (Array.isArray(h) ? el('th', { textContent: h[0], className: h[1] }) : el('th', { textContent: h })));
-  const body = rows.map((r) => el('tr', {}, ...r.map((c) => {
-    if (c instanceof Node) return el('td', {}, c);
-    if (c && typeof c === 'object') return el('td', { className: c.className || '', textContent: c.text ?? '—' });
-    return el('td', { textContent: c ?? '—' });
+  // data-label: on a phone each row becomes a card of "label  value" lines (style.css).
+  const label = (i) => { const h = head[i]; return Array.isArray(h) ? h[0] : h ?? ''; };
+  const body = rows.map((r) => el('tr', {}, ...r.map((c, i) => {
+    let td;
+    if (c instanceof Node) td = el('td', {}, c);
+    else if (c && typeof c === 'object') td = el('td', { className: c.className || '', textContent: c.text ?? '—' });
+    else td = el('td', { textContent: c ?? '—' });
+    td.dataset.label = label(i);
+    return td;
   })));
   return el('div', { className: 'scroll' }, el('table', { className: 'grid' }, el('thead', {}, el('tr', {}, ...th)), el('tbody', {}, ...body)));
 }

@@ -12,7 +12,8 @@ export function mount(root, { catalog, request, params, setUrl }) {
     row('Minimum decode tok/s', number('min_decode_tps', params.get('min_decode_tps') || 20, { min: 0 })),
     row('Max cards', number('max_cards', params.get('max_cards') || 4, { min: 1, max: 8 })),
     row('Max watts (0 = no limit)', number('max_watts', params.get('max_watts') || 0, { min: 0 })),
-    row('Macs allowed', select('mac_ok', [['true', 'yes'], ['false', 'no']], params.get('mac_ok') || 'true')));
+    row('Macs allowed', select('mac_ok', [['true', 'yes'], ['false', 'no']], params.get('mac_ok') || 'true')),
+    row('OS', select('os', [['', 'any'], ['linux', 'Linux'], ['windows', 'Windows'], ['macos', 'macOS (Macs only)']], params.get('os') || '')));
   for (let i = 0; i < 3; i++) {
     const [m, q, c] = (wl[i] || '').split(':');
     form.append(row(`Model ${i + 1}`, el('span', { className: 'pair' }, select(`m${i}`, models, m || ''),
@@ -24,10 +25,11 @@ export function mount(root, { catalog, request, params, setUrl }) {
     const v = values(form);
     const workloads = [0, 1, 2].filter((i) => v[`m${i}`]).map((i) => ({ model: v[`m${i}`], quant: v[`q${i}`], context: v[`c${i}`] }));
     setUrl({ view: 'choose', budget_usd: v.budget_usd, price: v.price, min_decode_tps: v.min_decode_tps, max_cards: v.max_cards,
-      max_watts: v.max_watts, mac_ok: v.mac_ok, workloads: workloads.map((w) => `${w.model}:${w.quant}:${w.context}`).join(';') });
+      max_watts: v.max_watts, mac_ok: v.mac_ok, os: v.os, workloads: workloads.map((w) => `${w.model}:${w.quant}:${w.context}`).join(';') });
     const req = { command: 'choose', budget_usd: v.budget_usd, price: v.price, min_decode_tps: v.min_decode_tps,
       max_cards: v.max_cards, mac_ok: v.mac_ok === 'true', workloads };
     if (Number(v.max_watts) > 0) req.max_watts = v.max_watts;
+    if (v.os) req.os = v.os;
     out.dataset.ready = '0';
     const res = await request(req);
     if (!res.ok) { out.replaceChildren(el('p', { className: 'error', textContent: errorText(res) })); return; }
