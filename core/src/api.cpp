@@ -158,9 +158,10 @@ std::string handle_request(std::string_view text) {
   if (r.error()) return error_response(*r.error());
 
   Result<json> out = make_error("unknown_command", "command",
-                                "command must be one of estimate, compare, choose, cost, catalog, methodology, import, accuracy, benchmarks; got '" +
+                                "command must be one of estimate, compare, choose, cost, sweep, catalog, methodology, import, accuracy, benchmarks; got '" +
                                     safe_echo(command) + "'");
   if (command == "estimate") out = estimate_json(req);
+  else if (command == "sweep") out = sweep_json(req);
   else if (command == "catalog") out = catalog_command(req);
   else if (command == "accuracy") out = accuracy_json(req);
   else if (command == "benchmarks") out = benchmarks_from_csv(req);

@@ -12,6 +12,44 @@ std::string gib_text(uint64_t bytes) {
   return buf;
 }
 
+struct Trial {
+  bool gpus_ok;  // the GPUs' shares fit (unified memory: the whole plan fits)
+  bool fits;     // every device fits
+};
+struct SearchResult {
+  uint32_t ngl, ncm;
+};
+
+// llama.cpp's placement when the user forces nothing: everything on the GPUs; else the fewest
+// layers whose routed experts go to the CPU (--n-cpu-moe, MoE only); else the most GPU layers.
+// GPU memory only falls as experts or layers move to the CPU while system RAM use rises, so the
+// searches test the GPUs alone (monotone), and the host is checked at the point found.
+// `trial(ngl, ncm)` evaluates one placement; plan_llamacpp and quick_plan share this search.
+template <class F>
+SearchResult llamacpp_search(uint32_t n_layer, bool moe, bool has_gpus, F trial) {
+  const uint32_t L = n_layer + 1;
+  SearchResult r{L, 0};
+  bool fits = trial(L, 0).fits;
+  if (!fits && has_gpus && moe && trial(L, n_layer).gpus_ok) {
+    uint32_t lo = 1, hi = n_layer;
+    while (lo < hi) {
+      const uint32_t mid = (lo + hi) / 2;
+      if (trial(L, mid).gpus_ok) hi = mid; else lo = mid + 1;
+    }
+    r = {L, lo};  // if RAM is short, this is the plan to explain
+    fits = trial(L, lo).fits;
+  }
+  if (!fits && has_gpus && trial(0, 0).gpus_ok) {
+    int lo = 0, hi = static_cast<int>(L) - 1;
+    while (lo < hi) {
+      const int mid = (lo + hi + 1) / 2;
+      if (trial(static_cast<uint32_t>(mid), 0).gpus_ok) lo = mid; else hi = mid - 1;
+    }
+    if (trial(static_cast<uint32_t>(lo), 0).fits || !moe) r = {static_cast<uint32_t>(lo), 0};
+  }
+  return r;
+}
+
 DeviceUse use_of(const Device& d, bool host) {
   DeviceUse u;
   u.name = d.name;
@@ -144,6 +182,17 @@ Plan eval_llamacpp(const ModelArch& m, const WeightPlan& w, const Machine& mc, c
   return p;
 }
 
+}  // namespace
+
+Verdict verdict_for(bool fits, bool has_gpu, uint32_t n_cpu_moe, uint32_t gpu_layers, uint32_t total_layers,
+                    bool tight) {
+  if (!fits) return Verdict::kWillNotRun;
+  if (!has_gpu || n_cpu_moe > 0 || gpu_layers < total_layers || tight) return Verdict::kTradeoffs;
+  return Verdict::kComfortable;
+}
+
+namespace {
+
 void explain(Plan& p, const ModelArch& m, const Machine& mc) {
   const uint32_t n_layer = m.block_count;
   if (!p.fits) {
@@ -159,31 +208,28 @@ void explain(Plan& p, const ModelArch& m, const Machine& mc) {
   bool tight = false;
   for (const auto& u : p.devices)
     if (!u.is_host && u.budget_bytes - u.used_bytes < kComfortHeadroomBytes) tight = true;
+  p.verdict = verdict_for(p.fits, !mc.gpus.empty(), p.n_cpu_moe, p.gpu_layers, p.total_layers, tight);
+  // The reasons, in the order verdict_for applies its rules.
   if (mc.gpus.empty()) {
-    p.verdict = Verdict::kTradeoffs;
     p.reasons.push_back("no accelerator: all " + std::to_string(n_layer) +
                         " layers run on the CPU from system RAM (slow)");
   } else if (p.n_cpu_moe > 0) {
-    p.verdict = Verdict::kTradeoffs;
     p.reasons.push_back("fits by moving the routed experts of " + std::to_string(p.n_cpu_moe) +
                         " of " + std::to_string(n_layer) +
                         " layers to system RAM (--n-cpu-moe): attention stays on the GPU, expert "
                         "reads come from RAM");
   } else if (p.gpu_layers < p.total_layers) {
-    p.verdict = Verdict::kTradeoffs;
     p.reasons.push_back("partial offload: " + std::to_string(p.gpu_layers) + " of " +
                         std::to_string(p.total_layers) + " layers on the GPU, " +
                         std::to_string(p.total_layers - p.gpu_layers) +
                         " on the CPU (decode slows to system-RAM speed for those layers)");
   } else if (tight) {
-    p.verdict = Verdict::kTradeoffs;
     for (const auto& u : p.devices)
       if (!u.is_host && u.budget_bytes - u.used_bytes < kComfortHeadroomBytes)
         p.reasons.push_back("tight: " + u.name + " keeps only " +
                             gib_text(u.budget_bytes - u.used_bytes) +
                             " free (llama.cpp --fit keeps 1 GiB; other apps or a longer context may not fit)");
   } else {
-    p.verdict = Verdict::kComfortable;
     uint64_t free_min = UINT64_MAX;
     for (const auto& u : p.devices)
       if (!u.is_host) free_min = std::min(free_min, u.budget_bytes - u.used_bytes);
@@ -215,37 +261,75 @@ Plan plan_llamacpp(const ModelArch& m, const WeightPlan& w, const Machine& mc, c
     const uint32_t ncm = o.forced_n_cpu_moe >= 0 ? std::min<uint32_t>(o.forced_n_cpu_moe, m.block_count) : 0;
     p = eval_llamacpp(m, w, mc, o, layer_kv, ngl, m.is_moe() ? ncm : 0);
   } else {
-    p = eval_llamacpp(m, w, mc, o, layer_kv, L, 0);
-    // GPU memory only falls as experts or layers move to the CPU, while system RAM use rises, so
-    // search on the GPUs alone (monotone) and then check the host at the point found.
-    auto gpus_fit = [&](uint32_t ngl, uint32_t ncm) {
+    const SearchResult r = llamacpp_search(m.block_count, m.is_moe(), !mc.gpus.empty(), [&](uint32_t ngl, uint32_t ncm) {
       const Plan q = eval_llamacpp(m, w, mc, o, layer_kv, ngl, ncm);
+      bool gpus_ok = true;
       for (const auto& u : q.devices)
-        if (!u.is_host && u.used_bytes > u.budget_bytes) return false;
-      return q.fits || !mc.unified;  // unified memory: one pool, the whole plan must fit
-    };
-    if (!p.fits && !mc.gpus.empty() && m.is_moe() && gpus_fit(L, m.block_count)) {
-      // Fewest layers whose routed experts must move to the CPU (--n-cpu-moe).
-      uint32_t lo = 1, hi = m.block_count;
-      while (lo < hi) {
-        const uint32_t mid = (lo + hi) / 2;
-        if (gpus_fit(L, mid)) hi = mid; else lo = mid + 1;
-      }
-      p = eval_llamacpp(m, w, mc, o, layer_kv, L, lo);  // if RAM is short, this is the plan to explain
-    }
-    if (!p.fits && !mc.gpus.empty() && gpus_fit(0, 0)) {
-      // Most GPU layers whose GPU share still fits (fewer layers never needs more GPU memory).
-      int lo = 0, hi = static_cast<int>(L) - 1;
-      while (lo < hi) {
-        const int mid = (lo + hi + 1) / 2;
-        if (gpus_fit(mid, 0)) lo = mid; else hi = mid - 1;
-      }
-      const Plan q = eval_llamacpp(m, w, mc, o, layer_kv, lo, 0);
-      if (q.fits || !m.is_moe()) p = q;
-    }
+        if (!u.is_host && u.used_bytes > u.budget_bytes) gpus_ok = false;
+      return Trial{gpus_ok && (q.fits || !mc.unified), q.fits};  // unified: one pool, all must fit
+    });
+    p = eval_llamacpp(m, w, mc, o, layer_kv, r.ngl, r.ncm);
   }
   explain(p, m, mc);
   return p;
+}
+
+LayerSums layer_sums(const ModelArch& m, const WeightPlan& w, const KvOptions& kv) {
+  LayerSums s;
+  const uint32_t n = m.block_count;
+  s.n_layer = n;
+  s.moe = m.is_moe();
+  s.w.assign(n + 1, 0);
+  s.k.assign(n + 1, 0);
+  s.e.assign(n + 1, 0);
+  for (uint32_t il = 0; il < n; ++il) {
+    s.w[il + 1] = s.w[il] + w.layer_bytes[il];
+    s.k[il + 1] = s.k[il] + kv_layer_bytes(m, il, kv) + recurrent_layer_bytes(m, il, kv);
+    s.e[il + 1] = s.e[il] + w.layer_expert_bytes[il];
+  }
+  s.output = w.output_bytes;
+  s.host_only = w.token_embd_bytes + w.other_global_bytes;
+  s.compute_out = compute_buffer_bytes(m, kv, ComputeShape{true, false});
+  s.compute_no_out = compute_buffer_bytes(m, kv, ComputeShape{false, false});
+  s.compute_host = host_compute_buffer_bytes(m, kv, false);
+  return s;
+}
+
+QuickPlan quick_plan(const LayerSums& s, const Machine& mc) {
+  const uint32_t n = s.n_layer, L = n + 1;
+  const bool has_gpu = !mc.gpus.empty();
+  const Device* g = has_gpu ? &mc.gpus[0] : nullptr;
+  // The bytes eval_llamacpp would put on the GPU and the host for (ngl, ncm), from prefix sums.
+  auto use = [&](uint32_t ngl, uint32_t ncm, uint64_t& gpu, uint64_t& host) {
+    ngl = has_gpu ? std::min(ngl, L) : 0;
+    const uint32_t start = L - ngl;  // first layer on the GPU (n = only the output layer)
+    const uint32_t lo = std::min(start, n), moved_to = std::max(std::min(ncm, n), lo);
+    const uint64_t experts_moved = s.e[moved_to] - s.e[lo];  // of GPU layers below ncm
+    if (ngl == 0) {
+      gpu = 0;
+      host = s.w[n] + s.k[n] + s.output + s.host_only + s.compute_out;
+      return;
+    }
+    gpu = (s.w[n] - s.w[lo]) - experts_moved + s.output + (s.k[n] - s.k[lo]) + s.compute_out + g->overhead_bytes;
+    host = s.w[lo] + experts_moved + s.host_only + s.k[lo] +
+           (lo > 0 ? std::max(s.compute_host, s.compute_no_out) : s.compute_host);
+  };
+  auto trial = [&](uint32_t ngl, uint32_t ncm) {
+    uint64_t gpu = 0, host = 0;
+    use(ngl, ncm, gpu, host);
+    const bool gpu_ok = !has_gpu || gpu <= g->budget_bytes;
+    const bool fits = gpu_ok && host <= mc.host.budget_bytes;
+    return Trial{gpu_ok && (fits || !mc.unified), fits};
+  };
+  const SearchResult r = llamacpp_search(n, s.moe, has_gpu, trial);
+  QuickPlan q;
+  q.gpu_layers = has_gpu ? std::min(r.ngl, L) : 0;
+  q.n_cpu_moe = r.ncm;
+  use(r.ngl, r.ncm, q.gpu_used, q.host_used);
+  q.fits = trial(r.ngl, r.ncm).fits;
+  const bool tight = has_gpu && q.fits && g->budget_bytes - q.gpu_used < kComfortHeadroomBytes;
+  q.verdict = verdict_for(q.fits, has_gpu, q.n_cpu_moe, q.gpu_layers, L, tight);
+  return q;
 }
 
 Plan plan_vllm(const ModelArch& m, const WeightPlan& w, const Machine& mc, const PlanOptions& o) {

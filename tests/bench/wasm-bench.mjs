@@ -7,7 +7,8 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const { default: create } = await import(`${root}build/site/runcheck.mjs`);
 const mod = await create({ wasmBinary: await readFile(`${root}build/site/runcheck.wasm`) });
 const cases = JSON.parse(await readFile(`${root}tests/bench/requests.json`, 'utf8'));
-const native = JSON.parse(await readFile(`${root}build/bench-native.json`, 'utf8'));
+const nativeDoc = JSON.parse(await readFile(`${root}build/bench-native.json`, 'utf8'));
+const native = nativeDoc.requests;
 
 function medianUs(fn, reps, rounds = 7) {
   const t = [];
@@ -32,3 +33,12 @@ cases.forEach((c, i) => {
   console.log(`${pad(c.what, 55)} ${num(v, 12)} ${num(f, 12)} ${num(ratio, 9)}`);
   if (sink < 0) console.log(sink);
 });
+
+// The catalog sweep (every model x hardware x 3 quants x 4 contexts, verdicts only).
+const sweepReq = JSON.stringify({ command: 'sweep' });
+const t0 = process.hrtime.bigint();
+const first = JSON.parse(mod.request(sweepReq));
+const firstMs = Number(process.hrtime.bigint() - t0) / 1e6;
+const warmMs = medianUs(() => mod.request(sweepReq), 1, 5) / 1000;
+console.log(`sweep in wasm (node): ${first.cells} cells, first ${firstMs.toFixed(1)} ms, warm ${warmMs.toFixed(1)} ms ` +
+  `(native warm ${nativeDoc.sweep.warm_ms.toFixed(1)} ms: ${(warmMs / nativeDoc.sweep.warm_ms).toFixed(2)}x)`);

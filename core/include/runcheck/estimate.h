@@ -11,6 +11,10 @@ namespace runcheck {
 // Validates the request fields (each error names its field) and computes the estimate.
 Result<nlohmann::json> estimate_json(const nlohmann::json& request);
 
+// Verdicts for every model x hardware x quant x context (llama.cpp-engine placement on one
+// device each), as compact strings: the catalog-wide sweep.
+Result<nlohmann::json> sweep_json(const nlohmann::json& request);
+
 // The constants and fitted speed parameters the engine uses, for the Methodology page.
 Result<nlohmann::json> methodology_json();
 

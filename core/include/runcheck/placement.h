@@ -83,4 +83,31 @@ Plan plan_all_on_accelerator(const ModelArch& m, const WeightPlan& w, const Mach
 
 Plan make_plan(const ModelArch& m, const WeightPlan& w, const Machine& mc, const PlanOptions& o);
 
+// The verdict rules: will not run unless everything fits; tradeoffs with no accelerator, with
+// experts or layers on the CPU, or under 1 GiB free on a GPU; comfortable otherwise.
+Verdict verdict_for(bool fits, bool has_gpu, uint32_t n_cpu_moe, uint32_t gpu_layers, uint32_t total_layers,
+                    bool tight);
+
+// Verdicts in bulk (catalog sweeps). Per-layer prefix sums of one model x quant x context ...
+struct LayerSums {
+  uint32_t n_layer = 0;
+  bool moe = false;
+  std::vector<uint64_t> w, k, e;  // prefix sums over layers: weights, KV + state, routed experts
+  uint64_t output = 0, host_only = 0;
+  uint64_t compute_out = 0, compute_no_out = 0, compute_host = 0;  // single-device shapes
+};
+LayerSums layer_sums(const ModelArch& m, const WeightPlan& w, const KvOptions& kv);
+
+// ... and llama.cpp's placement on a machine with at most one accelerator, in O(log layers)
+// per machine: the same search (llamacpp_search) and verdict rules as plan_llamacpp, with each
+// trial summed from the prefix sums instead of laid out device by device. Tests check that it
+// equals plan_llamacpp byte for byte.
+struct QuickPlan {
+  Verdict verdict = Verdict::kWillNotRun;
+  bool fits = false;
+  uint32_t gpu_layers = 0, n_cpu_moe = 0;
+  uint64_t gpu_used = 0, host_used = 0;
+};
+QuickPlan quick_plan(const LayerSums& s, const Machine& mc);
+
 }  // namespace runcheck
