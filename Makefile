@@ -73,7 +73,7 @@ catalog-md: native
 	node tools/catalog-md.mjs build/native/runcheck CATALOG.md
 
 test-js: site
-	node --test tests/js/module.test.mjs tests/js/no-arithmetic.test.mjs
+	node --test tests/js/module.test.mjs tests/js/no-arithmetic.test.mjs tests/js/urlstate.test.mjs
 
 test-e2e: site node_modules/.package-lock.json
 	node --test --test-concurrency=1 tests/e2e/page.test.mjs tests/e2e/tools.test.mjs tests/e2e/widget.test.mjs
@@ -101,6 +101,8 @@ fuzz: fuzz-corpus
 	  build/san/fuzz_$$t -runs=$(FUZZ_RUNS) -timeout=10 -rss_limit_mb=2048 -max_len=1048576 -print_final_stats=1 \
 	    build/fuzz/$$t 2>&1 | grep -E "stat::number_of_executed_units|ERROR|Done" | tee -a build/fuzz-report.txt || exit 1; \
 	done
+	@echo "url-state (JS mutation fuzzer): $(FUZZ_RUNS) runs"
+	@node --no-warnings tests/fuzz/url-state.fuzz.mjs $(FUZZ_RUNS) | tee -a build/fuzz-report.txt; exit $${PIPESTATUS[0]}
 
 # In make test: the sanitized suite, then a short fuzz run of each target.
 test-sanitize: sanitize

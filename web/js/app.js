@@ -2,6 +2,7 @@
 import { importGgufFile, request } from './engine.js';
 import { billions, gib, int, pct, tps } from './format.js';
 import { lineChart } from './chart.js';
+import { deflateText, inflateText, readState } from './urlstate.js';
 
 const $ = (id) => document.getElementById(id);
 const el = (tag, props = {}, ...kids) => {
@@ -169,16 +170,6 @@ async function update() {
 }
 
 // --- bring your own model: a config.json (kept in the URL, deflated) or a GGUF header ----------
-const b64u = (bytes) => btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
-const unb64u = (s) => Uint8Array.from(atob(s.replaceAll('-', '+').replaceAll('_', '/')), (c) => c.charCodeAt(0));
-async function deflate(text) {
-  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('deflate-raw'));
-  return b64u(new Uint8Array(await new Response(stream).arrayBuffer()));
-}
-async function inflate(b64) {
-  const stream = new Blob([unb64u(b64)]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
-  return new Response(stream).text();
-}
 let userConfig = null;  // deflated config.json of the imported model, for the URL
 let userGguf = null;    // an imported GGUF: only its name and key numbers can go in a link
 
@@ -209,7 +200,7 @@ async function importFile(file) {
     const name = file.name.replace(/\.json$/i, '');
     const res = await request({ command: 'import', config: cfg, name });
     if (addUserModel(res, `config.json imported: ${res.summary?.architecture}, ${res.summary?.block_count} layers`))
-      userConfig = { name, data: await deflate(JSON.stringify(cfg)) };
+      userConfig = { name, data: await deflateText(JSON.stringify(cfg)) };
   }
   update();
 }
@@ -254,8 +245,7 @@ function setUrl(obj) {
 }
 
 async function route() {
-  const url = new URLSearchParams(location.search);
-  const view = Object.hasOwn(VIEWS, url.get('view') || '') ? url.get('view') : 'run';
+  const { view, params: url } = readState(location.search);
   for (const sec of document.querySelectorAll('main > section')) sec.hidden = sec.dataset.view !== view;
   for (const a of document.querySelectorAll('#nav a')) {
     if (a.dataset.view === view) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
@@ -265,7 +255,7 @@ async function route() {
     loadRun(url);
     if (url.get('cfg')) {  // a shared link with the user's config.json in it
       try {
-        const cfg = JSON.parse(await inflate(url.get('cfg')));
+        const cfg = JSON.parse(await inflateText(url.get('cfg')));
         const name = url.get('cfgname') || 'custom';
         const res = await request({ command: 'import', config: cfg, name });
         if (addUserModel(res, `config.json from the link: ${res.summary?.architecture}, ${res.summary?.block_count} layers`))
