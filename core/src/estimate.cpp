@@ -994,6 +994,23 @@ Result<json> estimate_json(const json& req) {
       o.kv.n_ctx = ctx_comfy;
       add({{"context", ctx_comfy}}, "shorten the context to " + std::to_string(ctx_comfy) + " tokens", make_plan(m, w, mc, o));
     }
+    // The user fixed -ngl / --n-cpu-moe: what llama.cpp's own placement search would do instead
+    // (for MoE models, routed experts to the CPU before whole layers).
+    if (is_llamacpp_engine(in.plan.kv.runtime) && (in.plan.forced_gpu_layers >= 0 || in.plan.forced_n_cpu_moe >= 0)) {
+      PlanOptions o = in.plan;
+      o.forced_gpu_layers = o.forced_n_cpu_moe = -1;
+      const Plan a = make_plan(m, w, mc, o);
+      if (a.n_cpu_moe > 0)
+        add({{"gpu_layers", a.gpu_layers}, {"n_cpu_moe", a.n_cpu_moe}},
+            "keep " + std::to_string(a.gpu_layers) + " layers on the GPU and move the routed experts of " +
+                std::to_string(a.n_cpu_moe) + " layers to system RAM (--n-cpu-moe " + std::to_string(a.n_cpu_moe) + ")",
+            a);
+      else
+        add({{"gpu_layers", a.gpu_layers}, {"n_cpu_moe", nullptr}},
+            "offload " + std::to_string(a.gpu_layers) + " of " + std::to_string(a.total_layers) + " layers (-ngl " +
+                std::to_string(a.gpu_layers) + ")",
+            a);
+    }
   }
   out["suggestions"] = suggestions;
   // Smallest single catalog GPU (or Mac configuration) that runs this comfortably.

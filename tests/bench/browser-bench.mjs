@@ -15,6 +15,10 @@ let t0 = Date.now();
 await page.goto(url);
 await page.waitForSelector('body[data-ready="1"]');
 const cold = Date.now() - t0;
+// Where the cold path goes: app module running, wasm compiled and instantiated, catalog parsed
+// and listed, first verdict rendered (ms since navigation start).
+const marks = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark')
+  .filter((m) => m.name.startsWith('rc-')).map((m) => [m.name.slice(3), Math.round(m.startTime)])));
 // Offline reload -> first verdict, served by the service worker.
 await page.waitForFunction(() => navigator.serviceWorker.controller || document.body.dataset.sw);
 await page.evaluate(() => navigator.serviceWorker.ready);
@@ -47,11 +51,12 @@ const r = await page.evaluate(async () => {
   };
 });
 console.log(`cold load -> first verdict ${cold} ms (target 300 ms); offline reload -> first verdict ${offlineReload} ms`);
+console.log(`  cold path, ms since navigation: app module ${marks.app}, engine ready ${marks.engine}, catalog ${marks.catalog}, first verdict ${marks.ready}`);
 console.log(`sweep: ${r.sweep_cells} cells (every model x hardware x 3 quants x 4 contexts): first ${r.sweep_first_ms.toFixed(1)} ms, warm ${r.sweep_warm_ms.toFixed(1)} ms (target 50 ms)`);
 console.log('wasm in Chromium (median ms):');
 console.log(`  Will it run? full estimate (with inverse searches)   ${r.estimate.toFixed(1)} ms`);
 console.log(`  Will it run? verdict + speed only                    ${r.estimate_verdict_only.toFixed(1)} ms`);
 console.log(`  My machine: all catalog models on one machine         ${r.machine_view.toFixed(1)} ms`);
-writeFileSync(join(root, 'build', 'bench-browser.json'), JSON.stringify({ cold_first_verdict_ms: cold, offline_reload_first_verdict_ms: offlineReload, ...r }, null, 1));
+writeFileSync(join(root, 'build', 'bench-browser.json'), JSON.stringify({ cold_first_verdict_ms: cold, offline_reload_first_verdict_ms: offlineReload, cold_marks_ms: marks, ...r }, null, 1));
 await ctx.close();
 server.close();

@@ -89,6 +89,26 @@ TEST(api_test, operating_system_rules) {
   EXPECT_NE(r["rejected"][0]["why"].get<std::string>().find("does not list windows"), std::string::npos);
 }
 
+// A user-fixed -ngl that cannot fit: the suggestion is llama.cpp's own placement, which for a
+// MoE model keeps every layer on the GPU and moves routed experts to system RAM.
+TEST(api_test, forced_layers_suggest_expert_offload) {
+  const json r = call(R"({"command":"estimate","model":"qwen3-30b-a3b","hardware":"rtx-3060-12gb","context":8192,"gpu_layers":49})");
+  ASSERT_TRUE(r["ok"].get<bool>());
+  EXPECT_EQ(r["verdict"], "will_not_run");
+  json pick;
+  for (const auto& s : r["suggestions"])
+    if (s["change"].contains("n_cpu_moe")) pick = s;
+  ASSERT_FALSE(pick.is_null()) << r["suggestions"].dump();
+  EXPECT_EQ(pick["verdict"], "tradeoffs");
+  // Applying the patch gives what the suggestion promised.
+  json q = {{"command", "estimate"}, {"model", "qwen3-30b-a3b"}, {"hardware", "rtx-3060-12gb"}, {"context", 8192}};
+  q.update(pick["change"]);
+  const json after = call(q.dump());
+  EXPECT_EQ(after["verdict"], pick["verdict"]);
+  EXPECT_EQ(after["placement"]["n_cpu_moe"], pick["change"]["n_cpu_moe"]);
+  EXPECT_EQ(after["placement"]["gpu_layers"], 49);
+}
+
 TEST(api_test, invalid_utf8_is_replaced_not_thrown) {
   const std::string req = std::string(R"({"command":"estimate","model":")") + "\xff\xfe" + R"("})";
   const std::string out = handle_request(req);

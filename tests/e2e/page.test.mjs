@@ -170,3 +170,18 @@ test('OS input reaches the core; results update without moving anything above th
   await page.waitForTimeout(200);
   assert.deepEqual(await page.evaluate(() => window.__shifts), []);
 });
+
+test('-ngl and --n-cpu-moe inputs: a fixed -ngl that cannot fit offers expert offload, one click applies it', async () => {
+  const page = await ctx.newPage();
+  await page.goto(`${base}?model=qwen3-30b-a3b&quant=Q4_K_M&hardware=rtx-3060-12gb&context=8192&ngl=49`);
+  await ready(page);
+  assert.equal(await page.inputValue('#ngl'), '49');
+  assert.equal(await page.getAttribute('#verdict', 'data-verdict'), 'will_not_run');
+  const expected = cli({ command: 'estimate', model: 'qwen3-30b-a3b', quant: 'Q4_K_M', hardware: 'rtx-3060-12gb', context: 8192, gpu_layers: 49, ram_gb: 32 });
+  const sug = expected.suggestions.find((s) => 'n_cpu_moe' in s.change);
+  await page.click(`button.suggest:has-text("--n-cpu-moe ${sug.change.n_cpu_moe}")`);
+  await page.waitForFunction(() => document.querySelector('#verdict').dataset.verdict === 'tradeoffs');
+  assert.equal(await page.inputValue('#ncm'), String(sug.change.n_cpu_moe));
+  assert.match(page.url(), new RegExp(`ncm=${sug.change.n_cpu_moe}`));
+  assert.match(await page.textContent('.cmd'), new RegExp(`--n-cpu-moe ${sug.change.n_cpu_moe}`));
+});

@@ -1,5 +1,5 @@
 // "Will it run?" view: reads the form, asks the core, renders its answer. Never computes.
-import { importGgufFile, request } from './engine.js';
+import { importGgufFile, loadEngine, request } from './engine.js';
 import { billions, gib, int, pct, tps } from './format.js';
 import { lineChart } from './chart.js';
 import { deflateText, inflateText, readState } from './urlstate.js';
@@ -41,6 +41,8 @@ function readForm() {
     command: 'estimate', model: $('model').value, quant: $('quant').value, context: $('context').value,
     hardware, ram_gb: $('ram').value, os: $('os').value, runtime: $('runtime').value,
     kv_type: $('kv').value, flash_attn: $('fa').value,
+    ...($('ngl').value !== '' ? { gpu_layers: $('ngl').value } : {}),
+    ...($('ncm').value !== '' ? { n_cpu_moe: $('ncm').value } : {}),
   };
 }
 
@@ -48,6 +50,8 @@ function writeUrl(req) {
   const p = new URLSearchParams({ view: 'run', model: req.model, quant: req.quant, context: req.context, hardware: $('hardware').value,
     count: $('count').value, ram: req.ram_gb, runtime: req.runtime, kv: req.kv_type, fa: req.flash_attn });
   if (req.os) p.set('os', req.os);
+  if (req.gpu_layers !== undefined) p.set('ngl', req.gpu_layers);
+  if (req.n_cpu_moe !== undefined) p.set('ncm', req.n_cpu_moe);
   if (extraSpecs().length) p.set('more', extraSpecs().join(';'));
   if (userConfig && req.model.startsWith('user:')) { p.set('cfg', userConfig.data); p.set('cfgname', userConfig.name); }
   else if (userGguf && req.model === userGguf.model) { p.set('gguf', userGguf.label); }
@@ -159,6 +163,8 @@ function applyChange(change) {
   if ('kv_type' in change) $('kv').value = change.kv_type;
   if ('flash_attn' in change) $('fa').value = change.flash_attn ? 'on' : 'off';
   if ('context' in change) $('context').value = change.context;
+  if ('gpu_layers' in change) $('ngl').value = change.gpu_layers ?? '';
+  if ('n_cpu_moe' in change) $('ncm').value = change.n_cpu_moe ?? '';
   update();
 }
 
@@ -223,7 +229,7 @@ function loadRun(url) {
   fillSelect($('model'), catalog.models, (m) => `${m.name} (${billions(m.parameters)} params)`, url.get('model') || 'llama-3.1-8b');
   fillSelect($('quant'), catalog.quants, (q) => q.id, url.get('quant') || 'Q4_K_M');
   fillSelect($('hardware'), catalog.hardware, (h) => `${h.name}${h.memory_gib ? ` — ${h.memory_gib} GB` : ''}`, url.get('hardware') || 'rtx-4090');
-  for (const [id, key] of [['context', 'context'], ['count', 'count'], ['ram', 'ram'], ['os', 'os'], ['runtime', 'runtime'], ['kv', 'kv'], ['fa', 'fa']])
+  for (const [id, key] of [['context', 'context'], ['count', 'count'], ['ram', 'ram'], ['os', 'os'], ['ngl', 'ngl'], ['ncm', 'ncm'], ['runtime', 'runtime'], ['kv', 'kv'], ['fa', 'fa']])
     if (url.get(key) !== null) $(id).value = url.get(key);
   $('extra-gpus').replaceChildren();
   for (const s of (url.get('more') || '').split(';').filter(Boolean)) {
@@ -269,11 +275,17 @@ async function route() {
     const mod = await VIEWS[view]();
     await mod.mount($(`view-${view}`), { catalog, request, params: url, setUrl });
   }
+  if (!performance.getEntriesByName('rc-ready').length) performance.mark('rc-ready');
   document.body.dataset.ready = '1';
 }
 
 async function main() {
+  // Marks for make bench's cold-start breakdown (performance.getEntriesByType('mark')).
+  performance.mark('rc-app');
+  await loadEngine();
+  performance.mark('rc-engine');
   catalog = await request({ command: 'catalog' });
+  performance.mark('rc-catalog');
   $('will-it-run').addEventListener('input', (e) => {
     if (e.target.id === 'model-file') return undefined;
     if (e.target.id === 'model-filter') return filterModels();
