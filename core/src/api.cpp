@@ -8,6 +8,7 @@
 #include "runcheck/user_models.h"
 #include "runcheck/estimate.h"
 #include "runcheck/request.h"
+#include "runcheck/weights.h"
 
 namespace runcheck {
 namespace {
@@ -35,12 +36,15 @@ json opt(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); 
 Result<json> catalog_command(const json& req) {
   FieldReader r(req);
   const std::string what = r.string("list", "all");
+  // brief: what the calculator's pickers need (no sources, no prose), for a fast first page.
+  const bool brief = r.boolean("brief", false);
   if (r.error()) return *r.error();
   const Catalog& cat = builtin_catalog();
   if (!builtin_catalog_error().empty())
     return make_error("bad_catalog", "", builtin_catalog_error());
   json out = {{"ok", true}};
   const bool all = what == "all";
+  const auto sources_json = [brief](const std::vector<Source>& v) { return brief ? json(nullptr) : runcheck::sources_json(v); };
   if (!all && what != "models" && what != "hardware" && what != "quants" && what != "runtimes" &&
       what != "clouds" && what != "apis")
     return make_error("bad_value", "list",
@@ -57,7 +61,7 @@ Result<json> catalog_command(const json& req) {
                    {"release_date", m.release_date},
                    {"params_total_b", opt(m.params_total_b)},
                    {"params_active_b", opt(m.params_active_b)},
-                   {"parameters", parameter_count(m.arch)},
+                   {"parameters", memo_parameters(m.id, m.arch)},
                    {"block_count", m.arch.block_count},
                    {"context_length", m.arch.context_length},
                    {"sources", sources_json(m.sources)}});
@@ -97,6 +101,7 @@ Result<json> catalog_command(const json& req) {
     out["quants"] = a;
   }
   const auto or_null = [](const std::string& v) { return v.empty() ? json(nullptr) : json(v); };
+  if (brief) return out;  // models, hardware and quants only
   if (all || what == "runtimes") {
     json a = json::array();
     for (const auto& r : cat.runtimes)

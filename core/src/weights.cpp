@@ -129,18 +129,29 @@ WeightPlan memo_format_weights(const std::string& model_id, const ModelArch& m, 
                    [&] { return format_weights(m, bits_per_weight, quantize_embeddings); });
 }
 
-uint64_t memo_active_parameters(const std::string& model_id, const ModelArch& m) {
+namespace {
+template <class F>
+uint64_t memo_count(const std::string& key, F compute) {
   Memo& mm = memo();
   {
     std::lock_guard<std::mutex> lock(mm.mu);
-    auto it = mm.active.find(model_id);
+    auto it = mm.active.find(key);
     if (it != mm.active.end()) return it->second;
   }
-  const uint64_t n = active_parameter_count(m);
+  const uint64_t n = compute();
   std::lock_guard<std::mutex> lock(mm.mu);
   if (mm.active.size() >= kMaxMemoPlans) mm.active.clear();
-  mm.active.emplace(model_id, n);
+  mm.active.emplace(key, n);
   return n;
+}
+}  // namespace
+
+uint64_t memo_active_parameters(const std::string& model_id, const ModelArch& m) {
+  return memo_count(model_id + "|active", [&] { return active_parameter_count(m); });
+}
+
+uint64_t memo_parameters(const std::string& model_id, const ModelArch& m) {
+  return memo_count(model_id + "|total", [&] { return parameter_count(m); });
 }
 
 void clear_weights_memo() {

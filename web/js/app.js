@@ -284,7 +284,7 @@ async function main() {
   performance.mark('rc-app');
   await loadEngine();
   performance.mark('rc-engine');
-  catalog = await request({ command: 'catalog' });
+  catalog = await request({ command: 'catalog', brief: true });  // pickers only; the Catalog view asks for sources
   performance.mark('rc-catalog');
   $('will-it-run').addEventListener('input', (e) => {
     if (e.target.id === 'model-file') return undefined;

@@ -40,6 +40,7 @@ WeightPlan memo_quantized_weights(const std::string& model_id, const ModelArch& 
 WeightPlan memo_format_weights(const std::string& model_id, const ModelArch& m, double bits_per_weight,
                                bool quantize_embeddings);
 uint64_t memo_active_parameters(const std::string& model_id, const ModelArch& m);
+uint64_t memo_parameters(const std::string& model_id, const ModelArch& m);
 void clear_weights_memo();
 
 // Fallback when shapes are unknown: a flat bits-per-weight over a parameter count.

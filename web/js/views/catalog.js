@@ -5,7 +5,8 @@ import { billions } from '../format.js';
 const srcLinks = (sources) => el('span', {}, ...sources.map((s, i) => el('a', { href: s.url, rel: 'noopener', target: '_blank',
   textContent: `[${i + 1}]`, title: `${s.url} (retrieved ${s.retrieved})` })));
 
-export function mount(root, { catalog, params, setUrl }) {
+export async function mount(root, { request, params, setUrl }) {
+  const catalog = await request({ command: 'catalog' });  // the full listing, with sources
   const form = el('form', { className: 'panel', autocomplete: 'off' }, el('h2', { textContent: 'Catalog' }),
     row('Show', select('list', [['models', 'Models'], ['hardware', 'Hardware'], ['quants', 'Quantization formats'], ['clouds', 'Cloud GPU offers'], ['apis', 'API prices']], params.get('list') || 'models')),
     row('Filter', el('input', { name: 'q', type: 'search', value: params.get('q') || '', placeholder: 'name contains…' })));
