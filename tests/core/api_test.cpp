@@ -109,6 +109,23 @@ TEST(api_test, forced_layers_suggest_expert_offload) {
   EXPECT_EQ(after["placement"]["gpu_layers"], 49);
 }
 
+// The page's first call: the pickers' lists without sources, the same numbers as the full listing.
+TEST(api_test, brief_catalog_listing) {
+  const json full = call(R"({"command":"catalog"})");
+  const json brief = call(R"({"command":"catalog","brief":true})");
+  ASSERT_TRUE(brief["ok"].get<bool>());
+  EXPECT_FALSE(brief.contains("clouds"));
+  EXPECT_FALSE(brief.contains("apis"));
+  ASSERT_EQ(brief["models"].size(), full["models"].size());
+  ASSERT_EQ(brief["hardware"].size(), full["hardware"].size());
+  for (size_t i = 0; i < full["models"].size(); ++i) {
+    EXPECT_EQ(brief["models"][i]["parameters"], full["models"][i]["parameters"]);
+    EXPECT_TRUE(brief["models"][i]["sources"].is_null());
+    EXPECT_FALSE(full["models"][i]["sources"].empty());
+  }
+  EXPECT_LT(brief.dump().size() * 2, full.dump().size());
+}
+
 TEST(api_test, invalid_utf8_is_replaced_not_thrown) {
   const std::string req = std::string(R"({"command":"estimate","model":")") + "\xff\xfe" + R"("})";
   const std::string out = handle_request(req);
