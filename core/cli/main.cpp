@@ -32,6 +32,8 @@ constexpr const char* kUsage =
     "             to list which catalog models run on that machine\n"
     "  cost       own vs rent vs API: --model ID --hardware ID --usd-per-kwh X\n"
     "             (--output-tokens-per-day N | --hours-per-day H) [--input-output-ratio R] [--life-years Y]\n"
+    "  sweep      verdict grid over the catalog: [--models A,B] [--hardware X,Y] [--quants Q4_K_M,Q8_0]\n"
+    "             [--contexts 4096,32768] [--ram-gb N] [--runtime llama.cpp|ollama|lmstudio] --json\n"
     "  accuracy   score the engine on published measurements: --data FILE.csv [--holdout row|hardware] [--json]\n"
     "  catalog    list catalog ids: runcheck catalog [models|hardware|quants|runtimes|clouds|apis] --json\n"
     "  inspect    read a model file: runcheck inspect FILE(.gguf|config.json) [--json]; any command\n"
@@ -70,6 +72,13 @@ const char* command_help(const std::string& c) {
            "  Owning (price amortised less resale + electricity) vs the cheapest cloud offer that runs the model\n"
            "  at its own computed speed vs hosted API prices: per month, per million tokens, break-even, and a\n"
            "  month-by-month cumulative series.\n";
+  if (c == "sweep")
+    return "runcheck sweep [--models A,B] [--hardware X,Y] [--quants Q4_K_M,Q6_K,Q8_0] [--contexts 4096,16384,32768,131072]\n"
+           "  [--ram-gb N] [--runtime llama.cpp|ollama|lmstudio] [--kv-type T] [--flash-attn on|off] --json\n"
+           "  Verdicts for every model x hardware x quant x context (default: the whole catalog, the three\n"
+           "  quants and four contexts above), one device per machine, as strings: grid[(model * quants +\n"
+           "  quant) * contexts + context][hardware] = c comfortable, t tradeoffs, x will not run, - context\n"
+           "  beyond the model's maximum.\n";
   return nullptr;
 }
 

@@ -1066,7 +1066,16 @@ Result<json> sweep_json(const json& req) {
   if (r.error()) return *r.error();
   std::vector<uint32_t> contexts(std::begin(kSweepContexts), std::end(kSweepContexts));
   if (contexts_given) {
-    const json& c = req["contexts"];
+    json c = req["contexts"];
+    if (c.is_string()) {  // the CLI's "4096,32768"
+      json list = json::array();
+      for (const auto& t : split_text(c.get<std::string>().substr(0, 2000), ',')) {
+        char* end = nullptr;
+        const long long v = std::strtoll(t.c_str(), &end, 10);
+        list.push_back(end && *end == '\0' && !t.empty() ? json(v) : json(t));
+      }
+      c = list;
+    }
     if (!c.is_array() || c.empty() || c.size() > 64)
       return make_error("bad_value", "contexts", "contexts must be a list of 1 to 64 token counts");
     contexts.clear();
