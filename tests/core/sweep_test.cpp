@@ -123,12 +123,21 @@ TEST(sweep_test, grid_matches_the_estimate_command) {
             s["cells"].get<size_t>());
 }
 
+TEST(sweep_test, contexts_as_a_comma_list) {
+  const json a = json::parse(handle_request(R"({"command":"sweep","models":["llama-3.1-8b"],"hardware":["rtx-4090"],"contexts":"4096,131072"})"));
+  const json b = json::parse(handle_request(R"({"command":"sweep","models":["llama-3.1-8b"],"hardware":["rtx-4090"],"contexts":[4096,131072]})"));
+  ASSERT_TRUE(a["ok"].get<bool>()) << a.dump();
+  EXPECT_EQ(a["grid"], b["grid"]);
+  EXPECT_EQ(a["contexts"], json::array({4096, 131072}));
+}
+
 TEST(sweep_test, bad_sweeps_name_the_field) {
   const std::pair<const char*, const char*> cases[] = {
       {R"({"command":"sweep","models":["nope"]})", "models"},
       {R"({"command":"sweep","quants":["AWQ-4bit"]})", "quants"},
       {R"({"command":"sweep","contexts":[0]})", "contexts"},
-      {R"({"command":"sweep","contexts":"4096"})", "contexts"},
+      {R"({"command":"sweep","contexts":"4096,abc"})", "contexts"},
+      {R"({"command":"sweep","contexts":{"a":1}})", "contexts"},
       {R"({"command":"sweep","hardware":["<script>"]})", "hardware"},
       {R"({"command":"sweep","runtime":"vllm"})", "runtime"},
       {R"({"command":"sweep","kv_type":"q9"})", "kv_type"},
