@@ -44,7 +44,7 @@ Result<json> catalog_command(const json& req) {
     return make_error("bad_catalog", "", builtin_catalog_error());
   json out = {{"ok", true}};
   const bool all = what == "all";
-  const auto sources_json = [brief](const std::vector<Source>& v) { return brief ? json(nullptr) : runcheck::sources_json(v); };
+  const auto entry_sources = [brief](const std::vector<Source>& v) { return brief ? json(nullptr) : sources_json(v); };
   if (!all && what != "models" && what != "hardware" && what != "quants" && what != "runtimes" &&
       what != "clouds" && what != "apis")
     return make_error("bad_value", "list",
@@ -64,7 +64,7 @@ Result<json> catalog_command(const json& req) {
                    {"parameters", memo_parameters(m.id, m.arch)},
                    {"block_count", m.arch.block_count},
                    {"context_length", m.arch.context_length},
-                   {"sources", sources_json(m.sources)}});
+                   {"sources", entry_sources(m.sources)}});
     out["models"] = a;
   }
   if (all || what == "hardware") {
@@ -86,7 +86,7 @@ Result<json> catalog_command(const json& req) {
                    {"street_price_date", h.street_price_date},
                    {"tdp_w", opt(h.tdp_w)},
                    {"backends", h.backends},
-                   {"sources", sources_json(h.sources)}});
+                   {"sources", entry_sources(h.sources)}});
     out["hardware"] = a;
   }
   if (all || what == "quants") {
@@ -97,7 +97,7 @@ Result<json> catalog_command(const json& req) {
                    {"bits_per_weight", opt(q.bits_per_weight)},
                    {"description", q.description},
                    {"runtimes", q.runtimes},
-                   {"sources", sources_json(q.sources)}});
+                   {"sources", entry_sources(q.sources)}});
     out["quants"] = a;
   }
   const auto or_null = [](const std::string& v) { return v.empty() ? json(nullptr) : json(v); };
@@ -113,7 +113,7 @@ Result<json> catalog_command(const json& req) {
                    {"default_context_tokens", opt(r.default_context_tokens)},
                    {"default_kv_type", or_null(r.default_kv_type)},
                    {"license", or_null(r.license)},
-                   {"sources", sources_json(r.sources)}});
+                   {"sources", entry_sources(r.sources)}});
     out["runtimes"] = a;
   }
   if (all || what == "clouds") {
@@ -127,7 +127,7 @@ Result<json> catalog_command(const json& req) {
                    {"price_usd_per_hour", o.usd_per_hour},
                    {"billing", or_null(o.billing)},
                    {"price_date", or_null(o.price_date)},
-                   {"sources", sources_json(o.sources)}});
+                   {"sources", entry_sources(o.sources)}});
     out["clouds"] = a;
   }
   if (all || what == "apis") {
@@ -142,7 +142,7 @@ Result<json> catalog_command(const json& req) {
                    {"cached_input_usd_per_mtok", opt(p.cached_input_usd_per_mtok)},
                    {"context_tokens", opt(p.context_tokens)},
                    {"price_date", or_null(p.price_date)},
-                   {"sources", sources_json(p.sources)}});
+                   {"sources", entry_sources(p.sources)}});
     out["apis"] = a;
   }
   return out;

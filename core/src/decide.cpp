@@ -346,8 +346,8 @@ Result<json> choose_json(const json& in) {
   const std::vector<std::string> backends = r.string_list("backends", false);
   const std::string os = r.string("os", "");
   if (r.error()) return *r.error();
-  if (!os.empty() && os != "linux" && os != "windows" && os != "macos")
-    return make_error("bad_value", "os", "os must be linux, windows or macos; got '" + safe_echo(os) + "'");
+  if (!os.empty() && !is_known_os(os))
+    return make_error("bad_value", "os", std::string("os must be ") + known_os_list() + "; got '" + safe_echo(os) + "'");
   if (pref != "any" && pref != "new" && pref != "used")
     return make_error("bad_value", "price", "price must be any, new or used");
   if (!req.contains("workloads") || !req["workloads"].is_array() || req["workloads"].empty() || req["workloads"].size() > 8)

@@ -216,8 +216,8 @@ Result<Inputs> read_inputs(const json& req) {
                                  [](const HardwareEntry* h) { return h->kind == HardwareKind::kApple; });
   if (in.os.empty()) {
     in.os = apple ? "macos" : "linux";
-  } else if (in.os != "linux" && in.os != "windows" && in.os != "macos") {
-    return make_error("bad_value", "os", "os must be linux, windows or macos; got '" + safe_echo(in.os) + "'");
+  } else if (!is_known_os(in.os)) {
+    return make_error("bad_value", "os", std::string("os must be ") + known_os_list() + "; got '" + safe_echo(in.os) + "'");
   } else if (apple && in.os != "macos") {
     return make_error("incompatible", "os", "a Mac with Apple silicon is modelled under macOS (Metal); os must be macos");
   } else if (!apple && in.os == "macos") {

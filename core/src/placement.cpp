@@ -254,7 +254,7 @@ Plan plan_llamacpp(const ModelArch& m, const WeightPlan& w, const Machine& mc, c
   const uint32_t L = m.block_count + 1;
   std::vector<uint64_t> layer_kv(m.block_count);
   for (uint32_t il = 0; il < m.block_count; ++il)
-    layer_kv[il] = kv_layer_bytes(m, il, o.kv) + recurrent_layer_bytes(m, il, o.kv);
+    layer_kv[il] = layer_cache_bytes(m, il, o.kv);
   Plan p;
   if (o.forced_gpu_layers >= 0 || o.forced_n_cpu_moe >= 0) {
     const uint32_t ngl = o.forced_gpu_layers >= 0 ? std::min<uint32_t>(o.forced_gpu_layers, L) : L;
@@ -284,7 +284,7 @@ LayerSums layer_sums(const ModelArch& m, const WeightPlan& w, const KvOptions& k
   s.e.assign(n + 1, 0);
   for (uint32_t il = 0; il < n; ++il) {
     s.w[il + 1] = s.w[il] + w.layer_bytes[il];
-    s.k[il + 1] = s.k[il] + kv_layer_bytes(m, il, kv) + recurrent_layer_bytes(m, il, kv);
+    s.k[il + 1] = s.k[il] + layer_cache_bytes(m, il, kv);
     s.e[il + 1] = s.e[il] + w.layer_expert_bytes[il];
   }
   s.output = w.output_bytes;
@@ -314,19 +314,22 @@ QuickPlan quick_plan(const LayerSums& s, const Machine& mc) {
     host = s.w[lo] + experts_moved + s.host_only + s.k[lo] +
            (lo > 0 ? std::max(s.compute_host, s.compute_no_out) : s.compute_host);
   };
-  auto trial = [&](uint32_t ngl, uint32_t ncm) {
-    uint64_t gpu = 0, host = 0;
-    use(ngl, ncm, gpu, host);
+  auto judge = [&](uint64_t gpu, uint64_t host) {
     const bool gpu_ok = !has_gpu || gpu <= g->budget_bytes;
     const bool fits = gpu_ok && host <= mc.host.budget_bytes;
     return Trial{gpu_ok && (fits || !mc.unified), fits};
+  };
+  auto trial = [&](uint32_t ngl, uint32_t ncm) {
+    uint64_t gpu = 0, host = 0;
+    use(ngl, ncm, gpu, host);
+    return judge(gpu, host);
   };
   const SearchResult r = llamacpp_search(n, s.moe, has_gpu, trial);
   QuickPlan q;
   q.gpu_layers = has_gpu ? std::min(r.ngl, L) : 0;
   q.n_cpu_moe = r.ncm;
   use(r.ngl, r.ncm, q.gpu_used, q.host_used);
-  q.fits = trial(r.ngl, r.ncm).fits;
+  q.fits = judge(q.gpu_used, q.host_used).fits;
   const bool tight = has_gpu && q.fits && g->budget_bytes - q.gpu_used < kComfortHeadroomBytes;
   q.verdict = verdict_for(q.fits, has_gpu, q.n_cpu_moe, q.gpu_layers, L, tight);
   return q;

@@ -90,75 +90,59 @@ struct Memo {
   std::mutex mu;
   // (model id, kind: 0 = GGUF file type / 1 = flat format, ftype or the bits' bit pattern, MLX)
   std::map<std::tuple<std::string, int, uint64_t, bool>, WeightPlan> plans;
-  std::map<std::string, uint64_t> active;
+  std::map<std::string, uint64_t> counts;  // "id|total" / "id|active" parameter counts
 };
 Memo& memo() {
   static Memo m;
   return m;
 }
 // A runaway key set (many user models x formats) is dropped rather than grown without bound.
-constexpr size_t kMaxMemoPlans = 4096;
+constexpr size_t kMaxMemoEntries = 4096;
 
-template <class F>
-WeightPlan memo_plan(const std::tuple<std::string, int, uint64_t, bool>& key, F compute) {
+// The memoised value of `compute()` under `key` in one of the memo's maps.
+template <class Map, class F>
+typename Map::mapped_type memo_get(Map Memo::*map, const typename Map::key_type& key, F compute) {
   Memo& mm = memo();
   {
     std::lock_guard<std::mutex> lock(mm.mu);
-    auto it = mm.plans.find(key);
-    if (it != mm.plans.end()) return it->second;
+    auto it = (mm.*map).find(key);
+    if (it != (mm.*map).end()) return it->second;
   }
-  WeightPlan w = compute();
+  typename Map::mapped_type v = compute();
   std::lock_guard<std::mutex> lock(mm.mu);
-  if (mm.plans.size() >= kMaxMemoPlans) mm.plans.clear();
-  mm.plans.emplace(key, w);
-  return w;
+  if ((mm.*map).size() >= kMaxMemoEntries) (mm.*map).clear();
+  (mm.*map).emplace(key, v);
+  return v;
 }
 
 }  // namespace
 
 WeightPlan memo_quantized_weights(const std::string& model_id, const ModelArch& m, FileType ftype) {
-  return memo_plan({model_id, 0, static_cast<uint64_t>(ftype), false},
-                   [&] { return quantized_weights(m, ftype); });
+  return memo_get(&Memo::plans, {model_id, 0, static_cast<uint64_t>(ftype), false},
+                  [&] { return quantized_weights(m, ftype); });
 }
 
 WeightPlan memo_format_weights(const std::string& model_id, const ModelArch& m, double bits_per_weight,
                                bool quantize_embeddings) {
   uint64_t bits = 0;
   std::memcpy(&bits, &bits_per_weight, sizeof bits);
-  return memo_plan({model_id, 1, bits, quantize_embeddings},
-                   [&] { return format_weights(m, bits_per_weight, quantize_embeddings); });
+  return memo_get(&Memo::plans, {model_id, 1, bits, quantize_embeddings},
+                  [&] { return format_weights(m, bits_per_weight, quantize_embeddings); });
 }
-
-namespace {
-template <class F>
-uint64_t memo_count(const std::string& key, F compute) {
-  Memo& mm = memo();
-  {
-    std::lock_guard<std::mutex> lock(mm.mu);
-    auto it = mm.active.find(key);
-    if (it != mm.active.end()) return it->second;
-  }
-  const uint64_t n = compute();
-  std::lock_guard<std::mutex> lock(mm.mu);
-  if (mm.active.size() >= kMaxMemoPlans) mm.active.clear();
-  mm.active.emplace(key, n);
-  return n;
-}
-}  // namespace
 
 uint64_t memo_active_parameters(const std::string& model_id, const ModelArch& m) {
-  return memo_count(model_id + "|active", [&] { return active_parameter_count(m); });
+  return memo_get(&Memo::counts, model_id + "|active", [&] { return active_parameter_count(m); });
 }
 
 uint64_t memo_parameters(const std::string& model_id, const ModelArch& m) {
-  return memo_count(model_id + "|total", [&] { return parameter_count(m); });
+  return memo_get(&Memo::counts, model_id + "|total", [&] { return parameter_count(m); });
 }
 
 void clear_weights_memo() {
   Memo& mm = memo();
   std::lock_guard<std::mutex> lock(mm.mu);
   mm.plans.clear();
-  mm.active.clear();
+  mm.counts.clear();
 }
 
 uint64_t flat_weight_bytes(uint64_t parameters, double bits_per_weight) {

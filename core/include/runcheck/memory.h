@@ -52,6 +52,10 @@ bool runtime_uses_swa(const ModelArch& m, Runtime r);
 uint64_t kv_layer_bytes(const ModelArch& m, uint32_t layer, const KvOptions& o);
 // Recurrent state bytes of one layer (all sequences).
 uint64_t recurrent_layer_bytes(const ModelArch& m, uint32_t layer, const KvOptions& o);
+// What one layer keeps per context for llama.cpp: its KV cache plus its recurrent state.
+inline uint64_t layer_cache_bytes(const ModelArch& m, uint32_t layer, const KvOptions& o) {
+  return kv_layer_bytes(m, layer, o) + recurrent_layer_bytes(m, layer, o);
+}
 
 struct ComputeShape {
   bool holds_output = true;   // the device computes the logits

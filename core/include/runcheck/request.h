@@ -41,6 +41,10 @@ std::vector<std::string> split_text(const std::string& s, char sep);
 // Linear-interpolated quantile q in [0, 1] of the values (0 for none).
 double quantile(std::vector<double> v, double q);
 
+// The operating systems a request may name (field `os`).
+inline bool is_known_os(const std::string& s) { return s == "linux" || s == "windows" || s == "macos"; }
+inline const char* known_os_list() { return "linux, windows or macos"; }
+
 // Strips control characters and caps the length, for echoing user text inside messages.
 std::string safe_echo(const std::string& s, size_t max_len = 60);
 
