@@ -121,6 +121,9 @@ HwMatch map_hardware(const std::string& name) {
     if (const HardwareEntry* h = cat.hw(t)) {
       m.id = h->id;
       if (h->kind == HardwareKind::kApple && !mem.empty()) m.ram_gib = std::atof(mem.c_str());
+      // A published run without its memory size fit on the machine it ran on: the largest
+      // configuration is the one that can have run it (the engine's own default is the base).
+      else if (h->kind == HardwareKind::kApple && !h->memory_options_gib.empty()) m.ram_gib = h->memory_options_gib.back();
       return m;
     }
   }

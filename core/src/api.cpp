@@ -1,5 +1,6 @@
 #include "runcheck/api.h"
 
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "runcheck/accuracy.h"
@@ -165,6 +166,16 @@ std::string handle_request(std::string_view text) {
   Result<json> out = make_error("unknown_command", "command",
                                 "command must be one of estimate, compare, choose, cost, sweep, catalog, methodology, import, accuracy, benchmarks; got '" +
                                     safe_echo(command) + "'");
+  // Commands whose fields are all read here: refuse a key they do not know (a typo must not
+  // fall back to a default silently). estimate, sweep, compare, choose and cost check their own.
+  static const std::map<std::string, std::vector<std::string_view>> kFields = {
+      {"catalog", {"command", "list", "brief"}},
+      {"methodology", {"command"}},
+      {"import", {"command", "config", "name"}},
+      {"accuracy", {"command", "csv", "holdout"}},
+      {"benchmarks", {"command", "csv", "retrieved"}}};
+  if (auto it = kFields.find(command); it != kFields.end())
+    if (auto e = check_fields(req, it->second)) return error_response(*e);
   if (command == "estimate") out = estimate_json(req);
   else if (command == "sweep") out = sweep_json(req);
   else if (command == "catalog") out = catalog_command(req);

@@ -40,9 +40,21 @@ double break_even_months(double price_usd, double own_running_monthly, double ot
 
 namespace {
 
-// Fields of a workload that the estimate takes as they are.
-const char* const kWorkloadFields[] = {"model", "quant", "context", "runtime", "kv_type", "flash_attn",
-                                       "parallel", "prompt", "depth", "ubatch", "backend", "os"};
+// Fields of a workload that the estimate takes as they are: every estimate field but the
+// machine (the setup's) and the estimate's own switches.
+bool is_workload_field(std::string_view k) {
+  return k != "command" && k != "hardware" && k != "ram_gb" && k != "inverse" && k != "leave_out";
+}
+
+// Known fields of a decision command: the workload's plus its own.
+std::vector<std::string_view> decision_fields(std::initializer_list<std::string_view> own, bool with_ram = true) {
+  std::vector<std::string_view> k = {"command"};
+  if (with_ram) k.push_back("ram_gb");
+  for (auto f : estimate_fields())
+    if (is_workload_field(f)) k.push_back(f);
+  k.insert(k.end(), own.begin(), own.end());
+  return k;
+}
 
 std::string fmt(const char* f, double v) {
   char buf[64];
@@ -75,16 +87,24 @@ struct Setup {
   std::optional<double> watts;           // sum of TDPs
   std::optional<double> idle_watts;
   double accel_memory_gib = 0;
+  std::string price_note;                // why the price is unknown, when it is
 };
 
 // "rtx-3090x2" / "rtx-3090,rtx-3090" / {"hardware": ..., "ram_gb": ..., "price_usd": ...}.
-Result<Setup> parse_setup(const json& v, const std::string& field, const std::string& pref) {
+// A Mac's or unified-memory box's memory and its price follow one rule in every view: the
+// memory is what the user gives (the setup's own ram_gb, else the request's), else the base
+// configuration, which is the one the catalog prices; a larger configuration has no catalog
+// price (Apple charges for memory upgrades), so its price is unknown unless price_usd is given.
+Result<Setup> parse_setup(const json& v, const std::string& field, const std::string& pref,
+                          std::optional<double> ram_default = std::nullopt) {
   Setup s;
+  s.ram_gb = ram_default;
   std::string spec;
   std::optional<double> price_override;
   if (v.is_string()) {
     spec = v.get<std::string>();
   } else if (v.is_object()) {
+    if (auto e = check_fields(v, {"hardware", "ram_gb", "price_usd"}, field + ".")) return *e;
     FieldReader r(v);
     spec = r.string("hardware", "", true);
     if (r.has("ram_gb")) s.ram_gb = r.number("ram_gb", 32, 1, 65536);
@@ -126,20 +146,27 @@ Result<Setup> parse_setup(const json& v, const std::string& field, const std::st
     if (c->idle_w) idle += *c->idle_w; else idled = false;
     if (c->kind == HardwareKind::kGpu && c->memory_gib) s.accel_memory_gib += *c->memory_gib;
     else if (c->kind != HardwareKind::kGpu) {
-      const double ram = s.ram_gb ? *s.ram_gb : c->memory_gib ? *c->memory_gib
-                         : c->memory_options_gib.empty() ? 0 : c->memory_options_gib.back();
+      if (!s.ram_gb && !c->memory_gib && !c->memory_options_gib.empty()) s.ram_gb = c->memory_options_gib.front();
+      const double ram = s.ram_gb ? *s.ram_gb : c->memory_gib ? *c->memory_gib : 0;
       if (c->kind != HardwareKind::kCpu) s.accel_memory_gib += ram;
     }
   }
   if (price_override) s.price = Price{*price_override, "your price"};
   else if (priced) s.price = Price{total, basis};
-  // A Mac's price in the catalog is its base configuration; say so when more memory is assumed.
   for (auto* c : s.cards)
     if (c->kind != HardwareKind::kGpu && !c->memory_options_gib.empty()) {
-      const double ram = s.ram_gb ? *s.ram_gb : c->memory_options_gib.back();
+      const double base = c->memory_options_gib.front();
+      const double ram = s.ram_gb ? *s.ram_gb : base;
       if (c->name.find("GB") == std::string::npos) s.label += ", " + fmt("%.0f", ram) + " GB";
-      if (s.price && !price_override && ram > c->memory_options_gib.front())
-        s.price->basis += " of the base " + fmt("%.0f", c->memory_options_gib.front()) + " GB configuration (more memory costs more)";
+      if (s.price && !price_override) {
+        if (ram > base) {
+          s.price.reset();
+          s.price_note = "the catalog prices only the base " + fmt("%.0f", base) + " GB configuration of " + c->name +
+                         "; give price_usd for " + fmt("%.0f", ram) + " GB";
+        } else {
+          s.price->basis += " (base " + fmt("%.0f", base) + " GB configuration)";
+        }
+      }
     }
   if (powered) s.watts = watts;
   if (idled) s.idle_watts = idle;
@@ -149,8 +176,10 @@ Result<Setup> parse_setup(const json& v, const std::string& field, const std::st
 // The estimate for one workload on one setup.
 Result<json> run(const json& workload, const Setup& s, bool inverse) {
   json q = json::object();
-  for (const char* k : kWorkloadFields)
-    if (workload.contains(k)) q[k] = workload[k];
+  for (auto it = workload.begin(); it != workload.end(); ++it)
+    if (is_workload_field(it.key()) && std::find(estimate_fields().begin(), estimate_fields().end(), it.key()) !=
+                                           estimate_fields().end())
+      q[it.key()] = it.value();
   q["hardware"] = s.hardware;
   if (s.ram_gb) q["ram_gb"] = *s.ram_gb;
   else if (workload.contains("ram_gb")) q["ram_gb"] = workload["ram_gb"];
@@ -190,6 +219,7 @@ json split_list(const json& v) {
 }
 
 Result<json> compare_json(const json& in) {
+  if (auto e = check_fields(in, decision_fields({"setups", "price"}))) return *e;
   json req = in;
   if (req.contains("setups")) req["setups"] = split_list(req["setups"]);
   FieldReader r(req);
@@ -200,11 +230,13 @@ Result<json> compare_json(const json& in) {
     return make_error("bad_value", "price", "price must be any, new or used");
   if (!req.contains("setups") || !req["setups"].is_array() || req["setups"].size() < 2 || req["setups"].size() > 6)
     return make_error("bad_value", "setups", "setups must list 2 to 6 hardware setups (ids like rtx-3090 or rtx-3090x2)");
+  const std::optional<double> ram_default = r.has("ram_gb") ? std::optional<double>(r.number("ram_gb", 32, 1, 65536)) : std::nullopt;
+  if (r.error()) return *r.error();
   json rows = json::array();
   std::vector<Setup> setups;
   for (size_t i = 0; i < req["setups"].size(); ++i) {
     const std::string field = "setups[" + std::to_string(i) + "]";
-    auto s = parse_setup(req["setups"][i], field, pref);
+    auto s = parse_setup(req["setups"][i], field, pref, ram_default);
     if (!s.ok()) return s.error();
     auto est = run(req, s.value(), true);
     if (!est.ok()) {
@@ -230,7 +262,7 @@ Result<json> compare_json(const json& in) {
                 {"accelerator_memory_gib", s.value().accel_memory_gib}};
     const auto& price = s.value().price;
     row["price_usd"] = price ? json(price->usd) : json(nullptr);
-    row["price_basis"] = price ? json(price->basis) : json(nullptr);
+    row["price_basis"] = price ? json(price->basis) : s.value().price_note.empty() ? json(nullptr) : json(s.value().price_note);
     row["price_per_gb"] = price && s.value().accel_memory_gib > 0 ? json(price->usd / s.value().accel_memory_gib) : json(nullptr);
     row["price_per_tps"] = price && decode > 0 ? json(price->usd / decode) : json(nullptr);
     row["watts"] = opt(s.value().watts);
@@ -249,16 +281,25 @@ Result<json> compare_json(const json& in) {
   json vw = json::array();
   for (size_t i = 0; i < rows.size(); ++i)
     if (verdict_rank(rows[i]["verdict"]) == best_verdict) vw.push_back(i);
+  if (vw.size() == rows.size()) vw = json::array();  // every setup the same: nobody wins
   winners["verdict"] = vw;
+  // A row has a winner only when at least two setups have a value and one is strictly best:
+  // a tie or a lone known value (the others unknown) wins nothing.
   for (const auto& [m, higher] : metrics) {
-    int best = -1;
+    int best = -1, known = 0;
+    bool tie = false;
     for (size_t i = 0; i < rows.size(); ++i) {
       if (!rows[i][m].is_number()) continue;
-      if (best < 0 || (higher ? rows[i][m].get<double>() > rows[best][m].get<double>()
-                              : rows[i][m].get<double>() < rows[best][m].get<double>()))
+      ++known;
+      const double v = rows[i][m].get<double>();
+      if (best >= 0 && v == rows[best][m].get<double>()) {
+        tie = true;
+      } else if (best < 0 || (higher ? v > rows[best][m].get<double>() : v < rows[best][m].get<double>())) {
         best = static_cast<int>(i);
+        tie = false;
+      }
     }
-    winners[m] = best < 0 ? json(nullptr) : json(best);
+    winners[m] = best < 0 || tie || known < 2 ? json(nullptr) : json(best);
   }
   // Deltas in words, each setup against the first.
   json deltas = json::array();
@@ -290,27 +331,40 @@ Result<json> compare_json(const json& in) {
 
 namespace {
 
+// Context at which My machine judges every model when the user gives none.
+constexpr int64_t kMachineViewDefaultContext = 4096;
+
 Result<json> models_for(const json& req) {
   // The "custom build" view: every catalog model on this machine at the given quant/context.
+  if (auto e = check_fields(req, decision_fields({"hardware", "price"}))) return *e;
   FieldReader r(req);
   const std::string pref = r.string("price", "any");
   if (r.error()) return *r.error();
-  auto s = parse_setup(req["hardware"], "hardware", pref);
+  // The asked context (default 4,096), read once; each model is judged at it, or at its own
+  // maximum when that is smaller (and the row says so).
+  const int64_t asked = r.integer("context", kMachineViewDefaultContext, 1, 1 << 24);
+  const std::optional<double> ram_default = r.has("ram_gb") ? std::optional<double>(r.number("ram_gb", 32, 1, 65536)) : std::nullopt;
+  if (r.error()) return *r.error();
+  auto s = parse_setup(req["hardware"], "hardware", pref, ram_default);
   if (!s.ok()) return s.error();
   json groups = {{"comfortable", json::array()}, {"tradeoffs", json::array()}, {"will_not_run", json::array()}};
   for (const auto& m : builtin_catalog().models) {
     json w = req;
     w["model"] = m.id;
-    if (!w.contains("context")) w["context"] = std::min<uint32_t>(4096, m.arch.context_length);
-    else w["context"] = std::min<double>(num_or(w["context"], 4096), m.arch.context_length);
+    const int64_t ctx = std::min<int64_t>(asked, m.arch.context_length);
+    w["context"] = ctx;
     auto est = run(w, s.value(), false);
     if (!est.ok()) return est.error();
     const json& e = est.value();
-    groups[e["verdict"].get<std::string>()].push_back(
-        {{"model", m.id}, {"name", m.name}, {"decode_tps", e["speed"]["decode_tps"]}, {"evidence", e["speed"]["evidence"]},
-         {"reason", e["reasons"].empty() ? json("") : e["reasons"][0]}});
+    json row = {{"model", m.id}, {"name", m.name}, {"context", ctx}, {"context_capped", ctx < asked},
+                {"decode_tps", e["speed"]["decode_tps"]}, {"evidence", e["speed"]["evidence"]},
+                {"reason", e["reasons"].empty() ? json("") : e["reasons"][0]}};
+    if (ctx < asked)
+      row["context_note"] = "judged at " + std::to_string(ctx) + " tokens, " + m.name + "'s maximum (you asked " +
+                            std::to_string(asked) + ")";
+    groups[e["verdict"].get<std::string>()].push_back(row);
   }
-  return json{{"ok", true}, {"command", "choose"}, {"hardware", s.value().label}, {"models", groups}};
+  return json{{"ok", true}, {"command", "choose"}, {"hardware", s.value().label}, {"context", asked}, {"models", groups}};
 }
 
 }  // namespace
@@ -335,6 +389,9 @@ Result<json> choose_json(const json& in) {
     }
     req["workloads"] = list;
   }
+  if (auto e = check_fields(req, {"command", "budget_usd", "workloads", "price", "min_decode_tps", "max_watts",
+                                  "max_cards", "mac_ok", "laptop_ok", "backends", "os"}))
+    return *e;
   FieldReader r(req);
   const double budget = r.number("budget_usd", 0, 1, 1e8, true);
   const std::string pref = r.string("price", "any");
@@ -462,6 +519,10 @@ Result<json> choose_json(const json& in) {
 // --- cost ---------------------------------------------------------------------------------------------
 
 Result<json> cost_json(const json& req) {
+  if (auto e = check_fields(req, decision_fields({"hardware", "price", "price_usd", "usd_per_kwh", "output_tokens_per_day",
+                                                  "hours_per_day", "input_output_ratio", "concurrency", "life_years",
+                                                  "resale_fraction", "hours_on_per_day", "api"})))
+    return *e;
   FieldReader r(req);
   r.string("model", "", true);
   const std::string pref = r.string("price", "any");
@@ -489,8 +550,10 @@ Result<json> cost_json(const json& req) {
   if (pref != "any" && pref != "new" && pref != "used") return make_error("bad_value", "price", "price must be any, new or used");
   if (!req.contains("hardware")) return make_error("missing_field", "hardware", "hardware is required: the setup you would own");
   json setup_spec = req.contains("price_usd") ? json{{"hardware", req["hardware"]}, {"price_usd", req["price_usd"]}} : req["hardware"];
-  if (req.contains("ram_gb") && setup_spec.is_object()) setup_spec["ram_gb"] = req["ram_gb"];
-  auto setup = parse_setup(setup_spec, "hardware", pref);
+  FieldReader rr(req);
+  const std::optional<double> ram_default = rr.has("ram_gb") ? std::optional<double>(rr.number("ram_gb", 32, 1, 65536)) : std::nullopt;
+  if (rr.error()) return *rr.error();
+  auto setup = parse_setup(setup_spec, "hardware", pref, ram_default);
   if (!setup.ok()) {
     Error e = setup.error();
     if (e.field == "hardware.price_usd") e.field = "price_usd";
@@ -530,7 +593,9 @@ Result<json> cost_json(const json& req) {
   if (own_rates->second <= 0 && ratio > 0) assumptions.push_back("prefill speed unknown on this setup: prompt time not counted");
   const double own_busy = busy_hours(*own_rates, out_tokens);
   const double on = hours_on >= 0 ? std::max(hours_on, std::min(24.0, own_busy)) : std::min(24.0, own_busy);
-  if (!own.price) return make_error("missing_field", "price_usd", "the catalog has no price for " + own.label + ": give price_usd");
+  if (!own.price)
+    return make_error("missing_field", "price_usd",
+                      own.price_note.empty() ? "the catalog has no price for " + own.label + ": give price_usd" : own.price_note);
   if (!own.watts) return make_error("missing_field", "hardware", "the catalog has no power figure (TDP) for " + own.label);
   const double idle_w = own.idle_watts ? *own.idle_watts : 0;
   if (!own.idle_watts && on > own_busy) assumptions.push_back("idle power unknown for this hardware: idle hours cost nothing here");

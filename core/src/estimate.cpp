@@ -268,8 +268,9 @@ Machine build_machine(const Inputs& in, std::vector<std::string>& assumptions) {
   double ram_gib = in.ram_gib;
   if (host_entry && !in.ram_given) {
     if (host_entry->memory_gib) ram_gib = *host_entry->memory_gib;
-    else if (!host_entry->memory_options_gib.empty()) ram_gib = host_entry->memory_options_gib.back();
-    assumptions.push_back(host_entry->name + ": assumed " + fmt("%.0f", ram_gib) + " GiB of memory (set ram_gb)");
+    else if (!host_entry->memory_options_gib.empty()) ram_gib = host_entry->memory_options_gib.front();
+    assumptions.push_back(host_entry->name + ": assumed the base configuration's " + fmt("%.0f", ram_gib) +
+                          " GB of memory (the one the catalog prices; set ram_gb for another)");
   } else if (!host_entry && !in.ram_given) {
     assumptions.push_back("assumed " + fmt("%.0f", ram_gib) + " GiB of system RAM next to the GPU(s) (set ram_gb)");
   }
@@ -589,6 +590,10 @@ const Calibration& calibration() {
                   {"hardware", b.hardware + (b.n_devices > 1 ? "x" + std::to_string(b.n_devices) : "")},
                   {"flash_attn", false}, {"gpu_layers", 100000}, {"kv_type", "f16"}, {"backend", b.backend}};
         if (b.ram_gib) q["ram_gb"] = *b.ram_gib;
+        // A run without its memory size fit on its machine: take a Mac's largest configuration.
+        else if (const HardwareEntry* h = builtin_catalog().hw(b.hardware); h && h->kind == HardwareKind::kApple &&
+                                                                         !h->memory_options_gib.empty())
+          q["ram_gb"] = h->memory_options_gib.back();
         auto in = read_inputs(q);
         if (!in.ok()) continue;
         std::vector<std::string> ignored;
@@ -903,7 +908,17 @@ Result<json> methodology_json() {
   return json{{"ok", true}, {"command", "methodology"}, {"constants", constants}, {"speed_fits", fits}};
 }
 
+const std::vector<std::string_view>& estimate_fields() {
+  static const std::vector<std::string_view> k = {
+      "command", "model", "quant", "context", "hardware", "runtime", "kv_type", "flash_attn", "parallel",
+      "ubatch", "ram_gb", "wired_limit_mb", "gpu_layers", "n_cpu_moe", "gpu_memory_utilization",
+      "gpu_reserved_mb", "split_mode", "inverse", "backend", "prompt", "depth", "ram_bandwidth_gb_s", "os",
+      "leave_out"};
+  return k;
+}
+
 Result<json> estimate_json(const json& req) {
+  if (auto e = check_fields(req, estimate_fields())) return *e;
   auto parsed = read_inputs(req);
   if (!parsed.ok()) return parsed.error();
   Inputs in = std::move(parsed).value();
@@ -1058,6 +1073,12 @@ char verdict_char(Verdict v) {
 }  // namespace
 
 Result<json> sweep_json(const json& req) {
+  {
+    std::vector<std::string_view> known = {"models", "quants", "contexts"};
+    for (auto k : estimate_fields())
+      if (k != "model" && k != "context" && k != "leave_out" && k != "inverse") known.push_back(k);
+    if (auto e = check_fields(req, known)) return *e;
+  }
   FieldReader r(req);
   std::vector<std::string> model_ids = r.string_list("models", false, 4096);
   std::vector<std::string> hw_ids = r.string_list("hardware", false, 4096);

@@ -174,6 +174,55 @@ std::vector<std::string> FieldReader::string_list(const char* key, bool required
   return out;
 }
 
+namespace {
+
+// Levenshtein distance (insert, delete, substitute), two rows.
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+}  // namespace
+
+std::string closest_name(const std::string& word, const std::vector<std::string_view>& known) {
+  // Field names are short: compare at most the first 64 characters of a hostile key.
+  const std::string_view w = std::string_view(word).substr(0, 64);
+  const size_t limit = std::max<size_t>(2, w.size() / 3);
+  std::string best;
+  size_t best_d = limit + 1;
+  for (std::string_view k : known) {
+    const size_t d = edit_distance(w, k);
+    if (d < best_d) {
+      best_d = d;
+      best = std::string(k);
+    }
+  }
+  return best;
+}
+
+std::optional<Error> check_fields(const json& obj, const std::vector<std::string_view>& known,
+                                  const std::string& prefix) {
+  if (!obj.is_object()) return std::nullopt;
+  for (auto it = obj.begin(); it != obj.end(); ++it) {
+    const std::string& key = it.key();
+    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+    const std::string near = closest_name(key, known);
+    std::string msg = "unknown field '" + safe_echo(key) + "'";
+    msg += near.empty() ? std::string(" (known: ") : " — did you mean '" + near + "'? (known: ";
+    for (size_t i = 0; i < known.size(); ++i) msg += (i ? ", " : "") + std::string(known[i]);
+    msg += ")";
+    return make_error("unknown_field", prefix + safe_echo(key), msg);
+  }
+  return std::nullopt;
+}
+
 std::vector<std::string> split_text(const std::string& s, char sep) {
   std::vector<std::string> out;
   size_t start = 0;

@@ -3,10 +3,15 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <string_view>
+#include <vector>
 
 #include "runcheck/result.h"
 
 namespace runcheck {
+
+// The request fields the estimate reads (every other key is refused by name).
+const std::vector<std::string_view>& estimate_fields();
 
 // Validates the request fields (each error names its field) and computes the estimate.
 Result<nlohmann::json> estimate_json(const nlohmann::json& request);

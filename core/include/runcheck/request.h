@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runcheck/result.h"
@@ -44,6 +45,16 @@ double quantile(std::vector<double> v, double q);
 // The operating systems a request may name (field `os`).
 inline bool is_known_os(const std::string& s) { return s == "linux" || s == "windows" || s == "macos"; }
 inline const char* known_os_list() { return "linux, windows or macos"; }
+
+// Every key of `obj` must be one of `known`: a typo is an error naming the field and the
+// closest known one ("unknown field 'contxt' - did you mean 'context'?"), never a silent
+// default. `prefix` is prepended to the field in the error (e.g. "setups[1].").
+std::optional<Error> check_fields(const nlohmann::json& obj, const std::vector<std::string_view>& known,
+                                  const std::string& prefix = "");
+
+// The known name closest to `word` by edit distance, or "" when none is near (distance above
+// a third of the word's length, at least 2).
+std::string closest_name(const std::string& word, const std::vector<std::string_view>& known);
 
 // Strips control characters and caps the length, for echoing user text inside messages.
 std::string safe_echo(const std::string& s, size_t max_len = 60);
