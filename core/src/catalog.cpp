@@ -165,6 +165,8 @@ std::optional<Error> parse_hardware(const std::string& file, const json& root, C
       return c.fail("fp16_tflops_dense", "(FP32 accumulate) cannot exceed fp16_tflops_dense_fp16acc");
     if (auto err = opt_number(c, e, "tdp_w", h.tdp_w, 1, 5000, "W")) return err;
     if (auto err = opt_number(c, e, "idle_w", h.idle_w, 0, 500, "W")) return err;
+    if (auto err = opt_number(c, e, "pcie_gen", h.pcie_gen, 1, 7, "")) return err;
+    if (auto err = opt_number(c, e, "pcie_lanes", h.pcie_lanes, 1, 16, "lanes")) return err;
     if (auto err = opt_number(c, e, "launch_price_usd", h.launch_price_usd, 1, 1e7, "USD")) return err;
     if (auto err = opt_number(c, e, "street_price_usd", h.street_price_usd, 1, 1e7, "USD")) return err;
     if (h.street_price_usd) {

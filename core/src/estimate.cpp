@@ -454,6 +454,37 @@ constexpr double kBandLowQuantile = 0.05, kBandHighQuantile = 0.95;
 constexpr double kEstimatedBandWidening = 1.3;
 // Context depths reported in decode_by_context (those within the context are shown).
 constexpr uint32_t kDepths[] = {0, 1024, 4096, 16384, 32768, 65536, 131072};
+// Several sequences decoding together (llama-server -np K, vLLM at concurrency K): one step
+// advances every sequence by a token, but costs more than a one-sequence step (a matrix of K
+// columns instead of a vector). llama.cpp's batched-bench sample results (tools/batched-bench
+// README, LLaMA 7B F16, PP 128 / TG 128, prompt not shared; hardware not stated) give S_TG per
+// batch size B; the step costs B x S_TG(1) / S_TG(B) one-sequence steps (1.63 at B=2, 2.23 at 4,
+// 2.39 at 8, 2.75 at 16, 2.86 at 32), interpolated in log2(B).
+struct BatchedRun { double b, s_tg; };
+constexpr BatchedRun kBatchedBench[] = {{1, 41.57}, {2, 50.90}, {4, 74.44}, {8, 139.43}, {16, 242.23}, {32, 465.40}};
+// One published table, one model, precision and backend: the aggregate's band is widened by
+// this factor each way for every other setup (stated in the response).
+constexpr double kBatchedBandWidening = 1.5;
+constexpr const char* kBatchedBenchSource =
+    "https://github.com/ggerganov/llama.cpp/blob/026bb1b1cde765e799613fdc56d142ad63bb7624/examples/batched-bench/README.md";
+
+double batched_step_ratio(double k) {
+  auto ratio = [](const BatchedRun& r) { return r.b * kBatchedBench[0].s_tg / r.s_tg; };
+  if (k <= 1) return 1;
+  constexpr size_t n = sizeof kBatchedBench / sizeof kBatchedBench[0];
+  for (size_t i = 1; i < n; ++i) {
+    if (k <= kBatchedBench[i].b || i + 1 == n) {
+      const double x0 = std::log2(kBatchedBench[i - 1].b), x1 = std::log2(kBatchedBench[i].b);
+      const double y0 = ratio(kBatchedBench[i - 1]), y1 = ratio(kBatchedBench[i]);
+      return y0 + (y1 - y0) * (std::log2(k) - x0) / (x1 - x0);
+    }
+  }
+  return ratio(kBatchedBench[n - 1]);
+}
+
+// Quantile of measured bandwidth utilization taken as the most any estimate may assume (the
+// 99th, so one mislabelled run does not set it).
+constexpr double kMaxUtilizationQuantile = 0.99;
 
 bool high_precision(const Inputs& in) {
   if (in.ftype) {
@@ -479,11 +510,33 @@ std::optional<double> compute_figure(const HardwareEntry* h, bool& fallback) {
   return std::nullopt;
 }
 
+// Batch size from which llama.cpp's CUDA backend takes an op on weights held in system RAM
+// (ggml-cuda.cu, ggml_backend_cuda_device_offload_op: min_batch_size 32); smaller batches run on
+// the CPU.
+constexpr double kOpOffloadMinBatch = 32;
+// PCIe per-direction payload rate per lane, GB/s: 2.5/5 GT/s with 8b/10b encoding (gen 1-2),
+// 8/16/32/64 GT/s with 128b/130b (gen 3-6) (PCI-SIG base specifications).
+// Unknown link: gen 4 x16 (the most common in the catalog's GPUs), stated in the response.
+constexpr double kPcieAssumedGen = 4, kPcieAssumedLanes = 16;
+double pcie_gb_s(std::optional<double> gen, std::optional<double> lanes, bool& assumed) {
+  assumed = !gen || !lanes;
+  const double g = gen ? *gen : kPcieAssumedGen, l = lanes ? *lanes : kPcieAssumedLanes;
+  const double gts = g <= 1 ? 2.5 : g <= 2 ? 5 : 8 * std::pow(2.0, g - 3);
+  const double payload = g <= 2 ? 8.0 / 10.0 : 128.0 / 130.0;
+  return gts * payload / 8 * l;
+}
+
 struct SpeedContext {
   SpeedFeatures f;
   double ceiling_x0 = 0;        // decode x at depth 0 (bandwidth ceiling = 1 / x)
   double kv_x_per_depth = 0;
   double weights_x = 0;
+  double host_x = 0;            // the part of decode x read from system RAM (CPU layers, experts)
+  double host_bw_gb_s = 0;      // the system RAM bandwidth that part assumes
+  double host_matmul_bytes = 0; // weights in system RAM that prefill's matmuls use (all experts)
+  double host_active_bytes = 0; // of those, what one token reads (active experts only)
+  double pcie_gb_s = 0;         // host link of the GPU that runs offloaded prefill ops
+  bool pcie_assumed = false;
   bool prefill_known = false;
   std::vector<std::string> notes;
 };
@@ -528,6 +581,19 @@ SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p, c
     devs.push_back(d);
   }
   if (mc.unified && p.devices.size() == 2) devs[1].bw = devs[0].bw;  // one memory pool
+  // Weights in system RAM next to GPUs: for a batch of at least kOpOffloadMinBatch tokens
+  // llama.cpp runs their matmuls on the first GPU, copying the weights over PCIe for each
+  // micro-batch; that GPU's compute figure is the host share's.
+  if (!mc.unified && !mc.gpus.empty() && !p.devices.empty() && p.devices.back().is_host && !parallel &&
+      (p.devices.back().layers > 0 || p.devices.back().expert_layers > 0)) {
+    const auto& hu = p.devices.back();
+    sc.host_matmul_bytes = static_cast<double>(hu.weights_bytes - std::min<uint64_t>(hu.weights_bytes, w.token_embd_bytes));
+    sc.host_active_bytes = devs.back().read;
+    for (const auto& d : devs)
+      if (d.compute) { devs.back().compute = d.compute; break; }
+    const HardwareEntry* g0 = builtin_catalog().hw(mc.gpus[0].hardware_id);
+    sc.pcie_gb_s = pcie_gb_s(g0 ? g0->pcie_gen : std::nullopt, g0 ? g0->pcie_lanes : std::nullopt, sc.pcie_assumed);
+  }
   sc.f.hops = used_gpus > 1 ? static_cast<double>(used_gpus - 1) : 0;
   // FLOPs per token: 2 x active parameters, and attention 2 x heads x (K+V dims) per layer per
   // context token (QK^T and AV), at the mean depth P/2 of a prompt of P tokens.
@@ -541,6 +607,11 @@ SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p, c
     if (d.read <= 0 && d.kv <= 0) continue;
     if (d.bw <= 0) continue;
     const double x = d.read / (d.bw * 1e9), xk = d.kv / (d.bw * 1e9);
+    if (!parallel && &d == &devs.back() && p.devices.back().is_host && !mc.unified && !mc.gpus.empty() && d.read > 0 &&
+        (p.devices.back().layers > 0 || p.devices.back().expert_layers > 0)) {
+      sc.host_x = x;
+      sc.host_bw_gb_s = d.bw;
+    }
     if (parallel) { fx = std::max(fx, x); fkv = std::max(fkv, xk); }
     else { fx += x; fkv += xk; }
     const double share = total_read > 0 ? d.read / total_read : 0;
@@ -619,9 +690,33 @@ const Calibration& calibration() {
   return cal;
 }
 
+// The highest share of its rated bandwidth any measured decode run reached: the 99th percentile
+// over every calibration row of (bytes read per token / bandwidth) / measured time per token.
+// No estimate streams weights faster than this share, however well a card's own runs went.
+double max_bandwidth_utilization() {
+  static const double u = [] {
+    std::vector<double> v;
+    for (const auto& s : calibration().samples)
+      if (s.decode && s.value_tps > 0) v.push_back(speed_regressor(s) * s.value_tps);
+    return v.empty() ? 1.0 : std::min(1.0, quantile(v, kMaxUtilizationQuantile));
+  }();
+  return u;
+}
+
+// Decode with this hardware's own runs: the group fit's time divided by the median of their
+// measured/predicted ratios (`factor`, 0 when there are none), but never faster than the best
+// measured share of the bandwidth ceiling (max_bandwidth_utilization), so a card whose small-model
+// runs beat the fit is not predicted at or above its ceiling for a large model.
+double decode_time(const SpeedFit& fit, double x, double hops, double factor) {
+  const double t = fit.a + fit.b * x + fit.c * hops;
+  if (factor <= 0) return t;
+  return std::max(t / factor, x / max_bandwidth_utilization());
+}
+
 // Predicted seconds per token for `s` from the fit of `group` without row `exclude`; scaled by
-// how this hardware's other measurements in the group compare with the fit (their median
-// measured/predicted), when it has any. `corrected` says whether that happened.
+// how this hardware's other measurements in the group compare with the fit (decode: its
+// bandwidth slope; prefill: the median measured/predicted), when it has any. `corrected` says
+// whether that happened.
 double predict_time(const std::vector<SpeedSample>& all, const SpeedSample& s, const std::string& group,
                     size_t exclude, bool& corrected) {
   corrected = false;
@@ -636,6 +731,11 @@ double predict_time(const std::vector<SpeedSample>& all, const SpeedSample& s, c
       if (j.group != group || (!s.decode && !j.f.prefill_fixed)) continue;
       r.push_back(j.value_tps * speed_time(fit, j));
     }
+  if (s.decode) {
+    const double k = r.empty() ? 0 : quantile(r, 0.5);
+    corrected = k > 0;
+    return decode_time(fit, speed_regressor(s), speed_regressor2(s), k);
+  }
   if (!r.empty()) {
     t /= quantile(r, 0.5);
     corrected = true;
@@ -696,8 +796,14 @@ json speed_json(const Inputs& in, const Machine& mc, const Plan& p, const Weight
     bool host_bw = false;
     for (const auto* h : in.hardware) host_bw = host_bw || (h->kind != HardwareKind::kGpu && h->bandwidth_gb_s);
     if (!host_bw) assumptions.push_back("system RAM bandwidth assumed 51.2 GB/s (dual-channel DDR4-3200; set ram_bandwidth_gb_s)");
-  } else if (p.devices.back().layers > 0 && in.ram_bandwidth_gb_s <= 0 && !mc.unified) {
-    assumptions.push_back("layers on the CPU read system RAM at an assumed 51.2 GB/s (dual-channel DDR4-3200; set ram_bandwidth_gb_s)");
+  } else if (sc.host_x > 0) {
+    const std::string what = p.devices.back().layers > 0 ? "layers on the CPU" : "the routed experts in system RAM";
+    if (in.ram_bandwidth_gb_s > 0)
+      assumptions.push_back(what + " read system RAM at your " + fmt("%.1f", sc.host_bw_gb_s) +
+                            " GB/s (ram_bandwidth_gb_s); decode depends on it more than on the GPU");
+    else
+      assumptions.push_back(what + " read system RAM at an assumed " + fmt("%.1f", sc.host_bw_gb_s) +
+                            " GB/s (dual-channel DDR4-3200; set ram_bandwidth_gb_s to your RAM's: channels x MT/s x 8 B)");
   }
   // The measurement to leave out (accuracy scoring): match on every identifying field.
   size_t exclude = SIZE_MAX;
@@ -774,12 +880,14 @@ json speed_json(const Inputs& in, const Machine& mc, const Plan& p, const Weight
   // The benchmarks ran every layer on the GPU(s): with layers on the CPU the factor says
   // nothing about the CPU share, so it is not applied.
   const bool cpu_layers = !mc.unified && !mc.gpus.empty() && p.devices.back().layers > 0;
-  const double dfac = df.ok && !cpu_layers ? hw_factor(df, dgroup, true) : 0;
+  const double dfac = df.ok ? hw_factor(df, dgroup, true) : 0;  // applied to the GPU share only
   const double pfac = pf.ok && !cpu_layers ? hw_factor(pf, pgroup, false) : 0;
-  // Never faster than bandwidth / bytes read, whatever the factor says.
+  // Never faster than the best measured share of bandwidth / bytes read (decode_time).
+  // This hardware's own runs (every layer on its GPUs) speak for the GPU share only: what is read
+  // from system RAM (CPU layers, offloaded experts) keeps the group's slope at the RAM bandwidth.
   auto decode_at = [&](double depth) {
     const double x = f.decode_fixed_s + f.decode_per_depth_s * depth;
-    return std::max(x, (df.a + df.b * x + df.c * f.hops) / (dfac > 0 ? dfac : 1.0));
+    return decode_time(df, x - sc.host_x, f.hops, dfac) + df.b * sc.host_x;
   };
   json out = {{"backend", in.backend}, {"evidence", evidence}, {"fit_group", dgroup}, {"measured", measured},
               {"scaled_by_hardware_measurements", dfac > 0},
@@ -803,6 +911,8 @@ json speed_json(const Inputs& in, const Machine& mc, const Plan& p, const Weight
   const double tps = 1.0 / decode_at(in.depth);
   const auto [dlo, dhi] = band(tps, db, ceiling);
   out["decode_tps"] = tps;
+  out["system_ram_bandwidth_gb_s"] = sc.host_x > 0 ? json(sc.host_bw_gb_s) : json(nullptr);
+  out["decode_share_in_system_ram"] = sc.host_x > 0 ? json(df.b * sc.host_x * tps) : json(nullptr);
   out["decode_tps_low"] = dlo;
   out["decode_tps_high"] = dhi;
   out["decode_ceiling_tps"] = ceiling;
@@ -816,12 +926,33 @@ json speed_json(const Inputs& in, const Machine& mc, const Plan& p, const Weight
   }
   out["decode_by_context"] = by;
   // Prefill and time to first token.
-  if (pf.ok && f.prefill_fixed && !(p.devices.back().layers > 0 && !mc.unified && !mc.gpus.empty())) {
+  if (pf.ok && f.prefill_fixed) {
     const GroupRatios& pr = group_ratios(pgroup, false);
     const GroupBand pb = band_of(pfac > 0 ? pr.known : pr.unknown, exclude);
     const double ov = f.prefill_overlap(in.prompt);
-    const double ptps = (pfac > 0 ? pfac : 1.0) / (pf.a + (pf.b * *f.prefill_fixed + pf.c * f.prefill_per_prompt * in.prompt) / ov);
-    const auto [plo, phi] = band(ptps, pb, 0);
+    double ptps = (pfac > 0 ? pfac : 1.0) / (pf.a + (pf.b * *f.prefill_fixed + pf.c * f.prefill_per_prompt * in.prompt) / ov);
+    double widen_p = 1;
+    if (sc.host_matmul_bytes > 0) {
+      // Weights in system RAM: each micro-batch of a prompt of at least kOpOffloadMinBatch
+      // tokens copies them to the GPU over PCIe; a shorter prompt's matmuls run on the CPU,
+      // reading the active weights at RAM bandwidth once per micro-batch.
+      const double ubatches = std::ceil(static_cast<double>(in.prompt) / std::max(1u, in.plan.kv.n_ubatch));
+      const double extra = in.prompt >= kOpOffloadMinBatch ? ubatches * sc.host_matmul_bytes / (sc.pcie_gb_s * 1e9)
+                                                           : ubatches * sc.host_active_bytes / (sc.host_bw_gb_s * 1e9);
+      ptps = 1.0 / (1.0 / ptps + extra / in.prompt);
+      widen_p = kEstimatedBandWidening;
+      out["prefill_offload_seconds"] = extra;
+      out["prefill_evidence"] = "estimated";
+      assumptions.push_back(
+          in.prompt >= kOpOffloadMinBatch
+              ? "prefill: the " + fmt("%.2f", sc.host_matmul_bytes / kGiB) + " GiB of weights in system RAM cross PCIe (" +
+                    fmt("%.1f", sc.pcie_gb_s) + " GB/s" + (sc.pcie_assumed ? ", assumed gen 4 x16" : "") +
+                    ") once per micro-batch of " + std::to_string(in.plan.kv.n_ubatch) + " tokens, as llama.cpp runs their matmuls on the GPU"
+              : "prefill: a prompt under 32 tokens runs the system-RAM layers on the CPU at RAM bandwidth");
+    }
+    auto [plo, phi] = band(ptps, pb, 0);
+    plo /= widen_p;
+    phi *= widen_p;
     out["prefill_tps"] = ptps;
     out["prefill_tps_low"] = plo;
     out["prefill_tps_high"] = phi;
@@ -829,19 +960,34 @@ json speed_json(const Inputs& in, const Machine& mc, const Plan& p, const Weight
     out["ttft_seconds"] = in.prompt / ptps + decode_at(in.prompt);
     // Several sequences decoding together (llama-server -np N, vLLM): weights are read once per
     // step, each sequence reads its own KV, and the step cannot beat N tokens of compute.
+    // Several sequences decoding together: a step costs batched_step_ratio(K) one-sequence
+    // steps (published batched-bench table) plus the other sequences' KV reads, and cannot beat
+    // K tokens of prefill-rate compute.
     if (in.plan.kv.n_seq > 1) {
       const double n = in.plan.kv.n_seq;
-      const double mem = (df.a + df.b * (f.decode_fixed_s + n * f.decode_per_depth_s * in.depth) + df.c * f.hops) /
-                         (dfac > 0 ? dfac : 1.0);
+      const double one = decode_at(in.depth);
+      const double kv_others = df.b * (n - 1) * f.decode_per_depth_s * in.depth;
+      const double mem = one * batched_step_ratio(n) + kv_others;
       const double comp = n * (pf.a + pf.b * *f.prefill_fixed + pf.c * f.prefill_per_prompt * 2.0 * in.depth) /
                           (pfac > 0 ? pfac : 1.0);
-      out["aggregate_decode_tps"] = n / std::max(mem, comp);
+      const double agg = n / std::max(mem, comp);
+      out["aggregate_decode_tps"] = agg;
+      out["aggregate_decode_tps_low"] = agg * (dlo / tps) / kBatchedBandWidening;
+      out["aggregate_decode_tps_high"] = std::min(n * dhi, agg * (dhi / tps) * kBatchedBandWidening);
+      out["aggregate_speedup"] = agg / tps;
       out["aggregate_evidence"] = "estimated";
+      out["aggregate_source"] = kBatchedBenchSource;
     }
   } else {
     out["prefill_tps"] = out["prefill_tps_low"] = out["prefill_tps_high"] = out["ttft_seconds"] = nullptr;
-    out["why_prefill_null"] = !f.prefill_fixed ? "no compute figure for a device in the catalog"
-                                               : "prefill with layers on the CPU is not modelled";
+    out["why_prefill_null"] = mc.gpus.empty() ? "prefill on a CPU-only machine is not modelled: the catalog has no CPU compute figures"
+                              : !f.prefill_fixed ? "the catalog has no compute figure (FP16 or FP32 TFLOPS) for " + [&] {
+                                  std::string n;
+                                  for (const auto* h : in.hardware)
+                                    if (h->kind == HardwareKind::kGpu && !h->fp16_tflops && !h->fp32_tflops) n = h->name;
+                                  return n.empty() ? std::string("a device") : n;
+                                }()
+                                                 : "no prefill measurements to fit for this backend";
   }
   return out;
 }

@@ -38,6 +38,7 @@ struct HardwareEntry {
   std::optional<double> fp32_tflops;            // FP32 vector (non-tensor)
   std::optional<double> tdp_w, idle_w;
   std::optional<int> gpu_cores;
+  std::optional<double> pcie_gen, pcie_lanes;   // host link of a discrete card
   std::vector<std::string> backends;            // cuda, rocm, vulkan, metal, sycl, cpu
   std::optional<double> launch_price_usd, street_price_usd;
   std::string street_price_date, street_price_kind, release_date;
