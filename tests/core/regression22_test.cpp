@@ -212,5 +212,61 @@ TEST(regression22, item17_prefill_is_modelled_when_weights_sit_in_system_ram) {
   EXPECT_EQ(c["speed"]["why_prefill_null"], "prefill on a CPU-only machine is not modelled: the catalog has no CPU compute figures");
 }
 
+TEST(regression22, item05_best_quant_searches_the_formats_the_runtime_loads) {
+  // Llama 3.1 8B at 8k on a 12 GB card: the old ladder held GGUF types only and said "none".
+  struct Case { const char* quant; const char* runtime; const char* hw; const char* best; };
+  const Case cases[] = {
+      // vLLM formats, most bits first: BF16 (16.1 GB of weights) does not fit 12 GiB, FP8 does.
+      {"AWQ-4bit", "vllm", "rtx-3060-12gb", "FP8"},
+      // ExLlamaV2: FP16/BF16 do not fit; EXL2 8.0 bpw (8 GB) does.
+      {"EXL2-4.0bpw", "exllamav2", "rtx-3060-12gb", "EXL2-8.0bpw"},
+      // MLX on a 48 GB M4 Max: the 8-bit conversion is the largest MLX format in the catalog.
+      {"MLX-4bit", "mlx", "apple-m4-max-40c", "MLX-8bit"},
+  };
+  for (const auto& c : cases) {
+    const json r = estimate({{"model", "llama-3.1-8b"}, {"quant", c.quant}, {"runtime", c.runtime}, {"hardware", c.hw}, {"context", 8192}});
+    EXPECT_EQ(r["verdict"], "comfortable") << c.quant;
+    EXPECT_EQ(r["best_quant"]["comfortable"], c.best) << c.quant << " " << r["best_quant"].dump();
+    EXPECT_EQ(r["best_quant"]["fits"], c.best) << c.quant;
+  }
+}
+
+TEST(regression22, item15_suggestions_that_change_speed_are_offered_ranked_by_benefit) {
+  // Qwen3-32B Q4_K_M at 32k on a 4090: 7 of 65 layers in system RAM. q8_0 KV frees enough for
+  // every layer on the GPU: the verdict stays "tradeoffs" (under 1 GiB free) but decode roughly
+  // triples, which the old code never offered because the verdict did not change.
+  const json r = estimate({{"model", "qwen3-32b"}, {"quant", "Q4_K_M"}, {"hardware", "rtx-4090"}, {"context", 32768}, {"ram_gb", 64}});
+  ASSERT_EQ(r["verdict"], "tradeoffs");
+  const double base = r["speed"]["decode_tps"];
+  json kv = nullptr;
+  for (const auto& s : r["suggestions"])
+    if (s["change"].contains("kv_type")) kv = s;
+  ASSERT_FALSE(kv.is_null()) << r["suggestions"].dump();
+  EXPECT_EQ(kv["change"]["kv_type"], "q8_0");
+  EXPECT_EQ(kv["verdict"], "tradeoffs");
+  EXPECT_GT(kv["speedup"].get<double>(), 2.5);
+  EXPECT_NEAR(kv["decode_tps"].get<double>(), base * kv["speedup"].get<double>(), 1e-6);
+  // Ranked: verdict gained first, then speed gained; nothing that keeps the verdict and gains
+  // less than 10 % is offered.
+  int prev_gain = 9;
+  double prev_speed = 1e9;
+  for (const auto& s : r["suggestions"]) {
+    const int gain = s["verdict"] == "comfortable" ? 1 : 0;
+    EXPECT_LE(gain, prev_gain) << r["suggestions"].dump();
+    if (gain == prev_gain) {
+      EXPECT_LE(s["speedup"].get<double>(), prev_speed + 1e-9);
+    }
+    if (gain == 0) {
+      EXPECT_GE(s["speedup"].get<double>(), 1.10);
+    }
+    if (gain != prev_gain) prev_speed = 1e9;
+    prev_gain = gain;
+    prev_speed = std::min(prev_speed, s["speedup"].get<double>());
+  }
+  // A MoE on a 12 GB card gets more than the 1-bit quant: the largest type with nothing in RAM.
+  const json moe = estimate({{"model", "qwen3-30b-a3b"}, {"quant", "Q4_K_M"}, {"hardware", "rtx-3060-12gb"}, {"context", 32768}, {"ram_gb", 64}});
+  EXPECT_GE(moe["suggestions"].size(), 2u) << moe["suggestions"].dump();
+}
+
 }  // namespace
 }  // namespace runcheck
