@@ -482,6 +482,11 @@ double batched_step_ratio(double k) {
   return ratio(kBatchedBench[n - 1]);
 }
 
+// MLX (mlx_lm.server) time to first token for prompts of a few tokens, where prefill is
+// negligible: 5.4 ms (0.8B) to 250 ms (8B 2-bit) in the MLX rows of shared/calibration/set_c.csv
+// (localmaxxing, 2026); 50 ms, near the middle of the larger models' 22-106 ms, is the point.
+constexpr double kMlxRequestOverheadS = 0.050, kMlxRequestOverheadLowS = 0.005, kMlxRequestOverheadHighS = 0.250;
+
 // A suggestion that keeps the verdict is offered when it speeds decode up by at least this
 // factor (10 %: less is within a speed band's width).
 constexpr double kMaterialSpeedGain = 1.10;
@@ -962,6 +967,15 @@ json speed_json(const Inputs& in, const Machine& mc, const Plan& p, const Weight
     out["prefill_tps_high"] = phi;
     out["prefill_fit_group"] = pgroup;
     out["ttft_seconds"] = in.prompt / ptps + decode_at(in.prompt);
+    if (in.plan.kv.runtime == Runtime::kMlx) {
+      // mlx_lm's fixed cost per request (tokenizer, chat template, first graph evaluation).
+      out["ttft_seconds"] = out["ttft_seconds"].get<double>() + kMlxRequestOverheadS;
+      out["ttft_seconds_low"] = in.prompt / phi + decode_at(in.prompt) + kMlxRequestOverheadLowS;
+      out["ttft_seconds_high"] = in.prompt / plo + decode_at(in.prompt) + kMlxRequestOverheadHighS;
+      assumptions.push_back("MLX time to first token includes a fixed " + fmt("%.0f", kMlxRequestOverheadS * 1e3) +
+                            " ms per request (published MLX runs with tiny prompts: " + fmt("%.0f", kMlxRequestOverheadLowS * 1e3) +
+                            "-" + fmt("%.0f", kMlxRequestOverheadHighS * 1e3) + " ms)");
+    }
     // Several sequences decoding together (llama-server -np N, vLLM): weights are read once per
     // step, each sequence reads its own KV, and the step cannot beat N tokens of compute.
     // Several sequences decoding together: a step costs batched_step_ratio(K) one-sequence

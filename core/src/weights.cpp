@@ -80,7 +80,8 @@ WeightPlan format_weights(const ModelArch& m, double bits_per_weight, bool quant
       if (t.ne[2] > 1) plan.layer_expert_bytes[t.layer] += bytes;
     }
   }
-  if (m.tied_embeddings) plan.output_bytes += plan.token_embd_bytes;
+  // Tied embeddings in safetensors / MLX runtimes (vLLM, MLX, ExLlamaV2): the output layer uses
+  // the embedding's own storage (PyTorch and MLX tie the parameter), so it is not counted twice.
   return plan;
 }
 

@@ -268,5 +268,22 @@ TEST(regression22, item15_suggestions_that_change_speed_are_offered_ranked_by_be
   EXPECT_GE(moe["suggestions"].size(), 2u) << moe["suggestions"].dump();
 }
 
+TEST(regression22, item07_mlx_counts_a_tied_embedding_once_and_ttft_has_a_request_cost) {
+  // Llama 3.2 1B ties its output to its 128,256 x 2,048 embedding. MLX (like PyTorch) shares the
+  // storage; the old plan put a second copy on the GPU: 128256 x 2048 x 4.5 / 8 = 147.8 MB more.
+  const json r = estimate({{"model", "llama-3.2-1b"}, {"quant", "MLX-4bit"}, {"runtime", "mlx"}, {"hardware", "apple-m4-max-40c"},
+                           {"context", 4096}, {"prompt", 8}});
+  uint64_t on_devices = 0;
+  for (const auto& d : r["memory"]["devices"]) on_devices += d["weights_bytes"].get<uint64_t>();
+  EXPECT_EQ(on_devices, r["memory"]["weights_bytes"].get<uint64_t>());
+  // An 8-token prompt: prefill is a millisecond or two; the request's fixed 50 ms dominates and
+  // the band spans the published 5-250 ms.
+  const json& s = r["speed"];
+  EXPECT_GT(s["ttft_seconds"].get<double>(), 0.050);
+  EXPECT_LT(s["ttft_seconds"].get<double>(), 0.070);
+  EXPECT_GT(s["ttft_seconds_high"].get<double>(), 0.250);
+  EXPECT_LT(s["ttft_seconds_low"].get<double>(), 0.020);
+}
+
 }  // namespace
 }  // namespace runcheck
