@@ -285,5 +285,33 @@ TEST(regression22, item07_mlx_counts_a_tied_embedding_once_and_ttft_has_a_reques
   EXPECT_LT(s["ttft_seconds_low"].get<double>(), 0.020);
 }
 
+TEST(regression22, item14_launch_commands_run_as_printed_or_say_what_is_missing) {
+  // gpt-oss-120b on a 3090 with experts in RAM: llama.cpp keeps every layer with --n-cpu-moe 27;
+  // Ollama cannot, so its num_gpu is the layers that fit whole (10 of 37), not all 37.
+  const json moe = estimate({{"model", "gpt-oss-120b"}, {"quant", "Q4_K_M"}, {"hardware", "rtx-3090"}, {"ram_gb", 128}});
+  const std::string ollama = moe["commands"]["ollama"];
+  EXPECT_NE(moe["commands"]["llama_server"].get<std::string>().find("--n-cpu-moe 27"), std::string::npos);
+  EXPECT_NE(ollama.find("num_gpu 10"), std::string::npos) << ollama;
+  // Server settings are environment variables of `ollama serve`, never of `ollama run`.
+  EXPECT_EQ(ollama.rfind("OLLAMA_FLASH_ATTENTION=1 OLLAMA_CONTEXT_LENGTH=4096 ollama serve", 0), 0u) << ollama;
+  EXPECT_EQ(ollama.find("OLLAMA_", ollama.find("ollama run")), std::string::npos) << ollama;
+  // LM Studio gets its own command, with the same whole-layer share (10 / 37 = 0.27).
+  EXPECT_EQ(moe["commands"]["lmstudio"], "lms load <gpt-oss-120b-Q4_K_M.gguf> --context-length 4096 --gpu 0.27");
+  // vLLM never serves the BF16 repo for a pre-quantized format; FP8 quantizes on load.
+  const json awq = estimate({{"model", "llama-3.1-8b"}, {"quant", "AWQ-4bit"}, {"runtime", "vllm"}, {"hardware", "rtx-3090"}});
+  EXPECT_EQ(awq["commands"]["vllm"].get<std::string>().rfind("vllm serve <AWQ-4bit conversion of meta-llama/Llama-3.1-8B>", 0), 0u);
+  const json fp8 = estimate({{"model", "llama-3.1-8b"}, {"quant", "FP8"}, {"runtime", "vllm"}, {"hardware", "rtx-3090"}});
+  EXPECT_EQ(fp8["commands"]["vllm"].get<std::string>().rfind("vllm serve meta-llama/Llama-3.1-8B --quantization fp8", 0), 0u);
+  // EXL2 gets an ExLlamaV2 (TabbyAPI) command, not a vLLM one.
+  const json exl = estimate({{"model", "llama-3.1-8b"}, {"quant", "EXL2-4.0bpw"}, {"runtime", "exllamav2"}, {"hardware", "rtx-3090"}});
+  EXPECT_TRUE(exl["commands"].contains("exllamav2"));
+  EXPECT_FALSE(exl["commands"].contains("vllm"));
+  // A Mac never gets vllm serve.
+  const json mlx = estimate({{"model", "llama-3.1-8b"}, {"quant", "MLX-4bit"}, {"runtime", "mlx"}, {"hardware", "apple-m4-max-40c"}});
+  EXPECT_FALSE(mlx["commands"].contains("vllm"));
+  EXPECT_TRUE(mlx["commands"].contains("mlx"));
+  EXPECT_FALSE(mlx["commands_notes"].empty());
+}
+
 }  // namespace
 }  // namespace runcheck
