@@ -478,4 +478,22 @@ std::map<std::string, std::string> builtin_catalog_files() {
 }
 const std::string& builtin_catalog_error() { return loaded().error; }
 
+CardFacts card_facts(const HardwareEntry& h) {
+  CardFacts f;
+  f.segment = h.segment;
+  f.release_date = h.release_date;
+  for (const auto& b : builtin_catalog().benchmarks) f.measured_runs += b.hardware == h.id;
+  const std::string year = h.release_date.size() >= 4 ? h.release_date.substr(0, 4) : std::string("unknown year");
+  if (h.segment == "datacenter" || h.segment == "server")
+    f.note = "a " + year + " datacenter card: built for server airflow (usually passive, no fan) and usually without "
+             "display outputs; check cooling and power connectors before buying";
+  else if (h.segment == "laptop")
+    f.note = "a laptop GPU (" + year + "): not sold as a card";
+  else
+    f.note = "a " + year + " " + (h.segment.empty() ? std::string("GPU") : h.segment + " part");
+  if (f.measured_runs == 0) f.note += "; no published runs of it in the calibration data (speed is extrapolated)";
+  return f;
+}
+
 }  // namespace runcheck
+

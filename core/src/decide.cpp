@@ -331,6 +331,9 @@ Result<json> compare_json(const json& in) {
 
 namespace {
 
+// Picks shown by Choose my GPU unless the request asks for more (limit, up to 1,000).
+constexpr int64_t kChooseDefaultLimit = 25;
+
 // Context at which My machine judges every model when the user gives none.
 constexpr int64_t kMachineViewDefaultContext = 4096;
 
@@ -390,7 +393,7 @@ Result<json> choose_json(const json& in) {
     req["workloads"] = list;
   }
   if (auto e = check_fields(req, {"command", "budget_usd", "workloads", "price", "min_decode_tps", "max_watts",
-                                  "max_cards", "mac_ok", "laptop_ok", "backends", "os"}))
+                                  "max_cards", "mac_ok", "laptop_ok", "backends", "os", "sort", "limit"}))
     return *e;
   FieldReader r(req);
   const double budget = r.number("budget_usd", 0, 1, 1e8, true);
@@ -402,7 +405,11 @@ Result<json> choose_json(const json& in) {
   const bool laptop_ok = r.boolean("laptop_ok", false);
   const std::vector<std::string> backends = r.string_list("backends", false);
   const std::string os = r.string("os", "");
+  const std::string sort = r.string("sort", "price");
+  const size_t limit = static_cast<size_t>(r.integer("limit", kChooseDefaultLimit, 1, 1000));
   if (r.error()) return *r.error();
+  if (sort != "price" && sort != "speed" && sort != "price_per_tps")
+    return make_error("bad_value", "sort", "sort must be price, speed or price_per_tps; got '" + safe_echo(sort) + "'");
   if (!os.empty() && !is_known_os(os))
     return make_error("bad_value", "os", std::string("os must be ") + known_os_list() + "; got '" + safe_echo(os) + "'");
   if (pref != "any" && pref != "new" && pref != "used")
@@ -483,8 +490,17 @@ Result<json> choose_json(const json& in) {
   std::vector<Cand*> pass, fail;
   for (auto& c : cands) (c.pass ? pass : fail).push_back(&c);
   // Ties break on the hardware id, so native and wasm builds (different std::sort) agree.
-  std::sort(pass.begin(), pass.end(), [](const Cand* a, const Cand* b) {
-    if (a->tier != b->tier) return a->tier > b->tier;
+  // price: cheapest first (comfortable before tradeoffs); speed: fastest slowest-workload first;
+  // price_per_tps: least paid per token/s of the slowest workload first.
+  std::sort(pass.begin(), pass.end(), [&](const Cand* a, const Cand* b) {
+    if (sort == "speed") {
+      if (a->slowest != b->slowest) return a->slowest > b->slowest;
+    } else if (sort == "price_per_tps") {
+      const double pa = a->slowest > 0 ? a->s.price->usd / a->slowest : 1e300, pb = b->slowest > 0 ? b->s.price->usd / b->slowest : 1e300;
+      if (pa != pb) return pa < pb;
+    } else if (a->tier != b->tier) {
+      return a->tier > b->tier;
+    }
     if (a->s.price->usd != b->s.price->usd) return a->s.price->usd < b->s.price->usd;
     if (a->slowest != b->slowest) return a->slowest > b->slowest;
     return a->s.hardware < b->s.hardware;
@@ -495,21 +511,27 @@ Result<json> choose_json(const json& in) {
     return a->s.hardware < b->s.hardware;
   });
   json picks = json::array(), rejected = json::array();
-  for (size_t i = 0; i < pass.size() && i < 10; ++i) {
+  for (size_t i = 0; i < pass.size() && i < limit; ++i) {
     const Cand& c = *pass[i];
-    std::string why = i == 0 ? "cheapest setup within $" + fmt("%.0f", budget) + " that runs every workload"
-                             : "runs every workload";
+    std::string why = i == 0 && sort == "price" ? "cheapest setup within $" + fmt("%.0f", budget) + " that runs every workload"
+                                                : "runs every workload";
     why += c.tier == 2 ? " comfortably" : " with tradeoffs (see reasons)";
     if (min_tps > 0) why += ", slowest at " + fmt("%.1f", c.slowest) + " tok/s (floor " + fmt("%.1f", min_tps) + ")";
     else why += ", slowest at " + fmt("%.1f", c.slowest) + " tok/s";
-    picks.push_back({{"setup", c.s.label}, {"hardware", c.s.hardware}, {"price_usd", c.s.price->usd},
-                     {"price_basis", c.s.price->basis}, {"watts", opt(c.s.watts)}, {"why", why}, {"workloads", c.results}});
+    json pick = {{"setup", c.s.label}, {"hardware", c.s.hardware}, {"price_usd", c.s.price->usd},
+                 {"price_basis", c.s.price->basis}, {"watts", opt(c.s.watts)}, {"why", why}, {"workloads", c.results}};
+    pick["slowest_decode_tps"] = c.slowest < 1e300 && c.slowest > 0 ? json(c.slowest) : json(nullptr);
+    pick["price_per_tps"] = c.slowest < 1e300 && c.slowest > 0 ? json(c.s.price->usd / c.slowest) : json(nullptr);
+    const CardFacts facts = card_facts(*c.s.cards[0]);
+    pick["card"] = {{"segment", facts.segment}, {"release_date", facts.release_date}, {"measured_runs", facts.measured_runs},
+                    {"note", facts.note}};
+    picks.push_back(pick);
   }
   for (size_t i = 0; i < fail.size() && i < 15; ++i)
     rejected.push_back({{"setup", fail[i]->s.label}, {"hardware", fail[i]->s.hardware},
                         {"price_usd", fail[i]->s.price->usd}, {"why", fail[i]->why}});
   return json{{"ok", true}, {"command", "choose"}, {"budget_usd", budget}, {"candidates", cands.size()},
-              {"passing", pass.size()}, {"picks", picks}, {"rejected", rejected},
+              {"passing", pass.size()}, {"sort", sort}, {"picks", picks}, {"rejected", rejected},
               {"assumptions", json::array({"prices: " + std::string(pref == "used" ? "dated used street prices only" : pref == "new" ? "new street prices or launch MSRP" : "dated street price where the catalog has one, else launch MSRP") + "; setups without a price are not ranked",
                                            "a Mac or unified-memory box is priced and sized at its base configuration",
                                            "multi-GPU setups are identical cards, priced as the sum of the cards (board, PSU and risers not included)",
@@ -661,8 +683,14 @@ Result<json> cost_json(const json& req) {
   auto be = [&](double other) -> json {
     if (other < 0) return nullptr;
     const double m = break_even_months(own.price->usd, own_running, other);
-    if (m < 0) return {{"months", nullptr}, {"tokens", nullptr}, {"note", "owning never catches up: its running cost is not below this option's"}};
-    return {{"months", m}, {"tokens", m * tokens_month}};
+    if (m < 0)
+      return {{"months", nullptr}, {"tokens", nullptr}, {"within_life", false},
+              {"note", "owning never catches up: its running cost is not below this option's"}};
+    json r = {{"months", m}, {"tokens", m * tokens_month}, {"within_life", m <= life_years * 12}};
+    if (m > life_years * 12)
+      r["note"] = "break-even after " + fmt("%.0f", m) + " months, past the hardware's " + fmt("%.0f", life_years * 12) +
+                  "-month life: owning does not pay back before it is replaced";
+    return r;
   };
   json series = json::array();
   const int months = static_cast<int>(std::ceil(life_years * 12));

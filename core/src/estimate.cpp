@@ -970,6 +970,7 @@ json speed_json(const Inputs& in, const Machine& mc, const Plan& p, const Weight
     out["decode_ceiling_tps"] = ceiling > 0 ? json(ceiling) : json(nullptr);
     out["decode_by_context"] = json::array();
     out["why_null"] = !p.fits ? "the model does not fit this machine" : "no bandwidth figure for a device";
+    out["evidence"] = nullptr;  // no figure, so nothing is measured or extrapolated
     return out;
   }
   const GroupRatios& dr = group_ratios(dgroup, true);
@@ -996,6 +997,24 @@ json speed_json(const Inputs& in, const Machine& mc, const Plan& p, const Weight
     by.push_back({{"depth", d}, {"tps", t}, {"low", lo}, {"high", hi}});
   }
   out["decode_by_context"] = by;
+  // A measured badge: the published runs used llama-bench's settings (their own lengths, flash
+  // attention off, f16 KV); the figure shown is for this request's. Each run gets the engine's
+  // figure at the run's own length, and the note says why the shown figure differs.
+  if (!out["measured"].empty()) {
+    std::string runs;
+    for (auto& mrow : out["measured"]) {
+      const uint32_t n = mrow["tokens"];
+      const bool tg = mrow["metric"] == "tg";
+      json at = nullptr;
+      if (tg) at = 1.0 / decode_at(n > 0 ? (n - 1) / 2.0 : 0);
+      mrow["estimate_at_run_length_tps"] = at;
+      if (tg) runs += (runs.empty() ? "" : ", ") + mrow["test"].get<std::string>() + " measured " + fmt("%.1f", mrow["value_tps"].get<double>()) +
+                      " tok/s (runcheck at that length: " + fmt("%.1f", at.get<double>()) + ")";
+    }
+    out["measured_note"] = "published llama-bench runs (flash attention off, f16 KV, their own lengths): " + runs +
+                           "; the figure shown is for depth " + std::to_string(in.depth) + ", flash attention " +
+                           (in.plan.kv.flash_attn ? "on" : "off") + ", " + in.kv_type + " KV";
+  }
   // Prefill and time to first token.
   if (pf.ok && f.prefill_fixed) {
     const GroupRatios& pr = group_ratios(pgroup, false);
@@ -1231,7 +1250,7 @@ Result<json> estimate_json(const json& req) {
   json suggestions = json::array();
   {
     const double base_tps = out["speed"]["decode_tps"].is_number() ? out["speed"]["decode_tps"].get<double>() : 0;
-    struct Cand { json change; std::string text; Inputs alt; int order; };
+    struct Cand { json change; std::string text; Inputs alt; int order; std::optional<Machine> machine = std::nullopt; };
     std::vector<Cand> cands;
     auto with = [&](auto&& edit) { Inputs a = in; edit(a); return a; };
     const bool engine = is_llamacpp_engine(in.plan.kv.runtime);
@@ -1297,14 +1316,29 @@ Result<json> estimate_json(const json& req) {
                              std::to_string(ap.gpu_layers) + ")",
                          a, 4});
     }
+    // A Mac: raise the GPU's wired limit to all memory but what the OS keeps (kOsRamReserveBytes).
+    if (mc.unified && !mc.gpus.empty() && mc.gpus[0].kind == DeviceKind::kAppleGpu) {
+      const uint64_t ram = mc.host.memory_bytes;
+      const double limit_mb = std::floor(static_cast<double>(ram > kOsRamReserveBytes ? ram - kOsRamReserveBytes : 0) / 1e6);
+      if (limit_mb * 1e6 > static_cast<double>(mc.gpus[0].budget_bytes) * 1.01) {
+        Inputs a = with([&](Inputs& x) { x.wired_limit_mb = limit_mb; });
+        std::vector<std::string> ignored;
+        cands.push_back({{{"wired_limit_mb", limit_mb}},
+                         "raise the GPU wired limit to " + fmt("%.0f", limit_mb) + " MB (sudo sysctl iogpu.wired_limit_mb=" +
+                             fmt("%.0f", limit_mb) + "; resets at reboot), leaving " +
+                             fmt("%.0f", static_cast<double>(kOsRamReserveBytes) / kGiB) + " GiB to macOS",
+                         a, 5, build_machine(a, ignored)});
+      }
+    }
     struct Scored { json j; int verdict_gain; double speed_gain; int order; };
     std::vector<Scored> scored;
     for (auto& c : cands) {
       const WeightPlan wa = c.alt.quant == in.quant ? w : weights_for(c.alt, c.alt.ftype, c.alt.format);
-      const Plan p = make_plan(m, wa, mc, c.alt.plan);
+      const Machine& mca = c.machine ? *c.machine : mc;
+      const Plan p = make_plan(m, wa, mca, c.alt.plan);
       if (p.verdict == Verdict::kWillNotRun) continue;
       std::vector<std::string> ignored;
-      const json sp = speed_json(c.alt, mc, p, wa, ignored);
+      const json sp = speed_json(c.alt, mca, p, wa, ignored);
       const double tps = sp["decode_tps"].is_number() ? sp["decode_tps"].get<double>() : 0;
       const int vgain = static_cast<int>(plan.verdict) - static_cast<int>(p.verdict);
       const double sgain = base_tps > 0 && tps > 0 ? tps / base_tps : 1;
@@ -1346,7 +1380,9 @@ Result<json> estimate_json(const json& req) {
       const Plan p = make_plan(m, w, build_machine(alt, ignored), in.plan);
       if (is_comfortable(p)) {
         smallest_gib = gib;
-        smallest = {{"id", h.id}, {"name", h.name}, {"memory_gib", gib}};
+        const CardFacts facts = card_facts(h);
+        smallest = {{"id", h.id}, {"name", h.name}, {"memory_gib", gib}, {"segment", facts.segment},
+                    {"release_date", facts.release_date}, {"measured_runs", facts.measured_runs}, {"note", facts.note}};
       }
     }
   }

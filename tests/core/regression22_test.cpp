@@ -313,5 +313,81 @@ TEST(regression22, item14_launch_commands_run_as_printed_or_say_what_is_missing)
   EXPECT_FALSE(mlx["commands_notes"].empty());
 }
 
+TEST(regression22, item16_choose_says_what_a_card_is_sorts_and_shows_more_than_ten) {
+  json req = {{"command", "choose"}, {"budget_usd", 1500}, {"workloads", "qwen3-32b:Q4_K_M:8192"}};
+  const json r = call(req);
+  ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
+  ASSERT_GT(r["passing"].get<int>(), 10);
+  EXPECT_GT(r["picks"].size(), 10u);  // the old list stopped at ten
+  // The cheapest picks are Tesla P100s: each says it is a 2016 datacenter card with no runs.
+  const json& p0 = r["picks"][0];
+  ASSERT_EQ(p0["hardware"], "tesla-p100-16gbx2");
+  EXPECT_EQ(p0["card"]["segment"], "datacenter");
+  EXPECT_EQ(p0["card"]["measured_runs"], 0);
+  EXPECT_EQ(p0["card"]["note"].get<std::string>().rfind("a 2016 datacenter card: built for server airflow", 0), 0u);
+  EXPECT_NE(p0["card"]["note"].get<std::string>().find("no published runs"), std::string::npos);
+  // Sort by speed: the slowest workload's decode never increases down the list; by $/(tok/s):
+  // price / slowest decode never decreases.
+  req["sort"] = "speed";
+  const json sp = call(req);
+  for (size_t i = 1; i < sp["picks"].size(); ++i)
+    EXPECT_LE(sp["picks"][i]["slowest_decode_tps"].get<double>(), sp["picks"][i - 1]["slowest_decode_tps"].get<double>());
+  req["sort"] = "price_per_tps";
+  const json pp = call(req);
+  for (size_t i = 1; i < pp["picks"].size(); ++i) {
+    EXPECT_GE(pp["picks"][i]["price_per_tps"].get<double>(), pp["picks"][i - 1]["price_per_tps"].get<double>());
+    EXPECT_NEAR(pp["picks"][i]["price_per_tps"].get<double>(),
+                pp["picks"][i]["price_usd"].get<double>() / pp["picks"][i]["slowest_decode_tps"].get<double>(), 1e-9);
+  }
+  req["sort"] = "fastest";
+  EXPECT_EQ(call(req)["error"]["field"], "sort");
+  // The estimate's smallest comfortable GPU says what it is too.
+  const json e = estimate({{"model", "qwen3-32b"}, {"quant", "Q4_K_M"}, {"hardware", "rtx-3060-12gb"}, {"context", 8192}});
+  EXPECT_FALSE(e["smallest_hardware"]["note"].get<std::string>().empty());
+  EXPECT_TRUE(e["smallest_hardware"].contains("measured_runs"));
+}
+
+TEST(regression22, item18_a_mac_that_will_not_run_is_offered_the_wired_limit) {
+  // Llama 3.1 70B Q4_K_M on a 48 GB M4 Max: 41.8 GiB for the GPU against the default 36 GiB cap
+  // (3/4 of 48). Raising iogpu.wired_limit_mb to 48 GiB - 4 GiB = 47,244 MB makes it run.
+  const json r = estimate({{"model", "llama-3.1-70b"}, {"quant", "Q4_K_M"}, {"hardware", "apple-m4-max-40c"}, {"ram_gb", 48}, {"context", 8192}});
+  ASSERT_EQ(r["verdict"], "will_not_run");
+  json wired = nullptr;
+  for (const auto& s : r["suggestions"])
+    if (s["change"].contains("wired_limit_mb")) wired = s;
+  ASSERT_FALSE(wired.is_null()) << r["suggestions"].dump();
+  EXPECT_EQ(wired["change"]["wired_limit_mb"], 47244.0);  // floor((48 - 4) x 2^30 / 1e6)
+  EXPECT_NE(wired["text"].get<std::string>().find("sudo sysctl iogpu.wired_limit_mb=47244"), std::string::npos);
+  EXPECT_NE(wired["verdict"], "will_not_run");
+}
+
+TEST(regression22, item19_evidence_break_even_and_measured_badge_say_what_they_are) {
+  // No decode figure (the model does not fit): no evidence label either, not "extrapolated".
+  const json big = estimate({{"model", "llama-3.1-70b"}, {"quant", "Q8_0"}, {"hardware", "rtx-3060-12gb"}, {"ram_gb", 16}});
+  ASSERT_TRUE(big["speed"]["decode_tps"].is_null());
+  EXPECT_TRUE(big["speed"]["evidence"].is_null());
+  // A measured badge explains the difference between the published run and the figure shown.
+  const json m = estimate({{"model", "llama-2-7b"}, {"quant", "Q4_0"}, {"hardware", "rx-7900-xtx"}, {"backend", "rocm"}});
+  ASSERT_EQ(m["speed"]["evidence"], "measured");
+  EXPECT_NE(m["speed"]["measured_note"].get<std::string>().find("tg128 measured 167.1 tok/s"), std::string::npos)
+      << m["speed"]["measured_note"];
+  // Break-even past the hardware's life is called out.
+  const json c = call({{"command", "cost"}, {"model", "llama-3.1-8b"}, {"quant", "Q4_K_M"}, {"context", 8192}, {"hardware", "rtx-3090"},
+                       {"price_usd", 1200}, {"usd_per_kwh", 0.20}, {"output_tokens_per_day", 1000000}, {"life_years", 2}});
+  ASSERT_TRUE(c["ok"].get<bool>()) << c.dump();
+  const json& be = c["break_even_vs_rent"];
+  if (be["months"].is_number() && be["months"].get<double>() > 24) {
+    EXPECT_EQ(be["within_life"], false);
+    EXPECT_NE(be["note"].get<std::string>().find("past the hardware's 24-month life"), std::string::npos);
+  } else {
+    EXPECT_EQ(be["within_life"], be["months"].is_number());
+  }
+  // The same case with a 1-month life is past it whenever owning catches up at all.
+  const json c1 = call({{"command", "cost"}, {"model", "llama-3.1-8b"}, {"quant", "Q4_K_M"}, {"context", 8192}, {"hardware", "rtx-3090"},
+                        {"price_usd", 1200}, {"usd_per_kwh", 0.20}, {"output_tokens_per_day", 1000000}, {"life_years", 0.1}});
+  ASSERT_TRUE(c1["ok"].get<bool>());
+  EXPECT_EQ(c1["break_even_vs_rent"]["within_life"], false);
+}
+
 }  // namespace
 }  // namespace runcheck

@@ -114,4 +114,13 @@ const Catalog& builtin_catalog();
 std::map<std::string, std::string> builtin_catalog_files();
 const std::string& builtin_catalog_error();
 
+// What a buyer should know about a card beyond its numbers: its market segment, its age, how
+// many published runs the speed model has for it, and a plain note for datacenter and laptop
+// parts (from the segment; the catalog's own notes carry the cited details).
+struct CardFacts {
+  std::string segment, release_date, note;
+  int measured_runs = 0;
+};
+CardFacts card_facts(const HardwareEntry& h);
+
 }  // namespace runcheck
