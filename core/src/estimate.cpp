@@ -195,11 +195,20 @@ Result<Inputs> read_inputs(const json& req) {
     int count = 1;
     const HardwareEntry* h = cat.hw_cards(raw, count);
     const std::string id = h ? h->id : raw;
-    if (!h)
+    if (!h) {
+      // "rtx-3090x2.5", "rtx-3090x-2": a known card with a count that is not a whole number.
+      const size_t x = raw.rfind('x');
+      if (x != std::string::npos && x > 0 && cat.hw(raw.substr(0, x)))
+        return make_error("bad_value", "hardware", "hardware '" + safe_echo(raw) + "': the GPU count after 'x' must be a whole number from 1 to " +
+                                                       std::to_string(kMaxDevices));
       return make_error("unknown_id", "hardware", "hardware '" + safe_echo(raw) +
                                                       "' is not in the catalog (see: runcheck catalog hardware)");
-    if (count < 1 || in.hardware.size() + count > static_cast<size_t>(kMaxDevices))
-      return make_error("out_of_range", "hardware", "at most 16 devices per machine");
+    }
+    if (count < 1)
+      return make_error("out_of_range", "hardware", "hardware '" + safe_echo(raw) + "': the GPU count after 'x' must be a whole number from 1 to " +
+                                                        std::to_string(kMaxDevices));
+    if (in.hardware.size() + count > static_cast<size_t>(kMaxDevices))
+      return make_error("out_of_range", "hardware", "at most " + std::to_string(kMaxDevices) + " devices per machine");
     for (int i = 0; i < count; ++i) {
       in.hardware.push_back(h);
       in.hardware_ids.push_back(id);

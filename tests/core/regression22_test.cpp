@@ -389,5 +389,16 @@ TEST(regression22, item19_evidence_break_even_and_measured_badge_say_what_they_a
   EXPECT_EQ(c1["break_even_vs_rent"]["within_life"], false);
 }
 
+TEST(regression22, item20_a_gpu_count_that_is_not_a_whole_number_is_refused_by_name) {
+  for (const char* spec : {"rtx-3090x0", "rtx-3090x2.5", "rtx-3090x-2"}) {
+    const json r = call({{"model", "llama-3.1-8b"}, {"hardware", spec}});
+    ASSERT_FALSE(r["ok"].get<bool>()) << spec;
+    EXPECT_EQ(r["error"]["field"], "hardware");
+    EXPECT_EQ(r["error"]["message"], std::string("hardware '") + spec +
+                                         "': the GPU count after 'x' must be a whole number from 1 to 16") << spec;
+  }
+  EXPECT_EQ(call({{"model", "llama-3.1-8b"}, {"hardware", "rtx-3090x17"}})["error"]["message"], "at most 16 devices per machine");
+}
+
 }  // namespace
 }  // namespace runcheck
