@@ -123,7 +123,7 @@ format:
 
 golden: native
 	@for f in tests/golden/*.request.json; do \
-	  build/native/runcheck raw < $$f > $${f%.request.json}.response.json; \
+	  build/native/runcheck raw --pretty < $$f > $${f%.request.json}.response.json; \
 	done; echo "golden responses regenerated: review git diff tests/golden"
 
 accuracy: native

@@ -158,7 +158,12 @@ int main(int argc, char** argv) {
     }
     std::ostringstream ss;
     ss << std::cin.rdbuf();
-    std::printf("%s\n", runcheck::handle_request(ss.str()).c_str());
+    const std::string out = runcheck::handle_request(ss.str());
+    // --pretty: one field per line, the form the golden files are stored in (tests/golden).
+    if (args.size() > 1 && args[1] == "--pretty")
+      std::printf("%s\n", json::parse(out).dump(1, ' ', false, json::error_handler_t::replace).c_str());
+    else
+      std::printf("%s\n", out.c_str());
     return 0;
   }
   if (command == "lint-catalog") {
