@@ -3,7 +3,10 @@
 SHELL := /bin/bash
 MAKEFLAGS += --no-print-directory
 PORT ?= 8080
-SHARED ?= $(if $(wildcard ../shared/calibration),../shared,/work/shared)
+# The steering repo's shared/ folder (fixtures, calibration data): next to the checkout unless
+# SHARED=... says otherwise. Without it the native tests that read it skip (an error under CI=true).
+SHARED ?= ../shared
+SHARED_ABS := $(if $(wildcard $(SHARED)/calibration/measurements.csv),$(abspath $(SHARED)),)
 JOBS ?= 2
 BUILD_ID ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo dev)$(shell git diff --quiet 2>/dev/null || echo -dirty)
 APT_PACKAGES := cmake make g++ clang libclang-rt-14-dev libgtest-dev nlohmann-json3-dev emscripten chromium fonts-liberation
@@ -33,7 +36,7 @@ build: native wasm site
 
 native: build/.deps-apt
 	@start=$$(date +%s%N); \
-	cmake -S . -B build/native -DRUNCHECK_BUILD_ID=$(BUILD_ID) >/dev/null && \
+	cmake -S . -B build/native -DRUNCHECK_BUILD_ID=$(BUILD_ID) -DRUNCHECK_SHARED_DIR=$(SHARED_ABS) >/dev/null && \
 	cmake --build build/native -j$(JOBS) && \
 	echo "native build: $$(( ($$(date +%s%N) - start) / 1000000 )) ms"
 
@@ -65,7 +68,7 @@ test-native: native
 
 # catalog/benchmarks.json: the speed rows of a measurements CSV, mapped to catalog ids.
 benchmarks: native
-	build/native/runcheck benchmarks --data $(or $(DATA),../shared/calibration/measurements.csv) --json | \
+	build/native/runcheck benchmarks --data $(or $(DATA),$(SHARED)/calibration/measurements.csv) --json | \
 	  node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const r=JSON.parse(s);if(r.unmapped.length)console.error("unmapped rows:",JSON.stringify(r.unmapped));require("fs").writeFileSync("catalog/benchmarks.json",JSON.stringify({"$$comment":"Published llama.cpp speed measurements (llama-bench pp/tg), one row each, mapped from shared/calibration/measurements.csv by `make benchmarks`. value_tps as published; tokens = N of ppN/tgN.",benchmarks:r.benchmarks},null,1)+"\n");console.log(r.benchmarks.length+" benchmark rows written")})'
 
 # CATALOG.md is generated from the compiled-in catalog.
@@ -83,14 +86,18 @@ FUZZ_RUNS ?= 1000000
 FUZZ_TARGETS := gguf config request
 sanitize: build/.deps-apt
 	@cmake -S . -B build/san -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	  -DRUNCHECK_SANITIZE=ON -DRUNCHECK_FUZZ=ON -DRUNCHECK_BUILD_ID=$(BUILD_ID) >/dev/null && cmake --build build/san -j$(JOBS)
+	  -DRUNCHECK_SANITIZE=ON -DRUNCHECK_FUZZ=ON -DRUNCHECK_BUILD_ID=$(BUILD_ID) -DRUNCHECK_SHARED_DIR=$(SHARED_ABS) >/dev/null && cmake --build build/san -j$(JOBS)
 
 # Seeds: the shared fixtures (read from ../shared, copied into the build tree only) and the
 # golden and hostile requests in tests/.
 fuzz-corpus: sanitize
 	@rm -rf build/fuzz && mkdir -p build/fuzz/gguf build/fuzz/config build/fuzz/request
-	@cp $(SHARED)/fixtures/gguf/*.gguf build/fuzz/gguf/
-	@for d in $(SHARED)/fixtures/hf/*/ $(SHARED)/fixtures/hf-tiny/*/; do cp $$d/config.json build/fuzz/config/$$(basename $$d).json; done
+	@if [ -n "$(SHARED_ABS)" ]; then \
+	  cp $(SHARED_ABS)/fixtures/gguf/*.gguf build/fuzz/gguf/; \
+	  for d in $(SHARED_ABS)/fixtures/hf/*/ $(SHARED_ABS)/fixtures/hf-tiny/*/; do cp $$d/config.json build/fuzz/config/$$(basename $$d).json; done; \
+	else echo "fuzz seeds: shared/ not found, seeding from tests/fuzz/corpus only"; fi
+	@cp tests/fuzz/corpus/gguf/* build/fuzz/gguf/ 2>/dev/null || true
+	@cp tests/fuzz/corpus/config/* build/fuzz/config/ 2>/dev/null || true
 	@cp tests/fuzz/corpus/request/*.json build/fuzz/request/
 
 # make fuzz: each target for FUZZ_RUNS executions (default 1,000,000); counts go to build/fuzz-report.txt.
@@ -127,4 +134,4 @@ golden: native
 	done; echo "golden responses regenerated: review git diff tests/golden"
 
 accuracy: native
-	build/native/runcheck accuracy --data $(or $(DATA),../shared/calibration/measurements.csv) --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const r=JSON.parse(s);console.log(JSON.stringify(r.summary,null,1));console.log("unmapped rows:",r.unmapped.length);})'
+	build/native/runcheck accuracy --data $(or $(DATA),$(SHARED)/calibration/measurements.csv) --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const r=JSON.parse(s);console.log(JSON.stringify(r.summary,null,1));console.log("unmapped rows:",r.unmapped.length);})'

@@ -26,6 +26,7 @@ Result<GgufFile> read(const std::string& bytes, size_t prefix = SIZE_MAX, uint64
 }
 
 TEST(gguf_test, stories260k_reads_exactly) {
+  RUNCHECK_NEEDS_SHARED();
   const std::string f = fixture("stories260K.gguf");
   auto g = read(f);
   ASSERT_TRUE(g.ok()) << g.error().message;
@@ -44,6 +45,7 @@ TEST(gguf_test, stories260k_reads_exactly) {
 }
 
 TEST(gguf_test, stories260k_kv_buffer_as_llama_cpp_reports) {
+  RUNCHECK_NEEDS_SHARED();
   // llama.cpp on CPU, n_ctx 256, two sequences, f16 KV: 0.16 MiB. Through the same estimate
   // path as a catalog model, from the imported file.
   const std::string f = fixture("stories260K.gguf");
@@ -58,6 +60,7 @@ TEST(gguf_test, stories260k_kv_buffer_as_llama_cpp_reports) {
 }
 
 TEST(gguf_test, vocab_only_files_import_hyperparameters) {
+  RUNCHECK_NEEDS_SHARED();
   // Falcon-7B's header: 71 heads, 1 KV head, 32 layers, no tensors.
   const std::string f = fixture("ggml-vocab-falcon.gguf");
   auto g = read(f);
@@ -88,6 +91,7 @@ TEST(gguf_test, vocab_only_files_import_hyperparameters) {
 }
 
 TEST(gguf_test, a_prefix_says_how_much_more_it_needs) {
+  RUNCHECK_NEEDS_SHARED();
   const std::string f = fixture("stories260K.gguf");
   uint64_t needed = 0;
   auto g = read(f, 100, &needed);
@@ -197,6 +201,7 @@ TEST(gguf_test, versions_1_2_and_3) {
 }
 
 TEST(gguf_test, config_json_import_behaves_like_a_catalog_model) {
+  RUNCHECK_NEEDS_SHARED();
   const json cfg = test::read_json(test::shared_dir() + "/fixtures/hf/Qwen2.5-7B/config.json");
   const json imp = json::parse(handle_request(json{{"command", "import"}, {"config", cfg}, {"name", "my-qwen"}}.dump()));
   ASSERT_TRUE(imp["ok"].get<bool>()) << imp.dump();

@@ -80,6 +80,7 @@ TEST(memory_test, kv_cache_by_attention_kind_and_type) {
 }
 
 TEST(memory_test, reproduces_llama_cpp_printed_buffers_and_oom_boundaries) {
+  RUNCHECK_NEEDS_SHARED();
   // Every memory and OOM row of shared/calibration/measurements.csv through the engine.
   const std::string csv = test::read_text(test::shared_dir() + "/calibration/measurements.csv");
   auto r = accuracy_json(json{{"csv", csv}});

@@ -90,6 +90,7 @@ TEST(speed_test, evidence_labels) {
 }
 
 TEST(speed_test, accuracy_on_published_measurements_does_not_regress) {
+  RUNCHECK_NEEDS_SHARED();
   const std::string csv = test::read_text(test::shared_dir() + "/calibration/measurements.csv");
   auto r = accuracy_json(json{{"csv", csv}});
   ASSERT_TRUE(r.ok());

@@ -12,7 +12,11 @@ namespace runcheck::test {
 
 constexpr uint64_t kMiB = 1024 * 1024;
 
+// The steering repo's shared/ folder (third-party fixtures and calibration data), or "" when the
+// checkout has none next to it: tests that read it skip with a message (CMake refuses a CI build
+// without it).
 inline std::string shared_dir() { return RUNCHECK_SHARED_DIR; }
+inline bool have_shared() { return !shared_dir().empty(); }
 inline std::string source_dir() { return RUNCHECK_SOURCE_DIR; }
 
 inline std::string read_text(const std::string& path) {
@@ -27,3 +31,9 @@ inline nlohmann::json read_json(const std::string& path) {
 }
 
 }  // namespace runcheck::test
+
+// First statement of a test that reads ../shared.
+#define RUNCHECK_NEEDS_SHARED()                                                                  \
+  if (!::runcheck::test::have_shared())                                                          \
+  GTEST_SKIP() << "../shared (fixtures, calibration) not found next to the checkout: skipped"
+

@@ -22,6 +22,7 @@ ModelArch llama3_8b() {
 }
 
 TEST(weights_test, llama3_8b_q4_k_m_matches_llama_cpp_log) {
+  RUNCHECK_NEEDS_SHARED();
   const WeightPlan w = quantized_weights(llama3_8b(), FileType::Q4_K_M);
   // llama.cpp log (shared/calibration/measurements.csv, XiongjieDai notebook): CUDA0 model
   // buffer 4403.49 MiB + CPU buffer 281.81 MiB (token_embd). By hand: 32 layers x 122,716,160 B
@@ -38,6 +39,7 @@ TEST(weights_test, llama3_8b_q4_k_m_matches_llama_cpp_log) {
 }
 
 TEST(weights_test, llama3_8b_f16_is_two_bytes_per_weight_except_norms) {
+  RUNCHECK_NEEDS_SHARED();
   const WeightPlan w = quantized_weights(llama3_8b(), FileType::F16);
   // 65 norm vectors of 4096 F32 (2 per layer + output_norm) = 266,240 params at 4 bytes.
   const uint64_t norms = 65ull * 4096;
@@ -47,6 +49,7 @@ TEST(weights_test, llama3_8b_f16_is_two_bytes_per_weight_except_norms) {
 }
 
 TEST(weights_test, first_17_layers_match_split_log) {
+  RUNCHECK_NEEDS_SHARED();
   // Two-GPU split log: CUDA0 holds layers 0-16 = 2113.28 MiB.
   const WeightPlan w = quantized_weights(llama3_8b(), FileType::Q4_K_M);
   uint64_t dev0 = 0;
