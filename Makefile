@@ -9,10 +9,11 @@ SHARED ?= ../shared
 SHARED_ABS := $(if $(wildcard $(SHARED)/calibration/measurements.csv),$(abspath $(SHARED)),)
 JOBS ?= 2
 BUILD_ID ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo dev)$(shell git diff --quiet 2>/dev/null || echo -dirty)
-APT_PACKAGES := cmake make g++ clang libclang-rt-14-dev libgtest-dev nlohmann-json3-dev emscripten chromium fonts-liberation
+APT_PACKAGES := cmake make g++ clang clang-format libclang-rt-14-dev libgtest-dev nlohmann-json3-dev emscripten chromium fonts-liberation
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: sanitize fuzz fuzz-corpus test-sanitize benchmarks catalog-md accuracy golden all deps build native wasm site serve test test-native test-js test-e2e bench accuracy clean format
+
+.PHONY: format-check sanitize fuzz fuzz-corpus test-sanitize benchmarks catalog-md accuracy golden all deps build native wasm site serve test test-native test-js test-e2e bench accuracy clean format
 
 all: build
 
@@ -59,7 +60,7 @@ serve: build node_modules/.package-lock.json
 	node tools/serve.mjs build/site $(PORT)
 
 # --- tests -----------------------------------------------------------------------------------
-test: build node_modules/.package-lock.json test-native test-js test-e2e test-sanitize
+test: build node_modules/.package-lock.json format-check test-native test-js test-e2e test-sanitize
 
 test-native: native
 	cd build/native && ctest --output-on-failure -j$(JOBS)
@@ -125,8 +126,13 @@ bench: native site
 clean:
 	rm -rf build
 
+CXX_SOURCES = $(shell git ls-files '*.cpp' '*.h' 2>/dev/null || find core wasm tests -name '*.cpp' -o -name '*.h')
 format:
-	clang-format -i core/include/runcheck/*.h core/src/*.cpp core/cli/*.cpp wasm/*.cpp tests/core/*.cpp
+	clang-format -i $(CXX_SOURCES)
+
+# In make test: every C++ file as .clang-format (Google, column 100) formats it.
+format-check: build/.deps-apt
+	@clang-format --dry-run --Werror $(CXX_SOURCES) && echo "clang-format: $(words $(CXX_SOURCES)) files clean"
 
 golden: native
 	@for f in tests/golden/*.request.json; do \

@@ -15,8 +15,10 @@ std::string build_id() { return RUNCHECK_BUILD_ID; }
 // name: the import result, or {"ok":false,...,"needed_bytes":N} to read more.
 std::string import_gguf(const emscripten::val& bytes, double file_size, const std::string& name) {
   const std::vector<uint8_t> buf = emscripten::convertJSArrayToNumberVector<uint8_t>(bytes);
-  const uint64_t size = file_size > 0 && file_size < 1.8e19 ? static_cast<uint64_t>(file_size) : buf.size();
-  return runcheck::import_gguf(buf.data(), buf.size(), size, name).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  const uint64_t size =
+      file_size > 0 && file_size < 1.8e19 ? static_cast<uint64_t>(file_size) : buf.size();
+  return runcheck::import_gguf(buf.data(), buf.size(), size, name)
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 }  // namespace
 

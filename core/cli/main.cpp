@@ -26,17 +26,26 @@ constexpr const char* kUsage =
     "             [--runtime llama.cpp|ollama|lmstudio|vllm|mlx] [--kv-type f16|q8_0|q4_0]\n"
     "             [--flash-attn on|off] [--parallel N] [--ram-gb N] [--request FILE.json]\n"
     "             [--backend cuda|rocm|vulkan|metal|sycl|cpu] [--prompt N] [--depth N]\n"
-    "  compare    side by side: --model ID --quant Q --context N --setups \"rtx-3090x2;rtx-4090;apple-m4-max-40c\"\n"
-    "  choose     buy for a budget: --budget-usd N --workloads \"llama-3.1-70b:Q4_K_M:8192;...\" [--min-decode-tps N]\n"
-    "             [--price any|new|used] [--max-watts N] [--max-cards N] [--mac-ok false]; or --hardware ID\n"
+    "  compare    side by side: --model ID --quant Q --context N --setups "
+    "\"rtx-3090x2;rtx-4090;apple-m4-max-40c\"\n"
+    "  choose     buy for a budget: --budget-usd N --workloads \"llama-3.1-70b:Q4_K_M:8192;...\" "
+    "[--min-decode-tps N]\n"
+    "             [--price any|new|used] [--max-watts N] [--max-cards N] [--mac-ok false]; or "
+    "--hardware ID\n"
     "             to list which catalog models run on that machine\n"
     "  cost       own vs rent vs API: --model ID --hardware ID --usd-per-kwh X\n"
-    "             (--output-tokens-per-day N | --hours-per-day H) [--input-output-ratio R] [--life-years Y]\n"
-    "  sweep      verdict grid over the catalog: [--models A,B] [--hardware X,Y] [--quants Q4_K_M,Q8_0]\n"
-    "             [--contexts 4096,32768] [--ram-gb N] [--runtime llama.cpp|ollama|lmstudio] --json\n"
-    "  accuracy   score the engine on published measurements: --data FILE.csv [--holdout row|hardware] [--json]\n"
-    "  catalog    list catalog ids: runcheck catalog [models|hardware|quants|runtimes|clouds|apis] --json\n"
-    "  inspect    read a model file: runcheck inspect FILE(.gguf|config.json) [--json]; any command\n"
+    "             (--output-tokens-per-day N | --hours-per-day H) [--input-output-ratio R] "
+    "[--life-years Y]\n"
+    "  sweep      verdict grid over the catalog: [--models A,B] [--hardware X,Y] [--quants "
+    "Q4_K_M,Q8_0]\n"
+    "             [--contexts 4096,32768] [--ram-gb N] [--runtime llama.cpp|ollama|lmstudio] "
+    "--json\n"
+    "  accuracy   score the engine on published measurements: --data FILE.csv [--holdout "
+    "row|hardware] [--json]\n"
+    "  catalog    list catalog ids: runcheck catalog [models|hardware|quants|runtimes|clouds|apis] "
+    "--json\n"
+    "  inspect    read a model file: runcheck inspect FILE(.gguf|config.json) [--json]; any "
+    "command\n"
     "             takes --model-file FILE instead of --model ID\n"
     "  raw        read a request JSON on stdin, print the core's response verbatim\n"
     "  lint-catalog  validate the compiled-in catalog (used by the build)\n"
@@ -47,37 +56,59 @@ constexpr const char* kUsage =
 // `runcheck <command> --help`.
 const char* command_help(const std::string& c) {
   if (c == "estimate")
-    return "runcheck estimate --model ID [--quant Q4_K_M] [--context N] --hardware ID[xN][,ID] [--runtime R]\n"
-           "  [--kv-type T] [--flash-attn on|off] [--parallel N] [--ram-gb N] [--gpu-layers N] [--n-cpu-moe N]\n"
-           "  [--split-mode layer|row] [--gpu-reserved-mb N] [--backend B] [--prompt N] [--depth N]\n"
-           "  [--ram-bandwidth-gb-s N] [--os linux|windows|macos] [--inverse false] [--request FILE.json] [--json]\n"
-           "Memory per device, placement, verdict, speed with evidence, inverse answers, launch commands.\n";
+    return "runcheck estimate --model ID [--quant Q4_K_M] [--context N] --hardware ID[xN][,ID] "
+           "[--runtime R]\n"
+           "  [--kv-type T] [--flash-attn on|off] [--parallel N] [--ram-gb N] [--gpu-layers N] "
+           "[--n-cpu-moe N]\n"
+           "  [--split-mode layer|row] [--gpu-reserved-mb N] [--backend B] [--prompt N] [--depth "
+           "N]\n"
+           "  [--ram-bandwidth-gb-s N] [--os linux|windows|macos] [--inverse false] [--request "
+           "FILE.json] [--json]\n"
+           "Memory per device, placement, verdict, speed with evidence, inverse answers, launch "
+           "commands.\n";
   if (c == "compare")
-    return "runcheck compare --model ID [--quant Q] [--context N] [--runtime R] --setups \"A;B[;C...]\" [--price any|new|used] [--json]\n"
-           "  2-6 setups, each a hardware id, idxN for N cards, or id,id for a mix (in --request: objects\n"
-           "  {hardware, ram_gb, price_usd}). Side by side: verdict, headroom, decode/prefill tok/s with\n"
-           "  evidence, max context, price, price per GB and per tok/s, watts, tokens per joule; the winner\n"
+    return "runcheck compare --model ID [--quant Q] [--context N] [--runtime R] --setups "
+           "\"A;B[;C...]\" [--price any|new|used] [--json]\n"
+           "  2-6 setups, each a hardware id, idxN for N cards, or id,id for a mix (in --request: "
+           "objects\n"
+           "  {hardware, ram_gb, price_usd}). Side by side: verdict, headroom, decode/prefill "
+           "tok/s with\n"
+           "  evidence, max context, price, price per GB and per tok/s, watts, tokens per joule; "
+           "the winner\n"
            "  of each row and the deltas against the first setup in words.\n";
   if (c == "choose")
-    return "runcheck choose --budget-usd N --workloads \"MODEL[:QUANT[:CONTEXT]];...\" [--min-decode-tps N]\n"
-           "  [--price any|new|used] [--max-watts N] [--max-cards 1-8] [--mac-ok true|false] [--laptop-ok true|false]\n"
+    return "runcheck choose --budget-usd N --workloads \"MODEL[:QUANT[:CONTEXT]];...\" "
+           "[--min-decode-tps N]\n"
+           "  [--price any|new|used] [--max-watts N] [--max-cards 1-8] [--mac-ok true|false] "
+           "[--laptop-ok true|false]\n"
            "  [--backends cuda,rocm,...] [--os linux|windows|macos] [--runtime R] [--json]\n"
-           "  Ranks every priced catalog setup (1..max-cards identical GPUs, Macs, unified-memory boxes) that\n"
+           "  Ranks every priced catalog setup (1..max-cards identical GPUs, Macs, unified-memory "
+           "boxes) that\n"
            "  runs every workload within budget, and says why the others lose.\n"
-           "runcheck choose --hardware ID[xN] [--quant Q] [--context N]: which catalog models run on it.\n";
+           "runcheck choose --hardware ID[xN] [--quant Q] [--context N]: which catalog models run "
+           "on it.\n";
   if (c == "cost")
-    return "runcheck cost --model ID [--quant Q] [--context N] --hardware ID[xN] [--price-usd N] --usd-per-kwh X\n"
-           "  (--output-tokens-per-day N | --hours-per-day H) [--input-output-ratio R] [--concurrency N]\n"
+    return "runcheck cost --model ID [--quant Q] [--context N] --hardware ID[xN] [--price-usd N] "
+           "--usd-per-kwh X\n"
+           "  (--output-tokens-per-day N | --hours-per-day H) [--input-output-ratio R] "
+           "[--concurrency N]\n"
            "  [--life-years Y] [--resale-fraction F] [--hours-on-per-day H] [--api ID] [--json]\n"
-           "  Owning (price amortised less resale + electricity) vs the cheapest cloud offer that runs the model\n"
-           "  at its own computed speed vs hosted API prices: per month, per million tokens, break-even, and a\n"
+           "  Owning (price amortised less resale + electricity) vs the cheapest cloud offer that "
+           "runs the model\n"
+           "  at its own computed speed vs hosted API prices: per month, per million tokens, "
+           "break-even, and a\n"
            "  month-by-month cumulative series.\n";
   if (c == "sweep")
-    return "runcheck sweep [--models A,B] [--hardware X,Y] [--quants Q4_K_M,Q6_K,Q8_0] [--contexts 4096,16384,32768,131072]\n"
-           "  [--ram-gb N] [--runtime llama.cpp|ollama|lmstudio] [--kv-type T] [--flash-attn on|off] --json\n"
-           "  Verdicts for every model x hardware x quant x context (default: the whole catalog, the three\n"
-           "  quants and four contexts above), one device per machine, as strings: grid[(model * quants +\n"
-           "  quant) * contexts + context][hardware] = c comfortable, t tradeoffs, x will not run, - context\n"
+    return "runcheck sweep [--models A,B] [--hardware X,Y] [--quants Q4_K_M,Q6_K,Q8_0] [--contexts "
+           "4096,16384,32768,131072]\n"
+           "  [--ram-gb N] [--runtime llama.cpp|ollama|lmstudio] [--kv-type T] [--flash-attn "
+           "on|off] --json\n"
+           "  Verdicts for every model x hardware x quant x context (default: the whole catalog, "
+           "the three\n"
+           "  quants and four contexts above), one device per machine, as strings: grid[(model * "
+           "quants +\n"
+           "  quant) * contexts + context][hardware] = c comfortable, t tradeoffs, x will not run, "
+           "- context\n"
            "  beyond the model's maximum.\n";
   return nullptr;
 }
@@ -86,9 +117,15 @@ const char* command_help(const std::string& c) {
 // core's answer ({"ok":true,"model":"user:...","summary":...} or an error). A GGUF is read in
 // growing prefixes: only as much as its header needs.
 json import_model_file(const std::string& path) {
-  const std::string base = path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
+  const std::string base =
+      path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
   std::ifstream f(path, std::ios::binary);
-  if (!f) return {{"ok", false}, {"error", {{"code", "io"}, {"field", "model_file"}, {"message", "cannot read file '" + path + "'"}}}};
+  if (!f)
+    return {{"ok", false},
+            {"error",
+             {{"code", "io"},
+              {"field", "model_file"},
+              {"message", "cannot read file '" + path + "'"}}}};
   f.seekg(0, std::ios::end);
   const uint64_t file_size = static_cast<uint64_t>(f.tellg());
   f.seekg(0);
@@ -99,20 +136,32 @@ json import_model_file(const std::string& path) {
     std::ostringstream ss;
     ss << f.rdbuf();
     json cfg = json::parse(ss.str(), nullptr, false);
-    if (cfg.is_discarded()) return {{"ok", false}, {"error", {{"code", "bad_file"}, {"field", "model_file"}, {"message", "'" + base + "' is neither a GGUF file nor JSON"}}}};
-    std::string name = base.size() > 5 && base.compare(base.size() - 5, 5, ".json") == 0 ? base.substr(0, base.size() - 5) : base;
-    return json::parse(runcheck::handle_request(json{{"command", "import"}, {"config", cfg}, {"name", name}}.dump()));
+    if (cfg.is_discarded())
+      return {{"ok", false},
+              {"error",
+               {{"code", "bad_file"},
+                {"field", "model_file"},
+                {"message", "'" + base + "' is neither a GGUF file nor JSON"}}}};
+    std::string name = base.size() > 5 && base.compare(base.size() - 5, 5, ".json") == 0
+                           ? base.substr(0, base.size() - 5)
+                           : base;
+    return json::parse(runcheck::handle_request(
+        json{{"command", "import"}, {"config", cfg}, {"name", name}}.dump()));
   }
   uint64_t want = std::min<uint64_t>(file_size, 1 << 20);
   for (int round = 0; round < 40; ++round) {
     std::string buf(static_cast<size_t>(want), '\0');
     f.seekg(0);
     f.read(buf.data(), static_cast<std::streamsize>(want));
-    json r = runcheck::import_gguf(reinterpret_cast<const uint8_t*>(buf.data()), static_cast<size_t>(f.gcount()), file_size, base);
+    json r = runcheck::import_gguf(reinterpret_cast<const uint8_t*>(buf.data()),
+                                   static_cast<size_t>(f.gcount()), file_size, base);
     if (r.value("ok", false) || !r.contains("needed_bytes")) return r;
-    want = std::min<uint64_t>(file_size, std::max<uint64_t>(r["needed_bytes"].get<uint64_t>(), want * 2));
+    want = std::min<uint64_t>(file_size,
+                              std::max<uint64_t>(r["needed_bytes"].get<uint64_t>(), want * 2));
   }
-  return {{"ok", false}, {"error", {{"code", "bad_gguf"}, {"field", "model_file"}, {"message", "the header did not end"}}}};
+  return {{"ok", false},
+          {"error",
+           {{"code", "bad_gguf"}, {"field", "model_file"}, {"message", "the header did not end"}}}};
 }
 
 bool read_file(const std::string& path, std::string& out) {
@@ -134,13 +183,19 @@ int main(int argc, char** argv) {
   }
   const std::string command = args[0];
   if (command == "inspect") {  // runcheck inspect FILE(.gguf|.json) [--json]
-    if (args.size() < 2) { std::fputs("usage: runcheck inspect FILE(.gguf|.json) [--json]\n", stderr); return 2; }
+    if (args.size() < 2) {
+      std::fputs("usage: runcheck inspect FILE(.gguf|.json) [--json]\n", stderr);
+      return 2;
+    }
     const json r = import_model_file(args[1]);
     if (!r.value("ok", false)) {
-      std::fprintf(stderr, "runcheck: error: %s: %s\n", r["error"].value("field", "file").c_str(), r["error"].value("message", "").c_str());
+      std::fprintf(stderr, "runcheck: error: %s: %s\n", r["error"].value("field", "file").c_str(),
+                   r["error"].value("message", "").c_str());
       return 1;
     }
-    std::printf("%s\n", r.dump(std::find(args.begin(), args.end(), "--json") != args.end() ? -1 : 2).c_str());
+    std::printf(
+        "%s\n",
+        r.dump(std::find(args.begin(), args.end(), "--json") != args.end() ? -1 : 2).c_str());
     return 0;
   }
   if (args.size() > 1 && (args[1] == "--help" || args[1] == "-h")) {
@@ -153,7 +208,8 @@ int main(int argc, char** argv) {
     // With --lines: one request per line in, one response per line out (for bulk comparisons).
     if (args.size() > 1 && args[1] == "--lines") {
       std::string line;
-      while (std::getline(std::cin, line)) std::printf("%s\n", runcheck::handle_request(line).c_str());
+      while (std::getline(std::cin, line))
+        std::printf("%s\n", runcheck::handle_request(line).c_str());
       return 0;
     }
     std::ostringstream ss;
@@ -161,7 +217,8 @@ int main(int argc, char** argv) {
     const std::string out = runcheck::handle_request(ss.str());
     // --pretty: one field per line, the form the golden files are stored in (tests/golden).
     if (args.size() > 1 && args[1] == "--pretty")
-      std::printf("%s\n", json::parse(out).dump(1, ' ', false, json::error_handler_t::replace).c_str());
+      std::printf("%s\n",
+                  json::parse(out).dump(1, ' ', false, json::error_handler_t::replace).c_str());
     else
       std::printf("%s\n", out.c_str());
     return 0;
@@ -175,7 +232,8 @@ int main(int argc, char** argv) {
     const auto& c = runcheck::builtin_catalog();
     if (args.size() >= 3 && args[1] == "--schemas") {
       std::map<std::string, std::string> schemas;
-      for (const char* f : {"models", "hardware", "quants", "runtimes", "clouds", "apis", "exceptions", "benchmarks"}) {
+      for (const char* f : {"models", "hardware", "quants", "runtimes", "clouds", "apis",
+                            "exceptions", "benchmarks"}) {
         std::ifstream in(args[2] + "/" + f + ".schema.json");
         if (!in) continue;
         std::ostringstream ss;
@@ -183,15 +241,18 @@ int main(int argc, char** argv) {
         schemas[std::string(f) + ".schema.json"] = ss.str();
       }
       const auto findings = runcheck::lint_catalog(runcheck::builtin_catalog_files(), schemas);
-      for (const auto& f : findings) std::fprintf(stderr, "runcheck: catalog lint: %s\n", f.message.c_str());
+      for (const auto& f : findings)
+        std::fprintf(stderr, "runcheck: catalog lint: %s\n", f.message.c_str());
       if (!findings.empty()) {
         std::fprintf(stderr, "runcheck: %zu catalog finding(s)\n", findings.size());
         return 1;
       }
     }
-    std::printf("catalog ok: %zu models, %zu hardware, %zu quants, %zu runtimes, %zu cloud offers, %zu API prices\n",
-                c.models.size(), c.hardware.size(), c.quants.size(), c.runtimes.size(), c.clouds.size(),
-                c.apis.size());
+    std::printf(
+        "catalog ok: %zu models, %zu hardware, %zu quants, %zu runtimes, %zu cloud offers, %zu API "
+        "prices\n",
+        c.models.size(), c.hardware.size(), c.quants.size(), c.runtimes.size(), c.clouds.size(),
+        c.apis.size());
     return 0;
   }
 
@@ -222,7 +283,8 @@ int main(int argc, char** argv) {
       if (key == "model_file") {  // a .gguf or config.json: imported, then used as --model
         const json r = import_model_file(value);
         if (!r.value("ok", false)) {
-          std::fprintf(stderr, "runcheck: error: model_file: %s\n", r["error"].value("message", "cannot import").c_str());
+          std::fprintf(stderr, "runcheck: error: model_file: %s\n",
+                       r["error"].value("message", "cannot import").c_str());
           return 1;
         }
         req["model"] = r["model"];
@@ -270,7 +332,9 @@ int main(int argc, char** argv) {
     if (as_json) std::printf("%s\n", out.c_str());
     return 1;
   }
-  if (as_json) std::printf("%s\n", out.c_str());
-  else std::printf("%s\n", resp.dump(2).c_str());
+  if (as_json)
+    std::printf("%s\n", out.c_str());
+  else
+    std::printf("%s\n", resp.dump(2).c_str());
   return 0;
 }

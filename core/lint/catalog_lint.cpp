@@ -15,8 +15,8 @@ using nlohmann::json;
 
 // The array of entries in each file.
 const std::map<std::string, std::string> kEntryKey = {
-    {"models.json", "models"},     {"hardware.json", "hardware"}, {"quants.json", "quants"},
-    {"runtimes.json", "runtimes"}, {"clouds.json", "offers"},     {"apis.json", "apis"},
+    {"models.json", "models"},         {"hardware.json", "hardware"},    {"quants.json", "quants"},
+    {"runtimes.json", "runtimes"},     {"clouds.json", "offers"},        {"apis.json", "apis"},
     {"exceptions.json", "exceptions"}, {"benchmarks.json", "benchmarks"}};
 
 struct Where {
@@ -26,7 +26,8 @@ struct Where {
 struct Linter {
   std::vector<LintFinding> out;
 
-  void add(const Where& w, const std::string& field, const std::string& rule, const std::string& what) {
+  void add(const Where& w, const std::string& field, const std::string& rule,
+           const std::string& what) {
     std::string msg = w.file + ": ";
     if (!w.entry.empty()) msg += w.entry + ": ";
     msg += (field.empty() ? "" : field + " ") + what;
@@ -36,7 +37,9 @@ struct Linter {
   static bool type_ok(const json& v, const std::string& t) {
     if (t == "string") return v.is_string();
     if (t == "number") return v.is_number();
-    if (t == "integer") return v.is_number_integer() || (v.is_number_float() && std::floor(v.get<double>()) == v.get<double>());
+    if (t == "integer")
+      return v.is_number_integer() ||
+             (v.is_number_float() && std::floor(v.get<double>()) == v.get<double>());
     if (t == "boolean") return v.is_boolean();
     if (t == "null") return v.is_null();
     if (t == "array") return v.is_array();
@@ -48,8 +51,10 @@ struct Linter {
   void validate(const json& v, const json& s, const Where& w, const std::string& path) {
     if (s.contains("type")) {
       std::vector<std::string> types;
-      if (s["type"].is_string()) types.push_back(s["type"]);
-      else for (const auto& t : s["type"]) types.push_back(t);
+      if (s["type"].is_string())
+        types.push_back(s["type"]);
+      else
+        for (const auto& t : s["type"]) types.push_back(t);
       bool ok = false;
       for (const auto& t : types) ok = ok || type_ok(v, t);
       if (!ok) {
@@ -62,16 +67,22 @@ struct Linter {
     if (s.contains("enum")) {
       bool found = false;
       for (const auto& e : s["enum"]) found = found || e == v;
-      if (!found) add(w, path, "schema", "= " + v.dump().substr(0, 40) + " is not one of " + s["enum"].dump());
+      if (!found)
+        add(w, path, "schema",
+            "= " + v.dump().substr(0, 40) + " is not one of " + s["enum"].dump());
     }
     if (v.is_number()) {
       const double x = v.get<double>();
       if (s.contains("minimum") && x < s["minimum"].get<double>())
-        add(w, path, "schema", "= " + v.dump() + " is below the sane minimum " + s["minimum"].dump() +
-                                   (s.contains("description") ? " (" + s["description"].get<std::string>() + ")" : ""));
+        add(w, path, "schema",
+            "= " + v.dump() + " is below the sane minimum " + s["minimum"].dump() +
+                (s.contains("description") ? " (" + s["description"].get<std::string>() + ")"
+                                           : ""));
       if (s.contains("maximum") && x > s["maximum"].get<double>())
-        add(w, path, "schema", "= " + v.dump() + " is above the sane maximum " + s["maximum"].dump() +
-                                   (s.contains("description") ? " (" + s["description"].get<std::string>() + ")" : ""));
+        add(w, path, "schema",
+            "= " + v.dump() + " is above the sane maximum " + s["maximum"].dump() +
+                (s.contains("description") ? " (" + s["description"].get<std::string>() + ")"
+                                           : ""));
     }
     if (v.is_string()) {
       const std::string& str = v.get_ref<const std::string&>();
@@ -79,26 +90,32 @@ struct Linter {
         add(w, path, "schema", "is shorter than " + s["minLength"].dump() + " characters");
       if (s.contains("maxLength") && str.size() > s["maxLength"].get<size_t>())
         add(w, path, "schema", "is longer than " + s["maxLength"].dump() + " characters");
-      if (s.contains("pattern") && !std::regex_search(str, std::regex(s["pattern"].get<std::string>())))
-        add(w, path, "schema", "= \"" + str.substr(0, 40) + "\" does not match " + s["pattern"].get<std::string>());
+      if (s.contains("pattern") &&
+          !std::regex_search(str, std::regex(s["pattern"].get<std::string>())))
+        add(w, path, "schema",
+            "= \"" + str.substr(0, 40) + "\" does not match " + s["pattern"].get<std::string>());
     }
     if (v.is_array()) {
       if (s.contains("minItems") && v.size() < s["minItems"].get<size_t>())
         add(w, path, "schema", "needs at least " + s["minItems"].dump() + " item(s)");
       if (s.contains("items"))
-        for (size_t i = 0; i < v.size(); ++i) validate(v[i], s["items"], w, path + "[" + std::to_string(i) + "]");
+        for (size_t i = 0; i < v.size(); ++i)
+          validate(v[i], s["items"], w, path + "[" + std::to_string(i) + "]");
     }
     if (v.is_object()) {
       if (s.contains("required"))
         for (const auto& r : s["required"])
           if (!v.contains(r.get<std::string>()))
-            add(w, (path.empty() ? "" : path + ".") + r.get<std::string>(), "schema", "is missing (use null when unknown)");
+            add(w, (path.empty() ? "" : path + ".") + r.get<std::string>(), "schema",
+                "is missing (use null when unknown)");
       const json* props = s.contains("properties") ? &s["properties"] : nullptr;
       for (const auto& [k, val] : v.items()) {
         const std::string p = path.empty() ? k : path + "." + k;
-        if (props && props->contains(k)) validate(val, (*props)[k], w, p);
+        if (props && props->contains(k))
+          validate(val, (*props)[k], w, p);
         else if (s.value("additionalProperties", true) == false)
-          add(w, p, "schema", "is not a known field (units belong in field names: check the schema)");
+          add(w, p, "schema",
+              "is not a known field (units belong in field names: check the schema)");
       }
     }
   }
@@ -110,7 +127,8 @@ struct Linter {
     bool all = false;
     for (const auto& s : e["sources"]) {
       if (!s.is_object()) continue;
-      if (!s.contains("fields")) all = true;
+      if (!s.contains("fields"))
+        all = true;
       else if (s["fields"].is_array())
         for (const auto& f : s["fields"])
           if (f.is_string()) covered.insert(f.get<std::string>());
@@ -120,14 +138,16 @@ struct Linter {
       if (!ps.value("x-cited", false) || !e.contains(k)) continue;
       const json& v = e[k];
       if (v.is_null() || (v.is_array() && v.empty())) continue;
-      if (!covered.count(k)) add(w, k, "cited", "has a value but no source lists it (cite it or make it null)");
+      if (!covered.count(k))
+        add(w, k, "cited", "has a value but no source lists it (cite it or make it null)");
     }
   }
 };
 
 std::string entry_label(const std::string& key, size_t i, const json& e) {
   std::string s = key + "[" + std::to_string(i) + "]";
-  if (e.is_object() && e.contains("id") && e["id"].is_string()) s += " '" + e["id"].get<std::string>() + "'";
+  if (e.is_object() && e.contains("id") && e["id"].is_string())
+    s += " '" + e["id"].get<std::string>() + "'";
   return s;
 }
 
@@ -147,7 +167,8 @@ std::vector<LintFinding> lint_catalog(const std::map<std::string, std::string>& 
   }
   // The engine's own loader (ranges it relies on, references, duplicate ids, configs it parses).
   auto loaded = load_catalog(files);
-  if (!loaded.ok()) L.add({"catalog", "", ""}, loaded.error().field, "engine", loaded.error().message);
+  if (!loaded.ok())
+    L.add({"catalog", "", ""}, loaded.error().field, "engine", loaded.error().message);
 
   for (const auto& [name, doc] : docs) {
     const Where file{"catalog/" + name, "", ""};
@@ -179,7 +200,8 @@ std::vector<LintFinding> lint_catalog(const std::map<std::string, std::string>& 
       Where w{file.file, entry_label(key->second, i, e), e.is_object() ? e.value("id", "") : ""};
       L.validate(e, item_schema, w, "");
       if (e.is_object()) L.cited(e, item_schema, w);
-      if (!w.id.empty() && !ids.insert(w.id).second) L.add(w, "id", "schema", "duplicates an earlier entry's id");
+      if (!w.id.empty() && !ids.insert(w.id).second)
+        L.add(w, "id", "schema", "duplicates an earlier entry's id");
     }
   }
 
@@ -192,18 +214,22 @@ std::vector<LintFinding> lint_catalog(const std::map<std::string, std::string>& 
       const FileTypeInfo* ft = file_type_by_name(w.id);
       if (!ft) continue;  // the engine loader reports unknown file types
       const auto* traits = ggml_traits(ft->default_type);
-      const double bpw = 8.0 * static_cast<double>(traits->type_size) / static_cast<double>(traits->block_size);
-      if (!q.contains("base_type") || !q["base_type"].is_string() || q["base_type"].get<std::string>() != traits->name)
-        L.add(w, "base_type", "table", "must be \"" + std::string(traits->name) + "\" (llama_ftype_get_default_type)");
+      const double bpw =
+          8.0 * static_cast<double>(traits->type_size) / static_cast<double>(traits->block_size);
+      if (!q.contains("base_type") || !q["base_type"].is_string() ||
+          q["base_type"].get<std::string>() != traits->name)
+        L.add(w, "base_type", "table",
+              "must be \"" + std::string(traits->name) + "\" (llama_ftype_get_default_type)");
       if (!q.contains("base_bits_per_weight") || !q["base_bits_per_weight"].is_number() ||
           std::fabs(q["base_bits_per_weight"].get<double>() - bpw) > 1e-9)
-        L.add(w, "base_bits_per_weight", "table", "must be " + json(bpw).dump() + " (ggml block: " +
-                                                     std::to_string(traits->type_size) + " bytes per " +
-                                                     std::to_string(traits->block_size) + " weights)");
+        L.add(w, "base_bits_per_weight", "table",
+              "must be " + json(bpw).dump() + " (ggml block: " + std::to_string(traits->type_size) +
+                  " bytes per " + std::to_string(traits->block_size) + " weights)");
     }
 
   // Contradictions: one SKU, one entry.
-  const auto same = [&](const char* name, const char* key, const char* what, auto fingerprint, const char* value_field) {
+  const auto same = [&](const char* name, const char* key, const char* what, auto fingerprint,
+                        const char* value_field) {
     if (!docs.count(name) || !docs[name].contains(key)) return;
     std::map<std::string, std::pair<size_t, json>> seen;
     const json& arr = docs[name][key];
@@ -215,28 +241,35 @@ std::vector<LintFinding> lint_catalog(const std::map<std::string, std::string>& 
       const json v = value_field ? e.value(value_field, json()) : json();
       auto [it, fresh] = seen.emplace(fp, std::make_pair(i, v));
       if (fresh) continue;
-      if (value_field && it->second.second == v) continue;  // same fact twice is a duplicate, not a conflict
+      if (value_field && it->second.second == v)
+        continue;  // same fact twice is a duplicate, not a conflict
       L.add({std::string("catalog/") + name, entry_label(key, i, e), e.value("id", "")},
             value_field ? value_field : "id", "contradiction",
-            std::string("contradicts ") + entry_label(key, it->second.first, arr[it->second.first]) + ": " + what);
+            std::string("contradicts ") +
+                entry_label(key, it->second.first, arr[it->second.first]) + ": " + what);
     }
   };
-  same("hardware.json", "hardware", "same product name twice",
-       [](const json& e) { return e.value("name", ""); }, nullptr);
-  same("models.json", "models", "same published config (hf_repo) twice",
-       [](const json& e) { return e.value("hf_repo", ""); }, nullptr);
-  same("clouds.json", "offers", "same offer, GPU count and date at a different price",
-       [](const json& e) {
-         return e.value("provider", "") + "|" + e.value("offer", "") + "|" + e.value("gpu", "") + "|" +
-                std::to_string(e.value("gpu_count", 0)) + "|" + (e["price_date"].is_string() ? e["price_date"].get<std::string>() : "");
-       },
-       "price_usd_per_hour");
-  same("apis.json", "apis", "same provider and model at a different input price",
-       [](const json& e) {
-         return e.value("provider", "") + "|" + e.value("model", "") + "|" +
-                (e["price_date"].is_string() ? e["price_date"].get<std::string>() : "");
-       },
-       "input_usd_per_mtok");
+  same(
+      "hardware.json", "hardware", "same product name twice",
+      [](const json& e) { return e.value("name", ""); }, nullptr);
+  same(
+      "models.json", "models", "same published config (hf_repo) twice",
+      [](const json& e) { return e.value("hf_repo", ""); }, nullptr);
+  same(
+      "clouds.json", "offers", "same offer, GPU count and date at a different price",
+      [](const json& e) {
+        return e.value("provider", "") + "|" + e.value("offer", "") + "|" + e.value("gpu", "") +
+               "|" + std::to_string(e.value("gpu_count", 0)) + "|" +
+               (e["price_date"].is_string() ? e["price_date"].get<std::string>() : "");
+      },
+      "price_usd_per_hour");
+  same(
+      "apis.json", "apis", "same provider and model at a different input price",
+      [](const json& e) {
+        return e.value("provider", "") + "|" + e.value("model", "") + "|" +
+               (e["price_date"].is_string() ? e["price_date"].get<std::string>() : "");
+      },
+      "input_usd_per_mtok");
 
   // Exceptions: each must excuse at least one finding; excused findings are dropped.
   std::vector<LintFinding> kept;
@@ -257,7 +290,8 @@ std::vector<LintFinding> lint_catalog(const std::map<std::string, std::string>& 
       if (!excused) kept.push_back(f);
     }
     for (size_t i = 0; i < ex.size(); ++i)
-      if (!used[i] && ex[i].is_object() && ex[i].value("rule", "") != "fixture") {  // fixture: tests/core
+      if (!used[i] && ex[i].is_object() &&
+          ex[i].value("rule", "") != "fixture") {  // fixture: tests/core
         Where w{"catalog/exceptions.json", entry_label("exceptions", i, ex[i]), ""};
         Linter tmp;
         tmp.add(w, "", "stale-exception", "excuses nothing any more: remove it");

@@ -26,23 +26,32 @@ std::vector<std::vector<std::string>> parse_csv(std::string_view text, size_t ma
   for (size_t i = 0; i < text.size() && rows.size() < max_rows; ++i) {
     const char c = text[i];
     if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') { field += '"'; ++i; }
-      else if (c == '"') quoted = false;
-      else field += c;
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        field += '"';
+        ++i;
+      } else if (c == '"')
+        quoted = false;
+      else
+        field += c;
     } else if (c == '"') {
       quoted = true;
     } else if (c == ',') {
-      row.push_back(std::move(field)); field.clear();
+      row.push_back(std::move(field));
+      field.clear();
     } else if (c == '\n' || c == '\r') {
       if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
-      row.push_back(std::move(field)); field.clear();
+      row.push_back(std::move(field));
+      field.clear();
       if (!(row.size() == 1 && row[0].empty())) rows.push_back(std::move(row));
       row.clear();
     } else {
       field += c;
     }
   }
-  if (!field.empty() || !row.empty()) { row.push_back(std::move(field)); rows.push_back(std::move(row)); }
+  if (!field.empty() || !row.empty()) {
+    row.push_back(std::move(field));
+    rows.push_back(std::move(row));
+  }
   return rows;
 }
 
@@ -57,7 +66,8 @@ std::string map_model(const std::string& name) {
   const size_t slash = s.rfind('/');
   if (slash != std::string::npos) s = s.substr(slash + 1);
   if (s.rfind("meta-", 0) == 0) s = s.substr(5);
-  for (char& c : s) if (c == ' ' || c == '_') c = '-';
+  for (char& c : s)
+    if (c == ' ' || c == '_') c = '-';
   if (builtin_catalog().model(s)) return s;
   return {};
 }
@@ -89,18 +99,29 @@ HwMatch map_hardware(const std::string& name) {
   std::vector<std::string> words;
   std::string w;
   for (char c : s) {
-    if (std::isalnum(static_cast<unsigned char>(c)) || c == '-') w += c;
-    else if (!w.empty()) { words.push_back(w); w.clear(); }
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '-')
+      w += c;
+    else if (!w.empty()) {
+      words.push_back(w);
+      w.clear();
+    }
   }
   if (!w.empty()) words.push_back(w);
   std::string mem;  // "24gb"
   std::vector<std::string> kept;
   for (const auto& x : words) {
-    if (x == "nvidia" || x == "amd" || x == "intel" || x == "geforce" || x == "radeon" || x == "gpu" ||
-        x == "instinct" || x == "pcie" || x == "tesla")
+    if (x == "nvidia" || x == "amd" || x == "intel" || x == "geforce" || x == "radeon" ||
+        x == "gpu" || x == "instinct" || x == "pcie" || x == "tesla")
       continue;
-    if (x.size() > 2 && x.compare(x.size() - 2, 2, "gb") == 0 && std::isdigit(static_cast<unsigned char>(x[0]))) { mem = x; continue; }
-    if (x.size() > 5 && x.compare(x.size() - 5, 5, "-core") == 0) { kept.push_back(x.substr(0, x.size() - 5) + "c"); continue; }
+    if (x.size() > 2 && x.compare(x.size() - 2, 2, "gb") == 0 &&
+        std::isdigit(static_cast<unsigned char>(x[0]))) {
+      mem = x;
+      continue;
+    }
+    if (x.size() > 5 && x.compare(x.size() - 5, 5, "-core") == 0) {
+      kept.push_back(x.substr(0, x.size() - 5) + "c");
+      continue;
+    }
     kept.push_back(x == "sxm4" || x == "sxm5" ? "sxm" : x);
   }
   std::string base;
@@ -112,18 +133,21 @@ HwMatch map_hardware(const std::string& name) {
     tries.push_back(base + "-" + mem);
     // a100-sxm + 80gb -> a100-80gb-sxm
     const size_t dash = base.find('-');
-    if (dash != std::string::npos) tries.push_back(base.substr(0, dash) + "-" + mem + base.substr(dash));
+    if (dash != std::string::npos)
+      tries.push_back(base.substr(0, dash) + "-" + mem + base.substr(dash));
     if (pcie) tries.push_back(base + "-" + mem + "-pcie");
   }
   if (pcie) tries.push_back(base + "-pcie");
-  if (lower(name).find("radeon") != std::string::npos) tries.push_back("radeon-" + base);  // Radeon PRO
+  if (lower(name).find("radeon") != std::string::npos)
+    tries.push_back("radeon-" + base);  // Radeon PRO
   for (const auto& t : tries) {
     if (const HardwareEntry* h = cat.hw(t)) {
       m.id = h->id;
       if (h->kind == HardwareKind::kApple && !mem.empty()) m.ram_gib = std::atof(mem.c_str());
       // A published run without its memory size fit on the machine it ran on: the largest
       // configuration is the one that can have run it (the engine's own default is the base).
-      else if (h->kind == HardwareKind::kApple && !h->memory_options_gib.empty()) m.ram_gib = h->memory_options_gib.back();
+      else if (h->kind == HardwareKind::kApple && !h->memory_options_gib.empty())
+        m.ram_gib = h->memory_options_gib.back();
       return m;
     }
   }
@@ -149,9 +173,11 @@ Result<json> benchmarks_from_csv(const json& req) {
   if (rows.empty()) return make_error("bad_value", "csv", "csv has no header row");
   std::map<std::string, size_t> col;
   for (size_t i = 0; i < rows[0].size(); ++i) col[rows[0][i]] = i;
-  for (const char* need : {"source_url", "model", "quant", "context_tokens", "hardware", "n_devices", "backend", "metric", "value"})
+  for (const char* need : {"source_url", "model", "quant", "context_tokens", "hardware",
+                           "n_devices", "backend", "metric", "value"})
     if (!col.count(need))
-      return make_error("bad_value", "csv", std::string("csv header lacks the column '") + need + "'");
+      return make_error("bad_value", "csv",
+                        std::string("csv header lacks the column '") + need + "'");
   auto get = [&](const std::vector<std::string>& row, const char* k) {
     const size_t i = col[k];
     return i < row.size() ? row[i] : std::string();
@@ -165,22 +191,27 @@ Result<json> benchmarks_from_csv(const json& req) {
     const HwMatch hw = map_hardware(get(row, "hardware"));
     const std::string backend = map_backend(get(row, "backend"));
     if (model.empty() || hw.id.empty() || backend.empty()) {
-      unmapped.push_back({{"row", i + 1}, {"model", get(row, "model")}, {"hardware", get(row, "hardware")},
-                          {"why", model.empty() ? "model not in catalog" : hw.id.empty() ? "hardware not in catalog" : "backend unknown"}});
+      unmapped.push_back({{"row", i + 1},
+                          {"model", get(row, "model")},
+                          {"hardware", get(row, "hardware")},
+                          {"why", model.empty()   ? "model not in catalog"
+                                  : hw.id.empty() ? "hardware not in catalog"
+                                                  : "backend unknown"}});
       continue;
     }
-    json b = {{"id", "b" + std::to_string(out.size() + 1)},
-              {"model", model},
-              {"quant", get(row, "quant")},
-              {"hardware", hw.id},
-              {"n_devices", std::max(1, std::atoi(get(row, "n_devices").c_str()))},
-              {"backend", backend},
-              {"metric", metric == "tg_tps" ? "tg" : "pp"},
-              {"tokens", std::atoi(get(row, "context_tokens").c_str())},
-              {"value_tps", std::atof(get(row, "value").c_str())},
-              {"ram_gib", hw.ram_gib > 0 ? json(hw.ram_gib) : json(nullptr)},
-              {"test_detail", col.count("test_detail") ? get(row, "test_detail") : ""},
-              {"sources", json::array({{{"url", get(row, "source_url")}, {"retrieved", retrieved}}})}};
+    json b = {
+        {"id", "b" + std::to_string(out.size() + 1)},
+        {"model", model},
+        {"quant", get(row, "quant")},
+        {"hardware", hw.id},
+        {"n_devices", std::max(1, std::atoi(get(row, "n_devices").c_str()))},
+        {"backend", backend},
+        {"metric", metric == "tg_tps" ? "tg" : "pp"},
+        {"tokens", std::atoi(get(row, "context_tokens").c_str())},
+        {"value_tps", std::atof(get(row, "value").c_str())},
+        {"ram_gib", hw.ram_gib > 0 ? json(hw.ram_gib) : json(nullptr)},
+        {"test_detail", col.count("test_detail") ? get(row, "test_detail") : ""},
+        {"sources", json::array({{{"url", get(row, "source_url")}, {"retrieved", retrieved}}})}};
     out.push_back(b);
   }
   return json{{"ok", true}, {"benchmarks", out}, {"unmapped", unmapped}};
@@ -199,9 +230,11 @@ Result<json> accuracy_json(const json& req) {
   if (rows.empty()) return make_error("bad_value", "csv", "csv has no header row");
   std::map<std::string, size_t> col;
   for (size_t i = 0; i < rows[0].size(); ++i) col[rows[0][i]] = i;
-  for (const char* need : {"model", "quant", "context_tokens", "hardware", "n_devices", "metric", "value"})
+  for (const char* need :
+       {"model", "quant", "context_tokens", "hardware", "n_devices", "metric", "value"})
     if (!col.count(need))
-      return make_error("bad_value", "csv", std::string("csv header lacks the column '") + need + "'");
+      return make_error("bad_value", "csv",
+                        std::string("csv header lacks the column '") + need + "'");
   auto get = [&](const std::vector<std::string>& row, const char* k) {
     const size_t i = col[k];
     return i < row.size() ? row[i] : std::string();
@@ -209,7 +242,7 @@ Result<json> accuracy_json(const json& req) {
 
   json details = json::array(), unmapped = json::array();
   std::map<std::string, std::vector<double>> errors;  // metric (or "metric family") -> |error| %
-  std::map<std::string, int> covered;                  // speed rows whose measurement is in the band
+  std::map<std::string, int> covered;                 // speed rows whose measurement is in the band
   int oom_rows = 0, oom_agree = 0, speed_rows = 0;
   for (size_t i = 1; i < rows.size(); ++i) {
     const auto& row = rows[i];
@@ -221,8 +254,12 @@ Result<json> accuracy_json(const json& req) {
       ++speed_rows;
       const std::string backend = col.count("backend") ? map_backend(get(row, "backend")) : "";
       if (model.empty() || hw.id.empty() || backend.empty()) {
-        unmapped.push_back({{"row", i + 1}, {"model", get(row, "model")}, {"hardware", get(row, "hardware")},
-                            {"why", model.empty() ? "model not in catalog" : hw.id.empty() ? "hardware not in catalog" : "backend not named"}});
+        unmapped.push_back({{"row", i + 1},
+                            {"model", get(row, "model")},
+                            {"hardware", get(row, "hardware")},
+                            {"why", model.empty()   ? "model not in catalog"
+                                    : hw.id.empty() ? "hardware not in catalog"
+                                                    : "backend not named"}});
         continue;
       }
       const int tokens = std::atoi(get(row, "context_tokens").c_str());
@@ -230,23 +267,42 @@ Result<json> accuracy_json(const json& req) {
       const bool tg = metric == "tg_tps";
       // As published (-ngl 99, flash attention off, f16 KV); decode at the mean depth of tgN,
       // prefill at prompt N. The engine leaves this very measurement out of its fit.
-      json q = {{"model", model}, {"quant", get(row, "quant")}, {"context", std::max(2048, tokens)},
-                {"hardware", hw.id + (n_dev > 1 ? "x" + std::to_string(n_dev) : "")}, {"flash_attn", false},
-                {"gpu_layers", 100000}, {"kv_type", "f16"}, {"backend", backend}, {"inverse", false},
-                {"depth", tg ? (tokens - 1) / 2 : 0}, {"prompt", std::max(1, tokens)},
-                {"leave_out", {{"model", model}, {"quant", get(row, "quant")}, {"hardware", hw.id}, {"n_devices", n_dev},
-                               {"backend", backend}, {"metric", tg ? "tg" : "pp"}, {"tokens", tokens}, {"value_tps", measured},
-                               {"scope", holdout}}}};
+      json q = {{"model", model},
+                {"quant", get(row, "quant")},
+                {"context", std::max(2048, tokens)},
+                {"hardware", hw.id + (n_dev > 1 ? "x" + std::to_string(n_dev) : "")},
+                {"flash_attn", false},
+                {"gpu_layers", 100000},
+                {"kv_type", "f16"},
+                {"backend", backend},
+                {"inverse", false},
+                {"depth", tg ? (tokens - 1) / 2 : 0},
+                {"prompt", std::max(1, tokens)},
+                {"leave_out",
+                 {{"model", model},
+                  {"quant", get(row, "quant")},
+                  {"hardware", hw.id},
+                  {"n_devices", n_dev},
+                  {"backend", backend},
+                  {"metric", tg ? "tg" : "pp"},
+                  {"tokens", tokens},
+                  {"value_tps", measured},
+                  {"scope", holdout}}}};
       if (hw.ram_gib > 0) q["ram_gb"] = hw.ram_gib;
       auto est = estimate_json(q);
       if (!est.ok()) {
-        unmapped.push_back({{"row", i + 1}, {"model", get(row, "model")}, {"hardware", get(row, "hardware")}, {"why", est.error().message}});
+        unmapped.push_back({{"row", i + 1},
+                            {"model", get(row, "model")},
+                            {"hardware", get(row, "hardware")},
+                            {"why", est.error().message}});
         continue;
       }
       const json& sp = est.value()["speed"];
       const char* k = tg ? "decode_tps" : "prefill_tps";
       if (!sp[k].is_number()) {
-        unmapped.push_back({{"row", i + 1}, {"model", get(row, "model")}, {"hardware", get(row, "hardware")},
+        unmapped.push_back({{"row", i + 1},
+                            {"model", get(row, "model")},
+                            {"hardware", get(row, "hardware")},
                             {"why", "no " + std::string(k) + " predicted"}});
         continue;
       }
@@ -256,30 +312,47 @@ Result<json> accuracy_json(const json& req) {
       const double err = (pred - measured) / measured * 100;
       const bool inside = measured >= lo && measured <= hi;
       const HardwareEntry* he = builtin_catalog().hw(hw.id);
-      const std::string family = he ? (he->kind == HardwareKind::kApple ? "apple" : he->vendor) + "/" + backend : backend;
+      const std::string family =
+          he ? (he->kind == HardwareKind::kApple ? "apple" : he->vendor) + "/" + backend : backend;
       errors[metric].push_back(std::fabs(err));
       errors[metric + " " + family].push_back(std::fabs(err));
       covered[metric] += inside;
       covered[metric + " " + family] += inside;
-      details.push_back({{"row", i + 1}, {"metric", metric}, {"hardware", get(row, "hardware")}, {"tokens", tokens},
-                         {"measured_tps", measured}, {"predicted_tps", std::round(pred * 100) / 100},
-                         {"low", std::round(lo * 100) / 100}, {"high", std::round(hi * 100) / 100},
-                         {"in_band", inside}, {"evidence", sp["evidence"]}, {"error_pct", std::round(err * 1000) / 1000}});
+      details.push_back({{"row", i + 1},
+                         {"metric", metric},
+                         {"hardware", get(row, "hardware")},
+                         {"tokens", tokens},
+                         {"measured_tps", measured},
+                         {"predicted_tps", std::round(pred * 100) / 100},
+                         {"low", std::round(lo * 100) / 100},
+                         {"high", std::round(hi * 100) / 100},
+                         {"in_band", inside},
+                         {"evidence", sp["evidence"]},
+                         {"error_pct", std::round(err * 1000) / 1000}});
       continue;
     }
     if (model.empty() || hw.id.empty()) {
-      unmapped.push_back({{"row", i + 1}, {"model", get(row, "model")}, {"hardware", get(row, "hardware")},
-                          {"why", model.empty() ? "model not in catalog" : "hardware not in catalog"}});
+      unmapped.push_back(
+          {{"row", i + 1},
+           {"model", get(row, "model")},
+           {"hardware", get(row, "hardware")},
+           {"why", model.empty() ? "model not in catalog" : "hardware not in catalog"}});
       continue;
     }
     // The published runs: -ngl 99 (all layers), flash attention off, f16 KV (calibration README).
-    json q = {{"model", model}, {"quant", get(row, "quant")}, {"context", get(row, "context_tokens")},
+    json q = {{"model", model},
+              {"quant", get(row, "quant")},
+              {"context", get(row, "context_tokens")},
               {"hardware", hw.id + (n_dev > 1 ? "x" + std::to_string(n_dev) : "")},
-              {"flash_attn", false}, {"gpu_layers", 100000}, {"kv_type", "f16"}};
+              {"flash_attn", false},
+              {"gpu_layers", 100000},
+              {"kv_type", "f16"}};
     if (hw.ram_gib > 0) q["ram_gb"] = hw.ram_gib;
     auto est = estimate_json(q);
     if (!est.ok()) {
-      unmapped.push_back({{"row", i + 1}, {"model", get(row, "model")}, {"hardware", get(row, "hardware")},
+      unmapped.push_back({{"row", i + 1},
+                          {"model", get(row, "model")},
+                          {"hardware", get(row, "hardware")},
                           {"why", est.error().message}});
       continue;
     }
@@ -288,13 +361,17 @@ Result<json> accuracy_json(const json& req) {
       ++oom_rows;
       const bool predicted_oom = e["verdict"] == "will_not_run";
       oom_agree += predicted_oom;
-      details.push_back({{"row", i + 1}, {"metric", metric}, {"measured", "oom"},
-                         {"predicted", predicted_oom ? "oom" : "fits"}, {"agree", predicted_oom}});
+      details.push_back({{"row", i + 1},
+                         {"metric", metric},
+                         {"measured", "oom"},
+                         {"predicted", predicted_oom ? "oom" : "fits"},
+                         {"agree", predicted_oom}});
       continue;
     }
-    const char* key = metric == "model_buffer_mib" ? "weights_bytes"
-                    : metric == "kv_buffer_mib"    ? "kv_bytes"
-                    : metric == "compute_buffer_mib" ? "compute_bytes" : nullptr;
+    const char* key = metric == "model_buffer_mib"     ? "weights_bytes"
+                      : metric == "kv_buffer_mib"      ? "kv_bytes"
+                      : metric == "compute_buffer_mib" ? "compute_bytes"
+                                                       : nullptr;
     if (!key) {
       unmapped.push_back({{"row", i + 1}, {"why", "unknown metric '" + safe_echo(metric) + "'"}});
       continue;
@@ -305,8 +382,11 @@ Result<json> accuracy_json(const json& req) {
     const double measured = std::atof(get(row, "value").c_str());
     const double err = measured > 0 ? (predicted - measured) / measured * 100 : 0;
     errors[metric].push_back(std::fabs(err));
-    details.push_back({{"row", i + 1}, {"metric", metric}, {"hardware", get(row, "hardware")},
-                       {"measured_mib", measured}, {"predicted_mib", std::round(predicted * 100) / 100},
+    details.push_back({{"row", i + 1},
+                       {"metric", metric},
+                       {"hardware", get(row, "hardware")},
+                       {"measured_mib", measured},
+                       {"predicted_mib", std::round(predicted * 100) / 100},
                        {"error_pct", std::round(err * 1000) / 1000}});
   }
   json summary = json::object();
@@ -316,14 +396,12 @@ Result<json> accuracy_json(const json& req) {
                        {"p90_abs_error_pct", std::round(quantile(v, 0.9) * 1000) / 1000},
                        {"max_abs_error_pct", std::round(quantile(v, 1.0) * 1000) / 1000}};
   for (const auto& [metric, n] : covered)
-    summary[metric]["band_coverage_pct"] = std::round(1000.0 * n / static_cast<double>(errors[metric].size())) / 10;
+    summary[metric]["band_coverage_pct"] =
+        std::round(1000.0 * n / static_cast<double>(errors[metric].size())) / 10;
   summary["oom"] = {{"count", oom_rows}, {"agree", oom_agree}};
-  return json{{"ok", true},
-              {"holdout", holdout},
-              {"summary", summary},
-              {"speed_rows", speed_rows},
-              {"unmapped", unmapped},
-              {"rows", details}};
+  return json{{"ok", true},           {"holdout", holdout},
+              {"summary", summary},   {"speed_rows", speed_rows},
+              {"unmapped", unmapped}, {"rows", details}};
 }
 
 }  // namespace runcheck

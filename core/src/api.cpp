@@ -6,9 +6,9 @@
 #include "runcheck/accuracy.h"
 #include "runcheck/catalog.h"
 #include "runcheck/decide.h"
-#include "runcheck/user_models.h"
 #include "runcheck/estimate.h"
 #include "runcheck/request.h"
+#include "runcheck/user_models.h"
 #include "runcheck/weights.h"
 
 namespace runcheck {
@@ -45,7 +45,9 @@ Result<json> catalog_command(const json& req) {
     return make_error("bad_catalog", "", builtin_catalog_error());
   json out = {{"ok", true}};
   const bool all = what == "all";
-  const auto entry_sources = [brief](const std::vector<Source>& v) { return brief ? json(nullptr) : sources_json(v); };
+  const auto entry_sources = [brief](const std::vector<Source>& v) {
+    return brief ? json(nullptr) : sources_json(v);
+  };
   if (!all && what != "models" && what != "hardware" && what != "quants" && what != "runtimes" &&
       what != "clouds" && what != "apis")
     return make_error("bad_value", "list",
@@ -79,8 +81,10 @@ Result<json> catalog_command(const json& req) {
                    {"memory_bandwidth_gb_s", opt(h.bandwidth_gb_s)},
                    {"fp16_tflops_dense", opt(h.fp16_tflops)},
                    {"fp16_tflops_dense_fp16acc", opt(h.fp16_tflops_fp16acc)},
-                   {"kind", h.kind == HardwareKind::kGpu ? "gpu" : h.kind == HardwareKind::kApple ? "apple"
-                            : h.kind == HardwareKind::kApu ? "apu" : "cpu"},
+                   {"kind", h.kind == HardwareKind::kGpu     ? "gpu"
+                            : h.kind == HardwareKind::kApple ? "apple"
+                            : h.kind == HardwareKind::kApu   ? "apu"
+                                                             : "cpu"},
                    {"release_date", h.release_date},
                    {"launch_price_usd", opt(h.launch_price_usd)},
                    {"street_price_usd", opt(h.street_price_usd)},
@@ -164,7 +168,8 @@ std::string handle_request(std::string_view text) {
   if (r.error()) return error_response(*r.error());
 
   Result<json> out = make_error("unknown_command", "command",
-                                "command must be one of estimate, compare, choose, cost, sweep, catalog, methodology, import, accuracy, benchmarks; got '" +
+                                "command must be one of estimate, compare, choose, cost, sweep, "
+                                "catalog, methodology, import, accuracy, benchmarks; got '" +
                                     safe_echo(command) + "'");
   // Commands whose fields are all read here: refuse a key they do not know (a typo must not
   // fall back to a default silently). estimate, sweep, compare, choose and cost check their own.
@@ -176,16 +181,26 @@ std::string handle_request(std::string_view text) {
       {"benchmarks", {"command", "csv", "retrieved"}}};
   if (auto it = kFields.find(command); it != kFields.end())
     if (auto e = check_fields(req, it->second)) return error_response(*e);
-  if (command == "estimate") out = estimate_json(req);
-  else if (command == "sweep") out = sweep_json(req);
-  else if (command == "catalog") out = catalog_command(req);
-  else if (command == "accuracy") out = accuracy_json(req);
-  else if (command == "benchmarks") out = benchmarks_from_csv(req);
-  else if (command == "compare") out = compare_json(req);
-  else if (command == "choose") out = choose_json(req);
-  else if (command == "cost") out = cost_json(req);
-  else if (command == "methodology") out = methodology_json();
-  else if (command == "import") out = import_config_json(req);
+  if (command == "estimate")
+    out = estimate_json(req);
+  else if (command == "sweep")
+    out = sweep_json(req);
+  else if (command == "catalog")
+    out = catalog_command(req);
+  else if (command == "accuracy")
+    out = accuracy_json(req);
+  else if (command == "benchmarks")
+    out = benchmarks_from_csv(req);
+  else if (command == "compare")
+    out = compare_json(req);
+  else if (command == "choose")
+    out = choose_json(req);
+  else if (command == "cost")
+    out = cost_json(req);
+  else if (command == "methodology")
+    out = methodology_json();
+  else if (command == "import")
+    out = import_config_json(req);
   if (!out.ok()) return error_response(out.error());
   return out.value().dump(-1, ' ', false, json::error_handler_t::replace);
 }

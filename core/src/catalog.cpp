@@ -59,7 +59,8 @@ std::optional<Error> opt_number(const Ctx& c, const json& e, const char* key,
                                 const char* unit) {
   if (!e.contains(key)) return c.fail(key, "is missing (use null when unknown)");
   if (e[key].is_null()) return std::nullopt;
-  if (!e[key].is_number()) return c.fail(key, std::string("must be a number in ") + unit + " or null");
+  if (!e[key].is_number())
+    return c.fail(key, std::string("must be a number in ") + unit + " or null");
   const double v = e[key].get<double>();
   if (!std::isfinite(v) || v < lo || v > hi)
     return c.fail(key, "= " + e[key].dump() + " is outside the sane range [" + json(lo).dump() +
@@ -108,7 +109,8 @@ std::optional<Error> parse_models(const std::string& file, const json& root, Cat
       return err;
     if (auto err = opt_number(c, e, "params_active_b", m.params_active_b, 0.001, 5000, "billions"))
       return err;
-    if (!e.contains("config")) return c.fail("config", "is required (the published config.json keys)");
+    if (!e.contains("config"))
+      return c.fail("config", "is required (the published config.json keys)");
     auto arch = model_from_hf_config(e["config"], "config");
     if (!arch.ok()) return c.fail(arch.error().field, "is invalid: " + arch.error().message);
     m.arch = std::move(arch).value();
@@ -134,11 +136,16 @@ std::optional<Error> parse_hardware(const std::string& file, const json& root, C
     if (auto err = need_string(c, e, "vendor", h.vendor)) return err;
     std::string kind;
     if (auto err = need_string(c, e, "kind", kind)) return err;
-    if (kind == "gpu") h.kind = HardwareKind::kGpu;
-    else if (kind == "apple") h.kind = HardwareKind::kApple;
-    else if (kind == "apu") h.kind = HardwareKind::kApu;
-    else if (kind == "cpu") h.kind = HardwareKind::kCpu;
-    else return c.fail("kind", "must be gpu, apple, apu or cpu");
+    if (kind == "gpu")
+      h.kind = HardwareKind::kGpu;
+    else if (kind == "apple")
+      h.kind = HardwareKind::kApple;
+    else if (kind == "apu")
+      h.kind = HardwareKind::kApu;
+    else if (kind == "cpu")
+      h.kind = HardwareKind::kCpu;
+    else
+      return c.fail("kind", "must be gpu, apple, apu or cpu");
     need_string(c, e, "segment", h.segment, false);
     need_string(c, e, "architecture", h.architecture, false);
     need_string(c, e, "memory_type", h.memory_type, false);
@@ -158,17 +165,21 @@ std::optional<Error> parse_hardware(const std::string& file, const json& root, C
       return err;
     if (auto err = opt_number(c, e, "fp16_tflops_dense", h.fp16_tflops, 0.01, 20000, "TFLOPS"))
       return err;
-    if (auto err = opt_number(c, e, "fp16_tflops_dense_fp16acc", h.fp16_tflops_fp16acc, 0.01, 20000, "TFLOPS"))
+    if (auto err = opt_number(c, e, "fp16_tflops_dense_fp16acc", h.fp16_tflops_fp16acc, 0.01, 20000,
+                              "TFLOPS"))
       return err;
     if (auto err = opt_number(c, e, "fp32_tflops", h.fp32_tflops, 0.01, 1000, "TFLOPS")) return err;
     if (h.fp16_tflops && h.fp16_tflops_fp16acc && *h.fp16_tflops > *h.fp16_tflops_fp16acc * 1.001)
-      return c.fail("fp16_tflops_dense", "(FP32 accumulate) cannot exceed fp16_tflops_dense_fp16acc");
+      return c.fail("fp16_tflops_dense",
+                    "(FP32 accumulate) cannot exceed fp16_tflops_dense_fp16acc");
     if (auto err = opt_number(c, e, "tdp_w", h.tdp_w, 1, 5000, "W")) return err;
     if (auto err = opt_number(c, e, "idle_w", h.idle_w, 0, 500, "W")) return err;
     if (auto err = opt_number(c, e, "pcie_gen", h.pcie_gen, 1, 7, "")) return err;
     if (auto err = opt_number(c, e, "pcie_lanes", h.pcie_lanes, 1, 16, "lanes")) return err;
-    if (auto err = opt_number(c, e, "launch_price_usd", h.launch_price_usd, 1, 1e7, "USD")) return err;
-    if (auto err = opt_number(c, e, "street_price_usd", h.street_price_usd, 1, 1e7, "USD")) return err;
+    if (auto err = opt_number(c, e, "launch_price_usd", h.launch_price_usd, 1, 1e7, "USD"))
+      return err;
+    if (auto err = opt_number(c, e, "street_price_usd", h.street_price_usd, 1, 1e7, "USD"))
+      return err;
     if (h.street_price_usd) {
       need_string(c, e, "street_price_kind", h.street_price_kind, false);
       need_string(c, e, "street_price_date", h.street_price_date, false);
@@ -203,7 +214,8 @@ std::optional<Error> parse_quants(const std::string& file, const json& root, Cat
     c.where += " '" + q.id + "'";
     if (auto err = need_string(c, e, "kind", q.kind)) return err;
     need_string(c, e, "description", q.description, false);
-    if (auto err = opt_number(c, e, "bits_per_weight", q.bits_per_weight, 1, 32, "bits")) return err;
+    if (auto err = opt_number(c, e, "bits_per_weight", q.bits_per_weight, 1, 32, "bits"))
+      return err;
     if (q.kind == "gguf" && !file_type_by_name(q.id))
       return c.fail("id", "is not a llama.cpp file type (see core quant.h kFileTypes)");
     if (q.kind != "gguf" && !q.bits_per_weight)
@@ -245,7 +257,8 @@ const json* top_array(const json& root, const char* key) {
 
 std::optional<Error> parse_runtimes(const std::string& file, const json& root, Catalog& cat) {
   const json* arr = top_array(root, "runtimes");
-  if (!arr) return make_error("bad_catalog", "runtimes", file + ": top-level 'runtimes' array is required");
+  if (!arr)
+    return make_error("bad_catalog", "runtimes", file + ": top-level 'runtimes' array is required");
   for (size_t i = 0; i < arr->size(); ++i) {
     const json& e = (*arr)[i];
     Ctx c{file, "runtimes[" + std::to_string(i) + "]"};
@@ -257,7 +270,8 @@ std::optional<Error> parse_runtimes(const std::string& file, const json& root, C
     if (auto err = string_list(c, e, "os", r.os)) return err;
     if (auto err = string_list(c, e, "backends", r.backends)) return err;
     if (auto err = string_list(c, e, "formats", r.formats)) return err;
-    if (auto err = opt_number(c, e, "default_context_tokens", r.default_context_tokens, 0, 1 << 24, "tokens"))
+    if (auto err = opt_number(c, e, "default_context_tokens", r.default_context_tokens, 0, 1 << 24,
+                              "tokens"))
       return err;
     if (auto err = sources(c, e, r.sources)) return err;
     cat.runtimes.push_back(std::move(r));
@@ -267,7 +281,8 @@ std::optional<Error> parse_runtimes(const std::string& file, const json& root, C
 
 std::optional<Error> parse_clouds(const std::string& file, const json& root, Catalog& cat) {
   const json* arr = top_array(root, "offers");
-  if (!arr) return make_error("bad_catalog", "offers", file + ": top-level 'offers' array is required");
+  if (!arr)
+    return make_error("bad_catalog", "offers", file + ": top-level 'offers' array is required");
   for (size_t i = 0; i < arr->size(); ++i) {
     const json& e = (*arr)[i];
     Ctx c{file, "offers[" + std::to_string(i) + "]"};
@@ -281,13 +296,15 @@ std::optional<Error> parse_clouds(const std::string& file, const json& root, Cat
     if (auto err = need_string(c, e, "price_date", o.price_date, false)) return err;
     if (!o.price_date.empty() && !is_date(o.price_date))
       return c.fail("price_date", "must be YYYY-MM-DD or YYYY-MM");
-    if (!e.contains("gpu_count") || !e["gpu_count"].is_number_integer() || e["gpu_count"].get<int>() < 1 ||
-        e["gpu_count"].get<int>() > 64)
+    if (!e.contains("gpu_count") || !e["gpu_count"].is_number_integer() ||
+        e["gpu_count"].get<int>() < 1 || e["gpu_count"].get<int>() > 64)
       return c.fail("gpu_count", "must be an integer in [1, 64]");
     o.gpu_count = e["gpu_count"].get<int>();
     std::optional<double> price;
-    if (auto err = opt_number(c, e, "price_usd_per_hour", price, 0.01, 1000, "USD/hour")) return err;
-    if (!price) return c.fail("price_usd_per_hour", "is required (an offer without a price is not an offer)");
+    if (auto err = opt_number(c, e, "price_usd_per_hour", price, 0.01, 1000, "USD/hour"))
+      return err;
+    if (!price)
+      return c.fail("price_usd_per_hour", "is required (an offer without a price is not an offer)");
     o.usd_per_hour = *price;
     if (auto err = sources(c, e, o.sources)) return err;
     cat.clouds.push_back(std::move(o));
@@ -309,10 +326,17 @@ std::optional<Error> parse_apis(const std::string& file, const json& root, Catal
     if (auto err = need_string(c, e, "price_date", a.price_date, false)) return err;
     if (!a.price_date.empty() && !is_date(a.price_date))
       return c.fail("price_date", "must be YYYY-MM-DD or YYYY-MM");
-    if (auto err = opt_number(c, e, "input_usd_per_mtok", a.input_usd_per_mtok, 0, 1000, "USD per million tokens")) return err;
-    if (auto err = opt_number(c, e, "output_usd_per_mtok", a.output_usd_per_mtok, 0, 1000, "USD per million tokens")) return err;
-    if (auto err = opt_number(c, e, "cached_input_usd_per_mtok", a.cached_input_usd_per_mtok, 0, 1000, "USD per million tokens")) return err;
-    if (auto err = opt_number(c, e, "context_tokens", a.context_tokens, 1, 1e8, "tokens")) return err;
+    if (auto err = opt_number(c, e, "input_usd_per_mtok", a.input_usd_per_mtok, 0, 1000,
+                              "USD per million tokens"))
+      return err;
+    if (auto err = opt_number(c, e, "output_usd_per_mtok", a.output_usd_per_mtok, 0, 1000,
+                              "USD per million tokens"))
+      return err;
+    if (auto err = opt_number(c, e, "cached_input_usd_per_mtok", a.cached_input_usd_per_mtok, 0,
+                              1000, "USD per million tokens"))
+      return err;
+    if (auto err = opt_number(c, e, "context_tokens", a.context_tokens, 1, 1e8, "tokens"))
+      return err;
     if (!a.input_usd_per_mtok || !a.output_usd_per_mtok)
       return c.fail("input_usd_per_mtok", "and output_usd_per_mtok are required");
     if (auto err = sources(c, e, a.sources)) return err;
@@ -323,7 +347,9 @@ std::optional<Error> parse_apis(const std::string& file, const json& root, Catal
 
 std::optional<Error> parse_benchmarks(const std::string& file, const json& root, Catalog& cat) {
   const json* arr = top_array(root, "benchmarks");
-  if (!arr) return make_error("bad_catalog", "benchmarks", file + ": top-level 'benchmarks' array is required");
+  if (!arr)
+    return make_error("bad_catalog", "benchmarks",
+                      file + ": top-level 'benchmarks' array is required");
   for (size_t i = 0; i < arr->size(); ++i) {
     const json& e = (*arr)[i];
     Ctx c{file, "benchmarks[" + std::to_string(i) + "]"};
@@ -337,10 +363,12 @@ std::optional<Error> parse_benchmarks(const std::string& file, const json& root,
     if (auto err = need_string(c, e, "metric", metric)) return err;
     if (metric != "tg" && metric != "pp") return c.fail("metric", "must be tg or pp");
     b.decode = metric == "tg";
-    if (!e.contains("n_devices") || !e["n_devices"].is_number_integer() || e["n_devices"].get<int>() < 1 || e["n_devices"].get<int>() > 16)
+    if (!e.contains("n_devices") || !e["n_devices"].is_number_integer() ||
+        e["n_devices"].get<int>() < 1 || e["n_devices"].get<int>() > 16)
       return c.fail("n_devices", "must be an integer in [1, 16]");
     b.n_devices = e["n_devices"].get<int>();
-    if (!e.contains("tokens") || !e["tokens"].is_number_integer() || e["tokens"].get<int64_t>() < 1 || e["tokens"].get<int64_t>() > (1 << 20))
+    if (!e.contains("tokens") || !e["tokens"].is_number_integer() ||
+        e["tokens"].get<int64_t>() < 1 || e["tokens"].get<int64_t>() > (1 << 20))
       return c.fail("tokens", "must be an integer in [1, 1048576]");
     b.tokens = static_cast<uint32_t>(e["tokens"].get<int64_t>());
     std::optional<double> v;
@@ -388,10 +416,13 @@ const HardwareEntry* Catalog::hw_cards(const std::string& spec, int& count) cons
 }
 
 const QuantEntry* Catalog::quant(const std::string& id) const {  // case-insensitive: "q4_k_m"
-  auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
+  auto lower = [](char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  };
   for (const auto& q : quants)
     if (q.id.size() == id.size() &&
-        std::equal(q.id.begin(), q.id.end(), id.begin(), [&](char a, char b) { return lower(a) == lower(b); }))
+        std::equal(q.id.begin(), q.id.end(), id.begin(),
+                   [&](char a, char b) { return lower(a) == lower(b); }))
       return &q;
   return nullptr;
 }
@@ -404,13 +435,20 @@ Result<Catalog> load_catalog(const std::map<std::string, std::string>& files) {
     if (root.is_discarded() || !root.is_object())
       return make_error("bad_catalog", "", file + ": not valid JSON (an object is required)");
     std::optional<Error> err;
-    if (name == "models.json") err = parse_models(file, root, cat);
-    else if (name == "hardware.json") err = parse_hardware(file, root, cat);
-    else if (name == "quants.json") err = parse_quants(file, root, cat);
-    else if (name == "runtimes.json") err = parse_runtimes(file, root, cat);
-    else if (name == "clouds.json") err = parse_clouds(file, root, cat);
-    else if (name == "apis.json") err = parse_apis(file, root, cat);
-    else if (name == "benchmarks.json") err = parse_benchmarks(file, root, cat);
+    if (name == "models.json")
+      err = parse_models(file, root, cat);
+    else if (name == "hardware.json")
+      err = parse_hardware(file, root, cat);
+    else if (name == "quants.json")
+      err = parse_quants(file, root, cat);
+    else if (name == "runtimes.json")
+      err = parse_runtimes(file, root, cat);
+    else if (name == "clouds.json")
+      err = parse_clouds(file, root, cat);
+    else if (name == "apis.json")
+      err = parse_apis(file, root, cat);
+    else if (name == "benchmarks.json")
+      err = parse_benchmarks(file, root, cat);
     if (err) return *err;
   }
   if (auto e = unique_ids("catalog/models.json", cat.models)) return *e;
@@ -429,14 +467,16 @@ Result<Catalog> load_catalog(const std::map<std::string, std::string>& files) {
       for (const auto& r : cat.quants[i].runtimes)
         if (!runtime_ids.count(r))
           return make_error("bad_catalog", "runtimes",
-                            "catalog/quants.json: quants[" + std::to_string(i) + "] '" + cat.quants[i].id +
-                                "': runtimes names unknown runtime '" + r + "' (see catalog/runtimes.json)");
+                            "catalog/quants.json: quants[" + std::to_string(i) + "] '" +
+                                cat.quants[i].id + "': runtimes names unknown runtime '" + r +
+                                "' (see catalog/runtimes.json)");
   if (!cat.hardware.empty())
     for (size_t i = 0; i < cat.clouds.size(); ++i)
       if (!hw_ids.count(cat.clouds[i].gpu))
         return make_error("bad_catalog", "gpu",
-                          "catalog/clouds.json: offers[" + std::to_string(i) + "] '" + cat.clouds[i].id +
-                              "': gpu names unknown hardware '" + cat.clouds[i].gpu + "'");
+                          "catalog/clouds.json: offers[" + std::to_string(i) + "] '" +
+                              cat.clouds[i].id + "': gpu names unknown hardware '" +
+                              cat.clouds[i].gpu + "'");
   if (!cat.models.empty())
     for (size_t i = 0; i < cat.apis.size(); ++i)
       if (!cat.apis[i].open_model.empty() && !model_ids.count(cat.apis[i].open_model))
@@ -447,10 +487,17 @@ Result<Catalog> load_catalog(const std::map<std::string, std::string>& files) {
   if (!cat.models.empty() && !cat.hardware.empty())
     for (size_t i = 0; i < cat.benchmarks.size(); ++i) {
       const auto& b = cat.benchmarks[i];
-      const std::string where = "catalog/benchmarks.json: benchmarks[" + std::to_string(i) + "] '" + b.id + "': ";
-      if (!model_ids.count(b.model)) return make_error("bad_catalog", "model", where + "model names unknown model '" + b.model + "'");
-      if (!hw_ids.count(b.hardware)) return make_error("bad_catalog", "hardware", where + "hardware names unknown hardware '" + b.hardware + "'");
-      if (!cat.quants.empty() && !cat.quant(b.quant)) return make_error("bad_catalog", "quant", where + "quant names unknown quant '" + b.quant + "'");
+      const std::string where =
+          "catalog/benchmarks.json: benchmarks[" + std::to_string(i) + "] '" + b.id + "': ";
+      if (!model_ids.count(b.model))
+        return make_error("bad_catalog", "model",
+                          where + "model names unknown model '" + b.model + "'");
+      if (!hw_ids.count(b.hardware))
+        return make_error("bad_catalog", "hardware",
+                          where + "hardware names unknown hardware '" + b.hardware + "'");
+      if (!cat.quants.empty() && !cat.quant(b.quant))
+        return make_error("bad_catalog", "quant",
+                          where + "quant names unknown quant '" + b.quant + "'");
     }
   return cat;
 }
@@ -483,17 +530,20 @@ CardFacts card_facts(const HardwareEntry& h) {
   f.segment = h.segment;
   f.release_date = h.release_date;
   for (const auto& b : builtin_catalog().benchmarks) f.measured_runs += b.hardware == h.id;
-  const std::string year = h.release_date.size() >= 4 ? h.release_date.substr(0, 4) : std::string("unknown year");
+  const std::string year =
+      h.release_date.size() >= 4 ? h.release_date.substr(0, 4) : std::string("unknown year");
   if (h.segment == "datacenter" || h.segment == "server")
-    f.note = "a " + year + " datacenter card: built for server airflow (usually passive, no fan) and usually without "
-             "display outputs; check cooling and power connectors before buying";
+    f.note =
+        "a " + year +
+        " datacenter card: built for server airflow (usually passive, no fan) and usually without "
+        "display outputs; check cooling and power connectors before buying";
   else if (h.segment == "laptop")
     f.note = "a laptop GPU (" + year + "): not sold as a card";
   else
     f.note = "a " + year + " " + (h.segment.empty() ? std::string("GPU") : h.segment + " part");
-  if (f.measured_runs == 0) f.note += "; no published runs of it in the calibration data (speed is extrapolated)";
+  if (f.measured_runs == 0)
+    f.note += "; no published runs of it in the calibration data (speed is extrapolated)";
   return f;
 }
 
 }  // namespace runcheck
-

@@ -13,7 +13,22 @@ namespace {
 using nlohmann::json;
 
 // Value types of GGUF metadata (gguf.h: enum gguf_type).
-enum : uint32_t { kU8, kI8, kU16, kI16, kU32, kI32, kF32, kBool, kString, kArray, kU64, kI64, kF64, kTypeCount };
+enum : uint32_t {
+  kU8,
+  kI8,
+  kU16,
+  kI16,
+  kU32,
+  kI32,
+  kF32,
+  kBool,
+  kString,
+  kArray,
+  kU64,
+  kI64,
+  kF64,
+  kTypeCount
+};
 constexpr uint32_t kMaxDims = 4;  // GGML_MAX_DIMS
 constexpr size_t kMaxKeptArray = 4096;
 
@@ -23,20 +38,27 @@ struct Cursor {
   uint64_t file_size;
   uint32_t version = 3;
   size_t pos = 0;
-  uint64_t need = 0;      // > 0: the buffer ended; read at least this many bytes
-  std::string error;      // corrupt file
+  uint64_t need = 0;  // > 0: the buffer ended; read at least this many bytes
+  std::string error;  // corrupt file
   std::string field;
 
   bool ok() const { return need == 0 && error.empty(); }
   bool fail(const std::string& f, const std::string& e) {
-    if (error.empty() && need == 0) { field = f; error = e; }
+    if (error.empty() && need == 0) {
+      field = f;
+      error = e;
+    }
     return false;
   }
   // Ensures n more bytes are in the buffer (and could be in the file).
   bool have(uint64_t n, const char* what) {
     if (!ok()) return false;
-    if (n > file_size || pos + n > file_size) return fail(what, std::string(what) + " runs past the end of the file");
-    if (pos + n > size) { need = pos + n; return false; }
+    if (n > file_size || pos + n > file_size)
+      return fail(what, std::string(what) + " runs past the end of the file");
+    if (pos + n > size) {
+      need = pos + n;
+      return false;
+    }
     return true;
   }
   template <typename T>
@@ -48,7 +70,12 @@ struct Cursor {
   }
   // v1 counts and lengths are 32-bit, v2+ 64-bit.
   bool count(uint64_t& out, const char* what) {
-    if (version == 1) { uint32_t v; if (!get(v, what)) return false; out = v; return true; }
+    if (version == 1) {
+      uint32_t v;
+      if (!get(v, what)) return false;
+      out = v;
+      return true;
+    }
     return get(out, what);
   }
   bool str(std::string& out, const char* what) {
@@ -68,30 +95,103 @@ struct Cursor {
 
 uint64_t scalar_size(uint32_t t) {
   switch (t) {
-    case kU8: case kI8: case kBool: return 1;
-    case kU16: case kI16: return 2;
-    case kU32: case kI32: case kF32: return 4;
-    case kU64: case kI64: case kF64: return 8;
-    default: return 0;
+    case kU8:
+    case kI8:
+    case kBool:
+      return 1;
+    case kU16:
+    case kI16:
+      return 2;
+    case kU32:
+    case kI32:
+    case kF32:
+      return 4;
+    case kU64:
+    case kI64:
+    case kF64:
+      return 8;
+    default:
+      return 0;
   }
 }
 
 bool scalar(Cursor& c, uint32_t t, json& out, const std::string& key) {
   const char* what = "metadata value";
   switch (t) {
-    case kU8: { uint8_t v; if (!c.get(v, what)) return false; out = v; return true; }
-    case kI8: { int8_t v; if (!c.get(v, what)) return false; out = v; return true; }
-    case kU16: { uint16_t v; if (!c.get(v, what)) return false; out = v; return true; }
-    case kI16: { int16_t v; if (!c.get(v, what)) return false; out = v; return true; }
-    case kU32: { uint32_t v; if (!c.get(v, what)) return false; out = v; return true; }
-    case kI32: { int32_t v; if (!c.get(v, what)) return false; out = v; return true; }
-    case kF32: { float v; if (!c.get(v, what)) return false; out = std::isfinite(v) ? json(v) : json(nullptr); return true; }
-    case kBool: { uint8_t v; if (!c.get(v, what)) return false; out = v != 0; return true; }
-    case kU64: { uint64_t v; if (!c.get(v, what)) return false; out = v; return true; }
-    case kI64: { int64_t v; if (!c.get(v, what)) return false; out = v; return true; }
-    case kF64: { double v; if (!c.get(v, what)) return false; out = std::isfinite(v) ? json(v) : json(nullptr); return true; }
-    case kString: { std::string s; if (!c.str(s, what)) return false; out = std::move(s); return true; }
-    default: return c.fail(key, "metadata '" + key + "' has unknown type " + std::to_string(t));
+    case kU8: {
+      uint8_t v;
+      if (!c.get(v, what)) return false;
+      out = v;
+      return true;
+    }
+    case kI8: {
+      int8_t v;
+      if (!c.get(v, what)) return false;
+      out = v;
+      return true;
+    }
+    case kU16: {
+      uint16_t v;
+      if (!c.get(v, what)) return false;
+      out = v;
+      return true;
+    }
+    case kI16: {
+      int16_t v;
+      if (!c.get(v, what)) return false;
+      out = v;
+      return true;
+    }
+    case kU32: {
+      uint32_t v;
+      if (!c.get(v, what)) return false;
+      out = v;
+      return true;
+    }
+    case kI32: {
+      int32_t v;
+      if (!c.get(v, what)) return false;
+      out = v;
+      return true;
+    }
+    case kF32: {
+      float v;
+      if (!c.get(v, what)) return false;
+      out = std::isfinite(v) ? json(v) : json(nullptr);
+      return true;
+    }
+    case kBool: {
+      uint8_t v;
+      if (!c.get(v, what)) return false;
+      out = v != 0;
+      return true;
+    }
+    case kU64: {
+      uint64_t v;
+      if (!c.get(v, what)) return false;
+      out = v;
+      return true;
+    }
+    case kI64: {
+      int64_t v;
+      if (!c.get(v, what)) return false;
+      out = v;
+      return true;
+    }
+    case kF64: {
+      double v;
+      if (!c.get(v, what)) return false;
+      out = std::isfinite(v) ? json(v) : json(nullptr);
+      return true;
+    }
+    case kString: {
+      std::string s;
+      if (!c.str(s, what)) return false;
+      out = std::move(s);
+      return true;
+    }
+    default:
+      return c.fail(key, "metadata '" + key + "' has unknown type " + std::to_string(t));
   }
 }
 
@@ -100,9 +200,11 @@ bool value(Cursor& c, uint32_t t, json& out, const std::string& key) {
   uint32_t et;
   uint64_t n;
   if (!c.get(et, "array type") || !c.count(n, "array length")) return false;
-  if (et >= kTypeCount || et == kArray) return c.fail(key, "metadata '" + key + "' is an array of unknown or nested type");
+  if (et >= kTypeCount || et == kArray)
+    return c.fail(key, "metadata '" + key + "' is an array of unknown or nested type");
   const uint64_t min_elem = et == kString ? (c.version == 1 ? 4 : 8) : scalar_size(et);
-  if (min_elem == 0 || n > c.file_size / min_elem) return c.fail(key, "metadata '" + key + "' claims more elements than the file holds");
+  if (min_elem == 0 || n > c.file_size / min_elem)
+    return c.fail(key, "metadata '" + key + "' claims more elements than the file holds");
   if (et == kString) {
     // Tokenizer vocabularies: keep the length, walk the strings without storing them.
     for (uint64_t i = 0; i < n; ++i) {
@@ -136,29 +238,43 @@ Result<GgufFile> read_gguf(const uint8_t* data, size_t size, uint64_t file_size,
   auto finish_error = [&]() -> Error {
     if (c.need > 0) {
       if (needed) *needed = c.need;
-      return make_error("truncated", "file", "the header continues past the bytes read: read at least " +
-                                                 std::to_string(c.need) + " bytes");
+      return make_error("truncated", "file",
+                        "the header continues past the bytes read: read at least " +
+                            std::to_string(c.need) + " bytes");
     }
-    return make_error("bad_gguf", c.field.empty() ? "file" : c.field, "not a valid GGUF file: " + c.error);
+    return make_error("bad_gguf", c.field.empty() ? "file" : c.field,
+                      "not a valid GGUF file: " + c.error);
   };
   uint32_t magic = 0;
   if (!c.get(magic, "magic")) return finish_error();
-  if (std::memcmp(data, "GGUF", 4) != 0) return make_error("bad_gguf", "file", "not a GGUF file (the first 4 bytes are not 'GGUF')");
+  if (std::memcmp(data, "GGUF", 4) != 0)
+    return make_error("bad_gguf", "file", "not a GGUF file (the first 4 bytes are not 'GGUF')");
   if (!c.get(f.version, "version")) return finish_error();
   if (f.version < 1 || f.version > 3)
-    return make_error("bad_gguf", "file", "GGUF version " + std::to_string(f.version) + " is not supported (1-3)");
+    return make_error("bad_gguf", "file",
+                      "GGUF version " + std::to_string(f.version) + " is not supported (1-3)");
   c.version = f.version;
   uint64_t n_tensors = 0, n_kv = 0;
-  if (!c.count(n_tensors, "tensor count") || !c.count(n_kv, "metadata count")) return finish_error();
+  if (!c.count(n_tensors, "tensor count") || !c.count(n_kv, "metadata count"))
+    return finish_error();
   // Every tensor info takes at least 4 (name) + 4 (dims) + 4 (type) + 8 (offset) bytes, every
   // key/value at least 4 + 4 + 1: counts beyond the file size are lies.
-  if (n_tensors > file_size / 20) return make_error("bad_gguf", "tensor_count", "not a valid GGUF file: " + std::to_string(n_tensors) + " tensors cannot fit in " + std::to_string(file_size) + " bytes");
-  if (n_kv > file_size / 9) return make_error("bad_gguf", "kv_count", "not a valid GGUF file: " + std::to_string(n_kv) + " metadata entries cannot fit in the file");
+  if (n_tensors > file_size / 20)
+    return make_error("bad_gguf", "tensor_count",
+                      "not a valid GGUF file: " + std::to_string(n_tensors) +
+                          " tensors cannot fit in " + std::to_string(file_size) + " bytes");
+  if (n_kv > file_size / 9)
+    return make_error("bad_gguf", "kv_count",
+                      "not a valid GGUF file: " + std::to_string(n_kv) +
+                          " metadata entries cannot fit in the file");
   for (uint64_t i = 0; i < n_kv; ++i) {
     std::string key;
     uint32_t type;
     if (!c.str(key, "metadata key") || !c.get(type, "metadata type")) return finish_error();
-    if (type >= kTypeCount) { c.fail(key, "metadata '" + key + "' has type " + std::to_string(type) + ", out of range"); return finish_error(); }
+    if (type >= kTypeCount) {
+      c.fail(key, "metadata '" + key + "' has type " + std::to_string(type) + ", out of range");
+      return finish_error();
+    }
     json v;
     if (!value(c, type, v, key)) return finish_error();
     f.metadata[key] = std::move(v);
@@ -167,22 +283,41 @@ Result<GgufFile> read_gguf(const uint8_t* data, size_t size, uint64_t file_size,
   for (uint64_t i = 0; i < n_tensors; ++i) {
     GgufTensor t;
     if (!c.str(t.name, "tensor name") || !c.get(t.n_dims, "tensor dims")) return finish_error();
-    if (t.n_dims == 0 || t.n_dims > kMaxDims) { c.fail("tensor", "tensor '" + t.name + "' has " + std::to_string(t.n_dims) + " dimensions"); return finish_error(); }
+    if (t.n_dims == 0 || t.n_dims > kMaxDims) {
+      c.fail("tensor", "tensor '" + t.name + "' has " + std::to_string(t.n_dims) + " dimensions");
+      return finish_error();
+    }
     uint64_t elements = 1;
     for (uint32_t d = 0; d < t.n_dims; ++d) {
       uint64_t v;
-      if (f.version == 1) { uint32_t v32; if (!c.get(v32, "tensor shape")) return finish_error(); v = v32; }
-      else if (!c.get(v, "tensor shape")) return finish_error();
-      if (v == 0 || elements > (uint64_t{1} << 62) / v) { c.fail("tensor", "tensor '" + t.name + "' has an impossible shape"); return finish_error(); }
+      if (f.version == 1) {
+        uint32_t v32;
+        if (!c.get(v32, "tensor shape")) return finish_error();
+        v = v32;
+      } else if (!c.get(v, "tensor shape"))
+        return finish_error();
+      if (v == 0 || elements > (uint64_t{1} << 62) / v) {
+        c.fail("tensor", "tensor '" + t.name + "' has an impossible shape");
+        return finish_error();
+      }
       t.ne[d] = v;
       elements *= v;
     }
     if (!c.get(t.type, "tensor type") || !c.get(t.offset, "tensor offset")) return finish_error();
     const GgmlTypeTraits* tr = ggml_traits(static_cast<GgmlType>(t.type));
-    if (!tr || tr->block_size == 0) { c.fail("tensor", "tensor '" + t.name + "' has unknown ggml type " + std::to_string(t.type)); return finish_error(); }
-    if (t.ne[0] % tr->block_size != 0) { c.fail("tensor", "tensor '" + t.name + "' row is not a whole number of blocks"); return finish_error(); }
+    if (!tr || tr->block_size == 0) {
+      c.fail("tensor", "tensor '" + t.name + "' has unknown ggml type " + std::to_string(t.type));
+      return finish_error();
+    }
+    if (t.ne[0] % tr->block_size != 0) {
+      c.fail("tensor", "tensor '" + t.name + "' row is not a whole number of blocks");
+      return finish_error();
+    }
     t.bytes = elements / tr->block_size * tr->type_size;
-    if (t.bytes > file_size) { c.fail("tensor", "tensor '" + t.name + "' is larger than the file"); return finish_error(); }
+    if (t.bytes > file_size) {
+      c.fail("tensor", "tensor '" + t.name + "' is larger than the file");
+      return finish_error();
+    }
     f.tensors.push_back(std::move(t));
   }
   f.header_bytes = c.pos;
@@ -201,7 +336,8 @@ uint32_t meta_u32(const json& md, const std::string& key, uint32_t dflt = 0) {
   if (v.is_array() && !v.empty()) {  // per-layer values: the largest
     uint32_t m = 0;
     for (const auto& e : v)
-      if (e.is_number_integer()) m = std::max<uint32_t>(m, static_cast<uint32_t>(std::max<int64_t>(0, e.get<int64_t>())));
+      if (e.is_number_integer())
+        m = std::max<uint32_t>(m, static_cast<uint32_t>(std::max<int64_t>(0, e.get<int64_t>())));
     return m ? m : dflt;
   }
   return dflt;
@@ -213,12 +349,16 @@ Result<GgufModel> model_from_gguf(const GgufFile& f) {
   const json& md = f.metadata;
   GgufModel out;
   if (!md.contains("general.architecture") || !md["general.architecture"].is_string())
-    return make_error("bad_gguf", "general.architecture", "the file has no general.architecture: not a model GGUF");
+    return make_error("bad_gguf", "general.architecture",
+                      "the file has no general.architecture: not a model GGUF");
   const std::string a = md["general.architecture"];
-  static const char* const kNotLlm[] = {"bert", "nomic-bert", "jina-bert-v2", "t5", "t5encoder", "clip", "whisper", "wavtokenizer-dec"};
+  static const char* const kNotLlm[] = {"bert", "nomic-bert", "jina-bert-v2",    "t5", "t5encoder",
+                                        "clip", "whisper",    "wavtokenizer-dec"};
   for (const char* x : kNotLlm)
-    if (a == x) return make_error("unsupported_architecture", "general.architecture",
-                                  "'" + a + "' is an encoder / non-LLM architecture: runcheck estimates decoder LLMs");
+    if (a == x)
+      return make_error(
+          "unsupported_architecture", "general.architecture",
+          "'" + a + "' is an encoder / non-LLM architecture: runcheck estimates decoder LLMs");
   const auto k = [&](const char* suffix) { return a + "." + suffix; };
   ModelArch& m = out.arch;
   m.arch = a;
@@ -232,7 +372,8 @@ Result<GgufModel> model_from_gguf(const GgufFile& f) {
   m.key_length = meta_u32(md, k("attention.key_length"), head_dim);
   m.value_length = meta_u32(md, k("attention.value_length"), head_dim);
   m.vocab_size = meta_u32(md, k("vocab_size"));
-  if (!m.vocab_size && md.contains("tokenizer.ggml.tokens") && md["tokenizer.ggml.tokens"].is_object())
+  if (!m.vocab_size && md.contains("tokenizer.ggml.tokens") &&
+      md["tokenizer.ggml.tokens"].is_object())
     m.vocab_size = static_cast<uint32_t>(md["tokenizer.ggml.tokens"].value("length", 0));
   m.expert_count = meta_u32(md, k("expert_count"));
   m.expert_used_count = meta_u32(md, k("expert_used_count"));
@@ -250,7 +391,8 @@ Result<GgufModel> model_from_gguf(const GgufFile& f) {
   m.ssm_group_count = meta_u32(md, k("ssm.group_count"));
   m.ssm_time_step_rank = meta_u32(md, k("ssm.time_step_rank"));
   if (m.is_mla()) {  // DeepSeek MLA: the cache holds the latent plus the rope part
-    m.qk_nope_head_dim = m.key_length > m.rope_dimension_count ? m.key_length - m.rope_dimension_count : 0;
+    m.qk_nope_head_dim =
+        m.key_length > m.rope_dimension_count ? m.key_length - m.rope_dimension_count : 0;
     m.head_count_kv = m.head_count;
   }
   if (!m.block_count || !m.embedding_length || !m.head_count || !m.vocab_size) {
@@ -265,9 +407,12 @@ Result<GgufModel> model_from_gguf(const GgufFile& f) {
   // Layer kinds as llama.cpp sets them for these architectures.
   m.layers.assign(m.block_count, LayerKind::kFullAttention);
   for (uint32_t i = 0; i < m.block_count; ++i) {
-    if (m.sliding_window && (a == "gemma2" || a == "gpt-oss")) m.layers[i] = i % 2 == 0 ? LayerKind::kSlidingAttention : LayerKind::kFullAttention;
-    else if (m.sliding_window && a == "gemma3") m.layers[i] = (i + 1) % 6 != 0 ? LayerKind::kSlidingAttention : LayerKind::kFullAttention;
-    else if (m.sliding_window && a == "cohere2") m.layers[i] = (i + 1) % 4 != 0 ? LayerKind::kSlidingAttention : LayerKind::kFullAttention;
+    if (m.sliding_window && (a == "gemma2" || a == "gpt-oss"))
+      m.layers[i] = i % 2 == 0 ? LayerKind::kSlidingAttention : LayerKind::kFullAttention;
+    else if (m.sliding_window && a == "gemma3")
+      m.layers[i] = (i + 1) % 6 != 0 ? LayerKind::kSlidingAttention : LayerKind::kFullAttention;
+    else if (m.sliding_window && a == "cohere2")
+      m.layers[i] = (i + 1) % 4 != 0 ? LayerKind::kSlidingAttention : LayerKind::kFullAttention;
     else if (m.ssm_inner_size && a == "qwen3next") {
       const uint32_t every = meta_u32(md, k("full_attention_interval"), 4);
       m.layers[i] = (i + 1) % every != 0 ? LayerKind::kRecurrent : LayerKind::kFullAttention;
@@ -275,9 +420,13 @@ Result<GgufModel> model_from_gguf(const GgufFile& f) {
   }
   if (m.ssm_inner_size == 0)
     for (auto kind : m.layers)
-      if (kind == LayerKind::kRecurrent) return make_error("unsupported_architecture", "general.architecture", "recurrent layers without ssm sizes");
-  if (a.find("mamba") != std::string::npos || a == "rwkv6" || a == "rwkv7" || a == "jamba" || a == "granitehybrid" || a == "falcon-h1")
-    return make_error("unsupported_architecture", "general.architecture", "'" + a + "' (recurrent / state-space) is not modelled yet");
+      if (kind == LayerKind::kRecurrent)
+        return make_error("unsupported_architecture", "general.architecture",
+                          "recurrent layers without ssm sizes");
+  if (a.find("mamba") != std::string::npos || a == "rwkv6" || a == "rwkv7" || a == "jamba" ||
+      a == "granitehybrid" || a == "falcon-h1")
+    return make_error("unsupported_architecture", "general.architecture",
+                      "'" + a + "' (recurrent / state-space) is not modelled yet");
   // Exact weights from the tensors.
   WeightPlan& w = out.weights;
   w.layer_bytes.assign(m.block_count, 0);
@@ -286,11 +435,22 @@ Result<GgufModel> model_from_gguf(const GgufFile& f) {
   for (const auto& t : f.tensors) {
     w.total_bytes += t.bytes;
     w.parameters += t.ne[0] * t.ne[1] * t.ne[2] * t.ne[3];
-    if (t.type < w.bytes_by_type.size()) { w.bytes_by_type[t.type] += t.bytes; ++w.tensors_by_type[t.type]; }
-    if (t.name == "token_embd.weight") { w.token_embd_bytes += t.bytes; continue; }
-    if (t.name == "output.weight" || t.name == "output_norm.weight") { has_output = has_output || t.name == "output.weight"; w.output_bytes += t.bytes; continue; }
+    if (t.type < w.bytes_by_type.size()) {
+      w.bytes_by_type[t.type] += t.bytes;
+      ++w.tensors_by_type[t.type];
+    }
+    if (t.name == "token_embd.weight") {
+      w.token_embd_bytes += t.bytes;
+      continue;
+    }
+    if (t.name == "output.weight" || t.name == "output_norm.weight") {
+      has_output = has_output || t.name == "output.weight";
+      w.output_bytes += t.bytes;
+      continue;
+    }
     unsigned layer = 0;
-    if (t.name.rfind("blk.", 0) == 0 && std::sscanf(t.name.c_str(), "blk.%u.", &layer) == 1 && layer < m.block_count) {
+    if (t.name.rfind("blk.", 0) == 0 && std::sscanf(t.name.c_str(), "blk.%u.", &layer) == 1 &&
+        layer < m.block_count) {
       w.layer_bytes[layer] += t.bytes;
       if (t.name.find("_exps") != std::string::npos) w.layer_expert_bytes[layer] += t.bytes;
     } else {
@@ -299,21 +459,43 @@ Result<GgufModel> model_from_gguf(const GgufFile& f) {
   }
   out.has_tensors = !f.tensors.empty();
   m.tied_embeddings = out.has_tensors && !has_output;
-  if (m.tied_embeddings) w.output_bytes += w.token_embd_bytes;  // llama.cpp duplicates it as the output
-  out.name = md.contains("general.name") && md["general.name"].is_string() ? md["general.name"].get<std::string>() : a;
+  if (m.tied_embeddings)
+    w.output_bytes += w.token_embd_bytes;  // llama.cpp duplicates it as the output
+  out.name = md.contains("general.name") && md["general.name"].is_string()
+                 ? md["general.name"].get<std::string>()
+                 : a;
   if (md.contains("general.file_type") && md["general.file_type"].is_number_integer()) {
-    const FileTypeInfo* ft = file_type_by_id(static_cast<uint32_t>(md["general.file_type"].get<int64_t>()));
+    const FileTypeInfo* ft =
+        file_type_by_id(static_cast<uint32_t>(md["general.file_type"].get<int64_t>()));
     if (ft) out.file_type = std::string(ft->name);
   }
   json by_type = json::array();
   for (uint32_t t = 0; t < w.tensors_by_type.size(); ++t)
-    if (w.tensors_by_type[t]) by_type.push_back({{"type", std::string(ggml_traits(static_cast<GgmlType>(t))->name)}, {"tensors", w.tensors_by_type[t]}, {"bytes", w.bytes_by_type[t]}});
-  out.summary = {{"architecture", a}, {"name", out.name}, {"gguf_version", f.version}, {"file_type", out.file_type.empty() ? json(nullptr) : json(out.file_type)},
-                 {"tensors", f.tensors.size()}, {"has_tensors", out.has_tensors}, {"parameters", w.parameters}, {"weights_bytes", w.total_bytes},
-                 {"weights_by_type", by_type}, {"block_count", m.block_count}, {"embedding_length", m.embedding_length},
-                 {"head_count", m.head_count}, {"head_count_kv", m.head_count_kv}, {"key_length", m.key_length}, {"value_length", m.value_length},
-                 {"context_length", m.context_length}, {"vocab_size", m.vocab_size}, {"expert_count", m.expert_count},
-                 {"expert_used_count", m.expert_used_count}, {"sliding_window", m.sliding_window}, {"header_bytes", f.header_bytes}};
+    if (w.tensors_by_type[t])
+      by_type.push_back({{"type", std::string(ggml_traits(static_cast<GgmlType>(t))->name)},
+                         {"tensors", w.tensors_by_type[t]},
+                         {"bytes", w.bytes_by_type[t]}});
+  out.summary = {{"architecture", a},
+                 {"name", out.name},
+                 {"gguf_version", f.version},
+                 {"file_type", out.file_type.empty() ? json(nullptr) : json(out.file_type)},
+                 {"tensors", f.tensors.size()},
+                 {"has_tensors", out.has_tensors},
+                 {"parameters", w.parameters},
+                 {"weights_bytes", w.total_bytes},
+                 {"weights_by_type", by_type},
+                 {"block_count", m.block_count},
+                 {"embedding_length", m.embedding_length},
+                 {"head_count", m.head_count},
+                 {"head_count_kv", m.head_count_kv},
+                 {"key_length", m.key_length},
+                 {"value_length", m.value_length},
+                 {"context_length", m.context_length},
+                 {"vocab_size", m.vocab_size},
+                 {"expert_count", m.expert_count},
+                 {"expert_used_count", m.expert_used_count},
+                 {"sliding_window", m.sliding_window},
+                 {"header_bytes", f.header_bytes}};
   return out;
 }
 

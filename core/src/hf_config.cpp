@@ -40,8 +40,8 @@ struct Reader {
     }
     if (!ok || out < lo || out > hi) {
       if (missing.empty()) {
-        missing = std::string("'") + key + "' must be an integer in [" + std::to_string(lo) +
-                  ", " + std::to_string(hi) + "]";
+        missing = std::string("'") + key + "' must be an integer in [" + std::to_string(lo) + ", " +
+                  std::to_string(hi) + "]";
         bad_field = prefix + "." + key;
       }
       return 0;
@@ -89,12 +89,12 @@ Result<ModelArch> model_from_hf_config(const json& cfg, const std::string& field
   Reader r{c, field, {}, {}};
   const std::string mt = r.str("model_type");
   static const std::set<std::string> kKnown = {
-      "llama",      "mistral",   "mixtral",     "qwen2",       "qwen3",    "qwen2_moe",
-      "qwen3_moe",  "gemma",     "gemma2",      "gemma3",      "gemma3_text", "phi3",
-      "deepseek_v2", "deepseek_v3", "kimi_k2",  "gpt_oss",     "llama4_text", "llama4",
-      "cohere",     "cohere2",   "granite",     "olmo2",       "smollm3",  "glm4",
-      "glm4_moe",   "falcon",    "ministral",   "mistral3",    "exaone",   "internlm2",
-      "starcoder2", "phi",       "qwen3_next"};
+      "llama",       "mistral",     "mixtral",   "qwen2",    "qwen3",       "qwen2_moe",
+      "qwen3_moe",   "gemma",       "gemma2",    "gemma3",   "gemma3_text", "phi3",
+      "deepseek_v2", "deepseek_v3", "kimi_k2",   "gpt_oss",  "llama4_text", "llama4",
+      "cohere",      "cohere2",     "granite",   "olmo2",    "smollm3",     "glm4",
+      "glm4_moe",    "falcon",      "ministral", "mistral3", "exaone",      "internlm2",
+      "starcoder2",  "phi",         "qwen3_next"};
   if (mt.empty())
     return make_error("bad_config", field + ".model_type",
                       field + ".model_type is missing: runcheck needs it to know the layout");
@@ -106,21 +106,26 @@ Result<ModelArch> model_from_hf_config(const json& cfg, const std::string& field
 
   ModelArch m;
   const bool is_falcon = mt == "falcon";
-  m.block_count = is_falcon && !r.has("num_hidden_layers") ? r.u32("n_layer", true, 1, kMaxLayers)
-                                                           : r.u32("num_hidden_layers", true, 1, kMaxLayers);
+  m.block_count = is_falcon && !r.has("num_hidden_layers")
+                      ? r.u32("n_layer", true, 1, kMaxLayers)
+                      : r.u32("num_hidden_layers", true, 1, kMaxLayers);
   m.embedding_length = r.u32("hidden_size", true);
   m.head_count = is_falcon && !r.has("num_attention_heads") ? r.u32("n_head", true)
                                                             : r.u32("num_attention_heads", true);
   m.vocab_size = r.u32("vocab_size", true);
   m.context_length = r.u32("max_position_embeddings", false, 1, uint64_t{1} << 31);
-  if (!r.missing.empty()) return make_error("bad_config", r.bad_field, r.bad_field + ": " + r.missing);
-  if (m.context_length == 0) m.context_length = 2048;  // Falcon configs omit it; its trained context
+  if (!r.missing.empty())
+    return make_error("bad_config", r.bad_field, r.bad_field + ": " + r.missing);
+  if (m.context_length == 0)
+    m.context_length = 2048;  // Falcon configs omit it; its trained context
 
   m.head_count_kv = r.u32("num_key_value_heads", false);
   if (m.head_count_kv == 0) m.head_count_kv = m.head_count;
   if (is_falcon) {
-    if (r.boolean("new_decoder_architecture", false)) m.head_count_kv = r.u32("num_kv_heads", false);
-    else if (r.boolean("multi_query", true)) m.head_count_kv = 1;
+    if (r.boolean("new_decoder_architecture", false))
+      m.head_count_kv = r.u32("num_kv_heads", false);
+    else if (r.boolean("multi_query", true))
+      m.head_count_kv = 1;
     if (m.head_count_kv == 0) m.head_count_kv = 1;
   }
   const uint32_t head_dim = r.u32("head_dim", false);
@@ -199,9 +204,13 @@ Result<ModelArch> model_from_hf_config(const json& cfg, const std::string& field
       m.sliding_window = r.u32("sliding_window", false, 1, uint64_t{1} << 31);
       if (!apply_layer_types(c, m) && m.sliding_window) {
         // Gemma 2: local and global alternate, local first. Gemma 3: 5 local then 1 global.
-        const uint32_t pattern = mt == "gemma2" ? 2 : (r.u32("sliding_window_pattern", false) ? r.u32("sliding_window_pattern", false) : 6);
+        const uint32_t pattern = mt == "gemma2" ? 2
+                                                : (r.u32("sliding_window_pattern", false)
+                                                       ? r.u32("sliding_window_pattern", false)
+                                                       : 6);
         for (uint32_t i = 0; i < m.block_count; ++i)
-          m.layers[i] = (i + 1) % pattern == 0 ? LayerKind::kFullAttention : LayerKind::kSlidingAttention;
+          m.layers[i] =
+              (i + 1) % pattern == 0 ? LayerKind::kFullAttention : LayerKind::kSlidingAttention;
       }
     }
   } else if (mt == "phi3") {
@@ -259,10 +268,12 @@ Result<ModelArch> model_from_hf_config(const json& cfg, const std::string& field
     m.tied_embeddings = r.boolean("tie_word_embeddings", true);
     if (mt == "cohere2") {
       m.sliding_window = r.u32("sliding_window", false, 1, uint64_t{1} << 31);
-      const uint32_t pattern = r.u32("sliding_window_pattern", false) ? r.u32("sliding_window_pattern", false) : 4;
+      const uint32_t pattern =
+          r.u32("sliding_window_pattern", false) ? r.u32("sliding_window_pattern", false) : 4;
       if (!apply_layer_types(c, m) && m.sliding_window)
         for (uint32_t i = 0; i < m.block_count; ++i)
-          m.layers[i] = (i + 1) % pattern == 0 ? LayerKind::kFullAttention : LayerKind::kSlidingAttention;
+          m.layers[i] =
+              (i + 1) % pattern == 0 ? LayerKind::kFullAttention : LayerKind::kSlidingAttention;
     }
   } else if (mt == "olmo2") {
     m.arch = "olmo2";
@@ -291,7 +302,8 @@ Result<ModelArch> model_from_hf_config(const json& cfg, const std::string& field
     m.gated_ffn = false;
     m.attn_qkv_bias = true;
   }
-  if (!r.missing.empty()) return make_error("bad_config", r.bad_field, r.bad_field + ": " + r.missing);
+  if (!r.missing.empty())
+    return make_error("bad_config", r.bad_field, r.bad_field + ": " + r.missing);
 
   if (m.head_count_kv == 0 || m.head_count % m.head_count_kv != 0)
     return make_error("bad_config", field + ".num_key_value_heads",
@@ -302,9 +314,11 @@ Result<ModelArch> model_from_hf_config(const json& cfg, const std::string& field
   if (m.ssm_inner_size == 0)
     for (auto k : m.layers)
       if (k == LayerKind::kRecurrent)
-        return make_error("unsupported_architecture", field + ".layer_types",
-                          "recurrent/linear-attention layers are only modelled for Qwen3-Next so far, "
-                          "not for '" + mt + "'");
+        return make_error(
+            "unsupported_architecture", field + ".layer_types",
+            "recurrent/linear-attention layers are only modelled for Qwen3-Next so far, "
+            "not for '" +
+                mt + "'");
   return m;
 }
 

@@ -34,12 +34,18 @@ uint32_t pad_up(uint64_t n, uint32_t pad) {
 
 const char* runtime_name(Runtime r) {
   switch (r) {
-    case Runtime::kLlamaCpp: return "llama.cpp";
-    case Runtime::kOllama: return "ollama";
-    case Runtime::kLmStudio: return "lmstudio";
-    case Runtime::kVllm: return "vllm";
-    case Runtime::kMlx: return "mlx";
-    case Runtime::kExllamaV2: return "exllamav2";
+    case Runtime::kLlamaCpp:
+      return "llama.cpp";
+    case Runtime::kOllama:
+      return "ollama";
+    case Runtime::kLmStudio:
+      return "lmstudio";
+    case Runtime::kVllm:
+      return "vllm";
+    case Runtime::kMlx:
+      return "mlx";
+    case Runtime::kExllamaV2:
+      return "exllamav2";
   }
   return "llama.cpp";
 }
@@ -80,8 +86,8 @@ uint32_t kv_cells_full(const KvOptions& o) {
 bool runtime_uses_swa(const ModelArch& m, Runtime r) {
   if (m.sliding_window == 0) return false;
   if (is_llamacpp_engine(r))
-    return m.arch == "gemma2" || m.arch == "gemma3" || m.arch == "cohere2" ||
-           m.arch == "gpt-oss" || m.arch == "llama4";
+    return m.arch == "gemma2" || m.arch == "gemma3" || m.arch == "cohere2" || m.arch == "gpt-oss" ||
+           m.arch == "llama4";
   return true;  // vLLM, MLX and ExLlamaV2 keep only the window on sliding layers
 }
 
@@ -95,7 +101,8 @@ uint32_t kv_cells_swa(const ModelArch& m, const KvOptions& o) {
 uint64_t kv_layer_bytes(const ModelArch& m, uint32_t layer, const KvOptions& o) {
   const LayerKind kind = layer < m.layers.size() ? m.layers[layer] : LayerKind::kFullAttention;
   if (kind == LayerKind::kRecurrent) return 0;
-  const uint64_t cells = kind == LayerKind::kSlidingAttention ? kv_cells_swa(m, o) : kv_cells_full(o);
+  const uint64_t cells =
+      kind == LayerKind::kSlidingAttention ? kv_cells_swa(m, o) : kv_cells_full(o);
   if (m.is_mla()) {
     // MLA caches the compressed latent plus the rope part, one "head" per token per layer
     // (DeepSeek-V2 paper §2.1.2; llama.cpp deepseek2 KV: kv_lora_rank + n_rot).
@@ -120,7 +127,8 @@ uint64_t compute_buffer_bytes(const ModelArch& m, const KvOptions& o, const Comp
   if (o.flash_attn) {
     const uint64_t ff = std::max<uint64_t>(
         m.feed_forward_length, uint64_t{m.expert_used_count} * m.expert_feed_forward_length);
-    attn = std::max(n_kv * ub * kF16Bytes, 2 * ff * ub * kF32Bytes) + kFlashAttnActivationRows * act;
+    attn =
+        std::max(n_kv * ub * kF16Bytes, 2 * ff * ub * kF32Bytes) + kFlashAttnActivationRows * act;
   } else {
     const uint64_t kq = n_kv * ub * m.head_count * kF32Bytes;
     attn = kq + (s.multi_device ? kSplitDeviceActivationRows : kSingleDeviceActivationRows) * act;

@@ -25,7 +25,8 @@ struct Builder {
     const bool matrix = std::max(n_dims, source_dims) >= 2;
     const GgmlType src =
         (matrix && !is_router && !is_conv && is_weight) ? GgmlType::F16 : GgmlType::F32;
-    out.push_back(TensorSpec{std::move(name), layer, role, {ne0, ne1, ne2}, n_dims, quantizable, src});
+    out.push_back(
+        TensorSpec{std::move(name), layer, role, {ne0, ne1, ne2}, n_dims, quantizable, src});
   }
 };
 
@@ -59,7 +60,8 @@ std::vector<TensorSpec> model_tensors(const ModelArch& m) {
       b.add(blk(il, "ssm_dt.bias"), L, R::kOther, m.ssm_time_step_rank);
       b.add(blk(il, "ssm_a"), L, R::kOther, m.ssm_time_step_rank);
       b.add(blk(il, "ssm_beta_alpha.weight"), L, R::kOther, E, 2ull * m.ssm_time_step_rank);
-      b.add(blk(il, "ssm_norm.weight"), L, R::kOther, value_dim / std::max<uint32_t>(m.ssm_time_step_rank, 1));
+      b.add(blk(il, "ssm_norm.weight"), L, R::kOther,
+            value_dim / std::max<uint32_t>(m.ssm_time_step_rank, 1));
       b.add(blk(il, "ssm_out.weight"), L, R::kOther, value_dim, E);
     } else if (m.is_mla()) {
       const uint64_t qk_head = m.qk_nope_head_dim + m.rope_dimension_count;
@@ -96,7 +98,8 @@ std::vector<TensorSpec> model_tensors(const ModelArch& m) {
         b.add(blk(il, "attn_q_norm.weight"), L, R::kOther, m.key_length);
         b.add(blk(il, "attn_k_norm.weight"), L, R::kOther, m.key_length);
       }
-      b.add(blk(il, "attn_output.weight"), L, R::kAttnOutput, uint64_t{m.head_count} * m.value_length, E);
+      b.add(blk(il, "attn_output.weight"), L, R::kAttnOutput,
+            uint64_t{m.head_count} * m.value_length, E);
       if (m.expert_bias) {  // gpt-oss: output bias and attention sinks
         b.add(blk(il, "attn_output.bias"), L, R::kOther, E);
         b.add(blk(il, "attn_sinks.weight"), L, R::kOther, m.head_count);
@@ -119,7 +122,8 @@ std::vector<TensorSpec> model_tensors(const ModelArch& m) {
         b.add(blk(il, "ffn_down_exps.bias"), L, R::kOther, E, X);
       }
       // HF stores the shared-expert gate as a [1, n_embd] matrix: {n_embd, 1} in GGUF, F16.
-      if (m.shared_expert_gate) b.add(blk(il, "ffn_gate_inp_shexp.weight"), L, R::kOther, E, 1, 1, 2);
+      if (m.shared_expert_gate)
+        b.add(blk(il, "ffn_gate_inp_shexp.weight"), L, R::kOther, E, 1, 1, 2);
       if (m.expert_shared_feed_forward_length > 0) {
         const uint64_t S = m.expert_shared_feed_forward_length;
         b.add(blk(il, "ffn_gate_shexp.weight"), L, R::kFfnGate, E, S);

@@ -34,7 +34,10 @@ SearchResult llamacpp_search(uint32_t n_layer, bool moe, bool has_gpus, F trial)
     uint32_t lo = 1, hi = n_layer;
     while (lo < hi) {
       const uint32_t mid = (lo + hi) / 2;
-      if (trial(L, mid).gpus_ok) hi = mid; else lo = mid + 1;
+      if (trial(L, mid).gpus_ok)
+        hi = mid;
+      else
+        lo = mid + 1;
     }
     r = {L, lo};  // if RAM is short, this is the plan to explain
     fits = trial(L, lo).fits;
@@ -43,7 +46,10 @@ SearchResult llamacpp_search(uint32_t n_layer, bool moe, bool has_gpus, F trial)
     int lo = 0, hi = static_cast<int>(L) - 1;
     while (lo < hi) {
       const int mid = (lo + hi + 1) / 2;
-      if (trial(static_cast<uint32_t>(mid), 0).gpus_ok) lo = mid; else hi = mid - 1;
+      if (trial(static_cast<uint32_t>(mid), 0).gpus_ok)
+        lo = mid;
+      else
+        hi = mid - 1;
     }
     if (trial(static_cast<uint32_t>(lo), 0).fits || !moe) r = {static_cast<uint32_t>(lo), 0};
   }
@@ -91,10 +97,12 @@ Plan eval_llamacpp(const ModelArch& m, const WeightPlan& w, const Machine& mc, c
   // (llama-model.cpp: splits[] = cumulative free memory, layer -> upper_bound(splits, i/ngl)).
   std::vector<double> splits(n_gpu, 1.0);
   double total_free = 0;
-  for (const auto& g : mc.gpus) total_free += static_cast<double>(g.budget_bytes - std::min(g.budget_bytes, g.overhead_bytes));
+  for (const auto& g : mc.gpus)
+    total_free += static_cast<double>(g.budget_bytes - std::min(g.budget_bytes, g.overhead_bytes));
   double acc = 0;
   for (size_t d = 0; d < n_gpu; ++d) {
-    acc += static_cast<double>(mc.gpus[d].budget_bytes - std::min(mc.gpus[d].budget_bytes, mc.gpus[d].overhead_bytes));
+    acc += static_cast<double>(mc.gpus[d].budget_bytes -
+                               std::min(mc.gpus[d].budget_bytes, mc.gpus[d].overhead_bytes));
     splits[d] = total_free > 0 ? acc / total_free : 1.0;
   }
   const uint32_t i_gpu_start = p.total_layers - p.gpu_layers;
@@ -142,7 +150,8 @@ Plan eval_llamacpp(const ModelArch& m, const WeightPlan& w, const Machine& mc, c
     double prev = 0;
     for (size_t d = 0; d < n_gpu; ++d) {
       DeviceUse& u = p.devices[d];
-      u.weights_bytes = static_cast<uint64_t>(static_cast<double>(gpu_weights) * (splits[d] - prev));
+      u.weights_bytes =
+          static_cast<uint64_t>(static_cast<double>(gpu_weights) * (splits[d] - prev));
       u.expert_bytes = static_cast<uint64_t>(static_cast<double>(gpu_experts) * (splits[d] - prev));
       prev = splits[d];
       u.kv_bytes = d == 0 ? gpu_kv : 0;
@@ -175,8 +184,9 @@ Plan eval_llamacpp(const ModelArch& m, const WeightPlan& w, const Machine& mc, c
     host.compute_bytes = host_compute_buffer_bytes(m, o.kv, multi);
     // Layers left on the CPU need the CPU backend's own scratch for them.
     if (host.layers > 0)
-      host.compute_bytes = std::max(host.compute_bytes,
-                                    compute_buffer_bytes(m, o.kv, ComputeShape{host.holds_output, false}));
+      host.compute_bytes =
+          std::max(host.compute_bytes,
+                   compute_buffer_bytes(m, o.kv, ComputeShape{host.holds_output, false}));
   }
   finish(p, mc);
   return p;
@@ -184,8 +194,8 @@ Plan eval_llamacpp(const ModelArch& m, const WeightPlan& w, const Machine& mc, c
 
 }  // namespace
 
-Verdict verdict_for(bool fits, bool has_gpu, uint32_t n_cpu_moe, uint32_t gpu_layers, uint32_t total_layers,
-                    bool tight) {
+Verdict verdict_for(bool fits, bool has_gpu, uint32_t n_cpu_moe, uint32_t gpu_layers,
+                    uint32_t total_layers, bool tight) {
   if (!fits) return Verdict::kWillNotRun;
   if (!has_gpu || n_cpu_moe > 0 || gpu_layers < total_layers || tight) return Verdict::kTradeoffs;
   return Verdict::kComfortable;
@@ -202,13 +212,15 @@ void explain(Plan& p, const ModelArch& m, const Machine& mc) {
         p.reasons.push_back(u.name + " needs " + gib_text(u.used_bytes) + " but has " +
                             gib_text(u.budget_bytes) + " usable (short by " +
                             gib_text(u.used_bytes - u.budget_bytes) + ")");
-    if (p.reasons.empty()) p.reasons.push_back("GPU and CPU shares together exceed the unified memory");
+    if (p.reasons.empty())
+      p.reasons.push_back("GPU and CPU shares together exceed the unified memory");
     return;
   }
   bool tight = false;
   for (const auto& u : p.devices)
     if (!u.is_host && u.budget_bytes - u.used_bytes < kComfortHeadroomBytes) tight = true;
-  p.verdict = verdict_for(p.fits, !mc.gpus.empty(), p.n_cpu_moe, p.gpu_layers, p.total_layers, tight);
+  p.verdict =
+      verdict_for(p.fits, !mc.gpus.empty(), p.n_cpu_moe, p.gpu_layers, p.total_layers, tight);
   // The reasons, in the order verdict_for applies its rules.
   if (mc.gpus.empty()) {
     p.reasons.push_back("no accelerator: all " + std::to_string(n_layer) +
@@ -226,16 +238,17 @@ void explain(Plan& p, const ModelArch& m, const Machine& mc) {
   } else if (tight) {
     for (const auto& u : p.devices)
       if (!u.is_host && u.budget_bytes - u.used_bytes < kComfortHeadroomBytes)
-        p.reasons.push_back("tight: " + u.name + " keeps only " +
-                            gib_text(u.budget_bytes - u.used_bytes) +
-                            " free (llama.cpp --fit keeps 1 GiB; other apps or a longer context may not fit)");
+        p.reasons.push_back(
+            "tight: " + u.name + " keeps only " + gib_text(u.budget_bytes - u.used_bytes) +
+            " free (llama.cpp --fit keeps 1 GiB; other apps or a longer context may not fit)");
   } else {
     uint64_t free_min = UINT64_MAX;
     for (const auto& u : p.devices)
       if (!u.is_host) free_min = std::min(free_min, u.budget_bytes - u.used_bytes);
-    p.reasons.push_back("all " + std::to_string(p.total_layers) + " layers fit on " +
-                        (mc.gpus.size() > 1 ? std::to_string(mc.gpus.size()) + " GPUs" : mc.gpus[0].name) +
-                        " with at least " + gib_text(free_min) + " free");
+    p.reasons.push_back(
+        "all " + std::to_string(p.total_layers) + " layers fit on " +
+        (mc.gpus.size() > 1 ? std::to_string(mc.gpus.size()) + " GPUs" : mc.gpus[0].name) +
+        " with at least " + gib_text(free_min) + " free");
   }
 }
 
@@ -243,31 +256,37 @@ void explain(Plan& p, const ModelArch& m, const Machine& mc) {
 
 const char* verdict_name(Verdict v) {
   switch (v) {
-    case Verdict::kComfortable: return "comfortable";
-    case Verdict::kTradeoffs: return "tradeoffs";
-    case Verdict::kWillNotRun: return "will_not_run";
+    case Verdict::kComfortable:
+      return "comfortable";
+    case Verdict::kTradeoffs:
+      return "tradeoffs";
+    case Verdict::kWillNotRun:
+      return "will_not_run";
   }
   return "will_not_run";
 }
 
-Plan plan_llamacpp(const ModelArch& m, const WeightPlan& w, const Machine& mc, const PlanOptions& o) {
+Plan plan_llamacpp(const ModelArch& m, const WeightPlan& w, const Machine& mc,
+                   const PlanOptions& o) {
   const uint32_t L = m.block_count + 1;
   std::vector<uint64_t> layer_kv(m.block_count);
-  for (uint32_t il = 0; il < m.block_count; ++il)
-    layer_kv[il] = layer_cache_bytes(m, il, o.kv);
+  for (uint32_t il = 0; il < m.block_count; ++il) layer_kv[il] = layer_cache_bytes(m, il, o.kv);
   Plan p;
   if (o.forced_gpu_layers >= 0 || o.forced_n_cpu_moe >= 0) {
     const uint32_t ngl = o.forced_gpu_layers >= 0 ? std::min<uint32_t>(o.forced_gpu_layers, L) : L;
-    const uint32_t ncm = o.forced_n_cpu_moe >= 0 ? std::min<uint32_t>(o.forced_n_cpu_moe, m.block_count) : 0;
+    const uint32_t ncm =
+        o.forced_n_cpu_moe >= 0 ? std::min<uint32_t>(o.forced_n_cpu_moe, m.block_count) : 0;
     p = eval_llamacpp(m, w, mc, o, layer_kv, ngl, m.is_moe() ? ncm : 0);
   } else {
-    const SearchResult r = llamacpp_search(m.block_count, m.is_moe(), !mc.gpus.empty(), [&](uint32_t ngl, uint32_t ncm) {
-      const Plan q = eval_llamacpp(m, w, mc, o, layer_kv, ngl, ncm);
-      bool gpus_ok = true;
-      for (const auto& u : q.devices)
-        if (!u.is_host && u.used_bytes > u.budget_bytes) gpus_ok = false;
-      return Trial{gpus_ok && (q.fits || !mc.unified), q.fits};  // unified: one pool, all must fit
-    });
+    const SearchResult r = llamacpp_search(
+        m.block_count, m.is_moe(), !mc.gpus.empty(), [&](uint32_t ngl, uint32_t ncm) {
+          const Plan q = eval_llamacpp(m, w, mc, o, layer_kv, ngl, ncm);
+          bool gpus_ok = true;
+          for (const auto& u : q.devices)
+            if (!u.is_host && u.used_bytes > u.budget_bytes) gpus_ok = false;
+          return Trial{gpus_ok && (q.fits || !mc.unified),
+                       q.fits};  // unified: one pool, all must fit
+        });
     p = eval_llamacpp(m, w, mc, o, layer_kv, r.ngl, r.ncm);
   }
   explain(p, m, mc);
@@ -310,7 +329,8 @@ QuickPlan quick_plan(const LayerSums& s, const Machine& mc) {
       host = s.w[n] + s.k[n] + s.output + s.host_only + s.compute_out;
       return;
     }
-    gpu = (s.w[n] - s.w[lo]) - experts_moved + s.output + (s.k[n] - s.k[lo]) + s.compute_out + g->overhead_bytes;
+    gpu = (s.w[n] - s.w[lo]) - experts_moved + s.output + (s.k[n] - s.k[lo]) + s.compute_out +
+          g->overhead_bytes;
     host = s.w[lo] + experts_moved + s.host_only + s.k[lo] +
            (lo > 0 ? std::max(s.compute_host, s.compute_no_out) : s.compute_host);
   };
@@ -354,14 +374,15 @@ Plan plan_vllm(const ModelArch& m, const WeightPlan& w, const Machine& mc, const
   // (vLLM docs, engine args: max_num_batched_tokens 8192 and max_num_seqs 256 when serving).
   constexpr uint64_t kVllmBatchedTokens = 8192;
   constexpr uint64_t kVllmMaxSeqs = 256;
-  const uint64_t ff = std::max<uint64_t>(m.feed_forward_length,
-                                         uint64_t{m.expert_used_count} * m.expert_feed_forward_length);
+  const uint64_t ff = std::max<uint64_t>(
+      m.feed_forward_length, uint64_t{m.expert_used_count} * m.expert_feed_forward_length);
   const uint64_t activation =
       kVllmBatchedTokens * (2 * ff + 4 * uint64_t{m.embedding_length}) * 2 / tp +
       kVllmMaxSeqs * uint64_t{m.vocab_size} * 4;
   for (const auto& g : mc.gpus) {
     DeviceUse u = use_of(g, false);
-    u.budget_bytes = static_cast<uint64_t>(static_cast<double>(g.memory_bytes) * o.vllm_gpu_memory_utilization);
+    u.budget_bytes =
+        static_cast<uint64_t>(static_cast<double>(g.memory_bytes) * o.vllm_gpu_memory_utilization);
     u.weights_bytes = w.total_bytes / tp;
     uint64_t experts = 0;
     for (uint64_t e : w.layer_expert_bytes) experts += e;
@@ -390,7 +411,8 @@ Plan plan_vllm(const ModelArch& m, const WeightPlan& w, const Machine& mc, const
   }
   p.verdict = Verdict::kComfortable;
   const DeviceUse& u = p.devices[0];
-  p.reasons.push_back("fits with tensor parallel " + std::to_string(tp) + "; vLLM fills the remaining " +
+  p.reasons.push_back("fits with tensor parallel " + std::to_string(tp) +
+                      "; vLLM fills the remaining " +
                       gib_text(u.budget_bytes - u.used_bytes + u.kv_bytes) +
                       " per GPU with KV blocks for concurrent requests");
   return p;
@@ -403,7 +425,8 @@ Plan plan_all_on_accelerator(const ModelArch& m, const WeightPlan& w, const Mach
   if (mc.gpus.empty()) {
     p.devices.push_back(use_of(mc.host, true));
     p.verdict = Verdict::kWillNotRun;
-    p.reasons.push_back(std::string(runtime_name(o.kv.runtime)) + " needs an accelerator; this machine has none");
+    p.reasons.push_back(std::string(runtime_name(o.kv.runtime)) +
+                        " needs an accelerator; this machine has none");
     return p;
   }
   p.gpu_layers = p.total_layers;
@@ -429,10 +452,13 @@ Plan plan_all_on_accelerator(const ModelArch& m, const WeightPlan& w, const Mach
 
 Plan make_plan(const ModelArch& m, const WeightPlan& w, const Machine& mc, const PlanOptions& o) {
   switch (o.kv.runtime) {
-    case Runtime::kVllm: return plan_vllm(m, w, mc, o);
+    case Runtime::kVllm:
+      return plan_vllm(m, w, mc, o);
     case Runtime::kMlx:
-    case Runtime::kExllamaV2: return plan_all_on_accelerator(m, w, mc, o);
-    default: return plan_llamacpp(m, w, mc, o);
+    case Runtime::kExllamaV2:
+      return plan_all_on_accelerator(m, w, mc, o);
+    default:
+      return plan_llamacpp(m, w, mc, o);
   }
 }
 

@@ -62,16 +62,26 @@ G choose(FileType ft, TensorRole role, const QuantContext& c, G t) {
   }
   if (is_attn_v_like(role)) {
     const int iv = c.attn_v_index, nv = c.n_attn_v;
-    if (ft == F::Q2_K) t = c.n_gqa >= 4 ? G::Q4_K : G::Q3_K;
-    else if (ft == F::Q2_K_S && c.n_gqa >= 4) t = G::Q4_K;
-    else if (ft == F::IQ3_XXS) t = c.n_gqa >= 4 ? G::Q4_K : G::IQ3_S;  // no imatrix
-    else if ((ft == F::IQ3_XS || ft == F::IQ3_S) && c.n_gqa >= 4) t = G::Q4_K;
-    else if (ft == F::IQ3_M) t = G::Q4_K;
-    else if (ft == F::Q3_K_M) t = iv < 2 ? G::Q5_K : G::Q4_K;
-    else if (ft == F::Q3_K_L) t = G::Q5_K;
-    else if ((ft == F::IQ4_NL || ft == F::IQ4_XS) && c.n_gqa >= 4) t = G::Q5_K;
-    else if ((ft == F::Q4_K_M || ft == F::Q5_K_M) && use_more_bits(iv, nv)) t = G::Q6_K;
-    else if (ft == F::Q4_K_S && iv < 4) t = G::Q5_K;
+    if (ft == F::Q2_K)
+      t = c.n_gqa >= 4 ? G::Q4_K : G::Q3_K;
+    else if (ft == F::Q2_K_S && c.n_gqa >= 4)
+      t = G::Q4_K;
+    else if (ft == F::IQ3_XXS)
+      t = c.n_gqa >= 4 ? G::Q4_K : G::IQ3_S;  // no imatrix
+    else if ((ft == F::IQ3_XS || ft == F::IQ3_S) && c.n_gqa >= 4)
+      t = G::Q4_K;
+    else if (ft == F::IQ3_M)
+      t = G::Q4_K;
+    else if (ft == F::Q3_K_M)
+      t = iv < 2 ? G::Q5_K : G::Q4_K;
+    else if (ft == F::Q3_K_L)
+      t = G::Q5_K;
+    else if ((ft == F::IQ4_NL || ft == F::IQ4_XS) && c.n_gqa >= 4)
+      t = G::Q5_K;
+    else if ((ft == F::Q4_K_M || ft == F::Q5_K_M) && use_more_bits(iv, nv))
+      t = G::Q6_K;
+    else if (ft == F::Q4_K_S && iv < 4)
+      t = G::Q5_K;
     if (c.is_70b && (t == G::Q3_K || t == G::Q4_K)) t = G::Q5_K;
     if (c.n_expert == 8) t = G::Q8_0;
     return t;
@@ -133,13 +143,34 @@ G fallback(G t, uint64_t ne0) {
   if (ne0 % ggml_traits(t)->block_size == 0) return t;
   G r = t;
   switch (t) {
-    case G::IQ1_S: case G::IQ1_M: case G::IQ2_XXS: case G::IQ2_XS: case G::IQ2_S:
-    case G::IQ3_XXS: case G::IQ3_S: case G::IQ4_XS: r = G::IQ4_NL; break;
-    case G::Q2_K: case G::Q3_K: case G::TQ1_0: case G::TQ2_0: r = G::Q4_0; break;
-    case G::Q4_K: r = G::Q5_0; break;
-    case G::Q5_K: r = G::Q5_1; break;
-    case G::Q6_K: r = G::Q8_0; break;
-    default: r = G::F16; break;
+    case G::IQ1_S:
+    case G::IQ1_M:
+    case G::IQ2_XXS:
+    case G::IQ2_XS:
+    case G::IQ2_S:
+    case G::IQ3_XXS:
+    case G::IQ3_S:
+    case G::IQ4_XS:
+      r = G::IQ4_NL;
+      break;
+    case G::Q2_K:
+    case G::Q3_K:
+    case G::TQ1_0:
+    case G::TQ2_0:
+      r = G::Q4_0;
+      break;
+    case G::Q4_K:
+      r = G::Q5_0;
+      break;
+    case G::Q5_K:
+      r = G::Q5_1;
+      break;
+    case G::Q6_K:
+      r = G::Q8_0;
+      break;
+    default:
+      r = G::F16;
+      break;
   }
   if (ne0 % ggml_traits(r)->block_size != 0) r = G::F16;
   return r;

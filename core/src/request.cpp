@@ -1,7 +1,6 @@
 #include "runcheck/request.h"
 
 #include <algorithm>
-
 #include <cmath>
 
 namespace runcheck {
@@ -42,18 +41,18 @@ std::string FieldReader::string(const char* key, const std::string& dflt, bool r
   }
   std::string s = v.get<std::string>();
   if (s.size() > max_len) {
-    fail(key, "too_long", std::string(key) + " must be at most " + std::to_string(max_len) +
-                              " characters");
+    fail(key, "too_long",
+         std::string(key) + " must be at most " + std::to_string(max_len) + " characters");
     return dflt;
   }
   return s;
 }
 
-int64_t FieldReader::integer(const char* key, int64_t dflt, int64_t lo, int64_t hi,
-                             bool required) {
+int64_t FieldReader::integer(const char* key, int64_t dflt, int64_t lo, int64_t hi, bool required) {
   const std::string range = " [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
   if (!has(key)) {
-    if (required) fail(key, "missing_field", std::string(key) + " is required, an integer in" + range);
+    if (required)
+      fail(key, "missing_field", std::string(key) + " is required, an integer in" + range);
     return dflt;
   }
   const json& v = obj_.at(key);
@@ -78,8 +77,8 @@ int64_t FieldReader::integer(const char* key, int64_t dflt, int64_t lo, int64_t 
     char* end = nullptr;
     d = std::strtod(s.c_str(), &end);
     if (s.empty() || end == nullptr || *end != '\0') {
-      fail(key, "bad_type", std::string(key) + " must be an integer in" + range + ", got '" +
-                                safe_echo(s) + "'");
+      fail(key, "bad_type",
+           std::string(key) + " must be an integer in" + range + ", got '" + safe_echo(s) + "'");
       return dflt;
     }
   } else {
@@ -97,7 +96,8 @@ int64_t FieldReader::integer(const char* key, int64_t dflt, int64_t lo, int64_t 
 double FieldReader::number(const char* key, double dflt, double lo, double hi, bool required) {
   const std::string range = " [" + json(lo).dump() + ", " + json(hi).dump() + "]";
   if (!has(key)) {
-    if (required) fail(key, "missing_field", std::string(key) + " is required, a number in" + range);
+    if (required)
+      fail(key, "missing_field", std::string(key) + " is required, a number in" + range);
     return dflt;
   }
   const json& v = obj_.at(key);
@@ -109,8 +109,8 @@ double FieldReader::number(const char* key, double dflt, double lo, double hi, b
     char* end = nullptr;
     d = std::strtod(s.c_str(), &end);
     if (s.empty() || end == nullptr || *end != '\0') {
-      fail(key, "bad_type", std::string(key) + " must be a number in" + range + ", got '" +
-                                safe_echo(s) + "'");
+      fail(key, "bad_type",
+           std::string(key) + " must be a number in" + range + ", got '" + safe_echo(s) + "'");
       return dflt;
     }
   } else {
@@ -167,7 +167,8 @@ std::vector<std::string> FieldReader::string_list(const char* key, bool required
     return {};
   }
   if (out.size() > max_items) {
-    fail(key, "out_of_range", std::string(key) + " may list at most " + std::to_string(max_items) + " items");
+    fail(key, "out_of_range",
+         std::string(key) + " may list at most " + std::to_string(max_items) + " items");
     return {};
   }
   if (out.empty() && required) fail(key, "missing_field", std::string(key) + " is required");
@@ -183,7 +184,8 @@ size_t edit_distance(std::string_view a, std::string_view b) {
   for (size_t i = 1; i <= a.size(); ++i) {
     cur[0] = i;
     for (size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      cur[j] =
+          std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
     std::swap(prev, cur);
   }
   return prev[b.size()];

@@ -39,7 +39,15 @@ namespace {
 struct Sums {
   double n = 0, x = 0, y = 0, h = 0, xx = 0, xy = 0, hh = 0, hy = 0, xh = 0;
   void add(double xi, double hi, double yi) {
-    n += 1; x += xi; y += yi; h += hi; xx += xi * xi; xy += xi * yi; hh += hi * hi; hy += hi * yi; xh += xi * hi;
+    n += 1;
+    x += xi;
+    y += yi;
+    h += hi;
+    xx += xi * xi;
+    xy += xi * yi;
+    hh += hi * hi;
+    hy += hi * yi;
+    xh += xi * hi;
   }
 };
 
@@ -116,10 +124,16 @@ SpeedFit fit_speed(const std::vector<SpeedSample>& samples, const std::string& g
     for (const auto& [cfg, pts] : by_config) {
       if (pts.size() < 2) continue;
       double mh = 0, my = 0;
-      for (const auto& [h, y] : pts) { mh += h; my += y; }
+      for (const auto& [h, y] : pts) {
+        mh += h;
+        my += y;
+      }
       mh /= pts.size();
       my /= pts.size();
-      for (const auto& [h, y] : pts) { sxy += (h - mh) * (y - my); sxx += (h - mh) * (h - mh); }
+      for (const auto& [h, y] : pts) {
+        sxy += (h - mh) * (y - my);
+        sxx += (h - mh) * (h - mh);
+      }
     }
     if (sxx > 0) {
       f.c = std::max(0.0, sxy / sxx);
@@ -132,9 +146,22 @@ SpeedFit fit_speed(const std::vector<SpeedSample>& samples, const std::string& g
   f.b = 1;
   solve(s, true, spread, free_c, f);
   // Constraints, applied by refitting with the violated parameter pinned to its bound.
-  if (f.b < 1) { f.b = 1; solve(s, true, false, free_c, f); }
-  if (f.a < 0) { f.a = 0; solve(s, false, spread, free_c, f); if (f.b < 1) { f.b = 1; solve(s, false, false, free_c, f); } }
-  if (f.c < 0) { f.c = 0; solve(s, f.a > 0, spread && f.b > 1, false, f); }
+  if (f.b < 1) {
+    f.b = 1;
+    solve(s, true, false, free_c, f);
+  }
+  if (f.a < 0) {
+    f.a = 0;
+    solve(s, false, spread, free_c, f);
+    if (f.b < 1) {
+      f.b = 1;
+      solve(s, false, false, free_c, f);
+    }
+  }
+  if (f.c < 0) {
+    f.c = 0;
+    solve(s, f.a > 0, spread && f.b > 1, false, f);
+  }
   if (f.a < 0) f.a = 0;
   if (f.b < 1) f.b = 1;
   f.ok = std::isfinite(f.a) && std::isfinite(f.b) && std::isfinite(f.c);

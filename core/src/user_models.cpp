@@ -15,7 +15,10 @@ using nlohmann::json;
 
 constexpr size_t kMaxUserModels = 64;  // a page session; the oldest is dropped beyond this
 
-std::mutex& mu() { static std::mutex m; return m; }
+std::mutex& mu() {
+  static std::mutex m;
+  return m;
+}
 std::map<std::string, std::shared_ptr<UserModel>>& registry() {
   static std::map<std::string, std::shared_ptr<UserModel>> r;
   return r;
@@ -25,8 +28,10 @@ std::string slug(const std::string& name) {
   std::string s;
   for (char ch : name) {
     const char c = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_') s += c;
-    else if (!s.empty() && s.back() != '-') s += '-';
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_')
+      s += c;
+    else if (!s.empty() && s.back() != '-')
+      s += '-';
     if (s.size() >= 48) break;
   }
   while (!s.empty() && s.back() == '-') s.pop_back();
@@ -44,12 +49,21 @@ const UserModel* add(UserModel m) {
 }
 
 json arch_summary(const ModelArch& a) {
-  return {{"architecture", a.arch}, {"block_count", a.block_count}, {"embedding_length", a.embedding_length},
-          {"head_count", a.head_count}, {"head_count_kv", a.head_count_kv}, {"key_length", a.key_length},
-          {"value_length", a.value_length}, {"vocab_size", a.vocab_size}, {"context_length", a.context_length},
-          {"expert_count", a.expert_count}, {"expert_used_count", a.expert_used_count},
-          {"sliding_window", a.sliding_window}, {"kv_lora_rank", a.kv_lora_rank},
-          {"parameters", parameter_count(a)}, {"active_parameters", active_parameter_count(a)}};
+  return {{"architecture", a.arch},
+          {"block_count", a.block_count},
+          {"embedding_length", a.embedding_length},
+          {"head_count", a.head_count},
+          {"head_count_kv", a.head_count_kv},
+          {"key_length", a.key_length},
+          {"value_length", a.value_length},
+          {"vocab_size", a.vocab_size},
+          {"context_length", a.context_length},
+          {"expert_count", a.expert_count},
+          {"expert_used_count", a.expert_used_count},
+          {"sliding_window", a.sliding_window},
+          {"kv_lora_rank", a.kv_lora_rank},
+          {"parameters", parameter_count(a)},
+          {"active_parameters", active_parameter_count(a)}};
 }
 
 }  // namespace
@@ -61,15 +75,19 @@ const UserModel* user_model(const std::string& id) {
 }
 
 Result<json> import_config_json(const json& req) {
-  if (!req.contains("config")) return make_error("missing_field", "config", "config is required: the model's config.json as an object");
+  if (!req.contains("config"))
+    return make_error("missing_field", "config",
+                      "config is required: the model's config.json as an object");
   const json& cfg = req["config"];
   auto arch = model_from_hf_config(cfg, "config");
   if (!arch.ok()) return arch.error();
   FieldReader r(req);
   std::string name = r.string("name", "");
   if (r.error()) return *r.error();
-  if (name.empty()) name = cfg.is_object() && cfg.contains("_name_or_path") && cfg["_name_or_path"].is_string()
-                               ? cfg["_name_or_path"].get<std::string>() : arch.value().arch + "-custom";
+  if (name.empty())
+    name = cfg.is_object() && cfg.contains("_name_or_path") && cfg["_name_or_path"].is_string()
+               ? cfg["_name_or_path"].get<std::string>()
+               : arch.value().arch + "-custom";
   UserModel m;
   m.entry.id = slug(name);
   m.entry.name = safe_echo(name, 80) + " (your config.json)";
@@ -77,14 +95,20 @@ Result<json> import_config_json(const json& req) {
   m.entry.kind = "llm";
   m.entry.arch = std::move(arch).value();
   const UserModel* u = add(std::move(m));
-  return json{{"ok", true}, {"command", "import"}, {"model", u->entry.id}, {"name", u->entry.name},
+  return json{{"ok", true},
+              {"command", "import"},
+              {"model", u->entry.id},
+              {"name", u->entry.name},
               {"summary", arch_summary(u->entry.arch)}};
 }
 
 json import_gguf(const uint8_t* data, size_t size, uint64_t file_size, const std::string& name) {
   uint64_t needed = 0;
   auto f = read_gguf(data, size, file_size, &needed);
-  auto err = [](const Error& e) { return json{{"ok", false}, {"error", {{"code", e.code}, {"field", e.field}, {"message", e.message}}}}; };
+  auto err = [](const Error& e) {
+    return json{{"ok", false},
+                {"error", {{"code", e.code}, {"field", e.field}, {"message", e.message}}}};
+  };
   if (!f.ok()) {
     json out = err(f.error());
     if (f.error().code == "truncated") out["needed_bytes"] = needed;
@@ -103,8 +127,14 @@ json import_gguf(const uint8_t* data, size_t size, uint64_t file_size, const std
   const UserModel* u = add(std::move(m));
   json summary = g.value().summary;
   summary["bytes_read"] = f.value().header_bytes;
-  return json{{"ok", true}, {"command", "import"}, {"model", u->entry.id}, {"name", u->entry.name}, {"summary", summary},
-              {"note", g.value().has_tensors ? "weights exact from the file's tensors" : "vocab-only file: hyperparameters imported, no tensors (weights from the quant rules)"}};
+  return json{{"ok", true},
+              {"command", "import"},
+              {"model", u->entry.id},
+              {"name", u->entry.name},
+              {"summary", summary},
+              {"note", g.value().has_tensors ? "weights exact from the file's tensors"
+                                             : "vocab-only file: hyperparameters imported, no "
+                                               "tensors (weights from the quant rules)"}};
 }
 
 }  // namespace runcheck

@@ -73,8 +73,12 @@ WeightPlan format_weights(const ModelArch& m, double bits_per_weight, bool quant
     const uint64_t bytes = flat_weight_bytes(t.elements(), bits);
     plan.total_bytes += bytes;
     plan.parameters += t.elements();
-    if (t.role == TensorRole::kTokenEmbd) plan.token_embd_bytes += bytes;
-    else if (t.layer < 0) (t.role == TensorRole::kOutput || t.name == "output_norm.weight" ? plan.output_bytes : plan.other_global_bytes) += bytes;
+    if (t.role == TensorRole::kTokenEmbd)
+      plan.token_embd_bytes += bytes;
+    else if (t.layer < 0)
+      (t.role == TensorRole::kOutput || t.name == "output_norm.weight" ? plan.output_bytes
+                                                                       : plan.other_global_bytes) +=
+          bytes;
     else {
       plan.layer_bytes[t.layer] += bytes;
       if (t.ne[2] > 1) plan.layer_expert_bytes[t.layer] += bytes;
@@ -123,8 +127,8 @@ WeightPlan memo_quantized_weights(const std::string& model_id, const ModelArch& 
                   [&] { return quantized_weights(m, ftype); });
 }
 
-WeightPlan memo_format_weights(const std::string& model_id, const ModelArch& m, double bits_per_weight,
-                               bool quantize_embeddings) {
+WeightPlan memo_format_weights(const std::string& model_id, const ModelArch& m,
+                               double bits_per_weight, bool quantize_embeddings) {
   uint64_t bits = 0;
   std::memcpy(&bits, &bits_per_weight, sizeof bits);
   return memo_get(&Memo::plans, {model_id, 1, bits, quantize_embeddings},

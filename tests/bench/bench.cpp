@@ -71,9 +71,13 @@ int main(int argc, char** argv) {
   const json first = json::parse(runcheck::handle_request(sweep));
   const double cold_ms = std::chrono::duration<double, std::milli>(Clock::now() - c0).count();
   const double warm_ms = median_us([&] { sink_size(runcheck::handle_request(sweep)); }, 3) / 1000;
-  std::printf("sweep: %zu cells (%zu models x %zu hardware x 3 quants x 4 contexts): first %.1f ms, warm %.1f ms\n",
-              first["cells"].get<size_t>(), first["models"].size(), first["hardware"].size(), cold_ms, warm_ms);
-  json doc = {{"requests", out}, {"sweep", {{"cells", first["cells"]}, {"first_ms", cold_ms}, {"warm_ms", warm_ms}}}};
+  std::printf(
+      "sweep: %zu cells (%zu models x %zu hardware x 3 quants x 4 contexts): first %.1f ms, warm "
+      "%.1f ms\n",
+      first["cells"].get<size_t>(), first["models"].size(), first["hardware"].size(), cold_ms,
+      warm_ms);
+  json doc = {{"requests", out},
+              {"sweep", {{"cells", first["cells"]}, {"first_ms", cold_ms}, {"warm_ms", warm_ms}}}};
   std::ofstream("build/bench-native.json") << doc.dump(1) << "\n";
   return 0;
 }

@@ -13,7 +13,8 @@ using nlohmann::json;
 json call(const std::string& req) { return json::parse(handle_request(req)); }
 
 TEST(api_test, weights_of_a_catalog_model) {
-  const json r = call(R"({"command":"estimate","model":"llama-3.1-8b","quant":"Q4_K_M","hardware":"rtx-4090"})");
+  const json r = call(
+      R"({"command":"estimate","model":"llama-3.1-8b","quant":"Q4_K_M","hardware":"rtx-4090"})");
   ASSERT_TRUE(r["ok"].get<bool>());
   // Llama 3.1 8B = Llama 3 8B + a 64-float rope_freqs tensor (256 B): 4,912,898,048 + 256.
   EXPECT_EQ(r["memory"]["weights_bytes"].get<uint64_t>(), 4912898304u);
@@ -29,7 +30,8 @@ TEST(api_test, bad_requests_name_the_field) {
   const BadCase cases[] = {
       {R"({"command":"estimate","model":"nope"})", "model", "unknown_id"},
       {R"({"command":"estimate"})", "model", "missing_field"},
-      {R"({"command":"estimate","model":"llama-3.1-8b","quant":"Q9_K","hardware":"rtx-4090"})", "quant", "unknown_id"},
+      {R"({"command":"estimate","model":"llama-3.1-8b","quant":"Q9_K","hardware":"rtx-4090"})",
+       "quant", "unknown_id"},
       {R"({"command":"estimate","model":42})", "model", "bad_type"},
       {R"({"command":"explode"})", "command", "unknown_command"},
       {R"({"command":"estimate",)", "", "bad_json"},
@@ -48,22 +50,31 @@ TEST(api_test, bad_requests_name_the_field) {
 // The operating system: derived from the hardware when not given; decides which runtimes exist
 // (catalog/runtimes.json `os`) and whether the machine can be what it says.
 TEST(api_test, operating_system_rules) {
-  json r = call(R"({"command":"estimate","model":"llama-3.1-8b","hardware":"rtx-4090","inverse":false})");
+  json r = call(
+      R"({"command":"estimate","model":"llama-3.1-8b","hardware":"rtx-4090","inverse":false})");
   ASSERT_TRUE(r["ok"].get<bool>());
   EXPECT_EQ(r["request"]["os"], "linux");
-  r = call(R"({"command":"estimate","model":"llama-3.1-8b","hardware":"apple-m4-max-40c","inverse":false})");
+  r = call(
+      R"({"command":"estimate","model":"llama-3.1-8b","hardware":"apple-m4-max-40c","inverse":false})");
   EXPECT_EQ(r["request"]["os"], "macos");
-  r = call(R"({"command":"estimate","model":"llama-3.1-8b","hardware":"rtx-4090","os":"windows","inverse":false})");
+  r = call(
+      R"({"command":"estimate","model":"llama-3.1-8b","hardware":"rtx-4090","os":"windows","inverse":false})");
   ASSERT_TRUE(r["ok"].get<bool>());
   EXPECT_EQ(r["request"]["os"], "windows");
   const BadCase cases[] = {
-      {R"({"command":"estimate","model":"llama-3.1-8b","hardware":"apple-m4-max-40c","os":"linux"})", "os", "incompatible"},
-      {R"({"command":"estimate","model":"llama-3.1-8b","hardware":"rtx-4090","os":"macos"})", "os", "incompatible"},
+      {R"({"command":"estimate","model":"llama-3.1-8b","hardware":"apple-m4-max-40c","os":"linux"})",
+       "os", "incompatible"},
+      {R"({"command":"estimate","model":"llama-3.1-8b","hardware":"rtx-4090","os":"macos"})", "os",
+       "incompatible"},
       // vLLM lists Linux only; MLX lists macOS and Linux.
-      {R"({"command":"estimate","model":"llama-3.1-8b","quant":"AWQ-4bit","runtime":"vllm","hardware":"rtx-4090","os":"windows"})", "os", "incompatible"},
-      {R"({"command":"estimate","model":"llama-3.1-8b","quant":"MLX-4bit","runtime":"mlx","hardware":"rtx-4090","os":"windows"})", "os", "incompatible"},
-      {R"({"command":"estimate","model":"llama-3.1-8b","hardware":"rtx-4090","os":"<script>bsd"})", "os", "bad_value"},
-      {R"({"command":"choose","budget_usd":1000,"os":"plan9","workloads":"llama-3.1-8b"})", "os", "bad_value"},
+      {R"({"command":"estimate","model":"llama-3.1-8b","quant":"AWQ-4bit","runtime":"vllm","hardware":"rtx-4090","os":"windows"})",
+       "os", "incompatible"},
+      {R"({"command":"estimate","model":"llama-3.1-8b","quant":"MLX-4bit","runtime":"mlx","hardware":"rtx-4090","os":"windows"})",
+       "os", "incompatible"},
+      {R"({"command":"estimate","model":"llama-3.1-8b","hardware":"rtx-4090","os":"<script>bsd"})",
+       "os", "bad_value"},
+      {R"({"command":"choose","budget_usd":1000,"os":"plan9","workloads":"llama-3.1-8b"})", "os",
+       "bad_value"},
   };
   for (const auto& c : cases) {
     const json e = call(c.request);
@@ -71,28 +82,37 @@ TEST(api_test, operating_system_rules) {
     EXPECT_EQ(e["error"]["field"], c.field) << c.request;
     EXPECT_EQ(e["error"]["code"], c.code) << c.request;
   }
-  EXPECT_NE(call(cases[2].request)["error"]["message"].get<std::string>().find("it lists: linux"), std::string::npos);
+  EXPECT_NE(call(cases[2].request)["error"]["message"].get<std::string>().find("it lists: linux"),
+            std::string::npos);
   // The bad value is echoed as text (the page renders messages with textContent).
-  EXPECT_NE(call(cases[4].request)["error"]["message"].get<std::string>().find("got '<script>bsd'"), std::string::npos);
+  EXPECT_NE(call(cases[4].request)["error"]["message"].get<std::string>().find("got '<script>bsd'"),
+            std::string::npos);
   // LM Studio's catalog entry has no cited OS list: it runs, and the answer says it assumed so.
-  r = call(R"({"command":"estimate","model":"llama-3.1-8b","runtime":"lmstudio","hardware":"rtx-4090","os":"windows","inverse":false})");
+  r = call(
+      R"({"command":"estimate","model":"llama-3.1-8b","runtime":"lmstudio","hardware":"rtx-4090","os":"windows","inverse":false})");
   ASSERT_TRUE(r["ok"].get<bool>());
-  EXPECT_NE(r["assumptions"][0].get<std::string>().find("no cited list of the operating systems"), std::string::npos);
+  EXPECT_NE(r["assumptions"][0].get<std::string>().find("no cited list of the operating systems"),
+            std::string::npos);
   // choose: macOS means Macs only; Windows rules out vLLM on every card, and says so.
-  r = call(R"({"command":"choose","budget_usd":5000,"os":"macos","workloads":"llama-3.1-8b:Q4_K_M:8192"})");
+  r = call(
+      R"({"command":"choose","budget_usd":5000,"os":"macos","workloads":"llama-3.1-8b:Q4_K_M:8192"})");
   ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
   ASSERT_FALSE(r["picks"].empty());
-  for (const auto& p : r["picks"]) EXPECT_EQ(p["hardware"].get<std::string>().rfind("apple-", 0), 0u) << p.dump();
-  r = call(R"({"command":"choose","budget_usd":1500,"os":"windows","workloads":[{"model":"llama-3.1-8b","quant":"AWQ-4bit","runtime":"vllm"}]})");
+  for (const auto& p : r["picks"])
+    EXPECT_EQ(p["hardware"].get<std::string>().rfind("apple-", 0), 0u) << p.dump();
+  r = call(
+      R"({"command":"choose","budget_usd":1500,"os":"windows","workloads":[{"model":"llama-3.1-8b","quant":"AWQ-4bit","runtime":"vllm"}]})");
   ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
   EXPECT_EQ(r["passing"], 0);
-  EXPECT_NE(r["rejected"][0]["why"].get<std::string>().find("does not list windows"), std::string::npos);
+  EXPECT_NE(r["rejected"][0]["why"].get<std::string>().find("does not list windows"),
+            std::string::npos);
 }
 
 // A user-fixed -ngl that cannot fit: the suggestion is llama.cpp's own placement, which for a
 // MoE model keeps every layer on the GPU and moves routed experts to system RAM.
 TEST(api_test, forced_layers_suggest_expert_offload) {
-  const json r = call(R"({"command":"estimate","model":"qwen3-30b-a3b","hardware":"rtx-3060-12gb","context":8192,"gpu_layers":49})");
+  const json r = call(
+      R"({"command":"estimate","model":"qwen3-30b-a3b","hardware":"rtx-3060-12gb","context":8192,"gpu_layers":49})");
   ASSERT_TRUE(r["ok"].get<bool>());
   EXPECT_EQ(r["verdict"], "will_not_run");
   json pick;
@@ -101,7 +121,10 @@ TEST(api_test, forced_layers_suggest_expert_offload) {
   ASSERT_FALSE(pick.is_null()) << r["suggestions"].dump();
   EXPECT_EQ(pick["verdict"], "tradeoffs");
   // Applying the patch gives what the suggestion promised.
-  json q = {{"command", "estimate"}, {"model", "qwen3-30b-a3b"}, {"hardware", "rtx-3060-12gb"}, {"context", 8192}};
+  json q = {{"command", "estimate"},
+            {"model", "qwen3-30b-a3b"},
+            {"hardware", "rtx-3060-12gb"},
+            {"context", 8192}};
   q.update(pick["change"]);
   const json after = call(q.dump());
   EXPECT_EQ(after["verdict"], pick["verdict"]);
@@ -135,7 +158,8 @@ TEST(api_test, invalid_utf8_is_replaced_not_thrown) {
 
 TEST(api_test, module_keeps_working_after_an_error) {
   EXPECT_FALSE(call("{").value("ok", true));
-  EXPECT_TRUE(call(R"({"command":"estimate","model":"qwen2.5-7b","hardware":"rtx-3090"})").value("ok", false));
+  EXPECT_TRUE(call(R"({"command":"estimate","model":"qwen2.5-7b","hardware":"rtx-3090"})")
+                  .value("ok", false));
 }
 
 }  // namespace

@@ -20,16 +20,26 @@ using nlohmann::json;
 
 // Fixture folder -> catalog id.
 const std::map<std::string, std::string> kFixtureModel = {
-    {"DeepSeek-V2-Lite", "deepseek-v2-lite"}, {"DeepSeek-V3", "deepseek-v3"},
-    {"Llama-2-70b-hf", "llama-2-70b"},        {"Llama-2-7b-hf", "llama-2-7b"},
-    {"Llama-3.1-70B", "llama-3.1-70b"},       {"Llama-3.1-8B", "llama-3.1-8b"},
-    {"Llama-3.2-3B", "llama-3.2-3b"},         {"Mistral-7B-v0.1", "mistral-7b-v0.1"},
-    {"Mistral-Nemo-Base-2407", "mistral-nemo-12b"}, {"Mixtral-8x7B-v0.1", "mixtral-8x7b"},
-    {"Phi-3-mini-4k-instruct", "phi-3-mini-4k"},   {"Qwen2.5-1.5B", "qwen2.5-1.5b"},
-    {"Qwen2.5-14B", "qwen2.5-14b"},           {"Qwen2.5-72B", "qwen2.5-72b"},
-    {"Qwen2.5-7B", "qwen2.5-7b"},             {"Qwen3-0.6B", "qwen3-0.6b"},
-    {"Qwen3-30B-A3B", "qwen3-30b-a3b"},       {"Qwen3-8B", "qwen3-8b"},
-    {"gemma-2-9b-it", "gemma-2-9b"},          {"gemma-3-1b-it", "gemma-3-1b"},
+    {"DeepSeek-V2-Lite", "deepseek-v2-lite"},
+    {"DeepSeek-V3", "deepseek-v3"},
+    {"Llama-2-70b-hf", "llama-2-70b"},
+    {"Llama-2-7b-hf", "llama-2-7b"},
+    {"Llama-3.1-70B", "llama-3.1-70b"},
+    {"Llama-3.1-8B", "llama-3.1-8b"},
+    {"Llama-3.2-3B", "llama-3.2-3b"},
+    {"Mistral-7B-v0.1", "mistral-7b-v0.1"},
+    {"Mistral-Nemo-Base-2407", "mistral-nemo-12b"},
+    {"Mixtral-8x7B-v0.1", "mixtral-8x7b"},
+    {"Phi-3-mini-4k-instruct", "phi-3-mini-4k"},
+    {"Qwen2.5-1.5B", "qwen2.5-1.5b"},
+    {"Qwen2.5-14B", "qwen2.5-14b"},
+    {"Qwen2.5-72B", "qwen2.5-72b"},
+    {"Qwen2.5-7B", "qwen2.5-7b"},
+    {"Qwen3-0.6B", "qwen3-0.6b"},
+    {"Qwen3-30B-A3B", "qwen3-30b-a3b"},
+    {"Qwen3-8B", "qwen3-8b"},
+    {"gemma-2-9b-it", "gemma-2-9b"},
+    {"gemma-3-1b-it", "gemma-3-1b"},
     {"gpt-oss-20b", "gpt-oss-20b"},
 };
 
@@ -40,7 +50,8 @@ TEST(catalog_fixture_test, fixture_configs_agree_with_catalog_entries) {
   std::set<std::string> excused;  // "id|config.key"
   const json exceptions = json::parse(files.at("exceptions.json"));
   for (const auto& x : exceptions["exceptions"])
-    if (x["rule"] == "fixture") excused.insert(x["id"].get<std::string>() + "|" + x["field"].get<std::string>());
+    if (x["rule"] == "fixture")
+      excused.insert(x["id"].get<std::string>() + "|" + x["field"].get<std::string>());
 
   const std::string dir = test::shared_dir() + "/fixtures/hf";
   size_t checked = 0, shared_keys = 0;
@@ -70,7 +81,8 @@ TEST(catalog_fixture_test, fixture_configs_agree_with_catalog_entries) {
     auto b = model_from_hf_config(*cat, "catalog");
     ASSERT_TRUE(a.ok() && b.ok()) << name;
     EXPECT_EQ(quantized_weights(a.value(), FileType::Q4_K_M).total_bytes,
-              quantized_weights(b.value(), FileType::Q4_K_M).total_bytes) << name;
+              quantized_weights(b.value(), FileType::Q4_K_M).total_bytes)
+        << name;
     ++checked;
   }
   EXPECT_EQ(checked, kFixtureModel.size());

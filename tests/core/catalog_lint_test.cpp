@@ -16,7 +16,8 @@ using nlohmann::json;
 
 std::map<std::string, std::string> schemas() {
   std::map<std::string, std::string> s;
-  for (const char* f : {"models", "hardware", "quants", "runtimes", "clouds", "apis", "exceptions", "benchmarks"})
+  for (const char* f :
+       {"models", "hardware", "quants", "runtimes", "clouds", "apis", "exceptions", "benchmarks"})
     s[std::string(f) + ".schema.json"] =
         test::read_text(test::source_dir() + "/catalog/schema/" + f + ".schema.json");
   return s;
@@ -49,16 +50,21 @@ TEST(catalog_lint_test, shipped_catalog_is_clean) {
 TEST(catalog_lint_test, missing_field_is_named) {
   const auto f = lint_with("hardware.json", [](json& d) { d["hardware"][0].erase("tdp_w"); });
   ASSERT_FALSE(f.empty());
-  EXPECT_NE(all(f).find("catalog/hardware.json: hardware[0] 'gtx-1060-6gb': tdp_w is missing"), std::string::npos) << all(f);
+  EXPECT_NE(all(f).find("catalog/hardware.json: hardware[0] 'gtx-1060-6gb': tdp_w is missing"),
+            std::string::npos)
+      << all(f);
 }
 
 TEST(catalog_lint_test, wrong_unit_is_caught_by_range_and_by_name) {
   // 24,000 "GiB" is a value in MB typed into a GiB field.
   auto f = lint_with("hardware.json", [](json& d) { d["hardware"][0]["memory_gib"] = 24000; });
-  EXPECT_NE(all(f).find("'gtx-1060-6gb': memory_gib = 24000 is above the sane maximum"), std::string::npos) << all(f);
+  EXPECT_NE(all(f).find("'gtx-1060-6gb': memory_gib = 24000 is above the sane maximum"),
+            std::string::npos)
+      << all(f);
   // A field whose name carries another unit is not a known field.
   f = lint_with("hardware.json", [](json& d) { d["hardware"][0]["memory_gb"] = 6; });
-  EXPECT_NE(all(f).find("'gtx-1060-6gb': memory_gb is not a known field"), std::string::npos) << all(f);
+  EXPECT_NE(all(f).find("'gtx-1060-6gb': memory_gb is not a known field"), std::string::npos)
+      << all(f);
 }
 
 TEST(catalog_lint_test, unknown_reference_is_named) {
@@ -67,32 +73,46 @@ TEST(catalog_lint_test, unknown_reference_is_named) {
 }
 
 TEST(catalog_lint_test, duplicate_id_is_named) {
-  const auto f = lint_with("models.json", [](json& d) { d["models"][1]["id"] = d["models"][0]["id"]; });
-  EXPECT_NE(all(f).find("catalog/models.json: models[1] 'llama-2-7b': id duplicates an earlier entry's id"),
-            std::string::npos) << all(f);
+  const auto f =
+      lint_with("models.json", [](json& d) { d["models"][1]["id"] = d["models"][0]["id"]; });
+  EXPECT_NE(all(f).find(
+                "catalog/models.json: models[1] 'llama-2-7b': id duplicates an earlier entry's id"),
+            std::string::npos)
+      << all(f);
 }
 
 TEST(catalog_lint_test, uncited_fact_and_wrong_table_value_and_contradiction) {
   auto f = lint_with("hardware.json", [](json& d) {
     for (auto& s : d["hardware"][0]["sources"]) s["fields"] = json::array({"memory_gib"});
   });
-  EXPECT_NE(all(f).find("'gtx-1060-6gb': memory_bandwidth_gb_s has a value but no source lists it"), std::string::npos) << all(f);
-  f = lint_with("quants.json", [](json& d) { d["quants"][9]["base_bits_per_weight"] = 4.85; });  // Q4_K_M
-  EXPECT_NE(all(f).find("'Q4_K_M': base_bits_per_weight must be 4.5 (ggml block: 144 bytes per 256 weights)"),
-            std::string::npos) << all(f);
+  EXPECT_NE(all(f).find("'gtx-1060-6gb': memory_bandwidth_gb_s has a value but no source lists it"),
+            std::string::npos)
+      << all(f);
+  f = lint_with("quants.json",
+                [](json& d) { d["quants"][9]["base_bits_per_weight"] = 4.85; });  // Q4_K_M
+  EXPECT_NE(
+      all(f).find(
+          "'Q4_K_M': base_bits_per_weight must be 4.5 (ggml block: 144 bytes per 256 weights)"),
+      std::string::npos)
+      << all(f);
   f = lint_with("clouds.json", [](json& d) {
     json dup = d["offers"][0];
     dup["id"] = "dup-offer";
     dup["price_usd_per_hour"] = dup["price_usd_per_hour"].get<double>() + 1.0;
     d["offers"].push_back(dup);
   });
-  EXPECT_NE(all(f).find("'dup-offer': price_usd_per_hour contradicts offers[0]"), std::string::npos) << all(f);
+  EXPECT_NE(all(f).find("'dup-offer': price_usd_per_hour contradicts offers[0]"), std::string::npos)
+      << all(f);
 }
 
 TEST(catalog_lint_test, stale_exception_fails) {
   const auto f = lint_with("exceptions.json", [](json& d) {
-    d["exceptions"].push_back({{"file", "hardware.json"}, {"id", "rtx-4090"}, {"field", "tdp_w"},
-                               {"rule", "cited"}, {"why", "no longer needed at all"}, {"until", "now"}});
+    d["exceptions"].push_back({{"file", "hardware.json"},
+                               {"id", "rtx-4090"},
+                               {"field", "tdp_w"},
+                               {"rule", "cited"},
+                               {"why", "no longer needed at all"},
+                               {"until", "now"}});
   });
   EXPECT_NE(all(f).find("excuses nothing any more"), std::string::npos) << all(f);
 }

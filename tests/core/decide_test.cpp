@@ -14,9 +14,7 @@ namespace {
 
 using nlohmann::json;
 
-json call(json req) {
-  return json::parse(handle_request(req.dump()));
-}
+json call(json req) { return json::parse(handle_request(req.dump())); }
 
 TEST(decide_test, cost_formulas_by_hand) {
   // Owning: $1200, 25 % resale, 3 years -> 1200 x 0.75 / 36 = $25.00 a month of capital.
@@ -37,24 +35,34 @@ TEST(decide_test, cost_formulas_by_hand) {
 }
 
 TEST(decide_test, cost_end_to_end_uses_the_engine_speed) {
-  const json r = call({{"command", "cost"}, {"model", "llama-3.1-8b"}, {"quant", "Q4_K_M"}, {"context", 8192},
-                       {"hardware", "rtx-3090"}, {"price_usd", 1200}, {"usd_per_kwh", 0.20},
-                       {"output_tokens_per_day", 1000000}, {"input_output_ratio", 2}, {"life_years", 2}});
+  const json r = call({{"command", "cost"},
+                       {"model", "llama-3.1-8b"},
+                       {"quant", "Q4_K_M"},
+                       {"context", 8192},
+                       {"hardware", "rtx-3090"},
+                       {"price_usd", 1200},
+                       {"usd_per_kwh", 0.20},
+                       {"output_tokens_per_day", 1000000},
+                       {"input_output_ratio", 2},
+                       {"life_years", 2}});
   ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
   const json& own = r["own"];
   // Busy hours = output / decode + input / prefill, from the engine's own figures.
-  const double busy = (1e6 / own["decode_tps"].get<double>() + 2e6 / own["prefill_tps"].get<double>()) / 3600;
+  const double busy =
+      (1e6 / own["decode_tps"].get<double>() + 2e6 / own["prefill_tps"].get<double>()) / 3600;
   EXPECT_NEAR(own["busy_hours_per_day"].get<double>(), busy, 1e-9);
   // Capital 1200 / 24 = $50; electricity 350 W x busy h x 30.4375 x $0.20.
   EXPECT_NEAR(own["capital_usd_per_month"].get<double>(), 50.0, 1e-9);
   EXPECT_NEAR(own["electricity_usd_per_month"].get<double>(), 0.350 * busy * 30.4375 * 0.20, 1e-9);
   // 3 M tokens a day -> 91.3125 M a month; cost per million = monthly / 91.3125.
   EXPECT_NEAR(r["tokens_per_month"].get<double>(), 3e6 * 30.4375, 1e-3);
-  EXPECT_NEAR(own["usd_per_million_tokens"].get<double>(), own["usd_per_month"].get<double>() / 91.3125, 1e-9);
+  EXPECT_NEAR(own["usd_per_million_tokens"].get<double>(),
+              own["usd_per_month"].get<double>() / 91.3125, 1e-9);
   // The series starts at the price and adds the running cost each month.
   EXPECT_EQ(r["series"].size(), 25u);
   EXPECT_NEAR(r["series"][0]["own"].get<double>(), 1200, 1e-9);
-  EXPECT_NEAR(r["series"][24]["own"].get<double>(), 1200 + 24 * own["electricity_usd_per_month"].get<double>(), 1e-6);
+  EXPECT_NEAR(r["series"][24]["own"].get<double>(),
+              1200 + 24 * own["electricity_usd_per_month"].get<double>(), 1e-6);
   // Rentals are credited only with what their hardware computes: each offer's busy hours come
   // from its own decode speed, and no offer that would need more than 24 h a day is listed.
   ASSERT_FALSE(r["rent"].empty());
@@ -68,7 +76,10 @@ TEST(decide_test, cost_end_to_end_uses_the_engine_speed) {
 }
 
 TEST(decide_test, compare_prices_multi_gpu_as_sum_and_names_winners) {
-  const json r = call({{"command", "compare"}, {"model", "llama-3.1-8b"}, {"quant", "Q4_K_M"}, {"context", 8192},
+  const json r = call({{"command", "compare"},
+                       {"model", "llama-3.1-8b"},
+                       {"quant", "Q4_K_M"},
+                       {"context", 8192},
                        {"setups", {"rtx-3090", "rtx-3090x2"}}});
   ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
   const json& s = r["setups"];
@@ -80,7 +91,8 @@ TEST(decide_test, compare_prices_multi_gpu_as_sum_and_names_winners) {
 }
 
 TEST(decide_test, choose_ranking_rules) {
-  const json w8 = json::array({{{"model", "llama-3.1-8b"}, {"quant", "Q4_K_M"}, {"context", 8192}}});
+  const json w8 =
+      json::array({{{"model", "llama-3.1-8b"}, {"quant", "Q4_K_M"}, {"context", 8192}}});
   // A budget only used cards meet: a used card is picked.
   json r = call({{"command", "choose"}, {"budget_usd", 150}, {"price", "used"}, {"workloads", w8}});
   ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
@@ -88,16 +100,20 @@ TEST(decide_test, choose_ranking_rules) {
   EXPECT_NE(r["picks"][0]["price_basis"].get<std::string>().find("used"), std::string::npos);
   for (const auto& p : r["picks"]) EXPECT_LE(p["price_usd"].get<double>(), 150);
   // Raising the speed floor removes slow cards, and says why.
-  const json low = call({{"command", "choose"}, {"budget_usd", 1500}, {"workloads", w8}, {"min_decode_tps", 0}});
-  const json high = call({{"command", "choose"}, {"budget_usd", 1500}, {"workloads", w8}, {"min_decode_tps", 80}});
+  const json low =
+      call({{"command", "choose"}, {"budget_usd", 1500}, {"workloads", w8}, {"min_decode_tps", 0}});
+  const json high = call(
+      {{"command", "choose"}, {"budget_usd", 1500}, {"workloads", w8}, {"min_decode_tps", 80}});
   EXPECT_LT(high["passing"].get<int>(), low["passing"].get<int>());
   for (const auto& p : high["picks"])
     EXPECT_GE(p["workloads"][0]["decode_tps"].get<double>(), 80) << p.dump();
   bool said = false;
-  for (const auto& x : high["rejected"]) said = said || x["why"].get<std::string>().find("< your 80.0") != std::string::npos;
+  for (const auto& x : high["rejected"])
+    said = said || x["why"].get<std::string>().find("< your 80.0") != std::string::npos;
   EXPECT_TRUE(said) << high["rejected"].dump();
   // A 70B model (~40 GiB) is never recommended on a single 24 GB card without saying it offloads.
-  const json w70 = json::array({{{"model", "llama-3.1-70b"}, {"quant", "Q4_K_M"}, {"context", 8192}}});
+  const json w70 =
+      json::array({{{"model", "llama-3.1-70b"}, {"quant", "Q4_K_M"}, {"context", 8192}}});
   r = call({{"command", "choose"}, {"budget_usd", 2500}, {"workloads", w70}, {"max_cards", 1}});
   ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
   size_t offloading = 0;
@@ -129,13 +145,32 @@ TEST(decide_test, bad_inputs_name_the_field) {
       {{{"command", "choose"}, {"budget_usd", 0}, {"workloads", w}}, "budget_usd"},
       {{{"command", "choose"}, {"budget_usd", -5}, {"workloads", w}}, "budget_usd"},
       {{{"command", "choose"}, {"budget_usd", "NaN"}, {"workloads", w}}, "budget_usd"},
-      {{{"command", "choose"}, {"budget_usd", 1000}, {"workloads", json::array({{{"model", "gpt-9"}}})}}, "workloads[0].model"},
+      {{{"command", "choose"},
+        {"budget_usd", 1000},
+        {"workloads", json::array({{{"model", "gpt-9"}}})}},
+       "workloads[0].model"},
       {{{"command", "choose"}, {"budget_usd", 1000}, {"price", 1500}, {"workloads", w}}, "price"},
       {{{"command", "compare"}, {"model", "llama-3.1-8b"}, {"setups", {"rtx-4090"}}}, "setups"},
-      {{{"command", "compare"}, {"model", "llama-3.1-8b"}, {"setups", {"rtx-4090", "rtx-9999"}}}, "setups[1]"},
-      {{{"command", "cost"}, {"model", "llama-3.1-8b"}, {"hardware", "rtx-3090"}, {"usd_per_kwh", 0.2}, {"output_tokens_per_day", 0}}, "output_tokens_per_day"},
-      {{{"command", "cost"}, {"model", "llama-3.1-8b"}, {"hardware", "rtx-3090"}, {"output_tokens_per_day", 1000}}, "usd_per_kwh"},
-      {{{"command", "cost"}, {"model", "llama-3.1-8b"}, {"hardware", "rtx-3090"}, {"usd_per_kwh", 0.2}, {"output_tokens_per_day", 1000}, {"price_usd", -1}}, "price_usd"},
+      {{{"command", "compare"}, {"model", "llama-3.1-8b"}, {"setups", {"rtx-4090", "rtx-9999"}}},
+       "setups[1]"},
+      {{{"command", "cost"},
+        {"model", "llama-3.1-8b"},
+        {"hardware", "rtx-3090"},
+        {"usd_per_kwh", 0.2},
+        {"output_tokens_per_day", 0}},
+       "output_tokens_per_day"},
+      {{{"command", "cost"},
+        {"model", "llama-3.1-8b"},
+        {"hardware", "rtx-3090"},
+        {"output_tokens_per_day", 1000}},
+       "usd_per_kwh"},
+      {{{"command", "cost"},
+        {"model", "llama-3.1-8b"},
+        {"hardware", "rtx-3090"},
+        {"usd_per_kwh", 0.2},
+        {"output_tokens_per_day", 1000},
+        {"price_usd", -1}},
+       "price_usd"},
   };
   for (const auto& [req, field] : cases) {
     const json r = call(req);

@@ -17,11 +17,15 @@ namespace {
 
 using nlohmann::json;
 
-std::string fixture(const std::string& name) { return test::read_text(test::shared_dir() + "/fixtures/gguf/" + name); }
+std::string fixture(const std::string& name) {
+  return test::read_text(test::shared_dir() + "/fixtures/gguf/" + name);
+}
 
-Result<GgufFile> read(const std::string& bytes, size_t prefix = SIZE_MAX, uint64_t* needed = nullptr) {
+Result<GgufFile> read(const std::string& bytes, size_t prefix = SIZE_MAX,
+                      uint64_t* needed = nullptr) {
   uint64_t n = 0;
-  auto r = read_gguf(reinterpret_cast<const uint8_t*>(bytes.data()), std::min(prefix, bytes.size()), bytes.size(), needed ? needed : &n);
+  auto r = read_gguf(reinterpret_cast<const uint8_t*>(bytes.data()), std::min(prefix, bytes.size()),
+                     bytes.size(), needed ? needed : &n);
   return r;
 }
 
@@ -49,10 +53,16 @@ TEST(gguf_test, stories260k_kv_buffer_as_llama_cpp_reports) {
   // llama.cpp on CPU, n_ctx 256, two sequences, f16 KV: 0.16 MiB. Through the same estimate
   // path as a catalog model, from the imported file.
   const std::string f = fixture("stories260K.gguf");
-  const json imp = import_gguf(reinterpret_cast<const uint8_t*>(f.data()), f.size(), f.size(), "stories260K");
+  const json imp =
+      import_gguf(reinterpret_cast<const uint8_t*>(f.data()), f.size(), f.size(), "stories260K");
   ASSERT_TRUE(imp["ok"].get<bool>()) << imp.dump();
-  const json r = json::parse(handle_request(json{{"command", "estimate"}, {"model", imp["model"]}, {"context", 128}, {"parallel", 2},
-                                                 {"hardware", "cpu-ddr4-3200-2ch"}, {"inverse", false}}.dump()));
+  const json r = json::parse(handle_request(json{
+      {"command", "estimate"},
+      {"model", imp["model"]},
+      {"context", 128},
+      {"parallel", 2},
+      {"hardware", "cpu-ddr4-3200-2ch"},
+      {"inverse", false}}.dump()));
   ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
   // 5 layers x 256 cells x (4 KV heads x 8) x 2 (K, V) x 2 B = 163,840 B = 0.156 MiB.
   EXPECT_EQ(r["memory"]["kv_cache_bytes"].get<uint64_t>(), 163840u);
@@ -72,7 +82,8 @@ TEST(gguf_test, vocab_only_files_import_hyperparameters) {
   EXPECT_EQ(m.value().arch.head_count_kv, 1u);
   EXPECT_EQ(m.value().arch.block_count, 32u);
   EXPECT_FALSE(m.value().has_tensors);
-  const json imp = import_gguf(reinterpret_cast<const uint8_t*>(f.data()), f.size(), f.size(), "falcon-vocab");
+  const json imp =
+      import_gguf(reinterpret_cast<const uint8_t*>(f.data()), f.size(), f.size(), "falcon-vocab");
   EXPECT_NE(imp["note"].get<std::string>().find("no tensors"), std::string::npos);
   // Every file in the fixtures folder reads (bert is refused as a non-LLM, with a message).
   for (const auto& e : std::filesystem::directory_iterator(test::shared_dir() + "/fixtures/gguf")) {
@@ -119,8 +130,14 @@ std::string header(uint64_t n_tensors, uint64_t n_kv) {
   s.append(reinterpret_cast<const char*>(&n_kv), 8);
   return s;
 }
-template <typename T> void put(std::string& s, T v) { s.append(reinterpret_cast<const char*>(&v), sizeof v); }
-void put_str(std::string& s, const std::string& x) { put<uint64_t>(s, x.size()); s += x; }
+template <typename T>
+void put(std::string& s, T v) {
+  s.append(reinterpret_cast<const char*>(&v), sizeof v);
+}
+void put_str(std::string& s, const std::string& x) {
+  put<uint64_t>(s, x.size());
+  s += x;
+}
 
 TEST(gguf_test, hostile_headers_fail_cleanly) {
   auto bad = [](const std::string& bytes) { return read(bytes); };
@@ -155,8 +172,8 @@ TEST(gguf_test, hostile_headers_fail_cleanly) {
   // An array claiming more elements than the file holds.
   s = header(0, 1);
   put_str(s, "tokenizer.ggml.tokens");
-  put<uint32_t>(s, 9);   // array
-  put<uint32_t>(s, 8);   // of strings
+  put<uint32_t>(s, 9);  // array
+  put<uint32_t>(s, 8);  // of strings
   put<uint64_t>(s, uint64_t{1} << 50);
   r = bad(s);
   ASSERT_FALSE(r.ok());
@@ -171,19 +188,46 @@ TEST(gguf_test, hostile_headers_fail_cleanly) {
 std::string synthetic(uint32_t v) {
   std::string s = "GGUF";
   put<uint32_t>(s, v);
-  auto cnt = [&](uint64_t n) { if (v == 1) put<uint32_t>(s, static_cast<uint32_t>(n)); else put<uint64_t>(s, n); };
-  auto str = [&](const std::string& x) { cnt(x.size()); s += x; };
+  auto cnt = [&](uint64_t n) {
+    if (v == 1)
+      put<uint32_t>(s, static_cast<uint32_t>(n));
+    else
+      put<uint64_t>(s, n);
+  };
+  auto str = [&](const std::string& x) {
+    cnt(x.size());
+    s += x;
+  };
   cnt(1);  // tensors
   cnt(6);  // keys
-  str("general.architecture"); put<uint32_t>(s, 8); str("llama");
-  str("llama.block_count"); put<uint32_t>(s, 4); put<uint32_t>(s, 2);
-  str("llama.embedding_length"); put<uint32_t>(s, 4); put<uint32_t>(s, 64);
-  str("llama.attention.head_count"); put<uint32_t>(s, 4); put<uint32_t>(s, 4);
-  str("llama.attention.head_count_kv"); put<uint32_t>(s, 4); put<uint32_t>(s, 2);
-  str("llama.vocab_size"); put<uint32_t>(s, 4); put<uint32_t>(s, 256);
-  str("token_embd.weight"); put<uint32_t>(s, 2);
-  if (v == 1) { put<uint32_t>(s, 64); put<uint32_t>(s, 256); } else { put<uint64_t>(s, 64); put<uint64_t>(s, 256); }
-  put<uint32_t>(s, 1);   // F16
+  str("general.architecture");
+  put<uint32_t>(s, 8);
+  str("llama");
+  str("llama.block_count");
+  put<uint32_t>(s, 4);
+  put<uint32_t>(s, 2);
+  str("llama.embedding_length");
+  put<uint32_t>(s, 4);
+  put<uint32_t>(s, 64);
+  str("llama.attention.head_count");
+  put<uint32_t>(s, 4);
+  put<uint32_t>(s, 4);
+  str("llama.attention.head_count_kv");
+  put<uint32_t>(s, 4);
+  put<uint32_t>(s, 2);
+  str("llama.vocab_size");
+  put<uint32_t>(s, 4);
+  put<uint32_t>(s, 256);
+  str("token_embd.weight");
+  put<uint32_t>(s, 2);
+  if (v == 1) {
+    put<uint32_t>(s, 64);
+    put<uint32_t>(s, 256);
+  } else {
+    put<uint64_t>(s, 64);
+    put<uint64_t>(s, 256);
+  }
+  put<uint32_t>(s, 1);  // F16
   put<uint64_t>(s, 0);
   return s + std::string(64 * 256 * 2 + 32, '\0');
 }
@@ -203,21 +247,28 @@ TEST(gguf_test, versions_1_2_and_3) {
 TEST(gguf_test, config_json_import_behaves_like_a_catalog_model) {
   RUNCHECK_NEEDS_SHARED();
   const json cfg = test::read_json(test::shared_dir() + "/fixtures/hf/Qwen2.5-7B/config.json");
-  const json imp = json::parse(handle_request(json{{"command", "import"}, {"config", cfg}, {"name", "my-qwen"}}.dump()));
+  const json imp = json::parse(
+      handle_request(json{{"command", "import"}, {"config", cfg}, {"name", "my-qwen"}}.dump()));
   ASSERT_TRUE(imp["ok"].get<bool>()) << imp.dump();
   EXPECT_EQ(imp["model"], "user:my-qwen");
   EXPECT_EQ(imp["summary"]["head_count_kv"], cfg["num_key_value_heads"]);
   EXPECT_EQ(imp["summary"]["block_count"], cfg["num_hidden_layers"]);
   // The same numbers as the catalog's Qwen2.5-7B in an estimate.
   const auto est = [](const std::string& model) {
-    return json::parse(handle_request(json{{"command", "estimate"}, {"model", model}, {"quant", "Q4_K_M"}, {"context", 8192},
-                                           {"hardware", "rtx-4090"}, {"inverse", false}}.dump()));
+    return json::parse(handle_request(json{
+        {"command", "estimate"},
+        {"model", model},
+        {"quant", "Q4_K_M"},
+        {"context", 8192},
+        {"hardware", "rtx-4090"},
+        {"inverse", false}}.dump()));
   };
   const json a = est("user:my-qwen"), b = est("qwen2.5-7b");
   EXPECT_EQ(a["memory"]["weights_bytes"], b["memory"]["weights_bytes"]);
   EXPECT_EQ(a["memory"]["kv_cache_bytes"], b["memory"]["kv_cache_bytes"]);
   // An unknown architecture says so.
-  const json bad = json::parse(handle_request(json{{"command", "import"}, {"config", {{"model_type", "rwkv"}}}}.dump()));
+  const json bad = json::parse(
+      handle_request(json{{"command", "import"}, {"config", {{"model_type", "rwkv"}}}}.dump()));
   EXPECT_FALSE(bad["ok"].get<bool>());
   EXPECT_EQ(bad["error"]["field"], "config.model_type");
 }

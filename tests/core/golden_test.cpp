@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-
 #include <nlohmann/json.hpp>
 
 #include "runcheck/api.h"
@@ -25,16 +24,19 @@ TEST(golden_test, native_core_reproduces_every_golden_response) {
   for (const auto& entry : fs::directory_iterator(test::source_dir() + "/tests/golden")) {
     const std::string path = entry.path().string();
     const std::string suffix = ".request.json";
-    if (path.size() < suffix.size() || path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0)
+    if (path.size() < suffix.size() ||
+        path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0)
       continue;
-    const std::string expected_path = path.substr(0, path.size() - suffix.size()) + ".response.json";
+    const std::string expected_path =
+        path.substr(0, path.size() - suffix.size()) + ".response.json";
     const std::string request = trim_newline(test::read_text(path));
     const std::string expected = trim_newline(test::read_text(expected_path));
     ASSERT_FALSE(expected.empty()) << "missing " << expected_path;
     // Stored pretty-printed (one field per line, `make golden`); the response is re-dumped the
     // same way, so the comparison is still exact text: every number to its last digit.
     const auto response = nlohmann::json::parse(handle_request(request));
-    EXPECT_EQ(response.dump(1, ' ', false, nlohmann::json::error_handler_t::replace), expected) << path;
+    EXPECT_EQ(response.dump(1, ' ', false, nlohmann::json::error_handler_t::replace), expected)
+        << path;
     ++cases;
   }
   EXPECT_GE(cases, 10);

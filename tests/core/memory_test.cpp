@@ -31,49 +31,79 @@ struct KvCase {
 TEST(memory_test, kv_cache_by_attention_kind_and_type) {
   const KvCase cases[] = {
       // GQA: 32 layers x 8192 cells x (8 kv heads x 128) x 2 (K,V) x 2 B = 1024 MiB, as logged.
-      {"llama-3-8b f16 GQA", {{"model", "llama-3-8b"}, {"quant", "Q4_K_M"}, {"context", 8192},
-                              {"hardware", "rtx-4090"}, {"flash_attn", false}}, 1073741824},
+      {"llama-3-8b f16 GQA",
+       {{"model", "llama-3-8b"},
+        {"quant", "Q4_K_M"},
+        {"context", 8192},
+        {"hardware", "rtx-4090"},
+        {"flash_attn", false}},
+       1073741824},
       // q8_0: a 1024-wide row = 32 blocks x 34 B = 1088 B; x2 x 8192 x 32 layers.
-      {"llama-3.1-8b q8_0", {{"model", "llama-3.1-8b"}, {"context", 8192}, {"hardware", "rtx-4090"},
-                              {"kv_type", "q8_0"}}, 570425344},
+      {"llama-3.1-8b q8_0",
+       {{"model", "llama-3.1-8b"},
+        {"context", 8192},
+        {"hardware", "rtx-4090"},
+        {"kv_type", "q8_0"}},
+       570425344},
       // q4_0: 32 blocks x 18 B = 576 B per row; x2 x 8192 x 32.
-      {"llama-3.1-8b q4_0", {{"model", "llama-3.1-8b"}, {"context", 8192}, {"hardware", "rtx-4090"},
-                              {"kv_type", "q4_0"}}, 301989888},
+      {"llama-3.1-8b q4_0",
+       {{"model", "llama-3.1-8b"},
+        {"context", 8192},
+        {"hardware", "rtx-4090"},
+        {"kv_type", "q4_0"}},
+       301989888},
       // f32 doubles f16.
-      {"llama-3.1-8b f32", {{"model", "llama-3.1-8b"}, {"context", 8192}, {"hardware", "rtx-4090"},
-                             {"kv_type", "f32"}}, 2147483648},
+      {"llama-3.1-8b f32",
+       {{"model", "llama-3.1-8b"}, {"context", 8192}, {"hardware", "rtx-4090"}, {"kv_type", "f32"}},
+       2147483648},
       // SWA (Gemma 2 9B: 42 layers alternating, window 4096, 8 kv heads x 256): 21 global layers
       // x 8192 cells x 8192 B + 21 local layers x min(8192, pad256(4096 + 512) = 4608) x 8192 B.
-      {"gemma-2-9b SWA", {{"model", "gemma-2-9b"}, {"context", 8192}, {"hardware", "rtx-4090"},
-                           {"quant", "Q4_K_M"}}, 21ull * 8192 * 8192 + 21ull * 4608 * 8192},
+      {"gemma-2-9b SWA",
+       {{"model", "gemma-2-9b"}, {"context", 8192}, {"hardware", "rtx-4090"}, {"quant", "Q4_K_M"}},
+       21ull * 8192 * 8192 + 21ull * 4608 * 8192},
       // MLA (DeepSeek-V3: 61 layers, kv_lora_rank 512 + rope 64 = 576 f16 per cell):
       // 61 x 4096 x 1152 B.
-      {"deepseek-v3 MLA", {{"model", "deepseek-v3"}, {"context", 4096}, {"hardware", "h200-sxmx8"},
-                            {"quant", "Q4_K_M"}}, 61ull * 4096 * 1152},
+      {"deepseek-v3 MLA",
+       {{"model", "deepseek-v3"},
+        {"context", 4096},
+        {"hardware", "h200-sxmx8"},
+        {"quant", "Q4_K_M"}},
+       61ull * 4096 * 1152},
       // Mistral 7B v0.1 sets sliding_window 4096, but llama.cpp converts it as plain llama and
       // keeps the full context: 32 x 8192 x 2048 x 2 B.
-      {"mistral-7b-v0.1 llama.cpp", {{"model", "mistral-7b-v0.1"}, {"context", 8192},
-                                      {"hardware", "rtx-4090"}}, 1073741824},
+      {"mistral-7b-v0.1 llama.cpp",
+       {{"model", "mistral-7b-v0.1"}, {"context", 8192}, {"hardware", "rtx-4090"}},
+       1073741824},
       // Parallel sequences: llama-server -np 4 -c 4x2048 holds 4 x 2048 cells: same as 8192.
-      {"llama-3.1-8b 4 x 2048", {{"model", "llama-3.1-8b"}, {"context", 2048}, {"parallel", 4},
-                                  {"hardware", "rtx-4090"}}, 1073741824},
+      {"llama-3.1-8b 4 x 2048",
+       {{"model", "llama-3.1-8b"}, {"context", 2048}, {"parallel", 4}, {"hardware", "rtx-4090"}},
+       1073741824},
       // Padding: 1000 tokens with flash attention -> 1024 cells (pad 256); 32 x 1024 x 4096 B.
-      {"padding fa on", {{"model", "llama-3.1-8b"}, {"context", 1000}, {"hardware", "rtx-4090"}},
+      {"padding fa on",
+       {{"model", "llama-3.1-8b"}, {"context", 1000}, {"hardware", "rtx-4090"}},
        32ull * 1024 * 4096},
       // Without flash attention the pad is 32: 1000 -> 1024 as well; 1010 -> 1024; 990 -> 992.
-      {"padding fa off", {{"model", "llama-3.1-8b"}, {"context", 990}, {"hardware", "rtx-4090"},
-                          {"flash_attn", false}}, 32ull * 992 * 4096},
+      {"padding fa off",
+       {{"model", "llama-3.1-8b"},
+        {"context", 990},
+        {"hardware", "rtx-4090"},
+        {"flash_attn", false}},
+       32ull * 992 * 4096},
       // Hybrid (Qwen3-Next-80B-A3B config: 48 layers, full_attention_interval 4): 12 attention
       // layers x 32768 cells x (2 kv heads x 256) x 2 (K,V) x 2 B = 805,306,368 B, plus 36 gated
       // delta-net layers with a fixed f32 state per sequence: conv (4-1) x (4096 + 2 x 16 x 128)
       // = 24,576 floats + state 128 x 4096 = 524,288 floats -> 2,195,456 B x 36 = 79,036,416 B.
-      {"qwen3-next hybrid f16", {{"model", "qwen3-next-80b-a3b"}, {"context", 32768},
-                                  {"hardware", "rtx-4090"}}, 805306368ull + 79036416ull},
+      {"qwen3-next hybrid f16",
+       {{"model", "qwen3-next-80b-a3b"}, {"context", 32768}, {"hardware", "rtx-4090"}},
+       805306368ull + 79036416ull},
       // q8_0 KV shrinks only the attention layers (a 512-wide row = 16 x 34 B = 544 B); the
       // recurrent state stays f32 and is held once per sequence: 4 x 8192 cells, 4 states.
-      {"qwen3-next hybrid q8_0 x4 seqs", {{"model", "qwen3-next-80b-a3b"}, {"context", 8192},
-                                           {"parallel", 4}, {"kv_type", "q8_0"},
-                                           {"hardware", "rtx-4090"}},
+      {"qwen3-next hybrid q8_0 x4 seqs",
+       {{"model", "qwen3-next-80b-a3b"},
+        {"context", 8192},
+        {"parallel", 4},
+        {"kv_type", "q8_0"},
+        {"hardware", "rtx-4090"}},
        12ull * 32768 * 1088 + 4ull * 79036416},
   };
   for (const auto& c : cases) EXPECT_EQ(kv(estimate(c.request)), c.expected_kv_bytes) << c.what;
@@ -86,14 +116,15 @@ TEST(memory_test, reproduces_llama_cpp_printed_buffers_and_oom_boundaries) {
   auto r = accuracy_json(json{{"csv", csv}});
   ASSERT_TRUE(r.ok());
   const json& s = r.value()["summary"];
-  // Only the two Radeon PRO V620 speed rows cannot be mapped (no catalog entry): listed, not dropped.
+  // Only the two Radeon PRO V620 speed rows cannot be mapped (no catalog entry): listed, not
+  // dropped.
   ASSERT_EQ(r.value()["unmapped"].size(), 2u);
   for (const auto& u : r.value()["unmapped"]) {
     EXPECT_NE(u["hardware"].get<std::string>().find("V620"), std::string::npos);
     EXPECT_EQ(u["why"], "hardware not in catalog");
   }
   EXPECT_EQ(s["kv_buffer_mib"]["count"], 23);
-  EXPECT_EQ(s["kv_buffer_mib"]["max_abs_error_pct"], 0.0);          // to the byte
+  EXPECT_EQ(s["kv_buffer_mib"]["max_abs_error_pct"], 0.0);  // to the byte
   EXPECT_LE(s["compute_buffer_mib"]["max_abs_error_pct"].get<double>(), 10.0);
   EXPECT_LE(s["model_buffer_mib"]["median_abs_error_pct"].get<double>(), 1.0);
   // Two 8-GPU rows differ by 3.2 %: which layers get q6_K follows the file's tensor order.
@@ -104,16 +135,19 @@ TEST(memory_test, reproduces_llama_cpp_printed_buffers_and_oom_boundaries) {
 
 TEST(memory_test, logged_oom_boundaries) {
   // RTX 4080 16 GB + Llama-3-8B F16, -ngl 99, flash attention off: fits at 4096, not at 8192.
-  const json base = {{"model", "llama-3-8b"}, {"quant", "F16"}, {"hardware", "rtx-4080"},
-                     {"flash_attn", false}, {"gpu_layers", 99}};
+  const json base = {{"model", "llama-3-8b"},
+                     {"quant", "F16"},
+                     {"hardware", "rtx-4080"},
+                     {"flash_attn", false},
+                     {"gpu_layers", 99}};
   json a = base, b = base;
   a["context"] = 4096;
   b["context"] = 8192;
   EXPECT_NE(estimate(a)["verdict"], "will_not_run");
   EXPECT_EQ(estimate(b)["verdict"], "will_not_run");
   // M1 8 GB + 8B Q4_K_M: fits to 4096, not at 8192 (GPU cap 2/3 of 8 GiB = 5726.6 MB).
-  const json mac = {{"model", "llama-3-8b"}, {"quant", "Q4_K_M"}, {"hardware", "apple-m1-7c"},
-                    {"ram_gb", 8}, {"flash_attn", false}, {"gpu_layers", 99}};
+  const json mac = {{"model", "llama-3-8b"}, {"quant", "Q4_K_M"},   {"hardware", "apple-m1-7c"},
+                    {"ram_gb", 8},           {"flash_attn", false}, {"gpu_layers", 99}};
   json c = mac, d = mac;
   c["context"] = 4096;
   d["context"] = 8192;
@@ -124,40 +158,64 @@ TEST(memory_test, logged_oom_boundaries) {
 
 TEST(memory_test, verdict_tiers_and_placement) {
   // 8B Q4_K_M on a 24 GB card: everything on the GPU with > 1 GiB free.
-  json r = estimate({{"model", "llama-3.1-8b"}, {"quant", "Q4_K_M"}, {"context", 8192}, {"hardware", "rtx-4090"}});
+  json r = estimate({{"model", "llama-3.1-8b"},
+                     {"quant", "Q4_K_M"},
+                     {"context", 8192},
+                     {"hardware", "rtx-4090"}});
   EXPECT_EQ(r["verdict"], "comfortable");
   EXPECT_EQ(r["placement"]["gpu_layers"], 33);
   // 70B Q4_K_M on one 24 GB card: partial offload.
-  r = estimate({{"model", "llama-3.1-70b"}, {"quant", "Q4_K_M"}, {"context", 8192}, {"hardware", "rtx-3090"},
+  r = estimate({{"model", "llama-3.1-70b"},
+                {"quant", "Q4_K_M"},
+                {"context", 8192},
+                {"hardware", "rtx-3090"},
                 {"ram_gb", 64}});
   EXPECT_EQ(r["verdict"], "tradeoffs");
   EXPECT_LT(r["placement"]["gpu_layers"].get<int>(), 81);
   EXPECT_GT(r["placement"]["gpu_layers"].get<int>(), 20);
   // ... two 3090s hold it: 24 GB each, never pooled into one 48 GB device.
-  r = estimate({{"model", "llama-3.1-70b"}, {"quant", "Q4_K_M"}, {"context", 8192}, {"hardware", "rtx-3090x2"}});
+  r = estimate({{"model", "llama-3.1-70b"},
+                {"quant", "Q4_K_M"},
+                {"context", 8192},
+                {"hardware", "rtx-3090x2"}});
   EXPECT_EQ(r["placement"]["gpu_layers"], 81);
   EXPECT_EQ(r["memory"]["devices"].size(), 3u);  // two GPUs + host
   for (int d = 0; d < 2; ++d)
-    EXPECT_LE(r["memory"]["devices"][d]["used_bytes"].get<uint64_t>(), r["memory"]["devices"][d]["budget_bytes"].get<uint64_t>());
+    EXPECT_LE(r["memory"]["devices"][d]["used_bytes"].get<uint64_t>(),
+              r["memory"]["devices"][d]["budget_bytes"].get<uint64_t>());
   // MoE on one small card: experts move to the CPU first (--n-cpu-moe).
-  r = estimate({{"model", "qwen3-30b-a3b"}, {"quant", "Q4_K_M"}, {"context", 8192}, {"hardware", "rtx-4060-ti-8gb"},
+  r = estimate({{"model", "qwen3-30b-a3b"},
+                {"quant", "Q4_K_M"},
+                {"context", 8192},
+                {"hardware", "rtx-4060-ti-8gb"},
                 {"ram_gb", 64}});
   EXPECT_EQ(r["verdict"], "tradeoffs");
   EXPECT_GT(r["placement"]["n_cpu_moe"].get<int>(), 0);
-  EXPECT_NE(r["commands"]["llama_server"].get<std::string>().find("--n-cpu-moe"), std::string::npos);
+  EXPECT_NE(r["commands"]["llama_server"].get<std::string>().find("--n-cpu-moe"),
+            std::string::npos);
   // 405B at Q4_K_M on a 32 GB desktop: does not run at all.
-  r = estimate({{"model", "llama-3.1-405b"}, {"quant", "Q4_K_M"}, {"hardware", "cpu-ddr5-6000-2ch"}, {"ram_gb", 32}});
+  r = estimate({{"model", "llama-3.1-405b"},
+                {"quant", "Q4_K_M"},
+                {"hardware", "cpu-ddr5-6000-2ch"},
+                {"ram_gb", 32}});
   EXPECT_EQ(r["verdict"], "will_not_run");
 }
 
 TEST(memory_test, vllm_refuses_when_max_model_len_does_not_fit) {
   // Llama 3.1 8B BF16 (16.06 GB of weights) on a 24 GB card at 0.9 utilization leaves ~4 GB:
   // 8192 tokens of KV (1 GiB) fit, the full 131072 (16 GiB) do not.
-  json r = estimate({{"model", "llama-3.1-8b"}, {"quant", "BF16-safetensors"}, {"runtime", "vllm"}, {"context", 8192},
+  json r = estimate({{"model", "llama-3.1-8b"},
+                     {"quant", "BF16-safetensors"},
+                     {"runtime", "vllm"},
+                     {"context", 8192},
                      {"hardware", "rtx-4090"}});
   EXPECT_EQ(r["verdict"], "comfortable");
-  EXPECT_NE(r["commands"]["vllm"].get<std::string>().find("--max-model-len 8192"), std::string::npos);
-  r = estimate({{"model", "llama-3.1-8b"}, {"quant", "BF16-safetensors"}, {"runtime", "vllm"}, {"context", 131072},
+  EXPECT_NE(r["commands"]["vllm"].get<std::string>().find("--max-model-len 8192"),
+            std::string::npos);
+  r = estimate({{"model", "llama-3.1-8b"},
+                {"quant", "BF16-safetensors"},
+                {"runtime", "vllm"},
+                {"context", 131072},
                 {"hardware", "rtx-4090"}});
   EXPECT_EQ(r["verdict"], "will_not_run");
   EXPECT_NE(r["reasons"][0].get<std::string>().find("refuses to start"), std::string::npos);
@@ -166,16 +224,25 @@ TEST(memory_test, vllm_refuses_when_max_model_len_does_not_fit) {
 TEST(memory_test, bad_input_names_the_field) {
   const std::pair<json, const char*> cases[] = {
       {{{"model", "llama-3-8b"}, {"hardware", "rtx-4090"}, {"context", 0}}, "context"},
-      {{{"model", "llama-3-8b"}, {"hardware", "rtx-4090"}, {"context", 9000}}, "context"},  // max 8192
+      {{{"model", "llama-3-8b"}, {"hardware", "rtx-4090"}, {"context", 9000}},
+       "context"},  // max 8192
       {{{"model", "llama-3-8b"}, {"hardware", "rtx-4090"}, {"context", -5}}, "context"},
       {{{"model", "llama-3-8b"}, {"hardware", "rtx-4090"}, {"context", "abc"}}, "context"},
       {{{"model", "llama-3-8b"}, {"hardware", "rtx-9999"}}, "hardware"},
       {{{"model", "llama-3-8b"}}, "hardware"},
       {{{"model", "llama-3-8b"}, {"hardware", "rtx-4090"}, {"runtime", "tgi"}}, "runtime"},
-      {{{"model", "llama-3-8b"}, {"hardware", "rtx-4090"}, {"kv_type", "q8_0"}, {"flash_attn", false}}, "kv_type"},
+      {{{"model", "llama-3-8b"},
+        {"hardware", "rtx-4090"},
+        {"kv_type", "q8_0"},
+        {"flash_attn", false}},
+       "kv_type"},
       {{{"model", "llama-3-8b"}, {"hardware", "rtx-4090"}, {"ram_gb", -1}}, "ram_gb"},
       {{{"model", "llama-3-8b"}, {"hardware", "rtx-4090"}, {"parallel", 1e308}}, "parallel"},
-      {{{"model", "llama-3-8b"}, {"hardware", "rtx-4090"}, {"quant", "Q4_K_M"}, {"runtime", "vllm"}}, "quant"},
+      {{{"model", "llama-3-8b"},
+        {"hardware", "rtx-4090"},
+        {"quant", "Q4_K_M"},
+        {"runtime", "vllm"}},
+       "quant"},
   };
   for (const auto& [req, field] : cases) {
     json q = req;
@@ -186,12 +253,14 @@ TEST(memory_test, bad_input_names_the_field) {
   }
 }
 
-
 TEST(memory_test, desktop_reserve_and_row_split) {
   // gpu_reserved_mb comes off each card's budget: 24 GiB - 900 MiB.
-  json r = estimate({{"model", "llama-3.1-8b"}, {"context", 8192}, {"hardware", "rtx-4090"},
+  json r = estimate({{"model", "llama-3.1-8b"},
+                     {"context", 8192},
+                     {"hardware", "rtx-4090"},
                      {"gpu_reserved_mb", 900}});
-  EXPECT_EQ(r["memory"]["devices"][0]["budget_bytes"].get<uint64_t>(), 24ull * 1024 * test::kMiB - 900 * test::kMiB);
+  EXPECT_EQ(r["memory"]["devices"][0]["budget_bytes"].get<uint64_t>(),
+            24ull * 1024 * test::kMiB - 900 * test::kMiB);
 
   // --split-mode row on two identical cards: the GPU weights divide in half, the whole KV cache
   // (80 layers x 8192 cells x 2 x 1024 x 2 B = 2.5 GiB) sits on GPU 0, and the same GPU weight

@@ -39,7 +39,10 @@ json run(json q) {
 bool all_finite_non_negative(const json& j, std::string& where, const std::string& path = "") {
   if (j.is_number()) {
     const double v = j.get<double>();
-    if (!std::isfinite(v) || v < 0) { where = path + " = " + j.dump(); return false; }
+    if (!std::isfinite(v) || v < 0) {
+      where = path + " = " + j.dump();
+      return false;
+    }
     return true;
   }
   if (j.is_object()) {
@@ -66,8 +69,11 @@ TEST(property_test, monotonic_bounded_and_finite_over_random_requests) {
     const auto* g = gpus[rng() % gpus.size()];
     const uint32_t max_ctx = m.arch.context_length;
     const uint32_t c1 = 1 + rng() % max_ctx, c2 = 1 + rng() % max_ctx;
-    json q = {{"model", m.id}, {"quant", quants[rng() % 7]}, {"hardware", g->id},
-              {"ram_gb", 16 + rng() % 240}, {"flash_attn", rng() % 2 == 0}};
+    json q = {{"model", m.id},
+              {"quant", quants[rng() % 7]},
+              {"hardware", g->id},
+              {"ram_gb", 16 + rng() % 240},
+              {"flash_attn", rng() % 2 == 0}};
     json a = q, b = q;
     a["context"] = std::min(c1, c2);
     b["context"] = std::max(c1, c2);
@@ -80,8 +86,11 @@ TEST(property_test, monotonic_bounded_and_finite_over_random_requests) {
     // Decode never beats bandwidth / bytes read; the band's top neither.
     const json& s = ra["speed"];
     if (s["decode_tps"].is_number()) {
-      EXPECT_LE(s["decode_tps"].get<double>(), s["decode_ceiling_tps"].get<double>() * (1 + 1e-12)) << a.dump();
-      EXPECT_LE(s["decode_tps_high"].get<double>(), s["decode_ceiling_tps"].get<double>() * (1 + 1e-12)) << a.dump();
+      EXPECT_LE(s["decode_tps"].get<double>(), s["decode_ceiling_tps"].get<double>() * (1 + 1e-12))
+          << a.dump();
+      EXPECT_LE(s["decode_tps_high"].get<double>(),
+                s["decode_ceiling_tps"].get<double>() * (1 + 1e-12))
+          << a.dump();
     }
     if (i % 4 == 0) {
       // Extra card / more RAM: never a worse verdict. Higher-bit quant: never fewer weight bytes.
@@ -95,7 +104,9 @@ TEST(property_test, monotonic_bounded_and_finite_over_random_requests) {
       lo["quant"] = "Q4_K_M";
       hi["quant"] = "Q8_0";
       const json rl = run(lo), rh = run(hi);
-      EXPECT_LE(rl["memory"]["weights_bytes"].get<uint64_t>(), rh["memory"]["weights_bytes"].get<uint64_t>()) << a.dump();
+      EXPECT_LE(rl["memory"]["weights_bytes"].get<uint64_t>(),
+                rh["memory"]["weights_bytes"].get<uint64_t>())
+          << a.dump();
     }
     ++checked;
   }

@@ -42,15 +42,23 @@ QuantContext layer_ctx(int layer, int n_layer) {
 
 TEST(quant_test, q4_k_m_mix_rules) {
   // llama.cpp use_more_bits(i, 32): layers 0-3, 28-31 and (i-4)%3==2 get q6_K ffn_down.
-  EXPECT_EQ(quantized_tensor_type(FileType::Q4_K_M, TensorRole::kFfnDown, layer_ctx(0, 32)), GgmlType::Q6_K);
-  EXPECT_EQ(quantized_tensor_type(FileType::Q4_K_M, TensorRole::kFfnDown, layer_ctx(4, 32)), GgmlType::Q4_K);
-  EXPECT_EQ(quantized_tensor_type(FileType::Q4_K_M, TensorRole::kFfnDown, layer_ctx(6, 32)), GgmlType::Q6_K);
-  EXPECT_EQ(quantized_tensor_type(FileType::Q4_K_M, TensorRole::kFfnUp, layer_ctx(0, 32)), GgmlType::Q4_K);
-  EXPECT_EQ(quantized_tensor_type(FileType::Q4_K_M, TensorRole::kOutput, layer_ctx(-1, 32)), GgmlType::Q6_K);
+  EXPECT_EQ(quantized_tensor_type(FileType::Q4_K_M, TensorRole::kFfnDown, layer_ctx(0, 32)),
+            GgmlType::Q6_K);
+  EXPECT_EQ(quantized_tensor_type(FileType::Q4_K_M, TensorRole::kFfnDown, layer_ctx(4, 32)),
+            GgmlType::Q4_K);
+  EXPECT_EQ(quantized_tensor_type(FileType::Q4_K_M, TensorRole::kFfnDown, layer_ctx(6, 32)),
+            GgmlType::Q6_K);
+  EXPECT_EQ(quantized_tensor_type(FileType::Q4_K_M, TensorRole::kFfnUp, layer_ctx(0, 32)),
+            GgmlType::Q4_K);
+  EXPECT_EQ(quantized_tensor_type(FileType::Q4_K_M, TensorRole::kOutput, layer_ctx(-1, 32)),
+            GgmlType::Q6_K);
   // Q8_0 keeps the output at q8_0; legacy Q4_0 still gets a q6_K output.
-  EXPECT_EQ(quantized_tensor_type(FileType::Q8_0, TensorRole::kOutput, layer_ctx(-1, 32)), GgmlType::Q8_0);
-  EXPECT_EQ(quantized_tensor_type(FileType::Q4_0, TensorRole::kOutput, layer_ctx(-1, 32)), GgmlType::Q6_K);
-  EXPECT_EQ(quantized_tensor_type(FileType::F16, TensorRole::kFfnDown, layer_ctx(0, 32)), GgmlType::F16);
+  EXPECT_EQ(quantized_tensor_type(FileType::Q8_0, TensorRole::kOutput, layer_ctx(-1, 32)),
+            GgmlType::Q8_0);
+  EXPECT_EQ(quantized_tensor_type(FileType::Q4_0, TensorRole::kOutput, layer_ctx(-1, 32)),
+            GgmlType::Q6_K);
+  EXPECT_EQ(quantized_tensor_type(FileType::F16, TensorRole::kFfnDown, layer_ctx(0, 32)),
+            GgmlType::F16);
 }
 
 TEST(quant_test, fallback_when_row_not_multiple_of_block) {

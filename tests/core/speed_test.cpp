@@ -25,13 +25,15 @@ TEST(speed_test, ceiling_is_bandwidth_over_bytes_read) {
   // Llama-3-8B Q4_K_M on one RTX 4090: the GPU holds 4,617,396,224 B of weights (weights_test),
   // token_embd stays on the host and is read one row per token. At depth 0 the ceiling is
   // 1008 GB/s / 4,617,396,224 B = 218.30 tokens/s.
-  const json s = speed({{"model", "llama-3-8b"}, {"quant", "Q4_K_M"}, {"context", 8192}, {"hardware", "rtx-4090"}});
+  const json s = speed(
+      {{"model", "llama-3-8b"}, {"quant", "Q4_K_M"}, {"context", 8192}, {"hardware", "rtx-4090"}});
   EXPECT_NEAR(s["decode_ceiling_tps"].get<double>(), 1008e9 / 4617396224.0, 1e-6);
   EXPECT_LE(s["decode_tps"].get<double>(), s["decode_ceiling_tps"].get<double>());
   EXPECT_LE(s["decode_tps_high"].get<double>(), s["decode_ceiling_tps"].get<double>() + 1e-9);
   EXPECT_EQ(s["evidence"], "measured");
   ASSERT_FALSE(s["measured"].empty());
-  EXPECT_NE(s["measured"][0]["source"].get<std::string>().find("github.com/XiongjieDai"), std::string::npos);
+  EXPECT_NE(s["measured"][0]["source"].get<std::string>().find("github.com/XiongjieDai"),
+            std::string::npos);
   // Deeper context reads more KV: decode slows down.
   const json& by = s["decode_by_context"];
   ASSERT_GE(by.size(), 3u);
@@ -41,8 +43,13 @@ TEST(speed_test, ceiling_is_bandwidth_over_bytes_read) {
 TEST(speed_test, moe_reads_only_active_experts) {
   // Qwen3-30B-A3B: 8 of 128 experts per token. All on an 80 GB card, the ceiling must be far
   // above bandwidth / total weights (a dense read) - within 2x of bandwidth / active weights.
-  const json r = json::parse(handle_request(json{{"command", "estimate"}, {"model", "qwen3-30b-a3b"}, {"quant", "Q4_K_M"},
-                                                 {"context", 4096}, {"hardware", "a100-80gb-pcie"}, {"inverse", false}}.dump()));
+  const json r = json::parse(handle_request(json{
+      {"command", "estimate"},
+      {"model", "qwen3-30b-a3b"},
+      {"quant", "Q4_K_M"},
+      {"context", 4096},
+      {"hardware", "a100-80gb-pcie"},
+      {"inverse", false}}.dump()));
   const double weights = r["memory"]["weights_bytes"].get<double>();
   const double ceiling = r["speed"]["decode_ceiling_tps"].get<double>();
   EXPECT_GT(ceiling, 5.0 * 1935e9 / weights);
@@ -54,9 +61,15 @@ TEST(speed_test, never_above_the_ceiling_without_measurements) {
   // only, an Apple Ultra, two GPUs, partial offload. Every figure stays under the ceiling.
   const json cases[] = {
       {{"model", "llama-3.1-8b"}, {"quant", "Q4_K_M"}, {"hardware", "rtx-5080"}},
-      {{"model", "qwen3-30b-a3b"}, {"quant", "Q4_K_M"}, {"hardware", "rtx-4060-ti-8gb"}, {"ram_gb", 64}},
+      {{"model", "qwen3-30b-a3b"},
+       {"quant", "Q4_K_M"},
+       {"hardware", "rtx-4060-ti-8gb"},
+       {"ram_gb", 64}},
       {{"model", "llama-3.1-8b"}, {"quant", "Q4_K_M"}, {"hardware", "cpu-ddr5-6000-2ch"}},
-      {{"model", "llama-3.3-70b"}, {"quant", "Q4_K_M"}, {"hardware", "apple-m3-ultra-80c"}, {"ram_gb", 256}},
+      {{"model", "llama-3.3-70b"},
+       {"quant", "Q4_K_M"},
+       {"hardware", "apple-m3-ultra-80c"},
+       {"ram_gb", 256}},
       {{"model", "llama-3.1-70b"}, {"quant", "Q4_K_M"}, {"hardware", "rtx-3090x2"}},
       {{"model", "llama-3.1-70b"}, {"quant", "Q4_K_M"}, {"hardware", "rtx-4090"}, {"ram_gb", 64}},
   };
@@ -65,7 +78,8 @@ TEST(speed_test, never_above_the_ceiling_without_measurements) {
     ASSERT_TRUE(s["decode_tps"].is_number()) << c.dump() << s.dump();
     EXPECT_GT(s["decode_tps"].get<double>(), 0) << c.dump();
     EXPECT_LE(s["decode_tps"].get<double>(), s["decode_ceiling_tps"].get<double>()) << c.dump();
-    EXPECT_LE(s["decode_tps_high"].get<double>(), s["decode_ceiling_tps"].get<double>() + 1e-9) << c.dump();
+    EXPECT_LE(s["decode_tps_high"].get<double>(), s["decode_ceiling_tps"].get<double>() + 1e-9)
+        << c.dump();
     EXPECT_LE(s["decode_tps_low"].get<double>(), s["decode_tps"].get<double>()) << c.dump();
     EXPECT_NE(s["evidence"], "measured") << c.dump();
   }
@@ -81,10 +95,14 @@ TEST(speed_test, evidence_labels) {
   EXPECT_EQ(s["evidence"], "extrapolated");
   EXPECT_FALSE(s["scaled_by_hardware_measurements"].get<bool>());
   // A backend with no measurement at all (SYCL): formula with a borrowed fit, wider band.
-  s = speed({{"model", "qwen2.5-7b"}, {"quant", "Q4_K_M"}, {"hardware", "arc-b580"}, {"backend", "sycl"}});
+  s = speed({{"model", "qwen2.5-7b"},
+             {"quant", "Q4_K_M"},
+             {"hardware", "arc-b580"},
+             {"backend", "sycl"}});
   EXPECT_EQ(s["evidence"], "estimated");
   // A backend the card does not run is an error naming the field.
-  const json r = json::parse(handle_request(R"({"command":"estimate","model":"qwen2.5-7b","hardware":"rtx-4090","backend":"metal"})"));
+  const json r = json::parse(handle_request(
+      R"({"command":"estimate","model":"qwen2.5-7b","hardware":"rtx-4090","backend":"metal"})"));
   EXPECT_FALSE(r["ok"].get<bool>());
   EXPECT_EQ(r["error"]["field"], "backend");
 }

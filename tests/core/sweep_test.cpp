@@ -62,8 +62,9 @@ TEST(sweep_test, quick_plan_equals_the_full_placement_byte_for_byte) {
         for (const Machine& mc : machines) {
           const Plan p = plan_llamacpp(m, w, mc, o);
           const QuickPlan q = quick_plan(sums, mc);
-          const std::string at = me.id + " " + std::to_string(static_cast<int>(f)) + " ctx " + std::to_string(ctx) +
-                                 " gpu " + (mc.gpus.empty() ? "none" : std::to_string(mc.gpus[0].budget_bytes));
+          const std::string at =
+              me.id + " " + std::to_string(static_cast<int>(f)) + " ctx " + std::to_string(ctx) +
+              " gpu " + (mc.gpus.empty() ? "none" : std::to_string(mc.gpus[0].budget_bytes));
           ASSERT_EQ(q.verdict, p.verdict) << at;
           ASSERT_EQ(q.fits, p.fits) << at;
           ASSERT_EQ(q.gpu_layers, p.gpu_layers) << at;
@@ -106,26 +107,38 @@ TEST(sweep_test, grid_matches_the_estimate_command) {
         const std::string& row = grid[(mi * 2 + qi) * 3 + ci].get_ref<const std::string&>();
         ASSERT_EQ(row.size(), hw.size());
         for (size_t hi = 0; hi < hw.size(); hi += 5) {
-          const json e = json::parse(handle_request(json{{"command", "estimate"}, {"model", models[mi]},
-              {"quant", s["quants"][qi]}, {"context", s["contexts"][ci]}, {"hardware", hw[hi]},
-              {"ram_gb", 64}, {"inverse", false}}.dump()));
-          const char want = !e["ok"].get<bool>() ? '-'
-                            : e["verdict"] == "comfortable" ? 'c' : e["verdict"] == "tradeoffs" ? 't' : 'x';
-          if (!e["ok"].get<bool>()) { ASSERT_EQ(e["error"]["field"], "context"); }
-          ASSERT_EQ(row[hi], want) << models[mi] << " " << s["quants"][qi] << " " << s["contexts"][ci] << " " << hw[hi];
+          const json e = json::parse(handle_request(json{
+              {"command", "estimate"},
+              {"model", models[mi]},
+              {"quant", s["quants"][qi]},
+              {"context", s["contexts"][ci]},
+              {"hardware", hw[hi]},
+              {"ram_gb", 64},
+              {"inverse", false}}.dump()));
+          const char want = !e["ok"].get<bool>()            ? '-'
+                            : e["verdict"] == "comfortable" ? 'c'
+                            : e["verdict"] == "tradeoffs"   ? 't'
+                                                            : 'x';
+          if (!e["ok"].get<bool>()) {
+            ASSERT_EQ(e["error"]["field"], "context");
+          }
+          ASSERT_EQ(row[hi], want)
+              << models[mi] << " " << s["quants"][qi] << " " << s["contexts"][ci] << " " << hw[hi];
           ++checked;
         }
       }
   EXPECT_GT(checked, 1000u);
   const auto& c = s["counts"];
-  EXPECT_EQ(c["comfortable"].get<size_t>() + c["tradeoffs"].get<size_t>() + c["will_not_run"].get<size_t>() +
-                c["context_too_long"].get<size_t>(),
+  EXPECT_EQ(c["comfortable"].get<size_t>() + c["tradeoffs"].get<size_t>() +
+                c["will_not_run"].get<size_t>() + c["context_too_long"].get<size_t>(),
             s["cells"].get<size_t>());
 }
 
 TEST(sweep_test, contexts_as_a_comma_list) {
-  const json a = json::parse(handle_request(R"({"command":"sweep","models":["llama-3.1-8b"],"hardware":["rtx-4090"],"contexts":"4096,131072"})"));
-  const json b = json::parse(handle_request(R"({"command":"sweep","models":["llama-3.1-8b"],"hardware":["rtx-4090"],"contexts":[4096,131072]})"));
+  const json a = json::parse(handle_request(
+      R"({"command":"sweep","models":["llama-3.1-8b"],"hardware":["rtx-4090"],"contexts":"4096,131072"})"));
+  const json b = json::parse(handle_request(
+      R"({"command":"sweep","models":["llama-3.1-8b"],"hardware":["rtx-4090"],"contexts":[4096,131072]})"));
   ASSERT_TRUE(a["ok"].get<bool>()) << a.dump();
   EXPECT_EQ(a["grid"], b["grid"]);
   EXPECT_EQ(a["contexts"], json::array({4096, 131072}));

@@ -33,7 +33,6 @@ inline nlohmann::json read_json(const std::string& path) {
 }  // namespace runcheck::test
 
 // First statement of a test that reads ../shared.
-#define RUNCHECK_NEEDS_SHARED()                                                                  \
-  if (!::runcheck::test::have_shared())                                                          \
+#define RUNCHECK_NEEDS_SHARED()         \
+  if (!::runcheck::test::have_shared()) \
   GTEST_SKIP() << "../shared (fixtures, calibration) not found next to the checkout: skipped"
-

@@ -72,10 +72,10 @@ TEST(weights_test, qwen3_next_hybrid_layout_matches_published_q4_k_m_file) {
   // The loader of a published Q4_K_M file (lmstudio-ai/lmstudio-bug-tracker#1266) lists
   // f32 313, f16 48, q4_K 391, q6_K 55 tensors and "file size = 45.08 GiB (4.86 BPW)".
   const auto count = [&](GgmlType t) { return w.tensors_by_type[static_cast<uint32_t>(t)]; };
-  EXPECT_EQ(count(GgmlType::F32), 313u);   // norms, routers, conv, dt, a
-  EXPECT_EQ(count(GgmlType::F16), 48u);    // shared-expert gates: {2048, 1}, not quantized
+  EXPECT_EQ(count(GgmlType::F32), 313u);  // norms, routers, conv, dt, a
+  EXPECT_EQ(count(GgmlType::F16), 48u);   // shared-expert gates: {2048, 1}, not quantized
   EXPECT_EQ(count(GgmlType::Q4_K), 391u);
-  EXPECT_EQ(count(GgmlType::Q6_K), 55u);   // output + 6 attn_v + 24 x (down_exps, down_shexp)
+  EXPECT_EQ(count(GgmlType::Q6_K), 55u);  // output + 6 attn_v + 24 x (down_exps, down_shexp)
   EXPECT_NEAR(static_cast<double>(w.total_bytes) / (1ull << 30), 45.08, 0.005);
 }
 

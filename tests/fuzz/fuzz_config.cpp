@@ -11,6 +11,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (j.is_discarded()) return 0;
   auto m = runcheck::model_from_hf_config(j, "config");
   // Shapes the importer accepts must be safe to lay out (bounded: the importer caps dimensions).
-  if (m.ok() && m.value().block_count <= 256) (void)runcheck::quantized_weights(m.value(), runcheck::FileType::Q4_K_M);
+  if (m.ok() && m.value().block_count <= 256)
+    (void)runcheck::quantized_weights(m.value(), runcheck::FileType::Q4_K_M);
   return 0;
 }

@@ -30,16 +30,16 @@ enum class HardwareKind : uint8_t { kGpu, kApple, kApu, kCpu };
 struct HardwareEntry {
   std::string id, name, vendor, segment, architecture, memory_type;
   HardwareKind kind = HardwareKind::kGpu;
-  std::optional<double> memory_gib;             // VRAM, or null where the buyer picks (Mac, CPU)
-  std::vector<double> memory_options_gib;       // Apple / APU / CPU configurations
-  std::optional<double> bandwidth_gb_s;         // vendor figure, decimal GB/s
-  std::optional<double> fp16_tflops;            // dense, no sparsity, FP32 accumulate
-  std::optional<double> fp16_tflops_fp16acc;    // dense, FP16 accumulate (GeForce: 2x)
-  std::optional<double> fp32_tflops;            // FP32 vector (non-tensor)
+  std::optional<double> memory_gib;           // VRAM, or null where the buyer picks (Mac, CPU)
+  std::vector<double> memory_options_gib;     // Apple / APU / CPU configurations
+  std::optional<double> bandwidth_gb_s;       // vendor figure, decimal GB/s
+  std::optional<double> fp16_tflops;          // dense, no sparsity, FP32 accumulate
+  std::optional<double> fp16_tflops_fp16acc;  // dense, FP16 accumulate (GeForce: 2x)
+  std::optional<double> fp32_tflops;          // FP32 vector (non-tensor)
   std::optional<double> tdp_w, idle_w;
   std::optional<int> gpu_cores;
-  std::optional<double> pcie_gen, pcie_lanes;   // host link of a discrete card
-  std::vector<std::string> backends;            // cuda, rocm, vulkan, metal, sycl, cpu
+  std::optional<double> pcie_gen, pcie_lanes;  // host link of a discrete card
+  std::vector<std::string> backends;           // cuda, rocm, vulkan, metal, sycl, cpu
   std::optional<double> launch_price_usd, street_price_usd;
   std::string street_price_date, street_price_kind, release_date;
   std::vector<Source> sources;
@@ -77,7 +77,8 @@ struct ApiPrice {
 
 // One published speed measurement (llama-bench ppN / tgN), mapped to catalog ids.
 struct BenchmarkRow {
-  std::string id, model, quant, hardware, backend;  // backend: cuda | rocm | vulkan | metal | sycl | cpu
+  std::string id, model, quant, hardware,
+      backend;  // backend: cuda | rocm | vulkan | metal | sycl | cpu
   int n_devices = 1;
   bool decode = true;   // tg (decode) or pp (prefill)
   uint32_t tokens = 0;  // N of tgN / ppN

@@ -17,7 +17,7 @@ namespace runcheck {
 
 struct GgufTensor {
   std::string name;
-  uint32_t type = 0;   // ggml type id
+  uint32_t type = 0;  // ggml type id
   uint32_t n_dims = 0;
   uint64_t ne[4] = {1, 1, 1, 1};
   uint64_t offset = 0;
@@ -42,11 +42,11 @@ Result<GgufFile> read_gguf(const uint8_t* data, size_t size, uint64_t file_size,
 // weight bytes per tensor. Vocab-only files import their hyperparameters with no weights.
 struct GgufModel {
   ModelArch arch;
-  WeightPlan weights;         // exact, from the tensors (empty when the file has none)
+  WeightPlan weights;  // exact, from the tensors (empty when the file has none)
   bool has_tensors = false;
-  std::string name;           // general.name
-  std::string file_type;      // "Q4_K_M" from general.file_type, or ""
-  nlohmann::json summary;     // what was read, for `runcheck inspect`
+  std::string name;        // general.name
+  std::string file_type;   // "Q4_K_M" from general.file_type, or ""
+  nlohmann::json summary;  // what was read, for `runcheck inspect`
 };
 Result<GgufModel> model_from_gguf(const GgufFile& f);
 

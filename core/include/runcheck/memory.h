@@ -24,12 +24,12 @@ inline bool is_llamacpp_engine(Runtime r) {
 }
 
 struct KvOptions {
-  uint32_t n_ctx = 4096;      // tokens per sequence the user asked for
-  uint32_t n_seq = 1;         // parallel sequences (llama-server -np, vLLM concurrency)
+  uint32_t n_ctx = 4096;  // tokens per sequence the user asked for
+  uint32_t n_seq = 1;     // parallel sequences (llama-server -np, vLLM concurrency)
   GgmlType type_k = GgmlType::F16;
   GgmlType type_v = GgmlType::F16;
   bool flash_attn = true;
-  uint32_t n_ubatch = 512;    // llama.cpp default micro-batch
+  uint32_t n_ubatch = 512;  // llama.cpp default micro-batch
   Runtime runtime = Runtime::kLlamaCpp;
 };
 

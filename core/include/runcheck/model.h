@@ -28,13 +28,13 @@ struct ModelArch {
   uint32_t vocab_size = 0;
   uint32_t context_length = 0;
   bool tied_embeddings = false;
-  bool attn_qkv_bias = false;   // Qwen2-style q/k/v biases
-  bool attn_qk_norm = false;    // Qwen3/Gemma3 per-head q/k norms
-  bool fused_qkv = false;       // Phi-3: one attn_qkv tensor
-  bool fused_gate_up = false;   // Phi-3: ffn_up holds gate and up
-  bool gated_ffn = true;        // SwiGLU (gate+up+down) vs plain MLP (up+down)
-  bool post_norms = false;      // Gemma 2/3 post-attention/post-FFN norms
-  bool rope_freqs = false;      // Llama 3.1+ rope_freqs tensor
+  bool attn_qkv_bias = false;  // Qwen2-style q/k/v biases
+  bool attn_qk_norm = false;   // Qwen3/Gemma3 per-head q/k norms
+  bool fused_qkv = false;      // Phi-3: one attn_qkv tensor
+  bool fused_gate_up = false;  // Phi-3: ffn_up holds gate and up
+  bool gated_ffn = true;       // SwiGLU (gate+up+down) vs plain MLP (up+down)
+  bool post_norms = false;     // Gemma 2/3 post-attention/post-FFN norms
+  bool rope_freqs = false;     // Llama 3.1+ rope_freqs tensor
   // Mixture of experts
   uint32_t expert_count = 0;
   uint32_t expert_used_count = 0;
@@ -53,14 +53,14 @@ struct ModelArch {
   uint32_t rope_dimension_count = 0;  // qk_rope_head_dim for MLA
   uint32_t qk_nope_head_dim = 0;
   // Recurrent layers (Qwen3-Next gated delta net), GGUF `ssm.*` keys as llama.cpp reads them
-  uint32_t ssm_conv_kernel = 0;     // ssm.conv_kernel
-  uint32_t ssm_inner_size = 0;      // ssm.inner_size: value heads x value head dim
-  uint32_t ssm_state_size = 0;      // ssm.state_size: key head dim
-  uint32_t ssm_group_count = 0;     // ssm.group_count: key heads
-  uint32_t ssm_time_step_rank = 0;  // ssm.time_step_rank: value heads
-  bool attn_output_gate = false;    // Qwen3-Next: attn_q holds query and output gate (2x rows)
-  bool post_attn_norm_only = false; // Qwen3-Next: post_attention_norm replaces ffn_norm
-  std::vector<LayerKind> layers;  // size block_count
+  uint32_t ssm_conv_kernel = 0;      // ssm.conv_kernel
+  uint32_t ssm_inner_size = 0;       // ssm.inner_size: value heads x value head dim
+  uint32_t ssm_state_size = 0;       // ssm.state_size: key head dim
+  uint32_t ssm_group_count = 0;      // ssm.group_count: key heads
+  uint32_t ssm_time_step_rank = 0;   // ssm.time_step_rank: value heads
+  bool attn_output_gate = false;     // Qwen3-Next: attn_q holds query and output gate (2x rows)
+  bool post_attn_norm_only = false;  // Qwen3-Next: post_attention_norm replaces ffn_norm
+  std::vector<LayerKind> layers;     // size block_count
 
   bool is_moe() const { return expert_count > 1; }
   bool is_mla() const { return kv_lora_rank > 0; }
@@ -68,7 +68,8 @@ struct ModelArch {
   // (llama_hparams::n_embd_r / n_embd_s; the hybrid memory keeps them in F32).
   uint64_t recurrent_state_bytes() const {
     const uint64_t conv_rows = ssm_conv_kernel > 0 ? ssm_conv_kernel - 1 : 0;
-    const uint64_t r = conv_rows * (uint64_t{ssm_inner_size} + 2ull * ssm_group_count * ssm_state_size);
+    const uint64_t r =
+        conv_rows * (uint64_t{ssm_inner_size} + 2ull * ssm_group_count * ssm_state_size);
     const uint64_t s = uint64_t{ssm_state_size} * ssm_inner_size;
     return (r + s) * 4;
   }
@@ -83,9 +84,9 @@ struct TensorSpec {
   std::string name;  // GGUF tensor name, e.g. "blk.3.attn_v.weight"
   int layer;         // -1 for token_embd / output / output_norm
   TensorRole role;
-  uint64_t ne[3];    // ne[0] is the row length
+  uint64_t ne[3];  // ne[0] is the row length
   uint32_t n_dims;
-  bool quantizable;  // llama-quantize touches it (2D/3D weight, not a norm or router)
+  bool quantizable;      // llama-quantize touches it (2D/3D weight, not a norm or router)
   GgmlType source_type;  // type in an unquantized conversion (1D and routers stay F32)
   uint64_t elements() const { return ne[0] * ne[1] * ne[2]; }
 };

@@ -35,10 +35,11 @@ struct DeviceUse {
   bool is_host = false;
   uint64_t weights_bytes = 0, kv_bytes = 0, compute_bytes = 0, overhead_bytes = 0;
   uint64_t used_bytes = 0, budget_bytes = 0;
-  uint32_t layers = 0;          // repeating layers held here
+  uint32_t layers = 0;  // repeating layers held here
   bool holds_output = false;
-  uint32_t expert_layers = 0;   // layers whose routed experts live here (MoE offload)
-  uint64_t expert_bytes = 0;    // routed-expert weights held here (a token reads only the active ones)
+  uint32_t expert_layers = 0;  // layers whose routed experts live here (MoE offload)
+  uint64_t expert_bytes =
+      0;  // routed-expert weights held here (a token reads only the active ones)
 };
 
 enum class Verdict : uint8_t { kComfortable, kTradeoffs, kWillNotRun };
@@ -72,7 +73,8 @@ struct PlanOptions {
 
 // llama.cpp / Ollama / LM Studio: whole layers on GPUs (split by free memory, output first),
 // MoE experts to CPU if that is enough, else fewer GPU layers.
-Plan plan_llamacpp(const ModelArch& m, const WeightPlan& w, const Machine& mc, const PlanOptions& o);
+Plan plan_llamacpp(const ModelArch& m, const WeightPlan& w, const Machine& mc,
+                   const PlanOptions& o);
 
 // vLLM: tensor parallel over all GPUs, KV from what gpu_memory_utilization leaves.
 Plan plan_vllm(const ModelArch& m, const WeightPlan& w, const Machine& mc, const PlanOptions& o);
@@ -85,8 +87,8 @@ Plan make_plan(const ModelArch& m, const WeightPlan& w, const Machine& mc, const
 
 // The verdict rules: will not run unless everything fits; tradeoffs with no accelerator, with
 // experts or layers on the CPU, or under 1 GiB free on a GPU; comfortable otherwise.
-Verdict verdict_for(bool fits, bool has_gpu, uint32_t n_cpu_moe, uint32_t gpu_layers, uint32_t total_layers,
-                    bool tight);
+Verdict verdict_for(bool fits, bool has_gpu, uint32_t n_cpu_moe, uint32_t gpu_layers,
+                    uint32_t total_layers, bool tight);
 
 // Verdicts in bulk (catalog sweeps). Per-layer prefix sums of one model x quant x context ...
 struct LayerSums {

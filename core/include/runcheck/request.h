@@ -43,13 +43,16 @@ std::vector<std::string> split_text(const std::string& s, char sep);
 double quantile(std::vector<double> v, double q);
 
 // The operating systems a request may name (field `os`).
-inline bool is_known_os(const std::string& s) { return s == "linux" || s == "windows" || s == "macos"; }
+inline bool is_known_os(const std::string& s) {
+  return s == "linux" || s == "windows" || s == "macos";
+}
 inline const char* known_os_list() { return "linux, windows or macos"; }
 
 // Every key of `obj` must be one of `known`: a typo is an error naming the field and the
 // closest known one ("unknown field 'contxt' - did you mean 'context'?"), never a silent
 // default. `prefix` is prepended to the field in the error (e.g. "setups[1].").
-std::optional<Error> check_fields(const nlohmann::json& obj, const std::vector<std::string_view>& known,
+std::optional<Error> check_fields(const nlohmann::json& obj,
+                                  const std::vector<std::string_view>& known,
                                   const std::string& prefix = "");
 
 // The known name closest to `word` by edit distance, or "" when none is near (distance above

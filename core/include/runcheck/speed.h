@@ -22,13 +22,13 @@
 namespace runcheck {
 
 struct SpeedFeatures {
-  std::string backend;          // of the GPUs (or "cpu" when nothing is offloaded)
-  bool high_precision = false;  // Q8_0 / F16 / BF16 / F32 weights
-  double decode_fixed_s = 0;    // x(0): weights / bandwidth, summed over devices
-  double decode_per_depth_s = 0;  // dx/dD: KV bytes per context token / bandwidth
-  double hops = 0;              // GPUs used - 1
-  std::optional<double> prefill_fixed = 0;      // z at P=0 (FLOPs / compute); null = compute unknown
-  double prefill_per_prompt = 0;  // dz/dP
+  std::string backend;                      // of the GPUs (or "cpu" when nothing is offloaded)
+  bool high_precision = false;              // Q8_0 / F16 / BF16 / F32 weights
+  double decode_fixed_s = 0;                // x(0): weights / bandwidth, summed over devices
+  double decode_per_depth_s = 0;            // dx/dD: KV bytes per context token / bandwidth
+  double hops = 0;                          // GPUs used - 1
+  std::optional<double> prefill_fixed = 0;  // z at P=0 (FLOPs / compute); null = compute unknown
+  double prefill_per_prompt = 0;            // dz/dP
   // Layer split over several GPUs: llama.cpp keeps up to n_batch / n_ubatch micro-batches in
   // flight (pipeline parallelism), so a long prompt keeps several GPUs busy at once.
   double pipeline_gpus = 1;
@@ -42,10 +42,10 @@ struct SpeedSample {
   bool decode = true;
   uint32_t tokens = 0;  // tgN / ppN
   double value_tps = 0;
-  size_t row = 0;       // index into catalog benchmarks
-  std::string hardware; // catalog id of the accelerator (or machine) measured
-  std::string config;   // model, quant, hardware, count, backend: rows differing only in N share it
-  std::string group;    // f.group(), computed once (the fits compare it for every sample)
+  size_t row = 0;        // index into catalog benchmarks
+  std::string hardware;  // catalog id of the accelerator (or machine) measured
+  std::string config;  // model, quant, hardware, count, backend: rows differing only in N share it
+  std::string group;   // f.group(), computed once (the fits compare it for every sample)
   int n_devices = 1;
 };
 

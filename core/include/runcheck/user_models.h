@@ -25,6 +25,7 @@ const UserModel* user_model(const std::string& id);
 Result<nlohmann::json> import_config_json(const nlohmann::json& request);
 // A GGUF file's first `size` bytes (of `file_size`): {"ok":true,"model":id,...} or, when more
 // bytes are needed, {"ok":false,"error":{"code":"truncated"},"needed_bytes":N}.
-nlohmann::json import_gguf(const uint8_t* data, size_t size, uint64_t file_size, const std::string& name);
+nlohmann::json import_gguf(const uint8_t* data, size_t size, uint64_t file_size,
+                           const std::string& name);
 
 }  // namespace runcheck

@@ -12,12 +12,12 @@
 namespace runcheck {
 
 struct WeightPlan {
-  uint64_t token_embd_bytes = 0;   // stays in host memory (llama.cpp keeps the input layer on CPU)
-  uint64_t output_bytes = 0;       // output.weight (or the tied copy) + output_norm
-  uint64_t other_global_bytes = 0; // rope_freqs and similar; travel with the first GPU layer
+  uint64_t token_embd_bytes = 0;    // stays in host memory (llama.cpp keeps the input layer on CPU)
+  uint64_t output_bytes = 0;        // output.weight (or the tied copy) + output_norm
+  uint64_t other_global_bytes = 0;  // rope_freqs and similar; travel with the first GPU layer
   std::vector<uint64_t> layer_bytes;         // per block, all tensors incl. experts
   std::vector<uint64_t> layer_expert_bytes;  // per block, the routed-expert part (movable to CPU)
-  uint64_t total_bytes = 0;       // the file's tensor data (tied embeddings counted once)
+  uint64_t total_bytes = 0;  // the file's tensor data (tied embeddings counted once)
   uint64_t parameters = 0;
   // Bytes per ggml type, indexed by the ggml type id (for "per-type tensor bytes" reports).
   std::array<uint64_t, 40> bytes_by_type{};
@@ -37,8 +37,8 @@ WeightPlan format_weights(const ModelArch& m, double bits_per_weight, bool quant
 // (catalog ids never change; importing a user model clears the memo). An estimate asks for the
 // same weights many times (max-context search, best quant, suggestions, catalog-wide views).
 WeightPlan memo_quantized_weights(const std::string& model_id, const ModelArch& m, FileType ftype);
-WeightPlan memo_format_weights(const std::string& model_id, const ModelArch& m, double bits_per_weight,
-                               bool quantize_embeddings);
+WeightPlan memo_format_weights(const std::string& model_id, const ModelArch& m,
+                               double bits_per_weight, bool quantize_embeddings);
 uint64_t memo_active_parameters(const std::string& model_id, const ModelArch& m);
 uint64_t memo_parameters(const std::string& model_id, const ModelArch& m);
 void clear_weights_memo();
