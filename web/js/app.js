@@ -100,16 +100,35 @@ function renderSpeed(s) {
     textContent: `${x.test}: ${tps(x.value_tps)} t/s` })) : [document.createTextNode('none for this exact setup')]));
 }
 
+// Everything a result shows, emptied: after an error nothing of the previous answer may remain.
+const RESULT_PARTS = ['reasons', 'devices', 'weights', 'kvcache', 'layers', 'maxctx', 'bestq', 'smallest', 'evidence', 'decode',
+  'decode-depths', 'prefill', 'ttft', 'measured', 'depth-chart', 'suggestions', 'assumptions', 'commands', 'embed'];
+function clearResult() {
+  for (const id of RESULT_PARTS) {
+    const e = $(id);
+    e.replaceChildren();
+    for (const k of Object.keys(e.dataset)) delete e.dataset[k];
+  }
+  $('evidence').className = 'evidence';
+  $('suggest-box').hidden = true;
+  $('result-body').hidden = true;
+  delete $('verdict').dataset.verdict;
+}
+
+function showError(error) {
+  clearResult();
+  const err = $('error');
+  err.hidden = false;
+  err.textContent = `${error.field ? `${error.field}: ` : ''}${error.message}`;
+  $('verdict').textContent = 'error'; $('verdict').className = 'verdict will_not_run';
+  document.body.dataset.state = 'error';
+}
+
 function render(res) {
   const err = $('error');
-  if (!res.ok) {
-    err.hidden = false;
-    err.textContent = `${res.error.field ? `${res.error.field}: ` : ''}${res.error.message}`;
-    $('verdict').textContent = 'error'; $('verdict').className = 'verdict will_not_run';
-    document.body.dataset.state = 'error';
-    return;
-  }
+  if (!res.ok) { showError(res.error); return; }
   err.hidden = true;
+  $('result-body').hidden = false;
   $('verdict').textContent = res.verdict.replaceAll('_', ' ');
   $('verdict').className = `verdict ${res.verdict}`;
   $('verdict').dataset.verdict = res.verdict;

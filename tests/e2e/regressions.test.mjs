@@ -1,0 +1,75 @@
+// Issue 22: wrong numbers and broken paths a user hit on the page, one test per item (the name
+// starts with the item number). Each acts as a user and asserts what the user would see.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { startServer } from '../../tools/serve.mjs';
+import { launch, cli, root, artifacts } from './browser.mjs';
+
+let server, ctx, base;
+before(async () => {
+  server = await startServer(join(root, 'build'), 0);
+  base = `http://127.0.0.1:${server.address().port}/site/`;
+  ctx = await launch();
+});
+after(async () => { await ctx?.close(); server?.close(); });
+
+async function open(url) {
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready="1"]');
+  return { page, errors };
+}
+// Types a value as a user would (the page listens to input events).
+async function type(page, sel, value) {
+  await page.fill(sel, String(value));
+  await page.dispatchEvent(sel, 'input');
+}
+const okState = (page) => page.waitForSelector('body[data-state="ok"]');
+
+// What must be gone after an error: every part of the previous answer.
+async function staleParts(page) {
+  return page.evaluate(() => ({
+    bodyVisible: !document.querySelector('#result-body').hidden,
+    devices: document.querySelectorAll('.device').length,
+    commands: document.querySelectorAll('#commands .cmd').length,
+    embed: document.querySelectorAll('#embed .cmd').length,
+    decode: document.querySelector('#decode').textContent,
+    reasons: document.querySelectorAll('#reasons li').length,
+    verdict: document.querySelector('#verdict').dataset.verdict ?? null,
+    chart: document.querySelectorAll('#depth-chart svg').length,
+  }));
+}
+const NOTHING = { bodyVisible: false, devices: 0, commands: 0, embed: 0, decode: '', reasons: 0, verdict: null, chart: 0 };
+
+test('item 08: an error clears the previous result', async () => {
+  const { page, errors } = await open(`${base}?model=llama-3.1-70b&quant=Q4_K_M&context=16384&hardware=rtx-3090&count=2`);
+  await okState(page);
+  const fresh = await staleParts(page);
+  assert.equal(fresh.bodyVisible, true);
+  assert.equal(fresh.devices, 3);  // two GPUs and the host, from the core
+  // Each row: how the user makes the error, what the error says (the core's message, field first),
+  // and how to get back to a valid setup before the next one.
+  const cases = [
+    [() => type(page, '#context', 99999999), /^context: context must be an integer in \[1, 131072\]/, () => type(page, '#context', 16384)],
+    [() => type(page, '#ram', 0), /^ram_gb: ram_gb must be a number in \[1\.0, 65536\.0\]/, () => type(page, '#ram', 32)],
+    [() => type(page, '#count', 17), /^hardware: at most 16 devices per machine/, () => type(page, '#count', 2)],
+    [async () => { await page.selectOption('#kv', 'q8_0'); await page.selectOption('#fa', 'off'); },
+      /^kv_type: a quantized V cache needs flash attention in llama\.cpp/, async () => { await page.selectOption('#kv', 'f16'); await page.selectOption('#fa', 'on'); }],
+  ];
+  for (const [make, message, undo] of cases) {
+    await make();
+    await page.waitForSelector('body[data-state="error"]');
+    assert.match(await page.textContent('#error'), message);
+    assert.equal(await page.isVisible('#error'), true);
+    assert.equal(await page.textContent('#verdict'), 'error');
+    assert.deepEqual(await staleParts(page), NOTHING, String(message));
+    await page.screenshot({ path: join(artifacts, 'item08-error.png') });
+    await undo();
+    await okState(page);
+    assert.equal((await staleParts(page)).devices, 3);
+  }
+  assert.deepEqual(errors, []);
+});
