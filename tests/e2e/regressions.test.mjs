@@ -73,3 +73,40 @@ test('item 08: an error clears the previous result', async () => {
   }
   assert.deepEqual(errors, []);
 });
+
+test('item 09: picking a model with a smaller maximum clamps the context and says so', async () => {
+  const { page, errors } = await open(`${base}?model=llama-3.1-8b&hardware=rtx-4090&context=8192`);
+  await okState(page);
+  const models = cli({ command: 'catalog', brief: true }).models;
+  const max = (id) => models.find((m) => m.id === id).context_length;
+  assert.equal(max('llama-2-7b'), 4096);
+  await page.selectOption('#model', 'llama-2-7b');
+  await page.waitForFunction(() => document.querySelector('#context').value === '4096');
+  assert.equal(await page.textContent('#context-note'), "clamped to 4,096, Llama 2 7B's maximum");
+  assert.equal(await page.isVisible('#context-note'), true);
+  await okState(page);
+  // The result is Llama 2 7B's at 4,096 tokens, as the CLI gives it.
+  const expected = cli({ command: 'estimate', model: 'llama-2-7b', quant: 'Q4_K_M', context: 4096, hardware: 'rtx-4090', ram_gb: 32 });
+  await page.waitForFunction((b) => document.querySelector('#kvcache').dataset.bytes === String(b), expected.memory.kv_cache_bytes);
+  assert.match(page.url(), /context=4096/);
+  // Typing a context clears the note.
+  await type(page, '#context', 2048);
+  assert.equal(await page.textContent('#context-note'), '');
+  // Phi-3 mini from the default 8,192.
+  const p2 = (await open(`${base}?model=llama-3.1-8b&hardware=rtx-4090`)).page;
+  await p2.selectOption('#model', 'phi-3-mini-4k');
+  await p2.waitForFunction(() => document.querySelector('#context').value === '4096');
+  assert.match(await p2.textContent('#context-note'), /^clamped to 4,096, Phi-3 mini 4K's maximum$/);
+  await okState(p2);
+  // A 2k GGUF picked while the context is 32k.
+  await type(p2, '#model-filter', '');
+  await p2.selectOption('#model', 'llama-3.1-8b');
+  await type(p2, '#context', 32768);
+  await okState(p2);
+  await p2.setInputFiles('#model-file', join(root, '../shared/fixtures/gguf/stories260K.gguf'));
+  await p2.waitForFunction(() => document.querySelector('#model-file-status').dataset.model);
+  await p2.waitForFunction(() => document.querySelector('#context').value === '2048');
+  assert.match(await p2.textContent('#context-note'), /^clamped to 2,048, stories260K/);
+  await okState(p2);
+  assert.deepEqual(errors, []);
+});

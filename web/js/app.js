@@ -207,6 +207,7 @@ function addUserModel(res, status) {
   if (![...$('model').options].some((o) => o.value === res.model))
     $('model').prepend(el('option', { value: res.model, textContent: `${res.name} (${billions(res.summary.parameters)} params)` }));
   $('model').value = res.model;
+  clampContext();
   $('model-file-status').textContent = status;
   $('model-file-status').dataset.model = res.model;
   return true;
@@ -230,6 +231,17 @@ async function importFile(file) {
   update();
 }
 
+// A newly picked model with a smaller maximum context: the context comes down to that maximum
+// (from the catalog listing), and the page says so beside the input.
+function clampContext() {
+  const m = catalog.models.find((x) => x.id === $('model').value);
+  const note = $('context-note');
+  if (m && m.context_length && Number($('context').value) > m.context_length) {
+    $('context').value = m.context_length;
+    note.textContent = `clamped to ${int(m.context_length)}, ${m.name}'s maximum`;
+  } else note.textContent = '';
+}
+
 // The context slider follows the number box and stops at the model's maximum (from the catalog).
 function syncRange() {
   const m = catalog.models.find((x) => x.id === $('model').value);
@@ -241,7 +253,7 @@ function filterModels() {
   const q = $('model-filter').value.toLowerCase();
   for (const o of $('model').options) o.hidden = q !== '' && !o.textContent.toLowerCase().includes(q) && !o.value.includes(q);
   const first = [...$('model').options].find((o) => !o.hidden);
-  if (first && $('model').selectedOptions[0]?.hidden) { $('model').value = first.value; update(); }
+  if (first && $('model').selectedOptions[0]?.hidden) { $('model').value = first.value; clampContext(); update(); }
 }
 
 function loadRun(url) {
@@ -309,6 +321,8 @@ async function main() {
     if (e.target.id === 'model-file') return undefined;
     if (e.target.id === 'model-filter') return filterModels();
     if (e.target.id === 'context-range') $('context').value = $('context-range').value;
+    if (e.target.id === 'context' || e.target.id === 'context-range') $('context-note').textContent = '';
+    if (e.target.id === 'model') clampContext();
     return update();
   });
   $('will-it-run').addEventListener('submit', (e) => e.preventDefault());
