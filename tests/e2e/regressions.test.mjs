@@ -110,3 +110,21 @@ test('item 09: picking a model with a smaller maximum clamps the context and say
   await okState(p2);
   assert.deepEqual(errors, []);
 });
+
+test('item 13: the decode-vs-depth chart draws one point per depth the core gives, with its band and axes', async () => {
+  const { page, errors } = await open(`${base}?model=llama-3.1-70b&quant=Q4_K_M&context=16384&hardware=rtx-3090&count=2`);
+  await okState(page);
+  const expected = cli({ command: 'estimate', model: 'llama-3.1-70b', quant: 'Q4_K_M', context: 16384, hardware: 'rtx-3090x2', ram_gb: 32 });
+  const points = expected.speed.decode_by_context;
+  assert.ok(points.length >= 3, `the core gives ${points.length} depths`);
+  await page.waitForSelector('#depth-chart svg');
+  const drawn = await page.$$eval('#depth-chart svg circle.pt', (cs) => cs.map((c) => [Number(c.dataset.x), Number(c.dataset.y)]));
+  assert.deepEqual(drawn, points.map((p) => [p.depth, p.tps]));
+  assert.equal(await page.$$eval('#depth-chart svg polygon.band', (b) => b.length), 1);
+  const texts = await page.$$eval('#depth-chart svg text', (t) => t.map((x) => x.textContent));
+  assert.ok(texts.includes('decode tokens/s'), texts.join('|'));
+  assert.ok(texts.includes('context depth (tokens already in the cache)'), texts.join('|'));
+  assert.ok(texts.includes(points.at(-1).depth.toLocaleString('en-US')), texts.join('|'));  // the deepest depth labels the x axis
+  await page.locator('#depth-chart').screenshot({ path: join(artifacts, 'item13-depth-chart.png') });
+  assert.deepEqual(errors, []);
+});

@@ -92,6 +92,13 @@ function renderSpeed(s) {
     d.dataset.tps = String(s.decode_tps);
   }
   $('decode-depths').textContent = s.decode_by_context.map((x) => `${int(x.depth)}: ${tps(x.tps)}`).join(' · ') || '—';
+  // The same points as a chart: decode tokens/s against how deep into the context, with the band.
+  lineChart($('depth-chart'), {
+    series: [{ name: 'decode', color: '#3a6fd8', points: s.decode_by_context.map((x) => [x.depth, x.tps, int(x.depth), tps(x.tps)]),
+      band: s.decode_by_context.map((x) => [x.depth, x.low, x.high, tps(x.high)]) }],
+    xTitle: 'context depth (tokens already in the cache)', yTitle: 'decode tokens/s',
+    caption: 'Decode speed by context depth; the shaded band is the low–high range',
+  });
   $('prefill').textContent = s.prefill_tps === null ? `unknown (${s.why_prefill_null || 'not modelled'})`
     : `${tps(s.prefill_tps)} tokens/s (range ${tps(s.prefill_tps_low)}–${tps(s.prefill_tps_high)}) for a ${int(s.prompt_tokens)}-token prompt`;
   $('ttft').textContent = s.ttft_seconds === null || s.ttft_seconds === undefined ? 'unknown' : `${s.ttft_seconds.toFixed(2)} s`;
