@@ -55,7 +55,7 @@ test('item 08: an error clears the previous result', async () => {
   const cases = [
     [() => type(page, '#context', 99999999), /^context: context must be an integer in \[1, 131072\]/, () => type(page, '#context', 16384)],
     [() => type(page, '#ram', 0), /^ram_gb: ram_gb must be a number in \[1\.0, 65536\.0\]/, () => type(page, '#ram', 32)],
-    [() => type(page, '#count', 17), /^hardware: at most 16 devices per machine/, () => type(page, '#count', 2)],
+    [() => type(page, '#count', 17), /^count: GPU count must be a whole number from 1 to 16; got '17'$/, () => type(page, '#count', 2)],
     [async () => { await page.selectOption('#kv', 'q8_0'); await page.selectOption('#fa', 'off'); },
       /^kv_type: a quantized V cache needs flash attention in llama\.cpp/, async () => { await page.selectOption('#kv', 'f16'); await page.selectOption('#fa', 'on'); }],
   ];
@@ -126,5 +126,55 @@ test('item 13: the decode-vs-depth chart draws one point per depth the core give
   assert.ok(texts.includes('context depth (tokens already in the cache)'), texts.join('|'));
   assert.ok(texts.includes(points.at(-1).depth.toLocaleString('en-US')), texts.join('|'));  // the deepest depth labels the x axis
   await page.locator('#depth-chart').screenshot({ path: join(artifacts, 'item13-depth-chart.png') });
+  assert.deepEqual(errors, []);
+});
+
+test('item 20: invalid counts are errors naming the field; bad link values fall back to the defaults with a notice; a runtime switch keeps a loadable quant', async () => {
+  const { page, errors } = await open(`${base}?model=llama-3.1-8b&hardware=rtx-4090&count=2`);
+  await okState(page);
+  for (const bad of ['0', '-2', '2.5']) {
+    await type(page, '#count', bad);
+    await page.waitForSelector('body[data-state="error"]');
+    assert.equal(await page.textContent('#error'), `count: GPU count must be a whole number from 1 to 16; got '${bad}'`);
+    assert.equal(await page.inputValue('#count'), bad);  // not rewritten
+    assert.deepEqual(await staleParts(page), NOTHING);
+    await type(page, '#count', 2);
+    await okState(page);
+  }
+  // An added GPU's count too.
+  await page.click('#add-gpu');
+  await page.waitForSelector('#extra-gpus input');
+  await type(page, '#extra-gpus input', '0');
+  await page.waitForSelector('body[data-state="error"]');
+  assert.equal(await page.textContent('#error'), "count: the count of an added GPU must be a whole number from 1 to 16; got '0'");
+
+  // A link with values no option matches: the page's defaults, and a notice naming what was ignored.
+  const p2 = (await open(`${base}?quant=Q9&model=nope&hardware=rtx-9999&kv=q3&context=4096`)).page;
+  await okState(p2);
+  assert.equal(await p2.inputValue('#model'), 'llama-3.1-8b');
+  assert.equal(await p2.inputValue('#quant'), 'Q4_K_M');
+  assert.equal(await p2.inputValue('#hardware'), 'rtx-4090');
+  assert.equal(await p2.inputValue('#kv'), 'f16');
+  assert.equal(await p2.isVisible('#notice'), true);
+  const notice = await p2.textContent('#notice');
+  for (const part of ['ignored model=nope (not a model in the catalog); using llama-3.1-8b', 'ignored quant=Q9 (not a known quantization); using Q4_K_M',
+    'ignored hardware=rtx-9999 (not hardware in the catalog); using rtx-4090', 'ignored kv=q3 (not a KV cache type); using f16'])
+    assert.ok(notice.includes(part), notice);
+  const expected = cli({ command: 'estimate', model: 'llama-3.1-8b', quant: 'Q4_K_M', context: 4096, hardware: 'rtx-4090', ram_gb: 32 });
+  assert.equal(await p2.getAttribute('#kvcache', 'data-bytes'), String(expected.memory.kv_cache_bytes));
+
+  // EXL2 on ExLlamaV2, then runtime llama.cpp: the quant becomes one llama.cpp loads, and the page says so.
+  const quants = cli({ command: 'catalog', brief: true }).quants;
+  assert.deepEqual(quants.find((q) => q.id === 'EXL2-4.0bpw').runtimes, ['exllamav2']);
+  const p3 = (await open(`${base}?model=llama-3.1-8b&quant=EXL2-4.0bpw&runtime=exllamav2&hardware=rtx-4090`)).page;
+  await okState(p3);
+  await p3.selectOption('#runtime', 'llama.cpp');
+  await p3.waitForFunction(() => document.querySelector('#quant').value === 'Q4_K_M');
+  assert.equal(await p3.textContent('#quant-note'), 'EXL2-4.0bpw cannot be loaded by llama.cpp (llama-server): switched to Q4_K_M');
+  await okState(p3);
+  assert.match(p3.url(), /quant=Q4_K_M/);
+  await p3.selectOption('#runtime', 'vllm');
+  await p3.waitForFunction(() => document.querySelector('#quant').value === 'AWQ-4bit');
+  assert.equal(await p3.textContent('#quant-note'), 'Q4_K_M cannot be loaded by vLLM: switched to AWQ-4bit');
   assert.deepEqual(errors, []);
 });

@@ -27,7 +27,7 @@ function addGpuRow(value = 'rtx-3060-12gb', count = 1) {
   const sel = el('select', { ariaLabel: 'Additional GPU' });
   sel.append(...catalog.hardware.filter((h) => h.kind === 'gpu').map((h) => el('option', { value: h.id, textContent: h.name })));
   sel.value = value;
-  const n = el('input', { type: 'number', min: 1, max: 8, value: count, ariaLabel: 'Number of these GPUs' });
+  const n = el('input', { type: 'number', min: 1, max: 16, step: 1, value: count, ariaLabel: 'Number of these GPUs' });
   const rm = el('button', { type: 'button', textContent: 'Remove' });
   const line = el('span', { className: 'pair' }, sel, el('span', { textContent: '×' }), n, rm);
   const r = el('div', { className: 'row' }, el('span', { textContent: 'and' }), line);
@@ -194,11 +194,37 @@ function applyChange(change) {
   update();
 }
 
+// A GPU count is a whole number from 1 to 16 (the core's device limit): anything else is the
+// user's to fix, never rewritten to a count they did not type.
+const COUNT_RANGE = 'must be a whole number from 1 to 16';
+const countOk = (v) => /^\d+$/.test(String(v).trim()) && Number(v) >= 1 && Number(v) <= 16;
+function countError() {
+  if (!countOk($('count').value)) return { field: 'count', message: `GPU count ${COUNT_RANGE}; got '${$('count').value}'` };
+  const bad = [...document.querySelectorAll('#extra-gpus input')].find((n) => !countOk(n.value));
+  return bad ? { field: 'count', message: `the count of an added GPU ${COUNT_RANGE}; got '${bad.value}'` } : null;
+}
+
 async function update() {
   syncRange();
   const req = readForm();
   writeUrl(req);
+  const bad = countError();
+  if (bad) { showError(bad); return; }
   render(await request(req));
+}
+
+// A runtime that cannot load the chosen quantization: switch to one it loads (the catalog's
+// quants listing says which runtimes load each format) and say so beside the quant.
+const PREFERRED_QUANT = { 'llama.cpp': 'Q4_K_M', ollama: 'Q4_K_M', lmstudio: 'Q4_K_M', vllm: 'AWQ-4bit', mlx: 'MLX-4bit', exllamav2: 'EXL2-4.0bpw' };
+function fitQuantToRuntime() {
+  const rt = $('runtime').value;
+  const loads = (id) => catalog.quants.find((q) => q.id === id)?.runtimes.includes(rt);
+  const old = $('quant').value;
+  if (loads(old)) { $('quant-note').textContent = ''; return; }
+  const next = loads(PREFERRED_QUANT[rt]) ? PREFERRED_QUANT[rt] : catalog.quants.find((q) => q.runtimes.includes(rt))?.id;
+  if (!next) return;
+  $('quant').value = next;
+  $('quant-note').textContent = `${old} cannot be loaded by ${$('runtime').selectedOptions[0].textContent}: switched to ${next}`;
 }
 
 // --- bring your own model: a config.json (kept in the URL, deflated) or a GGUF header ----------
@@ -263,15 +289,36 @@ function filterModels() {
   if (first && $('model').selectedOptions[0]?.hidden) { $('model').value = first.value; clampContext(); update(); }
 }
 
+// The page's documented defaults: what a bare link, or a value the page cannot use, falls back to.
+const DEFAULTS = { model: 'llama-3.1-8b', quant: 'Q4_K_M', hardware: 'rtx-4090', context: '8192', count: '1', ram: '32', os: '',
+  runtime: 'llama.cpp', kv: 'f16', fa: 'on', ngl: '', ncm: '' };
+const WHAT = { model: 'not a model in the catalog', quant: 'not a known quantization', hardware: 'not hardware in the catalog',
+  os: 'not an OS the page knows', runtime: 'not a runtime the page knows', kv: 'not a KV cache type', fa: 'not on or off' };
+
+// Fills every input from the link; an input the link leaves out gets its default (so nothing of a
+// previous state survives), and a value no option matches falls back to the default, with a notice.
 function loadRun(url) {
-  fillSelect($('model'), catalog.models, (m) => `${m.name} (${billions(m.parameters)} params)`, url.get('model') || 'llama-3.1-8b');
-  fillSelect($('quant'), catalog.quants, (q) => q.id, url.get('quant') || 'Q4_K_M');
-  fillSelect($('hardware'), catalog.hardware, (h) => `${h.name}${h.memory_gib ? ` — ${h.memory_gib} GB` : ''}`, url.get('hardware') || 'rtx-4090');
-  for (const [id, key] of [['context', 'context'], ['count', 'count'], ['ram', 'ram'], ['os', 'os'], ['ngl', 'ngl'], ['ncm', 'ncm'], ['runtime', 'runtime'], ['kv', 'kv'], ['fa', 'fa']])
-    if (url.get(key) !== null) $(id).value = url.get(key);
+  fillSelect($('model'), catalog.models, (m) => `${m.name} (${billions(m.parameters)} params)`, DEFAULTS.model);
+  fillSelect($('quant'), catalog.quants, (q) => q.id, DEFAULTS.quant);
+  fillSelect($('hardware'), catalog.hardware, (h) => `${h.name}${h.memory_gib ? ` — ${h.memory_gib} GB` : ''}`, DEFAULTS.hardware);
+  const pending = url.get('cfg') || url.get('gguf');  // a user model arrives after this (or waits for its file)
+  for (const key of Object.keys(DEFAULTS)) {
+    const v = url.get(key);
+    const input = $(key);
+    if (input.tagName === 'SELECT') {
+      if (v !== null && [...input.options].some((o) => o.value === v)) input.value = v;
+      else {
+        input.value = DEFAULTS[key];
+        if (v !== null && !(key === 'model' && pending && v.startsWith('user:')))
+          notices.push(`ignored ${key}=${v} (${WHAT[key]}); using ${DEFAULTS[key] || 'the default'}`);
+      }
+    } else input.value = v ?? DEFAULTS[key];
+  }
+  $('context-note').textContent = '';
+  $('quant-note').textContent = '';
   $('extra-gpus').replaceChildren();
   for (const s of (url.get('more') || '').split(';').filter(Boolean)) {
-    const m = /^(.*?)(?:x(\d+))?$/.exec(s);
+    const m = /^(.*?)(?:x(\d+(?:\.\d*)?|-?\d+))?$/.exec(s);
     addGpuRow(m[1], m[2] || 1);
   }
   syncRange();
@@ -288,8 +335,16 @@ function setUrl(obj) {
   history.replaceState(null, '', `?${new URLSearchParams(Object.entries(obj).filter(([, v]) => v !== '' && v !== undefined))}`);
 }
 
+// Notices about the link itself (values or fields the page ignored), shown above the views.
+let notices = [];
+function showNotices() {
+  $('notice').replaceChildren(...notices.map((n) => el('div', { textContent: n })));
+  $('notice').hidden = notices.length === 0;
+}
+
 async function route() {
   const { view, params: url } = readState(location.search);
+  notices = [];
   for (const sec of document.querySelectorAll('main > section')) sec.hidden = sec.dataset.view !== view;
   for (const a of document.querySelectorAll('#nav a')) {
     if (a.dataset.view === view) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
@@ -313,6 +368,7 @@ async function route() {
     const mod = await VIEWS[view]();
     await mod.mount($(`view-${view}`), { catalog, request, params: url, setUrl });
   }
+  showNotices();
   if (!performance.getEntriesByName('rc-ready').length) performance.mark('rc-ready');
   document.body.dataset.ready = '1';
 }
@@ -330,6 +386,8 @@ async function main() {
     if (e.target.id === 'context-range') $('context').value = $('context-range').value;
     if (e.target.id === 'context' || e.target.id === 'context-range') $('context-note').textContent = '';
     if (e.target.id === 'model') clampContext();
+    if (e.target.id === 'runtime') fitQuantToRuntime();
+    if (e.target.id === 'quant') $('quant-note').textContent = '';
     return update();
   });
   $('will-it-run').addEventListener('submit', (e) => e.preventDefault());
