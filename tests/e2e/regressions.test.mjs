@@ -178,3 +178,50 @@ test('item 20: invalid counts are errors naming the field; bad link values fall 
   assert.equal(await p3.textContent('#quant-note'), 'Q4_K_M cannot be loaded by vLLM: switched to AWQ-4bit');
   assert.deepEqual(errors, []);
 });
+
+test('item 18: desktop GPU memory, RAM bandwidth and the Mac wired limit are real inputs, kept in the link; a Mac stands alone', async () => {
+  const { page, errors } = await open(`${base}?model=qwen3-30b-a3b&hardware=rtx-3060-12gb&context=8192&ram=64`);
+  await okState(page);
+  assert.equal(await page.isVisible('#gpu_reserved_mb'), false);  // inside the closed "Advanced" box
+  await page.click('#advanced summary');
+  await type(page, '#gpu_reserved_mb', 1024);
+  await type(page, '#ram_bandwidth_gb_s', 89.6);
+  const expected = cli({ command: 'estimate', model: 'qwen3-30b-a3b', quant: 'Q4_K_M', context: 8192, hardware: 'rtx-3060-12gb', ram_gb: 64,
+    gpu_reserved_mb: 1024, ram_bandwidth_gb_s: 89.6 });
+  await page.waitForFunction((t) => document.querySelector('#decode').dataset.tps === String(t), expected.speed.decode_tps);
+  const used = await page.$$eval('.device .used', (els) => els.map((e) => e.textContent));
+  assert.ok(used[0].includes(`of ${(expected.memory.devices[0].budget_bytes / 2 ** 30).toFixed(2)} GiB usable`), used[0]);
+  const assumptions = await page.$$eval('#assumptions li', (l) => l.map((x) => x.textContent));
+  assert.ok(assumptions.includes('Assumption: 1024 MiB per GPU kept by the desktop and other apps (gpu_reserved_mb)'), assumptions.join('\n'));
+  assert.match(page.url(), /gpu_reserved_mb=1024/);
+  assert.match(page.url(), /ram_bandwidth_gb_s=89\.6/);
+  // The link reopens with the same inputs (and the box open, since something in it is set).
+  const again = (await open(page.url())).page;
+  await okState(again);
+  assert.equal(await again.inputValue('#gpu_reserved_mb'), '1024');
+  assert.equal(await again.isVisible('#gpu_reserved_mb'), true);
+  assert.equal(await again.getAttribute('#decode', 'data-tps'), String(expected.speed.decode_tps));
+
+  // A Mac: the wired limit reaches the core; no count, no "Add a different GPU".
+  const mac = (await open(`${base}?model=llama-3.1-8b&hardware=rtx-4090&count=2&more=rtx-3060-12gb&ram=64`)).page;
+  await okState(mac);
+  await mac.selectOption('#hardware', 'apple-m2-max-38c');
+  await okState(mac);
+  assert.equal(await mac.isVisible('#count'), false);
+  assert.equal(await mac.isVisible('#add-gpu'), false);
+  assert.equal(await mac.$$eval('#extra-gpus select', (s) => s.length), 0);
+  assert.equal(await mac.textContent('#hardware-note'), 'A Mac stands alone: the GPU count and the added GPUs were removed.');
+  await mac.click('#advanced summary');
+  await type(mac, '#wired_limit_mb', 60000);
+  const exp2 = cli({ command: 'estimate', model: 'llama-3.1-8b', quant: 'Q4_K_M', context: 8192, hardware: 'apple-m2-max-38c', ram_gb: 64, wired_limit_mb: 60000 });
+  await mac.waitForFunction(() => [...document.querySelectorAll('#assumptions li')].some((l) => l.textContent.includes('wired')));
+  const macUsed = await mac.textContent('.device .used');
+  assert.ok(macUsed.includes(`of ${(exp2.memory.devices[0].budget_bytes / 2 ** 30).toFixed(2)} GiB usable`), macUsed);
+  assert.match(mac.url(), /wired_limit_mb=60000/);
+  assert.doesNotMatch(mac.url(), /more=/);
+  // Back to a GPU: the count and the button return.
+  await mac.selectOption('#hardware', 'rtx-4090');
+  assert.equal(await mac.isVisible('#count'), true);
+  assert.equal(await mac.isVisible('#add-gpu'), true);
+  assert.deepEqual(errors, []);
+});

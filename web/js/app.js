@@ -35,6 +35,22 @@ function addGpuRow(value = 'rtx-3060-12gb', count = 1) {
   $('extra-gpus').append(r);
 }
 
+// What the page cannot see, asked for under "Advanced": request fields and URL keys of the same name.
+const ADVANCED = ['gpu_reserved_mb', 'ram_bandwidth_gb_s', 'wired_limit_mb'];
+const isMac = () => catalog.hardware.find((h) => h.id === $('hardware').value)?.kind === 'apple';
+
+// A Mac stands alone: no "× count", no added GPUs. Picking one removes them, and says so.
+function syncMachine() {
+  const mac = isMac();
+  const removed = mac && ($('count').value !== '1' || $('extra-gpus').children.length > 0);
+  if (mac) { $('count').value = '1'; $('extra-gpus').replaceChildren(); }
+  $('count-box').hidden = mac;
+  $('count').disabled = mac;
+  $('add-gpu-row').hidden = mac;
+  $('hardware-note').textContent = removed ? 'A Mac stands alone: the GPU count and the added GPUs were removed.' : '';
+  $('hardware-note-row').hidden = !removed;
+}
+
 function readForm() {
   const hardware = [spec($('hardware').value, $('count').value), ...extraSpecs()].join(',');
   return {
@@ -43,6 +59,7 @@ function readForm() {
     kv_type: $('kv').value, flash_attn: $('fa').value,
     ...($('ngl').value !== '' ? { gpu_layers: $('ngl').value } : {}),
     ...($('ncm').value !== '' ? { n_cpu_moe: $('ncm').value } : {}),
+    ...Object.fromEntries(ADVANCED.filter((k) => $(k).value !== '').map((k) => [k, $(k).value])),
   };
 }
 
@@ -53,6 +70,7 @@ function writeUrl(req) {
   if (req.gpu_layers !== undefined) p.set('ngl', req.gpu_layers);
   if (req.n_cpu_moe !== undefined) p.set('ncm', req.n_cpu_moe);
   if (extraSpecs().length) p.set('more', extraSpecs().join(';'));
+  for (const k of ADVANCED) if (req[k] !== undefined) p.set(k, req[k]);
   if (userConfig && req.model.startsWith('user:')) { p.set('cfg', userConfig.data); p.set('cfgname', userConfig.name); }
   else if (userGguf && req.model === userGguf.model) { p.set('gguf', userGguf.label); }
   history.replaceState(null, '', `?${p}`);
@@ -291,7 +309,7 @@ function filterModels() {
 
 // The page's documented defaults: what a bare link, or a value the page cannot use, falls back to.
 const DEFAULTS = { model: 'llama-3.1-8b', quant: 'Q4_K_M', hardware: 'rtx-4090', context: '8192', count: '1', ram: '32', os: '',
-  runtime: 'llama.cpp', kv: 'f16', fa: 'on', ngl: '', ncm: '' };
+  runtime: 'llama.cpp', kv: 'f16', fa: 'on', ngl: '', ncm: '', gpu_reserved_mb: '', ram_bandwidth_gb_s: '', wired_limit_mb: '' };
 const WHAT = { model: 'not a model in the catalog', quant: 'not a known quantization', hardware: 'not hardware in the catalog',
   os: 'not an OS the page knows', runtime: 'not a runtime the page knows', kv: 'not a KV cache type', fa: 'not on or off' };
 
@@ -321,6 +339,8 @@ function loadRun(url) {
     const m = /^(.*?)(?:x(\d+(?:\.\d*)?|-?\d+))?$/.exec(s);
     addGpuRow(m[1], m[2] || 1);
   }
+  $('advanced').open = ADVANCED.some((k) => $(k).value !== '');
+  syncMachine();
   syncRange();
 }
 
@@ -387,6 +407,7 @@ async function main() {
     if (e.target.id === 'context' || e.target.id === 'context-range') $('context-note').textContent = '';
     if (e.target.id === 'model') clampContext();
     if (e.target.id === 'runtime') fitQuantToRuntime();
+    if (e.target.id === 'hardware') syncMachine();
     if (e.target.id === 'quant') $('quant-note').textContent = '';
     return update();
   });
