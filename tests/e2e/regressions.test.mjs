@@ -225,3 +225,29 @@ test('item 18: desktop GPU memory, RAM bandwidth and the Mac wired limit are rea
   assert.equal(await mac.isVisible('#add-gpu'), true);
   assert.deepEqual(errors, []);
 });
+
+test('item 19: an over-budget bar has a marker at the budget, hatching past it and says "over by"', async () => {
+  const { page, errors } = await open(`${base}?model=llama-3.1-70b&quant=Q8_0&hardware=rtx-4090&context=4096&ngl=81`);
+  await okState(page);
+  const expected = cli({ command: 'estimate', model: 'llama-3.1-70b', quant: 'Q8_0', context: 4096, hardware: 'rtx-4090', gpu_layers: 81, ram_gb: 32 });
+  const gpu = expected.memory.devices[0];
+  assert.ok(gpu.used_bytes > gpu.budget_bytes);
+  // Expected: 76,009,340,928 - 25,769,803,776 B = 46.79 GiB over; the marker at budget / used of the bar.
+  const overGib = ((gpu.used_bytes - gpu.budget_bytes) / 2 ** 30).toFixed(2);
+  assert.equal(await page.textContent('.device.over .over-by'), `over by ${overGib} GiB`);
+  const left = await page.$eval('.device.over .limit', (e) => e.style.left);
+  assert.equal(left, `${((gpu.budget_bytes / gpu.used_bytes) * 100).toFixed(3)}%`);
+  // The marker is drawn where the budget ends, in pixels, and the hatching covers the rest.
+  const geo = await page.$eval('.device.over .bar', (bar) => {
+    const b = bar.getBoundingClientRect(), l = bar.querySelector('.limit').getBoundingClientRect(), p = bar.querySelector('.past-budget').getBoundingClientRect();
+    return { frac: (l.left + l.width / 2 - b.left) / b.width, pastRight: Math.round(b.right - p.right), pastWidth: p.width, barWidth: b.width,
+      hatch: getComputedStyle(bar.querySelector('.past-budget')).backgroundImage };
+  });
+  assert.ok(Math.abs(geo.frac - gpu.budget_bytes / gpu.used_bytes) < 0.01, JSON.stringify(geo));
+  assert.ok(geo.pastWidth > geo.barWidth * 0.6, JSON.stringify(geo));
+  assert.match(geo.hatch, /repeating-linear-gradient/);
+  // A device within its budget has neither.
+  assert.equal(await page.$$eval('.device:not(.over) .limit, .device:not(.over) .over-by', (x) => x.length), 0);
+  await page.locator('#devices').screenshot({ path: join(artifacts, 'item19-over-budget.png') });
+  assert.deepEqual(errors, []);
+});

@@ -1,6 +1,6 @@
 // "Will it run?" view: reads the form, asks the core, renders its answer. Never computes.
 import { importGgufFile, loadEngine, request } from './engine.js';
-import { billions, gib, int, pct, tps } from './format.js';
+import { billions, gib, int, overBy, pct, tps } from './format.js';
 import { lineChart } from './chart.js';
 import { deflateText, inflateText, readState } from './urlstate.js';
 
@@ -78,13 +78,24 @@ function writeUrl(req) {
 
 function deviceBlock(d) {
   const segs = [['weights', d.weights_bytes], ['kv', d.kv_bytes], ['compute', d.compute_bytes], ['overhead', d.overhead_bytes]];
-  const bar = el('div', { className: 'bar', role: 'img',
-    ariaLabel: `${d.name}: ${gib(d.used_bytes)} of ${gib(d.budget_bytes)}` },
-  ...segs.map(([k, v]) => { const s = el('span', { className: `seg-${k}`, title: `${k}: ${gib(v)}` }); s.style.width = pct(v, Math.max(d.budget_bytes, d.used_bytes)); return s; }));
   const over = d.used_bytes > d.budget_bytes;
+  // The bar's scale is the larger of budget and use, so an over-budget bar shows where the budget ends.
+  const scale = Math.max(d.budget_bytes, d.used_bytes);
+  const bar = el('div', { className: 'bar', role: 'img',
+    ariaLabel: `${d.name}: ${gib(d.used_bytes)} of ${gib(d.budget_bytes)}${over ? `, over by ${overBy(d)}` : ''}` },
+  ...segs.map(([k, v]) => { const s = el('span', { className: `seg-${k}`, title: `${k}: ${gib(v)}` }); s.style.width = pct(v, scale); return s; }));
+  if (over) {
+    // Hatched past the budget, and a marker line at the budget itself.
+    const past = el('span', { className: 'past-budget', title: `over by ${overBy(d)}` });
+    past.style.left = pct(d.budget_bytes, scale);
+    const limit = el('span', { className: 'limit', title: `budget: ${gib(d.budget_bytes)}` });
+    limit.style.left = pct(d.budget_bytes, scale);
+    bar.append(past, limit);
+  }
   return el('div', { className: `device${over ? ' over' : ''}` },
     el('div', { className: 'label' }, el('strong', { textContent: d.name }),
-      el('span', { className: 'used', textContent: `${gib(d.used_bytes)} of ${gib(d.budget_bytes)} usable${d.layers ? ` · ${d.layers} layers` : ''}${d.holds_output ? ' + output' : ''}` })),
+      el('span', { className: 'used', textContent: `${gib(d.used_bytes)} of ${gib(d.budget_bytes)} usable${d.layers ? ` · ${d.layers} layers` : ''}${d.holds_output ? ' + output' : ''}` }),
+      ...(over ? [el('span', { className: 'over-by', textContent: `over by ${overBy(d)}` })] : [])),
     bar,
     el('div', { className: 'legend', textContent: `weights ${gib(d.weights_bytes)} · KV ${gib(d.kv_bytes)} · compute ${gib(d.compute_bytes)} · runtime ${gib(d.overhead_bytes)}` }));
 }
