@@ -251,3 +251,90 @@ test('item 19: an over-budget bar has a marker at the budget, hatching past it a
   await page.locator('#devices').screenshot({ path: join(artifacts, 'item19-over-budget.png') });
   assert.deepEqual(errors, []);
 });
+
+// WCAG contrast ratio of two computed CSS colours ("rgb(r, g, b)").
+function contrast(fg, bg) {
+  const lum = (c) => {
+    const [r, g, b] = c.match(/\d+(\.\d+)?/g).slice(0, 3).map(Number).map((v) => v / 255)
+      .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+  return (a + 0.05) / (b + 0.05);
+}
+
+test('item 21: no sideways scroll at 390 px on any view', async () => {
+  const page = await ctx.newPage();
+  await page.setViewportSize({ width: 390, height: 800 });
+  const wide = {};
+  for (const view of ['run', 'machine', 'compare', 'choose', 'cost', 'catalog', 'method']) {
+    await page.goto(`${base}?view=${view}`);
+    await page.waitForSelector('body[data-ready="1"]');
+    await page.waitForTimeout(100);
+    const w = await page.evaluate(() => document.scrollingElement.scrollWidth);
+    if (w > 390) wide[view] = w;
+  }
+  assert.deepEqual(wide, {});
+});
+
+test('item 21: the widget link in the dark theme has at least 4.5:1 contrast', async () => {
+  const page = await ctx.newPage();
+  await page.goto(`${base}?view=method`);  // any page of the site, to load the widget from
+  await page.waitForSelector('body[data-ready="1"]');
+  await page.evaluate(async () => {
+    await import(new URL('widget.js', location.href).href);
+    document.body.insertAdjacentHTML('beforeend', '<run-check id="w" theme="dark" model="llama-3.1-8b" hardware="rtx-4090"></run-check><run-check id="l" theme="light" model="llama-3.1-8b" hardware="rtx-4090"></run-check>');
+  });
+  await page.waitForFunction(() => ['w', 'l'].every((id) => document.getElementById(id).dataset.state === 'ok'));
+  for (const id of ['w', 'l']) {
+    const [fg, bg, opacity] = await page.evaluate((i) => {
+      const root = document.getElementById(i).shadowRoot;
+      const a = root.querySelector('a');
+      let opacity = 1;  // what is drawn: an ancestor's opacity would fade the computed colour
+      for (let e = a; e; e = e.parentElement) opacity *= Number(getComputedStyle(e).opacity);
+      return [getComputedStyle(a).color, getComputedStyle(root.querySelector('.card')).backgroundColor, opacity];
+    }, id);
+    assert.equal(opacity, 1);
+    assert.ok(contrast(fg, bg) >= 4.5, `${id}: ${fg} on ${bg} is ${contrast(fg, bg).toFixed(2)}:1`);
+  }
+});
+
+test('item 21: copy buttons say "Copied"; focus stays on a sensible element after a suggestion or "Remove"; the offline banner can be dismissed', async () => {
+  const { page, errors } = await open(`${base}?model=qwen3-30b-a3b&quant=Q4_K_M&hardware=rtx-3060-12gb&context=8192&ngl=49`);
+  await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(base).origin });
+  await okState(page);
+  const copy = page.locator('#commands button').first();
+  await copy.click();
+  await page.waitForFunction(() => document.querySelector('#commands button').textContent === 'Copied');
+  assert.equal(await page.textContent('#copy-status'), 'Copied to the clipboard');
+  assert.equal(await page.getAttribute('#copy-status', 'aria-live'), 'polite');
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), await page.textContent('#commands .cmd'));
+  // A suggestion: the result is replaced, focus moves to the new verdict, not to <body>.
+  await page.locator('button.suggest').first().focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement?.id === 'result-heading');
+  // "Remove" on an added GPU: focus goes to "Add a different GPU".
+  await page.click('#add-gpu');
+  await page.waitForSelector('#extra-gpus button');
+  await page.locator('#extra-gpus button').focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelectorAll('#extra-gpus .pair').length === 0);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'add-gpu');
+  // Compare's "Remove": focus goes to "Add a setup".
+  await page.goto(`${base}?view=compare&model=llama-3.1-8b&setups=rtx-3090;rtx-4090;rtx-3060-12gb`);
+  await page.waitForSelector('#compare-result[data-ready="1"]');
+  await page.locator('#setups button').first().focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelectorAll('#setups .pair').length === 2);
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Add a setup');
+  // The "ready to work offline" banner (first visit on a fresh origin) has a dismiss button.
+  const srv = await startServer(join(root, 'build', 'site'), 0);
+  try {
+    await page.goto(`http://127.0.0.1:${srv.address().port}/?view=method`);
+    await page.waitForFunction(() => document.body.dataset.sw === 'offline-ready');
+    assert.equal(await page.isVisible('#sw-banner'), true);
+    await page.click('#sw-banner button[aria-label="Dismiss"]');
+    assert.equal(await page.isVisible('#sw-banner'), false);
+  } finally { srv.close(); }
+  assert.deepEqual(errors, []);
+});

@@ -31,7 +31,7 @@ function addGpuRow(value = 'rtx-3060-12gb', count = 1) {
   const rm = el('button', { type: 'button', textContent: 'Remove' });
   const line = el('span', { className: 'pair' }, sel, el('span', { textContent: '×' }), n, rm);
   const r = el('div', { className: 'row' }, el('span', { textContent: 'and' }), line);
-  rm.addEventListener('click', () => { r.remove(); update(); });
+  rm.addEventListener('click', () => { r.remove(); $('add-gpu').focus(); update(); });
   $('extra-gpus').append(r);
 }
 
@@ -184,17 +184,30 @@ function render(res) {
   $('suggest-box').hidden = sug.length === 0;
   $('suggestions').replaceChildren(...sug.map((x) => {
     const b = el('button', { type: 'button', className: 'suggest', textContent: `${x.text} → ${x.verdict.replaceAll('_', ' ')}` });
-    b.addEventListener('click', () => applyChange(x.change));
+    // The button is replaced by the new result: focus goes to the new verdict, not to <body>.
+    b.addEventListener('click', async () => { await applyChange(x.change); $('result-heading').focus(); });
     return b;
   }));
   $('assumptions').replaceChildren(...res.assumptions.map((a) => el('li', { textContent: `Assumption: ${a}` })));
   $('commands').replaceChildren(...Object.entries(res.commands).map(([k, v]) => {
-    const btn = el('button', { type: 'button', textContent: 'Copy' });
-    btn.addEventListener('click', () => navigator.clipboard?.writeText(v));
-    return el('div', { className: 'cmdrow' }, el('pre', { className: 'cmd', textContent: v, title: k }), btn);
+    return el('div', { className: 'cmdrow' }, el('pre', { className: 'cmd', textContent: v, title: k }), copyButton(v));
   }));
   renderEmbed(res);
   document.body.dataset.state = 'ok';
+}
+
+// A "Copy" button that says what happened: "Copied" on the button, and in a live region for
+// screen readers; a refused clipboard says so instead of doing nothing.
+function copyButton(text) {
+  const btn = el('button', { type: 'button', textContent: 'Copy' });
+  btn.addEventListener('click', async () => {
+    let said;
+    try { await navigator.clipboard.writeText(text); btn.textContent = 'Copied'; said = 'Copied to the clipboard'; }
+    catch { btn.textContent = 'Copy failed'; said = 'The browser refused the clipboard: select the text and copy it'; }
+    $('copy-status').textContent = said;
+    setTimeout(() => { btn.textContent = 'Copy'; }, 2000);
+  });
+  return btn;
 }
 
 // "Embed this": the widget snippet and an iframe snippet for the current result.
@@ -206,9 +219,7 @@ function renderEmbed(res) {
   const widget = `<script type="module" src="${site}widget.js"></script>\n<run-check ${attrs}>${esc(res.model.name)} — will it run?</run-check>`;
   const iframe = `<iframe src="${esc(location.href)}" width="720" height="900" style="border:0" title="runcheck"></iframe>`;
   $('embed').replaceChildren(...[['widget', widget], ['iframe', iframe]].map(([k, v]) => {
-    const btn = el('button', { type: 'button', textContent: 'Copy' });
-    btn.addEventListener('click', () => navigator.clipboard?.writeText(v));
-    return el('div', { className: 'cmdrow' }, el('pre', { className: 'cmd embed', textContent: v, title: k }), btn);
+    return el('div', { className: 'cmdrow' }, el('pre', { className: 'cmd embed', textContent: v, title: k }), copyButton(v));
   }));
 }
 
@@ -220,7 +231,7 @@ function applyChange(change) {
   if ('context' in change) $('context').value = change.context;
   if ('gpu_layers' in change) $('ngl').value = change.gpu_layers ?? '';
   if ('n_cpu_moe' in change) $('ncm').value = change.n_cpu_moe ?? '';
-  update();
+  return update();
 }
 
 // A GPU count is a whole number from 1 to 16 (the core's device limit): anything else is the
@@ -448,6 +459,7 @@ function banner(text, reload) {
   $('sw-text').textContent = text;
   $('sw-reload').hidden = !reload;
   $('sw-banner').hidden = false;
+  $('sw-dismiss').onclick = () => { $('sw-banner').hidden = true; };
   document.body.dataset.sw = reload ? 'update' : 'offline-ready';
 }
 async function offline() {
