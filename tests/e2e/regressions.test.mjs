@@ -338,3 +338,52 @@ test('item 21: copy buttons say "Copied"; focus stays on a sensible element afte
   } finally { srv.close(); }
   assert.deepEqual(errors, []);
 });
+
+test('item 11: Will it run? -> Compare -> My machine -> Will it run? keeps the model and machine and restores exactly what the user had', async () => {
+  const { page, errors } = await open(`${base}?model=qwen3-32b&quant=Q5_K_M&context=16384&hardware=rtx-3090&count=2&ram=64&kv=q8_0&fa=on&ngl=40&more=rtx-3060-12gb`);
+  await okState(page);
+  const inputs = () => page.evaluate(() => Object.fromEntries(['model', 'quant', 'context', 'hardware', 'count', 'ram', 'os', 'runtime', 'kv', 'fa', 'ngl', 'ncm']
+    .map((id) => [id, document.getElementById(id).value]).concat([['more', [...document.querySelectorAll('#extra-gpus select')].map((s) => s.value).join()]])));
+  const before = await inputs();
+  assert.deepEqual(before, { model: 'qwen3-32b', quant: 'Q5_K_M', context: '16384', hardware: 'rtx-3090', count: '2', ram: '64', os: '', runtime: 'llama.cpp',
+    kv: 'q8_0', fa: 'on', ngl: '40', ncm: '', more: 'rtx-3060-12gb' });
+  const kv = await page.getAttribute('#kvcache', 'data-bytes');
+
+  await page.click('#nav a[data-view="compare"]');
+  await page.waitForSelector('#compare-result[data-ready="1"]');
+  const form = (sel) => page.$eval(sel, (e) => e.value);
+  assert.equal(await form('#view-compare [name=model]'), 'qwen3-32b');
+  assert.equal(await form('#view-compare [name=quant]'), 'Q5_K_M');
+  assert.equal(await form('#view-compare [name=context]'), '16384');
+  assert.equal(await form('#setups [name=hw]'), 'rtx-3090');
+  assert.equal(await form('#setups [name=n]'), '2');
+  // The machine from Will it run? joins Compare's default setups (it was one of them already).
+  const cmp = cli({ command: 'compare', model: 'qwen3-32b', quant: 'Q5_K_M', context: '16384', setups: ['rtx-3090x2', 'rtx-4090x2', 'apple-m4-max-40c'] });
+  assert.equal((await page.$$eval('#compare-result thead th', (t) => t.map((x) => x.textContent))).slice(1).join('|'), cmp.setups.map((s) => s.setup).join('|'));
+
+  await page.click('#nav a[data-view="machine"]');
+  await page.waitForSelector('#machine-result[data-ready="1"]');
+  assert.equal(await form('#view-machine [name=hardware]'), 'rtx-3090');
+  assert.equal(await form('#view-machine [name=count]'), '2');
+  assert.equal(await form('#view-machine [name=ram_gb]'), '64');
+  assert.equal(await form('#view-machine [name=quant]'), 'Q5_K_M');
+
+  await page.click('#nav a[data-view="run"]');
+  await okState(page);
+  assert.deepEqual(await inputs(), before);
+  await page.waitForFunction((b) => document.querySelector('#kvcache').dataset.bytes === b, kv);
+
+  // A different model chosen in Compare comes back to Will it run?; the -ngl that belonged to the
+  // old model does not, the machine and the KV type do.
+  await page.click('#nav a[data-view="compare"]');
+  await page.waitForSelector('#compare-result[data-ready="1"]');
+  await page.selectOption('#view-compare [name=model]', 'llama-3.1-8b');
+  await page.waitForFunction(() => location.search.includes('model=llama-3.1-8b'));
+  await page.click('#nav a[data-view="run"]');
+  await okState(page);
+  assert.deepEqual(await inputs(), { ...before, model: 'llama-3.1-8b', ngl: '' });
+  const expected = cli({ command: 'estimate', model: 'llama-3.1-8b', quant: 'Q5_K_M', context: 16384, hardware: 'rtx-3090x2,rtx-3060-12gb',
+    ram_gb: 64, kv_type: 'q8_0', flash_attn: 'on' });
+  await page.waitForFunction((b) => document.querySelector('#kvcache').dataset.bytes === String(b), expected.memory.kv_cache_bytes);
+  assert.deepEqual(errors, []);
+});

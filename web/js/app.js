@@ -2,7 +2,7 @@
 import { importGgufFile, loadEngine, request } from './engine.js';
 import { billions, gib, int, overBy, pct, tps } from './format.js';
 import { lineChart } from './chart.js';
-import { deflateText, inflateText, readState } from './urlstate.js';
+import { deflateText, enterView, sharedOf, inflateText, readState } from './urlstate.js';
 
 const $ = (id) => document.getElementById(id);
 const el = (tag, props = {}, ...kids) => {
@@ -415,6 +415,9 @@ async function route() {
   document.body.dataset.ready = '1';
 }
 
+const remembered = {};  // view -> its URL state when the user last left it
+let shared = {};        // the model and machine chosen so far (urlstate.js sharedOf)
+
 async function main() {
   // Marks for make bench's cold-start breakdown (performance.getEntriesByType('mark')).
   performance.mark('rc-app');
@@ -445,7 +448,12 @@ async function main() {
   for (const a of document.querySelectorAll('#nav a')) {
     a.addEventListener('click', (e) => {
       e.preventDefault();
-      history.pushState(null, '', `?view=${a.dataset.view}`);
+      // The next view opens with the model and machine chosen here, and, when the user was there
+      // before, everything else as they left it.
+      const here = readState(location.search);
+      remembered[here.view] = here.params.toString();
+      shared = { ...shared, ...sharedOf(here.view, here.params) };
+      history.pushState(null, '', `?${enterView(a.dataset.view, remembered[a.dataset.view], shared)}`);
       route();
     });
   }

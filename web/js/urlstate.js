@@ -67,3 +67,69 @@ export async function inflateText(b64, max = MAX_INFLATED) {
   for (const p of parts) { out.set(p, o); o += p.length; }
   return new TextDecoder().decode(out);
 }
+
+// --- moving between views: the machine and the model travel with the user -------------------
+// What each view calls the shared inputs: the model (model, quant, context) and the machine
+// (hardware, count, RAM). `get` reads them from a view's URL state, `put` writes them into it.
+const spec = (hw, n) => (n && n !== '1' ? `${hw}x${n}` : hw);
+const parseSpec = (s) => { const m = /^(.*?)(?:x(\d+))?$/.exec(s); return { hardware: m[1], count: m[2] || '1' }; };
+const SHARED = {
+  run: {
+    get: (p) => ({ model: p.get('model'), quant: p.get('quant'), context: p.get('context'), hardware: p.get('hardware'), count: p.get('count'), ram: p.get('ram') }),
+    put(p, s) {
+      const was = (k) => p.get(k);
+      // Inputs that belong to one model or one machine do not survive a change of either.
+      if (s.model && s.model !== was('model')) ['ngl', 'ncm', 'cfg', 'cfgname', 'gguf'].forEach((k) => p.delete(k));
+      if ((s.hardware && s.hardware !== was('hardware')) || (s.count && s.count !== (was('count') || '1'))) ['ngl', 'ncm', 'more'].forEach((k) => p.delete(k));
+      for (const k of ['model', 'quant', 'context', 'hardware', 'count', 'ram']) if (s[k]) p.set(k, s[k]);
+    },
+  },
+  machine: {
+    get: (p) => ({ quant: p.get('quant'), context: p.get('context'), hardware: p.get('hardware'), count: p.get('count'), ram: p.get('ram_gb') }),
+    put(p, s) { for (const [k, v] of [['quant', s.quant], ['context', s.context], ['hardware', s.hardware], ['count', s.count], ['ram_gb', s.ram]]) if (v) p.set(k, v); },
+  },
+  compare: {
+    get(p) {
+      const first = (p.get('setups') || '').split(';')[0];
+      return { model: p.get('model'), quant: p.get('quant'), context: p.get('context'), ...(first ? parseSpec(first) : {}) };
+    },
+    put(p, s) {
+      for (const k of ['model', 'quant', 'context']) if (s[k]) p.set(k, s[k]);
+      if (!s.hardware) return;
+      const setups = (p.get('setups') || 'rtx-3090x2;rtx-4090x2;apple-m4-max-40c').split(';').filter(Boolean);
+      const mine = spec(s.hardware, s.count);
+      if (!setups.includes(mine)) p.set('setups', [mine, ...setups].slice(0, 6).join(';'));
+      else p.set('setups', setups.join(';'));
+    },
+  },
+  cost: {
+    get: (p) => ({ model: p.get('model'), quant: p.get('quant'), context: p.get('context'), hardware: p.get('hardware'), count: p.get('count') }),
+    put(p, s) { for (const k of ['model', 'quant', 'context', 'hardware', 'count']) if (s[k]) p.set(k, s[k]); },
+  },
+  choose: {
+    get(p) { const [model, quant, context] = (p.get('workloads') || '').split(';')[0].split(':'); return { model, quant, context }; },
+    put(p, s) {
+      if (!s.model || s.model.startsWith('user:')) return;
+      const rest = (p.get('workloads') || '').split(';').filter(Boolean).slice(1);
+      p.set('workloads', [`${s.model}:${s.quant || 'Q4_K_M'}:${s.context || 8192}`, ...rest].join(';'));
+    },
+  },
+};
+
+// The model and machine a view's state holds (only the ones it has).
+export function sharedOf(view, params) {
+  const got = SHARED[view]?.get(params) || {};
+  return Object.fromEntries(Object.entries(got).filter(([, v]) => v));
+}
+
+// The link of view `to`: its own last state (remembered, or nothing) with the model and machine
+// the user chose so far (`shared`, gathered with sharedOf from the views they left).
+export function enterView(to, remembered, shared) {
+  const p = new URLSearchParams(remembered || '');
+  p.delete('view');
+  const s = { ...shared };
+  // A model only the run view knows (the user's own file) does not travel to the other tools.
+  if (s.model?.startsWith('user:') && to !== 'run') delete s.model;
+  SHARED[to]?.put(p, s);
+  return new URLSearchParams([['view', to], ...p]);
+}
