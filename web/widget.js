@@ -89,10 +89,14 @@ class RunCheck extends HTMLElement {
       this.dataset.state = 'ok';
       this.dataset.verdict = res.verdict;
     }
+    // The link carries every input this box used, so the page opens on the same answer: the first
+    // device as hardware × count, the others as the page's added GPUs, RAM and OS when given.
     const page = new URL('./', import.meta.url);
-    const hw = /^(.*?)(?:x(\d+))?$/.exec(req.hardware.split(',')[0]);
+    const [first, ...others] = req.hardware.split(',').map((x) => x.trim()).filter(Boolean);
+    const hw = /^(.*?)(?:x(\d+))?$/.exec(first || '');
     page.search = new URLSearchParams({ view: 'run', model: req.model, quant: req.quant, hardware: hw[1], count: hw[2] || '1',
-      context: req.context, runtime: req.runtime, ...(req.os ? { os: req.os } : {}) }).toString();
+      context: req.context, runtime: req.runtime, ...(others.length ? { more: others.join(';') } : {}),
+      ...(req.ram_gb !== undefined ? { ram: req.ram_gb } : {}), ...(req.os ? { os: req.os } : {}) }).toString();
     const link = node('a', '', 'Open in runcheck →');
     link.href = page.href;
     link.target = '_blank';

@@ -387,3 +387,36 @@ test('item 11: Will it run? -> Compare -> My machine -> Will it run? keeps the m
   await page.waitForFunction((b) => document.querySelector('#kvcache').dataset.bytes === String(b), expected.memory.kv_cache_bytes);
   assert.deepEqual(errors, []);
 });
+
+test('item 10: the widget link carries every input, and the page it opens shows the widget\'s verdict and decode', async () => {
+  const page = await ctx.newPage();
+  await page.goto(`${base}?view=method`);  // the site, to load the widget from
+  await page.waitForSelector('body[data-ready="1"]');
+  await page.evaluate(async () => {
+    await import(new URL('widget.js', location.href).href);
+    document.body.insertAdjacentHTML('beforeend', `<run-check id="w" model="qwen3-32b" quant="Q4_K_M" hardware="rtx-4090,rtx-3060-12gbx2"
+      context="16384" ram-gb="16" os="windows"></run-check>`);
+  });
+  await page.waitForFunction(() => document.getElementById('w').dataset.state === 'ok');
+  const widget = await page.evaluate(() => {
+    const w = document.getElementById('w');
+    return { verdict: w.dataset.verdict, tps: w.shadowRoot.querySelector('[data-tps]').dataset.tps, href: w.shadowRoot.querySelector('a').href };
+  });
+  // The widget's own answer is the CLI's for the same request.
+  const expected = cli({ command: 'estimate', model: 'qwen3-32b', quant: 'Q4_K_M', hardware: 'rtx-4090,rtx-3060-12gbx2', context: '16384',
+    ram_gb: '16', os: 'windows', runtime: 'llama.cpp', inverse: false });
+  assert.equal(widget.verdict, expected.verdict);
+  assert.equal(widget.tps, String(expected.speed.decode_tps));
+  const link = new URL(widget.href).searchParams;
+  assert.equal(link.get('more'), 'rtx-3060-12gbx2');
+  assert.equal(link.get('ram'), '16');
+  assert.equal(link.get('os'), 'windows');
+  const opened = (await open(widget.href)).page;
+  await okState(opened);
+  assert.equal(await opened.$$eval('#extra-gpus select', (s) => s.map((x) => x.value).join()), 'rtx-3060-12gb');
+  assert.equal(await opened.$$eval('#extra-gpus input', (s) => s.map((x) => x.value).join()), '2');
+  assert.equal(await opened.getAttribute('#verdict', 'data-verdict'), widget.verdict);
+  assert.equal(await opened.getAttribute('#decode', 'data-tps'), widget.tps);
+  // And the page's "Embed this" snippet carries RAM and OS back to the widget.
+  assert.match(await opened.textContent('#embed .cmd'), /hardware="rtx-4090,rtx-3060-12gb,rtx-3060-12gb" context="16384" ram-gb="16" os="windows"/);
+});

@@ -215,7 +215,9 @@ function renderEmbed(res) {
   const site = new URL('./', location.href).href;
   const esc = (v) => String(v).replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;');
   const hw = res.request.hardware;
-  const attrs = `model="${esc(res.request.model)}" quant="${esc(res.request.quant)}" hardware="${esc(hw.length > 1 && hw.every((h) => h === hw[0]) ? `${hw[0]}x${hw.length}` : hw.join(','))}" context="${esc(res.request.context)}"`;
+  const rq = res.request;
+  const attrs = `model="${esc(rq.model)}" quant="${esc(rq.quant)}" hardware="${esc(hw.length > 1 && hw.every((h) => h === hw[0]) ? `${hw[0]}x${hw.length}` : hw.join(','))}" context="${esc(rq.context)}"`
+    + ` ram-gb="${esc(rq.ram_gb)}"${$('os').value ? ` os="${esc(rq.os)}"` : ''}${rq.runtime !== 'llama.cpp' ? ` runtime="${esc(rq.runtime)}"` : ''}`;
   const widget = `<script type="module" src="${site}widget.js"></script>\n<run-check ${attrs}>${esc(res.model.name)} — will it run?</run-check>`;
   const iframe = `<iframe src="${esc(location.href)}" width="720" height="900" style="border:0" title="runcheck"></iframe>`;
   $('embed').replaceChildren(...[['widget', widget], ['iframe', iframe]].map(([k, v]) => {
