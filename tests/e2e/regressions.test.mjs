@@ -420,3 +420,71 @@ test('item 10: the widget link carries every input, and the page it opens shows 
   // And the page's "Embed this" snippet carries RAM and OS back to the widget.
   assert.match(await opened.textContent('#embed .cmd'), /hardware="rtx-4090,rtx-3060-12gb,rtx-3060-12gb" context="16384" ram-gb="16" os="windows"/);
 });
+
+test('item 12: (a) a second config.json gets its own id, label and slider limit; (c) a tiny GGUF shows "293 K params"', async () => {
+  const { mkdtempSync, copyFileSync, mkdirSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'runcheck-cfg-'));
+  const files = {};
+  for (const d of ['Llama-2-7b-hf', 'Qwen3-8B']) {  // both called config.json, as downloaded
+    mkdirSync(join(dir, d));
+    copyFileSync(join(root, `../shared/fixtures/hf/${d}/config.json`), join(dir, d, 'config.json'));
+    files[d] = join(dir, d, 'config.json');
+  }
+  const { page, errors } = await open(`${base}?model=llama-3.1-8b&hardware=rtx-4090&context=2048`);
+  await okState(page);
+  const imported = async (file) => {
+    await page.evaluate(() => { delete document.querySelector('#model-file-status').dataset.model; });
+    await page.setInputFiles('#model-file', file);
+    await page.waitForFunction(() => document.querySelector('#model-file-status').dataset.model);
+    await okState(page);
+    return page.evaluate(() => ({ id: document.querySelector('#model').value, label: document.querySelector('#model').selectedOptions[0].textContent,
+      max: document.querySelector('#context-range').max }));
+  };
+  const a = await imported(files['Llama-2-7b-hf']);
+  const b = await imported(files['Qwen3-8B']);
+  assert.match(a.id, /^user:llama-2-7b-hf-[0-9a-f]{6}$/);
+  assert.match(b.id, /^user:qwen3forcausallm-[0-9a-f]{6}$/);
+  assert.match(a.label, /^Llama-2-7b-hf-[0-9a-f]{6} \(your config\.json\) \(6\.7 B params\)$/);
+  assert.match(b.label, /^Qwen3ForCausalLM-[0-9a-f]{6} \(your config\.json\) \(8\.2 B params\)$/);
+  assert.equal(a.max, '4096');   // max_position_embeddings of each config
+  assert.equal(b.max, '40960');
+  // Back to the first: its own limit, and the link carries its own config.
+  await page.selectOption('#model', a.id);
+  await okState(page);
+  assert.equal(await page.getAttribute('#context-range', 'max'), '4096');
+  assert.match(decodeURIComponent(page.url()), new RegExp(`cfgname=${a.id.slice(5)}`, 'i'));
+
+  // (c) stories260K: 292,800 parameters, shown as "293 K", not "0.0 B".
+  await page.setInputFiles('#model-file', join(root, '../shared/fixtures/gguf/stories260K.gguf'));
+  await page.waitForFunction(() => document.querySelector('#model').value === 'user:stories260k.gguf');
+  assert.equal(await page.$eval('#model', (s) => s.selectedOptions[0].textContent), 'stories260K.gguf (your GGUF) (293 K params)');
+  assert.deepEqual(errors, []);
+});
+
+test('item 12: (b) a shared link with a GGUF asks for the file instead of showing another model', async () => {
+  const { page, errors } = await open(`${base}?model=user:stories260k.gguf&gguf=${encodeURIComponent('stories260K.gguf (llama, 5 layers, unknown type)')}&hardware=cpu-ddr4-3200-2ch&context=128`);
+  await page.waitForSelector('body[data-state="needs-file"]');
+  assert.equal(await page.textContent('#error'),
+    'This link refers to your file stories260K.gguf (llama, 5 layers, unknown type): choose it again with "Or your own model" (files never leave your machine).');
+  assert.equal(await page.textContent('#verdict'), 'needs your file');
+  assert.equal(await page.inputValue('#model'), '');
+  assert.equal(await page.$eval('#model', (s) => s.selectedOptions[0].textContent), 'your file stories260K.gguf — choose it again');
+  assert.deepEqual(await staleParts(page), NOTHING);  // no other model's answer
+  assert.equal(await page.isVisible('#notice'), false);  // the model id is not an "ignored value"
+  // Another input changed meanwhile: still the prompt, and the link keeps the file's name.
+  await type(page, '#context', 256);
+  await page.waitForSelector('body[data-state="needs-file"]');
+  assert.match(decodeURIComponent(page.url()), /gguf=stories260K\.gguf/);
+  // The user chooses the file: its answer, as the CLI gives it for the real file.
+  await page.setInputFiles('#model-file', join(root, '../shared/fixtures/gguf/stories260K.gguf'));
+  await okState(page);
+  assert.equal(await page.inputValue('#model'), 'user:stories260k.gguf');
+  assert.equal(await page.$$eval('#model option', (o) => o.filter((x) => x.value === '').length), 0);
+  const { execFileSync } = await import('node:child_process');
+  const expected = JSON.parse(execFileSync(join(root, 'build/native/runcheck'), ['estimate', '--model-file',
+    join(root, '../shared/fixtures/gguf/stories260K.gguf'), '--context', '256', '--hardware', 'cpu-ddr4-3200-2ch', '--ram-gb', '32', '--json']).toString());
+  await page.waitForFunction((b) => document.querySelector('#kvcache').dataset.bytes === String(b), expected.memory.kv_cache_bytes);
+  assert.equal(await page.getAttribute('#verdict', 'data-verdict'), expected.verdict);
+  assert.deepEqual(errors, []);
+});

@@ -1,6 +1,7 @@
 // "Will it run?" view: reads the form, asks the core, renders its answer. Never computes.
 import { importGgufFile, loadEngine, request } from './engine.js';
-import { billions, gib, int, overBy, pct, tps } from './format.js';
+import { gib, int, overBy, paramCount, pct, tps } from './format.js';
+import { configName } from './usermodel.js';
 import { lineChart } from './chart.js';
 import { deflateText, enterView, sharedOf, inflateText, readState } from './urlstate.js';
 
@@ -71,8 +72,9 @@ function writeUrl(req) {
   if (req.n_cpu_moe !== undefined) p.set('ncm', req.n_cpu_moe);
   if (extraSpecs().length) p.set('more', extraSpecs().join(';'));
   for (const k of ADVANCED) if (req[k] !== undefined) p.set(k, req[k]);
-  if (userConfig && req.model.startsWith('user:')) { p.set('cfg', userConfig.data); p.set('cfgname', userConfig.name); }
-  else if (userGguf && req.model === userGguf.model) { p.set('gguf', userGguf.label); }
+  if (userConfigs.has(req.model)) { p.set('cfg', userConfigs.get(req.model).data); p.set('cfgname', userConfigs.get(req.model).name); }
+  else if (userGgufs.has(req.model)) p.set('gguf', userGgufs.get(req.model));
+  else if (pendingGguf && req.model === '') { p.set('model', pendingGguf.model); p.set('gguf', pendingGguf.label); }
   history.replaceState(null, '', `?${p}`);
 }
 
@@ -250,6 +252,7 @@ async function update() {
   syncRange();
   const req = readForm();
   writeUrl(req);
+  if (pendingGguf && $('model').value === '') { showPendingFile(); return; }
   const bad = countError();
   if (bad) { showError(bad); return; }
   render(await request(req));
@@ -270,8 +273,9 @@ function fitQuantToRuntime() {
 }
 
 // --- bring your own model: a config.json (kept in the URL, deflated) or a GGUF header ----------
-let userConfig = null;  // deflated config.json of the imported model, for the URL
-let userGguf = null;    // an imported GGUF: only its name and key numbers can go in a link
+const userConfigs = new Map();  // model id -> {name, data: deflated config.json}, for the URL
+const userGgufs = new Map();    // model id -> label: only a GGUF's name and key numbers can go in a link
+let pendingGguf = null;         // a link's GGUF the user has not chosen again yet: {model, label}
 
 function addUserModel(res, status) {
   if (!res.ok) { $('model-file-status').textContent = `${res.error.field ? `${res.error.field}: ` : ''}${res.error.message}`; return false; }
@@ -280,7 +284,8 @@ function addUserModel(res, status) {
     catalog.models.unshift({ id: res.model, name: res.name, family: 'user', parameters: res.summary.parameters,
       context_length: res.summary.context_length, block_count: res.summary.block_count, sources: [] });
   if (![...$('model').options].some((o) => o.value === res.model))
-    $('model').prepend(el('option', { value: res.model, textContent: `${res.name} (${billions(res.summary.parameters)} params)` }));
+    $('model').prepend(el('option', { value: res.model, textContent: `${res.name} (${paramCount(res.summary.parameters)} params)` }));
+  endPendingFile();
   $('model').value = res.model;
   clampContext();
   $('model-file-status').textContent = status;
@@ -291,19 +296,40 @@ function addUserModel(res, status) {
 async function importFile(file) {
   const head = new Uint8Array(await file.slice(0, 4).arrayBuffer());
   if (String.fromCharCode(...head) === 'GGUF') {
-    userConfig = null;
     const res = await importGgufFile(file);
-    if (res.ok) userGguf = { model: res.model, label: `${file.name} (${res.summary.architecture}, ${res.summary.block_count} layers, ${res.summary.file_type || 'unknown type'})` };
+    if (res.ok) userGgufs.set(res.model, `${file.name} (${res.summary.architecture}, ${res.summary.block_count} layers, ${res.summary.file_type || 'unknown type'})`);
     addUserModel(res, res.ok ? `read ${int(res.bytes_read)} of ${int(file.size)} bytes (the header only); ${res.summary.architecture}, ${res.summary.block_count} layers, ${res.note}` : '');
   } else {
     let cfg;
     try { cfg = JSON.parse(await file.text()); } catch { $('model-file-status').textContent = 'file: neither a GGUF file nor JSON'; return; }
-    const name = file.name.replace(/\.json$/i, '');
+    const name = configName(file.name, cfg);  // every file is config.json: the name tells them apart
     const res = await request({ command: 'import', config: cfg, name });
-    if (addUserModel(res, `config.json imported: ${res.summary?.architecture}, ${res.summary?.block_count} layers`))
-      userConfig = { name, data: await deflateText(JSON.stringify(cfg)) };
+    if (addUserModel(res, `config.json imported as ${res.name}: ${res.summary?.architecture}, ${res.summary?.block_count} layers`))
+      userConfigs.set(res.model, { name, data: await deflateText(JSON.stringify(cfg)) });
   }
   update();
+}
+
+// A shared link made with a local GGUF: the file never left its owner's machine, so the page asks
+// for it instead of showing some other model's answer.
+function startPendingFile(model, label) {
+  pendingGguf = { model, label };
+  $('model').prepend(el('option', { value: '', textContent: `your file ${label.split(' (')[0]} — choose it again` }));
+  $('model').value = '';
+}
+function endPendingFile() {
+  if (!pendingGguf) return;
+  pendingGguf = null;
+  [...$('model').options].filter((o) => o.value === '').forEach((o) => o.remove());
+}
+function showPendingFile() {
+  clearResult();
+  const err = $('error');
+  err.hidden = false;
+  err.textContent = `This link refers to your file ${pendingGguf.label}: choose it again with "Or your own model" (files never leave your machine).`;
+  $('verdict').textContent = 'needs your file'; $('verdict').className = 'verdict';
+  $('model-file-status').textContent = `Choose ${pendingGguf.label.split(' (')[0]} again to see its answer.`;
+  document.body.dataset.state = 'needs-file';
 }
 
 // A newly picked model with a smaller maximum context: the context comes down to that maximum
@@ -340,7 +366,8 @@ const WHAT = { model: 'not a model in the catalog', quant: 'not a known quantiza
 // Fills every input from the link; an input the link leaves out gets its default (so nothing of a
 // previous state survives), and a value no option matches falls back to the default, with a notice.
 function loadRun(url) {
-  fillSelect($('model'), catalog.models, (m) => `${m.name} (${billions(m.parameters)} params)`, DEFAULTS.model);
+  pendingGguf = null;
+  fillSelect($('model'), catalog.models, (m) => `${m.name} (${paramCount(m.parameters)} params)`, DEFAULTS.model);
   fillSelect($('quant'), catalog.quants, (q) => q.id, DEFAULTS.quant);
   fillSelect($('hardware'), catalog.hardware, (h) => `${h.name}${h.memory_gib ? ` — ${h.memory_gib} GB` : ''}`, DEFAULTS.hardware);
   const pending = url.get('cfg') || url.get('gguf');  // a user model arrives after this (or waits for its file)
@@ -402,11 +429,15 @@ async function route() {
         const name = url.get('cfgname') || 'custom';
         const res = await request({ command: 'import', config: cfg, name });
         if (addUserModel(res, `config.json from the link: ${res.summary?.architecture}, ${res.summary?.block_count} layers`))
-          userConfig = { name, data: url.get('cfg') };
+          userConfigs.set(res.model, { name, data: url.get('cfg') });
       } catch { $('model-file-status').textContent = 'cfg: the config in the link could not be read'; }
     }
-    if (url.get('gguf') && !url.get('cfg'))
-      $('model-file-status').textContent = `This link was made with a local GGUF, ${url.get('gguf')}: open the file again to use it (files never leave your machine).`;
+    const linked = url.get('model') || '';
+    if (url.get('gguf') && !url.get('cfg')) {
+      // Already chosen in this tab (back/forward): use it; otherwise ask for the file.
+      if (userGgufs.has(linked) && catalog.models.some((m) => m.id === linked)) $('model').value = linked;
+      else startPendingFile(linked.startsWith('user:') ? linked : 'user:', url.get('gguf'));
+    }
     await update();
   } else {
     const mod = await VIEWS[view]();
@@ -432,7 +463,7 @@ async function main() {
     if (e.target.id === 'model-filter') return filterModels();
     if (e.target.id === 'context-range') $('context').value = $('context-range').value;
     if (e.target.id === 'context' || e.target.id === 'context-range') $('context-note').textContent = '';
-    if (e.target.id === 'model') clampContext();
+    if (e.target.id === 'model' && $('model').value !== '') { endPendingFile(); clampContext(); }
     if (e.target.id === 'runtime') fitQuantToRuntime();
     if (e.target.id === 'hardware') syncMachine();
     if (e.target.id === 'quant') $('quant-note').textContent = '';
