@@ -488,3 +488,20 @@ test('item 12: (b) a shared link with a GGUF asks for the file instead of showin
   assert.equal(await page.getAttribute('#verdict', 'data-verdict'), expected.verdict);
   assert.deepEqual(errors, []);
 });
+
+test('item 22: an unknown field in the link is named with the closest known one; the rest still applies', async () => {
+  const { page, errors } = await open(`${base}?contxt=4096&model=qwen3-8b&hardware=rtx-3090`);
+  await okState(page);
+  assert.equal(await page.isVisible('#notice'), true);
+  assert.equal(await page.textContent('#notice'), "unknown field 'contxt' — did you mean 'context'?");
+  assert.equal(await page.inputValue('#model'), 'qwen3-8b');
+  assert.equal(await page.inputValue('#hardware'), 'rtx-3090');
+  assert.equal(await page.inputValue('#context'), '8192');  // the default: the misspelt value is not guessed
+  // Every view decodes through the same reader.
+  await page.goto(`${base}?view=compare&modle=qwen3-8b&<b>x</b>=1`);
+  await page.waitForSelector('#compare-result[data-ready="1"]');
+  assert.deepEqual(await page.$$eval('#notice div', (d) => d.map((x) => x.textContent)),
+    ["unknown field 'modle' — did you mean 'model'?", "unknown field '<b>x</b>' ignored"]);
+  assert.equal(await page.$$eval('#notice b', (b) => b.length), 0);  // text, never markup
+  assert.deepEqual(errors, []);
+});

@@ -3,7 +3,7 @@ import { importGgufFile, loadEngine, request } from './engine.js';
 import { gib, int, overBy, paramCount, pct, tps } from './format.js';
 import { configName } from './usermodel.js';
 import { lineChart } from './chart.js';
-import { deflateText, enterView, sharedOf, inflateText, readState } from './urlstate.js';
+import { deflateText, enterView, sharedOf, unknownNotice, inflateText, readState } from './urlstate.js';
 
 const $ = (id) => document.getElementById(id);
 const el = (tag, props = {}, ...kids) => {
@@ -414,8 +414,8 @@ function showNotices() {
 }
 
 async function route() {
-  const { view, params: url } = readState(location.search);
-  notices = [];
+  const { view, params: url, unknown } = readState(location.search);
+  notices = unknown.map(unknownNotice);
   for (const sec of document.querySelectorAll('main > section')) sec.hidden = sec.dataset.view !== view;
   for (const a of document.querySelectorAll('#nav a')) {
     if (a.dataset.view === view) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');

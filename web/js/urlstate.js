@@ -1,5 +1,6 @@
 // The URL-state decoder: every view's inputs come from here, never from location.search itself.
-// It keeps only known keys, strips control characters, caps lengths, and inflates a shared
+// It keeps only known keys (and reports each unknown one with the closest known key), strips
+// control characters, caps lengths, and inflates a shared
 // config.json with a hard output cap (a deflate bomb in a link cannot take the tab down).
 // Values stay strings: the core validates them and names the field when one is wrong.
 // Pure (no DOM): tests/fuzz/url-state.fuzz.mjs runs it on millions of mutated links.
@@ -20,17 +21,60 @@ export const MAX_INFLATED = 256 * 1024; // bytes of the inflated config.json (re
 
 const clean = (s, max) => s.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, max);
 
-// search ("?a=1&b=2" or "a=1&b=2") -> { view, params: URLSearchParams of known keys only }.
+export const MAX_UNKNOWN = 10;  // unknown keys reported per link (the rest are dropped unreported)
+export const MAX_KEY_SHOWN = 64;  // characters of an unknown key in a notice
+const MAX_SUGGEST_DISTANCE = 2;  // edits: "contxt" -> "context" is 1
+
+// Levenshtein distance, or Infinity as soon as it must exceed `limit` (keeps long keys cheap).
+export function editDistance(a, b, limit = MAX_SUGGEST_DISTANCE) {
+  if (Math.abs(a.length - b.length) > limit) return Infinity;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      best = Math.min(best, cur[j]);
+    }
+    if (best > limit) return Infinity;
+    prev = cur;
+  }
+  return prev[b.length] <= limit ? prev[b.length] : Infinity;
+}
+
+// The known key closest to an unknown one (case-insensitive), or null when none is near.
+export function closestKey(key) {
+  const k = key.toLowerCase();
+  let best = null, dist = Infinity;
+  for (const known of KEYS) {
+    const d = editDistance(k, known);
+    if (d < dist) { best = known; dist = d; }
+  }
+  return best;
+}
+
+// What the page says about an unknown key.
+export const unknownNotice = (u) => (u.suggestion ? `unknown field '${u.key}' — did you mean '${u.suggestion}'?` : `unknown field '${u.key}' ignored`);
+
+// search ("?a=1&b=2" or "a=1&b=2") -> { view, params: URLSearchParams of known keys only,
+// unknown: [{key, suggestion}] for the keys it left out (none is dropped silently) }.
 export function readState(search) {
   let raw;
   try { raw = new URLSearchParams(typeof search === 'string' ? search : ''); } catch { raw = new URLSearchParams(); }
   const params = new URLSearchParams();
+  const unknown = [];
   for (const [k, v] of raw) {
-    if (!KEYS.has(k) || params.has(k)) continue;  // the first value of a repeated key wins
+    if (!KEYS.has(k)) {
+      // Shown as text, control characters as "?" (so it can never read as a known key).
+      const key = k.replace(/[\u0000-\u001f\u007f]/g, '?').slice(0, MAX_KEY_SHOWN);
+      if (key && unknown.length < MAX_UNKNOWN && !unknown.some((u) => u.key === key)) unknown.push({ key, suggestion: closestKey(key) });
+      continue;
+    }
+    if (params.has(k)) continue;  // the first value of a repeated key wins
     params.set(k, clean(v, k === 'cfg' ? MAX_CFG : MAX_VALUE));
   }
   const view = VIEWS.includes(params.get('view')) ? params.get('view') : 'run';
-  return { view, params };
+  return { view, params, unknown };
 }
 
 export function b64uEncode(bytes) {
