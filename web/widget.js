@@ -24,6 +24,10 @@ const CSS = `
 .ev { font-size: .75rem; border: 1px solid currentColor; border-radius: 4px; padding: 0 .3rem; }
 pre { font-family: ui-monospace, "Liberation Mono", monospace; white-space: pre-wrap; word-break: break-all; font-size: .8rem; margin: .3rem 0; padding: .4rem; border: 1px solid #d8d8d4; border-radius: 4px; }
 a { color: #1f5fbf; }
+.link { margin: .3rem 0 0; font-size: .85rem; }
+/* On the dark card the light theme's link blue is 2.7:1; this one is above 4.5:1. */
+:host([theme="dark"]) a { color: #8ab8ff; }
+@media (prefers-color-scheme: dark) { :host(:not([theme="light"])) a { color: #8ab8ff; } }
 `;
 
 const node = (tag, cls, text) => Object.assign(document.createElement(tag), cls ? { className: cls } : {}, text !== undefined ? { textContent: text } : {});
@@ -34,10 +38,19 @@ class RunCheck extends HTMLElement {
   connectedCallback() {
     if (!this.shadowRoot) {
       this.attachShadow({ mode: 'open' });
-      const style = document.createElement('style');
-      style.textContent = CSS;
       this.body = node('div', 'card');
-      this.shadowRoot.append(style, this.body);
+      // A constructed stylesheet where the browser has them: a host page's strict CSP (style-src
+      // without 'unsafe-inline') blocks a <style> element but not this.
+      if ('adoptedStyleSheets' in ShadowRoot.prototype && 'replaceSync' in CSSStyleSheet.prototype) {
+        const sheet = new CSSStyleSheet();
+        sheet.replaceSync(CSS);
+        this.shadowRoot.adoptedStyleSheets = [sheet];
+        this.shadowRoot.append(this.body);
+      } else {
+        const style = document.createElement('style');
+        style.textContent = CSS;
+        this.shadowRoot.append(style, this.body);
+      }
     }
     this.render();
   }
@@ -76,15 +89,19 @@ class RunCheck extends HTMLElement {
       this.dataset.state = 'ok';
       this.dataset.verdict = res.verdict;
     }
+    // The link carries every input this box used, so the page opens on the same answer: the first
+    // device as hardware × count, the others as the page's added GPUs, RAM and OS when given.
     const page = new URL('./', import.meta.url);
-    const hw = /^(.*?)(?:x(\d+))?$/.exec(req.hardware.split(',')[0]);
+    const [first, ...others] = req.hardware.split(',').map((x) => x.trim()).filter(Boolean);
+    const hw = /^(.*?)(?:x(\d+))?$/.exec(first || '');
     page.search = new URLSearchParams({ view: 'run', model: req.model, quant: req.quant, hardware: hw[1], count: hw[2] || '1',
-      context: req.context, runtime: req.runtime, ...(req.os ? { os: req.os } : {}) }).toString();
+      context: req.context, runtime: req.runtime, ...(others.length ? { more: others.join(';') } : {}),
+      ...(req.ram_gb !== undefined ? { ram: req.ram_gb } : {}), ...(req.os ? { os: req.os } : {}) }).toString();
     const link = node('a', '', 'Open in runcheck →');
     link.href = page.href;
     link.target = '_blank';
     link.rel = 'noopener';
-    out.push(node('div', 'muted'));
+    out.push(node('div', 'link'));
     out[out.length - 1].append(link);
     this.body.replaceChildren(...out);
   }

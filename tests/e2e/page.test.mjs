@@ -124,12 +124,14 @@ test('bring your own model: a GGUF header (only the header is read) and a config
   const cfgPath = join(dir, 'my-mistral.json');
   writeFileSync(cfgPath, readFileSync(join(root, '../shared/fixtures/hf/Mistral-7B-v0.1/config.json')));
   await page.setInputFiles('#model-file', cfgPath);
-  await page.waitForFunction(() => document.querySelector('#model-file-status').dataset.model === 'user:my-mistral');
+  // The id: the file's name and a hash of the config (two files called config.json stay apart).
+  await page.waitForFunction(() => /^user:my-mistral-[0-9a-f]{6}$/.test(document.querySelector('#model-file-status').dataset.model));
   await page.waitForFunction(() => location.search.includes('cfg='));
   const again = await ctx.newPage();
   await again.goto(page.url());
   await ready(again);
-  assert.equal(await again.inputValue('#model'), 'user:my-mistral');
+  assert.equal(await again.inputValue('#model'), await page.inputValue('#model'));
+  assert.match(await again.inputValue('#model'), /^user:my-mistral-[0-9a-f]{6}$/);
   const exp2 = cli({ command: 'estimate', model: 'mistral-7b-v0.1', quant: 'Q4_K_M', context: 128, hardware: 'cpu-ddr4-3200-2ch', ram_gb: 32,
     runtime: 'llama.cpp', kv_type: 'f16', flash_attn: 'on' });
   await again.waitForFunction((b) => document.querySelector('#weights').dataset.bytes === String(b), exp2.memory.weights_bytes);

@@ -1,14 +1,15 @@
 // Fuzzing the page's URL-state decoder (web/js/urlstate.js). libFuzzer cannot run JavaScript, so
 // this is a small mutation fuzzer of our own: seeded from real links (every view, a shared
 // config.json) and hostile ones, it mutates query strings (bytes, %-escapes, splices, repeats,
-// huge values) and checks after every run that the decoder did not throw, kept only known keys,
+// huge values) and checks after every run that the decoder did not throw, kept only known keys
+// (reporting the others, capped),
 // capped every value, stripped control characters and picked a known view. One run in 50 also
 // inflates the `cfg` value, which must give a string under the cap or a clean error, never
 // more. A failing input is written to build/fuzz/url-state-crash-N.txt.
 //   node tests/fuzz/url-state.fuzz.mjs [runs=1000000] [seed=1]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { KEYS, MAX_CFG, MAX_INFLATED, MAX_VALUE, VIEWS, deflateText, inflateText, readState } from '../../web/js/urlstate.js';
+import { KEYS, MAX_CFG, MAX_INFLATED, MAX_KEY_SHOWN, MAX_UNKNOWN, MAX_VALUE, VIEWS, deflateText, inflateText, readState } from '../../web/js/urlstate.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const runs = Number(process.argv[2] || 1_000_000);
@@ -71,6 +72,14 @@ for (let i = 0; i < runs && crashes === 0; i++) {
     if (!KEYS.has(k)) fail(input, `unknown key ${k}`);
     if (v.length > (k === 'cfg' ? MAX_CFG : MAX_VALUE)) fail(input, `value of ${k} not capped`);
     if (/[\u0000-\u001f\u007f]/.test(v)) fail(input, `control character in ${k}`);
+  }
+  // Unknown keys are reported, not dropped silently: capped in number and length, clean, and any
+  // suggestion is a known key.
+  if (!Array.isArray(out.unknown) || out.unknown.length > MAX_UNKNOWN) fail(input, 'unknown keys not reported or not capped');
+  for (const u of out.unknown) {
+    if (typeof u.key !== 'string' || u.key.length > MAX_KEY_SHOWN || /[\u0000-\u001f\u007f]/.test(u.key)) fail(input, `unknown key not capped/clean: ${u.key}`);
+    if (KEYS.has(u.key)) fail(input, `known key ${u.key} reported unknown`);
+    if (u.suggestion !== null && !KEYS.has(u.suggestion)) fail(input, `suggestion ${u.suggestion} is not a key`);
   }
   if ((i < seeds.length || i % 50 === 0) && out.params.get('cfg')) {
     try {

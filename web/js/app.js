@@ -1,8 +1,9 @@
 // "Will it run?" view: reads the form, asks the core, renders its answer. Never computes.
 import { importGgufFile, loadEngine, request } from './engine.js';
-import { billions, gib, int, pct, tps } from './format.js';
+import { gib, int, overBy, paramCount, pct, tps } from './format.js';
+import { configName } from './usermodel.js';
 import { lineChart } from './chart.js';
-import { deflateText, inflateText, readState } from './urlstate.js';
+import { deflateText, enterView, sharedOf, unknownNotice, inflateText, readState } from './urlstate.js';
 
 const $ = (id) => document.getElementById(id);
 const el = (tag, props = {}, ...kids) => {
@@ -27,12 +28,28 @@ function addGpuRow(value = 'rtx-3060-12gb', count = 1) {
   const sel = el('select', { ariaLabel: 'Additional GPU' });
   sel.append(...catalog.hardware.filter((h) => h.kind === 'gpu').map((h) => el('option', { value: h.id, textContent: h.name })));
   sel.value = value;
-  const n = el('input', { type: 'number', min: 1, max: 8, value: count, ariaLabel: 'Number of these GPUs' });
+  const n = el('input', { type: 'number', min: 1, max: 16, step: 1, value: count, ariaLabel: 'Number of these GPUs' });
   const rm = el('button', { type: 'button', textContent: 'Remove' });
   const line = el('span', { className: 'pair' }, sel, el('span', { textContent: '×' }), n, rm);
   const r = el('div', { className: 'row' }, el('span', { textContent: 'and' }), line);
-  rm.addEventListener('click', () => { r.remove(); update(); });
+  rm.addEventListener('click', () => { r.remove(); $('add-gpu').focus(); update(); });
   $('extra-gpus').append(r);
+}
+
+// What the page cannot see, asked for under "Advanced": request fields and URL keys of the same name.
+const ADVANCED = ['gpu_reserved_mb', 'ram_bandwidth_gb_s', 'wired_limit_mb'];
+const isMac = () => catalog.hardware.find((h) => h.id === $('hardware').value)?.kind === 'apple';
+
+// A Mac stands alone: no "× count", no added GPUs. Picking one removes them, and says so.
+function syncMachine() {
+  const mac = isMac();
+  const removed = mac && ($('count').value !== '1' || $('extra-gpus').children.length > 0);
+  if (mac) { $('count').value = '1'; $('extra-gpus').replaceChildren(); }
+  $('count-box').hidden = mac;
+  $('count').disabled = mac;
+  $('add-gpu-row').hidden = mac;
+  $('hardware-note').textContent = removed ? 'A Mac stands alone: the GPU count and the added GPUs were removed.' : '';
+  $('hardware-note-row').hidden = !removed;
 }
 
 function readForm() {
@@ -43,6 +60,7 @@ function readForm() {
     kv_type: $('kv').value, flash_attn: $('fa').value,
     ...($('ngl').value !== '' ? { gpu_layers: $('ngl').value } : {}),
     ...($('ncm').value !== '' ? { n_cpu_moe: $('ncm').value } : {}),
+    ...Object.fromEntries(ADVANCED.filter((k) => $(k).value !== '').map((k) => [k, $(k).value])),
   };
 }
 
@@ -53,20 +71,33 @@ function writeUrl(req) {
   if (req.gpu_layers !== undefined) p.set('ngl', req.gpu_layers);
   if (req.n_cpu_moe !== undefined) p.set('ncm', req.n_cpu_moe);
   if (extraSpecs().length) p.set('more', extraSpecs().join(';'));
-  if (userConfig && req.model.startsWith('user:')) { p.set('cfg', userConfig.data); p.set('cfgname', userConfig.name); }
-  else if (userGguf && req.model === userGguf.model) { p.set('gguf', userGguf.label); }
+  for (const k of ADVANCED) if (req[k] !== undefined) p.set(k, req[k]);
+  if (userConfigs.has(req.model)) { p.set('cfg', userConfigs.get(req.model).data); p.set('cfgname', userConfigs.get(req.model).name); }
+  else if (userGgufs.has(req.model)) p.set('gguf', userGgufs.get(req.model));
+  else if (pendingGguf && req.model === '') { p.set('model', pendingGguf.model); p.set('gguf', pendingGguf.label); }
   history.replaceState(null, '', `?${p}`);
 }
 
 function deviceBlock(d) {
   const segs = [['weights', d.weights_bytes], ['kv', d.kv_bytes], ['compute', d.compute_bytes], ['overhead', d.overhead_bytes]];
-  const bar = el('div', { className: 'bar', role: 'img',
-    ariaLabel: `${d.name}: ${gib(d.used_bytes)} of ${gib(d.budget_bytes)}` },
-  ...segs.map(([k, v]) => { const s = el('span', { className: `seg-${k}`, title: `${k}: ${gib(v)}` }); s.style.width = pct(v, Math.max(d.budget_bytes, d.used_bytes)); return s; }));
   const over = d.used_bytes > d.budget_bytes;
+  // The bar's scale is the larger of budget and use, so an over-budget bar shows where the budget ends.
+  const scale = Math.max(d.budget_bytes, d.used_bytes);
+  const bar = el('div', { className: 'bar', role: 'img',
+    ariaLabel: `${d.name}: ${gib(d.used_bytes)} of ${gib(d.budget_bytes)}${over ? `, over by ${overBy(d)}` : ''}` },
+  ...segs.map(([k, v]) => { const s = el('span', { className: `seg-${k}`, title: `${k}: ${gib(v)}` }); s.style.width = pct(v, scale); return s; }));
+  if (over) {
+    // Hatched past the budget, and a marker line at the budget itself.
+    const past = el('span', { className: 'past-budget', title: `over by ${overBy(d)}` });
+    past.style.left = pct(d.budget_bytes, scale);
+    const limit = el('span', { className: 'limit', title: `budget: ${gib(d.budget_bytes)}` });
+    limit.style.left = pct(d.budget_bytes, scale);
+    bar.append(past, limit);
+  }
   return el('div', { className: `device${over ? ' over' : ''}` },
     el('div', { className: 'label' }, el('strong', { textContent: d.name }),
-      el('span', { className: 'used', textContent: `${gib(d.used_bytes)} of ${gib(d.budget_bytes)} usable${d.layers ? ` · ${d.layers} layers` : ''}${d.holds_output ? ' + output' : ''}` })),
+      el('span', { className: 'used', textContent: `${gib(d.used_bytes)} of ${gib(d.budget_bytes)} usable${d.layers ? ` · ${d.layers} layers` : ''}${d.holds_output ? ' + output' : ''}` }),
+      ...(over ? [el('span', { className: 'over-by', textContent: `over by ${overBy(d)}` })] : [])),
     bar,
     el('div', { className: 'legend', textContent: `weights ${gib(d.weights_bytes)} · KV ${gib(d.kv_bytes)} · compute ${gib(d.compute_bytes)} · runtime ${gib(d.overhead_bytes)}` }));
 }
@@ -92,6 +123,13 @@ function renderSpeed(s) {
     d.dataset.tps = String(s.decode_tps);
   }
   $('decode-depths').textContent = s.decode_by_context.map((x) => `${int(x.depth)}: ${tps(x.tps)}`).join(' · ') || '—';
+  // The same points as a chart: decode tokens/s against how deep into the context, with the band.
+  lineChart($('depth-chart'), {
+    series: [{ name: 'decode', color: '#3a6fd8', points: s.decode_by_context.map((x) => [x.depth, x.tps, int(x.depth), tps(x.tps)]),
+      band: s.decode_by_context.map((x) => [x.depth, x.low, x.high, tps(x.high)]) }],
+    xTitle: 'context depth (tokens already in the cache)', yTitle: 'decode tokens/s',
+    caption: 'Decode speed by context depth; the shaded band is the low–high range',
+  });
   $('prefill').textContent = s.prefill_tps === null ? `unknown (${s.why_prefill_null || 'not modelled'})`
     : `${tps(s.prefill_tps)} tokens/s (range ${tps(s.prefill_tps_low)}–${tps(s.prefill_tps_high)}) for a ${int(s.prompt_tokens)}-token prompt`;
   $('ttft').textContent = s.ttft_seconds === null || s.ttft_seconds === undefined ? 'unknown' : `${s.ttft_seconds.toFixed(2)} s`;
@@ -100,16 +138,35 @@ function renderSpeed(s) {
     textContent: `${x.test}: ${tps(x.value_tps)} t/s` })) : [document.createTextNode('none for this exact setup')]));
 }
 
+// Everything a result shows, emptied: after an error nothing of the previous answer may remain.
+const RESULT_PARTS = ['reasons', 'devices', 'weights', 'kvcache', 'layers', 'maxctx', 'bestq', 'smallest', 'evidence', 'decode',
+  'decode-depths', 'prefill', 'ttft', 'measured', 'depth-chart', 'suggestions', 'assumptions', 'commands', 'embed'];
+function clearResult() {
+  for (const id of RESULT_PARTS) {
+    const e = $(id);
+    e.replaceChildren();
+    for (const k of Object.keys(e.dataset)) delete e.dataset[k];
+  }
+  $('evidence').className = 'evidence';
+  $('suggest-box').hidden = true;
+  $('result-body').hidden = true;
+  delete $('verdict').dataset.verdict;
+}
+
+function showError(error) {
+  clearResult();
+  const err = $('error');
+  err.hidden = false;
+  err.textContent = `${error.field ? `${error.field}: ` : ''}${error.message}`;
+  $('verdict').textContent = 'error'; $('verdict').className = 'verdict will_not_run';
+  document.body.dataset.state = 'error';
+}
+
 function render(res) {
   const err = $('error');
-  if (!res.ok) {
-    err.hidden = false;
-    err.textContent = `${res.error.field ? `${res.error.field}: ` : ''}${res.error.message}`;
-    $('verdict').textContent = 'error'; $('verdict').className = 'verdict will_not_run';
-    document.body.dataset.state = 'error';
-    return;
-  }
+  if (!res.ok) { showError(res.error); return; }
   err.hidden = true;
+  $('result-body').hidden = false;
   $('verdict').textContent = res.verdict.replaceAll('_', ' ');
   $('verdict').className = `verdict ${res.verdict}`;
   $('verdict').dataset.verdict = res.verdict;
@@ -129,17 +186,30 @@ function render(res) {
   $('suggest-box').hidden = sug.length === 0;
   $('suggestions').replaceChildren(...sug.map((x) => {
     const b = el('button', { type: 'button', className: 'suggest', textContent: `${x.text} → ${x.verdict.replaceAll('_', ' ')}` });
-    b.addEventListener('click', () => applyChange(x.change));
+    // The button is replaced by the new result: focus goes to the new verdict, not to <body>.
+    b.addEventListener('click', async () => { await applyChange(x.change); $('result-heading').focus(); });
     return b;
   }));
   $('assumptions').replaceChildren(...res.assumptions.map((a) => el('li', { textContent: `Assumption: ${a}` })));
   $('commands').replaceChildren(...Object.entries(res.commands).map(([k, v]) => {
-    const btn = el('button', { type: 'button', textContent: 'Copy' });
-    btn.addEventListener('click', () => navigator.clipboard?.writeText(v));
-    return el('div', { className: 'cmdrow' }, el('pre', { className: 'cmd', textContent: v, title: k }), btn);
+    return el('div', { className: 'cmdrow' }, el('pre', { className: 'cmd', textContent: v, title: k }), copyButton(v));
   }));
   renderEmbed(res);
   document.body.dataset.state = 'ok';
+}
+
+// A "Copy" button that says what happened: "Copied" on the button, and in a live region for
+// screen readers; a refused clipboard says so instead of doing nothing.
+function copyButton(text) {
+  const btn = el('button', { type: 'button', textContent: 'Copy' });
+  btn.addEventListener('click', async () => {
+    let said;
+    try { await navigator.clipboard.writeText(text); btn.textContent = 'Copied'; said = 'Copied to the clipboard'; }
+    catch { btn.textContent = 'Copy failed'; said = 'The browser refused the clipboard: select the text and copy it'; }
+    $('copy-status').textContent = said;
+    setTimeout(() => { btn.textContent = 'Copy'; }, 2000);
+  });
+  return btn;
 }
 
 // "Embed this": the widget snippet and an iframe snippet for the current result.
@@ -147,13 +217,13 @@ function renderEmbed(res) {
   const site = new URL('./', location.href).href;
   const esc = (v) => String(v).replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;');
   const hw = res.request.hardware;
-  const attrs = `model="${esc(res.request.model)}" quant="${esc(res.request.quant)}" hardware="${esc(hw.length > 1 && hw.every((h) => h === hw[0]) ? `${hw[0]}x${hw.length}` : hw.join(','))}" context="${esc(res.request.context)}"`;
+  const rq = res.request;
+  const attrs = `model="${esc(rq.model)}" quant="${esc(rq.quant)}" hardware="${esc(hw.length > 1 && hw.every((h) => h === hw[0]) ? `${hw[0]}x${hw.length}` : hw.join(','))}" context="${esc(rq.context)}"`
+    + ` ram-gb="${esc(rq.ram_gb)}"${$('os').value ? ` os="${esc(rq.os)}"` : ''}${rq.runtime !== 'llama.cpp' ? ` runtime="${esc(rq.runtime)}"` : ''}`;
   const widget = `<script type="module" src="${site}widget.js"></script>\n<run-check ${attrs}>${esc(res.model.name)} — will it run?</run-check>`;
   const iframe = `<iframe src="${esc(location.href)}" width="720" height="900" style="border:0" title="runcheck"></iframe>`;
   $('embed').replaceChildren(...[['widget', widget], ['iframe', iframe]].map(([k, v]) => {
-    const btn = el('button', { type: 'button', textContent: 'Copy' });
-    btn.addEventListener('click', () => navigator.clipboard?.writeText(v));
-    return el('div', { className: 'cmdrow' }, el('pre', { className: 'cmd embed', textContent: v, title: k }), btn);
+    return el('div', { className: 'cmdrow' }, el('pre', { className: 'cmd embed', textContent: v, title: k }), copyButton(v));
   }));
 }
 
@@ -165,19 +235,47 @@ function applyChange(change) {
   if ('context' in change) $('context').value = change.context;
   if ('gpu_layers' in change) $('ngl').value = change.gpu_layers ?? '';
   if ('n_cpu_moe' in change) $('ncm').value = change.n_cpu_moe ?? '';
-  update();
+  return update();
+}
+
+// A GPU count is a whole number from 1 to 16 (the core's device limit): anything else is the
+// user's to fix, never rewritten to a count they did not type.
+const COUNT_RANGE = 'must be a whole number from 1 to 16';
+const countOk = (v) => /^\d+$/.test(String(v).trim()) && Number(v) >= 1 && Number(v) <= 16;
+function countError() {
+  if (!countOk($('count').value)) return { field: 'count', message: `GPU count ${COUNT_RANGE}; got '${$('count').value}'` };
+  const bad = [...document.querySelectorAll('#extra-gpus input')].find((n) => !countOk(n.value));
+  return bad ? { field: 'count', message: `the count of an added GPU ${COUNT_RANGE}; got '${bad.value}'` } : null;
 }
 
 async function update() {
   syncRange();
   const req = readForm();
   writeUrl(req);
+  if (pendingGguf && $('model').value === '') { showPendingFile(); return; }
+  const bad = countError();
+  if (bad) { showError(bad); return; }
   render(await request(req));
 }
 
+// A runtime that cannot load the chosen quantization: switch to one it loads (the catalog's
+// quants listing says which runtimes load each format) and say so beside the quant.
+const PREFERRED_QUANT = { 'llama.cpp': 'Q4_K_M', ollama: 'Q4_K_M', lmstudio: 'Q4_K_M', vllm: 'AWQ-4bit', mlx: 'MLX-4bit', exllamav2: 'EXL2-4.0bpw' };
+function fitQuantToRuntime() {
+  const rt = $('runtime').value;
+  const loads = (id) => catalog.quants.find((q) => q.id === id)?.runtimes.includes(rt);
+  const old = $('quant').value;
+  if (loads(old)) { $('quant-note').textContent = ''; return; }
+  const next = loads(PREFERRED_QUANT[rt]) ? PREFERRED_QUANT[rt] : catalog.quants.find((q) => q.runtimes.includes(rt))?.id;
+  if (!next) return;
+  $('quant').value = next;
+  $('quant-note').textContent = `${old} cannot be loaded by ${$('runtime').selectedOptions[0].textContent}: switched to ${next}`;
+}
+
 // --- bring your own model: a config.json (kept in the URL, deflated) or a GGUF header ----------
-let userConfig = null;  // deflated config.json of the imported model, for the URL
-let userGguf = null;    // an imported GGUF: only its name and key numbers can go in a link
+const userConfigs = new Map();  // model id -> {name, data: deflated config.json}, for the URL
+const userGgufs = new Map();    // model id -> label: only a GGUF's name and key numbers can go in a link
+let pendingGguf = null;         // a link's GGUF the user has not chosen again yet: {model, label}
 
 function addUserModel(res, status) {
   if (!res.ok) { $('model-file-status').textContent = `${res.error.field ? `${res.error.field}: ` : ''}${res.error.message}`; return false; }
@@ -186,8 +284,10 @@ function addUserModel(res, status) {
     catalog.models.unshift({ id: res.model, name: res.name, family: 'user', parameters: res.summary.parameters,
       context_length: res.summary.context_length, block_count: res.summary.block_count, sources: [] });
   if (![...$('model').options].some((o) => o.value === res.model))
-    $('model').prepend(el('option', { value: res.model, textContent: `${res.name} (${billions(res.summary.parameters)} params)` }));
+    $('model').prepend(el('option', { value: res.model, textContent: `${res.name} (${paramCount(res.summary.parameters)} params)` }));
+  endPendingFile();
   $('model').value = res.model;
+  clampContext();
   $('model-file-status').textContent = status;
   $('model-file-status').dataset.model = res.model;
   return true;
@@ -196,19 +296,51 @@ function addUserModel(res, status) {
 async function importFile(file) {
   const head = new Uint8Array(await file.slice(0, 4).arrayBuffer());
   if (String.fromCharCode(...head) === 'GGUF') {
-    userConfig = null;
     const res = await importGgufFile(file);
-    if (res.ok) userGguf = { model: res.model, label: `${file.name} (${res.summary.architecture}, ${res.summary.block_count} layers, ${res.summary.file_type || 'unknown type'})` };
+    if (res.ok) userGgufs.set(res.model, `${file.name} (${res.summary.architecture}, ${res.summary.block_count} layers, ${res.summary.file_type || 'unknown type'})`);
     addUserModel(res, res.ok ? `read ${int(res.bytes_read)} of ${int(file.size)} bytes (the header only); ${res.summary.architecture}, ${res.summary.block_count} layers, ${res.note}` : '');
   } else {
     let cfg;
     try { cfg = JSON.parse(await file.text()); } catch { $('model-file-status').textContent = 'file: neither a GGUF file nor JSON'; return; }
-    const name = file.name.replace(/\.json$/i, '');
+    const name = configName(file.name, cfg);  // every file is config.json: the name tells them apart
     const res = await request({ command: 'import', config: cfg, name });
-    if (addUserModel(res, `config.json imported: ${res.summary?.architecture}, ${res.summary?.block_count} layers`))
-      userConfig = { name, data: await deflateText(JSON.stringify(cfg)) };
+    if (addUserModel(res, `config.json imported as ${res.name}: ${res.summary?.architecture}, ${res.summary?.block_count} layers`))
+      userConfigs.set(res.model, { name, data: await deflateText(JSON.stringify(cfg)) });
   }
   update();
+}
+
+// A shared link made with a local GGUF: the file never left its owner's machine, so the page asks
+// for it instead of showing some other model's answer.
+function startPendingFile(model, label) {
+  pendingGguf = { model, label };
+  $('model').prepend(el('option', { value: '', textContent: `your file ${label.split(' (')[0]} — choose it again` }));
+  $('model').value = '';
+}
+function endPendingFile() {
+  if (!pendingGguf) return;
+  pendingGguf = null;
+  [...$('model').options].filter((o) => o.value === '').forEach((o) => o.remove());
+}
+function showPendingFile() {
+  clearResult();
+  const err = $('error');
+  err.hidden = false;
+  err.textContent = `This link refers to your file ${pendingGguf.label}: choose it again with "Or your own model" (files never leave your machine).`;
+  $('verdict').textContent = 'needs your file'; $('verdict').className = 'verdict';
+  $('model-file-status').textContent = `Choose ${pendingGguf.label.split(' (')[0]} again to see its answer.`;
+  document.body.dataset.state = 'needs-file';
+}
+
+// A newly picked model with a smaller maximum context: the context comes down to that maximum
+// (from the catalog listing), and the page says so beside the input.
+function clampContext() {
+  const m = catalog.models.find((x) => x.id === $('model').value);
+  const note = $('context-note');
+  if (m && m.context_length && Number($('context').value) > m.context_length) {
+    $('context').value = m.context_length;
+    note.textContent = `clamped to ${int(m.context_length)}, ${m.name}'s maximum`;
+  } else note.textContent = '';
 }
 
 // The context slider follows the number box and stops at the model's maximum (from the catalog).
@@ -222,20 +354,44 @@ function filterModels() {
   const q = $('model-filter').value.toLowerCase();
   for (const o of $('model').options) o.hidden = q !== '' && !o.textContent.toLowerCase().includes(q) && !o.value.includes(q);
   const first = [...$('model').options].find((o) => !o.hidden);
-  if (first && $('model').selectedOptions[0]?.hidden) { $('model').value = first.value; update(); }
+  if (first && $('model').selectedOptions[0]?.hidden) { $('model').value = first.value; clampContext(); update(); }
 }
 
+// The page's documented defaults: what a bare link, or a value the page cannot use, falls back to.
+const DEFAULTS = { model: 'llama-3.1-8b', quant: 'Q4_K_M', hardware: 'rtx-4090', context: '8192', count: '1', ram: '32', os: '',
+  runtime: 'llama.cpp', kv: 'f16', fa: 'on', ngl: '', ncm: '', gpu_reserved_mb: '', ram_bandwidth_gb_s: '', wired_limit_mb: '' };
+const WHAT = { model: 'not a model in the catalog', quant: 'not a known quantization', hardware: 'not hardware in the catalog',
+  os: 'not an OS the page knows', runtime: 'not a runtime the page knows', kv: 'not a KV cache type', fa: 'not on or off' };
+
+// Fills every input from the link; an input the link leaves out gets its default (so nothing of a
+// previous state survives), and a value no option matches falls back to the default, with a notice.
 function loadRun(url) {
-  fillSelect($('model'), catalog.models, (m) => `${m.name} (${billions(m.parameters)} params)`, url.get('model') || 'llama-3.1-8b');
-  fillSelect($('quant'), catalog.quants, (q) => q.id, url.get('quant') || 'Q4_K_M');
-  fillSelect($('hardware'), catalog.hardware, (h) => `${h.name}${h.memory_gib ? ` — ${h.memory_gib} GB` : ''}`, url.get('hardware') || 'rtx-4090');
-  for (const [id, key] of [['context', 'context'], ['count', 'count'], ['ram', 'ram'], ['os', 'os'], ['ngl', 'ngl'], ['ncm', 'ncm'], ['runtime', 'runtime'], ['kv', 'kv'], ['fa', 'fa']])
-    if (url.get(key) !== null) $(id).value = url.get(key);
+  pendingGguf = null;
+  fillSelect($('model'), catalog.models, (m) => `${m.name} (${paramCount(m.parameters)} params)`, DEFAULTS.model);
+  fillSelect($('quant'), catalog.quants, (q) => q.id, DEFAULTS.quant);
+  fillSelect($('hardware'), catalog.hardware, (h) => `${h.name}${h.memory_gib ? ` — ${h.memory_gib} GB` : ''}`, DEFAULTS.hardware);
+  const pending = url.get('cfg') || url.get('gguf');  // a user model arrives after this (or waits for its file)
+  for (const key of Object.keys(DEFAULTS)) {
+    const v = url.get(key);
+    const input = $(key);
+    if (input.tagName === 'SELECT') {
+      if (v !== null && [...input.options].some((o) => o.value === v)) input.value = v;
+      else {
+        input.value = DEFAULTS[key];
+        if (v !== null && !(key === 'model' && pending && v.startsWith('user:')))
+          notices.push(`ignored ${key}=${v} (${WHAT[key]}); using ${DEFAULTS[key] || 'the default'}`);
+      }
+    } else input.value = v ?? DEFAULTS[key];
+  }
+  $('context-note').textContent = '';
+  $('quant-note').textContent = '';
   $('extra-gpus').replaceChildren();
   for (const s of (url.get('more') || '').split(';').filter(Boolean)) {
-    const m = /^(.*?)(?:x(\d+))?$/.exec(s);
+    const m = /^(.*?)(?:x(\d+(?:\.\d*)?|-?\d+))?$/.exec(s);
     addGpuRow(m[1], m[2] || 1);
   }
+  $('advanced').open = ADVANCED.some((k) => $(k).value !== '');
+  syncMachine();
   syncRange();
 }
 
@@ -250,8 +406,16 @@ function setUrl(obj) {
   history.replaceState(null, '', `?${new URLSearchParams(Object.entries(obj).filter(([, v]) => v !== '' && v !== undefined))}`);
 }
 
+// Notices about the link itself (values or fields the page ignored), shown above the views.
+let notices = [];
+function showNotices() {
+  $('notice').replaceChildren(...notices.map((n) => el('div', { textContent: n })));
+  $('notice').hidden = notices.length === 0;
+}
+
 async function route() {
-  const { view, params: url } = readState(location.search);
+  const { view, params: url, unknown } = readState(location.search);
+  notices = unknown.map(unknownNotice);
   for (const sec of document.querySelectorAll('main > section')) sec.hidden = sec.dataset.view !== view;
   for (const a of document.querySelectorAll('#nav a')) {
     if (a.dataset.view === view) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
@@ -265,19 +429,27 @@ async function route() {
         const name = url.get('cfgname') || 'custom';
         const res = await request({ command: 'import', config: cfg, name });
         if (addUserModel(res, `config.json from the link: ${res.summary?.architecture}, ${res.summary?.block_count} layers`))
-          userConfig = { name, data: url.get('cfg') };
+          userConfigs.set(res.model, { name, data: url.get('cfg') });
       } catch { $('model-file-status').textContent = 'cfg: the config in the link could not be read'; }
     }
-    if (url.get('gguf') && !url.get('cfg'))
-      $('model-file-status').textContent = `This link was made with a local GGUF, ${url.get('gguf')}: open the file again to use it (files never leave your machine).`;
+    const linked = url.get('model') || '';
+    if (url.get('gguf') && !url.get('cfg')) {
+      // Already chosen in this tab (back/forward): use it; otherwise ask for the file.
+      if (userGgufs.has(linked) && catalog.models.some((m) => m.id === linked)) $('model').value = linked;
+      else startPendingFile(linked.startsWith('user:') ? linked : 'user:', url.get('gguf'));
+    }
     await update();
   } else {
     const mod = await VIEWS[view]();
     await mod.mount($(`view-${view}`), { catalog, request, params: url, setUrl });
   }
+  showNotices();
   if (!performance.getEntriesByName('rc-ready').length) performance.mark('rc-ready');
   document.body.dataset.ready = '1';
 }
+
+const remembered = {};  // view -> its URL state when the user last left it
+let shared = {};        // the model and machine chosen so far (urlstate.js sharedOf)
 
 async function main() {
   // Marks for make bench's cold-start breakdown (performance.getEntriesByType('mark')).
@@ -290,6 +462,11 @@ async function main() {
     if (e.target.id === 'model-file') return undefined;
     if (e.target.id === 'model-filter') return filterModels();
     if (e.target.id === 'context-range') $('context').value = $('context-range').value;
+    if (e.target.id === 'context' || e.target.id === 'context-range') $('context-note').textContent = '';
+    if (e.target.id === 'model' && $('model').value !== '') { endPendingFile(); clampContext(); }
+    if (e.target.id === 'runtime') fitQuantToRuntime();
+    if (e.target.id === 'hardware') syncMachine();
+    if (e.target.id === 'quant') $('quant-note').textContent = '';
     return update();
   });
   $('will-it-run').addEventListener('submit', (e) => e.preventDefault());
@@ -304,7 +481,12 @@ async function main() {
   for (const a of document.querySelectorAll('#nav a')) {
     a.addEventListener('click', (e) => {
       e.preventDefault();
-      history.pushState(null, '', `?view=${a.dataset.view}`);
+      // The next view opens with the model and machine chosen here, and, when the user was there
+      // before, everything else as they left it.
+      const here = readState(location.search);
+      remembered[here.view] = here.params.toString();
+      shared = { ...shared, ...sharedOf(here.view, here.params) };
+      history.pushState(null, '', `?${enterView(a.dataset.view, remembered[a.dataset.view], shared)}`);
       route();
     });
   }
@@ -318,6 +500,7 @@ function banner(text, reload) {
   $('sw-text').textContent = text;
   $('sw-reload').hidden = !reload;
   $('sw-banner').hidden = false;
+  $('sw-dismiss').onclick = () => { $('sw-banner').hidden = true; };
   document.body.dataset.sw = reload ? 'update' : 'offline-ready';
 }
 async function offline() {

@@ -8,28 +8,39 @@ const svgEl = (tag, attrs = {}, text) => {
   return e;
 };
 
-// series: [{name, color, points: [[x, y, xLabel, yLabel]], dashed}], marker: {x, label}
+// series: [{name, color, points: [[x, y, xLabel, yLabel]], dashed, band: [[x, low, high, highLabel]]}],
+// marker: {x, label}. A band is drawn as a shaded area behind its line.
 export function lineChart(figure, { series, xTitle, yTitle, caption, marker }) {
   const W = 560, H = 220, L = 56, R = 12, T = 12, B = 40;
   const pts = series.flatMap((s) => s.points);
   const svg = svgEl('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': caption || yTitle });
   if (!pts.length) { figure.replaceChildren(); return; }
-  const xs = pts.map((p) => p[0]), ys = pts.map((p) => p[1]);
+  const bands = series.flatMap((s) => s.band || []);
+  const xs = pts.map((p) => p[0]), ys = [...pts.map((p) => p[1]), ...bands.map((b) => b[2])];
   const x0 = Math.min(...xs), x1 = Math.max(...xs), y1 = Math.max(...ys);
   const px = (x) => L + (x1 > x0 ? ((x - x0) / (x1 - x0)) * (W - L - R) : 0);
   const py = (y) => T + (1 - (y1 > 0 ? y / y1 : 0)) * (H - T - B);
   svg.append(svgEl('line', { x1: L, y1: H - B, x2: W - R, y2: H - B, class: 'axis' }), svgEl('line', { x1: L, y1: T, x2: L, y2: H - B, class: 'axis' }));
   // Axis labels: the extreme data values themselves, as the data formats them.
-  const xmin = pts.find((p) => p[0] === x0), xmax = pts.find((p) => p[0] === x1), ymax = pts.find((p) => p[1] === y1);
+  const xmin = pts.find((p) => p[0] === x0), xmax = pts.find((p) => p[0] === x1);
+  const ymax = pts.find((p) => p[1] === y1)?.[3] ?? bands.find((b) => b[2] === y1)[3];
   svg.append(svgEl('text', { x: L, y: H - B + 14, 'text-anchor': 'start' }, xmin[2]), svgEl('text', { x: W - R, y: H - B + 14, 'text-anchor': 'end' }, xmax[2]));
-  svg.append(svgEl('text', { x: L - 4, y: T + 4, 'text-anchor': 'end' }, ymax[3]), svgEl('text', { x: L - 4, y: H - B, 'text-anchor': 'end' }, '0'));
+  svg.append(svgEl('text', { x: L - 4, y: T + 4, 'text-anchor': 'end' }, ymax), svgEl('text', { x: L - 4, y: H - B, 'text-anchor': 'end' }, '0'));
   svg.append(svgEl('text', { x: (L + W - R) / 2, y: H - 6, 'text-anchor': 'middle' }, xTitle));
   svg.append(svgEl('text', { x: 12, y: (T + H - B) / 2, 'text-anchor': 'middle', transform: `rotate(-90 12 ${(T + H - B) / 2})` }, yTitle));
   series.forEach((s, i) => {
     if (!s.points.length) return;
+    if (s.band?.length) {
+      const upper = s.band.map((b) => `${px(b[0])},${py(b[2])}`), lower = s.band.map((b) => `${px(b[0])},${py(b[1])}`).reverse();
+      svg.append(svgEl('polygon', { points: [...upper, ...lower].join(' '), fill: s.color, 'fill-opacity': 0.18, stroke: 'none', class: 'band' }));
+    }
     svg.append(svgEl('polyline', { points: s.points.map((p) => `${px(p[0])},${py(p[1])}`).join(' '), fill: 'none',
       stroke: s.color, 'stroke-width': 2, 'stroke-dasharray': s.dashed ? '5 4' : 'none' }));
-    for (const p of s.points) svg.append(svgEl('circle', { cx: px(p[0]), cy: py(p[1]), r: 2.5, fill: s.color }, undefined));
+    for (const p of s.points) {
+      const c = svgEl('circle', { cx: px(p[0]), cy: py(p[1]), r: 2.5, fill: s.color, class: 'pt', 'data-x': p[0], 'data-y': p[1] });
+      c.append(svgEl('title', {}, `${p[2]}: ${p[3]}`));
+      svg.append(c);
+    }
     svg.append(svgEl('text', { x: W - R - 4, y: T + 12 + i * 13, 'text-anchor': 'end', fill: s.color }, s.name));
   });
   if (marker) {

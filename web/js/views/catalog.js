@@ -1,6 +1,6 @@
 // Catalog browser: models and hardware with key numbers and source links.
 import { el, row, select, table, values } from '../ui.js';
-import { billions } from '../format.js';
+import { paramCount } from '../format.js';
 
 const srcLinks = (sources) => el('span', {}, ...sources.map((s, i) => el('a', { href: s.url, rel: 'noopener', target: '_blank',
   textContent: `[${i + 1}]`, title: `${s.url} (retrieved ${s.retrieved})` })));
@@ -22,7 +22,7 @@ export async function mount(root, { request, params, setUrl }) {
     if (v.list === 'models') {
       t = table(['Model', ['Params', 'num'], ['Layers', 'num'], ['Context', 'num'], 'License', 'Released', 'Sources'],
         catalog.models.filter((m) => keep(m.name)).map((m) => [open(`model=${encodeURIComponent(m.id)}`, m.name),
-          { text: billions(m.parameters), className: 'num' }, { text: String(m.block_count), className: 'num' },
+          { text: paramCount(m.parameters), className: 'num' }, { text: String(m.block_count), className: 'num' },
           { text: String(m.context_length), className: 'num' }, m.license || '—', m.release_date || '—', srcLinks(m.sources)]));
     } else if (v.list === 'hardware') {
       t = table(['Hardware', ['Memory GB', 'num'], ['Bandwidth GB/s', 'num'], ['FP16 TFLOPS', 'num'], ['TDP W', 'num'], 'Backends', 'Price', 'Sources'],

@@ -30,7 +30,8 @@ export function mount(root, { catalog, request, params, setUrl }) {
     const c = number('n', m[2] || 1, { min: 1, max: 8, ariaLabel: 'cards' });
     const rm = el('button', { type: 'button', textContent: 'Remove' });
     const line = el('div', { className: 'pair' }, s, el('span', { textContent: '×' }), c, rm);
-    rm.addEventListener('click', () => { if (list.children.length > 2) { line.remove(); update(); } });
+    // The removed row took the focus with it: hand it to "Add a setup".
+    rm.addEventListener('click', () => { if (list.children.length > 2) { line.closest('.row').remove(); add.focus(); update(); } });
     list.append(row(`Setup`, line));
   };
   setups.forEach(addSetup);
