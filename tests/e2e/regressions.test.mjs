@@ -505,3 +505,50 @@ test('item 22: an unknown field in the link is named with the closest known one;
   assert.equal(await page.$$eval('#notice b', (b) => b.length), 0);  // text, never markup
   assert.deepEqual(errors, []);
 });
+
+// The core's issue-22 answers, as the page shows them: each figure and note compared with the CLI.
+test('items 03, 06, 14, 15, 17: offload speed, parallel streams, command notes and speed suggestions on the page', async () => {
+  const { page, errors } = await open(`${base}?model=gpt-oss-120b&quant=Q4_K_M&context=8192&hardware=rtx-3090&ram=128&parallel=4`);
+  await okState(page);
+  const expected = cli({ command: 'estimate', model: 'gpt-oss-120b', quant: 'Q4_K_M', context: 8192, hardware: 'rtx-3090',
+    ram_gb: 128, parallel: 4 });
+  // 17: prefill is a figure now (experts cross PCIe), labelled estimated.
+  const prefill = await page.textContent('#prefill');
+  assert.match(prefill, /tokens\/s .* estimated: weights in system RAM cross PCIe/);
+  // 06: four sequences together, from the batched-bench table, not 4 x one stream.
+  assert.equal(await page.isVisible('#aggregate'), true);
+  assert.match(await page.textContent('#aggregate'), new RegExp(`${expected.speed.aggregate_speedup.toFixed(2)}× one sequence`));
+  assert.ok(expected.speed.aggregate_speedup < 4 && expected.speed.aggregate_speedup > 1);
+  // 03: the RAM bandwidth the answer rests on is stated.
+  assert.match(await page.textContent('#assumptions'), /the routed experts in system RAM read system RAM at an assumed 51\.2 GB\/s/);
+  // 14: Ollama's command is a layer offload with the server's environment, and the notes say what is not cited.
+  const cmds = await page.$$eval('#commands .cmd', (n) => n.map((x) => x.textContent));
+  assert.ok(cmds.includes(expected.commands.ollama));
+  assert.match(expected.commands.ollama, /^OLLAMA_FLASH_ATTENTION=1 OLLAMA_NUM_PARALLEL=4 OLLAMA_CONTEXT_LENGTH=8192 ollama serve/);
+  assert.equal(await page.$$eval('#commands-notes li', (n) => n.length), expected.commands_notes.length);
+  await page.screenshot({ path: join(artifacts, 'item22-offload-desktop.png'), fullPage: true });
+  await page.close();
+  // 15: Qwen3-32B at 32k on a 4090: the q8_0 KV suggestion with its speed, though the verdict stays.
+  const q = await open(`${base}?model=qwen3-32b&quant=Q4_K_M&context=32768&hardware=rtx-4090&ram=64`);
+  await okState(q.page);
+  const texts = await q.page.$$eval('#suggestions button', (n) => n.map((x) => x.textContent));
+  assert.ok(texts.some((t) => /^quantize the KV cache to q8_0 .*: decode \d+\.\d -> \d+\.\d tok\/s \(everything on the GPU\) → tradeoffs$/.test(t)), texts.join(' | '));
+  await q.page.close();
+  assert.deepEqual(errors, []);
+});
+
+test('item 16: Choose my GPU says what each card is and sorts by speed', async () => {
+  const { page, errors } = await open(`${base}?view=choose&budget_usd=1500&workloads=qwen3-32b:Q4_K_M:8192&sort=speed&limit=30`);
+  await page.waitForSelector('#choose-result[data-ready="1"]');
+  const expected = cli({ command: 'choose', budget_usd: 1500, workloads: 'qwen3-32b:Q4_K_M:8192', min_decode_tps: 20,
+    max_cards: 4, mac_ok: true, sort: 'speed', limit: 30, price: 'any' });
+  const rows = await page.$eval('#choose-result table', (t) => [...t.tBodies[0].rows].map((r) => [...r.cells].map((c) => c.textContent)));
+  assert.equal(rows.length, expected.picks.length);
+  assert.ok(rows.length > 10);
+  assert.equal(rows[0][1], expected.picks[0].setup);
+  assert.equal(rows[0][4], expected.picks[0].card.note);
+  assert.match(await page.textContent('#choose-result'), /sorted by speed/);
+  await page.screenshot({ path: join(artifacts, 'item22-choose-desktop.png'), fullPage: true });
+  await page.close();
+  assert.deepEqual(errors, []);
+});

@@ -37,7 +37,7 @@ function addGpuRow(value = 'rtx-3060-12gb', count = 1) {
 }
 
 // What the page cannot see, asked for under "Advanced": request fields and URL keys of the same name.
-const ADVANCED = ['gpu_reserved_mb', 'ram_bandwidth_gb_s', 'wired_limit_mb'];
+const ADVANCED = ['gpu_reserved_mb', 'ram_bandwidth_gb_s', 'wired_limit_mb', 'parallel'];
 const isMac = () => catalog.hardware.find((h) => h.id === $('hardware').value)?.kind === 'apple';
 
 // A Mac stands alone: no "× count", no added GPUs. Picking one removes them, and says so.
@@ -110,10 +110,11 @@ const EVIDENCE = {
 
 function renderSpeed(s) {
   const ev = $('evidence');
-  ev.textContent = s.evidence;
-  ev.className = `evidence ${s.evidence}`;
-  ev.title = EVIDENCE[s.evidence] || '';
-  ev.dataset.evidence = s.evidence;
+  // No figure, no label: the core gives evidence null when decode is unknown.
+  ev.textContent = s.evidence ?? 'no figure';
+  ev.className = `evidence ${s.evidence ?? 'none'}`;
+  ev.title = EVIDENCE[s.evidence] || 'no speed figure for this setup';
+  ev.dataset.evidence = s.evidence ?? 'none';
   const d = $('decode');
   if (s.decode_tps === null) {
     d.textContent = `unknown (${s.why_null || 'not modelled'})`;
@@ -131,16 +132,23 @@ function renderSpeed(s) {
     caption: 'Decode speed by context depth; the shaded band is the low–high range',
   });
   $('prefill').textContent = s.prefill_tps === null ? `unknown (${s.why_prefill_null || 'not modelled'})`
-    : `${tps(s.prefill_tps)} tokens/s (range ${tps(s.prefill_tps_low)}–${tps(s.prefill_tps_high)}) for a ${int(s.prompt_tokens)}-token prompt`;
-  $('ttft').textContent = s.ttft_seconds === null || s.ttft_seconds === undefined ? 'unknown' : `${s.ttft_seconds.toFixed(2)} s`;
+    : `${tps(s.prefill_tps)} tokens/s (range ${tps(s.prefill_tps_low)}–${tps(s.prefill_tps_high)}) for a ${int(s.prompt_tokens)}-token prompt`
+      + (s.prefill_evidence === 'estimated' ? ' · estimated: weights in system RAM cross PCIe for each micro-batch' : '');
+  $('ttft').textContent = s.ttft_seconds === null || s.ttft_seconds === undefined ? 'unknown'
+    : `${s.ttft_seconds.toFixed(2)} s` + (s.ttft_seconds_low !== undefined ? ` (range ${s.ttft_seconds_low.toFixed(2)}–${s.ttft_seconds_high.toFixed(2)} s)` : '');
+  const agg = s.aggregate_decode_tps !== undefined;
+  $('aggregate-term').hidden = !agg;
+  $('aggregate').hidden = !agg;
+  $('aggregate').textContent = agg ? `${tps(s.aggregate_decode_tps)} tokens/s in all (range ${tps(s.aggregate_decode_tps_low)}–${tps(s.aggregate_decode_tps_high)}; ${s.aggregate_speedup.toFixed(2)}× one sequence) · ${s.aggregate_evidence}` : '';
   const m = $('measured');
   m.replaceChildren(...(s.measured.length ? s.measured.map((x) => el('a', { href: x.source, rel: 'noopener', target: '_blank',
     textContent: `${x.test}: ${tps(x.value_tps)} t/s` })) : [document.createTextNode('none for this exact setup')]));
+  if (s.measured_note) m.append(el('p', { className: 'muted', textContent: s.measured_note }));
 }
 
 // Everything a result shows, emptied: after an error nothing of the previous answer may remain.
 const RESULT_PARTS = ['reasons', 'devices', 'weights', 'kvcache', 'layers', 'maxctx', 'bestq', 'smallest', 'evidence', 'decode',
-  'decode-depths', 'prefill', 'ttft', 'measured', 'depth-chart', 'suggestions', 'assumptions', 'commands', 'embed'];
+  'decode-depths', 'prefill', 'ttft', 'aggregate', 'measured', 'depth-chart', 'suggestions', 'assumptions', 'commands', 'commands-notes', 'embed'];
 function clearResult() {
   for (const id of RESULT_PARTS) {
     const e = $(id);
@@ -180,7 +188,7 @@ function render(res) {
   const mc = res.max_context;
   $('maxctx').textContent = `${mc.comfortable ? int(mc.comfortable) : 'none'} comfortable · ${mc.fits ? int(mc.fits) : 'none'} at all`;
   $('bestq').textContent = `${res.best_quant.comfortable ?? 'none'} comfortable · ${res.best_quant.fits ?? 'none'} at all`;
-  $('smallest').textContent = res.smallest_hardware ? `${res.smallest_hardware.name} (${res.smallest_hardware.memory_gib} GB)` : 'none in the catalog';
+  $('smallest').textContent = res.smallest_hardware ? `${res.smallest_hardware.name} (${res.smallest_hardware.memory_gib} GB) — ${res.smallest_hardware.note}` : 'none in the catalog';
   renderSpeed(res.speed);
   const sug = res.suggestions || [];
   $('suggest-box').hidden = sug.length === 0;
@@ -194,6 +202,7 @@ function render(res) {
   $('commands').replaceChildren(...Object.entries(res.commands).map(([k, v]) => {
     return el('div', { className: 'cmdrow' }, el('pre', { className: 'cmd', textContent: v, title: k }), copyButton(v));
   }));
+  $('commands-notes').replaceChildren(...(res.commands_notes || []).map((n) => el('li', { textContent: n })));
   renderEmbed(res);
   document.body.dataset.state = 'ok';
 }
@@ -359,7 +368,7 @@ function filterModels() {
 
 // The page's documented defaults: what a bare link, or a value the page cannot use, falls back to.
 const DEFAULTS = { model: 'llama-3.1-8b', quant: 'Q4_K_M', hardware: 'rtx-4090', context: '8192', count: '1', ram: '32', os: '',
-  runtime: 'llama.cpp', kv: 'f16', fa: 'on', ngl: '', ncm: '', gpu_reserved_mb: '', ram_bandwidth_gb_s: '', wired_limit_mb: '' };
+  runtime: 'llama.cpp', kv: 'f16', fa: 'on', ngl: '', ncm: '', gpu_reserved_mb: '', ram_bandwidth_gb_s: '', wired_limit_mb: '', parallel: '' };
 const WHAT = { model: 'not a model in the catalog', quant: 'not a known quantization', hardware: 'not hardware in the catalog',
   os: 'not an OS the page knows', runtime: 'not a runtime the page knows', kv: 'not a KV cache type', fa: 'not on or off' };
 

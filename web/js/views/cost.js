@@ -29,7 +29,8 @@ export function mount(root, { catalog, request, params, setUrl }) {
     const res = await request(req);
     if (!res.ok) { out.replaceChildren(el('p', { className: 'error', textContent: errorText(res) })); return; }
     const o = res.own, r = res.rent[0], a = res.api[0];
-    const be = (b) => (b === null ? 'no option to compare' : b.months === null ? b.note : `${num(b.months, 1)} months (${billions(b.tokens)} tokens)`);
+    const be = (b) => (b === null ? 'no option to compare' : b.months === null ? b.note
+      : `${num(b.months, 1)} months (${billions(b.tokens)} tokens)${b.within_life === false ? ` — ${b.note}` : ''}`);
     const chart = el('figure', { className: 'chart', id: 'cost-chart' });
     out.replaceChildren(
       table(['Option', ['USD / month', 'num'], ['USD / M tokens', 'num'], 'Details'], [

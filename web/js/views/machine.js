@@ -29,8 +29,8 @@ export function mount(root, { catalog, request, params, setUrl }) {
       list.sort(v.sort === 'name' ? (a, b) => a.name.localeCompare(b.name) : (a, b) => ((b.decode_tps ?? -1) > (a.decode_tps ?? -1) ? 1 : (b.decode_tps ?? -1) < (a.decode_tps ?? -1) ? -1 : 0));
       const sec = el('section', {}, el('h3', { textContent: `${title} (${list.length})` }),
         table(['Model', ['Decode tok/s', 'num'], 'Evidence', 'Why'],
-          list.map((m) => [el('a', { href: `?view=run&model=${encodeURIComponent(m.model)}&quant=${encodeURIComponent(v.quant)}&hardware=${encodeURIComponent(v.hardware)}&count=${v.count}&ram=${v.ram_gb}&context=${v.context}`, textContent: m.name }),
-            { text: tps(m.decode_tps), className: 'num' }, m.evidence, m.reason])));
+          list.map((m) => [el('a', { href: `?view=run&model=${encodeURIComponent(m.model)}&quant=${encodeURIComponent(v.quant)}&hardware=${encodeURIComponent(v.hardware)}&count=${v.count}&ram=${v.ram_gb}&context=${m.context}`, textContent: m.name }),
+            { text: tps(m.decode_tps), className: 'num' }, m.evidence ?? 'no figure', m.context_note ? `${m.reason} (${m.context_note})` : m.reason])));
       sec.dataset.bucket = k;
       return sec;
     }));
