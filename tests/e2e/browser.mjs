@@ -1,13 +1,18 @@
 // Headless Debian Chromium driven by playwright-core (never a downloaded browser).
 import { chromium } from 'playwright-core';
-import { mkdtempSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
 export const artifacts = join(root, 'build', 'test-artifacts');
+// The steering repo's shared/ fixtures: next to the checkout, or where SHARED says. Tests that read
+// them skip without it, except under CI=true, where its absence fails them.
+export const shared = process.env.SHARED ? resolve(process.env.SHARED) : join(root, '../shared');
+export const needsShared = existsSync(join(shared, 'fixtures')) || process.env.CI === 'true'
+  ? {} : { skip: 'shared/ fixtures not found next to the checkout' };
 mkdirSync(artifacts, { recursive: true });
 
 export async function launch() {

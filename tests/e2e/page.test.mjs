@@ -4,7 +4,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startServer } from '../../tools/serve.mjs';
-import { launch, cli, root, artifacts } from './browser.mjs';
+import { launch, cli, root, artifacts, shared, needsShared } from './browser.mjs';
 
 let server, ctx, base;
 before(async () => {
@@ -96,13 +96,13 @@ test('mixed GPUs, model search and the context slider', async () => {
   assert.equal(await again.getAttribute('#kvcache', 'data-bytes'), String(expected.memory.kv_cache_bytes));
 });
 
-test('bring your own model: a GGUF header (only the header is read) and a config.json (kept in the URL)', async () => {
+test('bring your own model: a GGUF header (only the header is read) and a config.json (kept in the URL)', needsShared, async () => {
   const { writeFileSync, readFileSync, truncateSync, mkdtempSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const dir = mkdtempSync(join(tmpdir(), 'runcheck-byo-'));
   // A 4 GiB sparse file whose header is stories260K's: the page must read only the header.
   const big = join(dir, 'big-model.gguf');
-  writeFileSync(big, readFileSync(join(root, '../shared/fixtures/gguf/stories260K.gguf')));
+  writeFileSync(big, readFileSync(join(shared, 'fixtures/gguf/stories260K.gguf')));
   truncateSync(big, 4 * 2 ** 30);
   const page = await ctx.newPage();
   await page.goto(`${base}?model=llama-3.1-8b&hardware=cpu-ddr4-3200-2ch`);
@@ -118,11 +118,11 @@ test('bring your own model: a GGUF header (only the header is read) and a config
   // The same numbers as the CLI reading the real file.
   const { execFileSync } = await import('node:child_process');
   const expected = JSON.parse(execFileSync(join(root, 'build/native/runcheck'), ['estimate', '--model-file',
-    join(root, '../shared/fixtures/gguf/stories260K.gguf'), '--context', '128', '--hardware', 'cpu-ddr4-3200-2ch', '--ram-gb', '32', '--json']).toString());
+    join(shared, 'fixtures/gguf/stories260K.gguf'), '--context', '128', '--hardware', 'cpu-ddr4-3200-2ch', '--ram-gb', '32', '--json']).toString());
   await page.waitForFunction((b) => document.querySelector('#weights').dataset.bytes === String(b), expected.memory.weights_bytes);
   // A config.json: imported, then a reload from the URL brings it back.
   const cfgPath = join(dir, 'my-mistral.json');
-  writeFileSync(cfgPath, readFileSync(join(root, '../shared/fixtures/hf/Mistral-7B-v0.1/config.json')));
+  writeFileSync(cfgPath, readFileSync(join(shared, 'fixtures/hf/Mistral-7B-v0.1/config.json')));
   await page.setInputFiles('#model-file', cfgPath);
   // The id: the file's name and a hash of the config (two files called config.json stay apart).
   await page.waitForFunction(() => /^user:my-mistral-[0-9a-f]{6}$/.test(document.querySelector('#model-file-status').dataset.model));

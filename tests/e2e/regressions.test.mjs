@@ -4,7 +4,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startServer } from '../../tools/serve.mjs';
-import { launch, cli, root, artifacts } from './browser.mjs';
+import { launch, cli, root, artifacts, shared, needsShared } from './browser.mjs';
 
 let server, ctx, base;
 before(async () => {
@@ -74,7 +74,7 @@ test('item 08: an error clears the previous result', async () => {
   assert.deepEqual(errors, []);
 });
 
-test('item 09: picking a model with a smaller maximum clamps the context and says so', async () => {
+test('item 09: picking a model with a smaller maximum clamps the context and says so', needsShared, async () => {
   const { page, errors } = await open(`${base}?model=llama-3.1-8b&hardware=rtx-4090&context=8192`);
   await okState(page);
   const models = cli({ command: 'catalog', brief: true }).models;
@@ -103,7 +103,7 @@ test('item 09: picking a model with a smaller maximum clamps the context and say
   await p2.selectOption('#model', 'llama-3.1-8b');
   await type(p2, '#context', 32768);
   await okState(p2);
-  await p2.setInputFiles('#model-file', join(root, '../shared/fixtures/gguf/stories260K.gguf'));
+  await p2.setInputFiles('#model-file', join(shared, 'fixtures/gguf/stories260K.gguf'));
   await p2.waitForFunction(() => document.querySelector('#model-file-status').dataset.model);
   await p2.waitForFunction(() => document.querySelector('#context').value === '2048');
   assert.match(await p2.textContent('#context-note'), /^clamped to 2,048, stories260K/);
@@ -421,14 +421,14 @@ test('item 10: the widget link carries every input, and the page it opens shows 
   assert.match(await opened.textContent('#embed .cmd'), /hardware="rtx-4090,rtx-3060-12gb,rtx-3060-12gb" context="16384" ram-gb="16" os="windows"/);
 });
 
-test('item 12: (a) a second config.json gets its own id, label and slider limit; (c) a tiny GGUF shows "293 K params"', async () => {
+test('item 12: (a) a second config.json gets its own id, label and slider limit; (c) a tiny GGUF shows "293 K params"', needsShared, async () => {
   const { mkdtempSync, copyFileSync, mkdirSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const dir = mkdtempSync(join(tmpdir(), 'runcheck-cfg-'));
   const files = {};
   for (const d of ['Llama-2-7b-hf', 'Qwen3-8B']) {  // both called config.json, as downloaded
     mkdirSync(join(dir, d));
-    copyFileSync(join(root, `../shared/fixtures/hf/${d}/config.json`), join(dir, d, 'config.json'));
+    copyFileSync(join(shared, `fixtures/hf/${d}/config.json`), join(dir, d, 'config.json'));
     files[d] = join(dir, d, 'config.json');
   }
   const { page, errors } = await open(`${base}?model=llama-3.1-8b&hardware=rtx-4090&context=2048`);
@@ -456,13 +456,13 @@ test('item 12: (a) a second config.json gets its own id, label and slider limit;
   assert.match(decodeURIComponent(page.url()), new RegExp(`cfgname=${a.id.slice(5)}`, 'i'));
 
   // (c) stories260K: 292,800 parameters, shown as "293 K", not "0.0 B".
-  await page.setInputFiles('#model-file', join(root, '../shared/fixtures/gguf/stories260K.gguf'));
+  await page.setInputFiles('#model-file', join(shared, 'fixtures/gguf/stories260K.gguf'));
   await page.waitForFunction(() => document.querySelector('#model').value === 'user:stories260k.gguf');
   assert.equal(await page.$eval('#model', (s) => s.selectedOptions[0].textContent), 'stories260K.gguf (your GGUF) (293 K params)');
   assert.deepEqual(errors, []);
 });
 
-test('item 12: (b) a shared link with a GGUF asks for the file instead of showing another model', async () => {
+test('item 12: (b) a shared link with a GGUF asks for the file instead of showing another model', needsShared, async () => {
   const { page, errors } = await open(`${base}?model=user:stories260k.gguf&gguf=${encodeURIComponent('stories260K.gguf (llama, 5 layers, unknown type)')}&hardware=cpu-ddr4-3200-2ch&context=128`);
   await page.waitForSelector('body[data-state="needs-file"]');
   assert.equal(await page.textContent('#error'),
@@ -477,13 +477,13 @@ test('item 12: (b) a shared link with a GGUF asks for the file instead of showin
   await page.waitForSelector('body[data-state="needs-file"]');
   assert.match(decodeURIComponent(page.url()), /gguf=stories260K\.gguf/);
   // The user chooses the file: its answer, as the CLI gives it for the real file.
-  await page.setInputFiles('#model-file', join(root, '../shared/fixtures/gguf/stories260K.gguf'));
+  await page.setInputFiles('#model-file', join(shared, 'fixtures/gguf/stories260K.gguf'));
   await okState(page);
   assert.equal(await page.inputValue('#model'), 'user:stories260k.gguf');
   assert.equal(await page.$$eval('#model option', (o) => o.filter((x) => x.value === '').length), 0);
   const { execFileSync } = await import('node:child_process');
   const expected = JSON.parse(execFileSync(join(root, 'build/native/runcheck'), ['estimate', '--model-file',
-    join(root, '../shared/fixtures/gguf/stories260K.gguf'), '--context', '256', '--hardware', 'cpu-ddr4-3200-2ch', '--ram-gb', '32', '--json']).toString());
+    join(shared, 'fixtures/gguf/stories260K.gguf'), '--context', '256', '--hardware', 'cpu-ddr4-3200-2ch', '--ram-gb', '32', '--json']).toString());
   await page.waitForFunction((b) => document.querySelector('#kvcache').dataset.bytes === String(b), expected.memory.kv_cache_bytes);
   assert.equal(await page.getAttribute('#verdict', 'data-verdict'), expected.verdict);
   assert.deepEqual(errors, []);
