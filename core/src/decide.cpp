@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "runcheck/catalog.h"
+#include "runcheck/constants.h"
 #include "runcheck/estimate.h"
 #include "runcheck/request.h"
 
@@ -377,12 +378,6 @@ Result<json> compare_json(const json& in) {
 // -----------------------------------------------------------------------------------------
 
 namespace {
-
-// Picks shown by Choose my GPU unless the request asks for more (limit, up to 1,000).
-constexpr int64_t kChooseDefaultLimit = 25;
-
-// Context at which My machine judges every model when the user gives none.
-constexpr int64_t kMachineViewDefaultContext = 4096;
 
 Result<json> models_for(const json& req) {
   // The "custom build" view: every catalog model on this machine at the given quant/context.

@@ -1,0 +1,96 @@
+// Every named constant of the engine that is not arithmetic: an overhead, a margin, an assumed
+// default, a band's width. Each is defined once here, with where it comes from; the code, the
+// messages (formatted from the value) and the `methodology` command all read these definitions,
+// and constants_table() lists them as {name, value, unit, what, source}.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "runcheck/memory.h"
+
+namespace runcheck {
+
+// --- memory and machines -------------------------------------------------------------------------
+
+// CUDA primary context + cuBLAS workspace per GPU, not shown in llama.cpp's buffers: 120-550 MB
+// depending on the GPU (llama.cpp PR #20595, "cudaSetDevice ... creates a CUDA primary context
+// (120-550 MB depending on GPU)"). We take the top of that range: the logged RTX 4080 16 GB OOM
+// for Llama-3-8B F16 at n_ctx 8192 (shared/calibration) needs more than 483 MiB there.
+constexpr uint64_t kGpuContextBytes = 512 * kMiB;
+// Ollama's own minimum free memory per GPU: 457 MiB CUDA/ROCm, 512 MiB Metal (ollama ml/device.go).
+constexpr uint64_t kOllamaReserveCuda = 457 * kMiB;
+constexpr uint64_t kOllamaReserveMetal = 512 * kMiB;
+// RAM the OS and desktop keep: Windows 11's minimum system requirement is 4 GB
+// (https://www.microsoft.com/windows/windows-11-specifications); we keep 4 GiB for any OS.
+constexpr uint64_t kOsRamReserveBytes = 4 * kGiB;
+// System RAM assumed next to a discrete GPU when the user gives none (stated in `assumptions`).
+constexpr double kDefaultHostRamGib = 32;
+// Apple Silicon GPU working-set cap (recommendedMaxWorkingSetSize), measured in XiongjieDai's
+// logs: 5726.63 MB on an 8 GB M1 (= 2/3 of RAM), 51539.61 MB on 64 GB M1 Max / M3 Max (= 3/4).
+// Between those sizes the split point is unmeasured here; we use 3/4 above 36 GiB as users
+// report and expose `wired_limit_mb` (sudo sysctl iogpu.wired_limit_mb) to override it.
+constexpr double kAppleSmallCapFraction = 2.0 / 3.0;
+constexpr double kAppleLargeCapFraction = 3.0 / 4.0;
+constexpr double kAppleLargeCapAboveGib = 36;
+// Context llama.cpp needs at least (below this the server refuses a useful prompt); the
+// inverse search reports nothing smaller.
+constexpr uint32_t kMinUsefulContext = 256;
+// Upper bound on any hardware count in one request (8-GPU servers are the largest common box).
+constexpr int kMaxDevices = 16;
+// Context at which My machine judges every model when the user gives none.
+constexpr int64_t kMachineViewDefaultContext = 4096;
+// Picks shown by Choose my GPU unless the request asks for more (limit, up to 1,000).
+constexpr int64_t kChooseDefaultLimit = 25;
+// Cells of one sweep at most (models x hardware x quants x contexts).
+constexpr uint64_t kMaxSweepCells = 4'000'000;
+
+// --- speed ---------------------------------------------------------------------------------------
+
+// System RAM bandwidth when the machine has no CPU entry and the user gives none: dual-channel
+// DDR4-3200, channels x MT/s x 8 bytes = 2 x 3200 x 8 = 51.2 GB/s (stated in `assumptions`).
+constexpr double kDefaultRamBandwidthGBs = 51.2;
+// Tensor FP16 (FP32 accumulate) over FP32 vector rate on GeForce cards whose whitepaper rows we
+// hold: 71/35.6 (RTX 3090), 165.2/82.6 (RTX 4090), 209.5/104.8 (RTX 5090) = 2.0. Used as the
+// compute figure of a GPU whose tensor rate is not in the catalog (stated in `assumptions`).
+constexpr double kTensorOverVectorFallback = 2.0;
+// The band: 5th and 95th percentiles of measured/predicted over the fit group, each ratio
+// computed with its own row left out of the fit.
+constexpr double kBandLowQuantile = 0.05, kBandHighQuantile = 0.95;
+// No measurement for this backend and precision: the nearest group's band, widened by 30 %
+// each way (the spread between backends' fitted efficiencies in the calibration data).
+constexpr double kEstimatedBandWidening = 1.3;
+// Quantile of measured bandwidth utilization taken as the most any estimate may assume (the
+// 99th, so one mislabelled run does not set it).
+constexpr double kMaxUtilizationQuantile = 0.99;
+// One published batched-decode table (one model, precision and backend): the aggregate's band
+// is widened by this factor each way for every other setup (stated in the response).
+constexpr double kBatchedBandWidening = 1.5;
+// MLX (mlx_lm.server) time to first token for prompts of a few tokens, where prefill is
+// negligible: 5.4 ms (0.8B) to 250 ms (8B 2-bit) in the MLX rows of shared/calibration/set_c.csv
+// (localmaxxing, 2026); 50 ms, near the middle of the larger models' 22-106 ms, is the point.
+constexpr double kMlxRequestOverheadS = 0.050, kMlxRequestOverheadLowS = 0.005,
+                 kMlxRequestOverheadHighS = 0.250;
+// Batch size from which llama.cpp's CUDA backend takes an op on weights held in system RAM
+// (ggml-cuda.cu, ggml_backend_cuda_device_offload_op: min_batch_size 32); smaller batches run on
+// the CPU.
+constexpr double kOpOffloadMinBatch = 32;
+// PCIe link assumed when the catalog lacks a GPU's: gen 4 x16 (the most common in its GPUs).
+constexpr double kPcieAssumedGen = 4, kPcieAssumedLanes = 16;
+// A suggestion that keeps the verdict is offered when it speeds decode up by at least this
+// factor (10 %: less is within a speed band's width).
+constexpr double kMaterialSpeedGain = 1.10;
+
+// One row of the constants table: the value in `unit`, what it is for, where it comes from.
+struct NamedConstant {
+  const char* name;
+  double value;
+  const char* unit;
+  const char* what;
+  const char* source;
+};
+
+// Every constant above (and the placement and KV-cache ones), read by the methodology command.
+const std::vector<NamedConstant>& constants_table();
+
+}  // namespace runcheck

@@ -1,0 +1,132 @@
+// Launch commands in each runtime's own syntax.
+#include "engine_internal.h"
+#include "runcheck/request.h"
+
+namespace runcheck::engine {
+
+// Launch commands, one per runtime that loads this format on this OS. Each names only what it
+// can: a GGUF file name or a converted repo the catalog cannot cite is written in <angle
+// brackets> and said so in `commands_note`.
+json commands_json(const Inputs& in, const Plan& p, const Machine& mc, const WeightPlan& w,
+                   std::vector<std::string>& notes) {
+  const KvOptions& kv = in.plan.kv;
+  json c = json::object();
+  const uint32_t total_ctx = kv.n_ctx * kv.n_seq;
+  const Runtime rt = kv.runtime;
+  const bool mac = in.os == "macos";
+  auto runs_on = [&](const char* runtime_id) {
+    for (const auto& e : builtin_catalog().runtimes)
+      if (e.id == runtime_id)
+        return e.os.empty() || std::find(e.os.begin(), e.os.end(), in.os) != e.os.end();
+    return false;
+  };
+  if (in.ftype) {
+    const std::string file =
+        in.user_weights ? "<your file>.gguf" : "<" + in.model->id + "-" + in.quant + ".gguf>";
+    if (!in.user_weights)
+      notes.push_back("no verified GGUF download is in the catalog for " + in.model->name + " " +
+                      in.quant + ": replace " + file + " with your file's path");
+    std::string s = "llama-server -m " + file + " -c " + std::to_string(total_ctx) + " -ngl " +
+                    std::to_string(p.gpu_layers) + " -fa " + (kv.flash_attn ? "on" : "off");
+    if (kv.n_seq > 1) s += " -np " + std::to_string(kv.n_seq);
+    if (in.plan.split_row && mc.gpus.size() > 1) s += " -sm row";
+    if (in.kv_type != "f16") s += " --cache-type-k " + in.kv_type + " --cache-type-v " + in.kv_type;
+    if (p.n_cpu_moe > 0) s += " --n-cpu-moe " + std::to_string(p.n_cpu_moe);
+    if (mc.gpus.size() > 1 && !mc.unified && !in.plan.split_row) {
+      std::string split;
+      for (const auto& u : p.devices)
+        if (!u.is_host)
+          split += (split.empty() ? "" : ",") + std::to_string(u.layers + (u.holds_output ? 1 : 0));
+      s += " --tensor-split " + split;
+    }
+    c["llama_server"] = s;
+    // Ollama: server settings are environment variables of `ollama serve`, not of the client.
+    // It has no expert offload: an expert-offload plan becomes a layer offload (num_gpu layers).
+    // The most whole layers on the GPU(s) that fit (binary search; fitting falls with layers).
+    auto layer_plan = [&](Runtime r) {
+      PlanOptions lo = in.plan;
+      lo.kv.runtime = r;
+      if (p.n_cpu_moe == 0 && rt == r) return p;
+      if (p.n_cpu_moe == 0 && lo.forced_gpu_layers < 0) return make_plan(in.model->arch, w, mc, lo);
+      uint32_t a = 0, b = p.total_layers;
+      auto at = [&](uint32_t ngl) {
+        lo.forced_gpu_layers = static_cast<int>(ngl);
+        lo.forced_n_cpu_moe = 0;
+        return make_plan(in.model->arch, w, mc, lo);
+      };
+      while (a < b) {
+        const uint32_t mid = a + (b - a + 1) / 2;
+        if (at(mid).fits)
+          a = mid;
+        else
+          b = mid - 1;
+      }
+      return at(a);
+    };
+    const Plan op = layer_plan(Runtime::kOllama);
+    std::string env;
+    if (kv.flash_attn) env += "OLLAMA_FLASH_ATTENTION=1 ";
+    if (in.kv_type != "f16") env += "OLLAMA_KV_CACHE_TYPE=" + in.kv_type + " ";
+    if (kv.n_seq > 1) env += "OLLAMA_NUM_PARALLEL=" + std::to_string(kv.n_seq) + " ";
+    env += "OLLAMA_CONTEXT_LENGTH=" + std::to_string(kv.n_ctx) + " ";
+    c["ollama"] = env + "ollama serve   # then, in another shell: ollama run <" + in.model->id +
+                  " tag for " + in.quant + "> and /set parameter num_gpu " +
+                  std::to_string(op.gpu_layers);
+    if (p.n_cpu_moe > 0)
+      notes.push_back(
+          "Ollama cannot keep experts in system RAM (no --n-cpu-moe): it offloads whole layers, " +
+          std::to_string(op.gpu_layers) + " of " + std::to_string(op.total_layers) + " on the GPU");
+    notes.push_back("Ollama library tags are not yet cited in the catalog: find the tag for " +
+                    in.quant + " on ollama.com");
+    // LM Studio: lms load with the context and the GPU share.
+    const Plan lp = layer_plan(Runtime::kLmStudio);
+    const double share = lp.total_layers ? static_cast<double>(lp.gpu_layers) / lp.total_layers : 0;
+    c["lmstudio"] = "lms load " + file + " --context-length " + std::to_string(total_ctx) +
+                    " --gpu " +
+                    (lp.gpu_layers >= lp.total_layers ? std::string("max")
+                     : lp.gpu_layers == 0             ? std::string("off")
+                                                      : fmt("%.2f", share));
+  }
+  const bool vllm_format =
+      in.format && std::find(in.format->runtimes.begin(), in.format->runtimes.end(), "vllm") !=
+                       in.format->runtimes.end();
+  if ((rt == Runtime::kVllm || (vllm_format && !in.ftype)) && !mac && runs_on("vllm")) {
+    // vLLM quantizes FP8 and bitsandbytes on load from the original repo; AWQ/GPTQ/NVFP4 need a
+    // converted repo, which the catalog does not cite yet.
+    std::string repo = in.model->hf_repo, quant_flag;
+    const std::string kind = in.format ? in.format->kind : "";
+    if (in.format && in.format->id == "FP8")
+      quant_flag = " --quantization fp8";
+    else if (kind == "bnb")
+      quant_flag = " --quantization bitsandbytes";
+    else if (kind == "awq" || kind == "gptq" || kind == "nvfp4") {
+      repo = "<" + in.format->id + " conversion of " + in.model->hf_repo + ">";
+      notes.push_back("no verified " + in.format->id + " repository is in the catalog for " +
+                      in.model->name + ": vLLM reads the quantization from the repo you give");
+    }
+    std::string v = "vllm serve " + repo + quant_flag + " --max-model-len " +
+                    std::to_string(kv.n_ctx) + " --gpu-memory-utilization " +
+                    fmt("%.2f", in.plan.vllm_gpu_memory_utilization) + " --tensor-parallel-size " +
+                    std::to_string(std::max<size_t>(1, mc.gpus.size()));
+    if (kv.n_seq > 1) v += " --max-num-seqs " + std::to_string(kv.n_seq);
+    if (in.kv_type == "q8_0") v += " --kv-cache-dtype fp8";
+    c["vllm"] = v;
+  }
+  if (in.format && in.format->kind == "mlx") {
+    c["mlx"] = "mlx_lm.server --model <" + in.format->id + " conversion of " + in.model->hf_repo +
+               "> --max-tokens 512";
+    notes.push_back("no verified MLX repository is in the catalog for " + in.model->name +
+                    ": use an mlx-community conversion (" + in.quant + ")");
+  }
+  if (in.format && in.format->kind == "exl2" && !mac) {
+    const std::string cache = in.kv_type == "q8_0" ? "Q8" : in.kv_type == "q4_0" ? "Q4" : "FP16";
+    c["exllamav2"] = "python main.py --model-name <" + in.format->id + " conversion of " +
+                     in.model->hf_repo + "> --max-seq-len " + std::to_string(kv.n_ctx) +
+                     " --cache-mode " + cache + "   # TabbyAPI (ExLlamaV2)";
+    notes.push_back("no verified EXL2 repository is in the catalog for " + in.model->name +
+                    ": download one at " + in.quant + " into TabbyAPI's model folder");
+  }
+  return c;
+}
+
+}  // namespace runcheck::engine

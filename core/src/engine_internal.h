@@ -1,0 +1,143 @@
+// The estimate's parts share these: the validated request (Inputs), the machine, and each
+// part's entry point. core/src only: JSON stays at the edge (estimate.cpp reads and writes it).
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "runcheck/catalog.h"
+#include "runcheck/constants.h"
+#include "runcheck/placement.h"
+#include "runcheck/quant.h"
+#include "runcheck/result.h"
+#include "runcheck/speed.h"
+#include "runcheck/weights.h"
+
+namespace runcheck::engine {
+
+using nlohmann::json;
+
+inline std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+// File types tried, best first, when searching the best quant that fits.
+inline constexpr FileType kQuantLadder[] = {
+    FileType::F16,    FileType::Q8_0,   FileType::Q6_K,    FileType::Q5_K_M,
+    FileType::Q5_K_S, FileType::Q4_K_M, FileType::Q4_K_S,  FileType::IQ4_XS,
+    FileType::Q3_K_L, FileType::Q3_K_M, FileType::Q3_K_S,  FileType::IQ3_XXS,
+    FileType::Q2_K,   FileType::IQ2_M,  FileType::IQ2_XXS, FileType::IQ1_M};
+
+// The request, validated and resolved against the catalog (inputs.cpp).
+struct Inputs {
+  const ModelEntry* model = nullptr;
+  std::string quant;                    // as the user wrote it, canonicalised
+  const FileTypeInfo* ftype = nullptr;  // GGUF file type, or null for other formats
+  const QuantEntry* format = nullptr;   // catalog entry for non-GGUF formats
+  std::vector<const HardwareEntry*> hardware;
+  std::vector<std::string> hardware_ids;
+  double ram_gib = 0;
+  bool ram_given = false;
+  double wired_limit_mb = 0;
+  double gpu_reserved_mb = 0;                // per GPU, kept by the desktop/display and other apps
+  const WeightPlan* user_weights = nullptr;  // a GGUF's exact weights (the quant is the file's)
+  bool inverse = true;            // also answer max context / best quant / smallest hardware
+  std::string backend;            // requested backend ("" = the hardware's first)
+  uint32_t prompt = 512;          // prompt tokens for prefill and time to first token
+  uint32_t depth = 0;             // context depth at which decode_tps is given
+  double ram_bandwidth_gb_s = 0;  // system RAM bandwidth (0 = assumed)
+  json leave_out;                 // a benchmark row to leave out of the fit (accuracy scoring)
+  PlanOptions plan;
+  std::string kv_type = "f16";
+  std::string os;  // linux | windows | macos (derived from the hardware if not given)
+  std::vector<std::string> assumptions;
+};
+
+// inputs.cpp: the request fields the estimate reads, and JSON request -> Inputs, every field
+// checked, errors naming the field.
+const std::vector<std::string_view>& estimate_fields_list();
+Result<Inputs> read_inputs(const json& req);
+// machine.cpp: the devices, their budgets and the OS/Apple policy, with the assumptions made.
+Machine build_machine(const Inputs& in, std::vector<std::string>& assumptions);
+// The weights of this model in this format (a user GGUF's own, else memoised per model).
+WeightPlan weights_for(const Inputs& in, const FileTypeInfo* ft, const QuantEntry* fmt_entry);
+// commands.cpp: launch commands per runtime; what cannot be cited goes to `notes`.
+json commands_json(const Inputs& in, const Plan& p, const Machine& mc, const WeightPlan& w,
+                   std::vector<std::string>& notes);
+
+// speed_model.cpp: bytes and FLOPs per token of this plan, per device.
+struct SpeedContext {
+  SpeedFeatures f;
+  double ceiling_x0 = 0;  // decode x at depth 0 (bandwidth ceiling = 1 / x)
+  double kv_x_per_depth = 0;
+  double weights_x = 0;
+  double host_x = 0;             // the part of decode x read from system RAM (CPU layers, experts)
+  double host_bw_gb_s = 0;       // the system RAM bandwidth that part assumes
+  double host_matmul_bytes = 0;  // weights in system RAM that prefill's matmuls use (all experts)
+  double host_active_bytes = 0;  // of those, what one token reads (active experts only)
+  double pcie_gb_s = 0;          // host link of the GPU that runs offloaded prefill ops
+  bool pcie_assumed = false;
+  bool prefill_known = false;
+  std::vector<std::string> notes;
+};
+SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p, const WeightPlan& w);
+// The speed answer (decode, prefill, TTFT, aggregate, bands, evidence) for this plan.
+json speed_json(const Inputs& in, const Machine& mc, const Plan& p, const WeightPlan& w,
+                std::vector<std::string>& assumptions);
+
+// speed_calibration.cpp: the shipped benchmarks as features, fits, bands.
+struct Calibration {
+  std::vector<SpeedSample> samples;
+};
+const Calibration& calibration();
+double max_bandwidth_utilization();
+double decode_time(const SpeedFit& fit, double x, double hops, double factor);
+struct GroupRatios {
+  std::vector<std::pair<size_t, double>> known, unknown;
+};
+const GroupRatios& group_ratios(const std::string& group, bool decode);
+struct GroupBand {
+  double low = 1, high = 1;
+};
+GroupBand band_of(const std::vector<std::pair<size_t, double>>& ratios, size_t exclude);
+
+// The largest context (tokens per sequence) for which `pred(plan)` holds, or 0.
+template <typename Pred>
+uint32_t search_context(const Inputs& in, const WeightPlan& w, const Machine& mc, Pred pred) {
+  PlanOptions o = in.plan;
+  auto ok = [&](uint32_t ctx) {
+    o.kv.n_ctx = ctx;
+    return pred(make_plan(in.model->arch, w, mc, o));
+  };
+  const uint32_t max_ctx = in.model->arch.context_length;
+  const uint32_t lo_start = std::min(kMinUsefulContext, max_ctx);
+  if (!ok(lo_start)) return 0;
+  uint32_t lo = lo_start, hi = max_ctx;
+  while (lo < hi) {
+    const uint32_t mid = lo + (hi - lo + 1) / 2;
+    if (ok(mid))
+      lo = mid;
+    else
+      hi = mid - 1;
+  }
+  return lo;
+}
+
+inline bool is_comfortable(const Plan& p) { return p.verdict == Verdict::kComfortable; }
+inline bool runs(const Plan& p) { return p.fits; }
+
+// advice.cpp: largest context, best quant, suggestions ranked by benefit, smallest hardware.
+void add_advice(const Inputs& in, const Machine& mc, const Plan& plan, const WeightPlan& w,
+                json& out);
+
+}  // namespace runcheck::engine

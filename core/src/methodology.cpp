@@ -1,0 +1,49 @@
+// The methodology command: the engine's named constants (constants_table) and its speed fits.
+#include "engine_internal.h"
+#include "runcheck/estimate.h"
+
+namespace runcheck {
+
+using nlohmann::json;
+
+Result<json> methodology_json() {
+  // The constants the engine uses, read from their one definition (constants_table).
+  json constants = json::array();
+  for (const NamedConstant& c : constants_table())
+    constants.push_back({{"name", c.name},
+                         {"value", c.value},
+                         {"unit", c.unit},
+                         {"what", c.what},
+                         {"source", c.source}});
+  // The bandwidth share no estimate exceeds, computed from the calibration (not a typed value).
+  constants.push_back(
+      {{"name", "max_bandwidth_utilization"},
+       {"value", engine::max_bandwidth_utilization()},
+       {"unit", "of rated bandwidth"},
+       {"what",
+        "the most any decode estimate streams (kMaxUtilizationQuantile of the measured runs)"},
+       {"source", "calibration decode rows, catalog/benchmarks.json"}});
+  // The speed fits, from the shipped benchmarks.
+  json fits = json::array();
+  std::set<std::string> groups;
+  for (const auto& smp : engine::calibration().samples) groups.insert(smp.group);
+  for (const auto& g : groups) {
+    const SpeedFit d = fit_speed(engine::calibration().samples, g, true);
+    const SpeedFit p = fit_speed(engine::calibration().samples, g, false);
+    fits.push_back({{"group", g},
+                    {"decode", d.ok ? json{{"rows", d.n},
+                                           {"t0_ms", d.a * 1e3},
+                                           {"efficiency", 1.0 / d.b},
+                                           {"per_extra_gpu_ms", d.c * 1e3}}
+                                    : json(nullptr)},
+                    {"prefill", p.ok ? json{{"rows", p.n},
+                                            {"overhead_us", p.a * 1e6},
+                                            {"matmul_efficiency", 1.0 / p.b},
+                                            {"attention_factor", p.c}}
+                                     : json(nullptr)}});
+  }
+  return json{
+      {"ok", true}, {"command", "methodology"}, {"constants", constants}, {"speed_fits", fits}};
+}
+
+}  // namespace runcheck

@@ -1,0 +1,155 @@
+// The calibration: the shipped benchmarks as speed features, the fits, their held-out ratios and
+// the bands built from them.
+#include "engine_internal.h"
+#include "runcheck/request.h"
+
+namespace runcheck::engine {
+
+// The calibration set: every catalog benchmark row turned into features once.
+
+const Calibration& calibration() {
+  static const Calibration cal = [] {
+    Calibration c;
+    const auto& rows = builtin_catalog().benchmarks;
+    std::map<std::string, SpeedFeatures> cache;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const BenchmarkRow& b = rows[i];
+      const std::string key = b.model + "|" + b.quant + "|" + b.hardware + "|" +
+                              std::to_string(b.n_devices) + "|" + b.backend + "|" +
+                              (b.ram_gib ? std::to_string(*b.ram_gib) : "");
+      auto it = cache.find(key);
+      if (it == cache.end()) {
+        // As published: all layers offloaded (-ngl 99), flash attention off, f16 KV.
+        json q = {
+            {"model", b.model},
+            {"quant", b.quant},
+            {"context", 2048},
+            {"hardware", b.hardware + (b.n_devices > 1 ? "x" + std::to_string(b.n_devices) : "")},
+            {"flash_attn", false},
+            {"gpu_layers", 100000},
+            {"kv_type", "f16"},
+            {"backend", b.backend}};
+        if (b.ram_gib) q["ram_gb"] = *b.ram_gib;
+        // A run without its memory size fit on its machine: take a Mac's largest configuration.
+        else if (const HardwareEntry* h = builtin_catalog().hw(b.hardware);
+                 h && h->kind == HardwareKind::kApple && !h->memory_options_gib.empty())
+          q["ram_gb"] = h->memory_options_gib.back();
+        auto in = read_inputs(q);
+        if (!in.ok()) continue;
+        std::vector<std::string> ignored;
+        const Machine mc = build_machine(in.value(), ignored);
+        const WeightPlan w = weights_for(in.value(), in.value().ftype, in.value().format);
+        const Plan p = make_plan(in.value().model->arch, w, mc, in.value().plan);
+        it = cache.emplace(key, speed_context(in.value(), mc, p, w).f).first;
+      }
+      SpeedSample smp;
+      smp.f = it->second;
+      smp.decode = b.decode;
+      smp.tokens = b.tokens;
+      smp.value_tps = b.value_tps;
+      smp.row = i;
+      smp.hardware = b.hardware;
+      smp.config = key;
+      smp.group = smp.f.group();
+      smp.n_devices = b.n_devices;
+      c.samples.push_back(smp);
+    }
+    return c;
+  }();
+  return cal;
+}
+
+// The highest share of its rated bandwidth any measured decode run reached: the 99th percentile
+// over every calibration row of (bytes read per token / bandwidth) / measured time per token.
+// No estimate streams weights faster than this share, however well a card's own runs went.
+double max_bandwidth_utilization() {
+  static const double u = [] {
+    std::vector<double> v;
+    for (const auto& s : calibration().samples)
+      if (s.decode && s.value_tps > 0) v.push_back(speed_regressor(s) * s.value_tps);
+    return v.empty() ? 1.0 : std::min(1.0, quantile(v, kMaxUtilizationQuantile));
+  }();
+  return u;
+}
+
+// Decode with this hardware's own runs: the group fit's time divided by the median of their
+// measured/predicted ratios (`factor`, 0 when there are none), but never faster than the best
+// measured share of the bandwidth ceiling (max_bandwidth_utilization), so a card whose small-model
+// runs beat the fit is not predicted at or above its ceiling for a large model.
+double decode_time(const SpeedFit& fit, double x, double hops, double factor) {
+  const double t = fit.a + fit.b * x + fit.c * hops;
+  if (factor <= 0) return t;
+  return std::max(t / factor, x / max_bandwidth_utilization());
+}
+
+// Predicted seconds per token for `s` from the fit of `group` without row `exclude`; scaled by
+// how this hardware's other measurements in the group compare with the fit (decode: its
+// bandwidth slope; prefill: the median measured/predicted), when it has any. `corrected` says
+// whether that happened.
+double predict_time(const std::vector<SpeedSample>& all, const SpeedSample& s,
+                    const std::string& group, size_t exclude, bool& corrected) {
+  corrected = false;
+  const SpeedFit fit = fit_speed(all, group, s.decode, exclude);
+  if (!fit.ok) return 0;
+  double t = speed_time(fit, s);
+  std::vector<double> r;
+  if (!s.hardware.empty())
+    for (const auto& j : all) {
+      if (j.row == exclude || j.row == s.row || j.decode != s.decode || j.hardware != s.hardware)
+        continue;
+      if (j.n_devices != s.n_devices) continue;
+      if (j.group != group || (!s.decode && !j.f.prefill_fixed)) continue;
+      r.push_back(j.value_tps * speed_time(fit, j));
+    }
+  if (s.decode) {
+    const double k = r.empty() ? 0 : quantile(r, 0.5);
+    corrected = k > 0;
+    return decode_time(fit, speed_regressor(s), speed_regressor2(s), k);
+  }
+  if (!r.empty()) {
+    t /= quantile(r, 0.5);
+    corrected = true;
+  }
+  return t;
+}
+
+// Ratios measured / predicted over a group, two kinds, each computed without the row itself:
+// `known` - hardware with other measurements (fit and hardware factor without the row);
+// `unknown` - the row's whole hardware left out of the fit (how a new GPU is predicted).
+
+const GroupRatios& group_ratios(const std::string& group, bool decode) {
+  static std::mutex mu;
+  static std::map<std::string, GroupRatios> memo;
+  const std::string key = group + (decode ? "|d" : "|p");
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    auto it = memo.find(key);
+    if (it != memo.end()) return it->second;
+  }
+  GroupRatios g;
+  const auto& all = calibration().samples;
+  std::map<std::string, SpeedFit> without_hw;
+  for (const auto& s : all) {
+    if (s.decode != decode || s.group != group || (!decode && !s.f.prefill_fixed)) continue;
+    bool corrected = false;
+    const double t = predict_time(all, s, group, s.row, corrected);
+    if (t > 0 && corrected) g.known.push_back({s.row, s.value_tps * t});
+    auto it = without_hw.find(s.hardware);
+    if (it == without_hw.end())
+      it =
+          without_hw.emplace(s.hardware, fit_speed(all, group, decode, SIZE_MAX, s.hardware)).first;
+    if (it->second.ok) g.unknown.push_back({s.row, s.value_tps * speed_time(it->second, s)});
+  }
+  std::lock_guard<std::mutex> lock(mu);
+  return memo.emplace(key, std::move(g)).first->second;
+}
+
+GroupBand band_of(const std::vector<std::pair<size_t, double>>& ratios, size_t exclude) {
+  std::vector<double> v;
+  for (const auto& [row, r] : ratios)
+    if (row != exclude) v.push_back(r);
+  if (v.size() < 3) return GroupBand{0.5, 1.5};  // too few rows to say more
+  return GroupBand{quantile(v, kBandLowQuantile), quantile(v, kBandHighQuantile)};
+}
+
+}  // namespace runcheck::engine

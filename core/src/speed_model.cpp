@@ -1,0 +1,494 @@
+// The speed model: bytes and FLOPs per token per device, decode / prefill / TTFT / aggregate
+// with bands and evidence, from the calibration fits.
+#include "engine_internal.h"
+#include "runcheck/request.h"
+
+namespace runcheck::engine {
+
+// --- speed -------------------------------------------------------------------------------------
+
+// Context depths reported in decode_by_context (those within the context are shown).
+constexpr uint32_t kDepths[] = {0, 1024, 4096, 16384, 32768, 65536, 131072};
+// Several sequences decoding together (llama-server -np K, vLLM at concurrency K): one step
+// advances every sequence by a token, but costs more than a one-sequence step (a matrix of K
+// columns instead of a vector). llama.cpp's batched-bench sample results (tools/batched-bench
+// README, LLaMA 7B F16, PP 128 / TG 128, prompt not shared; hardware not stated) give S_TG per
+// batch size B; the step costs B x S_TG(1) / S_TG(B) one-sequence steps (1.63 at B=2, 2.23 at 4,
+// 2.39 at 8, 2.75 at 16, 2.86 at 32), interpolated in log2(B).
+struct BatchedRun {
+  double b, s_tg;
+};
+constexpr BatchedRun kBatchedBench[] = {{1, 41.57},  {2, 50.90},   {4, 74.44},
+                                        {8, 139.43}, {16, 242.23}, {32, 465.40}};
+constexpr const char* kBatchedBenchSource =
+    "https://github.com/ggerganov/llama.cpp/blob/026bb1b1cde765e799613fdc56d142ad63bb7624/examples/"
+    "batched-bench/README.md";
+
+double batched_step_ratio(double k) {
+  auto ratio = [](const BatchedRun& r) { return r.b * kBatchedBench[0].s_tg / r.s_tg; };
+  if (k <= 1) return 1;
+  constexpr size_t n = sizeof kBatchedBench / sizeof kBatchedBench[0];
+  for (size_t i = 1; i < n; ++i) {
+    if (k <= kBatchedBench[i].b || i + 1 == n) {
+      const double x0 = std::log2(kBatchedBench[i - 1].b), x1 = std::log2(kBatchedBench[i].b);
+      const double y0 = ratio(kBatchedBench[i - 1]), y1 = ratio(kBatchedBench[i]);
+      return y0 + (y1 - y0) * (std::log2(k) - x0) / (x1 - x0);
+    }
+  }
+  return ratio(kBatchedBench[n - 1]);
+}
+
+bool high_precision(const Inputs& in) {
+  if (in.ftype) {
+    const FileType f = in.ftype->ftype;
+    return f == FileType::ALL_F32 || f == FileType::F16 || f == FileType::BF16 ||
+           f == FileType::Q8_0;
+  }
+  return in.format && in.format->bits_per_weight && *in.format->bits_per_weight >= 8;
+}
+
+// Compute figure of one accelerator for prefill: dense FP16 tensor TFLOPS (FP32 accumulate);
+// else 2 x FP32 vector TFLOPS; on Apple, GPU cores (the Metal fit absorbs the per-core rate).
+std::optional<double> compute_figure(const HardwareEntry* h, bool& fallback) {
+  if (!h) return std::nullopt;
+  if (h->kind == HardwareKind::kApple) {
+    if (h->gpu_cores) return static_cast<double>(*h->gpu_cores);
+    return std::nullopt;
+  }
+  if (h->fp16_tflops) return *h->fp16_tflops;
+  if (h->fp32_tflops) {
+    fallback = true;
+    return *h->fp32_tflops * kTensorOverVectorFallback;
+  }
+  return std::nullopt;
+}
+
+double pcie_gb_s(std::optional<double> gen, std::optional<double> lanes, bool& assumed) {
+  assumed = !gen || !lanes;
+  const double g = gen ? *gen : kPcieAssumedGen, l = lanes ? *lanes : kPcieAssumedLanes;
+  const double gts = g <= 1 ? 2.5 : g <= 2 ? 5 : 8 * std::pow(2.0, g - 3);
+  const double payload = g <= 2 ? 8.0 / 10.0 : 128.0 / 130.0;
+  return gts * payload / 8 * l;
+}
+
+SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p,
+                           const WeightPlan& w) {
+  SpeedContext sc;
+  const ModelArch& m = in.model->arch;
+  sc.f.backend = in.backend;
+  sc.f.high_precision = high_precision(in);
+  const HardwareEntry* host_entry = nullptr;
+  for (const auto* h : in.hardware)
+    if (h->kind != HardwareKind::kGpu) host_entry = h;
+  const double cells = std::max<double>(1, kv_cells_full(in.plan.kv));
+  const double active_frac =
+      m.is_moe() ? static_cast<double>(m.expert_used_count) / m.expert_count : 1.0;
+  const bool parallel = p.tensor_parallel > 1 || (in.plan.split_row && mc.gpus.size() > 1);
+  double total_read = 0;
+  struct Dev {
+    double read, kv, bw;
+    std::optional<double> compute;
+    uint32_t layers;
+  };
+  std::vector<Dev> devs;
+  size_t gpu_i = 0, used_gpus = 0;
+  bool compute_fallback = false;
+  for (const auto& u : p.devices) {
+    Dev d{};
+    const HardwareEntry* h = nullptr;
+    if (u.is_host) {
+      h = host_entry;
+      if (h && h->bandwidth_gb_s)
+        d.bw = *h->bandwidth_gb_s;
+      else if (in.ram_bandwidth_gb_s > 0)
+        d.bw = in.ram_bandwidth_gb_s;
+      else
+        d.bw = kDefaultRamBandwidthGBs;
+    } else {
+      h = mc.unified ? host_entry
+                     : (gpu_i < in.hardware.size() ? builtin_catalog().hw(u.hardware_id) : nullptr);
+      ++gpu_i;
+      d.bw = h && h->bandwidth_gb_s ? *h->bandwidth_gb_s : 0;
+      d.compute = compute_figure(h, compute_fallback);
+    }
+    double read = static_cast<double>(u.weights_bytes) -
+                  static_cast<double>(u.expert_bytes) * (1 - active_frac);
+    if (u.is_host)
+      read -= static_cast<double>(
+          std::min<uint64_t>(u.weights_bytes, w.token_embd_bytes));  // one row per token
+    d.read = std::max(0.0, read);
+    d.kv = static_cast<double>(u.kv_bytes) / cells;
+    d.layers = u.layers;
+    if (!u.is_host && (u.layers > 0 || u.holds_output)) ++used_gpus;
+    total_read += d.read;
+    devs.push_back(d);
+  }
+  if (mc.unified && p.devices.size() == 2) devs[1].bw = devs[0].bw;  // one memory pool
+  // Weights in system RAM next to GPUs: for a batch of at least kOpOffloadMinBatch tokens
+  // llama.cpp runs their matmuls on the first GPU, copying the weights over PCIe for each
+  // micro-batch; that GPU's compute figure is the host share's.
+  if (!mc.unified && !mc.gpus.empty() && !p.devices.empty() && p.devices.back().is_host &&
+      !parallel && (p.devices.back().layers > 0 || p.devices.back().expert_layers > 0)) {
+    const auto& hu = p.devices.back();
+    sc.host_matmul_bytes = static_cast<double>(
+        hu.weights_bytes - std::min<uint64_t>(hu.weights_bytes, w.token_embd_bytes));
+    sc.host_active_bytes = devs.back().read;
+    for (const auto& d : devs)
+      if (d.compute) {
+        devs.back().compute = d.compute;
+        break;
+      }
+    const HardwareEntry* g0 = builtin_catalog().hw(mc.gpus[0].hardware_id);
+    sc.pcie_gb_s = pcie_gb_s(g0 ? g0->pcie_gen : std::nullopt, g0 ? g0->pcie_lanes : std::nullopt,
+                             sc.pcie_assumed);
+  }
+  sc.f.hops = used_gpus > 1 ? static_cast<double>(used_gpus - 1) : 0;
+  // FLOPs per token: 2 x active parameters, and attention 2 x heads x (K+V dims) per layer per
+  // context token (QK^T and AV), at the mean depth P/2 of a prompt of P tokens.
+  const double active_params = static_cast<double>(memo_active_parameters(in.model->id, m));
+  uint32_t attn_layers = 0;
+  for (auto k : m.layers) attn_layers += k != LayerKind::kRecurrent;
+  const double attn_per_ctx = 2.0 * attn_layers * m.head_count * (m.key_length + m.value_length);
+  double fx = 0, fkv = 0, z0 = 0, zp = 0;
+  bool prefill_ok = true;
+  for (const auto& d : devs) {
+    if (d.read <= 0 && d.kv <= 0) continue;
+    if (d.bw <= 0) continue;
+    const double x = d.read / (d.bw * 1e9), xk = d.kv / (d.bw * 1e9);
+    if (!parallel && &d == &devs.back() && p.devices.back().is_host && !mc.unified &&
+        !mc.gpus.empty() && d.read > 0 &&
+        (p.devices.back().layers > 0 || p.devices.back().expert_layers > 0)) {
+      sc.host_x = x;
+      sc.host_bw_gb_s = d.bw;
+    }
+    if (parallel) {
+      fx = std::max(fx, x);
+      fkv = std::max(fkv, xk);
+    } else {
+      fx += x;
+      fkv += xk;
+    }
+    const double share = total_read > 0 ? d.read / total_read : 0;
+    if (share > 0.001 || d.layers > 0) {
+      if (!d.compute) {
+        prefill_ok = false;
+        continue;
+      }
+      const double zz0 = 2 * active_params * share / (*d.compute * 1e12);
+      const double zzp = attn_per_ctx *
+                         (static_cast<double>(d.layers) / std::max(1u, m.block_count)) / 2 /
+                         (*d.compute * 1e12);
+      if (parallel) {
+        z0 = std::max(z0, zz0);
+        zp = std::max(zp, zzp);
+      } else {
+        z0 += zz0;
+        zp += zzp;
+      }
+    }
+  }
+  sc.f.decode_fixed_s = fx;
+  sc.f.decode_per_depth_s = fkv;
+  sc.weights_x = fx;
+  sc.kv_x_per_depth = fkv;
+  sc.ceiling_x0 = fx;
+  sc.prefill_known = prefill_ok;
+  if (prefill_ok)
+    sc.f.prefill_fixed = z0;
+  else
+    sc.f.prefill_fixed = std::nullopt;
+  sc.f.prefill_per_prompt = zp;
+  sc.f.pipeline_gpus = parallel ? 1.0 : std::max<double>(1, used_gpus);
+  sc.f.n_ubatch = in.plan.kv.n_ubatch;
+  if (compute_fallback)
+    sc.notes.push_back(
+        "prefill: a GPU's tensor FP16 rate is not in the catalog; taken as 2 x its FP32 rate "
+        "(GeForce ratio)");
+  return sc;
+}
+
+json speed_json(const Inputs& in, const Machine& mc, const Plan& p, const WeightPlan& w,
+                std::vector<std::string>& assumptions) {
+  const Calibration& cal = calibration();
+  const SpeedContext sc = speed_context(in, mc, p, w);
+  if (!is_llamacpp_engine(in.plan.kv.runtime))
+    assumptions.push_back(
+        std::string("speed is fitted on llama.cpp runs; ") + runtime_name(in.plan.kv.runtime) +
+        " has no runs in the benchmarks, so its figures carry llama.cpp's efficiency");
+  for (const auto& n : sc.notes) assumptions.push_back(n);
+  if (mc.gpus.empty() && in.ram_bandwidth_gb_s <= 0) {
+    bool host_bw = false;
+    for (const auto* h : in.hardware)
+      host_bw = host_bw || (h->kind != HardwareKind::kGpu && h->bandwidth_gb_s);
+    if (!host_bw)
+      assumptions.push_back(
+          "system RAM bandwidth assumed 51.2 GB/s (dual-channel DDR4-3200; set "
+          "ram_bandwidth_gb_s)");
+  } else if (sc.host_x > 0) {
+    const std::string what =
+        p.devices.back().layers > 0 ? "layers on the CPU" : "the routed experts in system RAM";
+    if (in.ram_bandwidth_gb_s > 0)
+      assumptions.push_back(
+          what + " read system RAM at your " + fmt("%.1f", sc.host_bw_gb_s) +
+          " GB/s (ram_bandwidth_gb_s); decode depends on it more than on the GPU");
+    else
+      assumptions.push_back(what + " read system RAM at an assumed " +
+                            fmt("%.1f", sc.host_bw_gb_s) +
+                            " GB/s (dual-channel DDR4-3200; set ram_bandwidth_gb_s to your RAM's: "
+                            "channels x MT/s x 8 B)");
+  }
+  // The measurement to leave out (accuracy scoring): match on every identifying field.
+  size_t exclude = SIZE_MAX;
+  std::string exclude_hw;  // leave-one-hardware-out: no row of this hardware informs the estimate
+  const auto& rows = builtin_catalog().benchmarks;
+  if (!in.leave_out.is_null() && in.leave_out.value("scope", "row") == "hardware")
+    exclude_hw = in.leave_out.value("hardware", "");
+  if (!in.leave_out.is_null()) {
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const auto& b = rows[i];
+      const json& L = in.leave_out;
+      if (L.value("model", "") == b.model && L.value("quant", "") == b.quant &&
+          L.value("hardware", "") == b.hardware && L.value("n_devices", 0) == b.n_devices &&
+          L.value("backend", "") == b.backend &&
+          L.value("metric", "") == (b.decode ? "tg" : "pp") && L.value("tokens", 0u) == b.tokens &&
+          std::fabs(L.value("value_tps", 0.0) - b.value_tps) < 1e-9) {
+        exclude = i;
+        break;
+      }
+    }
+  }
+  // Fit group, with fallbacks when this backend/precision has no calibration rows.
+  std::string evidence = "extrapolated";
+  SpeedFeatures f = sc.f;
+  const std::string wanted = f.group();
+  auto fit_for = [&](bool decode, std::string& used) {
+    const std::string other = f.backend + (f.high_precision ? "/lo" : "/hi");
+    const std::string cuda = std::string("cuda") + (f.high_precision ? "/hi" : "/lo");
+    for (const std::string& g : {wanted, other, cuda}) {
+      const SpeedFit fit = fit_speed(cal.samples, g, decode, exclude, exclude_hw);
+      if (fit.ok) {
+        used = g;
+        return fit;
+      }
+    }
+    used.clear();
+    return SpeedFit{};
+  };
+  std::string dgroup, pgroup;
+  const SpeedFit df = fit_for(true, dgroup);
+  const SpeedFit pf = fit_for(false, pgroup);
+  if (dgroup != wanted) evidence = "estimated";
+  // Published measurements of exactly this model, quant, hardware and backend.
+  json measured = json::array();
+  std::string gpu_id;
+  size_t n_gpu = 0;
+  bool same_gpu = true;
+  for (const auto* h : in.hardware)
+    if (h->kind == HardwareKind::kGpu) {
+      same_gpu = same_gpu && (gpu_id.empty() || gpu_id == h->id);
+      gpu_id = h->id;
+      ++n_gpu;
+    }
+  if (n_gpu == 0)
+    for (const auto* h : in.hardware) gpu_id = h->id;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const auto& b = rows[i];
+    if (i == exclude || !same_gpu || b.model != in.model->id || b.hardware != gpu_id ||
+        b.backend != in.backend)
+      continue;
+    if (b.hardware == exclude_hw) continue;
+    if (static_cast<size_t>(b.n_devices) != std::max<size_t>(1, n_gpu)) continue;
+    const QuantEntry* q = builtin_catalog().quant(b.quant);
+    if (!q || q->id != in.quant) continue;
+    // llama-bench's own name for the test; the full settings are in catalog/benchmarks.json.
+    measured.push_back({{"metric", b.decode ? "tg" : "pp"},
+                        {"tokens", b.tokens},
+                        {"value_tps", b.value_tps},
+                        {"test", std::string(b.decode ? "tg" : "pp") + std::to_string(b.tokens)},
+                        {"source", b.sources.empty() ? "" : b.sources[0].url}});
+  }
+  if (!measured.empty()) evidence = "measured";
+
+  // This hardware's own measurements (other models, quants or lengths) scale the group fit.
+  auto hw_factor = [&](const SpeedFit& fit, const std::string& group, bool decode) -> double {
+    if (!same_gpu || group.empty() || !exclude_hw.empty()) return 0;
+    std::vector<double> r;
+    for (const auto& j : cal.samples) {
+      if (j.row == exclude || j.decode != decode || j.hardware != gpu_id || j.group != group)
+        continue;
+      if (static_cast<size_t>(j.n_devices) != std::max<size_t>(1, n_gpu)) continue;
+      if (!decode && !j.f.prefill_fixed) continue;
+      r.push_back(j.value_tps * speed_time(fit, j));
+    }
+    return r.empty() ? 0 : quantile(r, 0.5);
+  };
+  // The benchmarks ran every layer on the GPU(s): with layers on the CPU the factor says
+  // nothing about the CPU share, so it is not applied.
+  const bool cpu_layers = !mc.unified && !mc.gpus.empty() && p.devices.back().layers > 0;
+  const double dfac = df.ok ? hw_factor(df, dgroup, true) : 0;  // applied to the GPU share only
+  const double pfac = pf.ok && !cpu_layers ? hw_factor(pf, pgroup, false) : 0;
+  // Never faster than the best measured share of bandwidth / bytes read (decode_time).
+  // This hardware's own runs (every layer on its GPUs) speak for the GPU share only: what is read
+  // from system RAM (CPU layers, offloaded experts) keeps the group's slope at the RAM bandwidth.
+  auto decode_at = [&](double depth) {
+    const double x = f.decode_fixed_s + f.decode_per_depth_s * depth;
+    return decode_time(df, x - sc.host_x, f.hops, dfac) + df.b * sc.host_x;
+  };
+  json out = {{"backend", in.backend},
+              {"evidence", evidence},
+              {"fit_group", dgroup},
+              {"measured", measured},
+              {"scaled_by_hardware_measurements", dfac > 0},
+              {"depth", in.depth},
+              {"prompt_tokens", in.prompt}};
+  const double ceiling =
+      sc.ceiling_x0 > 0 ? 1.0 / (sc.ceiling_x0 + sc.kv_x_per_depth * in.depth) : 0;
+  if (!p.fits || !df.ok || sc.ceiling_x0 <= 0) {
+    out["decode_tps"] = out["decode_tps_low"] = out["decode_tps_high"] = out["prefill_tps"] =
+        out["prefill_tps_low"] = out["prefill_tps_high"] = out["ttft_seconds"] = nullptr;
+    out["decode_ceiling_tps"] = ceiling > 0 ? json(ceiling) : json(nullptr);
+    out["decode_by_context"] = json::array();
+    out["why_null"] =
+        !p.fits ? "the model does not fit this machine" : "no bandwidth figure for a device";
+    out["evidence"] = nullptr;  // no figure, so nothing is measured or extrapolated
+    return out;
+  }
+  const GroupRatios& dr = group_ratios(dgroup, true);
+  const GroupBand db = band_of(dfac > 0 ? dr.known : dr.unknown, exclude);
+  const double widen = evidence == "estimated" ? kEstimatedBandWidening : 1.0;
+  auto band = [&](double tps, const GroupBand& b, double cap) {
+    const double lo = tps * b.low / widen,
+                 hi = std::min(cap > 0 ? cap : 1e300, tps * b.high * widen);
+    return std::make_pair(lo, std::max(lo, hi));
+  };
+  const double tps = 1.0 / decode_at(in.depth);
+  const auto [dlo, dhi] = band(tps, db, ceiling);
+  out["decode_tps"] = tps;
+  out["system_ram_bandwidth_gb_s"] = sc.host_x > 0 ? json(sc.host_bw_gb_s) : json(nullptr);
+  out["decode_share_in_system_ram"] = sc.host_x > 0 ? json(df.b * sc.host_x * tps) : json(nullptr);
+  out["decode_tps_low"] = dlo;
+  out["decode_tps_high"] = dhi;
+  out["decode_ceiling_tps"] = ceiling;
+  json by = json::array();
+  for (uint32_t d : kDepths) {
+    if (d > in.plan.kv.n_ctx) break;
+    const double t = 1.0 / decode_at(d);
+    const double cap = 1.0 / (sc.ceiling_x0 + sc.kv_x_per_depth * d);
+    const auto [lo, hi] = band(t, db, cap);
+    by.push_back({{"depth", d}, {"tps", t}, {"low", lo}, {"high", hi}});
+  }
+  out["decode_by_context"] = by;
+  // A measured badge: the published runs used llama-bench's settings (their own lengths, flash
+  // attention off, f16 KV); the figure shown is for this request's. Each run gets the engine's
+  // figure at the run's own length, and the note says why the shown figure differs.
+  if (!out["measured"].empty()) {
+    std::string runs;
+    for (auto& mrow : out["measured"]) {
+      const uint32_t n = mrow["tokens"];
+      const bool tg = mrow["metric"] == "tg";
+      json at = nullptr;
+      if (tg) at = 1.0 / decode_at(n > 0 ? (n - 1) / 2.0 : 0);
+      mrow["estimate_at_run_length_tps"] = at;
+      if (tg)
+        runs += (runs.empty() ? "" : ", ") + mrow["test"].get<std::string>() + " measured " +
+                fmt("%.1f", mrow["value_tps"].get<double>()) +
+                " tok/s (runcheck at that length: " + fmt("%.1f", at.get<double>()) + ")";
+    }
+    out["measured_note"] =
+        "published llama-bench runs (flash attention off, f16 KV, their own lengths): " + runs +
+        "; the figure shown is for depth " + std::to_string(in.depth) + ", flash attention " +
+        (in.plan.kv.flash_attn ? "on" : "off") + ", " + in.kv_type + " KV";
+  }
+  // Prefill and time to first token.
+  if (pf.ok && f.prefill_fixed) {
+    const GroupRatios& pr = group_ratios(pgroup, false);
+    const GroupBand pb = band_of(pfac > 0 ? pr.known : pr.unknown, exclude);
+    const double ov = f.prefill_overlap(in.prompt);
+    double ptps = (pfac > 0 ? pfac : 1.0) /
+                  (pf.a + (pf.b * *f.prefill_fixed + pf.c * f.prefill_per_prompt * in.prompt) / ov);
+    double widen_p = 1;
+    if (sc.host_matmul_bytes > 0) {
+      // Weights in system RAM: each micro-batch of a prompt of at least kOpOffloadMinBatch
+      // tokens copies them to the GPU over PCIe; a shorter prompt's matmuls run on the CPU,
+      // reading the active weights at RAM bandwidth once per micro-batch.
+      const double ubatches =
+          std::ceil(static_cast<double>(in.prompt) / std::max(1u, in.plan.kv.n_ubatch));
+      const double extra = in.prompt >= kOpOffloadMinBatch
+                               ? ubatches * sc.host_matmul_bytes / (sc.pcie_gb_s * 1e9)
+                               : ubatches * sc.host_active_bytes / (sc.host_bw_gb_s * 1e9);
+      ptps = 1.0 / (1.0 / ptps + extra / in.prompt);
+      widen_p = kEstimatedBandWidening;
+      out["prefill_offload_seconds"] = extra;
+      out["prefill_evidence"] = "estimated";
+      assumptions.push_back(
+          in.prompt >= kOpOffloadMinBatch
+              ? "prefill: the " + fmt("%.2f", sc.host_matmul_bytes / kGiB) +
+                    " GiB of weights in system RAM cross PCIe (" + fmt("%.1f", sc.pcie_gb_s) +
+                    " GB/s" + (sc.pcie_assumed ? ", assumed gen 4 x16" : "") +
+                    ") once per micro-batch of " + std::to_string(in.plan.kv.n_ubatch) +
+                    " tokens, as llama.cpp runs their matmuls on the GPU"
+              : "prefill: a prompt under 32 tokens runs the system-RAM layers on the CPU at RAM "
+                "bandwidth");
+    }
+    auto [plo, phi] = band(ptps, pb, 0);
+    plo /= widen_p;
+    phi *= widen_p;
+    out["prefill_tps"] = ptps;
+    out["prefill_tps_low"] = plo;
+    out["prefill_tps_high"] = phi;
+    out["prefill_fit_group"] = pgroup;
+    out["ttft_seconds"] = in.prompt / ptps + decode_at(in.prompt);
+    if (in.plan.kv.runtime == Runtime::kMlx) {
+      // mlx_lm's fixed cost per request (tokenizer, chat template, first graph evaluation).
+      out["ttft_seconds"] = out["ttft_seconds"].get<double>() + kMlxRequestOverheadS;
+      out["ttft_seconds_low"] = in.prompt / phi + decode_at(in.prompt) + kMlxRequestOverheadLowS;
+      out["ttft_seconds_high"] = in.prompt / plo + decode_at(in.prompt) + kMlxRequestOverheadHighS;
+      assumptions.push_back("MLX time to first token includes a fixed " +
+                            fmt("%.0f", kMlxRequestOverheadS * 1e3) +
+                            " ms per request (published MLX runs with tiny prompts: " +
+                            fmt("%.0f", kMlxRequestOverheadLowS * 1e3) + "-" +
+                            fmt("%.0f", kMlxRequestOverheadHighS * 1e3) + " ms)");
+    }
+    // Several sequences decoding together (llama-server -np N, vLLM): weights are read once per
+    // step, each sequence reads its own KV, and the step cannot beat N tokens of compute.
+    // Several sequences decoding together: a step costs batched_step_ratio(K) one-sequence
+    // steps (published batched-bench table) plus the other sequences' KV reads, and cannot beat
+    // K tokens of prefill-rate compute.
+    if (in.plan.kv.n_seq > 1) {
+      const double n = in.plan.kv.n_seq;
+      const double one = decode_at(in.depth);
+      const double kv_others = df.b * (n - 1) * f.decode_per_depth_s * in.depth;
+      const double mem = one * batched_step_ratio(n) + kv_others;
+      const double comp =
+          n * (pf.a + pf.b * *f.prefill_fixed + pf.c * f.prefill_per_prompt * 2.0 * in.depth) /
+          (pfac > 0 ? pfac : 1.0);
+      const double agg = n / std::max(mem, comp);
+      out["aggregate_decode_tps"] = agg;
+      out["aggregate_decode_tps_low"] = agg * (dlo / tps) / kBatchedBandWidening;
+      out["aggregate_decode_tps_high"] =
+          std::min(n * dhi, agg * (dhi / tps) * kBatchedBandWidening);
+      out["aggregate_speedup"] = agg / tps;
+      out["aggregate_evidence"] = "estimated";
+      out["aggregate_source"] = kBatchedBenchSource;
+    }
+  } else {
+    out["prefill_tps"] = out["prefill_tps_low"] = out["prefill_tps_high"] = out["ttft_seconds"] =
+        nullptr;
+    out["why_prefill_null"] =
+        mc.gpus.empty() ? "prefill on a CPU-only machine is not modelled: the catalog has no CPU "
+                          "compute figures"
+        : !f.prefill_fixed
+            ? "the catalog has no compute figure (FP16 or FP32 TFLOPS) for " +
+                  [&] {
+                    std::string n;
+                    for (const auto* h : in.hardware)
+                      if (h->kind == HardwareKind::kGpu && !h->fp16_tflops && !h->fp32_tflops)
+                        n = h->name;
+                    return n.empty() ? std::string("a device") : n;
+                  }()
+            : "no prefill measurements to fit for this backend";
+  }
+  return out;
+}
+
+}  // namespace runcheck::engine
