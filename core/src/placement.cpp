@@ -238,9 +238,10 @@ void explain(Plan& p, const ModelArch& m, const Machine& mc) {
   } else if (tight) {
     for (const auto& u : p.devices)
       if (!u.is_host && u.budget_bytes - u.used_bytes < kComfortHeadroomBytes)
-        p.reasons.push_back(
-            "tight: " + u.name + " keeps only " + gib_text(u.budget_bytes - u.used_bytes) +
-            " free (llama.cpp --fit keeps 1 GiB; other apps or a longer context may not fit)");
+        p.reasons.push_back("tight: " + u.name + " keeps only " +
+                            gib_text(u.budget_bytes - u.used_bytes) +
+                            " free (llama.cpp --fit keeps " + gib_text(kComfortHeadroomBytes) +
+                            "; other apps or a longer context may not fit)");
   } else {
     uint64_t free_min = UINT64_MAX;
     for (const auto& u : p.devices)

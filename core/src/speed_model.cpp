@@ -221,9 +221,8 @@ json speed_json(const Inputs& in, const Machine& mc, const Plan& p, const Weight
     for (const auto* h : in.hardware)
       host_bw = host_bw || (h->kind != HardwareKind::kGpu && h->bandwidth_gb_s);
     if (!host_bw)
-      assumptions.push_back(
-          "system RAM bandwidth assumed 51.2 GB/s (dual-channel DDR4-3200; set "
-          "ram_bandwidth_gb_s)");
+      assumptions.push_back("system RAM bandwidth assumed " + fmt("%.1f", kDefaultRamBandwidthGBs) +
+                            " GB/s (dual-channel DDR4-3200; set ram_bandwidth_gb_s)");
   } else if (sc.host_x > 0) {
     const std::string what =
         p.devices.back().layers > 0 ? "layers on the CPU" : "the routed experts in system RAM";
@@ -424,11 +423,14 @@ json speed_json(const Inputs& in, const Machine& mc, const Plan& p, const Weight
           in.prompt >= kOpOffloadMinBatch
               ? "prefill: the " + fmt("%.2f", sc.host_matmul_bytes / kGiB) +
                     " GiB of weights in system RAM cross PCIe (" + fmt("%.1f", sc.pcie_gb_s) +
-                    " GB/s" + (sc.pcie_assumed ? ", assumed gen 4 x16" : "") +
+                    " GB/s" +
+                    (sc.pcie_assumed ? ", assumed gen " + fmt("%.0f", kPcieAssumedGen) + " x" +
+                                           fmt("%.0f", kPcieAssumedLanes)
+                                     : "") +
                     ") once per micro-batch of " + std::to_string(in.plan.kv.n_ubatch) +
                     " tokens, as llama.cpp runs their matmuls on the GPU"
-              : "prefill: a prompt under 32 tokens runs the system-RAM layers on the CPU at RAM "
-                "bandwidth");
+              : "prefill: a prompt under " + fmt("%.0f", kOpOffloadMinBatch) +
+                    " tokens runs the system-RAM layers on the CPU at RAM bandwidth");
     }
     auto [plo, phi] = band(ptps, pb, 0);
     plo /= widen_p;
