@@ -1,3 +1,7 @@
+// The catalog loader: every entity file (models, hardware, quants, runtimes, clouds, APIs,
+// benchmarks, exceptions) read into typed entries with each field's range checked. Over 500 lines
+// because it is one table of field checks per entity; splitting it per entity would scatter the
+// shared readers (opt_number, need_string, sources) without making any part clearer.
 #include "runcheck/catalog.h"
 
 #include <algorithm>

@@ -1,3 +1,6 @@
+// The GGUF reader (v1-3) and the model it describes. Just over 500 lines: the byte reader with its
+// hostile-input checks and the metadata-to-ModelArch mapping share the key tables; both are
+// fuzzed together (tests/fuzz/fuzz_gguf.cpp).
 #include "runcheck/gguf.h"
 
 #include <algorithm>

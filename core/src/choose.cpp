@@ -1,0 +1,287 @@
+// Choose my GPU (every priced setup within a budget that runs the workloads, ranked) and My
+// machine (every catalog model on one setup).
+#include "decide_internal.h"
+
+namespace runcheck {
+
+using nlohmann::json;
+using namespace decide;
+
+// --- choose
+// -----------------------------------------------------------------------------------------
+
+namespace {
+
+Result<json> models_for(const json& req) {
+  // The "custom build" view: every catalog model on this machine at the given quant/context.
+  if (auto e = check_fields(req, decision_fields({"hardware", "price"}))) return *e;
+  FieldReader r(req);
+  const std::string pref = r.string("price", "any");
+  if (r.error()) return *r.error();
+  // The asked context (default 4,096), read once; each model is judged at it, or at its own
+  // maximum when that is smaller (and the row says so).
+  const int64_t asked = r.integer("context", kMachineViewDefaultContext, 1, 1 << 24);
+  const std::optional<double> ram_default =
+      r.has("ram_gb") ? std::optional<double>(r.number("ram_gb", 32, 1, 65536)) : std::nullopt;
+  if (r.error()) return *r.error();
+  auto s = parse_setup(req["hardware"], "hardware", pref, ram_default);
+  if (!s.ok()) return s.error();
+  json groups = {{"comfortable", json::array()},
+                 {"tradeoffs", json::array()},
+                 {"will_not_run", json::array()}};
+  for (const auto& m : builtin_catalog().models) {
+    json w = req;
+    w["model"] = m.id;
+    const int64_t ctx = std::min<int64_t>(asked, m.arch.context_length);
+    w["context"] = ctx;
+    auto est = run(w, s.value(), false);
+    if (!est.ok()) return est.error();
+    const json& e = est.value();
+    json row = {{"model", m.id},
+                {"name", m.name},
+                {"context", ctx},
+                {"context_capped", ctx < asked},
+                {"decode_tps", e["speed"]["decode_tps"]},
+                {"evidence", e["speed"]["evidence"]},
+                {"reason", e["reasons"].empty() ? json("") : e["reasons"][0]}};
+    if (ctx < asked)
+      row["context_note"] = "judged at " + std::to_string(ctx) + " tokens, " + m.name +
+                            "'s maximum (you asked " + std::to_string(asked) + ")";
+    groups[e["verdict"].get<std::string>()].push_back(row);
+  }
+  return json{{"ok", true},
+              {"command", "choose"},
+              {"hardware", s.value().label},
+              {"context", asked},
+              {"models", groups}};
+}
+
+}  // namespace
+
+Result<json> choose_json(const json& in) {
+  if (in.contains("hardware")) return models_for(in);
+  json req = in;
+  if (req.contains("workloads") && req["workloads"].is_string()) {
+    // "model:quant:context;..." (the CLI form)
+    json list = json::array();
+    for (const auto& item : split_list(req["workloads"])) {
+      const std::string w = item.get<std::string>();
+      json o = json::object();
+      const size_t a = w.find(':');
+      o["model"] = w.substr(0, a);
+      if (a != std::string::npos) {
+        const size_t b = w.find(':', a + 1);
+        o["quant"] = w.substr(a + 1, b == std::string::npos ? std::string::npos : b - a - 1);
+        if (b != std::string::npos) o["context"] = w.substr(b + 1);
+      }
+      list.push_back(o);
+    }
+    req["workloads"] = list;
+  }
+  if (auto e = check_fields(
+          req, {"command", "budget_usd", "workloads", "price", "min_decode_tps", "max_watts",
+                "max_cards", "mac_ok", "laptop_ok", "backends", "os", "sort", "limit"}))
+    return *e;
+  FieldReader r(req);
+  const double budget = r.number("budget_usd", 0, 1, 1e8, true);
+  const std::string pref = r.string("price", "any");
+  const double min_tps = r.number("min_decode_tps", 0, 0, 1e6);
+  const double max_watts = r.number("max_watts", 0, 0, 1e6);
+  const int max_cards = static_cast<int>(r.integer("max_cards", 4, 1, 8));
+  const bool mac_ok = r.boolean("mac_ok", true);
+  const bool laptop_ok = r.boolean("laptop_ok", false);
+  const std::vector<std::string> backends = r.string_list("backends", false);
+  const std::string os = r.string("os", "");
+  const std::string sort = r.string("sort", "price");
+  const size_t limit = static_cast<size_t>(r.integer("limit", kChooseDefaultLimit, 1, 1000));
+  if (r.error()) return *r.error();
+  if (sort != "price" && sort != "speed" && sort != "price_per_tps")
+    return make_error("bad_value", "sort",
+                      "sort must be price, speed or price_per_tps; got '" + safe_echo(sort) + "'");
+  if (!os.empty() && !is_known_os(os))
+    return make_error(
+        "bad_value", "os",
+        std::string("os must be ") + known_os_list() + "; got '" + safe_echo(os) + "'");
+  if (pref != "any" && pref != "new" && pref != "used")
+    return make_error("bad_value", "price", "price must be any, new or used");
+  if (!req.contains("workloads") || !req["workloads"].is_array() || req["workloads"].empty() ||
+      req["workloads"].size() > 8)
+    return make_error("bad_value", "workloads",
+                      "workloads must list 1 to 8 {model, quant, context}");
+  // Validate every workload once (unknown ids, bad contexts) on a neutral machine.
+  for (size_t i = 0; i < req["workloads"].size(); ++i) {
+    const json& w = req["workloads"][i];
+    if (!w.is_object())
+      return make_error("bad_value", "workloads[" + std::to_string(i) + "]",
+                        "a workload is {model, quant, context}");
+    json q = w;
+    q["hardware"] = "rtx-4090";
+    q["inverse"] = false;
+    q.erase("os");  // the neutral machine is not the user's
+    auto est = estimate_json(q);
+    if (!est.ok()) {
+      Error e = est.error();
+      e.field = "workloads[" + std::to_string(i) + "]." + e.field;
+      return e;
+    }
+  }
+  struct Cand {
+    Setup s;
+    bool pass = true;
+    int tier = 2;
+    double slowest = 1e300;
+    std::string why;
+    json results;
+  };
+  std::vector<Cand> cands;
+  for (const auto& h : builtin_catalog().hardware) {
+    if (h.kind == HardwareKind::kCpu) continue;
+    if (h.kind == HardwareKind::kApple && !mac_ok) continue;
+    // Macs run macOS; runcheck models everything else under Linux or Windows.
+    if (!os.empty() && (h.kind == HardwareKind::kApple) != (os == "macos")) continue;
+    if (!laptop_ok && h.id.find("laptop") != std::string::npos) continue;
+    if (!backends.empty() &&
+        std::none_of(backends.begin(), backends.end(), [&](const std::string& b) {
+          return std::find(h.backends.begin(), h.backends.end(), b) != h.backends.end();
+        }))
+      continue;
+    std::vector<std::pair<std::string, std::optional<double>>> variants;  // spec, ram
+    if (h.kind == HardwareKind::kGpu) {
+      for (int n = 1; n <= max_cards; ++n)
+        variants.push_back({n == 1 ? h.id : h.id + "x" + std::to_string(n), std::nullopt});
+    } else {
+      // Macs and unified-memory boxes: the catalog's price is the base configuration's.
+      const double base = h.memory_gib                   ? *h.memory_gib
+                          : h.memory_options_gib.empty() ? 0
+                                                         : h.memory_options_gib.front();
+      if (base > 0) variants.push_back({h.id, base});
+    }
+    for (const auto& [spec, ram] : variants) {
+      json v = ram ? json{{"hardware", spec}, {"ram_gb", *ram}} : json(spec);
+      auto s = parse_setup(v, "hardware", pref);
+      if (!s.ok() || !s.value().price || s.value().price->usd > budget) continue;
+      Cand c;
+      c.s = s.value();
+      if (max_watts > 0 && (!c.s.watts || *c.s.watts > max_watts)) {
+        c.pass = false;
+        c.why = c.s.watts ? fmt("%.0f W", *c.s.watts) + " > your " + fmt("%.0f W", max_watts)
+                          : "power draw unknown";
+      }
+      cands.push_back(std::move(c));
+    }
+  }
+  for (auto& c : cands) {
+    c.results = json::array();
+    for (json w : req["workloads"]) {
+      if (!os.empty()) w["os"] = os;
+      auto est = run(w, c.s, false);
+      if (!est.ok()) {
+        c.pass = false;
+        c.why = est.error().message;
+        break;
+      }
+      const json& e = est.value();
+      const std::string v = e["verdict"];
+      const double tps = num_or(e["speed"]["decode_tps"], 0);
+      c.results.push_back({{"model", e["model"]["id"]},
+                           {"verdict", v},
+                           {"decode_tps", e["speed"]["decode_tps"]},
+                           {"evidence", e["speed"]["evidence"]},
+                           {"reasons", e["reasons"]}});
+      c.tier = std::min(c.tier, verdict_rank(v));
+      c.slowest = std::min(c.slowest, tps);
+      if (!c.pass) continue;
+      if (v == "will_not_run") {
+        c.pass = false;
+        c.why = e["model"]["name"].get<std::string>() + " does not fit (" +
+                (e["reasons"].empty() ? "" : e["reasons"][0].get<std::string>()) + ")";
+      } else if (tps < min_tps) {
+        c.pass = false;
+        c.why = e["model"]["name"].get<std::string>() +
+                (v == "comfortable" ? " fits but " : " runs with tradeoffs but ") +
+                fmt("%.1f", tps) + " tok/s < your " + fmt("%.1f", min_tps);
+      }
+    }
+  }
+  std::vector<Cand*> pass, fail;
+  for (auto& c : cands) (c.pass ? pass : fail).push_back(&c);
+  // Ties break on the hardware id, so native and wasm builds (different std::sort) agree.
+  // price: cheapest first (comfortable before tradeoffs); speed: fastest slowest-workload first;
+  // price_per_tps: least paid per token/s of the slowest workload first.
+  std::sort(pass.begin(), pass.end(), [&](const Cand* a, const Cand* b) {
+    if (sort == "speed") {
+      if (a->slowest != b->slowest) return a->slowest > b->slowest;
+    } else if (sort == "price_per_tps") {
+      const double pa = a->slowest > 0 ? a->s.price->usd / a->slowest : 1e300,
+                   pb = b->slowest > 0 ? b->s.price->usd / b->slowest : 1e300;
+      if (pa != pb) return pa < pb;
+    } else if (a->tier != b->tier) {
+      return a->tier > b->tier;
+    }
+    if (a->s.price->usd != b->s.price->usd) return a->s.price->usd < b->s.price->usd;
+    if (a->slowest != b->slowest) return a->slowest > b->slowest;
+    return a->s.hardware < b->s.hardware;
+  });
+  // Alternatives that lose: the dearest ones within budget first (what a buyer would look at).
+  std::sort(fail.begin(), fail.end(), [](const Cand* a, const Cand* b) {
+    if (a->s.price->usd != b->s.price->usd) return a->s.price->usd > b->s.price->usd;
+    return a->s.hardware < b->s.hardware;
+  });
+  json picks = json::array(), rejected = json::array();
+  for (size_t i = 0; i < pass.size() && i < limit; ++i) {
+    const Cand& c = *pass[i];
+    std::string why = i == 0 && sort == "price" ? "cheapest setup within $" + fmt("%.0f", budget) +
+                                                      " that runs every workload"
+                                                : "runs every workload";
+    why += c.tier == 2 ? " comfortably" : " with tradeoffs (see reasons)";
+    if (min_tps > 0)
+      why +=
+          ", slowest at " + fmt("%.1f", c.slowest) + " tok/s (floor " + fmt("%.1f", min_tps) + ")";
+    else
+      why += ", slowest at " + fmt("%.1f", c.slowest) + " tok/s";
+    json pick = {{"setup", c.s.label},          {"hardware", c.s.hardware},
+                 {"price_usd", c.s.price->usd}, {"price_basis", c.s.price->basis},
+                 {"watts", opt(c.s.watts)},     {"why", why},
+                 {"workloads", c.results}};
+    pick["slowest_decode_tps"] =
+        c.slowest < 1e300 && c.slowest > 0 ? json(c.slowest) : json(nullptr);
+    pick["price_per_tps"] =
+        c.slowest < 1e300 && c.slowest > 0 ? json(c.s.price->usd / c.slowest) : json(nullptr);
+    const CardFacts facts = card_facts(*c.s.cards[0]);
+    pick["card"] = {{"segment", facts.segment},
+                    {"release_date", facts.release_date},
+                    {"measured_runs", facts.measured_runs},
+                    {"note", facts.note}};
+    picks.push_back(pick);
+  }
+  for (size_t i = 0; i < fail.size() && i < 15; ++i)
+    rejected.push_back({{"setup", fail[i]->s.label},
+                        {"hardware", fail[i]->s.hardware},
+                        {"price_usd", fail[i]->s.price->usd},
+                        {"why", fail[i]->why}});
+  return json{
+      {"ok", true},
+      {"command", "choose"},
+      {"budget_usd", budget},
+      {"candidates", cands.size()},
+      {"passing", pass.size()},
+      {"sort", sort},
+      {"picks", picks},
+      {"rejected", rejected},
+      {"assumptions",
+       json::array(
+           {"prices: " +
+                std::string(
+                    pref == "used" ? "dated used street prices only"
+                    : pref == "new"
+                        ? "new street prices or launch MSRP"
+                        : "dated street price where the catalog has one, else launch MSRP") +
+                "; setups without a price are not ranked",
+            "a Mac or unified-memory box is priced and sized at its base configuration",
+            "multi-GPU setups are identical cards, priced as the sum of the cards (board, PSU and "
+            "risers not included)",
+            "decode speed at the start of the context (depth 0); see each workload's reasons for "
+            "offload"})}};
+}
+
+}  // namespace runcheck
