@@ -176,6 +176,7 @@ std::string handle_request(std::string_view text) {
   static const std::map<std::string, std::vector<std::string_view>> kFields = {
       {"catalog", {"command", "list", "brief"}},
       {"methodology", {"command"}},
+      {"options", {"command"}},
       {"import", {"command", "config", "name"}},
       {"accuracy", {"command", "csv", "holdout"}},
       {"benchmarks", {"command", "csv", "retrieved"}}};
@@ -197,6 +198,8 @@ std::string handle_request(std::string_view text) {
     out = choose_json(req);
   else if (command == "cost")
     out = cost_json(req);
+  else if (command == "options")
+    out = options_json();
   else if (command == "methodology")
     out = methodology_json();
   else if (command == "import")

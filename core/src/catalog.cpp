@@ -13,6 +13,7 @@
 
 #include "catalog_data.h"  // generated: kCatalogFiles[] = {name, text}
 #include "runcheck/hf_config.h"
+#include "runcheck/options.h"
 
 namespace runcheck {
 namespace {
@@ -127,7 +128,6 @@ std::optional<Error> parse_models(const std::string& file, const json& root, Cat
 std::optional<Error> parse_hardware(const std::string& file, const json& root, Catalog& cat) {
   if (!root.contains("hardware") || !root["hardware"].is_array())
     return make_error("bad_catalog", "hardware", file + ": top-level 'hardware' array is required");
-  static const std::set<std::string> kBackends = {"cuda", "rocm", "vulkan", "metal", "sycl", "cpu"};
   for (size_t i = 0; i < root["hardware"].size(); ++i) {
     const json& e = root["hardware"][i];
     Ctx c{file, "hardware[" + std::to_string(i) + "]"};
@@ -195,7 +195,7 @@ std::optional<Error> parse_hardware(const std::string& file, const json& root, C
     if (!e.contains("backends") || !e["backends"].is_array() || e["backends"].empty())
       return c.fail("backends", "must list at least one of cuda, rocm, vulkan, metal, sycl, cpu");
     for (const auto& b : e["backends"]) {
-      if (!b.is_string() || !kBackends.count(b.get<std::string>()))
+      if (!b.is_string() || !one_of(kBackendIds, b.get<std::string>()))
         return c.fail("backends", "has an unknown backend " + b.dump());
       h.backends.push_back(b.get<std::string>());
     }

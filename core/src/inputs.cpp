@@ -1,5 +1,6 @@
 // The one reader of an estimate request: JSON -> Inputs, every field validated.
 #include "engine_internal.h"
+#include "runcheck/options.h"
 #include "runcheck/request.h"
 #include "runcheck/user_models.h"
 
@@ -37,29 +38,40 @@ Result<Inputs> read_inputs(const json& req) {
   Inputs in;
   FieldReader r(req);
   const std::string model_id = r.string("model", "", true);
-  in.quant = r.string("quant", "Q4_K_M");
+  in.quant = r.string("quant", std::string(kDefaultQuant));
   const std::vector<std::string> hw = r.string_list("hardware", false, kMaxDevices);
-  const std::string runtime = r.string("runtime", "llama.cpp");
-  in.kv_type = r.string("kv_type", "f16");
-  const int64_t parallel = r.integer("parallel", 1, 1, 256);
-  const int64_t ubatch = r.integer("ubatch", 512, 1, 65536);
+  const std::string runtime = r.string("runtime", std::string(kDefaultRuntime));
+  in.kv_type = r.string("kv_type", std::string(kDefaultKvType));
+  // Ranged fields, each read against its one range (runcheck/options.h).
+  auto integer = [&](const char* f) {
+    const FieldRange& g = field_range(f);
+    return r.integer(f, static_cast<int64_t>(g.dflt), static_cast<int64_t>(g.min),
+                     static_cast<int64_t>(g.max));
+  };
+  auto number = [&](const char* f, double dflt) {
+    const FieldRange& g = field_range(f);
+    return r.number(f, dflt, g.min, g.max);
+  };
+  const int64_t parallel = integer("parallel");
+  const int64_t ubatch = integer("ubatch");
   in.ram_given = r.has("ram_gb");
-  in.ram_gib = r.number("ram_gb", kDefaultHostRamGib, 1, 65536);
-  in.wired_limit_mb = r.number("wired_limit_mb", 0, 0, 16 * 1024 * 1024);
-  in.plan.forced_gpu_layers = static_cast<int>(r.integer("gpu_layers", -1, -1, 100000));
-  in.plan.forced_n_cpu_moe = static_cast<int>(r.integer("n_cpu_moe", -1, -1, 100000));
-  in.plan.vllm_gpu_memory_utilization = r.number("gpu_memory_utilization", 0.9, 0.05, 1.0);
-  in.gpu_reserved_mb = r.number("gpu_reserved_mb", 0, 0, 1024 * 1024);
-  const std::string split_mode = r.string("split_mode", "layer");
+  in.ram_gib = number("ram_gb", kDefaultHostRamGib);
+  in.wired_limit_mb = number("wired_limit_mb", 0);
+  in.plan.forced_gpu_layers = static_cast<int>(integer("gpu_layers"));
+  in.plan.forced_n_cpu_moe = static_cast<int>(integer("n_cpu_moe"));
+  in.plan.vllm_gpu_memory_utilization =
+      number("gpu_memory_utilization", field_range("gpu_memory_utilization").dflt);
+  in.gpu_reserved_mb = number("gpu_reserved_mb", 0);
+  const std::string split_mode = r.string("split_mode", std::string(kSplitModes[0]));
   in.inverse = r.boolean("inverse", true);
   in.backend = r.string("backend", "");
-  in.prompt = static_cast<uint32_t>(r.integer("prompt", 512, 1, 1 << 22));
-  in.depth = static_cast<uint32_t>(r.integer("depth", 0, 0, 1 << 24));
-  in.ram_bandwidth_gb_s = r.number("ram_bandwidth_gb_s", 0, 0, 20000);
+  in.prompt = static_cast<uint32_t>(integer("prompt"));
+  in.depth = static_cast<uint32_t>(integer("depth"));
+  in.ram_bandwidth_gb_s = number("ram_bandwidth_gb_s", 0);
   in.os = r.string("os", "");
   if (req.contains("leave_out") && req["leave_out"].is_object()) in.leave_out = req["leave_out"];
   if (r.error()) return *r.error();
-  if (split_mode != "layer" && split_mode != "row")
+  if (!one_of(kSplitModes, split_mode))
     return make_error("bad_value", "split_mode",
                       "split_mode must be 'layer' or 'row'; got '" + safe_echo(split_mode) + "'");
   in.plan.split_row = split_mode == "row";
@@ -83,10 +95,9 @@ Result<Inputs> read_inputs(const json& req) {
         "model '" + safe_echo(model_id) + "' is not in the catalog (see: runcheck catalog models)");
   Runtime rt;
   if (!runtime_from_name(runtime, rt))
-    return make_error("unknown_id", "runtime",
-                      "runtime must be one of llama.cpp, ollama, lmstudio, "
-                      "vllm, mlx, exllamav2; got '" +
-                          safe_echo(runtime) + "'");
+    return make_error(
+        "unknown_id", "runtime",
+        "runtime must be one of " + list_text(kRuntimeIds) + "; got '" + safe_echo(runtime) + "'");
   in.plan.kv.runtime = rt;
   if (in.plan.split_row && rt != Runtime::kLlamaCpp && rt != Runtime::kLmStudio)
     return make_error("bad_value", "split_mode",
@@ -122,13 +133,9 @@ Result<Inputs> read_inputs(const json& req) {
   if (in.format && in.format->kind != "gguf") in.ftype = nullptr;
 
   // KV cache type.
-  const auto kv = ggml_type_from_name(in.kv_type);
-  if (!kv || !(*kv == GgmlType::F16 || *kv == GgmlType::BF16 || *kv == GgmlType::F32 ||
-               *kv == GgmlType::Q8_0 || *kv == GgmlType::Q4_0 || *kv == GgmlType::Q4_1 ||
-               *kv == GgmlType::Q5_0 || *kv == GgmlType::Q5_1 || *kv == GgmlType::IQ4_NL))
-    return make_error(
-        "bad_value", "kv_type",
-        "kv_type must be one of f16, bf16, f32, q8_0, q5_1, q5_0, q4_1, q4_0, iq4_nl");
+  const auto kv = one_of(kKvTypes, in.kv_type) ? ggml_type_from_name(in.kv_type) : std::nullopt;
+  if (!kv)
+    return make_error("bad_value", "kv_type", "kv_type must be one of " + list_text(kKvTypes));
   in.plan.kv.type_k = in.plan.kv.type_v = *kv;
   if (kv != GgmlType::F16 && kv != GgmlType::F32 && kv != GgmlType::BF16 &&
       is_llamacpp_engine(rt) && !in.plan.kv.flash_attn)
@@ -140,7 +147,8 @@ Result<Inputs> read_inputs(const json& req) {
   // Context: per sequence; at most the model's trained maximum.
   const int64_t max_ctx = in.model->arch.context_length;
   FieldReader r2(req);
-  const int64_t ctx = r2.integer("context", std::min<int64_t>(4096, max_ctx), 1, max_ctx);
+  const int64_t ctx =
+      r2.integer("context", std::min<int64_t>(kDefaultContext, max_ctx), 1, max_ctx);
   if (r2.error()) {
     Error e = *r2.error();
     if (e.code == "out_of_range")
@@ -235,11 +243,9 @@ Result<Inputs> read_inputs(const json& req) {
     in.backend = cpu_only ? "cpu" : accel->backends.empty() ? "vulkan" : accel->backends[0];
     if (accel->kind == HardwareKind::kApple) in.backend = "metal";
   } else {
-    static const std::set<std::string> kBackends = {"cuda",  "rocm", "vulkan",
-                                                    "metal", "sycl", "cpu"};
-    if (!kBackends.count(in.backend))
+    if (!one_of(kBackendIds, in.backend))
       return make_error("bad_value", "backend",
-                        "backend must be one of cuda, rocm, vulkan, metal, sycl, cpu; got '" +
+                        "backend must be one of " + list_text(kBackendIds) + "; got '" +
                             safe_echo(in.backend) + "'");
     const bool listed = std::find(accel->backends.begin(), accel->backends.end(), in.backend) !=
                         accel->backends.end();

@@ -170,7 +170,7 @@ test('item 20: invalid counts are errors naming the field; bad link values fall 
   await okState(p3);
   await p3.selectOption('#runtime', 'llama.cpp');
   await p3.waitForFunction(() => document.querySelector('#quant').value === 'Q4_K_M');
-  assert.equal(await p3.textContent('#quant-note'), 'EXL2-4.0bpw cannot be loaded by llama.cpp (llama-server): switched to Q4_K_M');
+  assert.equal(await p3.textContent('#quant-note'), 'EXL2-4.0bpw cannot be loaded by llama.cpp (llama-server / llama-cli): switched to Q4_K_M');
   await okState(p3);
   assert.match(p3.url(), /quant=Q4_K_M/);
   await p3.selectOption('#runtime', 'vllm');

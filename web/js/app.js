@@ -366,6 +366,18 @@ function filterModels() {
   if (first && $('model').selectedOptions[0]?.hidden) { $('model').value = first.value; clampContext(); update(); }
 }
 
+// Runtime, KV type and OS pickers come from the engine's own lists (the options command), so the
+// page never offers a value the core would refuse; the engine's defaults become the page's.
+function fillOptions(o) {
+  if (!o.ok) return;
+  const opt = (value, text) => el('option', { value, textContent: text });
+  $('runtime').replaceChildren(...o.runtimes.map((r) => opt(r.id, r.name)));
+  $('kv').replaceChildren(...o.kv_types.map((k) => opt(k, k)));
+  const osName = { linux: 'Linux', windows: 'Windows', macos: 'macOS' };
+  $('os').replaceChildren(opt('', 'from the hardware'), ...o.os.map((v) => opt(v, osName[v] ?? v)));
+  Object.assign(DEFAULTS, { quant: o.defaults.quant, runtime: o.defaults.runtime, kv: o.defaults.kv_type, ram: String(o.defaults.ram_gb) });
+}
+
 // The page's documented defaults: what a bare link, or a value the page cannot use, falls back to.
 const DEFAULTS = { model: 'llama-3.1-8b', quant: 'Q4_K_M', hardware: 'rtx-4090', context: '8192', count: '1', ram: '32', os: '',
   runtime: 'llama.cpp', kv: 'f16', fa: 'on', ngl: '', ncm: '', gpu_reserved_mb: '', ram_bandwidth_gb_s: '', wired_limit_mb: '', parallel: '' };
@@ -466,6 +478,7 @@ async function main() {
   await loadEngine();
   performance.mark('rc-engine');
   catalog = await request({ command: 'catalog', brief: true });  // pickers only; the Catalog view asks for sources
+  fillOptions(await request({ command: 'options' }));
   performance.mark('rc-catalog');
   $('will-it-run').addEventListener('input', (e) => {
     if (e.target.id === 'model-file') return undefined;

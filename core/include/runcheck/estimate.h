@@ -20,6 +20,10 @@ Result<nlohmann::json> estimate_json(const nlohmann::json& request);
 // device each), as compact strings: the catalog-wide sweep.
 Result<nlohmann::json> sweep_json(const nlohmann::json& request);
 
+// The enums, ranges, limits and defaults a request may use (runcheck/options.h), for the page,
+// the widget and the CLI.
+Result<nlohmann::json> options_json();
+
 // The constants and fitted speed parameters the engine uses, for the Methodology page.
 Result<nlohmann::json> methodology_json();
 

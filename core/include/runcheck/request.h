@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "runcheck/options.h"
 #include "runcheck/result.h"
 
 namespace runcheck {
@@ -43,10 +44,8 @@ std::vector<std::string> split_text(const std::string& s, char sep);
 double quantile(std::vector<double> v, double q);
 
 // The operating systems a request may name (field `os`).
-inline bool is_known_os(const std::string& s) {
-  return s == "linux" || s == "windows" || s == "macos";
-}
-inline const char* known_os_list() { return "linux, windows or macos"; }
+inline bool is_known_os(const std::string& s) { return one_of(kOsValues, s); }
+inline std::string known_os_list() { return list_text(kOsValues, " or "); }
 
 // Every key of `obj` must be one of `known`: a typo is an error naming the field and the
 // closest known one ("unknown field 'contxt' - did you mean 'context'?"), never a silent
