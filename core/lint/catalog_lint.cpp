@@ -205,6 +205,22 @@ std::vector<LintFinding> lint_catalog(const std::map<std::string, std::string>& 
     }
   }
 
+  // Every model states its maximum context in its own config (cited with it): the engine never
+  // falls back to a default for a catalog model.
+  if (docs.count("models.json") && docs["models.json"].contains("models"))
+    for (size_t i = 0; i < docs["models.json"]["models"].size(); ++i) {
+      const json& e = docs["models.json"]["models"][i];
+      if (!e.is_object() || !e.contains("config") || !e["config"].is_object()) continue;
+      const json& c = e["config"];
+      const json& t =
+          c.contains("text_config") && c["text_config"].is_object() ? c["text_config"] : c;
+      if (!t.contains("max_position_embeddings") && !t.contains("n_positions") &&
+          !t.contains("seq_length"))
+        L.add({"catalog/models.json", entry_label("models", i, e), e.value("id", "")},
+              "config.max_position_embeddings", "cited",
+              "the model's maximum context is missing from its config (no default is assumed)");
+    }
+
   // GGUF: the base type and its bits per weight are the ggml block table's, not typed in.
   if (docs.count("quants.json") && docs["quants.json"].contains("quants"))
     for (size_t i = 0; i < docs["quants.json"]["quants"].size(); ++i) {

@@ -3,6 +3,12 @@
 #include <set>
 
 namespace runcheck {
+
+namespace {
+// Defaults that a model family's own library applies when its config omits the maximum context.
+constexpr uint32_t kFalconContext = 2048;           // Falcon's trained context
+constexpr uint32_t kGemma3DefaultContext = 131072;  // transformers Gemma3TextConfig default
+}  // namespace
 namespace {
 
 using nlohmann::json;
@@ -116,8 +122,20 @@ Result<ModelArch> model_from_hf_config(const json& cfg, const std::string& field
   m.context_length = r.u32("max_position_embeddings", false, 1, uint64_t{1} << 31);
   if (!r.missing.empty())
     return make_error("bad_config", r.bad_field, r.bad_field + ": " + r.missing);
-  if (m.context_length == 0)
-    m.context_length = 2048;  // Falcon configs omit it; its trained context
+  if (m.context_length == 0) {
+    // Only where the config's own library fills it in: Falcon's trained context is 2,048 (its
+    // configs omit it); transformers' Gemma3TextConfig defaults max_position_embeddings to
+    // 131,072 (configuration_gemma3.py), which published Gemma 3 text_configs rely on. Any other
+    // config without it is refused, naming the field: never a silent default.
+    if (is_falcon)
+      m.context_length = kFalconContext;
+    else if (mt == "gemma3" || mt == "gemma3_text")
+      m.context_length = kGemma3DefaultContext;
+    else
+      return make_error("bad_config", "max_position_embeddings",
+                        "max_position_embeddings is missing: the model's maximum context must be "
+                        "given (no default is assumed)");
+  }
 
   m.head_count_kv = r.u32("num_key_value_heads", false);
   if (m.head_count_kv == 0) m.head_count_kv = m.head_count;

@@ -55,6 +55,20 @@ TEST(catalog_lint_test, missing_field_is_named) {
       << all(f);
 }
 
+// Issue 16: a model without its maximum context was silently given 2,048 tokens (Gemma 3 4B and
+// 12B refused any longer context). Now its absence is a finding, never a default.
+TEST(catalog_lint_test, a_model_without_its_maximum_context_is_a_finding) {
+  const auto f = lint_with("models.json", [](json& d) {
+    for (auto& m : d["models"])
+      if (m["id"] == "gemma-3-12b") m["config"].erase("max_position_embeddings");
+  });
+  EXPECT_NE(all(f).find("'gemma-3-12b'"), std::string::npos) << all(f);
+  EXPECT_NE(all(f).find("config.max_position_embeddings"), std::string::npos) << all(f);
+  // The shipped entries: 131,072 tokens (transformers' Gemma3TextConfig default, cited).
+  for (const char* id : {"gemma-3-4b", "gemma-3-12b"})
+    EXPECT_EQ(builtin_catalog().model(id)->arch.context_length, 131072u) << id;
+}
+
 TEST(catalog_lint_test, wrong_unit_is_caught_by_range_and_by_name) {
   // 24,000 "GiB" is a value in MB typed into a GiB field.
   auto f = lint_with("hardware.json", [](json& d) { d["hardware"][0]["memory_gib"] = 24000; });

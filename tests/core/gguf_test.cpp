@@ -273,5 +273,30 @@ TEST(gguf_test, config_json_import_behaves_like_a_catalog_model) {
   EXPECT_EQ(bad["error"]["field"], "config.model_type");
 }
 
+TEST(gguf_test, a_config_without_its_maximum_context_is_refused_by_name) {
+  // A Llama-style config.json without max_position_embeddings: refused, naming the field (it
+  // used to load with 2,048 tokens). A sparse Gemma 3 text config gets transformers' default.
+  const json llama = {{"architectures", {"LlamaForCausalLM"}},
+                      {"model_type", "llama"},
+                      {"hidden_size", 4096},
+                      {"intermediate_size", 14336},
+                      {"num_hidden_layers", 32},
+                      {"num_attention_heads", 32},
+                      {"num_key_value_heads", 8},
+                      {"vocab_size", 128256}};
+  const json r = json::parse(
+      handle_request(json{{"command", "import"}, {"config", llama}, {"name", "no-ctx"}}.dump()));
+  ASSERT_FALSE(r["ok"].get<bool>()) << r.dump();
+  EXPECT_EQ(r["error"]["field"], "max_position_embeddings");
+  json gemma = llama;
+  gemma["model_type"] = "gemma3_text";
+  gemma["architectures"] = {"Gemma3ForCausalLM"};
+  gemma["head_dim"] = 256;
+  const json g = json::parse(
+      handle_request(json{{"command", "import"}, {"config", gemma}, {"name", "g3"}}.dump()));
+  ASSERT_TRUE(g["ok"].get<bool>()) << g.dump();
+  EXPECT_EQ(g["summary"]["context_length"], 131072);
+}
+
 }  // namespace
 }  // namespace runcheck
