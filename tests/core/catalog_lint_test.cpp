@@ -69,6 +69,27 @@ TEST(catalog_lint_test, a_model_without_its_maximum_context_is_a_finding) {
     EXPECT_EQ(builtin_catalog().model(id)->arch.context_length, 131072u) << id;
 }
 
+// Issue 16: a source tagged "release_date (repo initial commit date)" cites release_date; the
+// lint used to want the bare name, so cited dates were dropped to null.
+TEST(catalog_lint_test, a_field_tag_with_a_note_cites_the_field) {
+  auto tagged = [](const char* tag) {
+    return lint_with("models.json", [tag](json& d) {
+      for (auto& m : d["models"])
+        if (m["id"] == "kimi-k2") {
+          m["release_date"] = "2025-07-11";
+          m["sources"] = json::array(
+              {{{"url", "https://example.org/x"}, {"retrieved", "2026-12-04"}, {"fields", {tag}}}});
+        }
+    });
+  };
+  EXPECT_EQ(all(tagged("release_date (initial commit of the official GitHub repo)"))
+                .find("'kimi-k2': release_date"),
+            std::string::npos);
+  EXPECT_NE(
+      all(tagged("license")).find("'kimi-k2': release_date has a value but no source lists it"),
+      std::string::npos);
+}
+
 TEST(catalog_lint_test, wrong_unit_is_caught_by_range_and_by_name) {
   // 24,000 "GiB" is a value in MB typed into a GiB field.
   auto f = lint_with("hardware.json", [](json& d) { d["hardware"][0]["memory_gib"] = 24000; });
