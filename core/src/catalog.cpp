@@ -16,6 +16,11 @@
 #include "runcheck/options.h"
 
 namespace runcheck {
+
+namespace {
+// Bytes per transfer of one 64-bit DDR channel (JEDEC DDR4/DDR5 DIMMs: 64 data bits).
+constexpr double kBytesPerDdrTransfer = 8;
+}  // namespace
 namespace {
 
 using nlohmann::json;
@@ -178,6 +183,16 @@ std::optional<Error> parse_hardware(const std::string& file, const json& root, C
                     "(FP32 accumulate) cannot exceed fp16_tflops_dense_fp16acc");
     if (auto err = opt_number(c, e, "tdp_w", h.tdp_w, 1, 5000, "W")) return err;
     if (auto err = opt_number(c, e, "idle_w", h.idle_w, 0, 500, "W")) return err;
+    // A generic CPU memory configuration ("cpu-ddr5-5600-2ch") is defined by its channels and
+    // transfer rate; where no source states its bandwidth, it is their product: channels x MT/s
+    // x 8 bytes per 64-bit channel (decimal GB/s), the peak the DDR specification gives.
+    std::optional<double> channels, mts;
+    if (h.kind == HardwareKind::kCpu) {  // only CPU configurations carry these two fields
+      if (auto err = opt_number(c, e, "memory_channels", channels, 1, 24, "channels")) return err;
+      if (auto err = opt_number(c, e, "memory_mt_s", mts, 100, 20000, "MT/s")) return err;
+    }
+    if (!h.bandwidth_gb_s && channels && mts && h.kind == HardwareKind::kCpu)
+      h.bandwidth_gb_s = *channels * *mts * kBytesPerDdrTransfer / 1000;
     if (auto err = opt_number(c, e, "pcie_gen", h.pcie_gen, 1, 7, "")) return err;
     if (auto err = opt_number(c, e, "pcie_lanes", h.pcie_lanes, 1, 16, "lanes")) return err;
     if (auto err = opt_number(c, e, "launch_price_usd", h.launch_price_usd, 1, 1e7, "USD"))

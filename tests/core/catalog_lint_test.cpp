@@ -90,6 +90,22 @@ TEST(catalog_lint_test, a_field_tag_with_a_note_cites_the_field) {
       std::string::npos);
 }
 
+// A generic CPU memory configuration without a cited bandwidth used to fall back to the
+// 51.2 GB/s default in every estimate, whatever its channels; its bandwidth is its definition.
+TEST(catalog_lint_test, cpu_configurations_get_their_bandwidth_from_channels_and_rate) {
+  struct Row {
+    const char* id;
+    double gb_s;
+  };
+  // channels x MT/s x 8 B: 2 x 5600 x 8 = 89,600 MB/s; 2 x 3200 x 8 = 51,200; 12 x 6000 x 8 =
+  // 576,000.
+  for (const Row& r : {Row{"cpu-ddr5-5600-2ch", 89.6}, Row{"cpu-ddr4-3200-2ch", 51.2},
+                       Row{"cpu-ddr5-6000-12ch", 576.0}})
+    EXPECT_DOUBLE_EQ(*builtin_catalog().hw(r.id)->bandwidth_gb_s, r.gb_s) << r.id;
+  // A cited figure is kept as cited (8-channel DDR4-3200 EPYC: 204.8 GB/s, Tom's Hardware).
+  EXPECT_DOUBLE_EQ(*builtin_catalog().hw("cpu-ddr4-3200-8ch")->bandwidth_gb_s, 204.8);
+}
+
 TEST(catalog_lint_test, wrong_unit_is_caught_by_range_and_by_name) {
   // 24,000 "GiB" is a value in MB typed into a GiB field.
   auto f = lint_with("hardware.json", [](json& d) { d["hardware"][0]["memory_gib"] = 24000; });
