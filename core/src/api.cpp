@@ -7,6 +7,7 @@
 #include "runcheck/catalog.h"
 #include "runcheck/decide.h"
 #include "runcheck/estimate.h"
+#include "runcheck/options.h"
 #include "runcheck/request.h"
 #include "runcheck/user_models.h"
 #include "runcheck/weights.h"
@@ -62,6 +63,8 @@ Result<json> catalog_command(const json& req) {
                    {"hf_repo", m.hf_repo},
                    {"license", m.license},
                    {"release_date", m.release_date},
+                   {"default_quant",
+                    m.default_quant.empty() ? std::string(kDefaultQuant) : m.default_quant},
                    {"params_total_b", opt(m.params_total_b)},
                    {"params_active_b", opt(m.params_active_b)},
                    {"parameters", memo_parameters(m.id, m.arch)},

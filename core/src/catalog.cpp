@@ -112,6 +112,7 @@ std::optional<Error> parse_models(const std::string& file, const json& root, Cat
     if (auto err = need_string(c, e, "hf_repo", m.hf_repo)) return err;
     if (auto err = need_string(c, e, "license", m.license, false)) return err;
     if (auto err = need_string(c, e, "release_date", m.release_date, false)) return err;
+    if (auto err = need_string(c, e, "default_quant", m.default_quant, false)) return err;
     m.kind = e.value("kind", "llm");
     if (!m.release_date.empty() && !is_date(m.release_date))
       return c.fail("release_date", "must be YYYY-MM-DD or YYYY-MM");

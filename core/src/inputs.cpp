@@ -38,7 +38,8 @@ Result<Inputs> read_inputs(const json& req) {
   Inputs in;
   FieldReader r(req);
   const std::string model_id = r.string("model", "", true);
-  in.quant = r.string("quant", std::string(kDefaultQuant));
+  const bool quant_given = r.has("quant");
+  in.quant = r.string("quant", "");  // not given: the model's own default, resolved below
   const std::vector<std::string> hw = r.string_list("hardware", false, kMaxDevices);
   const std::string runtime = r.string("runtime", std::string(kDefaultRuntime));
   in.kv_type = r.string("kv_type", std::string(kDefaultKvType));
@@ -89,6 +90,9 @@ Result<Inputs> read_inputs(const json& req) {
       }
     }
   }
+  if (in.model && !quant_given && in.quant.empty())
+    in.quant =
+        in.model->default_quant.empty() ? std::string(kDefaultQuant) : in.model->default_quant;
   if (!in.model)
     return make_error(
         "unknown_id", "model",

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "runcheck/api.h"
 #include "runcheck/catalog.h"
 #include "test_util.h"
 
@@ -104,6 +105,20 @@ TEST(catalog_lint_test, cpu_configurations_get_their_bandwidth_from_channels_and
     EXPECT_DOUBLE_EQ(*builtin_catalog().hw(r.id)->bandwidth_gb_s, r.gb_s) << r.id;
   // A cited figure is kept as cited (8-channel DDR4-3200 EPYC: 204.8 GB/s, Tom's Hardware).
   EXPECT_DOUBLE_EQ(*builtin_catalog().hw("cpu-ddr4-3200-8ch")->bandwidth_gb_s, 204.8);
+}
+
+// Issue 16: a model's default quant is what people download; gpt-oss ships in MXFP4.
+TEST(catalog_lint_test, the_default_quant_is_what_people_download) {
+  auto quant_of = [](const char* model) {
+    return nlohmann::json::parse(handle_request(nlohmann::json{
+        {"model", model},
+        {"hardware", "rtx-4090"},
+        {"inverse", false}}.dump()))["request"]["quant"];
+  };
+  EXPECT_EQ(quant_of("gpt-oss-20b"), "MXFP4_MOE");
+  EXPECT_EQ(quant_of("gpt-oss-120b"), "MXFP4_MOE");
+  EXPECT_EQ(quant_of("llama-3.1-8b"), "Q4_K_M");
+  EXPECT_EQ(builtin_catalog().model("gpt-oss-20b")->default_quant, "MXFP4_MOE");
 }
 
 TEST(catalog_lint_test, wrong_unit_is_caught_by_range_and_by_name) {

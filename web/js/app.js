@@ -352,6 +352,17 @@ function clampContext() {
   } else note.textContent = '';
 }
 
+// A model whose people download another format than the default (gpt-oss: its native MXFP4) gets
+// that format when the user picks it, if the runtime loads it; the note says why.
+function pickModelQuant() {
+  const m = catalog.models.find((x) => x.id === $('model').value);
+  const q = m && m.default_quant;
+  if (!q || q === $('quant').value || q === DEFAULTS.quant) return;
+  if (!catalog.quants.find((x) => x.id === q)?.runtimes.includes($('runtime').value)) return;
+  $('quant').value = q;
+  $('quant-note').textContent = `${q}: the format ${m.name} is published in`;
+}
+
 // The context slider follows the number box and stops at the model's maximum (from the catalog).
 function syncRange() {
   const m = catalog.models.find((x) => x.id === $('model').value);
@@ -485,7 +496,7 @@ async function main() {
     if (e.target.id === 'model-filter') return filterModels();
     if (e.target.id === 'context-range') $('context').value = $('context-range').value;
     if (e.target.id === 'context' || e.target.id === 'context-range') $('context-note').textContent = '';
-    if (e.target.id === 'model' && $('model').value !== '') { endPendingFile(); clampContext(); }
+    if (e.target.id === 'model' && $('model').value !== '') { endPendingFile(); clampContext(); pickModelQuant(); }
     if (e.target.id === 'runtime') fitQuantToRuntime();
     if (e.target.id === 'hardware') syncMachine();
     if (e.target.id === 'quant') $('quant-note').textContent = '';

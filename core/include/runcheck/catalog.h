@@ -20,6 +20,7 @@ struct Source {
 
 struct ModelEntry {
   std::string id, name, family, kind, hf_repo, license, release_date;
+  std::string default_quant;  // what people download when it is not Q4_K_M (gpt-oss: MXFP4_MOE)
   std::optional<double> params_total_b, params_active_b;  // as published (model card)
   ModelArch arch;
   std::vector<Source> sources;
