@@ -140,4 +140,7 @@ golden: native
 	done; echo "golden responses regenerated: review git diff tests/golden"
 
 accuracy: native
-	build/native/runcheck accuracy --data $(or $(DATA),$(SHARED)/calibration/measurements.csv) --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const r=JSON.parse(s);console.log(JSON.stringify(r.summary,null,1));console.log("unmapped rows:",r.unmapped.length);})'
+	@for h in row hardware model source gpu-count; do \
+	  build/native/runcheck accuracy --data $(or $(DATA),$(SHARED)/calibration/measurements.csv) --holdout $$h --json | \
+	  node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const r=JSON.parse(s),m=r.summary,f=(k)=>`$${m[k].median_abs_error_pct.toFixed(1)} % / $${m[k].p90_abs_error_pct.toFixed(1)} % / $${m[k].band_coverage_pct.toFixed(1)} %`;console.log(`holdout $${process.argv[1].padEnd(9)} decode (median / p90 / band coverage) $${f("tg_tps")}   prefill $${f("pp_tps")}   rows $${m.tg_tps.count}+$${m.pp_tps.count}, unmapped $${r.unmapped.length}`)})' $$h; \
+	done

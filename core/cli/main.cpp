@@ -41,7 +41,7 @@ constexpr const char* kUsage =
     "             [--contexts 4096,32768] [--ram-gb N] [--runtime llama.cpp|ollama|lmstudio] "
     "--json\n"
     "  accuracy   score the engine on published measurements: --data FILE.csv [--holdout "
-    "row|hardware] [--json]\n"
+    "row|hardware|model|source|gpu-count] [--json]\n"
     "  catalog    list catalog ids: runcheck catalog [models|hardware|quants|runtimes|clouds|apis] "
     "--json\n"
     "  inspect    read a model file: runcheck inspect FILE(.gguf|config.json) [--json]; any "

@@ -224,8 +224,10 @@ Result<json> accuracy_json(const json& req) {
   // leaves out every measurement of that hardware (how a GPU with no measurement is predicted).
   const std::string holdout = r.string("holdout", "row");
   if (r.error()) return *r.error();
-  if (holdout != "row" && holdout != "hardware")
-    return make_error("bad_value", "holdout", "holdout must be row or hardware");
+  if (holdout != "row" && holdout != "hardware" && holdout != "model" && holdout != "source" &&
+      holdout != "gpu-count")
+    return make_error("bad_value", "holdout",
+                      "holdout must be row, hardware, model, source or gpu-count");
   const auto rows = parse_csv(csv, 200000);
   if (rows.empty()) return make_error("bad_value", "csv", "csv has no header row");
   std::map<std::string, size_t> col;
@@ -287,6 +289,7 @@ Result<json> accuracy_json(const json& req) {
                   {"metric", tg ? "tg" : "pp"},
                   {"tokens", tokens},
                   {"value_tps", measured},
+                  {"source", get(row, "source_url")},
                   {"scope", holdout}}}};
       if (hw.ram_gib > 0) q["ram_gb"] = hw.ram_gib;
       auto est = estimate_json(q);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -109,7 +110,9 @@ const GroupRatios& group_ratios(const std::string& group, bool decode);
 struct GroupBand {
   double low = 1, high = 1;
 };
-GroupBand band_of(const std::vector<std::pair<size_t, double>>& ratios, size_t exclude);
+// The band from a group's held-out ratios, without row `exclude` and any row `held_out` says.
+GroupBand band_of(const std::vector<std::pair<size_t, double>>& ratios, size_t exclude,
+                  const std::function<bool(size_t)>& held_out = nullptr);
 
 // The largest context (tokens per sequence) for which `pred(plan)` holds, or 0.
 template <typename Pred>

@@ -92,13 +92,13 @@ void solve(const Sums& s, bool free_a, bool free_b, bool free_c, SpeedFit& f) {
 }  // namespace
 
 SpeedFit fit_speed(const std::vector<SpeedSample>& samples, const std::string& group, bool decode,
-                   size_t exclude, const std::string& exclude_hardware) {
+                   size_t exclude, const Holdout& holdout) {
   Sums s;
   bool any_h = false;
   double min_x = 1e300, max_x = 0;
   for (const auto& smp : samples) {
     if (smp.row == exclude || smp.decode != decode || smp.group != group) continue;
-    if (!exclude_hardware.empty() && smp.hardware == exclude_hardware) continue;
+    if (holdout.holds_out(smp)) continue;
     if (!decode && !smp.f.prefill_fixed) continue;
     const double x = speed_regressor(smp);
     const double h = speed_regressor2(smp);
@@ -117,7 +117,7 @@ SpeedFit fit_speed(const std::vector<SpeedSample>& samples, const std::string& g
     std::map<std::string, std::vector<std::pair<double, double>>> by_config;  // config -> (h, y)
     for (const auto& smp : samples) {
       if (smp.row == exclude || smp.decode || smp.group != group || !smp.f.prefill_fixed) continue;
-      if (!exclude_hardware.empty() && smp.hardware == exclude_hardware) continue;
+      if (holdout.holds_out(smp)) continue;
       by_config[smp.config].push_back({speed_regressor2(smp), 1.0 / smp.value_tps});
     }
     double sxy = 0, sxx = 0;

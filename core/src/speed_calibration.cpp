@@ -52,6 +52,8 @@ const Calibration& calibration() {
       smp.config = key;
       smp.group = smp.f.group();
       smp.n_devices = b.n_devices;
+      smp.model = b.model;
+      smp.source = b.sources.empty() ? "" : b.sources[0].url;
       c.samples.push_back(smp);
     }
     return c;
@@ -136,18 +138,21 @@ const GroupRatios& group_ratios(const std::string& group, bool decode) {
     if (t > 0 && corrected) g.known.push_back({s.row, s.value_tps * t});
     auto it = without_hw.find(s.hardware);
     if (it == without_hw.end())
-      it =
-          without_hw.emplace(s.hardware, fit_speed(all, group, decode, SIZE_MAX, s.hardware)).first;
+      it = without_hw
+               .emplace(s.hardware,
+                        fit_speed(all, group, decode, SIZE_MAX, Holdout{"hardware", s.hardware}))
+               .first;
     if (it->second.ok) g.unknown.push_back({s.row, s.value_tps * speed_time(it->second, s)});
   }
   std::lock_guard<std::mutex> lock(mu);
   return memo.emplace(key, std::move(g)).first->second;
 }
 
-GroupBand band_of(const std::vector<std::pair<size_t, double>>& ratios, size_t exclude) {
+GroupBand band_of(const std::vector<std::pair<size_t, double>>& ratios, size_t exclude,
+                  const std::function<bool(size_t)>& held_out) {
   std::vector<double> v;
   for (const auto& [row, r] : ratios)
-    if (row != exclude) v.push_back(r);
+    if (row != exclude && !(held_out && held_out(row))) v.push_back(r);
   if (v.size() < 3) return GroupBand{0.5, 1.5};  // too few rows to say more
   return GroupBand{quantile(v, kBandLowQuantile), quantile(v, kBandHighQuantile)};
 }

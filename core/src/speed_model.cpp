@@ -238,10 +238,26 @@ json speed_json(const Inputs& in, const Machine& mc, const Plan& p, const Weight
   }
   // The measurement to leave out (accuracy scoring): match on every identifying field.
   size_t exclude = SIZE_MAX;
-  std::string exclude_hw;  // leave-one-hardware-out: no row of this hardware informs the estimate
+  // Group holdout (accuracy scoring): no row of this hardware / model / source / GPU count
+  // informs the estimate, its fit, its hardware factor or its band.
+  Holdout holdout;
   const auto& rows = builtin_catalog().benchmarks;
-  if (!in.leave_out.is_null() && in.leave_out.value("scope", "row") == "hardware")
-    exclude_hw = in.leave_out.value("hardware", "");
+  if (!in.leave_out.is_null()) {
+    const std::string scope = in.leave_out.value("scope", "row");
+    if (scope == "hardware") holdout = {scope, in.leave_out.value("hardware", "")};
+    if (scope == "model") holdout = {scope, in.leave_out.value("model", "")};
+    if (scope == "source") holdout = {scope, in.leave_out.value("source", "")};
+    if (scope == "gpu-count") holdout = {scope, std::to_string(in.leave_out.value("n_devices", 1))};
+  }
+  auto row_held_out = [&](size_t i) {
+    if (i >= rows.size() || holdout.field.empty()) return false;
+    SpeedSample probe;
+    probe.hardware = rows[i].hardware;
+    probe.model = rows[i].model;
+    probe.source = rows[i].sources.empty() ? "" : rows[i].sources[0].url;
+    probe.n_devices = rows[i].n_devices;
+    return holdout.holds_out(probe);
+  };
   if (!in.leave_out.is_null()) {
     for (size_t i = 0; i < rows.size(); ++i) {
       const auto& b = rows[i];
@@ -263,8 +279,18 @@ json speed_json(const Inputs& in, const Machine& mc, const Plan& p, const Weight
   auto fit_for = [&](bool decode, std::string& used) {
     const std::string other = f.backend + (f.high_precision ? "/lo" : "/hi");
     const std::string cuda = std::string("cuda") + (f.high_precision ? "/hi" : "/lo");
-    for (const std::string& g : {wanted, other, cuda}) {
-      const SpeedFit fit = fit_speed(cal.samples, g, decode, exclude, exclude_hw);
+    std::vector<std::string> tries = {wanted, other, cuda};
+    // Then any other backend's group at this precision, then any group (a held-out or unseen
+    // backend is still answered, as "estimated" with a widened band).
+    std::set<std::string> rest;
+    for (const auto& smp : cal.samples) rest.insert(smp.group);
+    const std::string prec = f.high_precision ? "/hi" : "/lo";
+    for (const auto& g : rest)
+      if (g.size() > prec.size() && g.compare(g.size() - prec.size(), prec.size(), prec) == 0)
+        tries.push_back(g);
+    for (const auto& g : rest) tries.push_back(g);
+    for (const std::string& g : tries) {
+      const SpeedFit fit = fit_speed(cal.samples, g, decode, exclude, holdout);
       if (fit.ok) {
         used = g;
         return fit;
@@ -295,7 +321,7 @@ json speed_json(const Inputs& in, const Machine& mc, const Plan& p, const Weight
     if (i == exclude || !same_gpu || b.model != in.model->id || b.hardware != gpu_id ||
         b.backend != in.backend)
       continue;
-    if (b.hardware == exclude_hw) continue;
+    if (row_held_out(i)) continue;
     if (static_cast<size_t>(b.n_devices) != std::max<size_t>(1, n_gpu)) continue;
     const QuantEntry* q = builtin_catalog().quant(b.quant);
     if (!q || q->id != in.quant) continue;
@@ -310,11 +336,12 @@ json speed_json(const Inputs& in, const Machine& mc, const Plan& p, const Weight
 
   // This hardware's own measurements (other models, quants or lengths) scale the group fit.
   auto hw_factor = [&](const SpeedFit& fit, const std::string& group, bool decode) -> double {
-    if (!same_gpu || group.empty() || !exclude_hw.empty()) return 0;
+    if (!same_gpu || group.empty() || holdout.field == "hardware") return 0;
     std::vector<double> r;
     for (const auto& j : cal.samples) {
       if (j.row == exclude || j.decode != decode || j.hardware != gpu_id || j.group != group)
         continue;
+      if (holdout.holds_out(j)) continue;
       if (static_cast<size_t>(j.n_devices) != std::max<size_t>(1, n_gpu)) continue;
       if (!decode && !j.f.prefill_fixed) continue;
       r.push_back(j.value_tps * speed_time(fit, j));
@@ -353,7 +380,7 @@ json speed_json(const Inputs& in, const Machine& mc, const Plan& p, const Weight
     return out;
   }
   const GroupRatios& dr = group_ratios(dgroup, true);
-  const GroupBand db = band_of(dfac > 0 ? dr.known : dr.unknown, exclude);
+  const GroupBand db = band_of(dfac > 0 ? dr.known : dr.unknown, exclude, row_held_out);
   const double widen = evidence == "estimated" ? kEstimatedBandWidening : 1.0;
   auto band = [&](double tps, const GroupBand& b, double cap) {
     const double lo = tps * b.low / widen,
@@ -401,7 +428,7 @@ json speed_json(const Inputs& in, const Machine& mc, const Plan& p, const Weight
   // Prefill and time to first token.
   if (pf.ok && f.prefill_fixed) {
     const GroupRatios& pr = group_ratios(pgroup, false);
-    const GroupBand pb = band_of(pfac > 0 ? pr.known : pr.unknown, exclude);
+    const GroupBand pb = band_of(pfac > 0 ? pr.known : pr.unknown, exclude, row_held_out);
     const double ov = f.prefill_overlap(in.prompt);
     double ptps = (pfac > 0 ? pfac : 1.0) /
                   (pf.a + (pf.b * *f.prefill_fixed + pf.c * f.prefill_per_prompt * in.prompt) / ov);

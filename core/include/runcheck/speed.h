@@ -47,6 +47,22 @@ struct SpeedSample {
   std::string config;  // model, quant, hardware, count, backend: rows differing only in N share it
   std::string group;   // f.group(), computed once (the fits compare it for every sample)
   int n_devices = 1;
+  std::string model;   // catalog model id
+  std::string source;  // the publication (first source URL) the measurement comes from
+};
+
+// A whole group left out of a fit (accuracy under group holdout): every sample whose `field`
+// (hardware | model | source | gpu-count) equals `value`. Empty field: nothing held out.
+struct Holdout {
+  std::string field, value;
+  bool holds_out(const SpeedSample& s) const {
+    if (field.empty()) return false;
+    if (field == "hardware") return s.hardware == value;
+    if (field == "model") return s.model == value;
+    if (field == "source") return s.source == value;
+    if (field == "gpu-count") return std::to_string(s.n_devices) == value;
+    return false;
+  }
 };
 
 // Linear fit of one group: time = a + b * x (+ c * h for decode).
@@ -66,8 +82,9 @@ double speed_time(const SpeedFit& fit, const SpeedSample& s);
 
 // Least squares over the samples of `group` and kind (decode / prefill), leaving out the sample
 // with row index `exclude` (or none with SIZE_MAX). Constraints: b >= 1, a >= 0, c >= 0.
-// `exclude_hardware` (if not empty) leaves out every sample of that hardware.
+// `holdout` leaves out a whole group of samples (every sample of one hardware, model, source or
+// GPU count).
 SpeedFit fit_speed(const std::vector<SpeedSample>& samples, const std::string& group, bool decode,
-                   size_t exclude = SIZE_MAX, const std::string& exclude_hardware = "");
+                   size_t exclude = SIZE_MAX, const Holdout& holdout = {});
 
 }  // namespace runcheck
