@@ -137,6 +137,8 @@ format-check: build/.deps-apt
 golden: native
 	@for f in tests/golden/*.request.json; do \
 	  build/native/runcheck raw --pretty < $$f > $${f%.request.json}.response.json; \
+	  build/native/runcheck raw --text < $$f > $${f%.request.json}.txt; \
+	  [ -s $${f%.request.json}.txt ] || rm -f $${f%.request.json}.txt; \
 	done; echo "golden responses regenerated: review git diff tests/golden"
 
 accuracy: native

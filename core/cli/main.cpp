@@ -1,7 +1,10 @@
 // runcheck CLI: turns flags into the same JSON request the wasm module takes, calls the core,
 // prints the response. It decides nothing itself.
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -10,6 +13,7 @@
 #include <vector>
 
 #include "catalog_lint.h"
+#include "report.h"
 #include "runcheck/api.h"
 #include "runcheck/catalog.h"
 #include "runcheck/user_models.h"
@@ -164,6 +168,9 @@ json import_model_file(const std::string& path) {
            {{"code", "bad_gguf"}, {"field", "model_file"}, {"message", "the header did not end"}}}};
 }
 
+// ANSI colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
+bool use_color() { return isatty(fileno(stdout)) && std::getenv("NO_COLOR") == nullptr; }
+
 bool read_file(const std::string& path, std::string& out) {
   std::ifstream f(path, std::ios::binary);
   if (!f) return false;
@@ -193,9 +200,10 @@ int main(int argc, char** argv) {
                    r["error"].value("message", "").c_str());
       return 1;
     }
-    std::printf(
-        "%s\n",
-        r.dump(std::find(args.begin(), args.end(), "--json") != args.end() ? -1 : 2).c_str());
+    if (std::find(args.begin(), args.end(), "--json") != args.end())
+      std::printf("%s\n", r.dump().c_str());
+    else
+      std::fputs(runcheck::report::render("inspect", r, use_color()).c_str(), stdout);
     return 0;
   }
   if (args.size() > 1 && (args[1] == "--help" || args[1] == "-h")) {
@@ -215,6 +223,13 @@ int main(int argc, char** argv) {
     std::ostringstream ss;
     ss << std::cin.rdbuf();
     const std::string out = runcheck::handle_request(ss.str());
+    // --text: the human output of the request's command (tests/golden/*.txt).
+    if (args.size() > 1 && args[1] == "--text") {
+      const json req = json::parse(ss.str(), nullptr, false);
+      const std::string cmd = req.is_object() ? req.value("command", "estimate") : "";
+      std::fputs(runcheck::report::render(cmd, json::parse(out), false).c_str(), stdout);
+      return 0;
+    }
     // --pretty: one field per line, the form the golden files are stored in (tests/golden).
     if (args.size() > 1 && args[1] == "--pretty")
       std::printf("%s\n",
@@ -332,8 +347,15 @@ int main(int argc, char** argv) {
     if (as_json) std::printf("%s\n", out.c_str());
     return 1;
   }
-  if (as_json)
+  if (as_json) {
     std::printf("%s\n", out.c_str());
+    return 0;
+  }
+  // Human output by default: aligned text (colour only on a terminal, and never with NO_COLOR);
+  // commands without a text form print indented JSON.
+  const std::string text = runcheck::report::render(command, resp, use_color());
+  if (!text.empty())
+    std::fputs(text.c_str(), stdout);
   else
     std::printf("%s\n", resp.dump(2).c_str());
   return 0;

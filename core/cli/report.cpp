@@ -1,0 +1,277 @@
+#include "report.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace runcheck::report {
+namespace {
+
+using nlohmann::json;
+
+constexpr size_t kWidth = 80;  // columns of a classic terminal; every line fits
+
+std::string num(const json& v, const char* fmt_spec) {
+  if (!v.is_number()) return "unknown";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, fmt_spec, v.get<double>());
+  return buf;
+}
+
+std::string gib(const json& bytes) {
+  if (!bytes.is_number()) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", bytes.get<double>() / (1024.0 * 1024 * 1024));
+  return buf;
+}
+
+// 131072 -> "131,072".
+std::string thousands(const json& v) {
+  if (!v.is_number()) return "unknown";
+  std::string s = std::to_string(static_cast<long long>(v.get<double>()));
+  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<size_t>(i), ",");
+  return s;
+}
+
+std::string ctx_or_none(const json& v) {
+  return v.is_number() ? thousands(v) : std::string("none");
+}
+
+std::string str(const json& v) {
+  return v.is_string() ? v.get<std::string>() : v.is_null() ? "none" : v.dump();
+}
+
+// Words wrapped to kWidth, the first line after `first`, the rest indented by `indent` spaces.
+std::string wrap(const std::string& first, const std::string& text, size_t indent) {
+  std::string out = first, line;
+  size_t col = first.size();
+  std::istringstream words(text);
+  std::string w;
+  bool start = true;
+  while (words >> w) {
+    if (!start && col + 1 + w.size() > kWidth) {
+      out += "\n" + std::string(indent, ' ');
+      col = indent;
+      start = true;
+    }
+    if (!start) {
+      out += " ";
+      ++col;
+    }
+    out += w;
+    col += w.size();
+    start = false;
+  }
+  return out + "\n";
+}
+
+std::string pad(std::string s, size_t w, bool right = false) {
+  if (s.size() > w) s = s.substr(0, w - 1) + "~";
+  const std::string fill(w - s.size(), ' ');
+  return right ? fill + s : s + fill;
+}
+
+std::string verdict(const json& v, bool color) {
+  std::string s = str(v);
+  std::string word = s;
+  std::transform(word.begin(), word.end(), word.begin(),
+                 [](unsigned char c) { return c == '_' ? ' ' : std::toupper(c); });
+  if (!color) return word;
+  const char* code = s == "comfortable" ? "32" : s == "tradeoffs" ? "33" : "31";
+  return std::string("\x1b[1;") + code + "m" + word + "\x1b[0m";
+}
+
+std::string list(const std::string& title, const json& items) {
+  if (!items.is_array() || items.empty()) return "";
+  std::string out = title + "\n";
+  for (const auto& i : items) out += wrap("  - ", str(i), 4);
+  return out;
+}
+
+std::string estimate(const json& r, bool color) {
+  const json& q = r["request"];
+  const json& sp = r["speed"];
+  std::string hw;
+  for (const auto& h : q["hardware"]) hw += (hw.empty() ? "" : " + ") + str(h);
+  std::string out =
+      wrap("",
+           str(r["model"]["name"]) + " · " + str(q["quant"]) + " · " + thousands(q["context"]) +
+               " tokens · " + str(q["runtime"]) + " on " + hw + " (" + str(q["os"]) + ")",
+           2);
+  out += "Verdict: " + verdict(r["verdict"], color) + "\n";
+  for (const auto& reason : r["reasons"]) out += wrap("  - ", str(reason), 4);
+  out += "\nMemory, GiB                   weights     KV compute runtime   used usable\n";
+  for (const auto& d : r["memory"]["devices"]) {
+    std::string line = pad(str(d["name"]), 29) + pad(gib(d["weights_bytes"]), 8, true) +
+                       pad(gib(d["kv_bytes"]), 7, true) + pad(gib(d["compute_bytes"]), 8, true) +
+                       pad(gib(d["overhead_bytes"]), 8, true) + pad(gib(d["used_bytes"]), 7, true) +
+                       pad(gib(d["budget_bytes"]), 7, true);
+    if (d["used_bytes"].get<double>() > d["budget_bytes"].get<double>()) line += "  OVER";
+    out += line + "\n";
+  }
+  const json& p = r["placement"];
+  std::string place =
+      thousands(p["gpu_layers"]) + " of " + thousands(p["total_layers"]) + " layers on the GPU(s)";
+  if (p["n_cpu_moe"].is_number() && p["n_cpu_moe"].get<int>() > 0)
+    place += ", routed experts of " + thousands(p["n_cpu_moe"]) + " layers in system RAM";
+  if (p["tensor_parallel"].is_number() && p["tensor_parallel"].get<int>() > 1)
+    place += ", tensor parallel " + thousands(p["tensor_parallel"]);
+  out += "\n" + wrap("Placement: ", place, 2);
+
+  out += "\nSpeed (" +
+         (sp["evidence"].is_string() ? str(sp["evidence"]) : std::string("no figure")) + ")\n";
+  if (sp["decode_tps"].is_number())
+    out +=
+        wrap("  decode   ",
+             num(sp["decode_tps"], "%.1f") + " tok/s (range " + num(sp["decode_tps_low"], "%.1f") +
+                 "-" + num(sp["decode_tps_high"], "%.1f") + ", ceiling " +
+                 num(sp["decode_ceiling_tps"], "%.1f") + ") at depth " + thousands(sp["depth"]),
+             11);
+  else
+    out += wrap("  decode   ", "unknown: " + str(sp.value("why_null", json("not modelled"))), 11);
+  if (sp["prefill_tps"].is_number())
+    out += wrap("  prefill  ",
+                num(sp["prefill_tps"], "%.0f") + " tok/s (range " +
+                    num(sp["prefill_tps_low"], "%.0f") + "-" + num(sp["prefill_tps_high"], "%.0f") +
+                    ") for " + thousands(sp["prompt_tokens"]) + " prompt tokens" +
+                    (sp.value("prefill_evidence", "") == "estimated" ? ", estimated" : ""),
+                11);
+  else
+    out += wrap("  prefill  ",
+                "unknown: " + str(sp.value("why_prefill_null", json("not modelled"))), 11);
+  if (sp["ttft_seconds"].is_number())
+    out += "  first token " + num(sp["ttft_seconds"], "%.2f") + " s\n";
+  if (sp.contains("aggregate_decode_tps"))
+    out += wrap("  all sequences ",
+                num(sp["aggregate_decode_tps"], "%.1f") + " tok/s (" +
+                    num(sp["aggregate_speedup"], "%.2f") + "x one sequence, " +
+                    str(sp["aggregate_evidence"]) + ")",
+                4);
+  for (const auto& m : sp["measured"])
+    out += "  measured " + str(m["test"]) + ": " + num(m["value_tps"], "%.1f") + " tok/s\n";
+
+  out += "\n";
+  if (r["max_context"].is_object())
+    out += "Largest context: comfortable " + ctx_or_none(r["max_context"]["comfortable"]) +
+           ", fits " + ctx_or_none(r["max_context"]["fits"]) + "\n";
+  if (r["best_quant"].is_object())
+    out += "Best quant: comfortable " + str(r["best_quant"]["comfortable"]) + ", fits " +
+           str(r["best_quant"]["fits"]) + "\n";
+  if (r["smallest_hardware"].is_object())
+    out += wrap("Smallest comfortable GPU: ",
+                str(r["smallest_hardware"]["name"]) + " (" +
+                    num(r["smallest_hardware"]["memory_gib"], "%.0f") + " GB)",
+                2);
+  if (r["suggestions"].is_array() && !r["suggestions"].empty()) {
+    out += "\nWhat to change\n";
+    int i = 0;
+    for (const auto& s : r["suggestions"])
+      out += wrap("  " + std::to_string(++i) + ". ",
+                  str(s["text"]) + " -> " + verdict(s["verdict"], false), 5);
+  }
+  if (r["commands"].is_object() && !r["commands"].empty()) {
+    // Never wrapped, so each pastes as printed (the only lines allowed past 80 columns).
+    out += "\nCommands\n";
+    for (const auto& [k, v] : r["commands"].items()) out += "  " + k + ":\n    " + str(v) + "\n";
+  }
+  out += r.contains("commands_notes") ? list("Notes", r["commands_notes"]) : "";
+  out += list("Assumptions", r["assumptions"]);
+  return out;
+}
+
+std::string compare(const json& r, bool color) {
+  std::string out = "Setup                              verdict        decode  headroom  price\n";
+  for (const auto& s : r["setups"]) {
+    std::string v = verdict(s["verdict"], false);
+    std::string line =
+        pad(str(s["setup"]), 34) + " " + pad(v, 13) + pad(num(s["decode_tps"], "%.1f"), 8, true) +
+        pad(num(s["headroom_gib"], "%.1f"), 10, true) + pad(num(s["price_usd"], "$%.0f"), 7, true);
+    if (color) line.replace(35, v.size(), verdict(s["verdict"], true));
+    out += line + "\n";
+  }
+  out += "(decode in tok/s, headroom in GiB on the fullest GPU)\n";
+  for (const auto& d : r["deltas"]) out += wrap("- ", str(d), 2);
+  return out;
+}
+
+std::string choose(const json& r, bool color) {
+  std::string out;
+  if (r.contains("models")) {  // My machine
+    out = wrap("", "On " + str(r["hardware"]) + " at " + thousands(r["context"]) + " tokens:", 0);
+    for (const char* g : {"comfortable", "tradeoffs", "will_not_run"}) {
+      const json& rows = r["models"][g];
+      out += "\n" + verdict(json(g), color) + " (" + std::to_string(rows.size()) + ")\n";
+      for (const auto& m : rows)
+        out += "  " + pad(str(m["name"]), 40) + pad(num(m["decode_tps"], "%.1f tok/s"), 14, true) +
+               (m.value("context_capped", false) ? "  at " + thousands(m["context"]) : "") + "\n";
+    }
+    return out;
+  }
+  out = r["passing"].dump() + " of " + r["candidates"].dump() + " priced setups within " +
+        num(r["budget_usd"], "$%.0f") + " meet everything; sorted by " + str(r["sort"]) + ".\n\n";
+  int i = 0;
+  for (const auto& p : r["picks"]) {
+    out += wrap(std::to_string(++i) + ". ",
+                str(p["setup"]) + " · " + num(p["price_usd"], "$%.0f") + " · slowest " +
+                    num(p["slowest_decode_tps"], "%.1f") + " tok/s",
+                4);
+    out += wrap("    ", str(p["card"]["note"]), 4);
+  }
+  if (!r["rejected"].empty()) {
+    out += "\nWhy the others lose\n";
+    for (const auto& x : r["rejected"])
+      out += wrap("  - ", str(x["setup"]) + ": " + str(x["why"]), 4);
+  }
+  return out + list("Assumptions", r["assumptions"]);
+}
+
+std::string cost(const json& r, bool) {
+  const json& o = r["own"];
+  std::string out = "Per month                                    USD  USD per M tokens\n";
+  out += pad("own: " + str(o["setup"]), 40) + pad(num(o["usd_per_month"], "%.2f"), 9, true) +
+         pad(num(o["usd_per_million_tokens"], "%.3f"), 16, true) + "\n";
+  if (!r["rent"].empty())
+    out += pad("rent: " + str(r["rent"][0]["provider"]) + " " + str(r["rent"][0]["offer"]), 40) +
+           pad(num(r["rent"][0]["usd_per_month"], "%.2f"), 9, true) +
+           pad(num(r["rent"][0]["usd_per_million_tokens"], "%.3f"), 16, true) + "\n";
+  if (!r["api"].empty())
+    out += pad("API: " + str(r["api"][0]["provider"]) + " " + str(r["api"][0]["model"]), 40) +
+           pad(num(r["api"][0]["usd_per_month"], "%.2f"), 9, true) +
+           pad(num(r["api"][0]["usd_per_million_tokens"], "%.3f"), 16, true) + "\n";
+  auto be = [](const json& b) -> std::string {
+    if (b.is_null()) return "no option to compare";
+    if (!b["months"].is_number()) return str(b["note"]);
+    return num(b["months"], "%.1f") + " months" +
+           (b.value("within_life", true) ? "" : " (" + str(b["note"]) + ")");
+  };
+  out += wrap("Break-even vs renting: ", be(r["break_even_vs_rent"]), 2);
+  out += wrap("Break-even vs the API: ", be(r["break_even_vs_api"]), 2);
+  return out + list("Assumptions", r["assumptions"]);
+}
+
+std::string inspect(const json& r, bool) {
+  const json& s = r["summary"];
+  std::string out = wrap("", str(r["name"]) + " -> " + str(r["model"]), 2);
+  for (const char* k :
+       {"architecture", "block_count", "embedding_length", "head_count", "head_count_kv",
+        "context_length", "vocab_size", "expert_count", "parameters", "weights_bytes"})
+    if (s.contains(k))
+      out += "  " + pad(k, 18) + str(s[k].is_number() ? json(thousands(s[k])) : s[k]) + "\n";
+  return out;
+}
+
+}  // namespace
+
+std::string render(const std::string& command, const json& r, bool color) {
+  if (!r.is_object() || !r.value("ok", false)) return "";
+  if (command == "estimate") return estimate(r, color);
+  if (command == "compare") return compare(r, color);
+  if (command == "choose") return choose(r, color);
+  if (command == "cost") return cost(r, color);
+  if (command == "inspect" || command == "import") return inspect(r, color);
+  return "";
+}
+
+}  // namespace runcheck::report

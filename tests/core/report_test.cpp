@@ -1,0 +1,70 @@
+// The CLI's human output, pinned as exact text: for every golden request with a text form, the
+// report of the core's response equals tests/golden/NAME.txt (`make golden` writes them with
+// `runcheck raw --text`), and every line fits 80 columns.
+#include "report.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "runcheck/api.h"
+#include "test_util.h"
+
+namespace runcheck {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+size_t columns(const std::string& line) {  // UTF-8 code points
+  size_t n = 0;
+  for (unsigned char c : line) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+TEST(report_test, human_output_matches_the_golden_text_and_fits_80_columns) {
+  int cases = 0;
+  for (const auto& entry : fs::directory_iterator(test::source_dir() + "/tests/golden")) {
+    const std::string path = entry.path().string();
+    const std::string suffix = ".request.json";
+    if (path.size() < suffix.size() ||
+        path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0)
+      continue;
+    const std::string txt = path.substr(0, path.size() - suffix.size()) + ".txt";
+    const json req = json::parse(test::read_text(path), nullptr, false);
+    const std::string text =
+        report::render(req.is_object() ? req.value("command", "estimate") : "",
+                       json::parse(handle_request(test::read_text(path))), false);
+    if (!fs::exists(txt)) {
+      EXPECT_TRUE(text.empty()) << path << " has a text form but no " << txt;
+      continue;
+    }
+    EXPECT_EQ(text, test::read_text(txt)) << txt;
+    std::istringstream lines(text);
+    std::string line;
+    bool in_commands = false;  // launch commands are never wrapped: they paste as printed
+    while (std::getline(lines, line)) {
+      if (!line.empty() && line[0] != ' ') in_commands = line == "Commands";
+      if (!(in_commands && line.rfind("    ", 0) == 0)) {
+        EXPECT_LE(columns(line), 80u) << txt << ": " << line;
+      }
+    }
+    ++cases;
+  }
+  EXPECT_GE(cases, 8);
+}
+
+TEST(report_test, colour_marks_the_verdict_only_when_asked) {
+  const json r =
+      json::parse(handle_request(json{{"model", "llama-3.1-8b"}, {"hardware", "rtx-4090"}}.dump()));
+  const std::string plain = report::render("estimate", r, false),
+                    coloured = report::render("estimate", r, true);
+  EXPECT_NE(plain.find("Verdict: COMFORTABLE\n"), std::string::npos) << plain;
+  EXPECT_NE(coloured.find("Verdict: \x1b[1;32mCOMFORTABLE\x1b[0m\n"), std::string::npos);
+  EXPECT_EQ(plain.find('\x1b'), std::string::npos);
+}
+
+}  // namespace
+}  // namespace runcheck
