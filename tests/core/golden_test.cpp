@@ -12,8 +12,6 @@
 namespace runcheck {
 namespace {
 
-namespace fs = std::filesystem;
-
 std::string trim_newline(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
   return s;
@@ -21,14 +19,8 @@ std::string trim_newline(std::string s) {
 
 TEST(golden_test, native_core_reproduces_every_golden_response) {
   int cases = 0;
-  for (const auto& entry : fs::directory_iterator(test::source_dir() + "/tests/golden")) {
-    const std::string path = entry.path().string();
-    const std::string suffix = ".request.json";
-    if (path.size() < suffix.size() ||
-        path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0)
-      continue;
-    const std::string expected_path =
-        path.substr(0, path.size() - suffix.size()) + ".response.json";
+  for (const auto& [path, base] : test::golden_cases()) {
+    const std::string expected_path = base + ".response.json";
     const std::string request = trim_newline(test::read_text(path));
     const std::string expected = trim_newline(test::read_text(expected_path));
     ASSERT_FALSE(expected.empty()) << "missing " << expected_path;

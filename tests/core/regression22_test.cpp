@@ -210,6 +210,13 @@ json estimate(json req) {
   return r;
 }
 
+// The suggestion of an estimate that changes `field`, or null.
+json suggestion_changing(const json& r, const char* field) {
+  for (const auto& s : r["suggestions"])
+    if (s["change"].contains(field)) return s;
+  return nullptr;
+}
+
 TEST(regression22, item02_an_estimate_is_never_its_own_ceiling_nor_the_top_of_its_band) {
   // Qwen3-32B Q4_K_M on an RX 7900 XTX: its own small-model runs beat the fit, and the old
   // code divided the whole time by that factor, landing on the bandwidth ceiling (49.7 tok/s).
@@ -340,9 +347,7 @@ TEST(regression22, item15_suggestions_that_change_speed_are_offered_ranked_by_be
                            {"ram_gb", 64}});
   ASSERT_EQ(r["verdict"], "tradeoffs");
   const double base = r["speed"]["decode_tps"];
-  json kv = nullptr;
-  for (const auto& s : r["suggestions"])
-    if (s["change"].contains("kv_type")) kv = s;
+  const json kv = suggestion_changing(r, "kv_type");
   ASSERT_FALSE(kv.is_null()) << r["suggestions"].dump();
   EXPECT_EQ(kv["change"]["kv_type"], "q8_0");
   EXPECT_EQ(kv["verdict"], "tradeoffs");
@@ -493,9 +498,7 @@ TEST(regression22, item18_a_mac_that_will_not_run_is_offered_the_wired_limit) {
                            {"ram_gb", 48},
                            {"context", 8192}});
   ASSERT_EQ(r["verdict"], "will_not_run");
-  json wired = nullptr;
-  for (const auto& s : r["suggestions"])
-    if (s["change"].contains("wired_limit_mb")) wired = s;
+  const json wired = suggestion_changing(r, "wired_limit_mb");
   ASSERT_FALSE(wired.is_null()) << r["suggestions"].dump();
   EXPECT_EQ(wired["change"]["wired_limit_mb"], 47244.0);  // floor((48 - 4) x 2^30 / 1e6)
   EXPECT_NE(wired["text"].get<std::string>().find("sudo sysctl iogpu.wired_limit_mb=47244"),

@@ -26,13 +26,8 @@ size_t columns(const std::string& line) {  // UTF-8 code points
 
 TEST(report_test, human_output_matches_the_golden_text_and_fits_80_columns) {
   int cases = 0;
-  for (const auto& entry : fs::directory_iterator(test::source_dir() + "/tests/golden")) {
-    const std::string path = entry.path().string();
-    const std::string suffix = ".request.json";
-    if (path.size() < suffix.size() ||
-        path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0)
-      continue;
-    const std::string txt = path.substr(0, path.size() - suffix.size()) + ".txt";
+  for (const auto& [path, base] : test::golden_cases()) {
+    const std::string txt = base + ".txt";
     const json req = json::parse(test::read_text(path), nullptr, false);
     const std::string text =
         report::render(req.is_object() ? req.value("command", "estimate") : "",

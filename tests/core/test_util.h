@@ -1,10 +1,13 @@
 // Shared helpers for the core tests.
 #pragma once
 
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "runcheck/catalog.h"
 
@@ -28,6 +31,19 @@ inline std::string read_text(const std::string& path) {
 
 inline nlohmann::json read_json(const std::string& path) {
   return nlohmann::json::parse(read_text(path));
+}
+
+// The golden cases: each tests/golden/NAME.request.json as {request path, path without the
+// ".request.json" suffix}.
+inline std::vector<std::pair<std::string, std::string>> golden_cases() {
+  std::vector<std::pair<std::string, std::string>> out;
+  const std::string suffix = ".request.json";
+  for (const auto& e : std::filesystem::directory_iterator(source_dir() + "/tests/golden")) {
+    const std::string p = e.path().string();
+    if (p.size() > suffix.size() && p.compare(p.size() - suffix.size(), suffix.size(), suffix) == 0)
+      out.push_back({p, p.substr(0, p.size() - suffix.size())});
+  }
+  return out;
 }
 
 }  // namespace runcheck::test
