@@ -27,6 +27,7 @@ json plan_json(const Plan& p, const WeightPlan& w) {
          {"used_bytes", u.used_bytes},
          {"budget_bytes", u.budget_bytes},
          {"free_bytes", u.budget_bytes > u.used_bytes ? u.budget_bytes - u.used_bytes : 0},
+         {"over_bytes", u.used_bytes > u.budget_bytes ? u.used_bytes - u.budget_bytes : 0},
          {"weights_bytes", u.weights_bytes},
          {"kv_bytes", u.kv_bytes},
          {"compute_bytes", u.compute_bytes},

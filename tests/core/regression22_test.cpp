@@ -513,6 +513,11 @@ TEST(regression22, item19_evidence_break_even_and_measured_badge_say_what_they_a
                              {"hardware", "rtx-3060-12gb"},
                              {"ram_gb", 16}});
   ASSERT_TRUE(big["speed"]["decode_tps"].is_null());
+  // The page's "over by" label is the core's over_bytes: use minus budget when over, else 0.
+  for (const auto& d : big["memory"]["devices"]) {
+    const uint64_t used = d["used_bytes"], budget = d["budget_bytes"];
+    EXPECT_EQ(d["over_bytes"].get<uint64_t>(), used > budget ? used - budget : 0) << d.dump();
+  }
   EXPECT_TRUE(big["speed"]["evidence"].is_null());
   // A measured badge explains the difference between the published run and the figure shown.
   const json m = estimate({{"model", "llama-2-7b"},

@@ -12,6 +12,5 @@ export const paramCount = (n) => (n >= 1e9 ? billions(n) : n >= 1e6 ? `${(n / 1e
 export const tps = (x) => (x === null || x === undefined ? '—' : x >= 100 ? x.toFixed(0) : x.toFixed(1));
 export const usd = (x) => (x === null || x === undefined ? '—' : `$${x >= 100 ? x.toFixed(0) : x.toFixed(2)}`);
 export const num = (x, d = 1) => (x === null || x === undefined ? '—' : Number(x).toFixed(d));
-// How far a device's use exceeds its budget, for the "over by" label (display only: the verdict
-// and every byte count come from the core).
-export const overBy = (d) => gib(d.used_bytes - d.budget_bytes);
+// How far a device's use exceeds its budget (the core's over_bytes), for the "over by" label.
+export const overBy = (d) => gib(d.over_bytes);
