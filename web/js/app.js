@@ -28,7 +28,7 @@ function addGpuRow(value = 'rtx-3060-12gb', count = 1) {
   const sel = el('select', { ariaLabel: 'Additional GPU' });
   sel.append(...catalog.hardware.filter((h) => h.kind === 'gpu').map((h) => el('option', { value: h.id, textContent: h.name })));
   sel.value = value;
-  const n = el('input', { type: 'number', min: 1, max: 16, step: 1, value: count, ariaLabel: 'Number of these GPUs' });
+  const n = el('input', { type: 'number', min: 1, max: maxDevices, step: 1, value: count, ariaLabel: 'Number of these GPUs' });
   const rm = el('button', { type: 'button', textContent: 'Remove' });
   const line = el('span', { className: 'pair' }, sel, el('span', { textContent: '×' }), n, rm);
   const r = el('div', { className: 'row' }, el('span', { textContent: 'and' }), line);
@@ -247,14 +247,15 @@ function applyChange(change) {
   return update();
 }
 
-// A GPU count is a whole number from 1 to 16 (the core's device limit): anything else is the
-// user's to fix, never rewritten to a count they did not type.
-const COUNT_RANGE = 'must be a whole number from 1 to 16';
-const countOk = (v) => /^\d+$/.test(String(v).trim()) && Number(v) >= 1 && Number(v) <= 16;
+// A GPU count is a whole number from 1 to the core's device limit (options.limits.devices):
+// anything else is the user's to fix, never rewritten to a count they did not type.
+let maxDevices = 16;  // replaced by the core's limit as soon as the options arrive
+const countRange = () => `must be a whole number from 1 to ${maxDevices}`;
+const countOk = (v) => /^\d+$/.test(String(v).trim()) && Number(v) >= 1 && Number(v) <= maxDevices;
 function countError() {
-  if (!countOk($('count').value)) return { field: 'count', message: `GPU count ${COUNT_RANGE}; got '${$('count').value}'` };
+  if (!countOk($('count').value)) return { field: 'count', message: `GPU count ${countRange()}; got '${$('count').value}'` };
   const bad = [...document.querySelectorAll('#extra-gpus input')].find((n) => !countOk(n.value));
-  return bad ? { field: 'count', message: `the count of an added GPU ${COUNT_RANGE}; got '${bad.value}'` } : null;
+  return bad ? { field: 'count', message: `the count of an added GPU ${countRange()}; got '${bad.value}'` } : null;
 }
 
 async function update() {
@@ -386,6 +387,8 @@ function fillOptions(o) {
   $('kv').replaceChildren(...o.kv_types.map((k) => opt(k, k)));
   const osName = { linux: 'Linux', windows: 'Windows', macos: 'macOS' };
   $('os').replaceChildren(opt('', 'from the hardware'), ...o.os.map((v) => opt(v, osName[v] ?? v)));
+  maxDevices = o.limits.devices;
+  $('count').max = maxDevices;
   Object.assign(DEFAULTS, { quant: o.defaults.quant, runtime: o.defaults.runtime, kv: o.defaults.kv_type, ram: String(o.defaults.ram_gb) });
 }
 
