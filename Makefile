@@ -13,7 +13,7 @@ APT_PACKAGES := cmake make g++ clang clang-format libclang-rt-14-dev libgtest-de
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 
-.PHONY: format-check sanitize fuzz fuzz-corpus test-sanitize benchmarks catalog-md accuracy golden all deps build native wasm site serve test test-native test-js test-e2e bench accuracy clean format
+.PHONY: catalog-tables format-check sanitize fuzz fuzz-corpus test-sanitize benchmarks catalog-md accuracy golden all deps build native wasm site serve test test-native test-js test-e2e bench accuracy clean format
 
 all: build
 
@@ -41,9 +41,16 @@ native: build/.deps-apt
 	cmake --build build/native -j$(JOBS) && \
 	echo "native build: $$(( ($$(date +%s%N) - start) / 1000000 )) ms"
 
-wasm: build/.deps-apt
+# The catalog's typed tables, generated (and validated) by the native runcheck_catgen; the wasm
+# build compiles the same file, so native and wasm start from identical data.
+catalog-tables: build/.deps-apt
+	@cmake -S . -B build/native -DRUNCHECK_BUILD_ID=$(BUILD_ID) -DRUNCHECK_SHARED_DIR=$(SHARED_ABS) >/dev/null && \
+	cmake --build build/native -j$(JOBS) --target catalog_tables
+
+wasm: build/.deps-apt catalog-tables
 	@start=$$(date +%s%N); \
-	emcmake cmake -S . -B build/wasm -DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node -DRUNCHECK_BUILD_ID=$(BUILD_ID) >/dev/null && \
+	emcmake cmake -S . -B build/wasm -DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node -DRUNCHECK_BUILD_ID=$(BUILD_ID) \
+	  -DRUNCHECK_CATALOG_TABLES=$(abspath build/native/gen/catalog_tables.cpp) >/dev/null && \
 	cmake --build build/wasm -j$(JOBS) && \
 	echo "wasm build: $$(( ($$(date +%s%N) - start) / 1000000 )) ms"
 

@@ -11,7 +11,6 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "catalog_data.h"  // generated: kCatalogFiles[] = {name, text}
 #include "runcheck/hf_config.h"
 #include "runcheck/options.h"
 
@@ -520,50 +519,6 @@ Result<Catalog> load_catalog(const std::map<std::string, std::string>& files) {
                           where + "quant names unknown quant '" + b.quant + "'");
     }
   return cat;
-}
-
-namespace {
-struct Loaded {
-  Catalog catalog;
-  std::string error;
-};
-const Loaded& loaded() {
-  static const Loaded l = [] {
-    auto r = load_catalog(builtin_catalog_files());
-    if (r.ok()) return Loaded{std::move(r).value(), {}};
-    return Loaded{Catalog{}, r.error().message};
-  }();
-  return l;
-}
-}  // namespace
-
-const Catalog& builtin_catalog() { return loaded().catalog; }
-std::map<std::string, std::string> builtin_catalog_files() {
-  std::map<std::string, std::string> files;
-  for (const auto& f : kCatalogFiles) files[f.name] = std::string(f.text, f.size);
-  return files;
-}
-const std::string& builtin_catalog_error() { return loaded().error; }
-
-CardFacts card_facts(const HardwareEntry& h) {
-  CardFacts f;
-  f.segment = h.segment;
-  f.release_date = h.release_date;
-  for (const auto& b : builtin_catalog().benchmarks) f.measured_runs += b.hardware == h.id;
-  const std::string year =
-      h.release_date.size() >= 4 ? h.release_date.substr(0, 4) : std::string("unknown year");
-  if (h.segment == "datacenter" || h.segment == "server")
-    f.note =
-        "a " + year +
-        " datacenter card: built for server airflow (usually passive, no fan) and usually without "
-        "display outputs; check cooling and power connectors before buying";
-  else if (h.segment == "laptop")
-    f.note = "a laptop GPU (" + year + "): not sold as a card";
-  else
-    f.note = "a " + year + " " + (h.segment.empty() ? std::string("GPU") : h.segment + " part");
-  if (f.measured_runs == 0)
-    f.note += "; no published runs of it in the calibration data (speed is extrapolated)";
-  return f;
 }
 
 }  // namespace runcheck
