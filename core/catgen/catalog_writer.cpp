@@ -57,6 +57,7 @@ struct Writer {
   std::string put(const std::string& v) { return literal(v); }
   std::string put(double v) { return number(v); }
   std::string put(uint32_t v) { return std::to_string(v) + "u"; }
+  std::string put(uint64_t v) { return std::to_string(v) + "ull"; }
   std::string put(int v) { return std::to_string(v); }
   std::string put(bool v) { return v ? "true" : "false"; }
   std::string put(HardwareKind v) { return std::to_string(static_cast<int>(v)); }

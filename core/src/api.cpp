@@ -67,7 +67,7 @@ Result<json> catalog_command(const json& req) {
                     m.default_quant.empty() ? std::string(kDefaultQuant) : m.default_quant},
                    {"params_total_b", opt(m.params_total_b)},
                    {"params_active_b", opt(m.params_active_b)},
-                   {"parameters", memo_parameters(m.id, m.arch)},
+                   {"parameters", m.parameters},
                    {"block_count", m.arch.block_count},
                    {"context_length", m.arch.context_length},
                    {"sources", entry_sources(m.sources)}});

@@ -124,6 +124,7 @@ std::optional<Error> parse_models(const std::string& file, const json& root, Cat
     auto arch = model_from_hf_config(e["config"], "config");
     if (!arch.ok()) return c.fail(arch.error().field, "is invalid: " + arch.error().message);
     m.arch = std::move(arch).value();
+    m.parameters = parameter_count(m.arch);
     if (auto err = sources(c, e, m.sources)) return err;
     cat.models.push_back(std::move(m));
   }

@@ -15,6 +15,7 @@ struct Reader {
   void get(const char* c, std::string& out) const { out = c; }
   void get(double c, double& out) const { out = c; }
   void get(uint32_t c, uint32_t& out) const { out = c; }
+  void get(uint64_t c, uint64_t& out) const { out = c; }
   void get(int c, int& out) const { out = c; }
   void get(bool c, bool& out) const { out = c; }
   void get(int c, HardwareKind& out) const { out = static_cast<HardwareKind>(c); }

@@ -28,7 +28,7 @@
 
 #define RC_MODEL_FIELDS(X)                                                                     \
   X(id) X(name) X(family) X(kind) X(hf_repo) X(license) X(release_date) X(default_quant)       \
-  X(params_total_b) X(params_active_b) X(arch) X(sources)
+  X(params_total_b) X(params_active_b) X(arch) X(parameters) X(sources)
 
 #define RC_HARDWARE_FIELDS(X)                                                                  \
   X(id) X(name) X(vendor) X(segment) X(architecture) X(memory_type) X(kind) X(memory_gib)      \

@@ -23,6 +23,7 @@ struct ModelEntry {
   std::string default_quant;  // what people download when it is not Q4_K_M (gpt-oss: MXFP4_MOE)
   std::optional<double> params_total_b, params_active_b;  // as published (model card)
   ModelArch arch;
+  uint64_t parameters = 0;  // from the tensor list (parameter_count), computed when loaded
   std::vector<Source> sources;
 };
 
