@@ -129,6 +129,7 @@ std::string catalog_tables_cpp(const Catalog& c) {
   body += table("CloudRow", "kClouds", c.clouds, ROW(RC_CLOUD_FIELDS));
   body += table("ApiRow", "kApis", c.apis, ROW(RC_API_FIELDS));
   body += table("BenchmarkRowC", "kBenchmarks", c.benchmarks, ROW(RC_BENCHMARK_FIELDS));
+  body += table("ErrorRow", "kErrors", c.errors, ROW(RC_ERROR_FIELDS));
 #undef ROW
 #undef X
   std::ostringstream o;
@@ -144,7 +145,8 @@ std::string catalog_tables_cpp(const Catalog& c) {
     << "                        kModels, " << c.models.size() << "u, kHardware, "
     << c.hardware.size() << "u, kQuants, " << c.quants.size() << "u, kRuntimes, "
     << c.runtimes.size() << "u,\n                        kClouds, " << c.clouds.size()
-    << "u, kApis, " << c.apis.size() << "u, kBenchmarks, " << c.benchmarks.size() << "u};\n"
+    << "u, kApis, " << c.apis.size() << "u, kBenchmarks, " << c.benchmarks.size()
+    << "u,\n                        kErrors, " << c.errors.size() << "u};\n"
     << "  return t;\n}\n\n}  // namespace runcheck::rows\n";
   return o.str();
 }

@@ -247,13 +247,12 @@ int main(int argc, char** argv) {
     const auto& c = runcheck::builtin_catalog();
     if (args.size() >= 3 && args[1] == "--schemas") {
       std::map<std::string, std::string> schemas;
-      for (const char* f : {"models", "hardware", "quants", "runtimes", "clouds", "apis",
-                            "exceptions", "benchmarks"}) {
+      for (const std::string& f : runcheck::catalog_schema_names()) {
         std::ifstream in(args[2] + "/" + f + ".schema.json");
         if (!in) continue;
         std::ostringstream ss;
         ss << in.rdbuf();
-        schemas[std::string(f) + ".schema.json"] = ss.str();
+        schemas[f + ".schema.json"] = ss.str();
       }
       const auto findings = runcheck::lint_catalog(runcheck::builtin_catalog_files(), schemas);
       for (const auto& f : findings)

@@ -15,9 +15,11 @@ using nlohmann::json;
 
 // The array of entries in each file.
 const std::map<std::string, std::string> kEntryKey = {
-    {"models.json", "models"},         {"hardware.json", "hardware"},    {"quants.json", "quants"},
-    {"runtimes.json", "runtimes"},     {"clouds.json", "offers"},        {"apis.json", "apis"},
-    {"exceptions.json", "exceptions"}, {"benchmarks.json", "benchmarks"}};
+    {"models.json", "models"},         {"hardware.json", "hardware"},
+    {"quants.json", "quants"},         {"runtimes.json", "runtimes"},
+    {"clouds.json", "offers"},         {"apis.json", "apis"},
+    {"exceptions.json", "exceptions"}, {"benchmarks.json", "benchmarks"},
+    {"errors.json", "errors"}};
 
 struct Where {
   std::string file, entry, id;
@@ -156,6 +158,12 @@ std::string entry_label(const std::string& key, size_t i, const json& e) {
 }
 
 }  // namespace
+
+std::vector<std::string> catalog_schema_names() {
+  std::vector<std::string> names;
+  for (const auto& [file, key] : kEntryKey) names.push_back(file.substr(0, file.size() - 5));
+  return names;
+}
 
 std::vector<LintFinding> lint_catalog(const std::map<std::string, std::string>& files,
                                       const std::map<std::string, std::string>& schemas) {

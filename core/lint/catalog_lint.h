@@ -24,6 +24,9 @@ struct LintFinding {
 };
 
 // `files` and `schemas` map "models.json" -> text and "models.schema.json" -> text.
+// The catalog files the lint knows, each with catalog/schema/<name>.schema.json.
+std::vector<std::string> catalog_schema_names();  // "models", "hardware", ...
+
 std::vector<LintFinding> lint_catalog(const std::map<std::string, std::string>& files,
                                       const std::map<std::string, std::string>& schemas);
 

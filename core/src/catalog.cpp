@@ -447,6 +447,45 @@ const QuantEntry* Catalog::quant(const std::string& id) const {  // case-insensi
   return nullptr;
 }
 
+namespace {
+// The errors knowledge base: each entry's literal match string, its meaning and its fixes.
+std::optional<Error> parse_errors(const std::string& file, const json& root, Catalog& cat) {
+  const json* arr = top_array(root, "errors");
+  if (!arr)
+    return make_error("bad_catalog", "errors", file + ": top-level 'errors' array is required");
+  for (size_t i = 0; i < arr->size(); ++i) {
+    const json& e = (*arr)[i];
+    Ctx c{file, "errors[" + std::to_string(i) + "]"};
+    if (!e.is_object()) return c.fail("entry", "must be an object");
+    ErrorEntry x;
+    if (auto err = entry_id(c, e, x)) return err;
+    for (auto [key, out] : {std::pair<const char*, std::string*>{"runtime", &x.runtime},
+                            {"category", &x.category},
+                            {"match", &x.match},
+                            {"example", &x.example},
+                            {"meaning", &x.meaning}})
+      if (auto err = need_string(c, e, key, *out)) return err;
+    if (x.match.size() < 8 || x.match.size() > 120)
+      return c.fail("match", "must be 8 to 120 characters (a literal part of the printed line)");
+    x.example_is_constructed = e.value("example_is_constructed", false);
+    if (auto err = string_list(c, e, "causes", x.causes)) return err;
+    if (!e.contains("fixes") || !e["fixes"].is_array() || e["fixes"].empty())
+      return c.fail("fixes", "must be a non-empty array of {text, syntax}");
+    for (const auto& f : e["fixes"]) {
+      if (!f.is_object() || !f.contains("text") || !f["text"].is_string())
+        return c.fail("fixes", "entries need a text");
+      x.fix_texts.push_back(f["text"].get<std::string>());
+      x.fix_syntax.push_back(f.contains("syntax") && f["syntax"].is_string()
+                                 ? f["syntax"].get<std::string>()
+                                 : std::string());
+    }
+    if (auto err = sources(c, e, x.sources)) return err;
+    cat.errors.push_back(std::move(x));
+  }
+  return std::nullopt;
+}
+}  // namespace
+
 Result<Catalog> load_catalog(const std::map<std::string, std::string>& files) {
   Catalog cat;
   for (const auto& [name, text] : files) {
@@ -469,6 +508,8 @@ Result<Catalog> load_catalog(const std::map<std::string, std::string>& files) {
       err = parse_apis(file, root, cat);
     else if (name == "benchmarks.json")
       err = parse_benchmarks(file, root, cat);
+    else if (name == "errors.json")
+      err = parse_errors(file, root, cat);
     if (err) return *err;
   }
   if (auto e = unique_ids("catalog/models.json", cat.models)) return *e;
@@ -504,6 +545,7 @@ Result<Catalog> load_catalog(const std::map<std::string, std::string>& files) {
                           "catalog/apis.json: apis[" + std::to_string(i) + "] '" + cat.apis[i].id +
                               "': open_model names unknown model '" + cat.apis[i].open_model + "'");
   if (auto e = unique_ids("catalog/benchmarks.json", cat.benchmarks)) return *e;
+  if (auto e = unique_ids("catalog/errors.json", cat.errors)) return *e;
   if (!cat.models.empty() && !cat.hardware.empty())
     for (size_t i = 0; i < cat.benchmarks.size(); ++i) {
       const auto& b = cat.benchmarks[i];

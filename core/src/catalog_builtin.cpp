@@ -72,6 +72,8 @@ Catalog catalog_from_tables(const Tables& t) {
   read_all(
       rd, t.benchmarks, t.n_benchmarks, c.benchmarks,
       [](const Reader& rd, const BenchmarkRowC& r, BenchmarkRow& e) { RC_BENCHMARK_FIELDS(X) });
+  read_all(rd, t.errors, t.n_errors, c.errors,
+           [](const Reader& rd, const ErrorRow& r, ErrorEntry& e) { RC_ERROR_FIELDS(X) });
 #undef X
   return c;
 }

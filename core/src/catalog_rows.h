@@ -51,6 +51,10 @@
   X(id) X(provider) X(model) X(open_model) X(price_date) X(input_usd_per_mtok)                 \
   X(output_usd_per_mtok) X(cached_input_usd_per_mtok) X(context_tokens) X(sources)
 
+#define RC_ERROR_FIELDS(X)                                                                     \
+  X(id) X(runtime) X(category) X(match) X(example) X(meaning) X(example_is_constructed)        \
+  X(causes) X(fix_texts) X(fix_syntax) X(sources)
+
 #define RC_BENCHMARK_FIELDS(X)                                                                 \
   X(id) X(model) X(quant) X(hardware) X(backend) X(n_devices) X(decode) X(tokens)              \
   X(value_tps) X(ram_gib) X(test_detail) X(sources)
@@ -137,6 +141,11 @@ struct ApiRow {
   RC_API_FIELDS(X)
 #undef X
 };
+struct ErrorRow {
+#define X(f) RC_CELL(ErrorEntry, f)
+  RC_ERROR_FIELDS(X)
+#undef X
+};
 struct BenchmarkRowC {
 #define X(f) RC_CELL(BenchmarkRow, f)
   RC_BENCHMARK_FIELDS(X)
@@ -163,6 +172,8 @@ struct Tables {
   uint32_t n_apis;
   const BenchmarkRowC* benchmarks;
   uint32_t n_benchmarks;
+  const ErrorRow* errors;
+  uint32_t n_errors;
 };
 const Tables& generated_tables();
 

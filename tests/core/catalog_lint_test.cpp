@@ -17,9 +17,8 @@ using nlohmann::json;
 
 std::map<std::string, std::string> schemas() {
   std::map<std::string, std::string> s;
-  for (const char* f :
-       {"models", "hardware", "quants", "runtimes", "clouds", "apis", "exceptions", "benchmarks"})
-    s[std::string(f) + ".schema.json"] =
+  for (const std::string& f : catalog_schema_names())
+    s[f + ".schema.json"] =
         test::read_text(test::source_dir() + "/catalog/schema/" + f + ".schema.json");
   return s;
 }

@@ -90,6 +90,16 @@ struct BenchmarkRow {
   std::vector<Source> sources;
 };
 
+// A literal line a runtime prints when a load or a run fails (catalog/errors.json): what it
+// means and what fixes it. The log reader recognises a line by `match` (a substring).
+struct ErrorEntry {
+  std::string id, runtime, category, match, example, meaning;
+  bool example_is_constructed = false;  // built from the format string: no public log found
+  std::vector<std::string> causes;
+  std::vector<std::string> fix_texts, fix_syntax;  // parallel; syntax "" when none
+  std::vector<Source> sources;
+};
+
 struct Catalog {
   std::vector<ModelEntry> models;
   std::vector<HardwareEntry> hardware;
@@ -98,6 +108,7 @@ struct Catalog {
   std::vector<CloudOffer> clouds;
   std::vector<ApiPrice> apis;
   std::vector<BenchmarkRow> benchmarks;
+  std::vector<ErrorEntry> errors;
 
   const ModelEntry* model(const std::string& id) const;
   const HardwareEntry* hw(const std::string& id) const;
