@@ -16,6 +16,8 @@
 #include "report.h"
 #include "runcheck/api.h"
 #include "runcheck/catalog.h"
+#include "runcheck/diagnose.h"
+#include "runcheck/logread.h"
 #include "runcheck/user_models.h"
 
 namespace {
@@ -51,6 +53,9 @@ constexpr const char* kUsage =
     "  inspect    read a model file: runcheck inspect FILE(.gguf|config.json) [--json]; any "
     "command\n"
     "             takes --model-file FILE instead of --model ID\n"
+    "  diagnose   read a runtime log: runcheck diagnose FILE|- [--model ID] [--hardware ID] "
+    "[--json]\n"
+    "             (what overflowed, the log's buffers beside runcheck's, checked fixes)\n"
     "  raw        read a request JSON on stdin, print the core's response verbatim\n"
     "  lint-catalog  validate the compiled-in catalog (used by the build)\n"
     "\n"
@@ -180,6 +185,22 @@ bool read_file(const std::string& path, std::string& out) {
   return true;
 }
 
+// A log file (or stdin for "-"), read up to one byte past the reader's cap so that it can say
+// the log was cut.
+bool read_log_input(const std::string& path, std::string& out) {
+  std::istream* in = &std::cin;
+  std::ifstream f;
+  if (path != "-") {
+    f.open(path, std::ios::binary);
+    if (!f) return false;
+    in = &f;
+  }
+  out.resize(runcheck::kMaxLogBytes + 1);
+  in->read(out.data(), static_cast<std::streamsize>(out.size()));
+  out.resize(static_cast<size_t>(in->gcount()));
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -204,6 +225,41 @@ int main(int argc, char** argv) {
       std::printf("%s\n", r.dump().c_str());
     else
       std::fputs(runcheck::report::render("inspect", r, use_color()).c_str(), stdout);
+    return 0;
+  }
+  if (command == "diagnose" && args.size() >= 2 && args[1] != "--help" && args[1] != "-h") {
+    // runcheck diagnose FILE|- [--model ID] [--quant Q] [--hardware H] [--context N] [--json]
+    std::string text;
+    if (!read_log_input(args[1], text)) {
+      std::fprintf(stderr, "runcheck: error: log: cannot read '%s'\n", args[1].c_str());
+      return 1;
+    }
+    json req = {{"command", "diagnose"}, {"log", std::move(text)}};
+    bool as_json = false;
+    for (size_t i = 2; i < args.size(); ++i) {
+      if (args[i] == "--json") {
+        as_json = true;
+      } else if (args[i].rfind("--", 0) == 0 && i + 1 < args.size()) {
+        std::string key = args[i].substr(2);
+        std::replace(key.begin(), key.end(), '-', '_');
+        const std::string& v = args[++i];
+        const bool numeric = !v.empty() && v.find_first_not_of("0123456789.") == std::string::npos;
+        req[key] = numeric ? json(std::stod(v)) : json(v);
+      } else {
+        std::fprintf(stderr, "runcheck: error: %s: unexpected argument\n", args[i].c_str());
+        return 2;
+      }
+    }
+    auto r = runcheck::diagnose_json(req);
+    if (!r.ok()) {
+      std::fprintf(stderr, "runcheck: error: %s: %s\n", r.error().field.c_str(),
+                   r.error().message.c_str());
+      return 1;
+    }
+    if (as_json)
+      std::printf("%s\n", r.value().dump(-1, ' ', false, json::error_handler_t::replace).c_str());
+    else
+      std::fputs(runcheck::report::render("diagnose", r.value(), use_color()).c_str(), stdout);
     return 0;
   }
   if (args.size() > 1 && (args[1] == "--help" || args[1] == "-h")) {

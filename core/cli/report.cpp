@@ -264,6 +264,67 @@ std::string inspect(const json& r, bool) {
 
 }  // namespace
 
+// runcheck diagnose: what the log shows, what went wrong, the log's buffers beside runcheck's,
+// and the checked fixes with their commands.
+std::string diagnose(const json& r, bool color) {
+  const json& f = r["facts"];
+  const json& m = r["mapping"];
+  std::string dev;
+  for (const auto& d : f["devices"])
+    dev += (dev.empty() ? "" : ", ") + str(d["id"]) +
+           (d["name"].is_string() ? " " + str(d["name"]) : "");
+  std::string out =
+      wrap("Log: ",
+           str(f["runtime"]) + (f["build"].is_string() ? " build " + str(f["build"]) : "") + ", " +
+               thousands(f["lines"]) + " lines" + (dev.empty() ? "" : "; devices: " + dev),
+           2);
+  out += wrap("Read as: ",
+              (m["model"].is_string() ? str(m["model"]) : "model unknown") + " · " +
+                  (m["quant"].is_string() ? str(m["quant"]) : "quant unknown") + " · " +
+                  (m["hardware"].is_string() ? str(m["hardware"]) : "hardware unknown") +
+                  " · context " + ctx_or_none(f["context"]["n_ctx"]),
+              2);
+  if (m["model_how"].is_string()) out += wrap("  ", str(m["model_how"]), 2);
+  for (const auto& n : m["notes"]) out += wrap("  ", str(n), 2);
+  out += list("\nWhat the log shows:", [&] {
+    json a = json::array();
+    for (const auto& x : r["findings"]) a.push_back(x["text"]);
+    return a;
+  }());
+  if (!r["comparison"].empty()) {
+    out += "\nBuffers, MiB              log    runcheck   diff\n";
+    for (const auto& c : r["comparison"])
+      out += pad(str(c["device"]) + " " + str(c["kind"]), 22) +
+             pad(num(c["log_mib"], "%.2f"), 10, true) +
+             pad(num(c["runcheck_mib"], "%.2f"), 11, true) +
+             pad(num(c["diff_pct"], "%+.1f") + " %", 9, true) + "\n";
+  }
+  if (r["estimate"].is_object())
+    out +=
+        "\nruncheck's verdict for this setup: " + verdict(r["estimate"]["verdict"], color) + "\n";
+  else if (r.contains("estimate_error"))
+    out += wrap("\nNo comparison: ", str(r["estimate_error"]["message"]), 2);
+  if (!r["fixes"].empty()) {
+    out += "\nFixes, checked by the engine:\n";
+    for (const auto& x : r["fixes"]) {
+      out += wrap("  - ", str(x["text"]) + " -> " + str(x["verdict"]), 4);
+      if (x["commands"].is_object() && x["commands"].contains("llama_server"))
+        out += "      " + str(x["commands"]["llama_server"]) + "\n";
+    }
+  }
+  for (const auto& e : r["errors"]) {
+    out += wrap("\nError (line " + thousands(e["line"]) + "): ", str(e["text"]), 2);
+    out += wrap("  ", str(e["meaning"]), 2);
+    if (!e["fixes"].empty())
+      out += wrap("  fix: ",
+                  str(e["fixes"][0]["text"]) + (e["fixes"][0]["syntax"].is_string()
+                                                    ? " (" + str(e["fixes"][0]["syntax"]) + ")"
+                                                    : ""),
+                  7);
+  }
+  return out;
+}
+
 std::string render(const std::string& command, const json& r, bool color) {
   if (!r.is_object() || !r.value("ok", false)) return "";
   if (command == "estimate") return estimate(r, color);
@@ -271,6 +332,7 @@ std::string render(const std::string& command, const json& r, bool color) {
   if (command == "choose") return choose(r, color);
   if (command == "cost") return cost(r, color);
   if (command == "inspect" || command == "import") return inspect(r, color);
+  if (command == "diagnose") return diagnose(r, color);
   return "";
 }
 

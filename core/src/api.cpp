@@ -6,6 +6,7 @@
 #include "runcheck/accuracy.h"
 #include "runcheck/catalog.h"
 #include "runcheck/decide.h"
+#include "runcheck/diagnose.h"
 #include "runcheck/estimate.h"
 #include "runcheck/options.h"
 #include "runcheck/request.h"
@@ -170,10 +171,11 @@ std::string handle_request(std::string_view text) {
   const std::string command = r.string("command", "estimate");
   if (r.error()) return error_response(*r.error());
 
-  Result<json> out = make_error("unknown_command", "command",
-                                "command must be one of estimate, compare, choose, cost, sweep, "
-                                "catalog, methodology, import, accuracy, benchmarks; got '" +
-                                    safe_echo(command) + "'");
+  Result<json> out =
+      make_error("unknown_command", "command",
+                 "command must be one of estimate, compare, choose, cost, sweep, "
+                 "catalog, methodology, import, accuracy, benchmarks, diagnose; got '" +
+                     safe_echo(command) + "'");
   // Commands whose fields are all read here: refuse a key they do not know (a typo must not
   // fall back to a default silently). estimate, sweep, compare, choose and cost check their own.
   static const std::map<std::string, std::vector<std::string_view>> kFields = {
@@ -207,6 +209,8 @@ std::string handle_request(std::string_view text) {
     out = methodology_json();
   else if (command == "import")
     out = import_config_json(req);
+  else if (command == "diagnose")
+    out = diagnose_json(req);
   if (!out.ok()) return error_response(out.error());
   return out.value().dump(-1, ' ', false, json::error_handler_t::replace);
 }

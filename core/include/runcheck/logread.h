@@ -1,0 +1,89 @@
+// Reading a runtime's log: what llama.cpp (llama-server / llama-cli / llama-bench, 2023-2026
+// formats), Ollama, vLLM, MLX-LM, LM Studio and ExLlamaV2 print while loading a model, as typed
+// facts. Line by line, in bounded time and memory: at most kMaxLogBytes are read, each line is
+// looked at up to kMaxLineBytes, and every list is capped (the caps are stated in `notes`).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runcheck/result.h"
+
+namespace runcheck {
+
+inline constexpr size_t kMaxLogBytes = 16u << 20;  // a longer paste is read up to here
+inline constexpr size_t kMaxLineBytes = 8192;      // the rest of a longer line is ignored
+inline constexpr size_t kMaxLogItems = 256;        // per list (buffers, devices, errors)
+
+struct LogDevice {
+  std::string id;    // "CUDA0", "ROCm0", "Metal", "Vulkan0", "GPU 1" (as the log names it)
+  std::string name;  // "NVIDIA GeForce RTX 3090"
+  std::optional<double> total_mib, free_mib;
+};
+
+// One allocation the log reports: "CUDA0 KV buffer size = 640.00 MiB".
+struct LogBuffer {
+  std::string device;  // CUDA0, CPU, CPU_Mapped, CUDA_Host, Metal, MTL0_Mapped, ROCm0 ...
+  std::string kind;    // model | kv | compute | output | input | recurrent
+  double mib = 0;
+  uint32_t line = 0;  // 1-based line number in the log
+  bool breakdown = false;  // from a memory-breakdown table (the last table wins)
+};
+
+// An allocation that failed: "allocating 4507.00 MiB on device 0: cudaMalloc failed".
+struct LogAllocFailure {
+  std::string device;  // CUDA0 / CPU / GPU 1
+  std::string kind;    // model | kv | compute | host | "" when the log does not say
+  double mib = 0;
+  std::optional<double> free_mib, total_mib;  // when the message says (PyTorch, Metal)
+  uint32_t line = 0;
+};
+
+// A line that matches an entry of the errors knowledge base (catalog/errors.json).
+struct LogError {
+  std::string id;    // catalog error id
+  std::string text;  // the line (cut to 300 characters)
+  uint32_t line = 0;
+  uint32_t count = 1;  // how many lines matched it
+};
+
+struct LogFacts {
+  std::string runtime;  // llama.cpp | ollama | vllm | mlx | lmstudio | exllamav2
+  std::string build;    // "3472 (b5e95468)"
+  std::string program;  // llama-server | llama-cli | llama-bench | ... when a command is shown
+  std::map<std::string, std::string> flags;  // from the command line: "-c" -> "8192", ...
+  std::vector<LogDevice> devices;
+  // The model, as the loader prints it (print_info / llm_load_print_meta / GGUF kv lines).
+  std::string arch, model_name, model_type, file_type;
+  std::optional<double> params_b, file_gib, bits_per_weight;
+  std::optional<uint32_t> n_ctx_train, n_layer, n_head, n_head_kv, n_embd, n_ff, n_expert,
+      n_expert_used, n_vocab, n_embd_head_k, n_embd_head_v, n_swa;
+  // The context the runtime built.
+  std::optional<uint32_t> n_ctx, n_batch, n_ubatch, n_seq_max, n_ctx_seq;
+  std::string flash_attn;  // "on" | "off" | "auto" as printed (0/1 mapped)
+  std::string type_k, type_v;
+  std::optional<uint32_t> layers_offloaded, layers_total;
+  std::vector<LogBuffer> buffers;
+  std::vector<LogAllocFailure> failures;
+  std::optional<double> metal_working_set_mib, metal_allocated_mib;
+  // vLLM
+  std::optional<double> vllm_weights_gib, vllm_kv_gib, vllm_gpu_utilization;
+  std::optional<uint64_t> vllm_max_seq_len, vllm_kv_tokens, vllm_gpu_blocks, vllm_estimated_max_len;
+  // MLX
+  std::optional<double> mlx_peak_gb, mlx_required_mb;
+  // Ollama (memory.go "offload to ..." and new-engine lines)
+  std::optional<double> ollama_required_full_gib, ollama_required_partial_gib;
+  std::vector<LogError> errors;
+  uint32_t lines = 0;
+  std::vector<std::string> notes;  // caps reached, truncation, what was skipped
+};
+
+// The facts in `text`. Errors: a binary file, or nothing any supported runtime prints (field
+// "log"). Never throws; any bytes are accepted.
+Result<LogFacts> read_log(std::string_view text);
+
+}  // namespace runcheck

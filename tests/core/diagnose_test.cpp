@@ -1,0 +1,260 @@
+// Troubleshoot: the log reader on real runtime logs (shared/fixtures/logs, cited in its README)
+// and on hand-written lines; the diagnosis (request rebuilt from the log, runcheck's buffers
+// beside the log's, what overflowed, checked fixes). Expected values are read off the logs.
+#include "runcheck/diagnose.h"
+
+#include <gtest/gtest.h>
+
+#include "runcheck/api.h"
+#include "runcheck/logread.h"
+#include "test_util.h"
+
+namespace runcheck {
+namespace {
+
+using nlohmann::json;
+
+LogFacts read_fixture(const std::string& name) {
+  auto r = read_log(test::read_text(test::shared_dir() + "/fixtures/logs/" + name));
+  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+  return r.ok() ? r.value() : LogFacts{};
+}
+json diagnose_fixture(const std::string& name, json extra = json::object()) {
+  extra["command"] = "diagnose";
+  extra["log"] = test::read_text(test::shared_dir() + "/fixtures/logs/" + name);
+  auto r = diagnose_json(extra);
+  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+  return r.ok() ? r.value() : json();
+}
+double buffer(const LogFacts& f, const std::string& dev, const std::string& kind) {
+  double mib = 0;
+  for (const auto& b : f.buffers)
+    if (b.device == dev && b.kind == kind) mib += b.mib;
+  return mib;
+}
+
+TEST(LogRead, Llamacpp2024CudaLoadedLog) {
+  RUNCHECK_NEEDS_SHARED();
+  const LogFacts f =
+      read_fixture("llamacpp_cuda_v100-16gb_pythia-2.8b-f16_c2048_loaded_ggml-ci.log");
+  EXPECT_EQ(f.runtime, "llama.cpp");
+  EXPECT_EQ(f.build, "3472 (b5e95468)");
+  EXPECT_EQ(f.program, "llama-cli");
+  EXPECT_EQ(f.flags.at("-ngl"), "999");
+  ASSERT_EQ(f.devices.size(), 1u);
+  EXPECT_EQ(f.devices[0].id, "CUDA0");
+  EXPECT_EQ(f.devices[0].name, "Tesla V100-PCIE-16GB");
+  EXPECT_EQ(f.arch, "gptneox");
+  EXPECT_EQ(f.n_layer, 32u);
+  EXPECT_EQ(f.n_embd, 2560u);
+  EXPECT_EQ(f.n_head_kv, 32u);
+  EXPECT_EQ(f.n_ctx_train, 2048u);
+  EXPECT_DOUBLE_EQ(*f.params_b, 2.78);
+  EXPECT_DOUBLE_EQ(*f.file_gib, 5.17);
+  EXPECT_EQ(f.n_ctx, 2048u);
+  EXPECT_EQ(f.n_ubatch, 512u);
+  EXPECT_EQ(f.flash_attn, "off");
+  EXPECT_EQ(f.type_k, "f16");
+  EXPECT_EQ(f.layers_offloaded, 33u);
+  EXPECT_EQ(f.layers_total, 33u);
+  EXPECT_DOUBLE_EQ(buffer(f, "CUDA0", "model"), 5049.71);
+  EXPECT_DOUBLE_EQ(buffer(f, "CPU", "model"), 245.62);
+  EXPECT_DOUBLE_EQ(buffer(f, "CUDA0", "kv"), 640.00);
+  EXPECT_DOUBLE_EQ(buffer(f, "CUDA0", "compute"), 162.00);
+  EXPECT_DOUBLE_EQ(buffer(f, "CUDA_Host", "compute"), 9.01);
+  EXPECT_TRUE(f.failures.empty());
+}
+
+TEST(LogRead, AllocationFailuresNameTheBuffer) {
+  RUNCHECK_NEEDS_SHARED();
+  // KV cache: 204800.00 MiB on device 0, then "failed to allocate buffer for kv cache".
+  LogFacts f = read_fixture("llamacpp-python_cuda_4xa100-80gb_deepseek-v3-q2kl_oom-kv.log");
+  ASSERT_EQ(f.failures.size(), 1u);
+  EXPECT_EQ(f.failures[0].device, "CUDA0");
+  EXPECT_EQ(f.failures[0].kind, "kv");
+  EXPECT_DOUBLE_EQ(f.failures[0].mib, 204800.00);
+  // Compute buffer (Ollama 2024, 64k context): 4507.00 MiB, the bytes line is the same failure.
+  f = read_fixture("ollama_cuda_win_llama3-8b-64k_c65536_oom-compute.log");
+  ASSERT_EQ(f.failures.size(), 1u);
+  EXPECT_EQ(f.failures[0].kind, "compute");
+  EXPECT_DOUBLE_EQ(f.failures[0].mib, 4507.00);
+  EXPECT_DOUBLE_EQ(buffer(f, "CUDA_Host", "kv"), 8192.00);
+  EXPECT_EQ(f.n_ctx, 65536u);
+  // Model weights (2026): 144817.04 MiB on a 3090 with 23863 MiB free.
+  f = read_fixture("llamacpp_cuda_rtx3090_qwen35-397b-a17b-q4ks_c262144_oom-model-buffer.log");
+  ASSERT_EQ(f.failures.size(), 1u);
+  EXPECT_EQ(f.failures[0].kind, "model");
+  EXPECT_DOUBLE_EQ(f.failures[0].mib, 144817.04);
+  EXPECT_EQ(f.build, "8284 (00de61534)");
+  ASSERT_EQ(f.devices.size(), 1u);
+  EXPECT_DOUBLE_EQ(*f.devices[0].total_mib, 24126);
+  EXPECT_DOUBLE_EQ(*f.devices[0].free_mib, 23863);
+  // System RAM with mmap off: 437944320 bytes on the CPU.
+  f = read_fixture("ollama_cpu-win_qwen2_nommap_cpu-buffer-alloc-failed.log");
+  ASSERT_EQ(f.failures.size(), 1u);
+  EXPECT_EQ(f.failures[0].device, "CPU");
+  EXPECT_EQ(f.failures[0].kind, "host");
+  EXPECT_DOUBLE_EQ(f.failures[0].mib, 437944320.0 / (1024 * 1024));
+  // PyTorch (vLLM 0.8 workers): 1.74 GiB on GPU 1 with 605.88 MiB free of 23.57 GiB.
+  f = read_fixture("vllm_cuda_2x24gb-tp2_qwq-32b-awq_v0.8.0_oom-1.74gib.log");
+  ASSERT_FALSE(f.failures.empty());
+  EXPECT_EQ(f.runtime, "vllm");
+  EXPECT_NEAR(f.failures[0].mib, 1.74 * 1024, 1e-9);
+  EXPECT_NEAR(*f.failures[0].free_mib, 605.88, 1e-9);
+}
+
+TEST(LogRead, NewFormatsOllamaVllmMlxAndTheBreakdownTable) {
+  RUNCHECK_NEEDS_SHARED();
+  // Ollama new engine: "model weights" / "kv cache" / "compute graph" per device; 0/25 offloaded.
+  LogFacts f = read_fixture("ollama_cpu_gpt-oss-mxfp4_0of25-offloaded.log");
+  EXPECT_EQ(f.runtime, "ollama");
+  EXPECT_EQ(f.layers_offloaded, 0u);
+  EXPECT_EQ(f.layers_total, 25u);
+  EXPECT_DOUBLE_EQ(buffer(f, "CPU", "model"), 12.8 * 1024);
+  EXPECT_DOUBLE_EQ(buffer(f, "CPU", "kv"), 300.0);
+  // vLLM V0: max seq len 4096 against a KV cache of 3664 tokens; 229 GPU blocks.
+  f = read_fixture("vllm_cuda_1gpu_llama2-7b-fp16_c4096_kv-insufficient_v0.2.log");
+  EXPECT_EQ(f.vllm_max_seq_len, 4096u);
+  EXPECT_EQ(f.vllm_kv_tokens, 3664u);
+  EXPECT_EQ(f.vllm_gpu_blocks, 229u);
+  // vLLM V1: "GPU KV cache size: 175,856 tokens" (thousands separator).
+  f = read_fixture("vllm_cuda_24gb_qwen3-1.7b_c1024_kv-cache-size.log");
+  EXPECT_EQ(f.vllm_kv_tokens, 175856u);
+  EXPECT_NEAR(*f.vllm_kv_gib, 18.78, 1e-9);
+  // mlx-lm peak memory.
+  f = read_fixture("mlx_m2ultra_mistral-7b-4bit_34k-prompt_peak-memory.log");
+  EXPECT_EQ(f.runtime, "mlx");
+  EXPECT_DOUBLE_EQ(*f.mlx_peak_gb, 9.111);  // the last run printed
+  // The 2026 breakdown table, printed after each fit trial: the last one counts.
+  f = read_fixture("ollama-llamaserver_cuda_5090+3090_fit-breakdown.log");
+  EXPECT_DOUBLE_EQ(buffer(f, "CUDA1", "kv"), 18432);
+  EXPECT_DOUBLE_EQ(buffer(f, "CUDA1", "model"), 1346);
+  EXPECT_DOUBLE_EQ(buffer(f, "CPU", "model"), 1333);
+  ASSERT_EQ(f.devices.size(), 2u);
+  EXPECT_EQ(f.devices[1].name, "RTX 3090");
+  EXPECT_DOUBLE_EQ(*f.devices[1].total_mib, 24575);
+  // Metal over its working set: 5738.22 allocated of 5461.34 MB.
+  f = read_fixture("llamacpp_metal_mac8gb_kv400mib_exceeds-working-set-warning.log");
+  EXPECT_GT(*f.metal_allocated_mib, *f.metal_working_set_mib);
+}
+
+TEST(LogRead, EveryErrorLineInTheFixturesIsRecognised) {
+  RUNCHECK_NEEDS_SHARED();
+  // One knowledge-base entry per failure shape, read off each log's error line.
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"llamacpp-python_cuda_4xa100-80gb_deepseek-v3-q2kl_oom-kv.log", "kv-cache-buffer-failed"},
+      {"ollama_cuda_win_llama3-8b-64k_c65536_oom-compute.log", "compute-buffers-failed"},
+      {"llamacpp_vulkan_iris-xe_gemma3n-e4b-q8_0_c8192_device-lost.log", "vulkan-device-lost"},
+      {"llamacpp_metal_m2pro_mtp-27b_c131072_insufficient-memory.log", "metal-insufficient-memory"},
+      {"vllm_cuda_1gpu_llama2-7b-fp16_c4096_kv-insufficient_v0.2.log",
+       "vllm-max-seq-len-exceeds-kv"},
+      {"llamacpp_cuda_4x3090_glm51-q8_0_fit-failed.log", "fit-params-failed"}};
+  for (const auto& [file, id] : cases) {
+    const LogFacts f = read_fixture(file);
+    bool found = false;
+    for (const auto& e : f.errors) found |= e.id == id;
+    EXPECT_TRUE(found) << file << " should match " << id;
+  }
+}
+
+TEST(Diagnose, ExpertOffloadLogIsRebuiltAndItsBuffersMatch) {
+  RUNCHECK_NEEDS_SHARED();
+  // Qwen3-235B-A22B Q8_0 on an A6000 with -ot moving the FFN tensors of layers 13-93 (81 layers)
+  // to the CPU: read as --n-cpu-moe 81; the KV cache and the weights split match the log.
+  const json d =
+      diagnose_fixture("llamacpp_cuda_a6000_qwen3-235b-a22b-q8_0_c32768_expert-offload_loaded.log",
+                       {{"ram_gb", 256}});
+  EXPECT_EQ(d["request"]["model"], "qwen3-235b-a22b");
+  EXPECT_EQ(d["request"]["quant"], "Q8_0");
+  EXPECT_EQ(d["request"]["hardware"], "rtx-a6000");
+  EXPECT_EQ(d["request"]["context"], 32768);
+  EXPECT_EQ(d["request"]["n_cpu_moe"], 81);
+  std::map<std::string, json> rows;
+  for (const auto& c : d["comparison"])
+    rows[c["device"].get<std::string>() + " " + c["kind"].get<std::string>()] = c;
+  EXPECT_DOUBLE_EQ(rows["CUDA0 kv"]["runcheck_mib"].get<double>(), 6016.0);  // byte-exact
+  EXPECT_LT(std::fabs(rows["CUDA0 model"]["diff_pct"].get<double>()), 0.5);
+  EXPECT_LT(std::fabs(rows["CUDA_Host+CPU model"]["diff_pct"].get<double>()), 0.5);
+  EXPECT_NE(d["estimate"]["verdict"], "will_not_run");
+}
+
+TEST(Diagnose, OverflowIsNamedWithSizeAndFreeMemory) {
+  RUNCHECK_NEEDS_SHARED();
+  const json d =
+      diagnose_fixture("llamacpp_cuda_rtx3090_qwen35-397b-a17b-q4ks_c262144_oom-model-buffer.log");
+  bool named = false;
+  for (const auto& x : d["findings"])
+    if (x["kind"] == "overflow")
+      named =
+          x["text"] == "the model weights needed 141.42 GiB on CUDA0; 23.30 GiB was free at load";
+  EXPECT_TRUE(named) << d["findings"].dump();
+}
+
+TEST(Diagnose, VllmRefusalSaysTheContextThatFits) {
+  RUNCHECK_NEEDS_SHARED();
+  const json d = diagnose_fixture("vllm_cuda_rtx3090_llama31-8b_c29000_kv-insufficient.log");
+  bool said = false;
+  for (const auto& x : d["findings"])
+    said |= x["kind"] == "vllm-kv" &&
+            x["text"].get<std::string>().find("--max-model-len 23648") != std::string::npos;
+  EXPECT_TRUE(said) << d["findings"].dump();
+}
+
+// Hand-written lines: no fixture needed.
+TEST(LogRead, HandWrittenLinesAndCaps) {
+  const std::string log =
+      "main: build = 4000 (abcdef12)\n"
+      "llama_model_load_from_file_impl: using device CUDA0 (NVIDIA GeForce RTX 4090) - 20000 MiB "
+      "free\r\n"
+      "print_info: n_layer          = 32\n"
+      "print_info: file type   = Q4_K - Medium\n"
+      "llama_context: n_ctx         = 8192\n"
+      "llama_context: flash_attn    = enabled\n"
+      "llama_kv_cache:      CUDA0 KV buffer size =  1024.00 MiB\n"
+      "load_tensors:        CUDA0 model buffer size =  4403.49 MiB\n";
+  auto r = read_log(log);
+  ASSERT_TRUE(r.ok());
+  const LogFacts& f = r.value();
+  EXPECT_EQ(f.build, "4000 (abcdef12)");
+  ASSERT_EQ(f.devices.size(), 1u);
+  EXPECT_EQ(f.devices[0].name, "NVIDIA GeForce RTX 4090");
+  EXPECT_DOUBLE_EQ(*f.devices[0].free_mib, 20000);
+  EXPECT_EQ(f.n_layer, 32u);
+  EXPECT_EQ(f.file_type, "Q4_K - Medium");
+  EXPECT_EQ(f.flash_attn, "on");
+  EXPECT_DOUBLE_EQ(buffer(f, "CUDA0", "kv"), 1024);
+  EXPECT_DOUBLE_EQ(buffer(f, "CUDA0", "model"), 4403.49);
+  EXPECT_EQ(f.lines, 8u);
+}
+
+TEST(LogRead, BadInputGetsAClearErrorNamingTheField) {
+  // A GGUF file, a binary blob, another program's output: refused with field "log".
+  for (const std::string& bad :
+       {std::string("GGUF\x03\x00\x00\x00", 8),
+        std::string("\x7f"
+                    "ELF\x00\x01\x02",
+                    7),
+        std::string("total 12\ndrwxr-xr-x 2 root root 4096 .\n"), std::string()}) {
+    auto r = read_log(bad);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().field, "log");
+  }
+  // A megabyte-long line and a name with markup: read, capped, kept as text.
+  std::string longline = "llama_context: n_ctx = 4096 " + std::string(1 << 20, 'x') + "\n" +
+                         "  Device 0: <script>alert(1)</script>, compute capability 8.6\n";
+  auto r = read_log(longline);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.value().n_ctx, 4096u);
+  EXPECT_EQ(r.value().devices.at(0).name, "<script>alert(1)</script>");
+  EXPECT_FALSE(r.value().notes.empty());
+  // Through the request path: the JSON edge keeps it a string (never markup).
+  const json resp =
+      json::parse(handle_request(json({{"command", "diagnose"}, {"log", longline}}).dump()));
+  EXPECT_TRUE(resp["ok"].get<bool>());
+  const json bad = json::parse(handle_request(R"({"command":"diagnose","log":42})"));
+  EXPECT_FALSE(bad["ok"].get<bool>());
+  EXPECT_EQ(bad["error"]["field"], "log");
+}
+
+}  // namespace
+}  // namespace runcheck
