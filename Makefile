@@ -91,7 +91,7 @@ test-e2e: site node_modules/.package-lock.json
 
 # --- hardening: ASan + UBSan build of the whole native suite, and libFuzzer targets -------------
 FUZZ_RUNS ?= 1000000
-FUZZ_TARGETS := gguf config request
+FUZZ_TARGETS := gguf config request log
 sanitize: build/.deps-apt
 	@cmake -S . -B build/san -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DRUNCHECK_SANITIZE=ON -DRUNCHECK_FUZZ=ON -DRUNCHECK_BUILD_ID=$(BUILD_ID) -DRUNCHECK_SHARED_DIR=$(SHARED_ABS) >/dev/null && cmake --build build/san -j$(JOBS)
@@ -99,14 +99,16 @@ sanitize: build/.deps-apt
 # Seeds: the shared fixtures (read from ../shared, copied into the build tree only) and the
 # golden and hostile requests in tests/.
 fuzz-corpus: sanitize
-	@rm -rf build/fuzz && mkdir -p build/fuzz/gguf build/fuzz/config build/fuzz/request
+	@rm -rf build/fuzz && mkdir -p build/fuzz/gguf build/fuzz/config build/fuzz/request build/fuzz/log
 	@if [ -n "$(SHARED_ABS)" ]; then \
 	  cp $(SHARED_ABS)/fixtures/gguf/*.gguf build/fuzz/gguf/; \
 	  for d in $(SHARED_ABS)/fixtures/hf/*/ $(SHARED_ABS)/fixtures/hf-tiny/*/; do cp $$d/config.json build/fuzz/config/$$(basename $$d).json; done; \
+	  cp $(SHARED_ABS)/fixtures/logs/*.log build/fuzz/log/; \
 	else echo "fuzz seeds: shared/ not found, seeding from tests/fuzz/corpus only"; fi
 	@cp tests/fuzz/corpus/gguf/* build/fuzz/gguf/ 2>/dev/null || true
 	@cp tests/fuzz/corpus/config/* build/fuzz/config/ 2>/dev/null || true
 	@cp tests/fuzz/corpus/request/*.json build/fuzz/request/
+	@printf 'llama_context: n_ctx = 4096\n' > build/fuzz/log/seed.log
 
 # make fuzz: each target for FUZZ_RUNS executions (default 1,000,000); counts go to build/fuzz-report.txt.
 fuzz: fuzz-corpus
