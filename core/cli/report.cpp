@@ -282,7 +282,7 @@ std::string diagnose(const json& r, bool color) {
               (m["model"].is_string() ? str(m["model"]) : "model unknown") + " · " +
                   (m["quant"].is_string() ? str(m["quant"]) : "quant unknown") + " · " +
                   (m["hardware"].is_string() ? str(m["hardware"]) : "hardware unknown") +
-                  " · context " + ctx_or_none(f["context"]["n_ctx"]),
+                  " · context " + ctx_or_none(r["request"].value("context", json())),
               2);
   if (m["model_how"].is_string()) out += wrap("  ", str(m["model_how"]), 2);
   for (const auto& n : m["notes"]) out += wrap("  ", str(n), 2);

@@ -262,7 +262,7 @@ Result<json> diagnose_json(const json& req) {
           req, {"command", "log", "model", "quant", "hardware", "context", "ram_gb", "runtime"}))
     return *e;
   if (!req.contains("log") || !req["log"].is_string())
-    return make_error("missing_field", "log", "log: paste the runtime's output (a string)");
+    return make_error("missing_field", "log", "paste the runtime's output (a string)");
   auto read = read_log(req["log"].get_ref<const std::string&>());
   if (!read.ok()) return read.error();
   const LogFacts& f = read.value();
@@ -283,6 +283,18 @@ Result<json> diagnose_json(const json& req) {
   std::string quant = req.contains("quant") && req["quant"].is_string()
                           ? req["quant"].get<std::string>()
                           : quant_from_file_type(f.file_type, f.bits_per_weight);
+  // Not printed (the window starts after the loader): the file name says it, "...-Q4_K_S.gguf".
+  if (quant.empty())
+    for (const char* flag : {"-m", "--model"})
+      if (auto it = f.flags.find(flag); it != f.flags.end()) {
+        std::string name = it->second;
+        for (char& c : name)
+          if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+        size_t best = 0;
+        for (const auto& t : kFileTypes)
+          if (t.name.size() > best && name.find(std::string(t.name)) != std::string::npos)
+            best = t.name.size(), quant = std::string(t.name);
+      }
   if (!quant.empty()) q["quant"] = quant;
   std::vector<std::string> hw = match_hardware(f, notes);
   if (req.contains("hardware"))
@@ -296,6 +308,12 @@ Result<json> diagnose_json(const json& req) {
     q["context"] = req["context"];
   else if (f.n_ctx)
     q["context"] = f.n_ctx_seq && f.n_seq_max && *f.n_seq_max > 1 ? *f.n_ctx_seq : *f.n_ctx;
+  else
+    for (const char* flag : {"-c", "--ctx-size"})  // not printed: the command line says it
+      if (auto it = f.flags.find(flag);
+          it != f.flags.end() && !it->second.empty() && it->second.size() < 10 &&
+          it->second.find_first_not_of("0123456789") == std::string::npos)
+        q["context"] = std::stoul(it->second);
   if (f.n_seq_max && *f.n_seq_max > 1) q["parallel"] = *f.n_seq_max;
   if (req.contains("ram_gb")) q["ram_gb"] = req["ram_gb"];
   q["runtime"] = req.contains("runtime")   ? req["runtime"]
@@ -344,14 +362,17 @@ Result<json> diagnose_json(const json& req) {
       uint32_t lo = 0, hi = m->arch.block_count;
       while (lo < hi) {
         const uint32_t mid = (lo + hi) / 2;
-        if (host_mib(mid) < host) lo = mid + 1;
-        else hi = mid;
+        if (host_mib(mid) < host)
+          lo = mid + 1;
+        else
+          hi = mid;
       }
       if (lo > 0 && std::fabs(host_mib(lo - 1) - host) < std::fabs(host_mib(lo) - host)) --lo;
       q["n_cpu_moe"] = lo;
-      moe_note = "the log keeps " + gib(host) + " of the weights in system RAM with every layer "
-                 "offloaded: read as the routed experts of " + std::to_string(lo) +
-                 " layers on the CPU (--n-cpu-moe " + std::to_string(lo) + ")";
+      moe_note = "the log keeps " + gib(host) +
+                 " of the weights in system RAM with every layer "
+                 "offloaded: read as the routed experts of " +
+                 std::to_string(lo) + " layers on the CPU (--n-cpu-moe " + std::to_string(lo) + ")";
     }
   }
   if (!moe_note.empty()) notes.push_back(moe_note);

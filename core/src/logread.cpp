@@ -135,7 +135,6 @@ std::string go_value(sv line, sv key) {
   return {};
 }
 
-
 struct Reader {
   LogFacts f;
   uint32_t n = 0;  // current line number
@@ -772,12 +771,10 @@ bool looks_binary(sv text) {
 
 Result<LogFacts> read_log(std::string_view text) {
   if (text.size() >= 4 && text.substr(0, 4) == "GGUF")
-    return make_error(
-        "bad_log", "log",
-        "log: this is a GGUF model file, not a log (open it in Will it run? instead)");
-  if (looks_binary(text))
     return make_error("bad_log", "log",
-                      "log: this looks like a binary file, not a runtime's text log");
+                      "this is a GGUF model file, not a log (open it in Will it run? instead)");
+  if (looks_binary(text))
+    return make_error("bad_log", "log", "this looks like a binary file, not a runtime's text log");
   Reader r;
   const bool truncated = text.size() > kMaxLogBytes;
   sv rest = text.substr(0, kMaxLogBytes);
@@ -803,7 +800,7 @@ Result<LogFacts> read_log(std::string_view text) {
                         !f.failures.empty() || !f.devices.empty() || f.n_ctx || !f.arch.empty();
   if (!anything)
     return make_error("bad_log", "log",
-                      "log: no line that llama.cpp, Ollama, vLLM, MLX-LM, LM Studio or ExLlamaV2 "
+                      "no line that llama.cpp, Ollama, vLLM, MLX-LM, LM Studio or ExLlamaV2 "
                       "prints was found (" +
                           std::to_string(f.lines) + " lines read)");
   if (f.runtime.empty()) f.runtime = "llama.cpp";

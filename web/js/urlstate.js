@@ -5,7 +5,7 @@
 // Values stay strings: the core validates them and names the field when one is wrong.
 // Pure (no DOM): tests/fuzz/url-state.fuzz.mjs runs it on millions of mutated links.
 
-export const VIEWS = ['run', 'machine', 'compare', 'choose', 'cost', 'catalog', 'method'];
+export const VIEWS = ['run', 'machine', 'compare', 'choose', 'cost', 'catalog', 'method', 'troubleshoot'];
 
 // Every key any view reads.
 export const KEYS = new Set([
