@@ -19,7 +19,7 @@
   X(arch) X(block_count) X(embedding_length) X(feed_forward_length) X(head_count)              \
   X(head_count_kv) X(key_length) X(value_length) X(vocab_size) X(context_length)               \
   X(tied_embeddings) X(attn_qkv_bias) X(attn_qk_norm) X(fused_qkv) X(fused_gate_up)            \
-  X(gated_ffn) X(post_norms) X(rope_freqs) X(expert_count) X(expert_used_count)                \
+  X(gated_ffn) X(post_norms) X(rope_freqs) X(dense_biases) X(expert_count) X(expert_used_count)                \
   X(expert_shared_count) X(expert_feed_forward_length) X(expert_shared_feed_forward_length)    \
   X(leading_dense_block_count) X(moe_every_n_layers) X(expert_bias) X(shared_expert_gate)      \
   X(sliding_window) X(q_lora_rank) X(kv_lora_rank) X(rope_dimension_count) X(qk_nope_head_dim) \

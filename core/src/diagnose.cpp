@@ -9,9 +9,11 @@
 
 #include "runcheck/catalog.h"
 #include "runcheck/estimate.h"
+#include "runcheck/gguf.h"
 #include "runcheck/logread.h"
 #include "runcheck/quant.h"
 #include "runcheck/request.h"
+#include "runcheck/user_models.h"
 
 namespace runcheck {
 namespace {
@@ -255,6 +257,56 @@ const char* engine_field(const std::string& kind) {
                              : nullptr;
 }
 
+// The GGUF metadata the log shows: the loader's kv dump as printed (numbers, strings, the length
+// of string arrays), completed from print_info lines where the dump is missing.
+json gguf_metadata(const LogFacts& f) {
+  json md = json::object();
+  for (const LogKv& kv : f.gguf_kv) {
+    if (kv.type.rfind("arr[str,", 0) == 0) {
+      md[kv.key] = {{"array_of", "string"},
+                    {"length", std::strtoull(kv.type.c_str() + 8, nullptr, 10)}};
+    } else if (kv.type == "str") {
+      md[kv.key] = kv.value;
+    } else if (kv.type == "bool") {
+      md[kv.key] = kv.value == "true";
+    } else if (kv.type.rfind("arr", 0) != 0) {
+      char* end = nullptr;
+      const double v = std::strtod(kv.value.c_str(), &end);
+      if (end != kv.value.c_str() && std::isfinite(v) && v >= 0 && v < 4e9)
+        md[kv.key] = static_cast<uint64_t>(v) == v ? json(static_cast<uint64_t>(v)) : json(v);
+    }
+  }
+  const std::string a =
+      md.contains("general.architecture") && md["general.architecture"].is_string()
+          ? md["general.architecture"].get<std::string>()
+          : f.arch;
+  if (a.empty()) return md;
+  md["general.architecture"] = a;
+  const auto fill = [&](const char* suffix, const std::optional<uint32_t>& v) {
+    const std::string k = a + "." + suffix;
+    if (v && !md.contains(k)) md[k] = *v;
+  };
+  fill("block_count", f.n_layer);
+  fill("embedding_length", f.n_embd);
+  fill("feed_forward_length", f.n_ff);
+  fill("attention.head_count", f.n_head);
+  fill("attention.head_count_kv", f.n_head_kv);
+  fill("attention.key_length", f.n_embd_head_k);
+  fill("attention.value_length", f.n_embd_head_v);
+  fill("context_length", f.n_ctx_train);
+  fill("vocab_size", f.n_vocab);
+  if (f.n_expert && *f.n_expert > 0) fill("expert_count", f.n_expert);
+  if (f.n_expert_used && *f.n_expert_used > 0) fill("expert_used_count", f.n_expert_used);
+  fill("expert_feed_forward_length", f.n_ff_exp);
+  fill("expert_shared_feed_forward_length", f.n_ff_shexp);
+  fill("expert_shared_count", f.n_expert_shared);
+  fill("leading_dense_block_count", f.n_layer_dense_lead);
+  fill("attention.q_lora_rank", f.n_lora_q);
+  fill("attention.kv_lora_rank", f.n_lora_kv);
+  if (f.n_swa && *f.n_swa > 0) fill("attention.sliding_window", f.n_swa);
+  return md;
+}
+
 }  // namespace
 
 Result<json> diagnose_json(const json& req) {
@@ -280,6 +332,20 @@ Result<json> diagnose_json(const json& req) {
     q["model"] = req["model"];
   else if (const ModelEntry* m = match_model(f, model_how))
     q["model"] = m->id;
+  else {
+    // Not in the catalog: the model the log's own hyperparameters describe (as a GGUF would).
+    GgufFile g;
+    g.metadata = gguf_metadata(f);
+    auto built = model_from_gguf(g);
+    if (built.ok()) {
+      const std::string name = f.model_name.empty() ? built.value().arch.arch : f.model_name;
+      q["model"] = register_user_model(name + " from log", " (from your log)", built.value().arch);
+      model_how += "; built from the hyperparameters the log prints";
+    } else if (!model_how.empty()) {
+      model_how +=
+          "; the log's hyperparameters are not enough to build it (" + built.error().message + ")";
+    }
+  }
   std::string quant = req.contains("quant") && req["quant"].is_string()
                           ? req["quant"].get<std::string>()
                           : quant_from_file_type(f.file_type, f.bits_per_weight);

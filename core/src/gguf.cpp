@@ -461,6 +461,7 @@ Result<GgufModel> model_from_gguf(const GgufFile& f) {
     }
   }
   out.has_tensors = !f.tensors.empty();
+  if (!out.has_tensors) apply_arch_layout(m);  // no tensors to read the layout from
   m.tied_embeddings = out.has_tensors && !has_output;
   if (m.tied_embeddings)
     w.output_bytes += w.token_embd_bytes;  // llama.cpp duplicates it as the output

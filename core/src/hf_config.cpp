@@ -95,12 +95,12 @@ Result<ModelArch> model_from_hf_config(const json& cfg, const std::string& field
   Reader r{c, field, {}, {}};
   const std::string mt = r.str("model_type");
   static const std::set<std::string> kKnown = {
-      "llama",       "mistral",     "mixtral",   "qwen2",    "qwen3",       "qwen2_moe",
-      "qwen3_moe",   "gemma",       "gemma2",    "gemma3",   "gemma3_text", "phi3",
-      "deepseek_v2", "deepseek_v3", "kimi_k2",   "gpt_oss",  "llama4_text", "llama4",
-      "cohere",      "cohere2",     "granite",   "olmo2",    "smollm3",     "glm4",
-      "glm4_moe",    "falcon",      "ministral", "mistral3", "exaone",      "internlm2",
-      "starcoder2",  "phi",         "qwen3_next"};
+      "llama",       "mistral",     "mixtral",    "qwen2",    "qwen3",       "qwen2_moe",
+      "qwen3_moe",   "gemma",       "gemma2",     "gemma3",   "gemma3_text", "phi3",
+      "deepseek_v2", "deepseek_v3", "kimi_k2",    "gpt_oss",  "llama4_text", "llama4",
+      "cohere",      "cohere2",     "granite",    "olmo2",    "smollm3",     "glm4",
+      "glm4_moe",    "falcon",      "ministral",  "mistral3", "exaone",      "internlm2",
+      "starcoder2",  "phi",         "qwen3_next", "gpt_neox"};
   if (mt.empty())
     return make_error("bad_config", field + ".model_type",
                       field + ".model_type is missing: runcheck needs it to know the layout");
@@ -311,6 +311,9 @@ Result<ModelArch> model_from_hf_config(const json& cfg, const std::string& field
       m.expert_shared_feed_forward_length = m.expert_shared_count * m.expert_feed_forward_length;
       m.leading_dense_block_count = r.u32("first_k_dense_replace", false, 0, kMaxLayers);
     }
+  } else if (mt == "gpt_neox") {  // Pythia, GPT-NeoX-20B: no GQA, 4x MLP, biases everywhere
+    m.arch = "gptneox";
+    apply_arch_layout(m);
   } else if (mt == "falcon") {
     m.arch = "falcon";
     m.fused_qkv = true;

@@ -355,6 +355,8 @@ struct Reader {
       const size_t sp = key_type.find(' ');
       const sv key = key_type.substr(0, sp);
       const sv val = trim(line.substr(eq + 3));
+      if (f.gguf_kv.size() < 2 * kMaxLogItems && sp != sv::npos)
+        f.gguf_kv.push_back({cut(key, 120), cut(trim(key_type.substr(sp + 1)), 40), cut(val, 200)});
       const auto ends = [&](sv suffix) {
         return key.size() >= suffix.size() && key.substr(key.size() - suffix.size()) == suffix;
       };
@@ -430,6 +432,20 @@ struct Reader {
       set(f.n_embd_head_v);
     else if (key == "n_swa")
       set(f.n_swa);
+    else if (key == "n_ff_exp")
+      set(f.n_ff_exp);
+    else if (key == "n_ff_shexp")
+      set(f.n_ff_shexp);
+    else if (key == "n_expert_shared")
+      set(f.n_expert_shared);
+    else if (key == "n_layer_dense_lead")
+      set(f.n_layer_dense_lead);
+    else if (key == "n_lora_q")
+      set(f.n_lora_q);
+    else if (key == "n_lora_kv")
+      set(f.n_lora_kv);
+    else if (key == "n_rot")
+      set(f.n_rot);
   }
 
   void context_line(sv line) {

@@ -47,6 +47,7 @@ std::vector<TensorSpec> model_tensors(const ModelArch& m) {
     const int L = static_cast<int>(il);
     const LayerKind kind = il < m.layers.size() ? m.layers[il] : LayerKind::kFullAttention;
     b.add(blk(il, "attn_norm.weight"), L, R::kOther, E);
+    if (m.dense_biases) b.add(blk(il, "attn_norm.bias"), L, R::kOther, E);
     if (kind == LayerKind::kRecurrent) {
       // Gated delta net (llama.cpp src/models/qwen3next.cpp load_arch_tensors): the q/k/v/z input
       // projection, conv, dt/a, beta+alpha, gated norm, out projection. Published GGUFs use the
@@ -89,6 +90,7 @@ std::vector<TensorSpec> model_tensors(const ModelArch& m) {
         b.add(blk(il, "attn_k.weight"), L, R::kAttnK, E, k);
         b.add(blk(il, "attn_v.weight"), L, R::kAttnV, E, v);
       }
+      if (m.dense_biases && m.fused_qkv) b.add(blk(il, "attn_qkv.bias"), L, R::kOther, q + k + v);
       if (m.attn_qkv_bias) {
         b.add(blk(il, "attn_q.bias"), L, R::kOther, q);
         b.add(blk(il, "attn_k.bias"), L, R::kOther, k);
@@ -100,6 +102,7 @@ std::vector<TensorSpec> model_tensors(const ModelArch& m) {
       }
       b.add(blk(il, "attn_output.weight"), L, R::kAttnOutput,
             uint64_t{m.head_count} * m.value_length, E);
+      if (m.dense_biases) b.add(blk(il, "attn_output.bias"), L, R::kOther, E);
       if (m.expert_bias) {  // gpt-oss: output bias and attention sinks
         b.add(blk(il, "attn_output.bias"), L, R::kOther, E);
         b.add(blk(il, "attn_sinks.weight"), L, R::kOther, m.head_count);
@@ -108,6 +111,7 @@ std::vector<TensorSpec> model_tensors(const ModelArch& m) {
     if (m.post_norms || m.post_attn_norm_only)
       b.add(blk(il, "post_attention_norm.weight"), L, R::kOther, E);
     if (!m.post_attn_norm_only) b.add(blk(il, "ffn_norm.weight"), L, R::kOther, E);
+    if (m.dense_biases) b.add(blk(il, "ffn_norm.bias"), L, R::kOther, E);
 
     if (m.layer_is_moe(il)) {
       const uint64_t F = m.expert_feed_forward_length, X = m.expert_count;
@@ -138,13 +142,35 @@ std::vector<TensorSpec> model_tensors(const ModelArch& m) {
         if (m.gated_ffn) b.add(blk(il, "ffn_gate.weight"), L, R::kFfnGate, E, F);
         b.add(blk(il, "ffn_up.weight"), L, R::kFfnUp, E, F);
       }
+      if (m.dense_biases) b.add(blk(il, "ffn_up.bias"), L, R::kOther, F);
       b.add(blk(il, "ffn_down.weight"), L, R::kFfnDown, F, E);
+      if (m.dense_biases) b.add(blk(il, "ffn_down.bias"), L, R::kOther, E);
     }
     if (m.post_norms) b.add(blk(il, "post_ffw_norm.weight"), L, R::kOther, E);
   }
   b.add("output_norm.weight", -1, R::kOther, E);
+  if (m.dense_biases) b.add("output_norm.bias", -1, R::kOther, E);
   if (!m.tied_embeddings) b.add("output.weight", -1, R::kOutput, E, V);
   return b.out;
+}
+
+void apply_arch_layout(ModelArch& m) {
+  const std::string& a = m.arch;
+  if (a == "qwen2" || a == "qwen2moe" || a == "starcoder2") m.attn_qkv_bias = true;
+  if (a == "qwen3" || a == "qwen3moe") m.attn_qk_norm = true;
+  if (a == "gemma2" || a == "gemma3") m.post_norms = true;
+  if (a == "gemma3") m.attn_qk_norm = true;
+  if (a == "phi3") m.fused_qkv = m.fused_gate_up = true;
+  if (a == "phi2" || a == "starcoder2") m.gated_ffn = false;
+  if (a == "falcon") {
+    m.fused_qkv = true;
+    m.gated_ffn = false;
+  }
+  if (a == "gptneox") {  // llama.cpp src/models/gptneox: fused qkv, plain MLP, biases everywhere
+    m.fused_qkv = true;
+    m.gated_ffn = false;
+    m.dense_biases = true;
+  }
 }
 
 uint64_t parameter_count(const ModelArch& m) {

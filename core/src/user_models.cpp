@@ -74,6 +74,17 @@ const UserModel* user_model(const std::string& id) {
   return it == registry().end() ? nullptr : it->second.get();
 }
 
+std::string register_user_model(const std::string& name, const std::string& label,
+                                const ModelArch& arch) {
+  UserModel m;
+  m.entry.id = slug(name);
+  m.entry.name = safe_echo(name, 80) + label;
+  m.entry.family = "user";
+  m.entry.kind = "llm";
+  m.entry.arch = arch;
+  return add(std::move(m))->entry.id;
+}
+
 Result<json> import_config_json(const json& req) {
   if (!req.contains("config"))
     return make_error("missing_field", "config",

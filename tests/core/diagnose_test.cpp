@@ -178,6 +178,27 @@ TEST(Diagnose, ExpertOffloadLogIsRebuiltAndItsBuffersMatch) {
   EXPECT_NE(d["estimate"]["verdict"], "will_not_run");
 }
 
+TEST(Diagnose, ModelNotInTheCatalogIsBuiltFromTheLoggedHyperparameters) {
+  RUNCHECK_NEEDS_SHARED();
+  // Pythia 2.8B (GPT-NeoX: fused qkv, plain 4x MLP, biases on every linear layer and norm) from
+  // the ggml CI log's GGUF kv dump. Hand-checked: token_embd 50304 x 2560 F16 = 245.63 MiB on the
+  // CPU; 32 layers of 78,643,200 F16 weights + 33,280 F32 biases/norms, plus output and its
+  // norm = 5,295,001,600 B = 5049.72 MiB on CUDA0 (the log prints 5049.71); KV f16
+  // 32 x 2 x 2560 x 2048 x 2 B = 640 MiB.
+  const json d =
+      diagnose_fixture("llamacpp_cuda_v100-16gb_pythia-2.8b-f16_c2048_loaded_ggml-ci.log");
+  EXPECT_EQ(d["request"]["quant"], "F16");  // "all F32 (guessed)" at 16.01 bits per weight
+  EXPECT_EQ(d["request"]["hardware"], "v100-16gb-pcie");
+  EXPECT_EQ(d["request"]["model"].get<std::string>().rfind("user:", 0), 0u);
+  std::map<std::string, double> diff;
+  for (const auto& c : d["comparison"])
+    diff[c["device"].get<std::string>() + " " + c["kind"].get<std::string>()] =
+        c["diff_pct"].get<double>();
+  EXPECT_DOUBLE_EQ(diff["CUDA0 kv"], 0.0);
+  EXPECT_LT(std::fabs(diff["CUDA0 model"]), 0.01);
+  EXPECT_LT(std::fabs(diff["CPU model"]), 0.01);
+}
+
 TEST(Diagnose, OverflowIsNamedWithSizeAndFreeMemory) {
   RUNCHECK_NEEDS_SHARED();
   const json d =

@@ -98,3 +98,25 @@ TEST(weights_test, qwen3_next_kv_matches_logged_buffer) {
 
 }  // namespace
 }  // namespace runcheck
+
+namespace runcheck {
+namespace {
+
+// GPT-NeoX (Pythia 2.8B's shapes, typed from its published dimensions): fused qkv, a plain 4x
+// MLP and a bias on every linear layer and LayerNorm. EleutherAI's Pythia table gives
+// 2,775,208,960 parameters for this model: 32 x 78,676,480 per layer + 2 x 50304 x 2560
+// (untied embedding and output) + the final LayerNorm's 2 x 2560.
+TEST(Weights, GptNeoxLayoutCountsPythiaExactly) {
+  const nlohmann::json cfg = {{"model_type", "gpt_neox"},        {"hidden_size", 2560},
+                              {"num_hidden_layers", 32},         {"num_attention_heads", 32},
+                              {"intermediate_size", 10240},      {"vocab_size", 50304},
+                              {"max_position_embeddings", 2048}, {"tie_word_embeddings", false}};
+  auto m = model_from_hf_config(cfg, "config");
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  EXPECT_EQ(m.value().arch, "gptneox");
+  EXPECT_EQ(m.value().head_count_kv, 32u);
+  EXPECT_EQ(parameter_count(m.value()), 2775208960ull);
+}
+
+}  // namespace
+}  // namespace runcheck

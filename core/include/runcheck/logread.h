@@ -30,7 +30,7 @@ struct LogBuffer {
   std::string device;  // CUDA0, CPU, CPU_Mapped, CUDA_Host, Metal, MTL0_Mapped, ROCm0 ...
   std::string kind;    // model | kv | compute | output | input | recurrent
   double mib = 0;
-  uint32_t line = 0;  // 1-based line number in the log
+  uint32_t line = 0;       // 1-based line number in the log
   bool breakdown = false;  // from a memory-breakdown table (the last table wins)
 };
 
@@ -51,6 +51,11 @@ struct LogError {
   uint32_t count = 1;  // how many lines matched it
 };
 
+// A GGUF metadata line the loader dumped: "- kv 14: gptneox.block_count u32 = 32".
+struct LogKv {
+  std::string key, type, value;  // type as printed: u32, f32, str, bool, arr[str,50304] ...
+};
+
 struct LogFacts {
   std::string runtime;  // llama.cpp | ollama | vllm | mlx | lmstudio | exllamav2
   std::string build;    // "3472 (b5e95468)"
@@ -60,6 +65,9 @@ struct LogFacts {
   // The model, as the loader prints it (print_info / llm_load_print_meta / GGUF kv lines).
   std::string arch, model_name, model_type, file_type;
   std::optional<double> params_b, file_gib, bits_per_weight;
+  std::vector<LogKv> gguf_kv;  // the loader's metadata dump, when printed
+  std::optional<uint32_t> n_ff_exp, n_ff_shexp, n_expert_shared, n_layer_dense_lead, n_lora_q,
+      n_lora_kv, n_rot;
   std::optional<uint32_t> n_ctx_train, n_layer, n_head, n_head_kv, n_embd, n_ff, n_expert,
       n_expert_used, n_vocab, n_embd_head_k, n_embd_head_v, n_swa;
   // The context the runtime built.

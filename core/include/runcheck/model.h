@@ -35,6 +35,7 @@ struct ModelArch {
   bool gated_ffn = true;       // SwiGLU (gate+up+down) vs plain MLP (up+down)
   bool post_norms = false;     // Gemma 2/3 post-attention/post-FFN norms
   bool rope_freqs = false;     // Llama 3.1+ rope_freqs tensor
+  bool dense_biases = false;   // GPT-NeoX: a bias on every linear layer and LayerNorm
   // Mixture of experts
   uint32_t expert_count = 0;
   uint32_t expert_used_count = 0;
@@ -90,6 +91,10 @@ struct TensorSpec {
   GgmlType source_type;  // type in an unquantized conversion (1D and routers stay F32)
   uint64_t elements() const { return ne[0] * ne[1] * ne[2]; }
 };
+
+// The layout flags (fused/biased/normed tensors) llama.cpp's loader implies for a GGUF
+// architecture name, for models known only by their hyperparameters (a vocab-only GGUF, a log).
+void apply_arch_layout(ModelArch& m);
 
 // The weight tensors llama.cpp's converter writes for this architecture.
 std::vector<TensorSpec> model_tensors(const ModelArch& m);

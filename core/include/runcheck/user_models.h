@@ -21,6 +21,11 @@ struct UserModel {
 
 const UserModel* user_model(const std::string& id);
 
+// Registers a model built elsewhere (e.g. from a log's hyperparameters) under "user:<slug of
+// name>"; `label` is appended to its display name. Returns the id.
+std::string register_user_model(const std::string& name, const std::string& label,
+                                const ModelArch& arch);
+
 // {"config": {...config.json...}, "name": "..."}: imports a config.json.
 Result<nlohmann::json> import_config_json(const nlohmann::json& request);
 // A GGUF file's first `size` bytes (of `file_size`): {"ok":true,"model":id,...} or, when more
