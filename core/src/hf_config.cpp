@@ -93,7 +93,15 @@ Result<ModelArch> model_from_hf_config(const json& cfg, const std::string& field
                       ? cfg.at("text_config")
                       : cfg;
   Reader r{c, field, {}, {}};
-  const std::string mt = r.str("model_type");
+  // Multimodal wrappers name their text tower's own type: Qwen3-VL's is Qwen3 (dense or MoE),
+  // Ministral 3's is the Llama/Mistral layout (the vision tower is not counted here).
+  std::string mt = r.str("model_type");
+  if (mt == "qwen3_vl_text")
+    mt = "qwen3";
+  else if (mt == "qwen3_vl_moe_text")
+    mt = "qwen3_moe";
+  else if (mt == "ministral3")
+    mt = "ministral";
   static const std::set<std::string> kKnown = {
       "llama",       "mistral",     "mixtral",    "qwen2",    "qwen3",       "qwen2_moe",
       "qwen3_moe",   "gemma",       "gemma2",     "gemma3",   "gemma3_text", "phi3",
@@ -150,7 +158,12 @@ Result<ModelArch> model_from_hf_config(const json& cfg, const std::string& field
   m.key_length = m.value_length = head_dim ? head_dim : m.embedding_length / m.head_count;
   m.feed_forward_length = r.u32("intermediate_size", false);
   if (m.feed_forward_length == 0) m.feed_forward_length = 4 * m.embedding_length;  // Falcon MLP
-  m.tied_embeddings = r.boolean("tie_word_embeddings", false);
+  // A wrapper may state it at the top level only (Qwen3-VL-4B/2B).
+  m.tied_embeddings = r.has("tie_word_embeddings") ? r.boolean("tie_word_embeddings", false)
+                      : &c != &cfg && cfg.contains("tie_word_embeddings") &&
+                              cfg.at("tie_word_embeddings").is_boolean()
+                          ? cfg.at("tie_word_embeddings").get<bool>()
+                          : false;
   m.layers.assign(m.block_count, LayerKind::kFullAttention);
 
   if (mt == "llama" || mt == "mistral" || mt == "mixtral" || mt == "granite" || mt == "smollm3" ||

@@ -36,3 +36,25 @@ TEST(CatalogCompiled, ReadsTypedFieldsAsPublished) {
 
 }  // namespace
 }  // namespace runcheck
+
+namespace runcheck {
+namespace {
+
+// Multimodal wrappers are read through their text tower: Qwen3-VL-8B's text_config has
+// Qwen3-8B's shape (36 layers, 4096 wide, 12288 FFN, 32/8 heads, 151,936 vocabulary, untied),
+// so the two count the same 8,190,735,360 parameters; Qwen3-VL-4B states its tied embeddings
+// only at the top level, which the importer honours (Qwen3-4B's 4,022,468,096).
+TEST(CatalogCompiled, VisionWrappersUseTheirTextTower) {
+  const Catalog& c = builtin_catalog();
+  ASSERT_NE(c.model("qwen3-vl-8b"), nullptr);
+  ASSERT_NE(c.model("qwen3-8b"), nullptr);
+  EXPECT_EQ(c.model("qwen3-vl-8b")->parameters, c.model("qwen3-8b")->parameters);
+  EXPECT_EQ(c.model("qwen3-vl-8b")->parameters, 8190735360ull);
+  ASSERT_NE(c.model("qwen3-vl-4b"), nullptr);
+  EXPECT_TRUE(c.model("qwen3-vl-4b")->arch.tied_embeddings);
+  EXPECT_EQ(c.model("qwen3-vl-4b")->parameters, 4022468096ull);
+  EXPECT_EQ(c.model("qwen3-vl-4b")->kind, "vlm");
+}
+
+}  // namespace
+}  // namespace runcheck
