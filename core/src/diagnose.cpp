@@ -124,6 +124,17 @@ json log_facts_json(const LogFacts& f) {
           {"ollama",
            {{"required_full_gib", opt(f.ollama_required_full_gib)},
             {"required_partial_gib", opt(f.ollama_required_partial_gib)}}},
+          {"ollama_ps",
+           [&] {
+             json a = json::array();
+             for (const auto& r : f.ollama_ps)
+               a.push_back({{"name", r.name},
+                            {"size_gb", opt(r.size_gb)},
+                            {"cpu_pct", r.cpu_pct},
+                            {"gpu_pct", r.gpu_pct},
+                            {"context", opt(r.context)}});
+             return a;
+           }()},
           {"lines", f.lines},
           {"notes", f.notes}};
 }
@@ -466,6 +477,16 @@ Result<json> diagnose_json(const json& req) {
                                      " layers on the GPU: the rest run from system RAM, which "
                                      "sets the decode speed");
   }
+  for (const OllamaPsRow& r : f.ollama_ps)
+    if (r.cpu_pct > 0)
+      finding(r.gpu_pct > 0 ? "partial-offload" : "cpu-only",
+              r.name + ": " + fmt("%.0f", r.cpu_pct) + " % of its " +
+                  (r.size_gb ? fmt("%.1f", *r.size_gb) + " GB" : std::string("memory")) +
+                  " is in system RAM (ollama ps: " + fmt("%.0f", r.cpu_pct) + "%/" +
+                  fmt("%.0f", r.gpu_pct) +
+                  "% CPU/GPU): those layers run on the CPU and set the speed" +
+                  (r.context ? ", at a context of " + std::to_string(*r.context) + " tokens"
+                             : std::string()));
   if (f.n_ctx && f.n_ctx_train && *f.n_ctx < *f.n_ctx_train && !f.flags.count("-c") &&
       !f.flags.count("--ctx-size"))
     finding("context-capped", "the context is " + std::to_string(*f.n_ctx) +

@@ -734,6 +734,62 @@ struct Reader {
     }
   }
 
+  // `ollama ps`: a header naming PROCESSOR, then one row per loaded model (columns split by runs
+  // of spaces).
+  bool in_ps = false;
+  void ollama_ps_line(sv line) {
+    if (line.rfind("NAME", 0) == 0 && line.find("PROCESSOR") != sv::npos) {
+      in_ps = true;
+      ++votes["ollama"];
+      return;
+    }
+    if (!in_ps) return;
+    std::vector<sv> cols;
+    for (size_t p = 0; p < line.size() && cols.size() < 8;) {
+      p = skip_spaces(line, p);
+      if (p >= line.size()) break;
+      size_t e = line.find("  ", p);
+      if (e == sv::npos) e = line.size();
+      cols.push_back(trim(line.substr(p, e - p)));
+      p = e;
+    }
+    if (cols.size() < 4 || f.ollama_ps.size() >= kMaxLogItems) {
+      in_ps = false;
+      return;
+    }
+    OllamaPsRow r;
+    r.name = cut(cols[0], 120);
+    // Ollama prints decimal units (format.HumanBytes: 1 GB = 10^9 bytes).
+    size_t s = 0;
+    double size = 0;
+    if (number_at(cols[2], s, size)) {
+      const sv unit = trim(cols[2].substr(s));
+      r.size_gb = unit == "GB"   ? size
+                  : unit == "MB" ? size / 1000
+                  : unit == "TB" ? size * 1000
+                                 : size;
+    }
+    const sv proc = cols[3];
+    size_t q = 0;
+    double a = 0, b = 0;
+    if (number_at(proc, q, a)) {
+      if (proc.find('/') != sv::npos && proc.find("CPU/GPU") != sv::npos) {
+        q = proc.find('/') + 1;
+        if (number_at(proc, q, b)) r.cpu_pct = a, r.gpu_pct = b;
+      } else if (proc.find("GPU") != sv::npos) {
+        r.gpu_pct = a;
+      } else {
+        r.cpu_pct = a;
+      }
+    }
+    if (cols.size() >= 5) {
+      size_t c = 0;
+      double ctx = 0;
+      if (number_at(cols[4], c, ctx) && c == cols[4].size()) r.context = as_u32(ctx);
+    }
+    f.ollama_ps.push_back(r);
+  }
+
   void error_line(sv line) {
     for (const ErrorEntry& e : builtin_catalog().errors) {
       if (line.find(e.match) == sv::npos) continue;
@@ -769,6 +825,7 @@ struct Reader {
     buffer_line(s);
     failure_line(s);
     summary_line(s);
+    ollama_ps_line(s);
     error_line(s);
   }
 };
@@ -812,8 +869,9 @@ Result<LogFacts> read_log(std::string_view text) {
       f.runtime = rt;
       break;
     }
-  const bool anything = !f.runtime.empty() || !f.buffers.empty() || !f.errors.empty() ||
-                        !f.failures.empty() || !f.devices.empty() || f.n_ctx || !f.arch.empty();
+  const bool anything = !f.runtime.empty() || !f.ollama_ps.empty() || !f.buffers.empty() ||
+                        !f.errors.empty() || !f.failures.empty() || !f.devices.empty() || f.n_ctx ||
+                        !f.arch.empty();
   if (!anything)
     return make_error("bad_log", "log",
                       "no line that llama.cpp, Ollama, vLLM, MLX-LM, LM Studio or ExLlamaV2 "

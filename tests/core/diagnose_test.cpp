@@ -248,6 +248,31 @@ TEST(LogRead, HandWrittenLinesAndCaps) {
   EXPECT_EQ(f.lines, 8u);
 }
 
+TEST(LogRead, OllamaPsSaysWhatRunsOnTheCpu) {
+  const std::string ps =
+      "NAME               ID              SIZE     PROCESSOR          CONTEXT    UNTIL\n"
+      "qwen3:32b          030ee887880f    25 GB    38%/62% CPU/GPU    8192       4 minutes from "
+      "now\n"
+      "llama3.1:8b        46e0c10c039e    6.9 GB   100% GPU           4096       Forever\n";
+  auto r = read_log(ps);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r.value().ollama_ps.size(), 2u);
+  const OllamaPsRow& a = r.value().ollama_ps[0];
+  EXPECT_EQ(a.name, "qwen3:32b");
+  EXPECT_DOUBLE_EQ(*a.size_gb, 25);
+  EXPECT_DOUBLE_EQ(a.cpu_pct, 38);
+  EXPECT_DOUBLE_EQ(a.gpu_pct, 62);
+  EXPECT_EQ(a.context, 8192u);
+  EXPECT_DOUBLE_EQ(r.value().ollama_ps[1].gpu_pct, 100);
+  EXPECT_DOUBLE_EQ(r.value().ollama_ps[1].cpu_pct, 0);
+  auto d = diagnose_json({{"command", "diagnose"}, {"log", ps}});
+  ASSERT_TRUE(d.ok());
+  ASSERT_EQ(d.value()["findings"].size(), 1u);
+  EXPECT_EQ(d.value()["findings"][0]["text"],
+            "qwen3:32b: 38 % of its 25.0 GB is in system RAM (ollama ps: 38%/62% CPU/GPU): those "
+            "layers run on the CPU and set the speed, at a context of 8192 tokens");
+}
+
 TEST(LogRead, BadInputGetsAClearErrorNamingTheField) {
   // A GGUF file, a binary blob, another program's output: refused with field "log".
   for (const std::string& bad :

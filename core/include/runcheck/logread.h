@@ -56,6 +56,15 @@ struct LogKv {
   std::string key, type, value;  // type as printed: u32, f32, str, bool, arr[str,50304] ...
 };
 
+// A row of `ollama ps`: "qwen3:32b  030ee887880f  25 GB  38%/62% CPU/GPU  8192  4 minutes from
+// now".
+struct OllamaPsRow {
+  std::string name;
+  std::optional<double> size_gb;
+  double cpu_pct = 0, gpu_pct = 0;
+  std::optional<uint32_t> context;
+};
+
 struct LogFacts {
   std::string runtime;  // llama.cpp | ollama | vllm | mlx | lmstudio | exllamav2
   std::string build;    // "3472 (b5e95468)"
@@ -85,6 +94,7 @@ struct LogFacts {
   std::optional<double> mlx_peak_gb, mlx_required_mb;
   // Ollama (memory.go "offload to ..." and new-engine lines)
   std::optional<double> ollama_required_full_gib, ollama_required_partial_gib;
+  std::vector<OllamaPsRow> ollama_ps;
   std::vector<LogError> errors;
   uint32_t lines = 0;
   std::vector<std::string> notes;  // caps reached, truncation, what was skipped
