@@ -51,9 +51,32 @@ Result<json> catalog_command(const json& req) {
     return brief ? json(nullptr) : sources_json(v);
   };
   if (!all && what != "models" && what != "hardware" && what != "quants" && what != "runtimes" &&
-      what != "clouds" && what != "apis")
-    return make_error("bad_value", "list",
-                      "list must be one of all, models, hardware, quants, runtimes, clouds, apis");
+      what != "clouds" && what != "apis" && what != "errors")
+    return make_error(
+        "bad_value", "list",
+        "list must be one of all, models, hardware, quants, runtimes, clouds, apis, errors");
+  if (what == "errors") {  // the errors knowledge base (Troubleshoot), only when asked for
+    json a = json::array();
+    for (const auto& e : cat.errors) {
+      json fixes = json::array();
+      for (size_t i = 0; i < e.fix_texts.size(); ++i)
+        fixes.push_back(
+            {{"text", e.fix_texts[i]},
+             {"syntax", e.fix_syntax[i].empty() ? json(nullptr) : json(e.fix_syntax[i])}});
+      a.push_back({{"id", e.id},
+                   {"runtime", e.runtime},
+                   {"category", e.category},
+                   {"match", e.match},
+                   {"example", e.example},
+                   {"example_is_constructed", e.example_is_constructed},
+                   {"meaning", e.meaning},
+                   {"causes", e.causes},
+                   {"fixes", fixes},
+                   {"sources", sources_json(e.sources)}});
+    }
+    out["errors"] = a;
+    return out;
+  }
   if (all || what == "models") {
     json a = json::array();
     for (const auto& m : cat.models)

@@ -70,3 +70,21 @@ test('hostile and foreign input: a clear message, rendered as text, and the view
   assert.match(await page.textContent('#ts-result'), /CUDA0 <img src=x onerror=alert\(1\)>/);
   assert.deepEqual(errors, []);
 });
+
+test('the errors knowledge base: a link opens its entry; search filters; a matched line links to it', needsShared, async () => {
+  const { page, errors } = await open();
+  await page.goto(`${base}?view=troubleshoot&error=kv-cache-buffer-failed`);
+  await page.waitForSelector('#kb-kv-cache-buffer-failed[open]');
+  assert.match(await page.textContent('#kb-kv-cache-buffer-failed summary'), /failed to allocate buffer for kv cache/);
+  await page.fill('#kb-search', 'working set');
+  await page.dispatchEvent('#kb-search', 'input');
+  const shown = await page.$$eval('#kb-list details', (d) => d.map((x) => x.textContent));
+  assert.ok(shown.length >= 1 && shown.length < 82, String(shown.length));
+  assert.ok(shown.every((t) => /working set/i.test(t)), shown.join('|'));
+  assert.equal(await page.$$eval('#kb-list', (l) => l[0].textContent.includes('null')), false);
+  await diagnose(page, log('llamacpp-python_cuda_4xa100-80gb_deepseek-v3-q2kl_oom-kv.log'));
+  const more = await page.$$eval('#ts-result a', (a) => a.map((x) => x.getAttribute('href')));
+  assert.ok(more.includes('?view=troubleshoot&error=kv-cache-buffer-failed'), more.join('\n'));
+  await page.screenshot({ path: join(artifacts, 'troubleshoot-kb.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+});

@@ -39,7 +39,31 @@ function runLink(q) {
 
 const mib = (v) => (typeof v === 'number' ? `${num(v, 2)} MiB` : '—');
 
-export async function mount(root, { request }) {
+// The errors knowledge base (catalog/errors.json through the core), searchable; `open` is the id
+// to show first (from ?error=ID, or a matched line's "more" link).
+async function knowledgeBase(request, open) {
+  const res = await request({ command: 'catalog', list: 'errors' });
+  const search = el('input', { id: 'kb-search', type: 'search', placeholder: 'Filter: an error text, a runtime, a word' });
+  const list = el('div', { id: 'kb-list' });
+  const entry = (e) => el('details', { className: 'kb', id: `kb-${e.id}`, open: e.id === open },
+    el('summary', {}, el('code', { textContent: e.match }), el('span', { className: 'note', textContent: ` — ${e.runtime}, ${e.category}` })),
+    el('p', { textContent: e.meaning }),
+    el('pre', { className: 'cmd', textContent: e.example + (e.example_is_constructed ? '\n(example built from the source\'s format string)' : '') }),
+    el('h4', { textContent: 'Causes' }), el('ul', {}, ...e.causes.map((c) => el('li', { textContent: c }))),
+    el('h4', { textContent: 'Fixes' }), el('ul', {}, ...e.fixes.map((x) => el('li', { textContent: x.syntax ? `${x.text} (${x.syntax})` : x.text }))),
+    el('p', { className: 'note' }, 'Sources: ', ...e.sources.flatMap((s, i) => [i ? ', ' : '', el('a', { href: s.url, rel: 'noopener', target: '_blank', textContent: new URL(s.url).pathname.split('/').slice(1, 3).join('/') + (s.url.includes('/issues/') || s.url.includes('/pull/') ? ` #${s.url.split('/').pop()}` : '') })])),
+    el('p', {}, el('a', { href: '?view=troubleshoot', className: 'kb-paste', textContent: 'Paste your log with this error' })));
+  const render = () => {
+    const q = search.value.trim().toLowerCase();
+    const hits = res.errors.filter((e) => !q || `${e.match} ${e.runtime} ${e.category} ${e.meaning}`.toLowerCase().includes(q));
+    list.replaceChildren(...(hits.length ? hits.map(entry) : [el('p', { textContent: 'No entry matches.' })]));
+  };
+  search.addEventListener('input', render);
+  render();
+  return el('div', {}, el('p', { textContent: `${res.errors.length} messages of llama.cpp, Ollama, LM Studio, vLLM, MLX, ExLlamaV2 and the GPU layers, each with what it means, what fixes it, the source line that prints it and a public report.` }), search, list);
+}
+
+export async function mount(root, { request, params }) {
   const box = el('textarea', { id: 'log-text', rows: 10, spellcheck: false, placeholder: 'Paste the output of llama-server, llama-cli, Ollama (server log), vLLM, MLX-LM or LM Studio here' });
   const file = el('input', { type: 'file', id: 'log-file', accept: '.log,.txt,text/plain' });
   const overrides = {
@@ -59,7 +83,18 @@ export async function mount(root, { request }) {
     el('details', { id: 'ts-edit' }, el('summary', { textContent: 'Correct what was read (model id, quant, hardware id, context, system RAM)' }),
       ...Object.entries(overrides).map(([k, c]) => row(k.replace('_gb', ' (GB)'), c))),
     go, note);
-  root.replaceChildren(form, out);
+  const openId = params?.get('error') || '';
+  const kb = el('details', { className: 'panel', id: 'kb', open: Boolean(openId) }, el('summary', {}, el('h2', { textContent: 'Error messages explained' })));
+  let kbLoaded = false;
+  const loadKb = async () => {
+    if (kbLoaded) return;
+    kbLoaded = true;
+    kb.append(await knowledgeBase(request, openId));
+    if (openId) document.getElementById(`kb-${openId}`)?.scrollIntoView();
+  };
+  kb.addEventListener('toggle', () => { if (kb.open) loadKb(); });
+  root.replaceChildren(form, out, kb);
+  if (openId) await loadKb();
 
   // Dropping a file anywhere on the panel reads it like the picker.
   const readFile = async (f) => {
@@ -122,7 +157,9 @@ export async function mount(root, { request }) {
           el('pre', { className: 'cmd', textContent: `line ${e.line}: ${e.text}` }),
           el('p', { textContent: e.meaning }),
           el('ul', {}, ...e.fixes.map((x) => el('li', { textContent: x.syntax ? `${x.text} (${x.syntax})` : x.text }))),
-          e.source ? el('p', { className: 'note' }, el('a', { href: e.source, rel: 'noopener', target: '_blank', textContent: 'where it is printed' })) : null))));
+          el('p', { className: 'note' }, el('a', { href: `?view=troubleshoot&error=${encodeURIComponent(e.id)}`, textContent: 'more on this message' }),
+            e.source ? ' · ' : null,
+            e.source ? el('a', { href: e.source, rel: 'noopener', target: '_blank', textContent: 'where it is printed' }) : null)))));
     }
     out.replaceChildren(...parts);
   }
