@@ -37,21 +37,20 @@ build: native wasm site
 
 native: build/.deps-apt
 	@start=$$(date +%s%N); \
-	cmake -S . -B build/native -DRUNCHECK_BUILD_ID=$(BUILD_ID) -DRUNCHECK_SHARED_DIR=$(SHARED_ABS) >/dev/null && \
-	cmake --build build/native -j$(JOBS) && \
+	cmake --preset native -DRUNCHECK_BUILD_ID=$(BUILD_ID) -DRUNCHECK_SHARED_DIR=$(SHARED_ABS) >/dev/null && \
+	cmake --build --preset native -j$(JOBS) && \
 	echo "native build: $$(( ($$(date +%s%N) - start) / 1000000 )) ms"
 
 # The catalog's typed tables, generated (and validated) by the native runcheck_catgen; the wasm
 # build compiles the same file, so native and wasm start from identical data.
 catalog-tables: build/.deps-apt
-	@cmake -S . -B build/native -DRUNCHECK_BUILD_ID=$(BUILD_ID) -DRUNCHECK_SHARED_DIR=$(SHARED_ABS) >/dev/null && \
-	cmake --build build/native -j$(JOBS) --target catalog_tables
+	@cmake --preset native -DRUNCHECK_BUILD_ID=$(BUILD_ID) -DRUNCHECK_SHARED_DIR=$(SHARED_ABS) >/dev/null && \
+	cmake --build --preset native -j$(JOBS) --target catalog_tables
 
 wasm: build/.deps-apt catalog-tables
 	@start=$$(date +%s%N); \
-	emcmake cmake -S . -B build/wasm -DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node -DRUNCHECK_BUILD_ID=$(BUILD_ID) \
-	  -DRUNCHECK_CATALOG_TABLES=$(abspath build/native/gen/catalog_tables.cpp) >/dev/null && \
-	cmake --build build/wasm -j$(JOBS) && \
+	emcmake cmake --preset wasm -DCMAKE_CROSSCOMPILING_EMULATOR=$$(command -v node) -DRUNCHECK_BUILD_ID=$(BUILD_ID) >/dev/null && \
+	cmake --build --preset wasm -j$(JOBS) && \
 	echo "wasm build: $$(( ($$(date +%s%N) - start) / 1000000 )) ms"
 
 site: wasm
@@ -70,7 +69,7 @@ serve: build node_modules/.package-lock.json
 test: build node_modules/.package-lock.json format-check test-native test-js test-e2e test-sanitize
 
 test-native: native
-	cd build/native && ctest --output-on-failure -j$(JOBS)
+	ctest --preset native -j$(JOBS)
 	@node tools/catalog-md.mjs build/native/runcheck build/CATALOG.md && \
 	  if ! cmp -s build/CATALOG.md CATALOG.md; then echo "CATALOG.md is stale: run make catalog-md"; exit 1; fi
 
@@ -93,8 +92,7 @@ test-e2e: site node_modules/.package-lock.json
 FUZZ_RUNS ?= 1000000
 FUZZ_TARGETS := gguf config request log
 sanitize: build/.deps-apt
-	@cmake -S . -B build/san -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	  -DRUNCHECK_SANITIZE=ON -DRUNCHECK_FUZZ=ON -DRUNCHECK_BUILD_ID=$(BUILD_ID) -DRUNCHECK_SHARED_DIR=$(SHARED_ABS) >/dev/null && cmake --build build/san -j$(JOBS)
+	@cmake --preset san -DRUNCHECK_BUILD_ID=$(BUILD_ID) -DRUNCHECK_SHARED_DIR=$(SHARED_ABS) >/dev/null && cmake --build --preset san -j$(JOBS)
 
 # Seeds: the shared fixtures (read from ../shared, copied into the build tree only) and the
 # golden and hostile requests in tests/.
@@ -123,7 +121,7 @@ fuzz: fuzz-corpus
 
 # In make test: the sanitized suite, then a short fuzz run of each target.
 test-sanitize: sanitize
-	cd build/san && RUNCHECK_PROPERTY_REQUESTS=1000 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j$(JOBS)
+	ctest --preset san -j$(JOBS)
 	@$(MAKE) fuzz FUZZ_RUNS=20000
 
 # Per-estimate timings, native core and the wasm module (numbers printed, nothing asserted).
