@@ -103,10 +103,17 @@ struct Calibration {
 const Calibration& calibration();
 double max_bandwidth_utilization();
 double decode_time(const SpeedFit& fit, double x, double hops, double factor);
+// Measured / predicted over a group's calibration rows, each predicted without itself:
+// `known_pair` - only the row left out (its model's other runs on its hardware stay: a new run of
+//   a measured model-hardware pair); `known` - its whole model left out of the fit and of the
+//   hardware factor (a model never measured, on measured hardware); `unknown` - its whole
+//   hardware left out (a card never measured).
 struct GroupRatios {
-  std::vector<std::pair<size_t, double>> known, unknown;
+  std::vector<std::pair<size_t, double>> known_pair, known, unknown;
 };
-const GroupRatios& group_ratios(const std::string& group, bool decode);
+// `outside`: a group held out of everything (accuracy scoring under group holdout): its rows are
+// neither calibration residuals nor in the fits that make them.
+const GroupRatios& group_ratios(const std::string& group, bool decode, const Holdout& outside = {});
 struct GroupBand {
   double low = 1, high = 1;
 };

@@ -89,9 +89,10 @@ double decode_time(const SpeedFit& fit, double x, double hops, double factor) {
 // bandwidth slope; prefill: the median measured/predicted), when it has any. `corrected` says
 // whether that happened.
 double predict_time(const std::vector<SpeedSample>& all, const SpeedSample& s,
-                    const std::string& group, size_t exclude, bool& corrected) {
+                    const std::string& group, size_t exclude, bool& corrected,
+                    const Holdout& holdout = {}, const SpeedFit* given = nullptr) {
   corrected = false;
-  const SpeedFit fit = fit_speed(all, group, s.decode, exclude);
+  const SpeedFit fit = given ? *given : fit_speed(all, group, s.decode, exclude, holdout);
   if (!fit.ok) return 0;
   double t = speed_time(fit, s);
   std::vector<double> r;
@@ -99,7 +100,7 @@ double predict_time(const std::vector<SpeedSample>& all, const SpeedSample& s,
     for (const auto& j : all) {
       if (j.row == exclude || j.row == s.row || j.decode != s.decode || j.hardware != s.hardware)
         continue;
-      if (j.n_devices != s.n_devices) continue;
+      if (j.n_devices != s.n_devices || holdout.holds_out(j)) continue;
       if (j.group != group || (!s.decode && !j.f.prefill_fixed)) continue;
       r.push_back(j.value_tps * speed_time(fit, j));
     }
@@ -119,10 +120,10 @@ double predict_time(const std::vector<SpeedSample>& all, const SpeedSample& s,
 // `known` - hardware with other measurements (fit and hardware factor without the row);
 // `unknown` - the row's whole hardware left out of the fit (how a new GPU is predicted).
 
-const GroupRatios& group_ratios(const std::string& group, bool decode) {
+const GroupRatios& group_ratios(const std::string& group, bool decode, const Holdout& outside) {
   static std::mutex mu;
   static std::map<std::string, GroupRatios> memo;
-  const std::string key = group + (decode ? "|d" : "|p");
+  const std::string key = group + (decode ? "|d|" : "|p|") + outside.field + "=" + outside.value;
   {
     std::lock_guard<std::mutex> lock(mu);
     auto it = memo.find(key);
@@ -130,17 +131,30 @@ const GroupRatios& group_ratios(const std::string& group, bool decode) {
   }
   GroupRatios g;
   const auto& all = calibration().samples;
-  std::map<std::string, SpeedFit> without_hw;
+  std::map<std::string, SpeedFit> without_hw, without_model;
   for (const auto& s : all) {
     if (s.decode != decode || s.group != group || (!decode && !s.f.prefill_fixed)) continue;
+    if (outside.holds_out(s)) continue;  // the group being predicted: never its own calibration
+    // Out-of-group residuals: the row predicted with its whole model left out of the fit and of
+    // the hardware factor (how a model the calibration has never seen is predicted), so that
+    // the band's coverage holds for new models and sources, not only for a new row of a known
+    // configuration.
+    const Holdout model_out{"model", s.model, &outside};
+    auto fm = without_model.find(s.model);
+    if (fm == without_model.end())
+      fm = without_model.emplace(s.model, fit_speed(all, group, decode, SIZE_MAX, model_out)).first;
     bool corrected = false;
-    const double t = predict_time(all, s, group, s.row, corrected);
+    const double t =
+        fm->second.ok ? predict_time(all, s, group, s.row, corrected, model_out, &fm->second) : 0;
     if (t > 0 && corrected) g.known.push_back({s.row, s.value_tps * t});
+    bool pair_corrected = false;
+    const double tp = predict_time(all, s, group, s.row, pair_corrected, outside);
+    if (tp > 0 && pair_corrected) g.known_pair.push_back({s.row, s.value_tps * tp});
     auto it = without_hw.find(s.hardware);
     if (it == without_hw.end())
       it = without_hw
-               .emplace(s.hardware,
-                        fit_speed(all, group, decode, SIZE_MAX, Holdout{"hardware", s.hardware}))
+               .emplace(s.hardware, fit_speed(all, group, decode, SIZE_MAX,
+                                              Holdout{"hardware", s.hardware, &outside}))
                .first;
     if (it->second.ok) g.unknown.push_back({s.row, s.value_tps * speed_time(it->second, s)});
   }

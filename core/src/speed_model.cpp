@@ -335,9 +335,13 @@ json speed_json(const Inputs& in, const Machine& mc, const Plan& p, const Weight
   if (!measured.empty()) evidence = "measured";
 
   // This hardware's own measurements (other models, quants or lengths) scale the group fit.
+  // Whether this model's own runs on this hardware (other quants or lengths) are among them:
+  // then the band is the one for a new run of a known pair, else the one for a new model.
+  bool dsame = false, psame = false;
   auto hw_factor = [&](const SpeedFit& fit, const std::string& group, bool decode) -> double {
     if (!same_gpu || group.empty() || holdout.field == "hardware") return 0;
     std::vector<double> r;
+    bool same_model = false;
     for (const auto& j : cal.samples) {
       if (j.row == exclude || j.decode != decode || j.hardware != gpu_id || j.group != group)
         continue;
@@ -345,7 +349,9 @@ json speed_json(const Inputs& in, const Machine& mc, const Plan& p, const Weight
       if (static_cast<size_t>(j.n_devices) != std::max<size_t>(1, n_gpu)) continue;
       if (!decode && !j.f.prefill_fixed) continue;
       r.push_back(j.value_tps * speed_time(fit, j));
+      same_model = same_model || j.model == in.model->id;
     }
+    (decode ? dsame : psame) = same_model;
     return r.empty() ? 0 : quantile(r, 0.5);
   };
   // The benchmarks ran every layer on the GPU(s): with layers on the CPU the factor says
@@ -379,8 +385,9 @@ json speed_json(const Inputs& in, const Machine& mc, const Plan& p, const Weight
     out["evidence"] = nullptr;  // no figure, so nothing is measured or extrapolated
     return out;
   }
-  const GroupRatios& dr = group_ratios(dgroup, true);
-  const GroupBand db = band_of(dfac > 0 ? dr.known : dr.unknown, exclude, row_held_out);
+  const GroupRatios& dr = group_ratios(dgroup, true, holdout);
+  const GroupBand db =
+      band_of(dfac > 0 ? (dsame ? dr.known_pair : dr.known) : dr.unknown, exclude, row_held_out);
   const double widen = evidence == "estimated" ? kEstimatedBandWidening : 1.0;
   auto band = [&](double tps, const GroupBand& b, double cap) {
     const double lo = tps * b.low / widen,
@@ -427,8 +434,9 @@ json speed_json(const Inputs& in, const Machine& mc, const Plan& p, const Weight
   }
   // Prefill and time to first token.
   if (pf.ok && f.prefill_fixed) {
-    const GroupRatios& pr = group_ratios(pgroup, false);
-    const GroupBand pb = band_of(pfac > 0 ? pr.known : pr.unknown, exclude, row_held_out);
+    const GroupRatios& pr = group_ratios(pgroup, false, holdout);
+    const GroupBand pb =
+        band_of(pfac > 0 ? (psame ? pr.known_pair : pr.known) : pr.unknown, exclude, row_held_out);
     const double ov = f.prefill_overlap(in.prompt);
     double ptps = (pfac > 0 ? pfac : 1.0) /
                   (pf.a + (pf.b * *f.prefill_fixed + pf.c * f.prefill_per_prompt * in.prompt) / ov);

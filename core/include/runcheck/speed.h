@@ -55,7 +55,9 @@ struct SpeedSample {
 // (hardware | model | source | gpu-count) equals `value`. Empty field: nothing held out.
 struct Holdout {
   std::string field, value;
+  const Holdout* also = nullptr;  // a second group left out with this one (may be null)
   bool holds_out(const SpeedSample& s) const {
+    if (also && also->holds_out(s)) return true;
     if (field.empty()) return false;
     if (field == "hardware") return s.hardware == value;
     if (field == "model") return s.model == value;
