@@ -111,6 +111,7 @@ SpeedFit fit_speed(const std::vector<SpeedSample>& samples, const std::string& g
   f.n = static_cast<size_t>(s.n);
   if (f.n < 2) return f;
   bool free_c = any_h;
+  bool c_follows_b = false;
   if (!decode && any_h) {
     // The attention slope comes from how each configuration slows down as its prompt grows
     // (within-configuration regression): across hardware, compute figures are too rough.
@@ -138,6 +139,14 @@ SpeedFit fit_speed(const std::vector<SpeedSample>& samples, const std::string& g
     if (sxx > 0) {
       f.c = std::max(0.0, sxy / sxx);
       free_c = false;
+    } else {
+      // No configuration in the group was measured at two prompt lengths: the slope is not
+      // identifiable from these rows (a free fit across configurations extrapolates long
+      // prompts 7-9x too slow under model holdout). Physics instead: attention FLOPs run at the
+      // efficiency the fit finds for the matmuls (c = b, set after the solve below).
+      f.c = 1;
+      free_c = false;
+      c_follows_b = true;
     }
   }
   // With one distinct regressor value the slope is unidentifiable: keep b at the ceiling (1)
@@ -161,6 +170,10 @@ SpeedFit fit_speed(const std::vector<SpeedSample>& samples, const std::string& g
   if (f.c < 0) {
     f.c = 0;
     solve(s, f.a > 0, spread && f.b > 1, false, f);
+  }
+  if (c_follows_b && f.b != f.c) {
+    f.c = f.b;
+    solve(s, f.a > 0, false, false, f);
   }
   if (f.a < 0) f.a = 0;
   if (f.b < 1) f.b = 1;
