@@ -438,8 +438,13 @@ json speed_json(const Inputs& in, const Machine& mc, const Plan& p, const Weight
     const GroupBand pb =
         band_of(pfac > 0 ? (psame ? pr.known_pair : pr.known) : pr.unknown, exclude, row_held_out);
     const double ov = f.prefill_overlap(in.prompt);
-    double ptps = (pfac > 0 ? pfac : 1.0) /
-                  (pf.a + (pf.b * *f.prefill_fixed + pf.c * f.prefill_per_prompt * in.prompt) / ov);
+    // Attention per prompt token reads the context before it: on average depth + prompt / 2
+    // tokens (prefill_per_prompt * N is the depth-0 average, N / 2; a prompt sent after `depth`
+    // tokens already in the cache, llama-bench's "ppN @ dD", pays for those too).
+    const double attn_tokens = in.prompt + 2.0 * in.depth;
+    double ptps =
+        (pfac > 0 ? pfac : 1.0) /
+        (pf.a + (pf.b * *f.prefill_fixed + pf.c * f.prefill_per_prompt * attn_tokens) / ov);
     double widen_p = 1;
     if (sc.host_matmul_bytes > 0) {
       // Weights in system RAM: each micro-batch of a prompt of at least kOpOffloadMinBatch

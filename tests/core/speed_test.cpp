@@ -159,3 +159,39 @@ TEST(speed_test, group_holdout_figures_do_not_regress) {
 
 }  // namespace
 }  // namespace runcheck
+
+namespace runcheck {
+namespace {
+
+// Prefill after `depth` tokens already in the cache (llama-bench "pp512 @ dD") reads that context
+// in attention. Published series (shared/calibration/set_c.csv, localmaxxing rows cached in
+// llmfit: Meta-Llama-3-8B-Instruct Q4_0 on an RTX 5080, flash attention on): pp512 8429.6 tok/s,
+// @ d2048 7601.5 (0.90x), @ d8192 5951.9 (0.71x), @ d32768 2035.0 (0.24x). Same shapes here
+// (Llama 3.1 8B: Llama 3 8B plus rope_freqs, which allows the 32k depth). The engine used to
+// ignore depth for prefill (1.0x at every depth); its slope comes from flash-attention-off runs
+// and is steeper than this series (0.79x / 0.48x / 0.19x), which the README states.
+TEST(speed_test, prefill_slows_with_the_context_already_in_the_cache) {
+  auto prefill = [](int depth) {
+    const json r = json::parse(handle_request(json{
+        {"command", "estimate"},
+        {"model", "llama-3.1-8b"},
+        {"quant", "Q4_0"},
+        {"context", 65536},
+        {"hardware", "rtx-5080"},
+        {"flash_attn", true},
+        {"prompt", 512},
+        {"depth", depth},
+        {"inverse", false}}.dump()));
+    EXPECT_TRUE(r["ok"].get<bool>()) << r.dump();
+    return r["speed"]["prefill_tps"].get<double>();
+  };
+  const double p0 = prefill(0), p2k = prefill(2048), p8k = prefill(8192), p32k = prefill(32768);
+  EXPECT_GT(p2k / p0, 0.7);  // published 0.90x
+  EXPECT_LT(p2k, p0);
+  EXPECT_LT(p8k, p2k);
+  EXPECT_LT(p32k / p0, 0.5);  // published 0.24x; depth-blind engines say 1.0x
+  EXPECT_GT(p32k / p0, 0.12);
+}
+
+}  // namespace
+}  // namespace runcheck
