@@ -153,3 +153,5 @@ accuracy: native
 	  build/native/runcheck accuracy --data $(or $(DATA),$(SHARED)/calibration/measurements.csv) --holdout $$h --json | \
 	  node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const r=JSON.parse(s),m=r.summary,f=(k)=>`$${m[k].median_abs_error_pct.toFixed(1)} % / $${m[k].p90_abs_error_pct.toFixed(1)} % / $${m[k].band_coverage_pct.toFixed(1)} %`;console.log(`holdout $${process.argv[1].padEnd(9)} decode (median / p90 / band coverage) $${f("tg_tps")}   prefill $${f("pp_tps")}   rows $${m.tg_tps.count}+$${m.pp_tps.count}, unmapped $${r.unmapped.length}`)})' $$h; \
 	done
+	@build/native/runcheck accuracy --data $(SHARED)/calibration/set_c.csv --holdout row --json | \
+	  node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const r=JSON.parse(s),m=r.summary,f=(k)=>`$${m[k].median_abs_error_pct.toFixed(1)} % / $${m[k].p90_abs_error_pct.toFixed(1)} % / $${m[k].band_coverage_pct.toFixed(1)} %`;console.log(`set_c.csv (never fitted) decode $${f("tg_tps")}   prefill $${f("pp_tps")}   rows $${m.tg_tps.count}+$${m.pp_tps.count}, unmapped $${r.unmapped.length}`)})'

@@ -69,6 +69,21 @@ std::string map_model(const std::string& name) {
   for (char& c : s)
     if (c == ' ' || c == '_') c = '-';
   if (builtin_catalog().model(s)) return s;
+  // Published names of the same weights' tuned variants: "Llama 3.2 1B Instruct",
+  // "gemma-2-9b-it", "Qwen2.5-7B-Instruct-GGUF" share the base model's architecture, so they
+  // allocate and run alike; the suffix is dropped, one word at a time.
+  static const char* const kSuffixes[] = {"-gguf", "-instruct", "-it", "-chat", "-hf", "-base"};
+  for (bool again = true; again;) {
+    again = false;
+    for (const char* suf : kSuffixes) {
+      const std::string x = suf;
+      if (s.size() > x.size() && s.compare(s.size() - x.size(), x.size(), x) == 0) {
+        s.resize(s.size() - x.size());
+        if (builtin_catalog().model(s)) return s;
+        again = true;
+      }
+    }
+  }
   return {};
 }
 
@@ -264,21 +279,37 @@ Result<json> accuracy_json(const json& req) {
                                                     : "backend not named"}});
         continue;
       }
-      const int tokens = std::atoi(get(row, "context_tokens").c_str());
+      int tokens = std::atoi(get(row, "context_tokens").c_str());
+      // "llama-bench pp512 @ d 2048": N tokens after D already in the cache (context_tokens then
+      // holds N + D). Scored at that depth, with N as the test's length.
+      int depth_before = 0;
+      if (col.count("test_detail")) {
+        const std::string td = get(row, "test_detail");
+        const size_t at = td.find(" @ d ");
+        const size_t t =
+            at == std::string::npos ? at : td.rfind(metric == "tg_tps" ? "tg" : "pp", at);
+        if (at != std::string::npos && t != std::string::npos) {
+          const int n = std::atoi(td.c_str() + t + 2), d = std::atoi(td.c_str() + at + 5);
+          if (n > 0 && d > 0 && n + d == tokens) {
+            tokens = n;
+            depth_before = d;
+          }
+        }
+      }
       const double measured = std::atof(get(row, "value").c_str());
       const bool tg = metric == "tg_tps";
       // As published (-ngl 99, flash attention off, f16 KV); decode at the mean depth of tgN,
       // prefill at prompt N. The engine leaves this very measurement out of its fit.
       json q = {{"model", model},
                 {"quant", get(row, "quant")},
-                {"context", std::max(2048, tokens)},
+                {"context", std::max(2048, tokens + depth_before)},
                 {"hardware", hw.id + (n_dev > 1 ? "x" + std::to_string(n_dev) : "")},
                 {"flash_attn", false},
                 {"gpu_layers", 100000},
                 {"kv_type", "f16"},
                 {"backend", backend},
                 {"inverse", false},
-                {"depth", tg ? (tokens - 1) / 2 : 0},
+                {"depth", depth_before + (tg ? (tokens - 1) / 2 : 0)},
                 {"prompt", std::max(1, tokens)},
                 {"leave_out",
                  {{"model", model},

@@ -195,3 +195,25 @@ TEST(speed_test, prefill_slows_with_the_context_already_in_the_cache) {
 
 }  // namespace
 }  // namespace runcheck
+
+namespace runcheck {
+namespace {
+
+// set_c.csv (2026 community runs, never fitted): every row whose model and hardware map (names
+// of tuned variants map to their base model) is scored; these figures may not regress.
+TEST(speed_test, set_c_figures_do_not_regress) {
+  RUNCHECK_NEEDS_SHARED();
+  const std::string csv = test::read_text(test::shared_dir() + "/calibration/set_c.csv");
+  auto r = accuracy_json(json{{"csv", csv}, {"holdout", "row"}});
+  ASSERT_TRUE(r.ok());
+  const json& s = r.value()["summary"];
+  EXPECT_GE(s["tg_tps"]["count"].get<int>(), 99);
+  EXPECT_GE(s["pp_tps"]["count"].get<int>(), 68);
+  EXPECT_LE(s["tg_tps"]["median_abs_error_pct"].get<double>(), 23.5);
+  EXPECT_GE(s["tg_tps"]["band_coverage_pct"].get<double>(), 44.0);
+  EXPECT_LE(s["pp_tps"]["median_abs_error_pct"].get<double>(), 45.5);
+  EXPECT_GE(s["pp_tps"]["band_coverage_pct"].get<double>(), 33.0);
+}
+
+}  // namespace
+}  // namespace runcheck
