@@ -16,7 +16,6 @@
 #include "report.h"
 #include "runcheck/api.h"
 #include "runcheck/catalog.h"
-#include "runcheck/diagnose.h"
 #include "runcheck/logread.h"
 #include "runcheck/user_models.h"
 
@@ -234,7 +233,9 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "runcheck: error: log: cannot read '%s'\n", args[1].c_str());
       return 1;
     }
-    json req = {{"command", "diagnose"}, {"log", std::move(text)}};
+    // Overrides as every command takes them: --some-name VALUE is the field some_name (a string;
+    // the core reads numbers from it and names the field when one is wrong).
+    json options = json::object();
     bool as_json = false;
     for (size_t i = 2; i < args.size(); ++i) {
       if (args[i] == "--json") {
@@ -242,24 +243,23 @@ int main(int argc, char** argv) {
       } else if (args[i].rfind("--", 0) == 0 && i + 1 < args.size()) {
         std::string key = args[i].substr(2);
         std::replace(key.begin(), key.end(), '-', '_');
-        const std::string& v = args[++i];
-        const bool numeric = !v.empty() && v.find_first_not_of("0123456789.") == std::string::npos;
-        req[key] = numeric ? json(std::stod(v)) : json(v);
+        options[key] = args[++i];
       } else {
         std::fprintf(stderr, "runcheck: error: %s: unexpected argument\n", args[i].c_str());
         return 2;
       }
     }
-    auto r = runcheck::diagnose_json(req);
-    if (!r.ok()) {
-      std::fprintf(stderr, "runcheck: error: %s: %s\n", r.error().field.c_str(),
-                   r.error().message.c_str());
+    const json r = json::parse(runcheck::handle_diagnose(text, options.dump()), nullptr, false);
+    if (r.is_discarded() || !r.value("ok", false)) {
+      const json err = r.is_discarded() ? json::object() : r.value("error", json::object());
+      std::fprintf(stderr, "runcheck: error: %s: %s\n", err.value("field", "log").c_str(),
+                   err.value("message", "no answer").c_str());
       return 1;
     }
     if (as_json)
-      std::printf("%s\n", r.value().dump(-1, ' ', false, json::error_handler_t::replace).c_str());
+      std::printf("%s\n", r.dump(-1, ' ', false, json::error_handler_t::replace).c_str());
     else
-      std::fputs(runcheck::report::render("diagnose", r.value(), use_color()).c_str(), stdout);
+      std::fputs(runcheck::report::render("diagnose", r, use_color()).c_str(), stdout);
     return 0;
   }
   if (args.size() > 1 && (args[1] == "--help" || args[1] == "-h")) {

@@ -3,10 +3,10 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "diagnose_internal.h"
 #include "runcheck/accuracy.h"
 #include "runcheck/catalog.h"
 #include "runcheck/decide.h"
-#include "runcheck/diagnose.h"
 #include "runcheck/estimate.h"
 #include "runcheck/options.h"
 #include "runcheck/request.h"
@@ -58,11 +58,6 @@ Result<json> catalog_command(const json& req) {
   if (what == "errors") {  // the errors knowledge base (Troubleshoot), only when asked for
     json a = json::array();
     for (const auto& e : cat.errors) {
-      json fixes = json::array();
-      for (size_t i = 0; i < e.fix_texts.size(); ++i)
-        fixes.push_back(
-            {{"text", e.fix_texts[i]},
-             {"syntax", e.fix_syntax[i].empty() ? json(nullptr) : json(e.fix_syntax[i])}});
       a.push_back({{"id", e.id},
                    {"runtime", e.runtime},
                    {"category", e.category},
@@ -71,7 +66,7 @@ Result<json> catalog_command(const json& req) {
                    {"example_is_constructed", e.example_is_constructed},
                    {"meaning", e.meaning},
                    {"causes", e.causes},
-                   {"fixes", fixes},
+                   {"fixes", error_fixes_json(e)},
                    {"sources", sources_json(e.sources)}});
     }
     out["errors"] = a;
@@ -181,6 +176,17 @@ Result<json> catalog_command(const json& req) {
 }
 
 }  // namespace
+
+std::string handle_diagnose(std::string_view log_text, std::string_view options_json) {
+  json req = options_json.empty() ? json::object() : json::parse(options_json, nullptr, false);
+  if (req.is_discarded() || !req.is_object())
+    return error_response(make_error("bad_json", "", "diagnose options must be a JSON object"));
+  req["command"] = "diagnose";
+  req["log"] = std::string(log_text);
+  auto out = diagnose_json(req);
+  if (!out.ok()) return error_response(out.error());
+  return out.value().dump(-1, ' ', false, json::error_handler_t::replace);
+}
 
 std::string handle_request(std::string_view text) {
   if (text.size() > kMaxRequestBytes)

@@ -1,7 +1,6 @@
 // Troubleshoot: the log reader on real runtime logs (shared/fixtures/logs, cited in its README)
 // and on hand-written lines; the diagnosis (request rebuilt from the log, runcheck's buffers
 // beside the log's, what overflowed, checked fixes). Expected values are read off the logs.
-#include "runcheck/diagnose.h"
 
 #include <gtest/gtest.h>
 
@@ -20,11 +19,10 @@ LogFacts read_fixture(const std::string& name) {
   return r.ok() ? r.value() : LogFacts{};
 }
 json diagnose_fixture(const std::string& name, json extra = json::object()) {
-  extra["command"] = "diagnose";
-  extra["log"] = test::read_text(test::shared_dir() + "/fixtures/logs/" + name);
-  auto r = diagnose_json(extra);
-  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
-  return r.ok() ? r.value() : json();
+  const json r = json::parse(handle_diagnose(
+      test::read_text(test::shared_dir() + "/fixtures/logs/" + name), extra.dump()));
+  EXPECT_TRUE(r["ok"].get<bool>()) << r.dump();
+  return r;
 }
 double buffer(const LogFacts& f, const std::string& dev, const std::string& kind) {
   double mib = 0;
@@ -265,10 +263,10 @@ TEST(LogRead, OllamaPsSaysWhatRunsOnTheCpu) {
   EXPECT_EQ(a.context, 8192u);
   EXPECT_DOUBLE_EQ(r.value().ollama_ps[1].gpu_pct, 100);
   EXPECT_DOUBLE_EQ(r.value().ollama_ps[1].cpu_pct, 0);
-  auto d = diagnose_json({{"command", "diagnose"}, {"log", ps}});
-  ASSERT_TRUE(d.ok());
-  ASSERT_EQ(d.value()["findings"].size(), 1u);
-  EXPECT_EQ(d.value()["findings"][0]["text"],
+  const json dj = json::parse(handle_diagnose(ps, ""));
+  ASSERT_TRUE(dj["ok"].get<bool>());
+  ASSERT_EQ(dj["findings"].size(), 1u);
+  EXPECT_EQ(dj["findings"][0]["text"],
             "qwen3:32b: 38 % of its 25.0 GB is in system RAM (ollama ps: 38%/62% CPU/GPU): those "
             "layers run on the CPU and set the speed, at a context of 8192 tokens");
 }

@@ -4,13 +4,13 @@
 #include <cstdint>
 #include <string>
 
-#include "runcheck/diagnose.h"
+#include "runcheck/api.h"
 #include "runcheck/logread.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
   (void)runcheck::read_log(text);
-  // The JSON edge needs valid UTF-8 only for its output; the diagnosis must not throw either way.
-  (void)runcheck::diagnose_json({{"command", "diagnose"}, {"log", text}});
+  // The whole diagnosis through its public entry point; invalid UTF-8 must not throw either.
+  (void)runcheck::handle_diagnose(text, "");
   return 0;
 }

@@ -12,4 +12,9 @@ namespace runcheck {
 // Never throws, never aborts; any input (malformed, hostile, huge) gets a response.
 std::string handle_request(std::string_view request_json);
 
+// Troubleshoot without the request size cap (the CLI reads a log of up to kMaxLogBytes):
+// `log_text` as pasted, `options_json` an object of overrides (model, quant, hardware, context,
+// ram_gb, runtime) or "" -> the same response as {"command":"diagnose","log":...}.
+std::string handle_diagnose(std::string_view log_text, std::string_view options_json);
+
 }  // namespace runcheck

@@ -55,7 +55,8 @@ constexpr double kDefaultRamBandwidthGBs = 51.2;
 // compute figure of a GPU whose tensor rate is not in the catalog (stated in `assumptions`).
 constexpr double kTensorOverVectorFallback = 2.0;
 // The band: 5th and 95th percentiles of measured/predicted over the fit group, each ratio
-// computed with its own row left out of the fit.
+// computed with its own row, model or hardware left out (the pool that matches the estimate's
+// evidence; speed_calibration.cpp group_ratios).
 constexpr double kBandLowQuantile = 0.05, kBandHighQuantile = 0.95;
 // No measurement for this backend and precision: the nearest group's band, widened by 30 %
 // each way (the spread between backends' fitted efficiencies in the calibration data).
@@ -66,6 +67,18 @@ constexpr double kMaxUtilizationQuantile = 0.99;
 // One published batched-decode table (one model, precision and backend): the aggregate's band
 // is widened by this factor each way for every other setup (stated in the response).
 constexpr double kBatchedBandWidening = 1.5;
+// Troubleshoot. A logged buffer and runcheck's "match" within this: the buffers the engine models
+// are byte-exact on every logged buffer of the fixtures; llama.cpp prints MiB with 2 decimals and
+// pads each tensor to its buffer alignment, which stays far below 2 %.
+constexpr double kLogMatchTolerancePct = 2.0;
+// A device whose free memory at load is this far below its total is shared with something else
+// (the desktop and driver take about 0.3-0.5 GiB on an idle Linux/Windows card: the RTX 3090 of
+// llama.cpp#20431 showed 263 MiB used; above 512 MiB the finding names it).
+constexpr double kOtherProcessMiB = 512;
+// A MoE log whose host (CPU, CPU_Mapped, CUDA_Host) buffers hold more than this share of the
+// weights with every layer offloaded kept routed experts in RAM; without offload the host holds
+// only the token embeddings (0.6-3 % of the weights in the fixtures: Qwen3-235B 0.26 %).
+constexpr double kExpertOffloadShare = 0.05;
 // MLX (mlx_lm.server) time to first token for prompts of a few tokens, where prefill is
 // negligible: 5.4 ms (0.8B) to 250 ms (8B 2-bit) in the MLX rows of shared/calibration/set_c.csv
 // (localmaxxing, 2026); 50 ms, near the middle of the larger models' 22-106 ms, is the point.
