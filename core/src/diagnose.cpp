@@ -154,7 +154,7 @@ Result<json> diagnose_json(const json& req) {
       return 0.0;
     };
     if (all > 0 && host / all > kExpertOffloadShare && host_mib(0) >= 0 &&
-        host > host_mib(0) * 1.5) {
+        host > host_mib(0) * kExpertOffloadHostExcess) {
       uint32_t lo = 0, hi = m->arch.block_count;
       while (lo < hi) {
         const uint32_t mid = (lo + hi) / 2;
