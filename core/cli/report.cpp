@@ -292,12 +292,14 @@ std::string diagnose(const json& r, bool color) {
     return a;
   }());
   if (!r["comparison"].empty()) {
-    out += "\nBuffers, MiB              log    runcheck   diff\n";
-    for (const auto& c : r["comparison"])
+    out += "\nBuffers, MiB              log    runcheck      diff\n";
+    for (const auto& c : r["comparison"]) {
       out += pad(str(c["device"]) + " " + str(c["kind"]), 22) +
              pad(num(c["log_mib"], "%.2f"), 10, true) +
-             pad(num(c["runcheck_mib"], "%.2f"), 11, true) +
-             pad(num(c["diff_pct"], "%+.1f") + " %", 9, true) + "\n";
+             pad(num(c["runcheck_mib"], "%.2f"), 11, true) + " " +
+             pad(num(c["diff_pct"], "%+.1f") + " %", 10, true) + "\n";
+      if (c.value("why", json()).is_string()) out += wrap("    why: ", str(c["why"]), 9);
+    }
   }
   if (r["estimate"].is_object())
     out +=
@@ -313,7 +315,12 @@ std::string diagnose(const json& r, bool color) {
     }
   }
   for (const auto& e : r["errors"]) {
-    out += wrap("\nError (line " + thousands(e["line"]) + "): ", str(e["text"]), 2);
+    const std::string sev = str(e.value("severity", json("error")));
+    out += wrap(std::string(sev == "info"      ? "\nNote"
+                            : sev == "warning" ? "\nWarning"
+                                               : "\nError") +
+                    " (line " + thousands(e["line"]) + "): ",
+                str(e["text"]), 2);
     out += wrap("  ", str(e["meaning"]), 2);
     if (!e["fixes"].empty())
       out += wrap("  fix: ",

@@ -64,6 +64,7 @@ Result<json> catalog_command(const json& req) {
                    {"match", e.match},
                    {"example", e.example},
                    {"example_is_constructed", e.example_is_constructed},
+                   {"severity", e.severity},
                    {"meaning", e.meaning},
                    {"causes", e.causes},
                    {"fixes", error_fixes_json(e)},

@@ -468,6 +468,12 @@ std::optional<Error> parse_errors(const std::string& file, const json& root, Cat
     if (x.match.size() < 8 || x.match.size() > 120)
       return c.fail("match", "must be 8 to 120 characters (a literal part of the printed line)");
     x.example_is_constructed = e.value("example_is_constructed", false);
+    if (e.contains("severity")) {
+      if (!e["severity"].is_string()) return c.fail("severity", "must be error, warning or info");
+      x.severity = e["severity"].get<std::string>();
+      if (x.severity != "error" && x.severity != "warning" && x.severity != "info")
+        return c.fail("severity", "must be error, warning or info");
+    }
     if (auto err = string_list(c, e, "causes", x.causes)) return err;
     if (!e.contains("fixes") || !e["fixes"].is_array() || e["fixes"].empty())
       return c.fail("fixes", "must be a non-empty array of {text, syntax}");

@@ -52,7 +52,8 @@
   X(output_usd_per_mtok) X(cached_input_usd_per_mtok) X(context_tokens) X(sources)
 
 #define RC_ERROR_FIELDS(X)                                                                     \
-  X(id) X(runtime) X(category) X(match) X(example) X(meaning) X(example_is_constructed)        \
+  X(id) X(runtime) X(category) X(severity) X(match) X(example) X(meaning)                     \
+  X(example_is_constructed)                                                                    \
   X(causes) X(fix_texts) X(fix_syntax) X(sources)
 
 #define RC_BENCHMARK_FIELDS(X)                                                                 \

@@ -30,6 +30,9 @@ const std::vector<std::string_view>& estimate_fields_list() {
                                                   "depth",
                                                   "ram_bandwidth_gb_s",
                                                   "os",
+                                                  "swa_full",
+                                                  "llamacpp_build",
+                                                  "allow_long_context",
                                                   "leave_out"};
   return k;
 }
@@ -70,6 +73,9 @@ Result<Inputs> read_inputs(const json& req) {
   in.depth = static_cast<uint32_t>(integer("depth"));
   in.ram_bandwidth_gb_s = number("ram_bandwidth_gb_s", 0);
   in.os = r.string("os", "");
+  in.plan.kv.swa_full = r.boolean("swa_full", false);
+  in.plan.kv.llamacpp_build = static_cast<uint32_t>(integer("llamacpp_build"));
+  const bool long_context = r.boolean("allow_long_context", false);
   if (req.contains("leave_out") && req["leave_out"].is_object()) in.leave_out = req["leave_out"];
   if (r.error()) return *r.error();
   if (!one_of(kSplitModes, split_mode))
@@ -148,18 +154,29 @@ Result<Inputs> read_inputs(const json& req) {
         "a quantized V cache needs flash attention in llama.cpp: set flash_attn on or kv_type f16");
   in.kv_type = std::string(ggml_traits(*kv)->name);
 
-  // Context: per sequence; at most the model's trained maximum.
+  // Context: per sequence; at most the model's trained maximum unless allow_long_context.
   const int64_t max_ctx = in.model->arch.context_length;
   FieldReader r2(req);
-  const int64_t ctx =
-      r2.integer("context", std::min<int64_t>(kDefaultContext, max_ctx), 1, max_ctx);
+  const int64_t ctx = r2.integer("context", std::min<int64_t>(kDefaultContext, max_ctx), 1,
+                                 long_context ? kMaxContextBeyondTrained : max_ctx);
   if (r2.error()) {
     Error e = *r2.error();
-    if (e.code == "out_of_range")
+    if (e.code == "out_of_range" && !long_context)
       e.message = "context must be an integer in [1, " + std::to_string(max_ctx) + "] (" +
-                  in.model->name + "'s maximum is " + std::to_string(max_ctx) + " tokens)";
+                  in.model->name + "'s maximum is " + std::to_string(max_ctx) +
+                  " tokens; allow_long_context runs past it as llama.cpp does)";
     return e;
   }
+  if (ctx > max_ctx)
+    in.assumptions.push_back("context " + std::to_string(ctx) + " is past " + in.model->name +
+                             "'s trained " + std::to_string(max_ctx) +
+                             " tokens: llama.cpp allocates it (and warns n_ctx_seq > "
+                             "n_ctx_train); output quality past the trained length is not "
+                             "what the model was trained for");
+  if (in.plan.kv.swa_full)
+    in.assumptions.push_back(
+        "swa_full: sliding-window layers keep the whole context (llama.cpp "
+        "--swa-full), not just their window");
   in.plan.kv.n_ctx = static_cast<uint32_t>(ctx);
   in.plan.kv.n_seq = static_cast<uint32_t>(parallel);
   in.plan.kv.n_ubatch = static_cast<uint32_t>(ubatch);

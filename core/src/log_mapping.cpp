@@ -72,6 +72,7 @@ json log_facts_json(const LogFacts& f) {
             {"n_seq_max", opt(f.n_seq_max)},
             {"n_ctx_seq", opt(f.n_ctx_seq)},
             {"flash_attn", str_or_null(f.flash_attn)},
+            {"swa_full", f.swa_full},
             {"type_k", str_or_null(f.type_k)},
             {"type_v", str_or_null(f.type_v)}}},
           {"layers_offloaded", opt(f.layers_offloaded)},

@@ -322,6 +322,7 @@ void Reader::context_line(sv line) {
   take(f.n_seq_max, "n_seq_max");
   take(f.n_ctx_seq, "n_ctx_per_seq");
   take(f.n_ctx_seq, "n_ctx_seq");
+  if (line.find("using full-size SWA cache") != sv::npos) f.swa_full = true;
   if (f.flash_attn.empty()) {
     const std::string fa = keyed_word(line, "flash_attn");
     if (fa == "1" || fa == "enabled" || fa == "true" || fa == "on")

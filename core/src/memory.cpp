@@ -17,9 +17,13 @@ constexpr uint32_t kKvPadNoFlashAttn = 32;
 constexpr uint64_t kSingleDeviceActivationRows = 6;
 constexpr uint64_t kSplitDeviceActivationRows = 16;
 constexpr uint64_t kLogitsActivationRows = 1;
-// Host compute buffer: 24.01 MiB single device = 3 rows, 72.0x MiB split = 9 rows (same logs).
-constexpr uint64_t kHostActivationRowsSingle = 3;
-constexpr uint64_t kHostActivationRowsSplit = 9;
+// Pipeline parallelism (layers split over several devices, all offloaded): the scheduler keeps
+// this many copies of each graph input (ggml-backend.cpp GGML_SCHED_MAX_COPIES, default 4).
+// Host compute buffer checked against the printed ones: Llama-3-8B n_ctx 8192 no FA: 24.01 MiB
+// single device = 8 MiB embeddings + 16 MiB f32 mask; 72.02 MiB split over 2 GPUs = 8 + 4 x 16
+// (XiongjieDai logs); Pythia-2.8B n_ctx 2048 (b3472): 9.01 = 5 + 4; Qwen3-235B n_ctx 32768 FA
+// (b5192): 72.01 = 8 + 64 (shared/fixtures/logs).
+constexpr uint64_t kSchedMaxCopies = 4;
 // With flash attention the KQ matrix is never materialized; the attention phase keeps the
 // f16 mask (n_kv x n_ubatch) and the FFN keeps its gate and up outputs (f32) plus inputs.
 constexpr uint64_t kFlashAttnActivationRows = 4;
@@ -93,7 +97,7 @@ bool runtime_uses_swa(const ModelArch& m, Runtime r) {
 
 uint32_t kv_cells_swa(const ModelArch& m, const KvOptions& o) {
   const uint32_t full = kv_cells_full(o);
-  if (!runtime_uses_swa(m, o.runtime)) return full;
+  if (o.swa_full || !runtime_uses_swa(m, o.runtime)) return full;
   const uint64_t want = uint64_t{m.sliding_window} * o.n_seq + o.n_ubatch;
   return std::min(full, pad_up(want, std::max<uint32_t>(kv_padding(o), 1)));
 }
@@ -140,7 +144,18 @@ uint64_t compute_buffer_bytes(const ModelArch& m, const KvOptions& o, const Comp
 
 uint64_t host_compute_buffer_bytes(const ModelArch& m, const KvOptions& o, bool multi_device) {
   const uint64_t act = uint64_t{m.embedding_length} * o.n_ubatch * kF32Bytes;
-  return (multi_device ? kHostActivationRowsSplit : kHostActivationRowsSingle) * act;
+  const bool newest = o.llamacpp_build == 0;
+  const bool f16_mask = o.flash_attn && (newest || o.llamacpp_build >= kLlamacppBuildF16Mask);
+  const uint64_t mask_row = f16_mask ? kF16Bytes : kF32Bytes;
+  // One mask over the full cache; iSWA models add one over the sliding-window cache.
+  uint64_t masks = uint64_t{kv_cells_full(o)} * o.n_ubatch * mask_row;
+  bool has_swa = false;
+  for (LayerKind k : m.layers) has_swa = has_swa || k == LayerKind::kSlidingAttention;
+  if (has_swa && runtime_uses_swa(m, o.runtime))
+    masks += uint64_t{kv_cells_swa(m, o)} * o.n_ubatch * mask_row;
+  uint64_t inputs = masks;
+  if (newest || o.llamacpp_build >= kLlamacppBuildEmbdInput) inputs += act;
+  return act + (multi_device ? kSchedMaxCopies : 1) * inputs;
 }
 
 }  // namespace runcheck

@@ -191,6 +191,8 @@ std::optional<GgmlType> ggml_type_from_name(std::string_view name) {
 }
 
 const FileTypeInfo* file_type_by_name(std::string_view name) {
+  // Ollama and model cards call gpt-oss's file type "MXFP4" (llama-quantize: MXFP4_MOE).
+  if (iequals(name, "MXFP4")) name = "MXFP4_MOE";
   for (const auto& f : kFileTypes)
     if (iequals(f.name, name)) return &f;
   return nullptr;

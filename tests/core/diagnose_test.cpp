@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "runcheck/api.h"
 #include "runcheck/logread.h"
 #include "test_util.h"
@@ -195,6 +197,71 @@ TEST(Diagnose, ModelNotInTheCatalogIsBuiltFromTheLoggedHyperparameters) {
   EXPECT_DOUBLE_EQ(diff["CUDA0 kv"], 0.0);
   EXPECT_LT(std::fabs(diff["CUDA0 model"]), 0.01);
   EXPECT_LT(std::fabs(diff["CPU model"]), 0.01);
+}
+
+TEST(Diagnose, EveryPrintedBufferMatchesOrSaysWhy) {
+  RUNCHECK_NEEDS_SHARED();
+  // The llama.cpp-engine logs whose setup is known (from the log, or from the fixture README
+  // where the excerpt does not print it): every buffer they print is within the engine's
+  // tolerance except the listed ones, and each of those names its cause.
+  struct Case {
+    const char* log;
+    json given;
+    std::set<std::string> unmatched;
+  };
+  const std::vector<Case> cases = {
+      {"llamacpp_cuda_v100-16gb_pythia-2.8b-f16_c2048_loaded_ggml-ci.log", json::object(), {}},
+      // -ot keeps the experts in RAM: the GPU compute buffer also holds the copied expert
+      // weights (op offload), which runcheck does not size yet.
+      {"llamacpp_cuda_a6000_qwen3-235b-a22b-q8_0_c32768_expert-offload_loaded.log",
+       {{"ram_gb", 256}},
+       {"CUDA0 compute"}},
+      // 65536 tokens is past Command R v01's trained 8192: the log's own context is used.
+      {"llamacpp_metal_m1max-64gb_command-r-v01-q2k_c65536_kv-too-large.log",
+       {{"model", "command-r-v01"}, {"quant", "Q2_K"}},
+       {}},
+      // Full-size SWA cache: 720 + 3600 MiB to the byte; the host compute buffer's build is
+      // not printed (LM Studio's runtime).
+      {"lmstudio_rocm-win_gemma3-iswa_c11520_kv-buffers.log",
+       // (no weights in the excerpt: the quant does not change the KV or compute rows)
+       {{"model", "gemma-3-12b"},
+        {"quant", "Q4_K_M"},
+        {"hardware", "rx-7900-xtx"},
+        {"context", 11520}},
+       {"ROCm_Host compute"}},
+  };
+  for (const Case& c : cases) {
+    const json d = diagnose_fixture(c.log, c.given);
+    ASSERT_FALSE(d["comparison"].empty()) << c.log;
+    std::set<std::string> off;
+    for (const auto& row : d["comparison"]) {
+      const std::string name =
+          row["device"].get<std::string>() + " " + row["kind"].get<std::string>();
+      if (!row["match"].get<bool>()) {
+        off.insert(name);
+        EXPECT_TRUE(row["why"].is_string()) << c.log << ": " << name;
+      }
+    }
+    EXPECT_EQ(off, c.unmatched) << c.log;
+  }
+}
+
+TEST(Diagnose, WeightsLeftOnTheCpuAreNamed) {
+  RUNCHECK_NEEDS_SHARED();
+  // gfx1100: CPU_Mapped weights, CPU KV and only a compute buffer on ROCm0, no "offloaded"
+  // line: read as -ngl 0, said so, and the KV (40 layers x 4096 x 1024 x 2 x f16 = 640 MiB)
+  // matches once the model is named (a 40-layer, 5120-wide, 8-KV-head model).
+  const json d =
+      diagnose_fixture("llamacpp_rocm_gfx1100_c4096_weights-not-offloaded.log",
+                       {{"model", "mistral-small-24b-2501"}, {"hardware", "rx-7900-xtx"}});
+  EXPECT_EQ(d["request"]["gpu_layers"], 0);
+  bool named = false;
+  for (const auto& x : d["findings"]) named = named || x["kind"] == "cpu-only";
+  EXPECT_TRUE(named);
+  for (const auto& row : d["comparison"])
+    if (row["kind"] == "kv") {
+      EXPECT_DOUBLE_EQ(row["runcheck_mib"].get<double>(), 640.0);
+    }
 }
 
 TEST(Diagnose, OverflowIsNamedWithSizeAndFreeMemory) {

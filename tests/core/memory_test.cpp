@@ -1,11 +1,14 @@
 // KV cache, compute buffer and fit verdicts: hand-computed cases per attention kind and KV
 // type (configs from shared/fixtures/hf via the catalog), and llama.cpp's printed buffers.
+#include "runcheck/memory.h"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
 #include "runcheck/accuracy.h"
 #include "runcheck/api.h"
+#include "runcheck/catalog.h"
 #include "test_util.h"
 
 namespace runcheck {
@@ -131,6 +134,64 @@ TEST(memory_test, reproduces_llama_cpp_printed_buffers_and_oom_boundaries) {
   EXPECT_LE(s["model_buffer_mib"]["p90_abs_error_pct"].get<double>(), 1.0);
   EXPECT_EQ(s["oom"]["count"], 9);
   EXPECT_EQ(s["oom"]["agree"], 9);
+}
+
+TEST(memory_test, host_compute_buffer_follows_the_logged_build) {
+  // Token embeddings (n_embd x n_ubatch f32) + the KQ mask (n_kv x n_ubatch, f32 before b9410),
+  // the inputs 4 times over when the layers are split (pipeline copies); printed buffers in
+  // shared/calibration and shared/fixtures/logs (the .01 MiB is the token and position ids).
+  const Catalog& cat = builtin_catalog();
+  auto host = [&](const char* model, uint32_t ctx, bool fa, uint32_t build, bool split) {
+    KvOptions o;
+    o.n_ctx = ctx;
+    o.flash_attn = fa;
+    o.llamacpp_build = build;
+    return host_compute_buffer_bytes(cat.model(model)->arch, o, split);
+  };
+  // Llama-3-8B n_ctx 8192, FA off (2024): 24.01 MiB on one GPU, 72.02 MiB split over two.
+  EXPECT_EQ(host("llama-3-8b", 8192, false, 3000, false), 24 * kMiB);
+  EXPECT_EQ(host("llama-3-8b", 8192, false, 3000, true), (8 + 4 * 16) * kMiB);
+  // Qwen3-235B-A22B n_ctx 32768, FA on, b5192: 72.01 MiB (f32 mask, cast on the GPU).
+  EXPECT_EQ(host("qwen3-235b-a22b", 32768, true, 5192, false), (8 + 64) * kMiB);
+  // Newest builds: the embeddings input joins, and the FA mask is f16.
+  EXPECT_EQ(host("qwen3-235b-a22b", 32768, true, 0, false), (8 + 8 + 32) * kMiB);
+  EXPECT_EQ(host("qwen3-235b-a22b", 32768, false, 0, false), (8 + 8 + 64) * kMiB);
+  // Gemma 3 12B (iSWA) at 11520 with the full-size SWA cache, FA off, early 2026: two f32
+  // masks + embeddings = 52.5 MiB; LM Studio's log prints 68.51 (16 MiB not explained yet).
+  KvOptions g;
+  g.n_ctx = 11520;
+  g.flash_attn = false;
+  g.swa_full = true;
+  g.llamacpp_build = 7700;
+  EXPECT_EQ(host_compute_buffer_bytes(cat.model("gemma-3-12b")->arch, g, false),
+            7680 * 1024 + 2 * 11520ull * 512 * 4);
+}
+
+TEST(memory_test, swa_full_keeps_the_whole_context_on_sliding_layers) {
+  // LM Studio log (lmstudio_rocm-win_gemma3-iswa_c11520_kv-buffers.log): "using full-size SWA
+  // cache", 720.00 MiB for the 8 global layers + 3600.00 MiB for the 40 sliding ones; each
+  // layer 8 KV heads x 256 x (K+V) x f16 = 8 KiB per cell.
+  json req = {{"model", "gemma-3-12b"},
+              {"context", 11520},
+              {"flash_attn", false},
+              {"swa_full", true},
+              {"hardware", "rx-7900-xtx"}};
+  EXPECT_EQ(kv(estimate(req)), (720 + 3600) * kMiB);
+  req["swa_full"] = false;  // sliding layers keep 1024 + 512 cells, padded to 32
+  EXPECT_EQ(kv(estimate(req)), 720 * kMiB + 40ull * 1536 * 8192);
+}
+
+TEST(memory_test, context_past_the_trained_length_only_when_asked) {
+  json req = {{"command", "estimate"},
+              {"model", "command-r-v01"},
+              {"context", 65536},
+              {"hardware", "apple-m1-max-32c"}};
+  json r = json::parse(handle_request(req.dump()));
+  EXPECT_EQ(r["error"]["field"], "context");
+  req["allow_long_context"] = true;
+  r = estimate(req);
+  // Command R v01: 40 layers, 64 KV heads x 128, f16: 40 x 65536 x 64 x 128 x 2 x 2 = 80 GiB.
+  EXPECT_EQ(kv(r), 80 * kGiB);
 }
 
 TEST(memory_test, logged_oom_boundaries) {

@@ -94,6 +94,7 @@ struct BenchmarkRow {
 // means and what fixes it. The log reader recognises a line by `match` (a substring).
 struct ErrorEntry {
   std::string id, runtime, category, match, example, meaning;
+  std::string severity = "error";       // error | warning | info (an expected, explanatory line)
   bool example_is_constructed = false;  // built from the format string: no public log found
   std::vector<std::string> causes;
   std::vector<std::string> fix_texts, fix_syntax;  // parallel; syntax "" when none

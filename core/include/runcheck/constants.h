@@ -71,6 +71,10 @@ constexpr double kBatchedBandWidening = 1.5;
 // are byte-exact on every logged buffer of the fixtures; llama.cpp prints MiB with 2 decimals and
 // pads each tensor to its buffer alignment, which stays far below 2 %.
 constexpr double kLogMatchTolerancePct = 2.0;
+// Compute buffers are a fitted model, not a byte count: a logged compute buffer and runcheck's
+// agree within the engine's largest compute error on the calibration logs (memory_test bounds
+// it at 10 % on shared/calibration/measurements.csv).
+constexpr double kLogComputeMatchTolerancePct = 10.0;
 // A device whose free memory at load is this far below its total is shared with something else
 // (the desktop and driver take about 0.3-0.5 GiB on an idle Linux/Windows card: the RTX 3090 of
 // llama.cpp#20431 showed 263 MiB used; above 512 MiB the finding names it).

@@ -82,6 +82,7 @@ struct LogFacts {
   // The context the runtime built.
   std::optional<uint32_t> n_ctx, n_batch, n_ubatch, n_seq_max, n_ctx_seq;
   std::string flash_attn;  // "on" | "off" | "auto" as printed (0/1 mapped)
+  bool swa_full = false;   // "using full-size SWA cache" (llama.cpp --swa-full)
   std::string type_k, type_v;
   std::optional<uint32_t> layers_offloaded, layers_total;
   std::vector<LogBuffer> buffers;

@@ -31,7 +31,18 @@ struct KvOptions {
   bool flash_attn = true;
   uint32_t n_ubatch = 512;  // llama.cpp default micro-batch
   Runtime runtime = Runtime::kLlamaCpp;
+  bool swa_full = false;        // llama.cpp --swa-full: sliding layers keep the whole context
+  uint32_t llamacpp_build = 0;  // llama.cpp build whose buffer layout to follow (0 = newest)
 };
+
+// llama.cpp builds where a host-side buffer changed (build number = commits on master, as
+// `llama-cli --version` prints it):
+// b7819 (2026-01-23, PR #18898): the graph also takes an embeddings input (n_embd x n_ubatch
+//   f32) next to the token path, so the host compute buffer holds it too;
+// b9410 (2026-05-29, PR #23764): with flash attention the KQ mask is created as f16 instead
+//   of f32 (then cast on the device).
+constexpr uint32_t kLlamacppBuildEmbdInput = 7819;
+constexpr uint32_t kLlamacppBuildF16Mask = 9410;
 
 // llama.cpp pads the KV size: 256 with flash attention, 32 without
 // (llama.cpp src/llama-kv-cache.cpp, llama_kv_cache::get_padding).
@@ -63,7 +74,10 @@ struct ComputeShape {
 };
 // llama.cpp's compute (scratch) buffer for one device, for one ubatch.
 uint64_t compute_buffer_bytes(const ModelArch& m, const KvOptions& o, const ComputeShape& s);
-// The host-side compute buffer llama.cpp allocates next to the device ones.
+// The host-side compute buffer llama.cpp allocates next to the device ones: the token
+// embeddings looked up on the host (tok_embd stays in RAM), the graph inputs (the KQ mask, one
+// per cache kind, and from b7819 the embeddings input), the inputs once per pipeline copy when
+// the layers are split over several devices.
 uint64_t host_compute_buffer_bytes(const ModelArch& m, const KvOptions& o, bool multi_device);
 
 }  // namespace runcheck

@@ -36,7 +36,12 @@ inline constexpr FieldRange kRanges[] = {
     {"prompt", 512, 1, 1 << 22},
     {"depth", 0, 0, 1 << 24},
     {"ram_bandwidth_gb_s", 0, 0, 20000},
+    // llama.cpp build number whose buffer layout to follow (0 = the newest runcheck knows).
+    {"llamacpp_build", 0, 0, 1000000},
 };
+// With allow_long_context, a context may exceed the model's trained maximum (llama.cpp runs it
+// and warns "n_ctx_seq > n_ctx_train"), up to this many tokens.
+inline constexpr int64_t kMaxContextBeyondTrained = int64_t{1} << 24;
 constexpr const FieldRange& field_range(std::string_view field) {
   for (const auto& r : kRanges)
     if (r.field == field) return r;

@@ -138,6 +138,7 @@ export async function mount(root, { request, params }) {
         table(['Buffer', ['Log', 'num'], ['runcheck', 'num'], ['Difference', 'num']], r.comparison.map((c) => [
           `${c.device} ${c.kind}`, { text: mib(c.log_mib), className: 'num' }, { text: mib(c.runcheck_mib), className: 'num' },
           { text: `${c.diff_pct >= 0 ? '+' : ''}${num(c.diff_pct, 1)} %`, className: `num ${c.match ? 'ok' : 'off'}` }])),
+        ...r.comparison.filter((c) => c.why).map((c) => el('p', { className: 'note why', textContent: `${c.device} ${c.kind}: ${c.why}` })),
         el('p', { textContent: `runcheck's verdict for this setup: ${r.estimate.verdict.replace(/_/g, ' ')}. ` },
           el('a', { href: runLink(r.request), id: 'ts-open', textContent: 'Open it in Will it run?' }))));
     } else if (r.estimate_error) {
@@ -152,9 +153,11 @@ export async function mount(root, { request, params }) {
           x.commands?.ollama && r.request.runtime === 'ollama' ? el('pre', { className: 'cmd', textContent: x.commands.ollama }) : null)))));
     }
     if (r.errors.length) {
-      parts.push(el('div', { className: 'panel' }, el('h2', { textContent: 'Error lines, explained' }),
-        ...r.errors.map((e) => el('div', { className: 'kb' },
-          el('pre', { className: 'cmd', textContent: `line ${e.line}: ${e.text}` }),
+      const label = { error: 'Error', warning: 'Warning', info: 'Note' };
+      parts.push(el('div', { className: 'panel' }, el('h2', { textContent: 'Messages in the log, explained' }),
+        ...r.errors.map((e) => el('div', { className: `kb ${e.severity}` },
+          el('p', { className: 'severity', textContent: `${label[e.severity] || 'Error'} · line ${e.line}` }),
+          el('pre', { className: 'cmd', textContent: e.text }),
           el('p', { textContent: e.meaning }),
           el('ul', {}, ...e.fixes.map((x) => el('li', { textContent: x.syntax ? `${x.text} (${x.syntax})` : x.text }))),
           el('p', { className: 'note' }, el('a', { href: `?view=troubleshoot&error=${encodeURIComponent(e.id)}`, textContent: 'more on this message' }),
