@@ -130,6 +130,7 @@ std::string catalog_tables_cpp(const Catalog& c) {
   body += table("ApiRow", "kApis", c.apis, ROW(RC_API_FIELDS));
   body += table("BenchmarkRowC", "kBenchmarks", c.benchmarks, ROW(RC_BENCHMARK_FIELDS));
   body += table("ErrorRow", "kErrors", c.errors, ROW(RC_ERROR_FIELDS));
+  body += table("GlossaryRow", "kGlossary", c.glossary, ROW(RC_GLOSSARY_FIELDS));
 #undef ROW
 #undef X
   std::ostringstream o;
@@ -146,7 +147,8 @@ std::string catalog_tables_cpp(const Catalog& c) {
     << c.hardware.size() << "u, kQuants, " << c.quants.size() << "u, kRuntimes, "
     << c.runtimes.size() << "u,\n                        kClouds, " << c.clouds.size()
     << "u, kApis, " << c.apis.size() << "u, kBenchmarks, " << c.benchmarks.size()
-    << "u,\n                        kErrors, " << c.errors.size() << "u};\n"
+    << "u,\n                        kErrors, " << c.errors.size() << "u, kGlossary, "
+    << c.glossary.size() << "u};\n"
     << "  return t;\n}\n\n}  // namespace runcheck::rows\n";
   return o.str();
 }

@@ -55,6 +55,8 @@ constexpr const char* kUsage =
     "  diagnose   read a runtime log: runcheck diagnose FILE|- [--model ID] [--hardware ID] "
     "[--json]\n"
     "             (what overflowed, the log's buffers beside runcheck's, checked fixes)\n"
+    "  explain    the glossary, every number computed by the engine: runcheck explain [TERM] "
+    "[--json]\n"
     "  raw        read a request JSON on stdin, print the core's response verbatim\n"
     "  lint-catalog  validate the compiled-in catalog (used by the build)\n"
     "\n"
@@ -390,6 +392,10 @@ int main(int argc, char** argv) {
   }
   req["command"] = command;
   if (command == "catalog" && !positional.empty()) req["list"] = positional[0];
+  if (command == "explain") {  // the core's learn command, one term or the list
+    req["command"] = "learn";
+    if (!positional.empty()) req["term"] = positional[0];
+  }
 
   const std::string out = runcheck::handle_request(req.dump());
   const json resp = json::parse(out, nullptr, false);

@@ -332,6 +332,38 @@ std::string diagnose(const json& r, bool color) {
   return out;
 }
 
+// runcheck explain [TERM]: the glossary list, or one entry with its live numbers.
+std::string explain(const json& r, bool color) {
+  std::string out;
+  if (r.contains("terms")) {
+    std::string cat;
+    for (const auto& t : r["terms"])
+      out += pad(str(t["id"]), 22) + str(t["short"]).substr(0, 56) + "\n";
+    return out + "\n" + std::to_string(r["terms"].size()) +
+           " terms; runcheck explain TERM shows one with its numbers computed now.\n";
+  }
+  out += (color ? "\x1b[1m" : "") + str(r["term"]) + (color ? "\x1b[0m" : "") + " (" +
+         str(r["category"]) + ")\n";
+  out += wrap("", str(r["short"]), 0) + "\n";
+  out += wrap("", str(r["body"]), 0);
+  out += wrap("\nExample: ", str(r["example"]["text"]), 2);
+  out += wrap("\nIn " + str(r["workflow"]["runtime"]) + ": ", str(r["workflow"]["text"]), 2);
+  out += "  " + str(r["workflow"]["command"]) + "\n";
+  if (!r["related"].empty()) {
+    std::string rel;
+    for (const auto& x : r["related"]) rel += (rel.empty() ? "" : ", ") + str(x["id"]);
+    out += wrap("\nRelated: ", rel, 2);
+  }
+  for (const auto& e : r["errors"])
+    out += wrap("When it fails: ",
+                "\"" + str(e["match"]) + "\" (Troubleshoot explains it: " + str(e["id"]) + ")", 2);
+  if (!r["unresolved"].empty())
+    for (const auto& u : r["unresolved"]) out += wrap("(not computed: ", str(u) + ")", 2);
+  for (const auto& s : r["sources"])
+    out += "Source: " + str(s["url"]) + " (" + str(s["retrieved"]) + ")\n";
+  return out;
+}
+
 std::string render(const std::string& command, const json& r, bool color) {
   if (!r.is_object() || !r.value("ok", false)) return "";
   if (command == "estimate") return estimate(r, color);
@@ -340,6 +372,7 @@ std::string render(const std::string& command, const json& r, bool color) {
   if (command == "cost") return cost(r, color);
   if (command == "inspect" || command == "import") return inspect(r, color);
   if (command == "diagnose") return diagnose(r, color);
+  if (command == "explain") return explain(r, color);
   return "";
 }
 

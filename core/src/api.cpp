@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "diagnose_internal.h"
+#include "learn_internal.h"
 #include "runcheck/accuracy.h"
 #include "runcheck/catalog.h"
 #include "runcheck/decide.h"
@@ -204,7 +205,7 @@ std::string handle_request(std::string_view text) {
   Result<json> out =
       make_error("unknown_command", "command",
                  "command must be one of estimate, compare, choose, cost, sweep, "
-                 "catalog, methodology, import, accuracy, benchmarks, diagnose; got '" +
+                 "catalog, methodology, import, accuracy, benchmarks, diagnose, learn; got '" +
                      safe_echo(command) + "'");
   // Commands whose fields are all read here: refuse a key they do not know (a typo must not
   // fall back to a default silently). estimate, sweep, compare, choose and cost check their own.
@@ -241,6 +242,8 @@ std::string handle_request(std::string_view text) {
     out = import_config_json(req);
   else if (command == "diagnose")
     out = diagnose_json(req);
+  else if (command == "learn")
+    out = learn_json(req);
   if (!out.ok()) return error_response(out.error());
   return out.value().dump(-1, ' ', false, json::error_handler_t::replace);
 }

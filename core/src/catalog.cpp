@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "catalog_internal.h"
 #include "runcheck/hf_config.h"
 #include "runcheck/options.h"
 
@@ -20,10 +21,8 @@ namespace {
 // Bytes per transfer of one 64-bit DDR channel (JEDEC DDR4/DDR5 DIMMs: 64 data bits).
 constexpr double kBytesPerDdrTransfer = 8;
 }  // namespace
-namespace {
 
-using nlohmann::json;
-
+namespace catalog_detail {
 bool is_slug(const std::string& s) {
   if (s.empty() || s.size() > 64) return false;
   for (char ch : s)
@@ -42,23 +41,16 @@ bool is_date(const std::string& s) {  // YYYY-MM-DD or YYYY-MM
   return true;
 }
 
-// Validation context for one entry: builds messages that name file, entry and field.
-struct Ctx {
-  std::string file, where;  // "catalog/hardware.json", "hardware[3] 'rtx-4090'"
-  Error fail(const std::string& field, const std::string& what) const {
-    return make_error("bad_catalog", field, file + ": " + where + ": " + field + " " + what);
-  }
-};
-
 std::optional<Error> need_string(const Ctx& c, const json& e, const char* key, std::string& out,
-                                 bool required = true) {
+                                 bool required, size_t max_len) {
   if (!e.contains(key) || e[key].is_null()) {
     if (required) return c.fail(key, "is required");
     return std::nullopt;
   }
   if (!e[key].is_string()) return c.fail(key, "must be a string");
   out = e[key].get<std::string>();
-  if (out.size() > 400) return c.fail(key, "is longer than 400 characters");
+  if (out.size() > max_len)
+    return c.fail(key, "is longer than " + std::to_string(max_len) + " characters");
   return std::nullopt;
 }
 
@@ -94,6 +86,29 @@ std::optional<Error> sources(const Ctx& c, const json& e, std::vector<Source>& o
   }
   return std::nullopt;
 }
+
+std::optional<Error> string_list(const Ctx& c, const json& e, const char* key,
+                                 std::vector<std::string>& out) {
+  if (!e.contains(key)) return c.fail(key, "is missing (use null when unknown)");
+  if (e[key].is_null()) return std::nullopt;
+  if (!e[key].is_array()) return c.fail(key, "must be an array of strings or null");
+  for (const auto& v : e[key]) {
+    if (!v.is_string()) return c.fail(key, "must be an array of strings");
+    out.push_back(v.get<std::string>());
+  }
+  return std::nullopt;
+}
+
+const json* top_array(const json& root, const char* key) {
+  return root.contains(key) && root[key].is_array() ? &root[key] : nullptr;
+}
+
+}  // namespace catalog_detail
+
+namespace {
+
+using nlohmann::json;
+using namespace catalog_detail;  // NOLINT: the shared field readers
 
 std::optional<Error> parse_models(const std::string& file, const json& root, Catalog& cat) {
   if (!root.contains("models") || !root["models"].is_array())
@@ -247,32 +262,6 @@ std::optional<Error> parse_quants(const std::string& file, const json& root, Cat
     cat.quants.push_back(std::move(q));
   }
   return std::nullopt;
-}
-
-std::optional<Error> string_list(const Ctx& c, const json& e, const char* key,
-                                 std::vector<std::string>& out) {
-  if (!e.contains(key)) return c.fail(key, "is missing (use null when unknown)");
-  if (e[key].is_null()) return std::nullopt;
-  if (!e[key].is_array()) return c.fail(key, "must be an array of strings or null");
-  for (const auto& v : e[key]) {
-    if (!v.is_string()) return c.fail(key, "must be an array of strings");
-    out.push_back(v.get<std::string>());
-  }
-  return std::nullopt;
-}
-
-// Shared prologue for every entry: object, slug id, where-text naming it.
-template <typename T>
-std::optional<Error> entry_id(Ctx& c, const json& e, T& out) {
-  if (!e.is_object()) return c.fail("entry", "must be an object");
-  if (auto err = need_string(c, e, "id", out.id)) return err;
-  c.where += " '" + out.id + "'";
-  if (!is_slug(out.id)) return c.fail("id", "must be a lowercase slug [a-z0-9.-_]");
-  return std::nullopt;
-}
-
-const json* top_array(const json& root, const char* key) {
-  return root.contains(key) && root[key].is_array() ? &root[key] : nullptr;
 }
 
 std::optional<Error> parse_runtimes(const std::string& file, const json& root, Catalog& cat) {
@@ -447,51 +436,6 @@ const QuantEntry* Catalog::quant(const std::string& id) const {  // case-insensi
   return nullptr;
 }
 
-namespace {
-// The errors knowledge base: each entry's literal match string, its meaning and its fixes.
-std::optional<Error> parse_errors(const std::string& file, const json& root, Catalog& cat) {
-  const json* arr = top_array(root, "errors");
-  if (!arr)
-    return make_error("bad_catalog", "errors", file + ": top-level 'errors' array is required");
-  for (size_t i = 0; i < arr->size(); ++i) {
-    const json& e = (*arr)[i];
-    Ctx c{file, "errors[" + std::to_string(i) + "]"};
-    if (!e.is_object()) return c.fail("entry", "must be an object");
-    ErrorEntry x;
-    if (auto err = entry_id(c, e, x)) return err;
-    for (auto [key, out] : {std::pair<const char*, std::string*>{"runtime", &x.runtime},
-                            {"category", &x.category},
-                            {"match", &x.match},
-                            {"example", &x.example},
-                            {"meaning", &x.meaning}})
-      if (auto err = need_string(c, e, key, *out)) return err;
-    if (x.match.size() < 8 || x.match.size() > 120)
-      return c.fail("match", "must be 8 to 120 characters (a literal part of the printed line)");
-    x.example_is_constructed = e.value("example_is_constructed", false);
-    if (e.contains("severity")) {
-      if (!e["severity"].is_string()) return c.fail("severity", "must be error, warning or info");
-      x.severity = e["severity"].get<std::string>();
-      if (x.severity != "error" && x.severity != "warning" && x.severity != "info")
-        return c.fail("severity", "must be error, warning or info");
-    }
-    if (auto err = string_list(c, e, "causes", x.causes)) return err;
-    if (!e.contains("fixes") || !e["fixes"].is_array() || e["fixes"].empty())
-      return c.fail("fixes", "must be a non-empty array of {text, syntax}");
-    for (const auto& f : e["fixes"]) {
-      if (!f.is_object() || !f.contains("text") || !f["text"].is_string())
-        return c.fail("fixes", "entries need a text");
-      x.fix_texts.push_back(f["text"].get<std::string>());
-      x.fix_syntax.push_back(f.contains("syntax") && f["syntax"].is_string()
-                                 ? f["syntax"].get<std::string>()
-                                 : std::string());
-    }
-    if (auto err = sources(c, e, x.sources)) return err;
-    cat.errors.push_back(std::move(x));
-  }
-  return std::nullopt;
-}
-}  // namespace
-
 Result<Catalog> load_catalog(const std::map<std::string, std::string>& files) {
   Catalog cat;
   for (const auto& [name, text] : files) {
@@ -515,7 +459,9 @@ Result<Catalog> load_catalog(const std::map<std::string, std::string>& files) {
     else if (name == "benchmarks.json")
       err = parse_benchmarks(file, root, cat);
     else if (name == "errors.json")
-      err = parse_errors(file, root, cat);
+      err = catalog_detail::parse_errors(file, root, cat);
+    else if (name == "glossary.json")
+      err = catalog_detail::parse_glossary(file, root, cat);
     if (err) return *err;
   }
   if (auto e = unique_ids("catalog/models.json", cat.models)) return *e;
@@ -552,6 +498,8 @@ Result<Catalog> load_catalog(const std::map<std::string, std::string>& files) {
                               "': open_model names unknown model '" + cat.apis[i].open_model + "'");
   if (auto e = unique_ids("catalog/benchmarks.json", cat.benchmarks)) return *e;
   if (auto e = unique_ids("catalog/errors.json", cat.errors)) return *e;
+  if (auto e = unique_ids("catalog/glossary.json", cat.glossary)) return *e;
+  if (auto e = catalog_detail::check_glossary_links(cat)) return *e;
   if (!cat.models.empty() && !cat.hardware.empty())
     for (size_t i = 0; i < cat.benchmarks.size(); ++i) {
       const auto& b = cat.benchmarks[i];

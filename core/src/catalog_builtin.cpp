@@ -74,6 +74,8 @@ Catalog catalog_from_tables(const Tables& t) {
       [](const Reader& rd, const BenchmarkRowC& r, BenchmarkRow& e) { RC_BENCHMARK_FIELDS(X) });
   read_all(rd, t.errors, t.n_errors, c.errors,
            [](const Reader& rd, const ErrorRow& r, ErrorEntry& e) { RC_ERROR_FIELDS(X) });
+  read_all(rd, t.glossary, t.n_glossary, c.glossary,
+           [](const Reader& rd, const GlossaryRow& r, GlossaryEntry& e) { RC_GLOSSARY_FIELDS(X) });
 #undef X
   return c;
 }

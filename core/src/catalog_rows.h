@@ -56,6 +56,11 @@
   X(example_is_constructed)                                                                    \
   X(causes) X(fix_texts) X(fix_syntax) X(sources)
 
+#define RC_GLOSSARY_FIELDS(X)                                                                  \
+  X(id) X(term) X(category) X(short_text) X(body) X(aliases) X(example_text)                   \
+  X(example_request) X(workflow_runtime) X(workflow_text) X(workflow_command) X(related)       \
+  X(errors) X(sources)
+
 #define RC_BENCHMARK_FIELDS(X)                                                                 \
   X(id) X(model) X(quant) X(hardware) X(backend) X(n_devices) X(decode) X(tokens)              \
   X(value_tps) X(ram_gib) X(test_detail) X(sources)
@@ -147,6 +152,11 @@ struct ErrorRow {
   RC_ERROR_FIELDS(X)
 #undef X
 };
+struct GlossaryRow {
+#define X(f) RC_CELL(GlossaryEntry, f)
+  RC_GLOSSARY_FIELDS(X)
+#undef X
+};
 struct BenchmarkRowC {
 #define X(f) RC_CELL(BenchmarkRow, f)
   RC_BENCHMARK_FIELDS(X)
@@ -175,6 +185,8 @@ struct Tables {
   uint32_t n_benchmarks;
   const ErrorRow* errors;
   uint32_t n_errors;
+  const GlossaryRow* glossary;
+  uint32_t n_glossary;
 };
 const Tables& generated_tables();
 

@@ -430,12 +430,12 @@ function loadRun(url) {
   syncRange();
 }
 
-// --- views and routing: ?view=run|machine|compare|choose|cost|catalog|method|troubleshoot ---------------------
+// --- views and routing: ?view=run|machine|compare|choose|cost|catalog|method|troubleshoot|learn ---------------
 const VIEWS = {
   machine: () => import('./views/machine.js'), compare: () => import('./views/compare.js'),
   choose: () => import('./views/choose.js'), cost: () => import('./views/cost.js'),
   catalog: () => import('./views/catalog.js'), method: () => import('./views/method.js'),
-  troubleshoot: () => import('./views/troubleshoot.js'),
+  troubleshoot: () => import('./views/troubleshoot.js'), learn: () => import('./views/learn.js'),
 };
 
 function setUrl(obj) {

@@ -5,7 +5,7 @@
 // Values stay strings: the core validates them and names the field when one is wrong.
 // Pure (no DOM): tests/fuzz/url-state.fuzz.mjs runs it on millions of mutated links.
 
-export const VIEWS = ['run', 'machine', 'compare', 'choose', 'cost', 'catalog', 'method', 'troubleshoot'];
+export const VIEWS = ['run', 'machine', 'compare', 'choose', 'cost', 'catalog', 'method', 'troubleshoot', 'learn'];
 
 // Every key any view reads.
 export const KEYS = new Set([
@@ -13,7 +13,7 @@ export const KEYS = new Set([
   'cfg', 'cfgname', 'gguf', 'setups', 'price', 'budget_usd', 'min_decode_tps', 'max_cards', 'max_watts', 'mac_ok',
   'workloads', 'family', 'max_b', 'sort', 'list', 'q', 'usd_per_kwh', 'output_tokens_per_day', 'input_output_ratio',
   'life_years', 'resale_fraction', 'price_usd', 'gpu_reserved_mb', 'ram_bandwidth_gb_s', 'wired_limit_mb', 'parallel', 'limit',
-  'error',
+  'error', 'term',
 ]);
 
 export const MAX_VALUE = 256;          // characters of an ordinary value

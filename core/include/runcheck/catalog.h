@@ -101,6 +101,17 @@ struct ErrorEntry {
   std::vector<Source> sources;
 };
 
+// A Learn entry (catalog/glossary.json): a term explained in plain words, with examples whose
+// numbers are engine templates ("{{weights model=llama-3.1-8b quant=F16}}") rendered live.
+struct GlossaryEntry {
+  std::string id, term, category, short_text, body;
+  std::vector<std::string> aliases;
+  std::string example_text, example_request;  // the request as JSON text (opens the tool)
+  std::string workflow_runtime, workflow_text, workflow_command;
+  std::vector<std::string> related, errors;  // glossary ids; errors-KB ids
+  std::vector<Source> sources;
+};
+
 struct Catalog {
   std::vector<ModelEntry> models;
   std::vector<HardwareEntry> hardware;
@@ -110,6 +121,7 @@ struct Catalog {
   std::vector<ApiPrice> apis;
   std::vector<BenchmarkRow> benchmarks;
   std::vector<ErrorEntry> errors;
+  std::vector<GlossaryEntry> glossary;
 
   const ModelEntry* model(const std::string& id) const;
   const HardwareEntry* hw(const std::string& id) const;
