@@ -19,7 +19,7 @@ const std::map<std::string, std::string> kEntryKey = {
     {"quants.json", "quants"},         {"runtimes.json", "runtimes"},
     {"clouds.json", "offers"},         {"apis.json", "apis"},
     {"exceptions.json", "exceptions"}, {"benchmarks.json", "benchmarks"},
-    {"errors.json", "errors"}};
+    {"errors.json", "errors"},         {"glossary.json", "glossary"}};
 
 struct Where {
   std::string file, entry, id;
