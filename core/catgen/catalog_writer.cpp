@@ -131,6 +131,9 @@ std::string catalog_tables_cpp(const Catalog& c) {
   body += table("BenchmarkRowC", "kBenchmarks", c.benchmarks, ROW(RC_BENCHMARK_FIELDS));
   body += table("ErrorRow", "kErrors", c.errors, ROW(RC_ERROR_FIELDS));
   body += table("GlossaryRow", "kGlossary", c.glossary, ROW(RC_GLOSSARY_FIELDS));
+  body += table("ScoreRow", "kScores", c.scores, ROW(RC_SCORE_FIELDS));
+  body += table("QuantLossRow", "kQuantLoss", c.quant_loss, ROW(RC_QUANT_LOSS_FIELDS));
+  body += table("UseCaseRow", "kUseCases", c.use_cases, ROW(RC_USE_CASE_FIELDS));
 #undef ROW
 #undef X
   std::ostringstream o;
@@ -148,7 +151,8 @@ std::string catalog_tables_cpp(const Catalog& c) {
     << c.runtimes.size() << "u,\n                        kClouds, " << c.clouds.size()
     << "u, kApis, " << c.apis.size() << "u, kBenchmarks, " << c.benchmarks.size()
     << "u,\n                        kErrors, " << c.errors.size() << "u, kGlossary, "
-    << c.glossary.size() << "u};\n"
+    << c.glossary.size() << "u,\n                        kScores, " << c.scores.size()
+    << "u, kQuantLoss, " << c.quant_loss.size() << "u, kUseCases, " << c.use_cases.size() << "u};\n"
     << "  return t;\n}\n\n}  // namespace runcheck::rows\n";
   return o.str();
 }

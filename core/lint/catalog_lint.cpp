@@ -19,7 +19,9 @@ const std::map<std::string, std::string> kEntryKey = {
     {"quants.json", "quants"},         {"runtimes.json", "runtimes"},
     {"clouds.json", "offers"},         {"apis.json", "apis"},
     {"exceptions.json", "exceptions"}, {"benchmarks.json", "benchmarks"},
-    {"errors.json", "errors"},         {"glossary.json", "glossary"}};
+    {"errors.json", "errors"},         {"glossary.json", "glossary"},
+    {"quality.json", "scores"},        {"quant_loss.json", "quant_loss"},
+    {"use_cases.json", "use_cases"}};
 
 struct Where {
   std::string file, entry, id;

@@ -462,6 +462,12 @@ Result<Catalog> load_catalog(const std::map<std::string, std::string>& files) {
       err = catalog_detail::parse_errors(file, root, cat);
     else if (name == "glossary.json")
       err = catalog_detail::parse_glossary(file, root, cat);
+    else if (name == "quality.json")
+      err = catalog_detail::parse_scores(file, root, cat);
+    else if (name == "quant_loss.json")
+      err = catalog_detail::parse_quant_loss(file, root, cat);
+    else if (name == "use_cases.json")
+      err = catalog_detail::parse_use_cases(file, root, cat);
     if (err) return *err;
   }
   if (auto e = unique_ids("catalog/models.json", cat.models)) return *e;
@@ -500,6 +506,10 @@ Result<Catalog> load_catalog(const std::map<std::string, std::string>& files) {
   if (auto e = unique_ids("catalog/errors.json", cat.errors)) return *e;
   if (auto e = unique_ids("catalog/glossary.json", cat.glossary)) return *e;
   if (auto e = catalog_detail::check_glossary_links(cat)) return *e;
+  if (auto e = unique_ids("catalog/quality.json", cat.scores)) return *e;
+  if (auto e = unique_ids("catalog/quant_loss.json", cat.quant_loss)) return *e;
+  if (auto e = unique_ids("catalog/use_cases.json", cat.use_cases)) return *e;
+  if (auto e = catalog_detail::check_quality_links(cat)) return *e;
   if (!cat.models.empty() && !cat.hardware.empty())
     for (size_t i = 0; i < cat.benchmarks.size(); ++i) {
       const auto& b = cat.benchmarks[i];

@@ -76,6 +76,12 @@ Catalog catalog_from_tables(const Tables& t) {
            [](const Reader& rd, const ErrorRow& r, ErrorEntry& e) { RC_ERROR_FIELDS(X) });
   read_all(rd, t.glossary, t.n_glossary, c.glossary,
            [](const Reader& rd, const GlossaryRow& r, GlossaryEntry& e) { RC_GLOSSARY_FIELDS(X) });
+  read_all(rd, t.scores, t.n_scores, c.scores,
+           [](const Reader& rd, const ScoreRow& r, QualityScore& e) { RC_SCORE_FIELDS(X) });
+  read_all(rd, t.quant_loss, t.n_quant_loss, c.quant_loss,
+           [](const Reader& rd, const QuantLossRow& r, QuantLoss& e) { RC_QUANT_LOSS_FIELDS(X) });
+  read_all(rd, t.use_cases, t.n_use_cases, c.use_cases,
+           [](const Reader& rd, const UseCaseRow& r, UseCase& e) { RC_USE_CASE_FIELDS(X) });
 #undef X
   return c;
 }

@@ -51,5 +51,11 @@ std::optional<Error> parse_errors(const std::string& file, const json& root, Cat
 std::optional<Error> parse_glossary(const std::string& file, const json& root, Catalog& cat);
 // Every glossary `related` names an entry and every `errors` id an errors-KB entry.
 std::optional<Error> check_glossary_links(const Catalog& cat);
+// catalog_quality.cpp: published scores, quantization loss, use cases.
+std::optional<Error> parse_scores(const std::string& file, const json& root, Catalog& cat);
+std::optional<Error> parse_quant_loss(const std::string& file, const json& root, Catalog& cat);
+std::optional<Error> parse_use_cases(const std::string& file, const json& root, Catalog& cat);
+// Scores name catalog models, losses GGUF file types, use cases a benchmark some score has.
+std::optional<Error> check_quality_links(const Catalog& cat);
 
 }  // namespace runcheck::catalog_detail

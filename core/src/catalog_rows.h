@@ -61,6 +61,17 @@
   X(example_request) X(workflow_runtime) X(workflow_text) X(workflow_command) X(related)       \
   X(errors) X(sources)
 
+#define RC_SCORE_FIELDS(X)                                                                     \
+  X(id) X(model) X(benchmark) X(variant) X(setting) X(reported_by) X(date) X(value)            \
+  X(base_model) X(sources)
+
+#define RC_QUANT_LOSS_FIELDS(X)                                                                \
+  X(id) X(type) X(model) X(metric) X(imatrix) X(dataset) X(value) X(ppl) X(ppl_delta) X(sources)
+
+#define RC_USE_CASE_FIELDS(X)                                                                  \
+  X(id) X(name) X(benchmark) X(model_kind) X(description) X(context) X(min_decode_tps)         \
+  X(sources)
+
 #define RC_BENCHMARK_FIELDS(X)                                                                 \
   X(id) X(model) X(quant) X(hardware) X(backend) X(n_devices) X(decode) X(tokens)              \
   X(value_tps) X(ram_gib) X(test_detail) X(sources)
@@ -157,6 +168,21 @@ struct GlossaryRow {
   RC_GLOSSARY_FIELDS(X)
 #undef X
 };
+struct ScoreRow {
+#define X(f) RC_CELL(QualityScore, f)
+  RC_SCORE_FIELDS(X)
+#undef X
+};
+struct QuantLossRow {
+#define X(f) RC_CELL(QuantLoss, f)
+  RC_QUANT_LOSS_FIELDS(X)
+#undef X
+};
+struct UseCaseRow {
+#define X(f) RC_CELL(UseCase, f)
+  RC_USE_CASE_FIELDS(X)
+#undef X
+};
 struct BenchmarkRowC {
 #define X(f) RC_CELL(BenchmarkRow, f)
   RC_BENCHMARK_FIELDS(X)
@@ -187,6 +213,12 @@ struct Tables {
   uint32_t n_errors;
   const GlossaryRow* glossary;
   uint32_t n_glossary;
+  const ScoreRow* scores;
+  uint32_t n_scores;
+  const QuantLossRow* quant_loss;
+  uint32_t n_quant_loss;
+  const UseCaseRow* use_cases;
+  uint32_t n_use_cases;
 };
 const Tables& generated_tables();
 

@@ -112,6 +112,29 @@ struct GlossaryEntry {
   std::vector<Source> sources;
 };
 
+// A published benchmark score of a catalog model (catalog/quality.json), as its source prints it.
+struct QualityScore {
+  std::string id, model, benchmark, variant, setting, reported_by, date;
+  double value = 0;
+  bool base_model = false;  // measured on the pretrained (not instruct/chat) variant
+  std::vector<Source> sources;
+};
+
+// A published quality loss of a GGUF file type against F16 (catalog/quant_loss.json).
+struct QuantLoss {
+  std::string id, type, model, metric, imatrix, dataset;  // imatrix "" = none
+  double value = 0;
+  std::optional<double> ppl, ppl_delta;
+  std::vector<Source> sources;
+};
+
+// What "the best model for X" ranks by (catalog/use_cases.json): defaults a request can change.
+struct UseCase {
+  std::string id, name, benchmark, model_kind, description;  // benchmark "" = none in catalog
+  double context = 0, min_decode_tps = 0;
+  std::vector<Source> sources;
+};
+
 struct Catalog {
   std::vector<ModelEntry> models;
   std::vector<HardwareEntry> hardware;
@@ -122,6 +145,9 @@ struct Catalog {
   std::vector<BenchmarkRow> benchmarks;
   std::vector<ErrorEntry> errors;
   std::vector<GlossaryEntry> glossary;
+  std::vector<QualityScore> scores;
+  std::vector<QuantLoss> quant_loss;
+  std::vector<UseCase> use_cases;
 
   const ModelEntry* model(const std::string& id) const;
   const HardwareEntry* hw(const std::string& id) const;
