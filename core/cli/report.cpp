@@ -332,6 +332,39 @@ std::string diagnose(const json& r, bool color) {
   return out;
 }
 
+// runcheck recommend: the ranked models with quant, speed, quality and loss; why better ones miss.
+std::string recommend(const json& r, bool color) {
+  std::string out = (color ? "\x1b[1m" : "") + str(r["use_case"]["name"]) +
+                    (color ? "\x1b[0m" : "") + " · context " + thousands(r["context"]) +
+                    " · at least " + num(r["min_decode_tps"], "%.0f") +
+                    " tok/s · quant loss KLD <= " + num(r["max_kld"], "%.2f") + "\n";
+  const json& b = r["use_case"]["benchmark"];
+  out += "Ranked by " +
+         (b.is_string() ? str(b) + " (published, median of the model's rows)"
+                        : std::string("nothing published: quality unknown")) +
+         "\n\n";
+  out += "  # model                          quant      tok/s  quality   KLD\n";
+  for (const auto& x : r["ranked"]) {
+    out += pad(num(x["rank"], "%.0f"), 3, true) + " " + pad(str(x["name"]), 30) + " " +
+           pad(str(x["quant"]), 8) + pad(num(x["decode_tps"], "%.1f"), 8, true) +
+           pad(x["quality"].is_number() ? num(x["quality"], "%.1f") : std::string("?"), 9, true) +
+           pad(x["quant_loss"].is_object() ? num(x["quant_loss"]["kld_mean"], "%.3f")
+                                           : std::string("?"),
+               7, true) +
+           (str(x["tier"]) == "within your limits" ? std::string() : "  (" + str(x["tier"]) + ")") +
+           "\n";
+  }
+  out += "\n" + thousands(r["runnable"]) + " catalog models run here within these limits.\n";
+  if (!r["why_not"].empty()) {
+    out += "\nBetter scores that do not make it:\n";
+    for (const auto& w : r["why_not"])
+      out += wrap("  - ",
+                  str(w["name"]) + " (" + num(w["score"], "%.1f") + "): " + str(w["reason"]), 4);
+  }
+  for (const auto& n : r["notes"]) out += wrap("Note: ", str(n), 2);
+  return out;
+}
+
 // runcheck explain [TERM]: the glossary list, or one entry with its live numbers.
 std::string explain(const json& r, bool color) {
   std::string out;
@@ -373,6 +406,7 @@ std::string render(const std::string& command, const json& r, bool color) {
   if (command == "inspect" || command == "import") return inspect(r, color);
   if (command == "diagnose") return diagnose(r, color);
   if (command == "explain") return explain(r, color);
+  if (command == "recommend") return recommend(r, color);
   return "";
 }
 

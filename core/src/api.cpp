@@ -5,6 +5,7 @@
 
 #include "diagnose_internal.h"
 #include "learn_internal.h"
+#include "recommend_internal.h"
 #include "runcheck/accuracy.h"
 #include "runcheck/catalog.h"
 #include "runcheck/decide.h"
@@ -202,11 +203,11 @@ std::string handle_request(std::string_view text) {
   const std::string command = r.string("command", "estimate");
   if (r.error()) return error_response(*r.error());
 
-  Result<json> out =
-      make_error("unknown_command", "command",
-                 "command must be one of estimate, compare, choose, cost, sweep, "
-                 "catalog, methodology, import, accuracy, benchmarks, diagnose, learn; got '" +
-                     safe_echo(command) + "'");
+  Result<json> out = make_error(
+      "unknown_command", "command",
+      "command must be one of estimate, compare, choose, cost, sweep, "
+      "catalog, methodology, import, accuracy, benchmarks, diagnose, learn, recommend; got '" +
+          safe_echo(command) + "'");
   // Commands whose fields are all read here: refuse a key they do not know (a typo must not
   // fall back to a default silently). estimate, sweep, compare, choose and cost check their own.
   static const std::map<std::string, std::vector<std::string_view>> kFields = {
@@ -244,6 +245,8 @@ std::string handle_request(std::string_view text) {
     out = diagnose_json(req);
   else if (command == "learn")
     out = learn_json(req);
+  else if (command == "recommend")
+    out = recommend_json(req);
   if (!out.ok()) return error_response(out.error());
   return out.value().dump(-1, ' ', false, json::error_handler_t::replace);
 }

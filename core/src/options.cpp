@@ -38,6 +38,13 @@ Result<json> options_json() {
   json ranges = json::object();
   for (const FieldRange& g : kRanges)
     ranges[std::string(g.field)] = {{"default", g.dflt}, {"min", g.min}, {"max", g.max}};
+  json use_cases = json::array();
+  for (const auto& u : builtin_catalog().use_cases)
+    use_cases.push_back({{"id", u.id},
+                         {"name", u.name},
+                         {"benchmark", u.benchmark.empty() ? json(nullptr) : json(u.benchmark)},
+                         {"context", u.context},
+                         {"min_decode_tps", u.min_decode_tps}});
   json fields = json::array();
   for (auto f : estimate_fields()) fields.push_back(std::string(f));
   return json{
@@ -62,7 +69,8 @@ Result<json> options_json() {
         {"os", nullptr}}},
       {"hardware_spec", "a catalog id, idxN for N identical cards (N from 1 to " +
                             std::to_string(kMaxDevices) + "), or several of those joined by ','"},
-      {"estimate_fields", fields}};
+      {"estimate_fields", fields},
+      {"use_cases", use_cases}};
 }
 
 }  // namespace runcheck

@@ -67,6 +67,11 @@ constexpr double kMaxUtilizationQuantile = 0.99;
 // One published batched-decode table (one model, precision and backend): the aggregate's band
 // is widened by this factor each way for every other setup (stated in the response).
 constexpr double kBatchedBandWidening = 1.5;
+// Recommend: the default limit on a quant's published mean KL divergence against F16 (llama.cpp
+// perplexity scoreboard, Llama-3-8B): 0.1 admits Q3_K_M (0.084 with an imatrix) and every larger
+// type, and leaves IQ3_S (0.111) and below to a lower tier. A preference, changeable per request
+// (max_kld), not a measurement.
+constexpr double kDefaultMaxQuantKld = 0.1;
 // Troubleshoot. A logged buffer and runcheck's "match" within this: the buffers the engine models
 // are byte-exact on every logged buffer of the fixtures; llama.cpp prints MiB with 2 decimals and
 // pads each tensor to its buffer alignment, which stays far below 2 %.

@@ -1,0 +1,286 @@
+// What should I run on this machine? For a machine and a use case, every catalog model at the
+// best quantization that runs there at the use case's context and speed floor, ranked by the
+// published quality evidence (catalog/quality.json), with each quant's published loss
+// (catalog/quant_loss.json) beside it, and for the better-scoring models that do not make it,
+// why not. The same estimate as "Will it run?" decides every fit and speed.
+//
+// Per model the quant is the largest within the loss limit that runs comfortably at the speed
+// floor, else the largest that runs at all at the floor.
+// Ranking, in tiers (each sorted by the use case's benchmark, median of the model's published
+// non-base rows, highest first; ties by lower quant loss, then speed):
+//   1. runs within the loss limit (max_kld) and the speed floor, quality known;
+//   2. the same, quality unknown (no published score: listed, never imputed; fastest first);
+//   3. runs only at a quant beyond the loss limit (known quality first).
+#include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "engine_internal.h"
+#include "recommend_internal.h"
+#include "runcheck/constants.h"
+#include "runcheck/estimate.h"
+#include "runcheck/request.h"
+
+namespace runcheck {
+namespace {
+
+using nlohmann::json;
+
+// The published loss of a file type: the imatrix row where one exists (what GGUF publishers
+// ship), else the plain one; null when the type has no published row.
+std::optional<double> quant_kld(const std::string& type, const QuantLoss** row) {
+  const QuantLoss* best = nullptr;
+  for (const auto& q : builtin_catalog().quant_loss)
+    if (q.type == type && (!best || (best->imatrix.empty() && !q.imatrix.empty()) ||
+                           (best->imatrix.empty() == q.imatrix.empty() && q.value < best->value)))
+      best = &q;
+  if (row) *row = best;
+  return best ? std::optional<double>(best->value) : std::nullopt;
+}
+
+json loss_json(const std::string& type) {
+  const QuantLoss* row = nullptr;
+  if (!quant_kld(type, &row)) return nullptr;
+  return {{"kld_mean", row->value},
+          {"ppl_delta", row->ppl_delta ? json(*row->ppl_delta) : json(nullptr)},
+          {"model", row->model},
+          {"imatrix", row->imatrix.empty() ? json(nullptr) : json(row->imatrix)},
+          {"source", row->sources.empty() ? json(nullptr) : json(row->sources[0].url)}};
+}
+
+struct Quality {
+  std::optional<double> value;
+  json rows = json::array();
+};
+Quality quality_of(const std::string& model, const std::string& benchmark) {
+  Quality q;
+  if (benchmark.empty()) return q;
+  std::vector<double> vals;
+  for (const auto& s : builtin_catalog().scores)
+    if (s.model == model && s.benchmark == benchmark && !s.base_model) {
+      vals.push_back(s.value);
+      q.rows.push_back({{"value", s.value},
+                        {"variant", s.variant},
+                        {"setting", s.setting},
+                        {"reported_by", s.reported_by},
+                        {"date", s.date.empty() ? json(nullptr) : json(s.date)},
+                        {"source", s.sources.empty() ? json(nullptr) : json(s.sources[0].url)}});
+    }
+  if (!vals.empty()) q.value = quantile(vals, 0.5);
+  return q;
+}
+
+struct Trial {
+  bool ok = false;    // ran the estimate
+  bool runs = false;  // verdict is not will_not_run
+  bool fast = false;  // decode at or above the floor
+  double decode = 0, low = 0, high = 0, short_gib = 0;
+  std::string verdict, evidence, error;
+};
+
+}  // namespace
+
+Result<json> recommend_json(const json& req) {
+  if (auto e = check_fields(
+          req, {"command", "hardware", "ram_gb", "use_case", "context", "min_decode_tps", "max_kld",
+                "runtime", "kv_type", "limit", "os", "gpu_reserved_mb"}))
+    return *e;
+  const Catalog& cat = builtin_catalog();
+  FieldReader r(req);
+  const std::string uc_id = r.string("use_case", "chat");
+  const int64_t limit = r.integer("limit", 10, 1, 200);
+  const double max_kld = r.number("max_kld", kDefaultMaxQuantKld, 0, 100);
+  if (r.error()) return *r.error();
+  const UseCase* uc = nullptr;
+  for (const auto& u : cat.use_cases)
+    if (u.id == uc_id) uc = &u;
+  if (!uc) {
+    std::string ids;
+    for (const auto& u : cat.use_cases) ids += (ids.empty() ? "" : ", ") + u.id;
+    return make_error("unknown_id", "use_case",
+                      "use_case must be one of " + ids + "; got '" + safe_echo(uc_id) + "'");
+  }
+  const int64_t ctx = r.integer("context", static_cast<int64_t>(uc->context), 256, 1 << 24);
+  const double floor_tps = r.number("min_decode_tps", uc->min_decode_tps, 0, 100000);
+  if (r.error()) return *r.error();
+  if (!req.contains("hardware"))
+    return make_error("missing_field", "hardware", "hardware is required: the machine to fill");
+
+  // The base request every trial shares (the estimate validates hardware, RAM and runtime).
+  json base = {{"command", "estimate"}, {"inverse", false}, {"hardware", req["hardware"]}};
+  for (const char* k : {"ram_gb", "runtime", "kv_type", "os", "gpu_reserved_mb"})
+    if (req.contains(k)) base[k] = req[k];
+
+  const auto trial = [&](const ModelEntry& m, const std::string& quant) {
+    Trial t;
+    json q = base;
+    q["model"] = m.id;
+    q["quant"] = quant;
+    q["context"] = std::min<int64_t>(ctx, m.arch.context_length);
+    auto e = estimate_json(q);
+    if (!e.ok()) {
+      t.error = e.error().message;
+      return t;
+    }
+    const json& v = e.value();
+    t.ok = true;
+    t.verdict = v["verdict"].get<std::string>();
+    t.runs = t.verdict != "will_not_run";
+    double over = 0;
+    for (const auto& d : v["memory"]["devices"]) over += d.value("over_bytes", 0.0);
+    t.short_gib = over / double(kGiB);
+    if (v["speed"].is_object() && v["speed"]["decode_tps"].is_number()) {
+      const json& s = v["speed"];
+      t.decode = s["decode_tps"].get<double>();
+      t.low = s.value("decode_tps_low", t.decode);
+      t.high = s.value("decode_tps_high", t.decode);
+      t.evidence = s.value("evidence", "");
+    }
+    t.fast = t.decode >= floor_tps;
+    return t;
+  };
+
+  // A machine the estimate refuses (unknown id, bad RAM) is the request's error, said once.
+  {
+    json probe = base;
+    probe["model"] = cat.models.empty() ? "" : cat.models[0].id;
+    probe["context"] = 512;
+    auto e = estimate_json(probe);
+    if (!e.ok() && e.error().field != "model" && e.error().field != "quant" &&
+        e.error().field != "context")
+      return e.error();
+  }
+
+  struct Row {
+    const ModelEntry* m;
+    std::string quant;
+    Trial t;
+    Quality q;
+    std::optional<double> kld;
+    int tier;
+  };
+  std::vector<Row> ranked;
+  json missed = json::array();
+  for (const ModelEntry& m : cat.models) {
+    if (!uc->model_kind.empty() && m.kind != uc->model_kind) continue;
+    Quality q = quality_of(m.id, uc->benchmark);
+    if (m.arch.context_length < ctx) {
+      if (q.value)
+        missed.push_back({{"model", m.id},
+                          {"name", m.name},
+                          {"score", *q.value},
+                          {"reason", "trained for " + std::to_string(m.arch.context_length) +
+                                         " tokens, this use needs " + std::to_string(ctx)}});
+      continue;
+    }
+    // Highest quant first; the first that runs at the floor wins. The smallest type within the
+    // loss limit is tried first: when even it does not run, no larger one will.
+    std::vector<std::string> within, beyond;
+    for (FileType ft : engine::kQuantLadder) {
+      const FileTypeInfo* info = file_type_by_id(static_cast<uint32_t>(ft));
+      const auto kld = quant_kld(std::string(info->name), nullptr);
+      (kld && *kld <= max_kld ? within : beyond).push_back(std::string(info->name));
+    }
+    std::optional<Row> pick;
+    Trial last_within;
+    if (!within.empty()) {
+      last_within = trial(m, within.back());
+      // The largest type that runs comfortably (all on the GPU, headroom left) at the floor;
+      // when none does, the largest that runs at all (offloaded, tight) at the floor.
+      if (last_within.runs && last_within.fast)
+        for (const std::string& quant : within) {
+          Trial t = quant == within.back() ? last_within : trial(m, quant);
+          if (!t.runs || !t.fast) continue;
+          const bool comfortable = t.verdict == "comfortable";
+          if (!pick || comfortable)
+            pick = Row{&m, quant, t, q, quant_kld(quant, nullptr), q.value ? 1 : 2};
+          if (comfortable) break;
+        }
+    }
+    if (!pick)
+      for (const std::string& quant : beyond) {
+        Trial t = trial(m, quant);
+        if (t.runs && t.fast) {
+          pick = Row{&m, quant, t, q, quant_kld(quant, nullptr), 3};
+          break;
+        }
+      }
+    if (pick) {
+      ranked.push_back(*pick);
+      continue;
+    }
+    if (q.value) {
+      std::string why;
+      if (!last_within.ok)
+        why = last_within.error;
+      else if (!last_within.runs)
+        why = "needs " + engine::fmt("%.1f", last_within.short_gib) + " GiB more at " +
+              within.back() + " (the smallest type within the loss limit)";
+      else
+        why = engine::fmt("%.1f", last_within.decode) + " tok/s at " + within.back() + " < your " +
+              engine::fmt("%.0f", floor_tps);
+      missed.push_back({{"model", m.id}, {"name", m.name}, {"score", *q.value}, {"reason", why}});
+    }
+  }
+  std::stable_sort(ranked.begin(), ranked.end(), [](const Row& a, const Row& b) {
+    if (a.tier != b.tier) return a.tier < b.tier;
+    const bool ka = a.q.value.has_value(), kb = b.q.value.has_value();
+    if (ka != kb) return ka;
+    if (ka && *a.q.value != *b.q.value) return *a.q.value > *b.q.value;
+    const double la = a.kld.value_or(1e9), lb = b.kld.value_or(1e9);
+    if (la != lb) return la < lb;
+    return a.t.decode > b.t.decode;
+  });
+  json out_rows = json::array();
+  double best_score = -1;
+  for (size_t i = 0; i < ranked.size() && static_cast<int64_t>(i) < limit; ++i) {
+    const Row& x = ranked[i];
+    if (x.q.value) best_score = std::max(best_score, *x.q.value);
+    out_rows.push_back({{"rank", i + 1},
+                        {"model", x.m->id},
+                        {"name", x.m->name},
+                        {"quant", x.quant},
+                        {"context", std::min<int64_t>(ctx, x.m->arch.context_length)},
+                        {"verdict", x.t.verdict},
+                        {"decode_tps", x.t.decode},
+                        {"decode_tps_low", x.t.low},
+                        {"decode_tps_high", x.t.high},
+                        {"evidence", x.t.evidence},
+                        {"quality", x.q.value ? json(*x.q.value) : json(nullptr)},
+                        {"quality_rows", x.q.rows},
+                        {"quant_loss", loss_json(x.quant)},
+                        {"tier", x.tier == 1   ? "within your limits"
+                                 : x.tier == 2 ? "quality unknown"
+                                               : "only beyond your quant-loss limit"}});
+  }
+  // Better-scoring models than the best listed one that do not make it, best first.
+  json why_not = json::array();
+  for (const auto& mm : missed)
+    if (mm["score"].get<double>() > best_score) why_not.push_back(mm);
+  std::stable_sort(why_not.begin(), why_not.end(), [](const json& a, const json& b) {
+    return a["score"].get<double>() > b["score"].get<double>();
+  });
+  if (why_not.size() > 5) why_not.erase(why_not.begin() + 5, why_not.end());
+  json notes = json::array(
+      {"quality: the median of each model's published non-base " +
+           (uc->benchmark.empty() ? std::string("scores") : uc->benchmark) +
+           " rows; rows from different reports use different settings (see each row), so close "
+           "scores are not a real difference",
+       "quant loss: mean KL divergence against F16 published for Llama-3-8B; other models lose "
+       "differently"});
+  return json{{"ok", true},
+              {"use_case",
+               {{"id", uc->id},
+                {"name", uc->name},
+                {"benchmark", uc->benchmark.empty() ? json(nullptr) : json(uc->benchmark)},
+                {"description", uc->description}}},
+              {"context", ctx},
+              {"min_decode_tps", floor_tps},
+              {"max_kld", max_kld},
+              {"ranked", out_rows},
+              {"runnable", ranked.size()},
+              {"why_not", why_not},
+              {"notes", notes}};
+}
+
+}  // namespace runcheck

@@ -1,0 +1,111 @@
+// What should I run here: the ranking rules on the catalog (fit and speed from the same estimate
+// as Will it run?, quality from catalog/quality.json, quant loss from catalog/quant_loss.json).
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "runcheck/api.h"
+
+namespace runcheck {
+namespace {
+
+using nlohmann::json;
+
+json recommend(json req) {
+  req["command"] = "recommend";
+  return json::parse(handle_request(req.dump()));
+}
+
+TEST(Recommend, RanksWhatRunsByPublishedQuality) {
+  const json r = recommend(
+      {{"hardware", "rtx-3090"}, {"ram_gb", 64}, {"use_case", "reasoning"}, {"limit", 50}});
+  ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
+  EXPECT_EQ(r["context"], 32768);
+  EXPECT_EQ(r["min_decode_tps"], 20.0);
+  double last = 1e9;
+  std::string last_tier = "within your limits";
+  for (const auto& x : r["ranked"]) {
+    // Everything listed runs at the floor, and the known scores come first, best first.
+    EXPECT_NE(x["verdict"], "will_not_run") << x["model"];
+    EXPECT_GE(x["decode_tps"].get<double>(), 20.0) << x["model"];
+    if (x["tier"] == "within your limits") {
+      EXPECT_EQ(last_tier, "within your limits");
+      EXPECT_LE(x["quality"].get<double>(), last);
+      last = x["quality"].get<double>();
+    }
+    last_tier = x["tier"];
+  }
+  // GPQA Diamond, DeepSeek-R1 README: R1-Distill-Qwen-32B 62.1 > R1-Distill-Qwen-14B 59.1.
+  EXPECT_EQ(r["ranked"][0]["model"], "deepseek-r1-distill-qwen-32b");
+  EXPECT_EQ(r["ranked"][0]["quality"], 62.1);
+  EXPECT_EQ(r["ranked"][1]["model"], "deepseek-r1-distill-qwen-14b");
+  // A better model that does not fit is never ranked, and says why: DeepSeek-R1 (71.5) needs
+  // hundreds of GiB more than a 24 GB card and 64 GB of RAM.
+  for (const auto& x : r["ranked"]) EXPECT_NE(x["model"], "deepseek-r1");
+  bool named = false;
+  for (const auto& w : r["why_not"])
+    if (w["model"] == "deepseek-r1") {
+      named = true;
+      EXPECT_EQ(w["score"], 71.5);
+      EXPECT_NE(w["reason"].get<std::string>().find("GiB more"), std::string::npos);
+    }
+  EXPECT_TRUE(named);
+}
+
+TEST(Recommend, QuantLossMovesAModelDown) {
+  // Qwen3-32B runs on a 24 GB card at Q4_K_M (published KLD 0.028 with an imatrix). Allow only
+  // 8-bit and better (KLD <= 0.002: Q8_0 0.0014, F16 0.0006) and it drops below every model
+  // that runs within that limit, however high its score.
+  const json base = {{"hardware", "rtx-3090"}, {"use_case", "chat"}, {"limit", 200}};
+  const json loose = recommend(base);
+  json strict_req = base;
+  strict_req["max_kld"] = 0.002;
+  const json strict = recommend(strict_req);
+  auto find = [](const json& r, const std::string& id) {
+    for (const auto& x : r["ranked"])
+      if (x["model"] == id) return x;
+    return json();
+  };
+  const json q32 = find(loose, "qwen3-32b");
+  ASSERT_TRUE(q32.is_object());
+  EXPECT_EQ(q32["tier"], "within your limits");
+  EXPECT_EQ(q32["quant_loss"]["kld_mean"], 0.028152);
+  const json q32s = find(strict, "qwen3-32b");
+  ASSERT_TRUE(q32s.is_object());
+  EXPECT_EQ(q32s["tier"], "only beyond your quant-loss limit");
+  bool beyond = false;
+  for (const auto& x : strict["ranked"]) {
+    if (x["tier"] == "only beyond your quant-loss limit") {
+      beyond = true;
+    } else {
+      EXPECT_FALSE(beyond) << x["model"] << " is within the limit yet ranked after one beyond it";
+    }
+    if (beyond && x["quality"].is_number() && x["model"] != "qwen3-32b") {
+      EXPECT_TRUE(x["quality"].get<double>() >= q32s["quality"].get<double>() ||
+                  x["rank"].get<int>() > q32s["rank"].get<int>());
+    }
+  }
+}
+
+TEST(Recommend, UnknownQualityIsShownAsUnknown) {
+  // No vision benchmark is in the catalog: vision-capable models only, quality null.
+  const json r = recommend({{"hardware", "rtx-4090"}, {"use_case", "vision"}});
+  ASSERT_TRUE(r["ok"].get<bool>());
+  ASSERT_FALSE(r["ranked"].empty());
+  for (const auto& x : r["ranked"]) {
+    EXPECT_TRUE(x["quality"].is_null());
+    EXPECT_EQ(x["tier"], "quality unknown");
+  }
+}
+
+TEST(Recommend, BadInputNamesTheField) {
+  EXPECT_EQ(recommend({{"hardware", "rtx-3090"}, {"use_case", "poetry"}})["error"]["field"],
+            "use_case");
+  EXPECT_EQ(recommend({{"use_case", "chat"}})["error"]["field"], "hardware");
+  EXPECT_EQ(recommend({{"hardware", "gtx-9999"}})["error"]["field"], "hardware");
+  EXPECT_EQ(recommend({{"hardware", "rtx-3090"}, {"max_kld", -1}})["error"]["field"], "max_kld");
+  EXPECT_EQ(recommend({{"hardware", "rtx-3090"}, {"colour", 1}})["error"]["field"], "colour");
+}
+
+}  // namespace
+}  // namespace runcheck
