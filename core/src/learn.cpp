@@ -172,7 +172,7 @@ Result<Value> resolve(const std::string& name, const Args& a) {
       total += name == "kv" ? layer_cache_bytes(m->arch, l, o) : kv_layer_bytes(m->arch, l, o);
     v.number = name == "kv" ? double(total) : double(total) / o.n_ctx;
     v.unit = name == "kv" ? "bytes" : "bytes per token";
-    v.text = name == "kv" ? bytes_text(v.number) : bytes_text(v.number) + " per token";
+    v.text = bytes_text(v.number);  // kv_per_token: the prose says "per token"
     return v;
   }
   if (name == "params" || name == "active_params" || name == "context_length" || name == "layers") {
@@ -200,6 +200,17 @@ Result<Value> resolve(const std::string& name, const Args& a) {
     if (!h)
       return make_error("unknown_id", "hardware", "unknown hardware '" + a.at("hardware") + "'");
     const std::optional<double>& f = name == "vram" ? h->memory_gib : h->bandwidth_gb_s;
+    if (!f && name == "vram" && !h->memory_options_gib.empty()) {
+      // Macs, APUs and CPUs: the buyer picks the memory; list the configurations.
+      std::string opts;
+      for (size_t i = 0; i < h->memory_options_gib.size(); ++i)
+        opts += (i ? (i + 1 == h->memory_options_gib.size() ? " or " : ", ") : "") +
+                fmt("%g", h->memory_options_gib[i]);
+      v.number = h->memory_options_gib.back();
+      v.unit = "GiB";
+      v.text = opts + " GiB (configurations sold)";
+      return v;
+    }
     if (!f) return make_error("unknown_value", name, h->name + ": not in the catalog");
     v.number = *f;
     v.unit = name == "vram" ? "GiB" : "GB/s";
@@ -402,8 +413,10 @@ std::vector<std::string> learn_prose_numbers(const std::string& text) {
     if (!code) plain += text[i];
   }
   for (size_t i = 0; i < plain.size(); ++i) {
-    if (!(plain[i] >= '0' && plain[i] <= '9') ||
-        (i && std::isalnum(static_cast<unsigned char>(plain[i - 1]))))
+    if (!(plain[i] >= '0' && plain[i] <= '9')) continue;
+    // Part of a name (EXL2-4.0bpw, Q4_K_M, v0.3): not a quantity.
+    if (i && (std::isalnum(static_cast<unsigned char>(plain[i - 1])) || plain[i - 1] == '-' ||
+              plain[i - 1] == '_' || plain[i - 1] == '.'))
       continue;
     size_t j = i;
     while (j < plain.size() &&

@@ -28,7 +28,7 @@ TEST(Learn, TemplatesRenderEngineValues) {
   EXPECT_EQ(render("{{bpw model=llama-3-8b quant=Q4_K_M}}"), "4.89 bits per weight");
   // KV: 32 layers x 8 KV heads x 128 x (K+V) x 2 bytes = 128 KiB per token; 8192 tokens = 1 GiB;
   // q8_0 (34 bytes per 32) = 34/64 of that.
-  EXPECT_EQ(render("{{kv_per_token model=llama-3-8b}}"), "128 KiB per token");
+  EXPECT_EQ(render("{{kv_per_token model=llama-3-8b}} per token"), "128 KiB per token");
   EXPECT_EQ(render("{{kv model=llama-3-8b context=8192}}"), "1.00 GiB");
   EXPECT_EQ(render("{{kv model=llama-3-8b context=8192 kv_type=q8_0}}"), "544 MiB");
   EXPECT_EQ(render("{{kv model=llama-3-8b context=8192 parallel=2}}"), "2.00 GiB");
