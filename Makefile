@@ -86,7 +86,7 @@ test-js: site
 	node --test tests/js/module.test.mjs tests/js/no-arithmetic.test.mjs tests/js/urlstate.test.mjs tests/js/regressions.test.mjs
 
 test-e2e: site node_modules/.package-lock.json
-	node --test --test-concurrency=1 tests/e2e/page.test.mjs tests/e2e/tools.test.mjs tests/e2e/widget.test.mjs tests/e2e/regressions.test.mjs tests/e2e/troubleshoot.test.mjs
+	node --test --test-concurrency=1 tests/e2e/page.test.mjs tests/e2e/tools.test.mjs tests/e2e/widget.test.mjs tests/e2e/regressions.test.mjs tests/e2e/troubleshoot.test.mjs tests/e2e/learn.test.mjs
 
 # --- hardening: ASan + UBSan build of the whole native suite, and libFuzzer targets -------------
 FUZZ_RUNS ?= 1000000

@@ -134,6 +134,7 @@ std::string catalog_tables_cpp(const Catalog& c) {
   body += table("ScoreRow", "kScores", c.scores, ROW(RC_SCORE_FIELDS));
   body += table("QuantLossRow", "kQuantLoss", c.quant_loss, ROW(RC_QUANT_LOSS_FIELDS));
   body += table("UseCaseRow", "kUseCases", c.use_cases, ROW(RC_USE_CASE_FIELDS));
+  body += table("DownloadRow", "kDownloads", c.downloads, ROW(RC_DOWNLOAD_FIELDS));
 #undef ROW
 #undef X
   std::ostringstream o;
@@ -152,7 +153,8 @@ std::string catalog_tables_cpp(const Catalog& c) {
     << "u, kApis, " << c.apis.size() << "u, kBenchmarks, " << c.benchmarks.size()
     << "u,\n                        kErrors, " << c.errors.size() << "u, kGlossary, "
     << c.glossary.size() << "u,\n                        kScores, " << c.scores.size()
-    << "u, kQuantLoss, " << c.quant_loss.size() << "u, kUseCases, " << c.use_cases.size() << "u};\n"
+    << "u, kQuantLoss, " << c.quant_loss.size() << "u, kUseCases, " << c.use_cases.size()
+    << "u, kDownloads, " << c.downloads.size() << "u};\n"
     << "  return t;\n}\n\n}  // namespace runcheck::rows\n";
   return o.str();
 }

@@ -176,6 +176,11 @@ std::string estimate(const json& r, bool color) {
     out += "\nCommands\n";
     for (const auto& [k, v] : r["commands"].items()) out += "  " + k + ":\n    " + str(v) + "\n";
   }
+  if (r.contains("downloads") && !r["downloads"].empty()) {
+    out += "\nDownloads\n";  // sources are URLs: never wrapped, like the commands
+    for (const auto& d : r["downloads"])
+      out += "  " + str(d["runtime"]) + ": " + str(d["name"]) + "\n    " + str(d["source"]) + "\n";
+  }
   out += r.contains("commands_notes") ? list("Notes", r["commands_notes"]) : "";
   out += list("Assumptions", r["assumptions"]);
   return out;

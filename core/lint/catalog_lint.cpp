@@ -21,7 +21,7 @@ const std::map<std::string, std::string> kEntryKey = {
     {"exceptions.json", "exceptions"}, {"benchmarks.json", "benchmarks"},
     {"errors.json", "errors"},         {"glossary.json", "glossary"},
     {"quality.json", "scores"},        {"quant_loss.json", "quant_loss"},
-    {"use_cases.json", "use_cases"}};
+    {"use_cases.json", "use_cases"},   {"downloads.json", "downloads"}};
 
 struct Where {
   std::string file, entry, id;

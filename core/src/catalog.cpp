@@ -468,6 +468,8 @@ Result<Catalog> load_catalog(const std::map<std::string, std::string>& files) {
       err = catalog_detail::parse_quant_loss(file, root, cat);
     else if (name == "use_cases.json")
       err = catalog_detail::parse_use_cases(file, root, cat);
+    else if (name == "downloads.json")
+      err = catalog_detail::parse_downloads(file, root, cat);
     if (err) return *err;
   }
   if (auto e = unique_ids("catalog/models.json", cat.models)) return *e;
@@ -510,6 +512,13 @@ Result<Catalog> load_catalog(const std::map<std::string, std::string>& files) {
   if (auto e = unique_ids("catalog/quant_loss.json", cat.quant_loss)) return *e;
   if (auto e = unique_ids("catalog/use_cases.json", cat.use_cases)) return *e;
   if (auto e = catalog_detail::check_quality_links(cat)) return *e;
+  if (auto e = unique_ids("catalog/downloads.json", cat.downloads)) return *e;
+  if (!cat.models.empty())
+    for (const auto& d : cat.downloads)
+      if (!cat.model(d.model))
+        return make_error(
+            "bad_catalog", "model",
+            "catalog/downloads.json: '" + d.id + "': model names unknown model '" + d.model + "'");
   if (!cat.models.empty() && !cat.hardware.empty())
     for (size_t i = 0; i < cat.benchmarks.size(); ++i) {
       const auto& b = cat.benchmarks[i];

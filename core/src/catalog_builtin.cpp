@@ -82,6 +82,8 @@ Catalog catalog_from_tables(const Tables& t) {
            [](const Reader& rd, const QuantLossRow& r, QuantLoss& e) { RC_QUANT_LOSS_FIELDS(X) });
   read_all(rd, t.use_cases, t.n_use_cases, c.use_cases,
            [](const Reader& rd, const UseCaseRow& r, UseCase& e) { RC_USE_CASE_FIELDS(X) });
+  read_all(rd, t.downloads, t.n_downloads, c.downloads,
+           [](const Reader& rd, const DownloadRow& r, DownloadEntry& e) { RC_DOWNLOAD_FIELDS(X) });
 #undef X
   return c;
 }

@@ -51,6 +51,7 @@ std::optional<Error> parse_errors(const std::string& file, const json& root, Cat
 std::optional<Error> parse_glossary(const std::string& file, const json& root, Catalog& cat);
 // Every glossary `related` names an entry and every `errors` id an errors-KB entry.
 std::optional<Error> check_glossary_links(const Catalog& cat);
+std::optional<Error> parse_downloads(const std::string& file, const json& root, Catalog& cat);
 // catalog_quality.cpp: published scores, quantization loss, use cases.
 std::optional<Error> parse_scores(const std::string& file, const json& root, Catalog& cat);
 std::optional<Error> parse_quant_loss(const std::string& file, const json& root, Catalog& cat);

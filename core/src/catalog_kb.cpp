@@ -1,5 +1,6 @@
 // The knowledge files of the catalog: the errors knowledge base (literal lines runtimes print,
 // what they mean, their fixes) and the Learn glossary (terms with engine-templated examples).
+#include <cctype>
 #include <set>
 
 #include "catalog_internal.h"
@@ -99,6 +100,36 @@ std::optional<Error> parse_glossary(const std::string& file, const json& root, C
       if (auto err = string_list(c, e, "errors", g.errors)) return err;
     if (auto err = sources(c, e, g.sources)) return err;
     cat.glossary.push_back(std::move(g));
+  }
+  return std::nullopt;
+}
+
+std::optional<Error> parse_downloads(const std::string& file, const json& root, Catalog& cat) {
+  const json* arr = top_array(root, "downloads");
+  if (!arr)
+    return make_error("bad_catalog", "downloads", file + ": top-level 'downloads' is required");
+  for (size_t i = 0; i < arr->size(); ++i) {
+    const json& e = (*arr)[i];
+    Ctx c{file, "downloads[" + std::to_string(i) + "]"};
+    DownloadEntry d;
+    if (auto err = entry_id(c, e, d)) return err;
+    if (auto err = need_string(c, e, "model", d.model)) return err;
+    if (auto err = need_string(c, e, "runtime", d.runtime)) return err;
+    if (d.runtime != "llama.cpp" && d.runtime != "ollama" && d.runtime != "mlx")
+      return c.fail("runtime", "must be llama.cpp, ollama or mlx");
+    if (auto err = need_string(c, e, "name", d.name)) return err;
+    // A repo or tag goes into a shell command: only the characters such names have.
+    for (char ch : d.name)
+      if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '/' || ch == '-' || ch == '_' ||
+            ch == '.' || ch == ':'))
+        return c.fail("name", "has a character no repository or tag name has");
+    if (auto err = need_string(c, e, "variant", d.variant, false)) return err;
+    if (auto err = need_string(c, e, "file_pattern", d.file_pattern, false)) return err;
+    if (auto err = string_list(c, e, "quants", d.quants)) return err;
+    if (d.quants.empty()) return c.fail("quants", "must list at least one quant");
+    d.split = e.value("split", false);
+    if (auto err = sources(c, e, d.sources)) return err;
+    cat.downloads.push_back(std::move(d));
   }
   return std::nullopt;
 }

@@ -72,6 +72,9 @@
   X(id) X(name) X(benchmark) X(model_kind) X(description) X(context) X(min_decode_tps)         \
   X(sources)
 
+#define RC_DOWNLOAD_FIELDS(X)                                                                  \
+  X(id) X(model) X(runtime) X(name) X(variant) X(file_pattern) X(quants) X(split) X(sources)
+
 #define RC_BENCHMARK_FIELDS(X)                                                                 \
   X(id) X(model) X(quant) X(hardware) X(backend) X(n_devices) X(decode) X(tokens)              \
   X(value_tps) X(ram_gib) X(test_detail) X(sources)
@@ -183,6 +186,11 @@ struct UseCaseRow {
   RC_USE_CASE_FIELDS(X)
 #undef X
 };
+struct DownloadRow {
+#define X(f) RC_CELL(DownloadEntry, f)
+  RC_DOWNLOAD_FIELDS(X)
+#undef X
+};
 struct BenchmarkRowC {
 #define X(f) RC_CELL(BenchmarkRow, f)
   RC_BENCHMARK_FIELDS(X)
@@ -219,6 +227,8 @@ struct Tables {
   uint32_t n_quant_loss;
   const UseCaseRow* use_cases;
   uint32_t n_use_cases;
+  const DownloadRow* downloads;
+  uint32_t n_downloads;
 };
 const Tables& generated_tables();
 

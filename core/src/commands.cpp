@@ -3,12 +3,51 @@
 #include "runcheck/request.h"
 
 namespace runcheck::engine {
+namespace {
+
+// Publishers whose GGUF repos are preferred when several publish the quant: the runtime's own
+// org first, then the largest quantizers (order only; every repo here is cited).
+constexpr const char* kPreferredPublishers[] = {"ggml-org/", "unsloth/", "bartowski/",
+                                                "lmstudio-community/", "Qwen/"};
+
+// The catalog's download for this model, runtime and quant (null when none is cited).
+const DownloadEntry* download_for(const ModelEntry& m, const char* runtime,
+                                  const std::string& quant) {
+  const DownloadEntry* best = nullptr;
+  int best_rank = 1000;
+  for (const auto& d : builtin_catalog().downloads) {
+    if (d.model != m.id || d.runtime != runtime) continue;
+    if (std::find(d.quants.begin(), d.quants.end(), quant) == d.quants.end()) continue;
+    int rank = 100;
+    for (size_t i = 0; i < std::size(kPreferredPublishers); ++i)
+      if (d.name.rfind(kPreferredPublishers[i], 0) == 0) rank = static_cast<int>(i);
+    if (rank < best_rank) best = &d, best_rank = rank;
+  }
+  return best;
+}
+
+std::string variant_note(const DownloadEntry& d, const ModelEntry& m) {
+  if (d.variant.rfind("instruct", 0) == 0 || d.variant.rfind("chat", 0) == 0)
+    return d.name + " is the instruct build of " + m.name +
+           " (the catalog's figures are the same "
+           "architecture)";
+  return "";
+}
+
+}  // namespace
 
 // Launch commands, one per runtime that loads this format on this OS. Each names only what it
 // can: a GGUF file name or a converted repo the catalog cannot cite is written in <angle
 // brackets> and said so in `commands_note`.
 json commands_json(const Inputs& in, const Plan& p, const Machine& mc, const WeightPlan& w,
-                   std::vector<std::string>& notes) {
+                   std::vector<std::string>& notes, json& downloads) {
+  const auto cite = [&](const DownloadEntry& d) {
+    downloads.push_back({{"runtime", d.runtime},
+                         {"name", d.name},
+                         {"quant", in.quant},
+                         {"variant", d.variant},
+                         {"source", d.sources[0].url}});
+  };
   const KvOptions& kv = in.plan.kv;
   json c = json::object();
   const uint32_t total_ctx = kv.n_ctx * kv.n_seq;
@@ -21,12 +60,22 @@ json commands_json(const Inputs& in, const Plan& p, const Machine& mc, const Wei
     return false;
   };
   if (in.ftype) {
+    const DownloadEntry* gguf =
+        in.user_weights ? nullptr : download_for(*in.model, "llama.cpp", in.quant);
     const std::string file =
         in.user_weights ? "<your file>.gguf" : "<" + in.model->id + "-" + in.quant + ".gguf>";
-    if (!in.user_weights)
-      notes.push_back("no verified GGUF download is in the catalog for " + in.model->name + " " +
-                      in.quant + ": replace " + file + " with your file's path");
-    std::string s = "llama-server -m " + file + " -c " + std::to_string(total_ctx) + " -ngl " +
+    if (!in.user_weights && !gguf)
+      notes.push_back("no cited GGUF download of " + in.model->name + " at " + in.quant +
+                      " is in the catalog: replace " + file + " with your file's path");
+    if (gguf) {
+      cite(*gguf);
+      notes.push_back(gguf->name + " publishes " + in.quant +
+                      " (cited under Downloads); llama-server -hf fetches it into its cache");
+      if (const std::string v = variant_note(*gguf, *in.model); !v.empty()) notes.push_back(v);
+    }
+    // -hf REPO:QUANT fetches the file of that quant from the repo (llama.cpp common/arg.cpp).
+    const std::string model_arg = gguf ? "-hf " + gguf->name + ":" + in.quant : "-m " + file;
+    std::string s = "llama-server " + model_arg + " -c " + std::to_string(total_ctx) + " -ngl " +
                     std::to_string(p.gpu_layers) + " -fa " + (kv.flash_attn ? "on" : "off");
     if (kv.n_seq > 1) s += " -np " + std::to_string(kv.n_seq);
     if (in.plan.split_row && mc.gpus.size() > 1) s += " -sm row";
@@ -69,15 +118,20 @@ json commands_json(const Inputs& in, const Plan& p, const Machine& mc, const Wei
     if (in.kv_type != "f16") env += "OLLAMA_KV_CACHE_TYPE=" + in.kv_type + " ";
     if (kv.n_seq > 1) env += "OLLAMA_NUM_PARALLEL=" + std::to_string(kv.n_seq) + " ";
     env += "OLLAMA_CONTEXT_LENGTH=" + std::to_string(kv.n_ctx) + " ";
-    c["ollama"] = env + "ollama serve   # then, in another shell: ollama run <" + in.model->id +
-                  " tag for " + in.quant + "> and /set parameter num_gpu " +
-                  std::to_string(op.gpu_layers);
+    const DownloadEntry* tag = download_for(*in.model, "ollama", in.quant);
+    const std::string tag_text =
+        tag ? tag->name : "<" + in.model->id + " tag for " + in.quant + ">";
+    c["ollama"] = env + "ollama serve   # then, in another shell: ollama run " + tag_text +
+                  " and /set parameter num_gpu " + std::to_string(op.gpu_layers);
     if (p.n_cpu_moe > 0)
       notes.push_back(
           "Ollama cannot keep experts in system RAM (no --n-cpu-moe): it offloads whole layers, " +
           std::to_string(op.gpu_layers) + " of " + std::to_string(op.total_layers) + " on the GPU");
-    notes.push_back("Ollama library tags are not yet cited in the catalog: find the tag for " +
-                    in.quant + " on ollama.com");
+    if (!tag && !in.user_weights)
+      notes.push_back("no cited Ollama tag of " + in.model->name + " at " + in.quant +
+                      " is in the catalog: find it on ollama.com/library");
+    else if (tag)
+      cite(*tag);
     // LM Studio: lms load with the context and the GPU share.
     const Plan lp = layer_plan(Runtime::kLmStudio);
     const double share = lp.total_layers ? static_cast<double>(lp.gpu_layers) / lp.total_layers : 0;
@@ -113,10 +167,16 @@ json commands_json(const Inputs& in, const Plan& p, const Machine& mc, const Wei
     c["vllm"] = v;
   }
   if (in.format && in.format->kind == "mlx") {
-    c["mlx"] = "mlx_lm.server --model <" + in.format->id + " conversion of " + in.model->hf_repo +
-               "> --max-tokens 512";
-    notes.push_back("no verified MLX repository is in the catalog for " + in.model->name +
-                    ": use an mlx-community conversion (" + in.quant + ")");
+    const DownloadEntry* repo = download_for(*in.model, "mlx", in.format->id);
+    c["mlx"] =
+        "mlx_lm.server --model " +
+        (repo ? repo->name : "<" + in.format->id + " conversion of " + in.model->hf_repo + ">") +
+        " --max-tokens 512";
+    if (repo)
+      cite(*repo);
+    else
+      notes.push_back("no cited MLX repository of " + in.model->name + " at " + in.quant +
+                      " is in the catalog: use an mlx-community conversion");
   }
   if (in.format && in.format->kind == "exl2" && !mac) {
     const std::string cache = in.kv_type == "q8_0" ? "Q8" : in.kv_type == "q4_0" ? "Q4" : "FP16";

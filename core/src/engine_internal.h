@@ -73,8 +73,9 @@ Machine build_machine(const Inputs& in, std::vector<std::string>& assumptions);
 // The weights of this model in this format (a user GGUF's own, else memoised per model).
 WeightPlan weights_for(const Inputs& in, const FileTypeInfo* ft, const QuantEntry* fmt_entry);
 // commands.cpp: launch commands per runtime; what cannot be cited goes to `notes`.
+// `downloads` gets each cited download a command names: {runtime, name, quant, variant, source}.
 json commands_json(const Inputs& in, const Plan& p, const Machine& mc, const WeightPlan& w,
-                   std::vector<std::string>& notes);
+                   std::vector<std::string>& notes, json& downloads);
 
 // speed_model.cpp: bytes and FLOPs per token of this plan, per device.
 struct SpeedContext {

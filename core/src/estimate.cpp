@@ -102,8 +102,10 @@ Result<json> estimate_json(const json& req) {
   out["assumptions"] = assumptions;
 
   std::vector<std::string> command_notes;
-  out["commands"] = commands_json(in, plan, mc, w, command_notes);
+  json downloads = json::array();
+  out["commands"] = commands_json(in, plan, mc, w, command_notes, downloads);
   out["commands_notes"] = command_notes;
+  out["downloads"] = downloads;
   if (!in.inverse) {  // the caller wants the verdict alone
     out["max_context"] = out["best_quant"] = out["smallest_hardware"] = nullptr;
     out["suggestions"] = json::array();

@@ -443,7 +443,12 @@ TEST(regression22, item14_launch_commands_run_as_printed_or_say_what_is_missing)
                              {"hardware", "apple-m4-max-40c"}});
   EXPECT_FALSE(mlx["commands"].contains("vllm"));
   EXPECT_TRUE(mlx["commands"].contains("mlx"));
-  EXPECT_FALSE(mlx["commands_notes"].empty());
+  // Its repository is a cited mlx-community one (catalog/downloads.json), listed with its source.
+  EXPECT_EQ(
+      mlx["commands"]["mlx"].get<std::string>().rfind("mlx_lm.server --model mlx-community/", 0),
+      0u);
+  ASSERT_FALSE(mlx["downloads"].empty());
+  EXPECT_EQ(mlx["downloads"][0]["runtime"], "mlx");
 }
 
 TEST(regression22, item16_choose_says_what_a_card_is_sorts_and_shows_more_than_ten) {

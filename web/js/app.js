@@ -202,7 +202,9 @@ function render(res) {
   $('commands').replaceChildren(...Object.entries(res.commands).map(([k, v]) => {
     return el('div', { className: 'cmdrow' }, el('pre', { className: 'cmd', textContent: v, title: k }), copyButton(v));
   }));
-  $('commands-notes').replaceChildren(...(res.commands_notes || []).map((n) => el('li', { textContent: n })));
+  $('commands-notes').replaceChildren(...(res.commands_notes || []).map((n) => el('li', { textContent: n })),
+    ...(res.downloads || []).map((d) => el('li', {}, `${d.runtime}: ${d.name} (${d.quant}${d.variant && d.variant.startsWith('instruct') ? ', instruct build' : ''}) — `,
+      el('a', { href: d.source, rel: 'noopener', target: '_blank', textContent: 'where it is cited' }))));
   renderEmbed(res);
   document.body.dataset.state = 'ok';
 }

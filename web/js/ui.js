@@ -37,7 +37,7 @@ export function table(head, rows) {
   const body = rows.map((r) => el('tr', {}, ...r.map((c, i) => {
     let td;
     if (c instanceof Node) td = el('td', {}, c);
-    else if (c && typeof c === 'object') td = el('td', { className: c.className || '', textContent: c.text ?? '—' });
+    else if (c && typeof c === 'object') td = el('td', { className: c.className || '', textContent: c.text ?? '—', title: c.title || '' });
     else td = el('td', { textContent: c ?? '—' });
     td.dataset.label = label(i);
     return td;

@@ -135,6 +135,15 @@ struct UseCase {
   std::vector<Source> sources;
 };
 
+// Where a catalog model is downloaded for a runtime (catalog/downloads.json): a GGUF repository
+// with the quants it publishes, an Ollama tag for one quant, or an MLX repository.
+struct DownloadEntry {
+  std::string id, model, runtime, name, variant, file_pattern;  // runtime: llama.cpp|ollama|mlx
+  std::vector<std::string> quants;
+  bool split = false;  // large quants come as -0000N-of-0000M parts
+  std::vector<Source> sources;
+};
+
 struct Catalog {
   std::vector<ModelEntry> models;
   std::vector<HardwareEntry> hardware;
@@ -148,6 +157,7 @@ struct Catalog {
   std::vector<QualityScore> scores;
   std::vector<QuantLoss> quant_loss;
   std::vector<UseCase> use_cases;
+  std::vector<DownloadEntry> downloads;
 
   const ModelEntry* model(const std::string& id) const;
   const HardwareEntry* hw(const std::string& id) const;

@@ -1,0 +1,143 @@
+// Every launch command the engine prints uses only flags its runtime documents (the tables below,
+// read from each runtime's own reference at a pinned commit), and every download it names is
+// one the catalog cites for that model and quant.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "runcheck/api.h"
+#include "runcheck/catalog.h"
+
+namespace runcheck {
+namespace {
+
+using nlohmann::json;
+
+// llama-server: tools/server/README.md (llama.cpp, github.com/ngxson/llama.cpp @3f545becc).
+const std::set<std::string> kLlamaServer = {"-m",
+                                            "-hf",
+                                            "-c",
+                                            "-ngl",
+                                            "-fa",
+                                            "-np",
+                                            "-sm",
+                                            "--cache-type-k",
+                                            "--cache-type-v",
+                                            "--n-cpu-moe",
+                                            "--tensor-split"};
+// vllm serve: vllm/engine/arg_utils.py (github.com/local-inference-lab/vllm @28be48fa).
+const std::set<std::string> kVllm = {"--quantization",           "--max-model-len",
+                                     "--gpu-memory-utilization", "--tensor-parallel-size",
+                                     "--max-num-seqs",           "--kv-cache-dtype"};
+// lms load: https://lmstudio.ai/docs/cli/load (--gpu takes 0-1, off or max).
+const std::set<std::string> kLms = {"--context-length", "--gpu"};
+// mlx_lm.server: mlx_lm/server.py (github.com/ml-explore/mlx-lm @d78bf58e).
+const std::set<std::string> kMlx = {"--model", "--max-tokens"};
+// ollama serve environment: envconfig/config.go (github.com/ollama/ollama @fb307609).
+const std::set<std::string> kOllamaEnv = {"OLLAMA_FLASH_ATTENTION", "OLLAMA_KV_CACHE_TYPE",
+                                          "OLLAMA_NUM_PARALLEL", "OLLAMA_CONTEXT_LENGTH"};
+
+std::vector<std::string> words(const std::string& s) {
+  std::istringstream in(s);
+  std::vector<std::string> w;
+  for (std::string x; in >> x;) w.push_back(x);
+  return w;
+}
+
+void check_flags(const std::string& cmd, const std::set<std::string>& known,
+                 const std::string& what) {
+  for (const std::string& w : words(cmd)) {
+    if (w == "#") break;  // a comment follows
+    if (w.size() > 1 && w[0] == '-' && !(w[1] >= '0' && w[1] <= '9')) {
+      EXPECT_TRUE(known.count(w)) << what << ": undocumented flag " << w << " in: " << cmd;
+    }
+  }
+}
+
+TEST(Commands, EveryFlagIsDocumentedAndEveryDownloadCited) {
+  const Catalog& cat = builtin_catalog();
+  int commands = 0, cited = 0;
+  const std::vector<json> variations = {
+      {{"kv_type", "f16"}},
+      {{"kv_type", "q8_0"}, {"parallel", 4}},
+      {{"hardware", "rtx-3090x2"}},
+      {{"hardware", "rtx-3090x2"}, {"split_mode", "row"}},
+      {{"hardware", "rtx-4060-ti-16gb"}, {"ram_gb", 128}},  // offload and expert offload
+      {{"runtime", "vllm"}, {"hardware", "rtx-4090x2"}},
+  };
+  for (const auto& m : cat.models) {
+    for (const char* quant : {"Q4_K_M", "Q8_0"})
+      for (const json& v : variations) {
+        json q = {{"command", "estimate"}, {"model", m.id},          {"quant", quant},
+                  {"context", 4096},       {"hardware", "rtx-4090"}, {"inverse", false}};
+        for (auto it = v.begin(); it != v.end(); ++it) q[it.key()] = it.value();
+        if (q.value("runtime", "") == "vllm") q["quant"] = "FP8";
+        const json r = json::parse(handle_request(q.dump()));
+        if (!r.value("ok", false)) continue;
+        const json& c = r["commands"];
+        if (c.contains("llama_server")) {
+          const std::string s = c["llama_server"];
+          check_flags(s, kLlamaServer, m.id);
+          const auto w = words(s);
+          for (size_t i = 0; i + 1 < w.size(); ++i)
+            if (w[i] == "-hf") {  // REPO:QUANT must be a cited download of this model
+              const std::string repo = w[i + 1].substr(0, w[i + 1].rfind(':'));
+              bool found = false;
+              for (const auto& d : cat.downloads)
+                found = found || (d.model == m.id && d.runtime == "llama.cpp" && d.name == repo &&
+                                  std::count(d.quants.begin(), d.quants.end(), quant));
+              EXPECT_TRUE(found) << m.id << " " << quant << ": " << repo;
+              ++cited;
+            }
+          ++commands;
+        }
+        for (const auto& [key, known] :
+             {std::pair<const char*, const std::set<std::string>*>{"vllm", &kVllm},
+              {"lmstudio", &kLms},
+              {"mlx", &kMlx}})
+          if (c.contains(key)) {
+            check_flags(c[key], *known, m.id);
+            ++commands;
+          }
+        if (c.contains("ollama")) {
+          const std::string s = c["ollama"];
+          for (const std::string& w : words(s)) {
+            if (w == "ollama") break;
+            EXPECT_TRUE(kOllamaEnv.count(w.substr(0, w.find('=')))) << m.id << ": " << s;
+          }
+          const size_t run = s.find("ollama run ");
+          ASSERT_NE(run, std::string::npos) << s;
+          const std::string tag = words(s.substr(run + 11))[0];
+          if (tag[0] != '<') {
+            bool found = false;
+            for (const auto& d : cat.downloads)
+              found = found || (d.model == m.id && d.runtime == "ollama" && d.name == tag);
+            EXPECT_TRUE(found) << m.id << ": " << tag;
+            ++cited;
+          }
+          ++commands;
+        }
+      }
+  }
+  // The sweep really covered the catalog: thousands of commands, hundreds with a cited download.
+  EXPECT_GT(commands, 1500);
+  EXPECT_GT(cited, 300);
+}
+
+TEST(Commands, MlxCommandUsesACitedRepository) {
+  const json r = json::parse(handle_request(json{
+      {"command", "estimate"},
+      {"model", "qwen3-8b"},
+      {"quant", "MLX-4bit"},
+      {"hardware", "apple-m4-pro-20c"},
+      {"runtime", "mlx"},
+      {"context", 8192}}.dump()));
+  ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
+  EXPECT_EQ(r["commands"]["mlx"],
+            "mlx_lm.server --model mlx-community/Qwen3-8B-4bit --max-tokens 512");
+}
+
+}  // namespace
+}  // namespace runcheck

@@ -1,0 +1,78 @@
+// Issues 19 and 21: the Learn view (glossary entries rendered by the core, an example followed
+// into Will it run? and back) and My machine's ranked answer for a use case (equal to the CLI's).
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { startServer } from '../../tools/serve.mjs';
+import { launch, cli, root, artifacts } from './browser.mjs';
+
+let server, ctx, base;
+before(async () => {
+  server = await startServer(join(root, 'build', 'site'), 0);
+  base = `http://127.0.0.1:${server.address().port}/`;
+  ctx = await launch();
+  mkdirSync(artifacts, { recursive: true });
+});
+after(async () => { await ctx?.close(); server?.close(); });
+
+async function open(url) {
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready="1"]');
+  return { page, errors };
+}
+async function shots(page, name) {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.screenshot({ path: join(artifacts, `${name}-desktop.png`), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 800 });
+  await page.screenshot({ path: join(artifacts, `${name}-phone.png`), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+test('learn: search, open an entry whose numbers are the engine\'s, follow its example and come back', async () => {
+  const { page, errors } = await open(`${base}?view=learn`);
+  const list = cli({ command: 'learn' });
+  assert.equal(await page.$$eval('#learn-index li', (l) => l.length), list.terms.length);
+  await page.fill('#learn-search', 'kv cache');
+  const hits = await page.$$eval('#learn-index li a', (a) => a.map((x) => x.textContent));
+  assert.ok(hits.includes('KV cache'), hits.join(', '));
+  await shots(page, 'learn-index');
+  await page.click('#learn-index a:text-is("KV cache")');
+  await page.waitForSelector('#learn-entry');
+  const entry = cli({ command: 'learn', term: 'kv-cache' });
+  assert.equal(await page.textContent('#learn-example'), entry.example.text);
+  assert.deepEqual(entry.unresolved, []);
+  // The example's figures are the estimate's: the KV of Llama 3.1 8B's full context.
+  const kv = cli({ command: 'estimate', model: 'llama-3.1-8b', quant: 'Q4_K_M', context: 131072, hardware: 'rtx-4090' });
+  assert.match(entry.example.text, new RegExp(`${(kv.memory.kv_cache_bytes / 2 ** 30).toFixed(2)} GiB`));
+  await shots(page, 'learn-entry');
+  await page.click('#learn-open');
+  await page.waitForSelector('#verdict');
+  assert.match(page.url(), /view=run/);
+  assert.match(page.url(), new RegExp(`model=${entry.example.request.model}`));
+  await page.goBack();
+  await page.waitForSelector('#learn-entry');
+  assert.equal(await page.textContent('#learn-entry h2'), 'KV cache');
+  // An unknown term and a hostile one: a message, as text.
+  await page.goto(`${base}?view=learn&term=%3Cscript%3Ealert(1)%3C/script%3E`);
+  await page.waitForSelector('#view-learn [role="alert"]');
+  assert.match(await page.textContent('#view-learn [role="alert"]'), /no glossary entry '<script>/);
+  assert.equal(await page.$('#view-learn script'), null);
+  assert.deepEqual(errors, []);
+});
+
+test('my machine: the best models for a use case equal the CLI\'s ranking', async () => {
+  const { page, errors } = await open(`${base}?view=machine&hardware=rtx-3090&count=1&ram_gb=64&use_case=reasoning`);
+  await page.waitForSelector('#best-for');
+  await page.waitForSelector('#machine-result[data-ready="1"]');
+  const expected = cli({ command: 'recommend', hardware: 'rtx-3090', ram_gb: '64', use_case: 'reasoning' });
+  const names = await page.$$eval('#best-for tbody tr td:nth-child(2)', (t) => t.map((x) => x.textContent));
+  assert.deepEqual(names, expected.ranked.map((x) => x.name));
+  const why = await page.$$eval('#why-not li', (l) => l.map((x) => x.textContent));
+  assert.equal(why.length, expected.why_not.length);
+  await shots(page, 'machine-best');
+  assert.deepEqual(errors, []);
+});
