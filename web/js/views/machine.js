@@ -37,8 +37,8 @@ export async function mount(root, { catalog, request, params, setUrl }) {
     row('System / unified RAM (GB)', number('ram_gb', params.get('ram_gb') || 32, { min: 1 })),
     row('Use case', select('use_case', cases.map((c) => [c.id, c.name]), params.get('use_case') || 'chat')),
     row('At least (tok/s, empty = the use case\'s)', number('min_tps', params.get('min_tps') || '', { min: 0 })),
-    row('Quant loss up to (KLD vs F16)', number('max_kld', params.get('max_kld') || '', { min: 0, step: 0.01 })),
-    el('h3', { textContent: 'Every model at one quant' }),
+    row('Quant loss up to (KLD vs F16)', number('max_kld', params.get('max_kld') || '', { min: 0, step: 0.01 })));
+  const form2 = el('form', { className: 'panel', autocomplete: 'off' }, el('h2', { textContent: 'Every catalog model at one quant' }),
     row('Quantization', select('quant', catalog.quants.map((q) => [q.id, q.id]), params.get('quant') || 'Q4_K_M')),
     row('Context (tokens)', number('context', params.get('context') || 4096, { min: 1 })),
     row('Family', select('family', [['', 'all'], ...[...new Set(catalog.models.map((m) => m.family))].sort().map((f) => [f, f])], params.get('family') || '')),
@@ -46,11 +46,11 @@ export async function mount(root, { catalog, request, params, setUrl }) {
     row('Sort by', select('sort', [['speed', 'decode speed'], ['name', 'name']], params.get('sort') || 'speed')));
   const best = el('div', { className: 'panel', id: 'machine-best', ariaLive: 'polite' });
   const out = el('div', { className: 'panel', id: 'machine-result', ariaLive: 'polite' });
-  root.replaceChildren(form, best, out);
+  root.replaceChildren(form, best, form2, out);
   const fam = Object.fromEntries(catalog.models.map((m) => [m.id, m.family]));
   const size = Object.fromEntries(catalog.models.map((m) => [m.id, m.parameters]));
   async function update() {
-    const v = values(form);
+    const v = { ...values(form), ...values(form2) };
     setUrl({ view: 'machine', ...v });
     const machine = Number(v.count) > 1 ? `${v.hardware}x${v.count}` : v.hardware;
     const rq = { command: 'recommend', hardware: machine, ram_gb: v.ram_gb, use_case: v.use_case };
@@ -74,7 +74,9 @@ export async function mount(root, { catalog, request, params, setUrl }) {
     }));
     out.dataset.ready = '1';
   }
-  form.addEventListener('input', update);
-  form.addEventListener('submit', (e) => e.preventDefault());
+  for (const f of [form, form2]) {
+    f.addEventListener('input', update);
+    f.addEventListener('submit', (e) => e.preventDefault());
+  }
   return update();
 }
