@@ -143,6 +143,22 @@ std::string estimate(const json& r, bool color) {
                 "unknown: " + str(sp.value("why_prefill_null", json("not modelled"))), 11);
   if (sp["ttft_seconds"].is_number())
     out += "  first token " + num(sp["ttft_seconds"], "%.2f") + " s\n";
+  if (sp.contains("speculative") && sp["speculative"].is_object()) {
+    const json& x = sp["speculative"];
+    const json& band = x["acceptance_band"];
+    out += wrap("  speculative ",
+                num(x["decode_tps"], "%.1f") + " tok/s (range " + num(x["decode_tps_low"], "%.1f") +
+                    "-" + num(x["decode_tps_high"], "%.1f") + ", ceiling " +
+                    num(x["ceiling_tps"], "%.1f") + ") with " + str(x["method"]) +
+                    (x["draft_model"].is_string() ? " " + str(x["draft_model"]) : std::string()) +
+                    ", " + num(x["draft_max"], "%.0f") + " drafted, acceptance " +
+                    (x["acceptance"].is_number()
+                         ? num(x["acceptance"], "%.2f")
+                         : num(band[0], "%.2f") + "-" + num(band[1], "%.2f") + " (not given)") +
+                    ": " + num(x["tokens_per_step"], "%.2f") + " tokens a step, " +
+                    num(x["speedup"], "%.2f") + "x the plain decode",
+                14);
+  }
   if (sp.contains("aggregate_decode_tps"))
     out += wrap("  all sequences ",
                 num(sp["aggregate_decode_tps"], "%.1f") + " tok/s (" +

@@ -81,6 +81,19 @@ json commands_json(const Inputs& in, const Plan& p, const Machine& mc, const Wei
     if (in.plan.split_row && mc.gpus.size() > 1) s += " -sm row";
     if (in.kv_type != "f16") s += " --cache-type-k " + in.kv_type + " --cache-type-v " + in.kv_type;
     if (p.n_cpu_moe > 0) s += " --n-cpu-moe " + std::to_string(p.n_cpu_moe);
+    // Speculative decoding (tools/server README: --spec-type, -md / -hfd, --spec-draft-n-max).
+    if (in.spec.method == "draft") {
+      const std::string dq(in.spec.draft_ftype->name);
+      const DownloadEntry* dd = download_for(*in.spec.draft, "llama.cpp", dq);
+      if (dd) cite(*dd);
+      s +=
+          " --spec-type draft-simple " +
+          (dd ? "-hfd " + dd->name + ":" + dq : "-md <" + in.spec.draft->id + "-" + dq + ".gguf>") +
+          " --spec-draft-n-max " + std::to_string(in.spec.k);
+    } else if (in.spec.method == "mtp" || in.spec.method == "ngram") {
+      s += std::string(" --spec-type ") + (in.spec.method == "mtp" ? "draft-mtp" : "ngram-simple") +
+           " --spec-draft-n-max " + std::to_string(in.spec.k);
+    }
     if (mc.gpus.size() > 1 && !mc.unified && !in.plan.split_row) {
       std::string split;
       for (const auto& u : p.devices)

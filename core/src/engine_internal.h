@@ -62,6 +62,15 @@ struct Inputs {
   std::string kv_type = "f16";
   std::string os;  // linux | windows | macos (derived from the hardware if not given)
   std::vector<std::string> assumptions;
+  // Speculative decoding (speculative.cpp): a draft model, the model's own MTP layers, or
+  // n-gram lookup; `acceptance` is the user's per-token acceptance, when given.
+  struct Speculative {
+    std::string method = "none";  // none | draft | mtp | ngram
+    const ModelEntry* draft = nullptr;
+    const FileTypeInfo* draft_ftype = nullptr;
+    uint32_t k = kDefaultDraftMax;
+    std::optional<double> acceptance;
+  } spec;
 };
 
 // inputs.cpp: the request fields the estimate reads, and JSON request -> Inputs, every field
@@ -146,6 +155,13 @@ uint32_t search_context(const Inputs& in, const WeightPlan& w, const Machine& mc
 
 inline bool is_comfortable(const Plan& p) { return p.verdict == Verdict::kComfortable; }
 inline bool runs(const Plan& p) { return p.fits; }
+
+// speculative.cpp: the request's speculative fields, checked against the target (`in` holds the
+// model and runtime already); the draft's memory on the first GPU (weights, its KV cache at
+// the target's context, its compute buffer); the speculative speed beside the plain one.
+std::optional<Error> read_speculative(const json& req, Inputs& in);
+uint64_t draft_bytes(const Inputs& in);
+json speculative_json(const Inputs& in, const json& speed, std::vector<std::string>& assumptions);
 
 // advice.cpp: largest context, best quant, suggestions ranked by benefit, smallest hardware.
 void add_advice(const Inputs& in, const Machine& mc, const Plan& plan, const WeightPlan& w,

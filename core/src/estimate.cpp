@@ -64,7 +64,10 @@ Result<json> estimate_json(const json& req) {
   if (!parsed.ok()) return parsed.error();
   Inputs in = std::move(parsed).value();
   std::vector<std::string> assumptions = in.assumptions;
-  const Machine mc = build_machine(in, assumptions);
+  Machine mc = build_machine(in, assumptions);
+  // A draft model lives next to the target on the first accelerator (or in RAM without one).
+  if (const uint64_t d = draft_bytes(in); d > 0)
+    (mc.gpus.empty() ? mc.host : mc.gpus[0]).overhead_bytes += d;
   const ModelArch& m = in.model->arch;
   const WeightPlan w = weights_for(in, in.ftype, in.format);
   const Plan plan = make_plan(m, w, mc, in.plan);
@@ -99,6 +102,10 @@ Result<json> estimate_json(const json& req) {
   out["verdict"] = verdict_name(plan.verdict);
   out["reasons"] = plan.reasons;
   out["speed"] = speed_json(in, mc, plan, w, assumptions);
+  if (in.spec.method != "none") {
+    out["speed"]["speculative"] = speculative_json(in, out["speed"], assumptions);
+    out["request"]["speculative"] = in.spec.method;
+  }
   out["assumptions"] = assumptions;
 
   std::vector<std::string> command_notes;

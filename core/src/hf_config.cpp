@@ -128,6 +128,8 @@ Result<ModelArch> model_from_hf_config(const json& cfg, const std::string& field
                                                             : r.u32("num_attention_heads", true);
   m.vocab_size = r.u32("vocab_size", true);
   m.context_length = r.u32("max_position_embeddings", false, 1, uint64_t{1} << 31);
+  // Multi-token-prediction layers shipped next to the main ones (DeepSeek-V3, GLM-4.5).
+  m.nextn_layers = r.u32("num_nextn_predict_layers", false, 0, 16);
   if (!r.missing.empty())
     return make_error("bad_config", r.bad_field, r.bad_field + ": " + r.missing);
   if (m.context_length == 0) {

@@ -33,6 +33,11 @@ const std::vector<std::string_view>& estimate_fields_list() {
                                                   "swa_full",
                                                   "llamacpp_build",
                                                   "allow_long_context",
+                                                  "speculative",
+                                                  "draft_model",
+                                                  "draft_quant",
+                                                  "draft_max",
+                                                  "acceptance",
                                                   "leave_out"};
   return k;
 }
@@ -281,6 +286,7 @@ Result<Inputs> read_inputs(const json& req) {
               }() +
               ")");
   }
+  if (auto e = read_speculative(req, in)) return *e;
   return in;
 }
 

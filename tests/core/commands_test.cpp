@@ -26,6 +26,10 @@ const std::set<std::string> kLlamaServer = {"-m",
                                             "--cache-type-k",
                                             "--cache-type-v",
                                             "--n-cpu-moe",
+                                            "--spec-type",
+                                            "-md",
+                                            "-hfd",
+                                            "--spec-draft-n-max",
                                             "--tensor-split"};
 // vllm serve: vllm/engine/arg_utils.py (github.com/local-inference-lab/vllm @28be48fa).
 const std::set<std::string> kVllm = {"--quantization",           "--max-model-len",
@@ -66,6 +70,7 @@ TEST(Commands, EveryFlagIsDocumentedAndEveryDownloadCited) {
       {{"hardware", "rtx-3090x2"}, {"split_mode", "row"}},
       {{"hardware", "rtx-4060-ti-16gb"}, {"ram_gb", 128}},  // offload and expert offload
       {{"runtime", "vllm"}, {"hardware", "rtx-4090x2"}},
+      {{"speculative", "ngram"}, {"acceptance", 0.5}},
   };
   for (const auto& m : cat.models) {
     for (const char* quant : {"Q4_K_M", "Q8_0"})

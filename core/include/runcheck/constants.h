@@ -72,6 +72,22 @@ constexpr double kBatchedBandWidening = 1.5;
 // type, and leaves IQ3_S (0.111) and below to a lower tier. A preference, changeable per request
 // (max_kld), not a measurement.
 constexpr double kDefaultMaxQuantKld = 0.1;
+// Speculative decoding. Published per-token acceptance of a draft model in llama.cpp, lowest and
+// highest the catalog cites: 34.3 % (Qwen2.5-Coder-32B with a 3B draft, code, llama.cpp PR
+// #10455) and 72.1 % (Llama-3.1-8B with Llama-3.2-1B, chat, llama.cpp issue #5877). The band an
+// estimate carries when the user gives no acceptance.
+constexpr double kDraftAcceptanceLow = 0.343;
+constexpr double kDraftAcceptanceHigh = 0.721;
+// The same for a model's own MTP head: 61.8 % (Qwen3.6-35B-A3B, creative writing, 3 drafted,
+// llama.cpp PR #22673) to 94.4 % (Step-3.5-Flash, code, 1 drafted, llama.cpp PR #23274).
+constexpr double kMtpAcceptanceLow = 0.618;
+constexpr double kMtpAcceptanceHigh = 0.944;
+// llama-server drafts this many tokens per step by default (--spec-draft-n-max, tools/server
+// README at llama.cpp 3f545becc).
+constexpr uint32_t kDefaultDraftMax = 3;
+// llama.cpp refuses a draft whose vocabulary size differs from the target's by more than this
+// (common/speculative.cpp SPEC_VOCAB_MAX_SIZE_DIFFERENCE).
+constexpr uint32_t kSpecVocabMaxSizeDifference = 128;
 // Troubleshoot. A logged buffer and runcheck's "match" within this: the buffers the engine models
 // are byte-exact on every logged buffer of the fixtures; llama.cpp prints MiB with 2 decimals and
 // pads each tensor to its buffer alignment, which stays far below 2 %.

@@ -53,6 +53,9 @@ struct ModelArch {
   uint32_t kv_lora_rank = 0;
   uint32_t rope_dimension_count = 0;  // qk_rope_head_dim for MLA
   uint32_t qk_nope_head_dim = 0;
+  // Multi-token prediction: extra layers that draft the next tokens (config
+  // num_nextn_predict_layers; llama.cpp loads them only for --spec-type draft-mtp).
+  uint32_t nextn_layers = 0;
   // Recurrent layers (Qwen3-Next gated delta net), GGUF `ssm.*` keys as llama.cpp reads them
   uint32_t ssm_conv_kernel = 0;      // ssm.conv_kernel
   uint32_t ssm_inner_size = 0;       // ssm.inner_size: value heads x value head dim

@@ -1,0 +1,107 @@
+// Speculative decoding: the draft's memory next to the target (hand-computed), the speed formula
+// by hand arithmetic, and the refusals llama.cpp makes (vocabulary, no MTP layers).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "runcheck/api.h"
+
+namespace runcheck {
+namespace {
+
+using nlohmann::json;
+
+json estimate(json req) {
+  req["command"] = "estimate";
+  return json::parse(handle_request(req.dump()));
+}
+
+const json kBase = {{"model", "llama-3.1-8b"},
+                    {"quant", "Q8_0"},
+                    {"context", 8192},
+                    {"hardware", "rtx-3060-12gb"},
+                    {"inverse", false}};
+
+TEST(Speculative, DraftMemorySitsOnTheGpuNextToTheTarget) {
+  json plain = estimate(kBase);
+  json req = kBase;
+  req["speculative"] = "draft";
+  req["draft_model"] = "llama-3.2-1b";
+  const json spec = estimate(req);
+  ASSERT_TRUE(spec["ok"].get<bool>()) << spec.dump();
+  const uint64_t draft = spec["speed"]["speculative"]["draft_bytes"];
+  // Llama 3.2 1B's own cache at the same 8192 tokens: 16 layers x 8 KV heads x 64 x (K+V) x f16
+  // = 2 KiB per token per layer -> 16 x 8192 x 2048 B = 256 MiB, plus its Q8_0 weights (same
+  // bytes as a plain estimate of the 1B) and its compute buffer.
+  json one_b = kBase;
+  one_b["model"] = "llama-3.2-1b";
+  const json d = estimate(one_b);
+  const uint64_t draft_weights = d["memory"]["weights_bytes"];
+  const uint64_t draft_compute = d["memory"]["devices"][0]["compute_bytes"];
+  EXPECT_EQ(draft, draft_weights + 256ull * 1024 * 1024 + draft_compute);
+  // All of it on the GPU: its used bytes grow by exactly the draft.
+  EXPECT_EQ(spec["memory"]["devices"][0]["used_bytes"].get<uint64_t>(),
+            plain["memory"]["devices"][0]["used_bytes"].get<uint64_t>() + draft);
+  EXPECT_NE(
+      spec["commands"]["llama_server"].get<std::string>().find("--spec-type draft-simple -hfd "),
+      std::string::npos);
+}
+
+TEST(Speculative, SpeedFollowsTheFormula) {
+  json req = kBase;
+  req["speculative"] = "draft";
+  req["draft_model"] = "llama-3.2-1b";
+  req["acceptance"] = 0.72;
+  req["draft_max"] = 3;
+  const json r = estimate(req);
+  const json& s = r["speed"]["speculative"];
+  // E = (1 - 0.72^4) / (1 - 0.72) = 2.6118; step = 3 / draft_tps + max(1 / target_tps, 4 / pp).
+  const double e = (1 - std::pow(0.72, 4)) / (1 - 0.72);
+  EXPECT_NEAR(s["tokens_per_step"].get<double>(), e, 1e-12);
+  const double target = r["speed"]["decode_tps"], draft = s["draft_decode_tps"],
+               pp = r["speed"]["prefill_tps"];
+  const double step = 3 / draft + std::max(1 / target, 4 / pp);
+  EXPECT_NEAR(s["step_seconds"].get<double>(), step, 1e-12);
+  EXPECT_NEAR(s["decode_tps"].get<double>(), e / step, 1e-9);
+  EXPECT_NEAR(s["speedup"].get<double>(), e / step / target, 1e-9);
+  // The plain ceiling is still reported beside the speculative one, which is above it.
+  EXPECT_EQ(s["plain_ceiling_tps"], r["speed"]["decode_ceiling_tps"]);
+  EXPECT_GT(s["ceiling_tps"].get<double>(), s["plain_ceiling_tps"].get<double>());
+  // Without an acceptance: the published band, the figure at its middle.
+  req.erase("acceptance");
+  const json u = estimate(req)["speed"]["speculative"];
+  EXPECT_TRUE(u["acceptance"].is_null());
+  EXPECT_EQ(u["acceptance_band"], json({0.343, 0.721}));
+  EXPECT_LT(u["decode_tps_low"].get<double>(), u["decode_tps"].get<double>());
+  EXPECT_GT(u["decode_tps_high"].get<double>(), u["decode_tps"].get<double>());
+}
+
+TEST(Speculative, RefusesWhatLlamaCppRefuses) {
+  json req = kBase;
+  req["speculative"] = "draft";
+  req["draft_model"] = "qwen3-0.6b";  // 151,936 tokens vs Llama 3's 128,256
+  json r = estimate(req);
+  EXPECT_EQ(r["error"]["field"], "draft_model");
+  EXPECT_NE(r["error"]["message"].get<std::string>().find("differs"), std::string::npos);
+  req["speculative"] = "mtp";  // Llama 3.1 ships no MTP layers
+  req.erase("draft_model");
+  EXPECT_EQ(estimate(req)["error"]["field"], "speculative");
+  // DeepSeek-V3 ships one (num_nextn_predict_layers = 1).
+  r = estimate({{"model", "deepseek-v3"},
+                {"quant", "Q2_K"},
+                {"hardware", "h200-sxmx8"},
+                {"speculative", "mtp"},
+                {"inverse", false}});
+  ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
+  EXPECT_EQ(r["speed"]["speculative"]["acceptance_band"], json({0.618, 0.944}));
+  req["speculative"] = "ngram";  // no published acceptance: the user says
+  EXPECT_EQ(estimate(req)["error"]["field"], "acceptance");
+  req["runtime"] = "vllm";
+  req["quant"] = "FP8";
+  req["acceptance"] = 0.5;
+  EXPECT_EQ(estimate(req)["error"]["field"], "speculative");
+}
+
+}  // namespace
+}  // namespace runcheck
