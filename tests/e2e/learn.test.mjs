@@ -76,3 +76,18 @@ test('my machine: the best models for a use case equal the CLI\'s ranking', asyn
   await shots(page, 'machine-best');
   assert.deepEqual(errors, []);
 });
+
+test('speculative: a draft pair end to end, the same figures as the CLI', async () => {
+  const url = `${base}?view=run&model=llama-3.1-8b&quant=Q8_0&context=8192&hardware=rtx-3060-12gb&count=1&speculative=draft&draft_model=llama-3.2-1b&acceptance=0.72`;
+  const { page, errors } = await open(url);
+  await page.waitForSelector('#speculative-speed:not([hidden])');
+  const r = cli({ command: 'estimate', model: 'llama-3.1-8b', quant: 'Q8_0', context: '8192', hardware: 'rtx-3060-12gb', speculative: 'draft', draft_model: 'llama-3.2-1b', acceptance: '0.72' });
+  const s = r.speed.speculative;
+  const text = await page.textContent('#speculative-speed');
+  const tps = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
+  assert.ok(text.startsWith(`${tps(s.decode_tps)} tokens/s`), text);
+  assert.match(text, /2\.61 tokens a step at acceptance 0\.72/);
+  assert.match(await page.textContent('#commands'), /--spec-type draft-simple -hfd /);
+  await page.screenshot({ path: join(artifacts, 'speculative-desktop.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+});

@@ -1,6 +1,6 @@
 // "Will it run?" view: reads the form, asks the core, renders its answer. Never computes.
 import { importGgufFile, loadEngine, request } from './engine.js';
-import { gib, int, overBy, paramCount, pct, tps } from './format.js';
+import { gib, int, num, overBy, paramCount, pct, tps } from './format.js';
 import { configName } from './usermodel.js';
 import { lineChart } from './chart.js';
 import { deflateText, enterView, sharedOf, unknownNotice, inflateText, readState } from './urlstate.js';
@@ -37,7 +37,7 @@ function addGpuRow(value = 'rtx-3060-12gb', count = 1) {
 }
 
 // What the page cannot see, asked for under "Advanced": request fields and URL keys of the same name.
-const ADVANCED = ['gpu_reserved_mb', 'ram_bandwidth_gb_s', 'wired_limit_mb', 'parallel'];
+const ADVANCED = ['gpu_reserved_mb', 'ram_bandwidth_gb_s', 'wired_limit_mb', 'parallel', 'speculative', 'draft_model', 'draft_max', 'acceptance'];
 const isMac = () => catalog.hardware.find((h) => h.id === $('hardware').value)?.kind === 'apple';
 
 // A Mac stands alone: no "× count", no added GPUs. Picking one removes them, and says so.
@@ -131,6 +131,12 @@ function renderSpeed(s) {
     xTitle: 'context depth (tokens already in the cache)', yTitle: 'decode tokens/s',
     caption: 'Decode speed by context depth; the shaded band is the low–high range',
   });
+  const sp = s.speculative;
+  $('speculative-term').hidden = $('speculative-speed').hidden = !sp;
+  if (sp) {
+    const acc = sp.acceptance === null ? `${num(sp.acceptance_band[0], 2)}–${num(sp.acceptance_band[1], 2)} (published range; set yours under Advanced)` : num(sp.acceptance, 2);
+    $('speculative-speed').textContent = `${tps(sp.decode_tps)} tokens/s (range ${tps(sp.decode_tps_low)}–${tps(sp.decode_tps_high)}; ceiling ${tps(sp.ceiling_tps)}, plain ${tps(sp.plain_ceiling_tps)}) with ${sp.method}${sp.draft_model ? ` ${sp.draft_model}` : ''}: ${num(sp.tokens_per_step, 2)} tokens a step at acceptance ${acc}, ${num(sp.speedup, 2)}× the plain decode`;
+  }
   $('prefill').textContent = s.prefill_tps === null ? `unknown (${s.why_prefill_null || 'not modelled'})`
     : `${tps(s.prefill_tps)} tokens/s (range ${tps(s.prefill_tps_low)}–${tps(s.prefill_tps_high)}) for a ${int(s.prompt_tokens)}-token prompt`
       + (s.prefill_evidence === 'estimated' ? ' · estimated: weights in system RAM cross PCIe for each micro-batch' : '');
@@ -396,7 +402,7 @@ function fillOptions(o) {
 
 // The page's documented defaults: what a bare link, or a value the page cannot use, falls back to.
 const DEFAULTS = { model: 'llama-3.1-8b', quant: 'Q4_K_M', hardware: 'rtx-4090', context: '8192', count: '1', ram: '32', os: '',
-  runtime: 'llama.cpp', kv: 'f16', fa: 'on', ngl: '', ncm: '', gpu_reserved_mb: '', ram_bandwidth_gb_s: '', wired_limit_mb: '', parallel: '' };
+  runtime: 'llama.cpp', kv: 'f16', fa: 'on', ngl: '', ncm: '', gpu_reserved_mb: '', ram_bandwidth_gb_s: '', wired_limit_mb: '', parallel: '', speculative: '', draft_model: '', draft_max: '', acceptance: '' };
 const WHAT = { model: 'not a model in the catalog', quant: 'not a known quantization', hardware: 'not hardware in the catalog',
   os: 'not an OS the page knows', runtime: 'not a runtime the page knows', kv: 'not a KV cache type', fa: 'not on or off' };
 
@@ -496,6 +502,8 @@ async function main() {
   performance.mark('rc-engine');
   catalog = await request({ command: 'catalog', brief: true });  // pickers only; the Catalog view asks for sources
   fillOptions(await request({ command: 'options' }));
+  // Draft models: the catalog's (llama.cpp checks the vocabulary; the core says when it differs).
+  $('draft_model').append(...catalog.models.map((m) => el('option', { value: m.id, textContent: m.name })));
   performance.mark('rc-catalog');
   $('will-it-run').addEventListener('input', (e) => {
     if (e.target.id === 'model-file') return undefined;
