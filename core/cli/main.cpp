@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "catalog_lint.h"
+#include "completion.h"
 #include "report.h"
 #include "runcheck/api.h"
 #include "runcheck/catalog.h"
@@ -60,6 +61,8 @@ constexpr const char* kUsage =
     "[--min-decode-tps N] [--max-kld X]\n"
     "  explain    the glossary, every number computed by the engine: runcheck explain [TERM] "
     "[--json]\n"
+    "  completion bash|zsh: a completion script from the core's lists (eval \"$(runcheck "
+    "completion bash)\")\n"
     "  raw        read a request JSON on stdin, print the core's response verbatim\n"
     "  lint-catalog  validate the compiled-in catalog (used by the build)\n"
     "\n"
@@ -214,6 +217,20 @@ int main(int argc, char** argv) {
     return args.empty() ? 2 : 0;
   }
   const std::string command = args[0];
+  if (command == "completion") {  // runcheck completion bash|zsh
+    const std::string shell = args.size() > 1 ? args[1] : "bash";
+    if (shell != "bash" && shell != "zsh") {
+      std::fputs("usage: runcheck completion bash|zsh\n", stderr);
+      return 2;
+    }
+    std::fputs(runcheck::cli::completion_script(
+                   shell, {"estimate", "compare", "choose", "cost", "recommend", "sweep",
+                           "accuracy", "catalog", "inspect", "diagnose", "explain", "options",
+                           "methodology", "raw", "completion", "lint-catalog"})
+                   .c_str(),
+               stdout);
+    return 0;
+  }
   if (command == "inspect") {  // runcheck inspect FILE(.gguf|.json) [--json]
     if (args.size() < 2) {
       std::fputs("usage: runcheck inspect FILE(.gguf|.json) [--json]\n", stderr);

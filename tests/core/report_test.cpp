@@ -9,7 +9,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "completion.h"
 #include "runcheck/api.h"
+#include "runcheck/catalog.h"
 #include "test_util.h"
 
 namespace runcheck {
@@ -59,6 +61,34 @@ TEST(report_test, colour_marks_the_verdict_only_when_asked) {
   EXPECT_NE(plain.find("Verdict: COMFORTABLE\n"), std::string::npos) << plain;
   EXPECT_NE(coloured.find("Verdict: \x1b[1;32mCOMFORTABLE\x1b[0m\n"), std::string::npos);
   EXPECT_EQ(plain.find('\x1b'), std::string::npos);
+}
+
+}  // namespace
+}  // namespace runcheck
+
+namespace runcheck {
+namespace {
+
+TEST(report_test, completion_lists_every_request_flag_and_catalog_id) {
+  const std::string s = cli::completion_script("bash", {"estimate", "recommend"});
+  // A word of a compgen list: between spaces or the list's quotes.
+  const auto listed = [&](const std::string& w) {
+    for (const char* a : {" ", "\""})
+      for (const char* b : {" ", "\""})
+        if (s.find(a + w + b) != std::string::npos) return true;
+    return false;
+  };
+  const auto opt = nlohmann::json::parse(handle_request(R"({"command":"options"})"));
+  for (const auto& f : opt["estimate_fields"]) {
+    std::string flag = "--" + f.get<std::string>();
+    for (char& c : flag)
+      if (c == '_') c = '-';
+    if (flag == "--command" || flag == "--leave-out") continue;
+    EXPECT_TRUE(listed(flag)) << flag;
+  }
+  for (const auto& m : builtin_catalog().models) EXPECT_TRUE(listed(m.id)) << m.id;
+  EXPECT_NE(s.find("complete -F _runcheck runcheck"), std::string::npos);
+  EXPECT_EQ(cli::completion_script("zsh", {}).rfind("autoload -U +X bashcompinit", 0), 0u);
 }
 
 }  // namespace
