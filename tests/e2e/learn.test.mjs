@@ -91,3 +91,38 @@ test('speculative: a draft pair end to end, the same figures as the CLI', async 
   await page.screenshot({ path: join(artifacts, 'speculative-desktop.png'), fullPage: true });
   assert.deepEqual(errors, []);
 });
+
+test('the answer stays in view: side by side and sticky on a wide screen, a verdict bar on a phone; terms link to Learn', async () => {
+  const url = `${base}?view=run&model=qwen3-32b&quant=Q4_K_M&context=32768&hardware=rtx-4090&count=1&ram=64`;
+  const { page, errors } = await open(url);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  const box = async (sel) => page.$eval(sel, (e) => { const r = e.getBoundingClientRect(); return { left: r.left, right: r.right, top: r.top }; });
+  const form = await box('#will-it-run');
+  const result = await box('#result');
+  assert.ok(result.left >= form.right, `result beside the form: ${JSON.stringify({ form, result })}`);
+  assert.equal(await page.$eval('#result', (e) => getComputedStyle(e).position), 'sticky');
+  // Editing the bottom of the form (Advanced opened): the answer is still on screen.
+  await page.click('#advanced summary');
+  await page.$eval('#acceptance', (e) => e.scrollIntoView({ block: 'end' }));
+  await page.waitForTimeout(200);
+  const after = await box('#result');
+  assert.ok(after.top >= 0 && after.top < 50, `the answer stays at the top: ${after.top}`);
+  await page.screenshot({ path: join(artifacts, 'run-1440.png') });
+  await page.setViewportSize({ width: 1024, height: 900 });
+  await page.screenshot({ path: join(artifacts, 'run-1024.png') });
+  await page.setViewportSize({ width: 390, height: 800 });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  assert.equal(await page.$eval('#verdict-bar', (e) => getComputedStyle(e).display), 'flex');
+  assert.equal(await page.textContent('#bar-verdict'), await page.textContent('#verdict'));
+  const bar = await box('#verdict-bar');
+  assert.ok(bar.top < 800 && bar.top > 700, `the bar sits at the bottom of the screen: ${bar.top}`);
+  await page.screenshot({ path: join(artifacts, 'run-390.png') });
+  // Every glossary-backed term has a title from the glossary and a link to its entry.
+  const terms = await page.$$eval('abbr[data-term]', (a) => a.map((x) => [x.dataset.term, x.title, x.nextElementSibling?.getAttribute('href')]));
+  const learn = cli({ command: 'learn' });
+  for (const [id, title, href] of terms) {
+    assert.equal(title, learn.terms.find((t) => t.id === id).short, id);
+    assert.equal(href, `?view=learn&term=${id}`);
+  }
+  assert.deepEqual(errors, []);
+});

@@ -173,6 +173,7 @@ function showError(error) {
   err.hidden = false;
   err.textContent = `${error.field ? `${error.field}: ` : ''}${error.message}`;
   $('verdict').textContent = 'error'; $('verdict').className = 'verdict will_not_run';
+  $('bar-verdict').textContent = 'error'; $('bar-verdict').className = 'verdict will_not_run'; $('bar-detail').textContent = error.field || '';
   document.body.dataset.state = 'error';
 }
 
@@ -184,6 +185,12 @@ function render(res) {
   $('verdict').textContent = res.verdict.replaceAll('_', ' ');
   $('verdict').className = `verdict ${res.verdict}`;
   $('verdict').dataset.verdict = res.verdict;
+  // The compact bar a phone keeps on screen while the form is edited (style.css shows it there).
+  $('bar-verdict').textContent = res.verdict.replaceAll('_', ' ');
+  $('bar-verdict').className = `verdict ${res.verdict}`;
+  const g = res.memory.devices.find((d) => !d.is_host);
+  $('bar-detail').textContent = [res.speed?.decode_tps != null ? `${tps(res.speed.decode_tps)} tok/s` : '',
+    g ? `${gib(g.used_bytes)} of ${gib(g.budget_bytes)}` : ''].filter(Boolean).join(' · ');
   $('reasons').replaceChildren(...res.reasons.map((r) => el('li', { textContent: r })));
   $('devices').replaceChildren(...res.memory.devices.map(deviceBlock));
   $('weights').textContent = `${gib(res.memory.weights_bytes)} (${int(res.memory.weights_bytes)} bytes)`;
@@ -504,6 +511,17 @@ async function main() {
   fillOptions(await request({ command: 'options' }));
   // Draft models: the catalog's (llama.cpp checks the vocabulary; the core says when it differs).
   $('draft_model').append(...catalog.models.map((m) => el('option', { value: m.id, textContent: m.name })));
+  // Terms on the page explained by the glossary (the same data as Learn), each linking to its entry.
+  request({ command: 'learn' }).then((res) => {
+    if (!res.ok) return;
+    const short = Object.fromEntries(res.terms.map((t) => [t.id, t]));
+    for (const a of document.querySelectorAll('abbr[data-term]')) {
+      const t = short[a.dataset.term];
+      if (!t || a.nextSibling?.classList?.contains('term-link')) continue;
+      a.title = t.short;
+      a.after(el('a', { href: `?view=learn&term=${encodeURIComponent(t.id)}`, className: 'term-link', textContent: '?', ariaLabel: `What is ${t.term}?`, title: `Learn: ${t.term}` }));
+    }
+  });
   performance.mark('rc-catalog');
   $('will-it-run').addEventListener('input', (e) => {
     if (e.target.id === 'model-file') return undefined;
