@@ -126,3 +126,17 @@ test('the answer stays in view: side by side and sticky on a wide screen, a verd
   }
   assert.deepEqual(errors, []);
 });
+
+test('hardware search: every typed word must match the name or id', async () => {
+  const { page, errors } = await open(`${base}?view=run&model=llama-3.1-8b&quant=Q4_K_M&context=8192&hardware=rtx-4090&count=1`);
+  await page.fill('#hardware-filter', 'm4 max');
+  const visible = await page.$$eval('#hardware option', (o) => o.filter((x) => !x.hidden).map((x) => x.value));
+  assert.ok(visible.length >= 2 && visible.every((v) => v.startsWith('apple-m4-max')), visible.join(','));
+  assert.ok((await page.inputValue('#hardware')).startsWith('apple-m4-max'));
+  await page.fill('#hardware-filter', '7900 xtx');
+  assert.deepEqual(await page.$$eval('#hardware option', (o) => o.filter((x) => !x.hidden).map((x) => x.value)), ['rx-7900-xtx']);
+  await page.fill('#hardware-filter', '3090');
+  const v3090 = await page.$$eval('#hardware option', (o) => o.filter((x) => !x.hidden).map((x) => x.value));
+  assert.deepEqual(v3090.sort(), ['rtx-3090', 'rtx-3090-ti']);
+  assert.deepEqual(errors, []);
+});

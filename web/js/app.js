@@ -393,6 +393,18 @@ function filterModels() {
   if (first && $('model').selectedOptions[0]?.hidden) { $('model').value = first.value; clampContext(); update(); }
 }
 
+// The hardware picker filtered by every word typed ("m4 max", "7900 xtx", "3090"): each word must
+// be in the card's name or id.
+function filterHardware() {
+  const words = $('hardware-filter').value.toLowerCase().split(/\s+/).filter(Boolean);
+  for (const o of $('hardware').options) {
+    const text = `${o.textContent} ${o.value}`.toLowerCase();
+    o.hidden = words.length > 0 && !words.every((w) => text.includes(w));
+  }
+  const first = [...$('hardware').options].find((o) => !o.hidden);
+  if (first && $('hardware').selectedOptions[0]?.hidden) { $('hardware').value = first.value; update(); }
+}
+
 // Runtime, KV type and OS pickers come from the engine's own lists (the options command), so the
 // page never offers a value the core would refuse; the engine's defaults become the page's.
 function fillOptions(o) {
@@ -526,6 +538,7 @@ async function main() {
   $('will-it-run').addEventListener('input', (e) => {
     if (e.target.id === 'model-file') return undefined;
     if (e.target.id === 'model-filter') return filterModels();
+    if (e.target.id === 'hardware-filter') return filterHardware();
     if (e.target.id === 'context-range') $('context').value = $('context-range').value;
     if (e.target.id === 'context' || e.target.id === 'context-range') $('context-note').textContent = '';
     if (e.target.id === 'model' && $('model').value !== '') { endPendingFile(); clampContext(); pickModelQuant(); }
