@@ -402,7 +402,7 @@ std::string explain(const json& r, bool color) {
   out += wrap("", str(r["body"]), 0);
   out += wrap("\nExample: ", str(r["example"]["text"]), 2);
   out += wrap("\nIn " + str(r["workflow"]["runtime"]) + ": ", str(r["workflow"]["text"]), 2);
-  out += "  " + str(r["workflow"]["command"]) + "\n";
+  out += "\nCommands\n    " + str(r["workflow"]["command"]) + "\n";  // never wrapped: pastes
   if (!r["related"].empty()) {
     std::string rel;
     for (const auto& x : r["related"]) rel += (rel.empty() ? "" : ", ") + str(x["id"]);
@@ -413,8 +413,9 @@ std::string explain(const json& r, bool color) {
                 "\"" + str(e["match"]) + "\" (Troubleshoot explains it: " + str(e["id"]) + ")", 2);
   if (!r["unresolved"].empty())
     for (const auto& u : r["unresolved"]) out += wrap("(not computed: ", str(u) + ")", 2);
+  out += "\nSources\n";  // URLs are never wrapped
   for (const auto& s : r["sources"])
-    out += "Source: " + str(s["url"]) + " (" + str(s["retrieved"]) + ")\n";
+    out += "    " + str(s["url"]) + " (" + str(s["retrieved"]) + ")\n";
   return out;
 }
 
@@ -426,7 +427,7 @@ std::string render(const std::string& command, const json& r, bool color) {
   if (command == "cost") return cost(r, color);
   if (command == "inspect" || command == "import") return inspect(r, color);
   if (command == "diagnose") return diagnose(r, color);
-  if (command == "explain") return explain(r, color);
+  if (command == "explain" || command == "learn") return explain(r, color);
   if (command == "recommend") return recommend(r, color);
   return "";
 }

@@ -43,7 +43,8 @@ TEST(report_test, human_output_matches_the_golden_text_and_fits_80_columns) {
     std::string line;
     bool in_commands = false;  // launch commands and source URLs are never wrapped: they paste
     while (std::getline(lines, line)) {  // as printed
-      if (!line.empty() && line[0] != ' ') in_commands = line == "Commands" || line == "Downloads";
+      if (!line.empty() && line[0] != ' ')
+        in_commands = line == "Commands" || line == "Downloads" || line == "Sources";
       if (!(in_commands && line.rfind("    ", 0) == 0)) {
         EXPECT_LE(columns(line), 80u) << txt << ": " << line;
       }
