@@ -215,5 +215,26 @@ TEST(speed_test, set_c_figures_do_not_regress) {
   EXPECT_GE(s["pp_tps"]["band_coverage_pct"].get<double>(), 33.0);
 }
 
+// Speculative runs (test_detail "speculative decoding on") are their own group: scored against the
+// plain estimate and kept out of the single-token decode figures.
+TEST(speed_test, speculative_runs_are_their_own_group) {
+  const std::string head =
+      "source_url,source_note,model,params_b,quant,context_tokens,hardware,n_devices,backend,"
+      "metric,value,test_detail\n";
+  const std::string row =
+      "https://example.org/r,note,Meta-Llama-3.1-8B-Instruct,8,Q4_K_M,128,RTX 4090 24GB,1,"
+      "llama.cpp CUDA,tg_tps,";
+  const std::string csv = head + row + "120,\"tg 128; speculative decoding off\"\n" + row +
+                          "260,\"tg 128; speculative decoding on (MTP)\"\n";
+  auto r = accuracy_json(json{{"csv", csv}, {"holdout", "row"}});
+  ASSERT_TRUE(r.ok());
+  const json& s = r.value()["summary"];
+  EXPECT_EQ(s["tg_tps"]["count"], 1);
+  EXPECT_EQ(s["tg_tps speculative"]["count"], 1);
+  EXPECT_EQ(r.value()["rows"][1]["speculative"], true);
+  // The plain estimate is the same for both; the speculative run is measured 2.17x faster.
+  EXPECT_EQ(r.value()["rows"][0]["predicted_tps"], r.value()["rows"][1]["predicted_tps"]);
+}
+
 }  // namespace
 }  // namespace runcheck

@@ -43,7 +43,7 @@ async function entry(request, id) {
 export async function mount(root, { request, params, setUrl }) {
   const list = await request({ command: 'learn' });
   const search = el('input', { type: 'search', id: 'learn-search', placeholder: 'Search terms (kv cache, gguf, offload ...)', ariaLabel: 'Search the glossary', value: params.get('q') || '' });
-  const index = el('div', { id: 'learn-index' });
+  const index = el('div', { id: 'learn-index', className: 'panel' });
   const body = el('div', { id: 'learn-body' });
   const draw = () => {
     const q = search.value.trim().toLowerCase();
