@@ -14,6 +14,7 @@
 #include "runcheck/decide.h"
 #include "runcheck/estimate.h"
 #include "runcheck/request.h"
+#include "text_format.h"
 
 namespace runcheck::decide {
 
@@ -36,11 +37,7 @@ inline std::vector<std::string_view> decision_fields(std::initializer_list<std::
   return k;
 }
 
-inline std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
+using text::fmt;
 
 struct Price {
   double usd = 0;

@@ -11,6 +11,7 @@
 #include "runcheck/catalog.h"
 #include "runcheck/logread.h"
 #include "runcheck/result.h"
+#include "text_format.h"
 
 namespace runcheck {
 
@@ -21,11 +22,7 @@ nlohmann::json error_fixes_json(const ErrorEntry& e);
 
 namespace diagnosis {
 
-inline std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
+using text::fmt;
 inline std::string gib(double mib) { return fmt("%.2f", mib / 1024.0) + " GiB"; }
 template <class T>
 nlohmann::json opt(const std::optional<T>& v) {

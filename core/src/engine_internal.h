@@ -21,16 +21,13 @@
 #include "runcheck/result.h"
 #include "runcheck/speed.h"
 #include "runcheck/weights.h"
+#include "text_format.h"
 
 namespace runcheck::engine {
 
 using nlohmann::json;
 
-inline std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
+using text::fmt;
 
 // File types tried, best first, when searching the best quant that fits.
 inline constexpr FileType kQuantLadder[] = {

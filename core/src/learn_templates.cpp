@@ -12,25 +12,16 @@
 #include "runcheck/memory.h"
 #include "runcheck/request.h"
 #include "runcheck/weights.h"
+#include "text_format.h"
 
 namespace runcheck::learn_detail {
 namespace {
 
 using nlohmann::json;
 
-std::string fmt(const char* f, double v) {
-  char b[64];
-  std::snprintf(b, sizeof b, f, v);
-  return b;
-}
-std::string thousands(uint64_t v) {
-  std::string s = std::to_string(v), out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (i && (s.size() - i) % 3 == 0) out += ',';
-    out += s[i];
-  }
-  return out;
-}
+using text::fmt;
+using text::thousands;
+
 std::string bytes_text(double b) {
   if (b >= double(kGiB)) return fmt("%.2f GiB", b / double(kGiB));
   if (b >= double(kMiB)) return fmt("%.0f MiB", b / double(kMiB));

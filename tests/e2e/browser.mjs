@@ -29,3 +29,22 @@ export function cli(req) {
   const out = execFileSync(join(root, 'build/native/runcheck'), ['raw'], { input: JSON.stringify(req) });
   return JSON.parse(out.toString());
 }
+
+// A new page at `url`, ready (body[data-ready]), with the page errors it raises collected.
+export async function openPage(ctx, url) {
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready="1"]');
+  return { page, errors };
+}
+
+// Full-page screenshots at desktop and phone widths into build/test-artifacts/NAME-*.png.
+export async function shots(page, name) {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.screenshot({ path: join(artifacts, `${name}-desktop.png`), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 800 });
+  await page.screenshot({ path: join(artifacts, `${name}-phone.png`), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
+}

@@ -3,34 +3,18 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
 import { startServer } from '../../tools/serve.mjs';
-import { launch, cli, root, artifacts } from './browser.mjs';
+import { launch, cli, root, artifacts, openPage, shots } from './browser.mjs';
 
 let server, ctx, base;
 before(async () => {
   server = await startServer(join(root, 'build', 'site'), 0);
   base = `http://127.0.0.1:${server.address().port}/`;
   ctx = await launch();
-  mkdirSync(artifacts, { recursive: true });
 });
 after(async () => { await ctx?.close(); server?.close(); });
 
-async function open(url) {
-  const page = await ctx.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(url);
-  await page.waitForSelector('body[data-ready="1"]');
-  return { page, errors };
-}
-async function shots(page, name) {
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await page.screenshot({ path: join(artifacts, `${name}-desktop.png`), fullPage: true });
-  await page.setViewportSize({ width: 390, height: 800 });
-  await page.screenshot({ path: join(artifacts, `${name}-phone.png`), fullPage: true });
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
+const open = (url) => openPage(ctx, url);
 
 test('learn: search, open an entry whose numbers are the engine\'s, follow its example and come back', async () => {
   const { page, errors } = await open(`${base}?view=learn`);

@@ -5,7 +5,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startServer } from '../../tools/serve.mjs';
-import { launch, cli, root, artifacts } from './browser.mjs';
+import { launch, cli, root, openPage, shots } from './browser.mjs';
 
 let server, ctx, base;
 before(async () => {
@@ -18,22 +18,7 @@ after(async () => { await ctx?.close(); server?.close(); });
 const usd = (x) => `$${x >= 100 ? x.toFixed(0) : x.toFixed(2)}`;
 const tps = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
 
-async function shots(page, name) {
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await page.screenshot({ path: join(artifacts, `${name}-desktop.png`), fullPage: true });
-  await page.setViewportSize({ width: 390, height: 800 });
-  await page.screenshot({ path: join(artifacts, `${name}-phone.png`), fullPage: true });
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
-
-async function open(url) {
-  const page = await ctx.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(url);
-  await page.waitForSelector('body[data-ready="1"]');
-  return { page, errors };
-}
+const open = (url) => openPage(ctx, url);
 
 test('compare: the table equals the CLI, winners highlighted, deltas in words', async () => {
   const { page, errors } = await open(`${base}?view=compare&model=llama-3.1-70b&quant=Q4_K_M&context=16384&setups=rtx-3090x2;rtx-4090x2`);
