@@ -5,23 +5,48 @@
 
 namespace runcheck::engine {
 
+namespace {
+
+RequestChange context_change(uint32_t ctx) {
+  RequestChange c;
+  c.context = ctx;
+  return c;
+}
+
+RequestChange quant_change(const std::string& q) {
+  RequestChange c;
+  c.quant = q;
+  return c;
+}
+
+// -ngl and --n-cpu-moe as llama.cpp's own search would set them (no n_cpu_moe: cleared).
+RequestChange placement_change(uint32_t gpu_layers, std::optional<uint32_t> n_cpu_moe) {
+  RequestChange c;
+  c.gpu_layers = gpu_layers;
+  c.n_cpu_moe = n_cpu_moe;
+  c.clears_n_cpu_moe = !n_cpu_moe;
+  return c;
+}
+
+}  // namespace
+
 void add_advice(const Inputs& in, const Machine& mc, const Plan& plan, const WeightPlan& w,
-                json& out) {
+                Estimate& out) {
   const ModelArch& m = in.model->arch;
   // Inverse questions.
   const uint32_t ctx_comfy = search_context(in, w, mc, is_comfortable);
   const uint32_t ctx_fits = search_context(in, w, mc, runs);
-  out["max_context"] = {{"comfortable", ctx_comfy ? json(ctx_comfy) : json(nullptr)},
-                        {"fits", ctx_fits ? json(ctx_fits) : json(nullptr)}};
-  json best = {{"comfortable", nullptr}, {"fits", nullptr}};
+  if (ctx_comfy) out.max_context_comfortable = ctx_comfy;
+  if (ctx_fits) out.max_context_fits = ctx_fits;
+  std::optional<std::string>&best_comfy = out.best_quant_comfortable,
+  &best_fits = out.best_quant_fits;
   if (in.ftype) {
     for (FileType f : kQuantLadder) {
       const FileTypeInfo* fi = file_type_by_id(static_cast<uint32_t>(f));
       const Plan p = make_plan(m, memo_quantized_weights(in.model->id, m, f), mc, in.plan);
-      if (best["fits"].is_null() && p.fits) best["fits"] = std::string(fi->name);
-      if (best["comfortable"].is_null() && is_comfortable(p))
-        best["comfortable"] = std::string(fi->name);
-      if (!best["fits"].is_null() && !best["comfortable"].is_null()) break;
+      if (!best_fits && p.fits) best_fits = std::string(fi->name);
+      if (!best_comfy && is_comfortable(p)) best_comfy = std::string(fi->name);
+      if (best_fits && best_comfy) break;
     }
   } else if (in.format) {
     // Other formats: every catalog format the chosen runtime loads, most bits first.
@@ -36,21 +61,18 @@ void add_advice(const Inputs& in, const Machine& mc, const Plan& plan, const Wei
     });
     for (const QuantEntry* q : ladder) {
       const Plan p = make_plan(m, weights_for(in, nullptr, q), mc, in.plan);
-      if (best["fits"].is_null() && p.fits) best["fits"] = q->id;
-      if (best["comfortable"].is_null() && is_comfortable(p)) best["comfortable"] = q->id;
-      if (!best["fits"].is_null() && !best["comfortable"].is_null()) break;
+      if (!best_fits && p.fits) best_fits = q->id;
+      if (!best_comfy && is_comfortable(p)) best_comfy = q->id;
+      if (best_fits && best_comfy) break;
     }
   }
-  out["best_quant"] = best;
   // What to change: each suggestion is a request patch, re-run through the same engine, with the
   // verdict and decode speed it gives. Offered when it improves the verdict or speeds decode up
   // by at least kMaterialSpeedGain; ranked by verdict gained, then by speed gained.
-  json suggestions = json::array();
   {
-    const double base_tps =
-        out["speed"]["decode_tps"].is_number() ? out["speed"]["decode_tps"].get<double>() : 0;
+    const double base_tps = out.speed.decode_tps.value_or(0.0);
     struct Cand {
-      json change;
+      RequestChange change;
       std::string text;
       Inputs alt;
       int order;
@@ -64,8 +86,9 @@ void add_advice(const Inputs& in, const Machine& mc, const Plan& plan, const Wei
     };
     const bool engine = is_llamacpp_engine(in.plan.kv.runtime);
     if (in.kv_type == "f16" && (in.plan.kv.flash_attn || engine)) {
-      json change = {{"kv_type", "q8_0"}};
-      if (!in.plan.kv.flash_attn) change["flash_attn"] = true;
+      RequestChange change;
+      change.kv_type = "q8_0";
+      if (!in.plan.kv.flash_attn) change.flash_attn = true;
       cands.push_back({change,
                        std::string("quantize the KV cache to q8_0 (half the size of f16") +
                            (in.plan.kv.flash_attn ? ")" : "; needs flash attention, turned on)"),
@@ -77,15 +100,17 @@ void add_advice(const Inputs& in, const Machine& mc, const Plan& plan, const Wei
                        0});
     }
     if (!in.plan.kv.flash_attn && engine)
-      cands.push_back({{{"flash_attn", true}},
+      cands.push_back({[] {
+                         RequestChange c;
+                         c.flash_attn = true;
+                         return c;
+                       }(),
                        "turn flash attention on (smaller compute buffer)",
-                       with([](Inputs& a) { a.plan.kv.flash_attn = true; }),
-                       1});
+                       with([](Inputs& a) { a.plan.kv.flash_attn = true; }), 1});
     if (ctx_comfy > 0 && ctx_comfy < in.plan.kv.n_ctx)
-      cands.push_back({{{"context", ctx_comfy}},
+      cands.push_back({context_change(ctx_comfy),
                        "shorten the context to " + std::to_string(ctx_comfy) + " tokens",
-                       with([&](Inputs& a) { a.plan.kv.n_ctx = ctx_comfy; }),
-                       2});
+                       with([&](Inputs& a) { a.plan.kv.n_ctx = ctx_comfy; }), 2});
     // The longest context at which nothing sits in system RAM (every layer and expert on a GPU).
     if (!mc.unified && !mc.gpus.empty() &&
         (plan.gpu_layers < plan.total_layers || plan.n_cpu_moe > 0) &&
@@ -94,16 +119,14 @@ void add_advice(const Inputs& in, const Machine& mc, const Plan& plan, const Wei
         return p.fits && p.gpu_layers == p.total_layers && p.n_cpu_moe == 0;
       });
       if (all_gpu > 0 && all_gpu < in.plan.kv.n_ctx && all_gpu != ctx_comfy)
-        cands.push_back({{{"context", all_gpu}},
+        cands.push_back({context_change(all_gpu),
                          "shorten the context to " + std::to_string(all_gpu) +
                              " tokens, the longest with every layer on the GPU",
-                         with([&](Inputs& a) { a.plan.kv.n_ctx = all_gpu; }),
-                         2});
+                         with([&](Inputs& a) { a.plan.kv.n_ctx = all_gpu; }), 2});
     }
-    if (best["comfortable"].is_string() && best["comfortable"] != in.quant) {
-      const std::string q = best["comfortable"];
-      cands.push_back({{{"quant", q}},
-                       "use " + q + " instead of " + in.quant,
+    if (best_comfy && *best_comfy != in.quant) {
+      const std::string q = *best_comfy;
+      cands.push_back({quant_change(q), "use " + q + " instead of " + in.quant,
                        with([&](Inputs& a) {
                          a.quant = q;
                          a.ftype = in.ftype ? file_type_by_name(q) : nullptr;
@@ -118,10 +141,9 @@ void add_advice(const Inputs& in, const Machine& mc, const Plan& plan, const Wei
         const FileTypeInfo* fi = file_type_by_id(static_cast<uint32_t>(f));
         const Plan p = make_plan(m, memo_quantized_weights(in.model->id, m, f), mc, in.plan);
         if (!(p.fits && p.gpu_layers == p.total_layers && p.n_cpu_moe == 0)) continue;
-        if (fi->name != in.quant &&
-            (!best["comfortable"].is_string() || best["comfortable"] != fi->name))
+        if (fi->name != in.quant && (!best_comfy || *best_comfy != fi->name))
           cands.push_back(
-              {{{"quant", std::string(fi->name)}},
+              {quant_change(std::string(fi->name)),
                "use " + std::string(fi->name) + ", the largest type with every layer on the GPU",
                with([&](Inputs& a) {
                  a.quant = fi->name;
@@ -137,20 +159,18 @@ void add_advice(const Inputs& in, const Machine& mc, const Plan& plan, const Wei
       Inputs a = with([](Inputs& x) { x.plan.forced_gpu_layers = x.plan.forced_n_cpu_moe = -1; });
       const Plan ap = make_plan(m, w, mc, a.plan);
       if (ap.n_cpu_moe > 0)
-        cands.push_back({{{"gpu_layers", ap.gpu_layers}, {"n_cpu_moe", ap.n_cpu_moe}},
+        cands.push_back({placement_change(ap.gpu_layers, ap.n_cpu_moe),
                          "keep " + std::to_string(ap.gpu_layers) +
                              " layers on the GPU and move the routed experts of " +
                              std::to_string(ap.n_cpu_moe) + " layers to system RAM (--n-cpu-moe " +
                              std::to_string(ap.n_cpu_moe) + ")",
-                         a,
-                         4});
+                         a, 4});
       else
-        cands.push_back({{{"gpu_layers", ap.gpu_layers}, {"n_cpu_moe", nullptr}},
+        cands.push_back({placement_change(ap.gpu_layers, std::nullopt),
                          "offload " + std::to_string(ap.gpu_layers) + " of " +
                              std::to_string(ap.total_layers) + " layers (-ngl " +
                              std::to_string(ap.gpu_layers) + ")",
-                         a,
-                         4});
+                         a, 4});
     }
     // A Mac: raise the GPU's wired limit to all memory but what the OS keeps (kOsRamReserveBytes).
     if (mc.unified && !mc.gpus.empty() && mc.gpus[0].kind == DeviceKind::kAppleGpu) {
@@ -160,19 +180,19 @@ void add_advice(const Inputs& in, const Machine& mc, const Plan& plan, const Wei
       if (limit_mb * 1e6 > static_cast<double>(mc.gpus[0].budget_bytes) * 1.01) {
         Inputs a = with([&](Inputs& x) { x.wired_limit_mb = limit_mb; });
         std::vector<std::string> ignored;
-        cands.push_back({{{"wired_limit_mb", limit_mb}},
+        RequestChange wired;
+        wired.wired_limit_mb = limit_mb;
+        cands.push_back({wired,
                          "raise the GPU wired limit to " + fmt("%.0f", limit_mb) +
                              " MB (sudo sysctl iogpu.wired_limit_mb=" + fmt("%.0f", limit_mb) +
                              "; resets at reboot), leaving " +
                              fmt("%.0f", static_cast<double>(kOsRamReserveBytes) / kGiB) +
                              " GiB to macOS",
-                         a,
-                         5,
-                         build_machine(a, ignored)});
+                         a, 5, build_machine(a, ignored)});
       }
     }
     struct Scored {
-      json j;
+      Suggestion j;
       int verdict_gain;
       double speed_gain;
       int order;
@@ -185,8 +205,7 @@ void add_advice(const Inputs& in, const Machine& mc, const Plan& plan, const Wei
       const Plan p = make_plan(m, wa, mca, c.alt.plan);
       if (p.verdict == Verdict::kWillNotRun) continue;
       std::vector<std::string> ignored;
-      const json sp = speed_json(c.alt, mca, p, wa, ignored);
-      const double tps = sp["decode_tps"].is_number() ? sp["decode_tps"].get<double>() : 0;
+      const double tps = speed_estimate(c.alt, mca, p, wa, ignored).decode_tps.value_or(0.0);
       const int vgain = static_cast<int>(plan.verdict) - static_cast<int>(p.verdict);
       const double sgain = base_tps > 0 && tps > 0 ? tps / base_tps : 1;
       if (vgain < 0 || (vgain == 0 && sgain < kMaterialSpeedGain)) continue;
@@ -196,25 +215,19 @@ void add_advice(const Inputs& in, const Machine& mc, const Plan& plan, const Wei
       if (p.gpu_layers == p.total_layers && p.n_cpu_moe == 0 &&
           (plan.gpu_layers < plan.total_layers || plan.n_cpu_moe > 0) && !mc.unified)
         text += " (everything on the GPU)";
-      scored.push_back({{{"change", c.change},
-                         {"text", text},
-                         {"verdict", verdict_name(p.verdict)},
-                         {"decode_tps", tps > 0 ? json(tps) : json(nullptr)},
-                         {"speedup", tps > 0 && base_tps > 0 ? json(sgain) : json(nullptr)}},
-                        vgain,
-                        sgain,
-                        c.order});
+      Suggestion sug{c.change, text, p.verdict, std::nullopt, std::nullopt};
+      if (tps > 0) sug.decode_tps = tps;
+      if (tps > 0 && base_tps > 0) sug.speedup = sgain;
+      scored.push_back({std::move(sug), vgain, sgain, c.order});
     }
     std::stable_sort(scored.begin(), scored.end(), [](const Scored& a, const Scored& b) {
       if (a.verdict_gain != b.verdict_gain) return a.verdict_gain > b.verdict_gain;
       if (a.speed_gain != b.speed_gain) return a.speed_gain > b.speed_gain;
       return a.order < b.order;
     });
-    for (auto& s2 : scored) suggestions.push_back(std::move(s2.j));
+    for (auto& s2 : scored) out.suggestions.push_back(std::move(s2.j));
   }
-  out["suggestions"] = suggestions;
   // Smallest single catalog GPU (or Mac configuration) that runs this comfortably.
-  json smallest = nullptr;
   double smallest_gib = 1e18;
   for (const auto& h : builtin_catalog().hardware) {
     std::vector<double> sizes;
@@ -236,17 +249,11 @@ void add_advice(const Inputs& in, const Machine& mc, const Plan& plan, const Wei
       if (is_comfortable(p)) {
         smallest_gib = gib;
         const CardFacts facts = card_facts(h);
-        smallest = {{"id", h.id},
-                    {"name", h.name},
-                    {"memory_gib", gib},
-                    {"segment", facts.segment},
-                    {"release_date", facts.release_date},
-                    {"measured_runs", facts.measured_runs},
-                    {"note", facts.note}};
+        out.smallest_hardware = SmallestHardware{
+            h.id, h.name, gib, facts.segment, facts.release_date, facts.note, facts.measured_runs};
       }
     }
   }
-  out["smallest_hardware"] = smallest;
 }
 
 }  // namespace runcheck::engine

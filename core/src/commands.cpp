@@ -39,17 +39,15 @@ std::string variant_note(const DownloadEntry& d, const ModelEntry& m) {
 // Launch commands, one per runtime that loads this format on this OS. Each names only what it
 // can: a GGUF file name or a converted repo the catalog cannot cite is written in <angle
 // brackets> and said so in `commands_note`.
-json commands_json(const Inputs& in, const Plan& p, const Machine& mc, const WeightPlan& w,
-                   std::vector<std::string>& notes, json& downloads) {
+std::map<std::string, std::string> launch_commands(const Inputs& in, const Plan& p,
+                                                   const Machine& mc, const WeightPlan& w,
+                                                   std::vector<std::string>& notes,
+                                                   std::vector<Download>& downloads) {
   const auto cite = [&](const DownloadEntry& d) {
-    downloads.push_back({{"runtime", d.runtime},
-                         {"name", d.name},
-                         {"quant", in.quant},
-                         {"variant", d.variant},
-                         {"source", d.sources[0].url}});
+    downloads.push_back({d.runtime, d.name, in.quant, d.variant, d.sources[0].url});
   };
   const KvOptions& kv = in.plan.kv;
-  json c = json::object();
+  std::map<std::string, std::string> c;
   const uint32_t total_ctx = kv.n_ctx * kv.n_seq;
   const Runtime rt = kv.runtime;
   const bool mac = in.os == "macos";

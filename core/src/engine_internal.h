@@ -16,6 +16,7 @@
 
 #include "runcheck/catalog.h"
 #include "runcheck/constants.h"
+#include "runcheck/engine.h"
 #include "runcheck/placement.h"
 #include "runcheck/quant.h"
 #include "runcheck/result.h"
@@ -49,12 +50,12 @@ struct Inputs {
   double wired_limit_mb = 0;
   double gpu_reserved_mb = 0;                // per GPU, kept by the desktop/display and other apps
   const WeightPlan* user_weights = nullptr;  // a GGUF's exact weights (the quant is the file's)
-  bool inverse = true;            // also answer max context / best quant / smallest hardware
-  std::string backend;            // requested backend ("" = the hardware's first)
-  uint32_t prompt = 512;          // prompt tokens for prefill and time to first token
-  uint32_t depth = 0;             // context depth at which decode_tps is given
-  double ram_bandwidth_gb_s = 0;  // system RAM bandwidth (0 = assumed)
-  json leave_out;                 // a benchmark row to leave out of the fit (accuracy scoring)
+  bool inverse = true;                // also answer max context / best quant / smallest hardware
+  std::string backend;                // requested backend ("" = the hardware's first)
+  uint32_t prompt = 512;              // prompt tokens for prefill and time to first token
+  uint32_t depth = 0;                 // context depth at which decode_tps is given
+  double ram_bandwidth_gb_s = 0;      // system RAM bandwidth (0 = assumed)
+  std::optional<LeaveOut> leave_out;  // benchmark rows kept out of the fit (accuracy scoring)
   PlanOptions plan;
   std::string kv_type = "f16";
   std::string os;  // linux | windows | macos (derived from the hardware if not given)
@@ -70,18 +71,28 @@ struct Inputs {
   } spec;
 };
 
-// inputs.cpp: the request fields the estimate reads, and JSON request -> Inputs, every field
-// checked, errors naming the field.
+// inputs.cpp: the request fields the estimate reads; JSON -> EstimateRequest (every field's type
+// and range; the caller refuses unknown fields), EstimateRequest -> Inputs (resolved against the
+// catalog).
 const std::vector<std::string_view>& estimate_fields_list();
-Result<Inputs> read_inputs(const json& req);
+Result<EstimateRequest> read_request(const json& req);
+Result<Inputs> read_inputs(const EstimateRequest& q);
+// estimate.cpp: the whole answer for resolved inputs.
+Estimate run_estimate(const Inputs& in);
+// estimate_writer.cpp: the response's JSON (the only place its field names live).
+json plan_json(const Plan& p, const WeightPlan& w);
+json speed_to_json(const SpeedEstimate& s);
+json estimate_to_json(const Estimate& e);
 // machine.cpp: the devices, their budgets and the OS/Apple policy, with the assumptions made.
 Machine build_machine(const Inputs& in, std::vector<std::string>& assumptions);
 // The weights of this model in this format (a user GGUF's own, else memoised per model).
 WeightPlan weights_for(const Inputs& in, const FileTypeInfo* ft, const QuantEntry* fmt_entry);
 // commands.cpp: launch commands per runtime; what cannot be cited goes to `notes`.
-// `downloads` gets each cited download a command names: {runtime, name, quant, variant, source}.
-json commands_json(const Inputs& in, const Plan& p, const Machine& mc, const WeightPlan& w,
-                   std::vector<std::string>& notes, json& downloads);
+// `downloads` gets each cited download a command names.
+std::map<std::string, std::string> launch_commands(const Inputs& in, const Plan& p,
+                                                   const Machine& mc, const WeightPlan& w,
+                                                   std::vector<std::string>& notes,
+                                                   std::vector<Download>& downloads);
 
 // speed_model.cpp: bytes and FLOPs per token of this plan, per device.
 struct SpeedContext {
@@ -100,8 +111,8 @@ struct SpeedContext {
 };
 SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p, const WeightPlan& w);
 // The speed answer (decode, prefill, TTFT, aggregate, bands, evidence) for this plan.
-json speed_json(const Inputs& in, const Machine& mc, const Plan& p, const WeightPlan& w,
-                std::vector<std::string>& assumptions);
+SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
+                             const WeightPlan& w, std::vector<std::string>& assumptions);
 
 // speed_calibration.cpp: the shipped benchmarks as features, fits, bands.
 struct Calibration {
@@ -156,12 +167,13 @@ inline bool runs(const Plan& p) { return p.fits; }
 // speculative.cpp: the request's speculative fields, checked against the target (`in` holds the
 // model and runtime already); the draft's memory on the first GPU (weights, its KV cache at
 // the target's context, its compute buffer); the speculative speed beside the plain one.
-std::optional<Error> read_speculative(const json& req, Inputs& in);
+std::optional<Error> read_speculative(const EstimateRequest& q, Inputs& in);
 uint64_t draft_bytes(const Inputs& in);
-json speculative_json(const Inputs& in, const json& speed, std::vector<std::string>& assumptions);
+std::optional<SpeculativeSpeed> speculative_speed(const Inputs& in, const SpeedEstimate& speed,
+                                                  std::vector<std::string>& assumptions);
 
 // advice.cpp: largest context, best quant, suggestions ranked by benefit, smallest hardware.
 void add_advice(const Inputs& in, const Machine& mc, const Plan& plan, const WeightPlan& w,
-                json& out);
+                Estimate& out);
 
 }  // namespace runcheck::engine

@@ -1,4 +1,8 @@
-// The one reader of an estimate request: JSON -> Inputs, every field validated.
+// The one reader of an estimate request: JSON -> EstimateRequest (types and ranges, errors
+// naming the field), then EstimateRequest -> Inputs (resolved against the catalog; a typed
+// caller's values meet the same checks).
+#include <limits>
+
 #include "engine_internal.h"
 #include "runcheck/options.h"
 #include "runcheck/request.h"
@@ -42,47 +46,182 @@ const std::vector<std::string_view>& estimate_fields_list() {
   return k;
 }
 
-Result<Inputs> read_inputs(const json& req) {
-  Inputs in;
+namespace {
+
+// A string field, kept only when the request sets it.
+void opt_string(FieldReader& r, const char* key, std::optional<std::string>& out) {
+  if (r.has(key)) out = r.string(key, "");
+}
+void opt_bool(FieldReader& r, const char* key, std::optional<bool>& out) {
+  if (r.has(key)) out = r.boolean(key, false);
+}
+// Ranged fields, each read against its one range (runcheck/options.h).
+void opt_integer(FieldReader& r, const char* key, std::optional<int64_t>& out) {
+  if (!r.has(key)) return;
+  const FieldRange& g = field_range(key);
+  out = r.integer(key, static_cast<int64_t>(g.dflt), static_cast<int64_t>(g.min),
+                  static_cast<int64_t>(g.max));
+}
+void opt_number(FieldReader& r, const char* key, std::optional<double>& out) {
+  if (!r.has(key)) return;
+  const FieldRange& g = field_range(key);
+  out = r.number(key, g.dflt, g.min, g.max);
+}
+
+std::string text_of(const json& o, const char* key) {
+  return o.contains(key) && o[key].is_string() ? o[key].get<std::string>() : std::string();
+}
+double number_of(const json& o, const char* key) {
+  return o.contains(key) && o[key].is_number() ? o[key].get<double>() : 0.0;
+}
+
+// The context as given: its range depends on the model, so the resolver checks it. A value
+// that is no integer (1.5, 1e308) is kept as one no range admits.
+std::optional<Error> read_context(const json& req, std::optional<int64_t>& out) {
+  if (!req.contains("context") || req["context"].is_null()) return std::nullopt;
+  const json& v = req["context"];
+  constexpr int64_t kNoRange = std::numeric_limits<int64_t>::max();
+  double d = 0;
+  if (v.is_number_unsigned()) {
+    const uint64_t u = v.get<uint64_t>();
+    out = u > static_cast<uint64_t>(kNoRange) ? kNoRange : static_cast<int64_t>(u);
+    return std::nullopt;
+  }
+  if (v.is_number_integer()) {
+    out = v.get<int64_t>();
+    return std::nullopt;
+  }
+  if (v.is_number_float()) {
+    d = v.get<double>();
+  } else if (v.is_string()) {
+    const std::string s = v.get<std::string>();
+    char* end = nullptr;
+    d = std::strtod(s.c_str(), &end);
+    if (s.empty() || end == nullptr || *end != '\0')
+      return make_error("bad_type", "context",
+                        "context must be an integer (tokens), got '" + safe_echo(s) + "'");
+  } else {
+    return make_error("bad_type", "context", "context must be an integer (tokens)");
+  }
+  out = std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9e18 ? static_cast<int64_t>(d)
+                                                                      : kNoRange;
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<EstimateRequest> read_request(const json& req) {
+  EstimateRequest q;
   FieldReader r(req);
-  const std::string model_id = r.string("model", "", true);
-  const bool quant_given = r.has("quant");
-  in.quant = r.string("quant", "");  // not given: the model's own default, resolved below
-  const std::vector<std::string> hw = r.string_list("hardware", false, kMaxDevices);
-  const std::string runtime = r.string("runtime", std::string(kDefaultRuntime));
-  in.kv_type = r.string("kv_type", std::string(kDefaultKvType));
-  // Ranged fields, each read against its one range (runcheck/options.h).
-  auto integer = [&](const char* f) {
-    const FieldRange& g = field_range(f);
-    return r.integer(f, static_cast<int64_t>(g.dflt), static_cast<int64_t>(g.min),
-                     static_cast<int64_t>(g.max));
-  };
-  auto number = [&](const char* f, double dflt) {
-    const FieldRange& g = field_range(f);
-    return r.number(f, dflt, g.min, g.max);
-  };
-  const int64_t parallel = integer("parallel");
-  const int64_t ubatch = integer("ubatch");
-  in.ram_given = r.has("ram_gb");
-  in.ram_gib = number("ram_gb", kDefaultHostRamGib);
-  in.wired_limit_mb = number("wired_limit_mb", 0);
-  in.plan.forced_gpu_layers = static_cast<int>(integer("gpu_layers"));
-  in.plan.forced_n_cpu_moe = static_cast<int>(integer("n_cpu_moe"));
-  in.plan.vllm_gpu_memory_utilization =
-      number("gpu_memory_utilization", field_range("gpu_memory_utilization").dflt);
-  in.gpu_reserved_mb = number("gpu_reserved_mb", 0);
-  const std::string split_mode = r.string("split_mode", std::string(kSplitModes[0]));
-  in.inverse = r.boolean("inverse", true);
-  in.backend = r.string("backend", "");
-  in.prompt = static_cast<uint32_t>(integer("prompt"));
-  in.depth = static_cast<uint32_t>(integer("depth"));
-  in.ram_bandwidth_gb_s = number("ram_bandwidth_gb_s", 0);
-  in.os = r.string("os", "");
-  in.plan.kv.swa_full = r.boolean("swa_full", false);
-  in.plan.kv.llamacpp_build = static_cast<uint32_t>(integer("llamacpp_build"));
-  const bool long_context = r.boolean("allow_long_context", false);
-  if (req.contains("leave_out") && req["leave_out"].is_object()) in.leave_out = req["leave_out"];
+  q.model = r.string("model", "", true);
+  opt_string(r, "quant", q.quant);
+  q.hardware = r.string_list("hardware", false, kMaxDevices);
+  opt_string(r, "runtime", q.runtime);
+  opt_string(r, "kv_type", q.kv_type);
+  opt_integer(r, "parallel", q.parallel);
+  opt_integer(r, "ubatch", q.ubatch);
+  opt_number(r, "ram_gb", q.ram_gb);
+  opt_number(r, "wired_limit_mb", q.wired_limit_mb);
+  opt_integer(r, "gpu_layers", q.gpu_layers);
+  opt_integer(r, "n_cpu_moe", q.n_cpu_moe);
+  opt_number(r, "gpu_memory_utilization", q.gpu_memory_utilization);
+  opt_number(r, "gpu_reserved_mb", q.gpu_reserved_mb);
+  opt_string(r, "split_mode", q.split_mode);
+  opt_bool(r, "inverse", q.inverse);
+  opt_string(r, "backend", q.backend);
+  opt_integer(r, "prompt", q.prompt);
+  opt_integer(r, "depth", q.depth);
+  opt_number(r, "ram_bandwidth_gb_s", q.ram_bandwidth_gb_s);
+  opt_string(r, "os", q.os);
+  opt_bool(r, "swa_full", q.swa_full);
+  opt_integer(r, "llamacpp_build", q.llamacpp_build);
+  opt_bool(r, "allow_long_context", q.allow_long_context);
+  opt_bool(r, "flash_attn", q.flash_attn);
+  opt_string(r, "speculative", q.speculative);
+  opt_string(r, "draft_model", q.draft_model);
+  opt_string(r, "draft_quant", q.draft_quant);
+  if (r.has("draft_max")) q.draft_max = r.integer("draft_max", kDefaultDraftMax, 1, 64);
+  if (r.has("acceptance")) q.acceptance = r.number("acceptance", 0.5, 0, 0.99);
   if (r.error()) return *r.error();
+  if (auto e = read_context(req, q.context)) return *e;
+  if (req.contains("leave_out") && req["leave_out"].is_object()) {
+    const json& L = req["leave_out"];
+    LeaveOut o;
+    if (const std::string s = text_of(L, "scope"); !s.empty()) o.scope = s;
+    o.model = text_of(L, "model");
+    o.quant = text_of(L, "quant");
+    o.hardware = text_of(L, "hardware");
+    o.backend = text_of(L, "backend");
+    o.source = text_of(L, "source");
+    o.metric = text_of(L, "metric");
+    o.n_devices = static_cast<int>(number_of(L, "n_devices"));
+    o.tokens = static_cast<uint32_t>(number_of(L, "tokens"));
+    o.value_tps = number_of(L, "value_tps");
+    q.leave_out = o;
+  }
+  return q;
+}
+
+Result<Inputs> read_inputs(const EstimateRequest& q) {
+  Inputs in;
+  // A typed caller's values meet the same ranges as the JSON fields (the JSON reader has
+  // already checked them, so for it these pass).
+  auto integer = [&](const char* f, const std::optional<int64_t>& v) -> Result<int64_t> {
+    const FieldRange& g = field_range(f);
+    if (!v) return static_cast<int64_t>(g.dflt);
+    if (auto e = check_integer(f, *v, static_cast<int64_t>(g.min), static_cast<int64_t>(g.max)))
+      return *e;
+    return *v;
+  };
+  auto number = [&](const char* f, const std::optional<double>& v, double dflt) -> Result<double> {
+    const FieldRange& g = field_range(f);
+    if (!v) return dflt;
+    if (auto e = check_number(f, *v, g.min, g.max)) return *e;
+    return *v;
+  };
+  if (q.model.empty()) return make_error("missing_field", "model", "model is required");
+  const std::string& model_id = q.model;
+  const bool quant_given = q.quant.has_value();
+  in.quant = q.quant.value_or("");  // not given: the model's own default, resolved below
+  const std::vector<std::string>& hw = q.hardware;
+  const std::string runtime = q.runtime.value_or(std::string(kDefaultRuntime));
+  in.kv_type = q.kv_type.value_or(std::string(kDefaultKvType));
+#define RC_TAKE(var, expr)           \
+  {                                  \
+    auto v_ = (expr);                \
+    if (!v_.ok()) return v_.error(); \
+    var = v_.value();                \
+  }
+  int64_t parallel = 1, ubatch = 1, gpu_layers = -1, n_cpu_moe = -1, prompt = 0, depth = 0,
+          build = 0;
+  RC_TAKE(parallel, integer("parallel", q.parallel));
+  RC_TAKE(ubatch, integer("ubatch", q.ubatch));
+  in.ram_given = q.ram_gb.has_value();
+  RC_TAKE(in.ram_gib, number("ram_gb", q.ram_gb, kDefaultHostRamGib));
+  RC_TAKE(in.wired_limit_mb, number("wired_limit_mb", q.wired_limit_mb, 0));
+  RC_TAKE(gpu_layers, integer("gpu_layers", q.gpu_layers));
+  RC_TAKE(n_cpu_moe, integer("n_cpu_moe", q.n_cpu_moe));
+  in.plan.forced_gpu_layers = static_cast<int>(gpu_layers);
+  in.plan.forced_n_cpu_moe = static_cast<int>(n_cpu_moe);
+  RC_TAKE(in.plan.vllm_gpu_memory_utilization,
+          number("gpu_memory_utilization", q.gpu_memory_utilization,
+                 field_range("gpu_memory_utilization").dflt));
+  RC_TAKE(in.gpu_reserved_mb, number("gpu_reserved_mb", q.gpu_reserved_mb, 0));
+  const std::string split_mode = q.split_mode.value_or(std::string(kSplitModes[0]));
+  in.inverse = q.inverse.value_or(true);
+  in.backend = q.backend.value_or("");
+  RC_TAKE(prompt, integer("prompt", q.prompt));
+  RC_TAKE(depth, integer("depth", q.depth));
+  in.prompt = static_cast<uint32_t>(prompt);
+  in.depth = static_cast<uint32_t>(depth);
+  RC_TAKE(in.ram_bandwidth_gb_s, number("ram_bandwidth_gb_s", q.ram_bandwidth_gb_s, 0));
+  in.os = q.os.value_or("");
+  in.plan.kv.swa_full = q.swa_full.value_or(false);
+  RC_TAKE(build, integer("llamacpp_build", q.llamacpp_build));
+  in.plan.kv.llamacpp_build = static_cast<uint32_t>(build);
+#undef RC_TAKE
+  const bool long_context = q.allow_long_context.value_or(false);
+  in.leave_out = q.leave_out;
   if (!one_of(kSplitModes, split_mode))
     return make_error("bad_value", "split_mode",
                       "split_mode must be 'layer' or 'row'; got '" + safe_echo(split_mode) + "'");
@@ -97,7 +236,7 @@ Result<Inputs> read_inputs(const json& req) {
       in.model = &u->entry;
       if (u->weights) {
         in.user_weights = &*u->weights;
-        if (!u->file_type.empty() && !r.has("quant")) in.quant = u->file_type;
+        if (!u->file_type.empty() && !quant_given) in.quant = u->file_type;
       }
     }
   }
@@ -121,8 +260,7 @@ Result<Inputs> read_inputs(const json& req) {
   // Ollama defaults flash attention off unless OLLAMA_FLASH_ATTENTION=1; llama.cpp's -fa auto
   // turns it on where the backend supports it (llama.cpp PR #15434).
   const bool fa_default = rt != Runtime::kOllama;
-  in.plan.kv.flash_attn = r.boolean("flash_attn", fa_default);
-  if (r.error()) return *r.error();
+  in.plan.kv.flash_attn = q.flash_attn.value_or(fa_default);
 
   // Quantization: a llama.cpp file type, or a catalog format (BF16, FP8, AWQ, MLX-4bit ...).
   in.ftype = file_type_by_name(in.quant);
@@ -161,12 +299,11 @@ Result<Inputs> read_inputs(const json& req) {
 
   // Context: per sequence; at most the model's trained maximum unless allow_long_context.
   const int64_t max_ctx = in.model->arch.context_length;
-  FieldReader r2(req);
-  const int64_t ctx = r2.integer("context", std::min<int64_t>(kDefaultContext, max_ctx), 1,
-                                 long_context ? kMaxContextBeyondTrained : max_ctx);
-  if (r2.error()) {
-    Error e = *r2.error();
-    if (e.code == "out_of_range" && !long_context)
+  const int64_t ctx = q.context.value_or(std::min<int64_t>(kDefaultContext, max_ctx));
+  if (auto err =
+          check_integer("context", ctx, 1, long_context ? kMaxContextBeyondTrained : max_ctx)) {
+    Error e = *err;
+    if (!long_context)
       e.message = "context must be an integer in [1, " + std::to_string(max_ctx) + "] (" +
                   in.model->name + "'s maximum is " + std::to_string(max_ctx) +
                   " tokens; allow_long_context runs past it as llama.cpp does)";
@@ -286,7 +423,7 @@ Result<Inputs> read_inputs(const json& req) {
               }() +
               ")");
   }
-  if (auto e = read_speculative(req, in)) return *e;
+  if (auto e = read_speculative(q, in)) return *e;
   return in;
 }
 

@@ -48,6 +48,20 @@ std::string FieldReader::string(const char* key, const std::string& dflt, bool r
   return s;
 }
 
+std::optional<Error> check_integer(const char* key, int64_t v, int64_t lo, int64_t hi) {
+  if (v >= lo && v <= hi) return std::nullopt;
+  return make_error("out_of_range", key,
+                    std::string(key) + " must be an integer in [" + std::to_string(lo) + ", " +
+                        std::to_string(hi) + "]");
+}
+
+std::optional<Error> check_number(const char* key, double v, double lo, double hi) {
+  if (std::isfinite(v) && v >= lo && v <= hi) return std::nullopt;
+  return make_error(
+      "out_of_range", key,
+      std::string(key) + " must be a number in [" + json(lo).dump() + ", " + json(hi).dump() + "]");
+}
+
 int64_t FieldReader::integer(const char* key, int64_t dflt, int64_t lo, int64_t hi, bool required) {
   const std::string range = " [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
   if (!has(key)) {

@@ -20,15 +20,17 @@
 
 namespace runcheck::engine {
 
-std::optional<Error> read_speculative(const json& req, Inputs& in) {
-  FieldReader r(req);
+std::optional<Error> read_speculative(const EstimateRequest& q, Inputs& in) {
   Inputs::Speculative& s = in.spec;
-  s.method = r.string("speculative", "none");
-  const std::string draft = r.string("draft_model", "");
-  const std::string dq = r.string("draft_quant", "Q8_0");
-  s.k = static_cast<uint32_t>(r.integer("draft_max", kDefaultDraftMax, 1, 64));
-  if (r.has("acceptance")) s.acceptance = r.number("acceptance", 0.5, 0, 0.99);
-  if (r.error()) return *r.error();
+  s.method = q.speculative.value_or("none");
+  const std::string draft = q.draft_model.value_or("");
+  const std::string dq = q.draft_quant.value_or("Q8_0");
+  if (auto e = check_integer("draft_max", q.draft_max.value_or(kDefaultDraftMax), 1, 64)) return e;
+  s.k = static_cast<uint32_t>(q.draft_max.value_or(kDefaultDraftMax));
+  if (q.acceptance) {
+    if (auto e = check_number("acceptance", *q.acceptance, 0, 0.99)) return e;
+    s.acceptance = *q.acceptance;
+  }
   if (s.method != "none" && s.method != "draft" && s.method != "mtp" && s.method != "ngram")
     return make_error(
         "bad_value", "speculative",
@@ -90,28 +92,27 @@ uint64_t draft_bytes(const Inputs& in) {
   return w.total_bytes + kv + compute_buffer_bytes(d, o, ComputeShape{});
 }
 
-json speculative_json(const Inputs& in, const json& speed, std::vector<std::string>& assumptions) {
+std::optional<SpeculativeSpeed> speculative_speed(const Inputs& in, const SpeedEstimate& speed,
+                                                  std::vector<std::string>& assumptions) {
   const Inputs::Speculative& s = in.spec;
-  if (s.method == "none") return nullptr;
-  if (!speed.is_object() || !speed["decode_tps"].is_number()) return nullptr;
-  const double t_target = 1.0 / speed["decode_tps"].get<double>();
-  const double prefill = speed.value("prefill_tps", 0.0);
+  if (s.method == "none" || !speed.decode_tps) return std::nullopt;
+  const double t_target = 1.0 / *speed.decode_tps;
+  const double prefill = speed.prefill_tps.value_or(0.0);
+  SpeculativeSpeed out;
   // The draft's own decode time per token, from the same engine on the same machine.
   double t_draft = 0;
-  json draft_speed = nullptr;
   if (s.method == "draft") {
-    json q = {{"command", "estimate"},
-              {"model", s.draft->id},
-              {"quant", std::string(s.draft_ftype->name)},
-              {"context", in.plan.kv.n_ctx},
-              {"hardware", in.hardware_ids},
-              {"inverse", false},
-              {"runtime", runtime_name(in.plan.kv.runtime)}};
-    auto e = estimate_json(q);
-    if (!e.ok() || !e.value()["speed"].is_object() || !e.value()["speed"]["decode_tps"].is_number())
-      return nullptr;
-    draft_speed = e.value()["speed"]["decode_tps"];
-    t_draft = 1.0 / draft_speed.get<double>();
+    EstimateRequest q;
+    q.model = s.draft->id;
+    q.quant = std::string(s.draft_ftype->name);
+    q.context = in.plan.kv.n_ctx;
+    q.hardware = in.hardware_ids;
+    q.inverse = false;
+    q.runtime = runtime_name(in.plan.kv.runtime);
+    auto e = estimate(q);
+    if (!e.ok() || !e.value().speed.decode_tps) return std::nullopt;
+    out.draft_decode_tps = *e.value().speed.decode_tps;
+    t_draft = 1.0 / *out.draft_decode_tps;
   } else if (s.method == "mtp") {
     // One MTP layer per drafted token: about one layer of the target's decode time.
     t_draft = t_target / std::max<uint32_t>(in.model->arch.block_count, 1);
@@ -125,8 +126,8 @@ json speculative_json(const Inputs& in, const json& speed, std::vector<std::stri
   const bool given = s.acceptance.has_value();
   const double a = given ? *s.acceptance : (lo + hi) / 2;
   if (given) lo = hi = a;
-  const double low_ratio = speed.value("decode_tps_low", 0.0) * t_target;
-  const double high_ratio = speed.value("decode_tps_high", 0.0) * t_target;
+  const double low_ratio = speed.decode_tps_low.value_or(0.0) * t_target;
+  const double high_ratio = speed.decode_tps_high.value_or(0.0) * t_target;
   const double tps = tokens(a) / step;
   if (!given)
     assumptions.push_back(std::string("speculative acceptance not given: the band spans the "
@@ -143,31 +144,29 @@ json speculative_json(const Inputs& in, const json& speed, std::vector<std::stri
         "speculative memory: the " +
         std::string(s.method == "mtp" ? "MTP layers' weights and cache are" : "n-gram cache is") +
         " not counted yet");
-  return {{"method", s.method},
-          {"draft_model", s.draft ? json(s.draft->id) : json(nullptr)},
-          {"draft_quant", s.draft_ftype ? json(std::string(s.draft_ftype->name)) : json(nullptr)},
-          {"draft_decode_tps", draft_speed},
-          {"draft_bytes", draft_bytes(in)},
-          {"draft_max", s.k},
-          {"acceptance", given ? json(a) : json(nullptr)},
-          {"acceptance_band", {lo, hi}},
-          {"tokens_per_step", tokens(a)},
-          {"step_seconds", step},
-          {"decode_tps", tps},
-          {"decode_tps_low", tokens(lo) / step * (low_ratio > 0 ? low_ratio : 1)},
-          {"decode_tps_high", tokens(hi) / step * (high_ratio > 0 ? high_ratio : 1)},
-          {"plain_decode_tps", speed["decode_tps"]},
-          {"plain_ceiling_tps", speed.value("decode_ceiling_tps", json(nullptr))},
-          {"ceiling_tps",
-           [&]() -> json {
-             // The bandwidth ceiling with the best published acceptance: both models at their
-             // ceilings (the draft scaled like the target).
-             const double c = speed.value("decode_ceiling_tps", 0.0);
-             if (c <= 0) return nullptr;
-             const double scale = (1 / c) / t_target;
-             return tokens(hi) / (k * t_draft * scale + 1 / c);
-           }()},
-          {"speedup", tps * t_target}};
+  out.method = s.method;
+  if (s.draft) out.draft_model = s.draft->id;
+  if (s.draft_ftype) out.draft_quant = std::string(s.draft_ftype->name);
+  out.draft_bytes = draft_bytes(in);
+  out.draft_max = s.k;
+  if (given) out.acceptance = a;
+  out.acceptance_low = lo;
+  out.acceptance_high = hi;
+  out.tokens_per_step = tokens(a);
+  out.step_seconds = step;
+  out.decode_tps = tps;
+  out.decode_tps_low = tokens(lo) / step * (low_ratio > 0 ? low_ratio : 1);
+  out.decode_tps_high = tokens(hi) / step * (high_ratio > 0 ? high_ratio : 1);
+  out.plain_decode_tps = *speed.decode_tps;
+  out.plain_ceiling_tps = speed.decode_ceiling_tps;
+  // The bandwidth ceiling with the best published acceptance: both models at their ceilings
+  // (the draft scaled like the target).
+  if (const double c = speed.decode_ceiling_tps.value_or(0.0); c > 0) {
+    const double scale = (1 / c) / t_target;
+    out.ceiling_tps = tokens(hi) / (k * t_draft * scale + 1 / c);
+  }
+  out.speedup = tps * t_target;
+  return out;
 }
 
 }  // namespace runcheck::engine

@@ -20,20 +20,20 @@ const Calibration& calibration() {
       auto it = cache.find(key);
       if (it == cache.end()) {
         // As published: all layers offloaded (-ngl 99), flash attention off, f16 KV.
-        json q = {
-            {"model", b.model},
-            {"quant", b.quant},
-            {"context", 2048},
-            {"hardware", b.hardware + (b.n_devices > 1 ? "x" + std::to_string(b.n_devices) : "")},
-            {"flash_attn", false},
-            {"gpu_layers", 100000},
-            {"kv_type", "f16"},
-            {"backend", b.backend}};
-        if (b.ram_gib) q["ram_gb"] = *b.ram_gib;
+        EstimateRequest q;
+        q.model = b.model;
+        q.quant = b.quant;
+        q.context = 2048;
+        q.hardware = {b.hardware + (b.n_devices > 1 ? "x" + std::to_string(b.n_devices) : "")};
+        q.flash_attn = false;
+        q.gpu_layers = 100000;
+        q.kv_type = "f16";
+        q.backend = b.backend;
+        if (b.ram_gib) q.ram_gb = *b.ram_gib;
         // A run without its memory size fit on its machine: take a Mac's largest configuration.
         else if (const HardwareEntry* h = builtin_catalog().hw(b.hardware);
                  h && h->kind == HardwareKind::kApple && !h->memory_options_gib.empty())
-          q["ram_gb"] = h->memory_options_gib.back();
+          q.ram_gb = h->memory_options_gib.back();
         auto in = read_inputs(q);
         if (!in.ok()) continue;
         std::vector<std::string> ignored;

@@ -207,8 +207,8 @@ SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p,
   return sc;
 }
 
-json speed_json(const Inputs& in, const Machine& mc, const Plan& p, const WeightPlan& w,
-                std::vector<std::string>& assumptions) {
+SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
+                             const WeightPlan& w, std::vector<std::string>& assumptions) {
   const Calibration& cal = calibration();
   const SpeedContext sc = speed_context(in, mc, p, w);
   if (!is_llamacpp_engine(in.plan.kv.runtime))
@@ -242,12 +242,13 @@ json speed_json(const Inputs& in, const Machine& mc, const Plan& p, const Weight
   // informs the estimate, its fit, its hardware factor or its band.
   Holdout holdout;
   const auto& rows = builtin_catalog().benchmarks;
-  if (!in.leave_out.is_null()) {
-    const std::string scope = in.leave_out.value("scope", "row");
-    if (scope == "hardware") holdout = {scope, in.leave_out.value("hardware", "")};
-    if (scope == "model") holdout = {scope, in.leave_out.value("model", "")};
-    if (scope == "source") holdout = {scope, in.leave_out.value("source", "")};
-    if (scope == "gpu-count") holdout = {scope, std::to_string(in.leave_out.value("n_devices", 1))};
+  if (in.leave_out) {
+    const LeaveOut& L = *in.leave_out;
+    if (L.scope == "hardware") holdout = {L.scope, L.hardware};
+    if (L.scope == "model") holdout = {L.scope, L.model};
+    if (L.scope == "source") holdout = {L.scope, L.source};
+    if (L.scope == "gpu-count")
+      holdout = {L.scope, std::to_string(L.n_devices > 0 ? L.n_devices : 1)};
   }
   auto row_held_out = [&](size_t i) {
     if (i >= rows.size() || holdout.field.empty()) return false;
@@ -258,15 +259,14 @@ json speed_json(const Inputs& in, const Machine& mc, const Plan& p, const Weight
     probe.n_devices = rows[i].n_devices;
     return holdout.holds_out(probe);
   };
-  if (!in.leave_out.is_null()) {
+  if (in.leave_out) {
+    const LeaveOut& L = *in.leave_out;
     for (size_t i = 0; i < rows.size(); ++i) {
       const auto& b = rows[i];
-      const json& L = in.leave_out;
-      if (L.value("model", "") == b.model && L.value("quant", "") == b.quant &&
-          L.value("hardware", "") == b.hardware && L.value("n_devices", 0) == b.n_devices &&
-          L.value("backend", "") == b.backend &&
-          L.value("metric", "") == (b.decode ? "tg" : "pp") && L.value("tokens", 0u) == b.tokens &&
-          std::fabs(L.value("value_tps", 0.0) - b.value_tps) < 1e-9) {
+      if (L.model == b.model && L.quant == b.quant && L.hardware == b.hardware &&
+          L.n_devices == b.n_devices && L.backend == b.backend &&
+          L.metric == (b.decode ? "tg" : "pp") && L.tokens == b.tokens &&
+          std::fabs(L.value_tps - b.value_tps) < 1e-9) {
         exclude = i;
         break;
       }
@@ -304,7 +304,7 @@ json speed_json(const Inputs& in, const Machine& mc, const Plan& p, const Weight
   const SpeedFit pf = fit_for(false, pgroup);
   if (dgroup != wanted) evidence = "estimated";
   // Published measurements of exactly this model, quant, hardware and backend.
-  json measured = json::array();
+  std::vector<MeasuredRun> measured;
   std::string gpu_id;
   size_t n_gpu = 0;
   bool same_gpu = true;
@@ -326,11 +326,8 @@ json speed_json(const Inputs& in, const Machine& mc, const Plan& p, const Weight
     const QuantEntry* q = builtin_catalog().quant(b.quant);
     if (!q || q->id != in.quant) continue;
     // llama-bench's own name for the test; the full settings are in catalog/benchmarks.json.
-    measured.push_back({{"metric", b.decode ? "tg" : "pp"},
-                        {"tokens", b.tokens},
-                        {"value_tps", b.value_tps},
-                        {"test", std::string(b.decode ? "tg" : "pp") + std::to_string(b.tokens)},
-                        {"source", b.sources.empty() ? "" : b.sources[0].url}});
+    measured.push_back(
+        {b.decode, b.tokens, b.value_tps, b.sources.empty() ? "" : b.sources[0].url, {}});
   }
   if (!measured.empty()) evidence = "measured";
 
@@ -366,23 +363,21 @@ json speed_json(const Inputs& in, const Machine& mc, const Plan& p, const Weight
     const double x = f.decode_fixed_s + f.decode_per_depth_s * depth;
     return decode_time(df, x - sc.host_x, f.hops, dfac) + df.b * sc.host_x;
   };
-  json out = {{"backend", in.backend},
-              {"evidence", evidence},
-              {"fit_group", dgroup},
-              {"measured", measured},
-              {"scaled_by_hardware_measurements", dfac > 0},
-              {"depth", in.depth},
-              {"prompt_tokens", in.prompt}};
+  SpeedEstimate out;
+  out.backend = in.backend;
+  out.evidence = evidence;
+  out.fit_group = dgroup;
+  out.measured = std::move(measured);
+  out.scaled_by_hardware_measurements = dfac > 0;
+  out.depth = in.depth;
+  out.prompt_tokens = in.prompt;
   const double ceiling =
       sc.ceiling_x0 > 0 ? 1.0 / (sc.ceiling_x0 + sc.kv_x_per_depth * in.depth) : 0;
   if (!p.fits || !df.ok || sc.ceiling_x0 <= 0) {
-    out["decode_tps"] = out["decode_tps_low"] = out["decode_tps_high"] = out["prefill_tps"] =
-        out["prefill_tps_low"] = out["prefill_tps_high"] = out["ttft_seconds"] = nullptr;
-    out["decode_ceiling_tps"] = ceiling > 0 ? json(ceiling) : json(nullptr);
-    out["decode_by_context"] = json::array();
-    out["why_null"] =
+    if (ceiling > 0) out.decode_ceiling_tps = ceiling;
+    out.why_null =
         !p.fits ? "the model does not fit this machine" : "no bandwidth figure for a device";
-    out["evidence"] = nullptr;  // no figure, so nothing is measured or extrapolated
+    out.evidence.clear();  // no figure, so nothing is measured or extrapolated
     return out;
   }
   const GroupRatios& dr = group_ratios(dgroup, true, holdout);
@@ -396,38 +391,36 @@ json speed_json(const Inputs& in, const Machine& mc, const Plan& p, const Weight
   };
   const double tps = 1.0 / decode_at(in.depth);
   const auto [dlo, dhi] = band(tps, db, ceiling);
-  out["decode_tps"] = tps;
-  out["system_ram_bandwidth_gb_s"] = sc.host_x > 0 ? json(sc.host_bw_gb_s) : json(nullptr);
-  out["decode_share_in_system_ram"] = sc.host_x > 0 ? json(df.b * sc.host_x * tps) : json(nullptr);
-  out["decode_tps_low"] = dlo;
-  out["decode_tps_high"] = dhi;
-  out["decode_ceiling_tps"] = ceiling;
-  json by = json::array();
+  out.decode_tps = tps;
+  if (sc.host_x > 0) {
+    out.system_ram_bandwidth_gb_s = sc.host_bw_gb_s;
+    out.decode_share_in_system_ram = df.b * sc.host_x * tps;
+  }
+  out.decode_tps_low = dlo;
+  out.decode_tps_high = dhi;
+  out.decode_ceiling_tps = ceiling;
   for (uint32_t d : kDepths) {
     if (d > in.plan.kv.n_ctx) break;
     const double t = 1.0 / decode_at(d);
     const double cap = 1.0 / (sc.ceiling_x0 + sc.kv_x_per_depth * d);
     const auto [lo, hi] = band(t, db, cap);
-    by.push_back({{"depth", d}, {"tps", t}, {"low", lo}, {"high", hi}});
+    out.decode_by_context.push_back({d, t, lo, hi});
   }
-  out["decode_by_context"] = by;
   // A measured badge: the published runs used llama-bench's settings (their own lengths, flash
   // attention off, f16 KV); the figure shown is for this request's. Each run gets the engine's
   // figure at the run's own length, and the note says why the shown figure differs.
-  if (!out["measured"].empty()) {
+  if (!out.measured.empty()) {
     std::string runs;
-    for (auto& mrow : out["measured"]) {
-      const uint32_t n = mrow["tokens"];
-      const bool tg = mrow["metric"] == "tg";
-      json at = nullptr;
-      if (tg) at = 1.0 / decode_at(n > 0 ? (n - 1) / 2.0 : 0);
-      mrow["estimate_at_run_length_tps"] = at;
-      if (tg)
-        runs += (runs.empty() ? "" : ", ") + mrow["test"].get<std::string>() + " measured " +
-                fmt("%.1f", mrow["value_tps"].get<double>()) +
-                " tok/s (runcheck at that length: " + fmt("%.1f", at.get<double>()) + ")";
+    for (auto& mrow : out.measured) {
+      if (!mrow.decode) continue;
+      const uint32_t n = mrow.tokens;
+      const double at = 1.0 / decode_at(n > 0 ? (n - 1) / 2.0 : 0);
+      mrow.estimate_at_run_length_tps = at;
+      runs += (runs.empty() ? "" : ", ") + ("tg" + std::to_string(n)) + " measured " +
+              fmt("%.1f", mrow.value_tps) + " tok/s (runcheck at that length: " + fmt("%.1f", at) +
+              ")";
     }
-    out["measured_note"] =
+    out.measured_note =
         "published llama-bench runs (flash attention off, f16 KV, their own lengths): " + runs +
         "; the figure shown is for depth " + std::to_string(in.depth) + ", flash attention " +
         (in.plan.kv.flash_attn ? "on" : "off") + ", " + in.kv_type + " KV";
@@ -457,8 +450,7 @@ json speed_json(const Inputs& in, const Machine& mc, const Plan& p, const Weight
                                : ubatches * sc.host_active_bytes / (sc.host_bw_gb_s * 1e9);
       ptps = 1.0 / (1.0 / ptps + extra / in.prompt);
       widen_p = kEstimatedBandWidening;
-      out["prefill_offload_seconds"] = extra;
-      out["prefill_evidence"] = "estimated";
+      out.prefill_offload_seconds = extra;
       assumptions.push_back(
           in.prompt >= kOpOffloadMinBatch
               ? "prefill: the " + fmt("%.2f", sc.host_matmul_bytes / kGiB) +
@@ -475,16 +467,16 @@ json speed_json(const Inputs& in, const Machine& mc, const Plan& p, const Weight
     auto [plo, phi] = band(ptps, pb, 0);
     plo /= widen_p;
     phi *= widen_p;
-    out["prefill_tps"] = ptps;
-    out["prefill_tps_low"] = plo;
-    out["prefill_tps_high"] = phi;
-    out["prefill_fit_group"] = pgroup;
-    out["ttft_seconds"] = in.prompt / ptps + decode_at(in.prompt);
+    out.prefill_tps = ptps;
+    out.prefill_tps_low = plo;
+    out.prefill_tps_high = phi;
+    out.prefill_fit_group = pgroup;
+    out.ttft_seconds = in.prompt / ptps + decode_at(in.prompt);
     if (in.plan.kv.runtime == Runtime::kMlx) {
       // mlx_lm's fixed cost per request (tokenizer, chat template, first graph evaluation).
-      out["ttft_seconds"] = out["ttft_seconds"].get<double>() + kMlxRequestOverheadS;
-      out["ttft_seconds_low"] = in.prompt / phi + decode_at(in.prompt) + kMlxRequestOverheadLowS;
-      out["ttft_seconds_high"] = in.prompt / plo + decode_at(in.prompt) + kMlxRequestOverheadHighS;
+      *out.ttft_seconds += kMlxRequestOverheadS;
+      out.ttft_seconds_low = in.prompt / phi + decode_at(in.prompt) + kMlxRequestOverheadLowS;
+      out.ttft_seconds_high = in.prompt / plo + decode_at(in.prompt) + kMlxRequestOverheadHighS;
       assumptions.push_back("MLX time to first token includes a fixed " +
                             fmt("%.0f", kMlxRequestOverheadS * 1e3) +
                             " ms per request (published MLX runs with tiny prompts: " +
@@ -505,18 +497,12 @@ json speed_json(const Inputs& in, const Machine& mc, const Plan& p, const Weight
           n * (pf.a + pf.b * *f.prefill_fixed + pf.c * f.prefill_per_prompt * 2.0 * in.depth) /
           (pfac > 0 ? pfac : 1.0);
       const double agg = n / std::max(mem, comp);
-      out["aggregate_decode_tps"] = agg;
-      out["aggregate_decode_tps_low"] = agg * (dlo / tps) / kBatchedBandWidening;
-      out["aggregate_decode_tps_high"] =
-          std::min(n * dhi, agg * (dhi / tps) * kBatchedBandWidening);
-      out["aggregate_speedup"] = agg / tps;
-      out["aggregate_evidence"] = "estimated";
-      out["aggregate_source"] = kBatchedBenchSource;
+      out.aggregate = AggregateSpeed{agg, agg * (dlo / tps) / kBatchedBandWidening,
+                                     std::min(n * dhi, agg * (dhi / tps) * kBatchedBandWidening),
+                                     agg / tps, kBatchedBenchSource};
     }
   } else {
-    out["prefill_tps"] = out["prefill_tps_low"] = out["prefill_tps_high"] = out["ttft_seconds"] =
-        nullptr;
-    out["why_prefill_null"] =
+    out.why_prefill_null =
         mc.gpus.empty() ? "prefill on a CPU-only machine is not modelled: the catalog has no CPU "
                           "compute figures"
         : !f.prefill_fixed

@@ -96,7 +96,8 @@ Result<json> sweep_json(const json& req) {
   for (const char* k : {"command", "models", "quants", "contexts"}) base_req.erase(k);
   base_req["model"] = models.empty() ? "" : models[0]->id;
   base_req["hardware"] = hw_ids.empty() ? "" : hw_ids[0];
-  auto parsed = read_inputs(base_req);
+  auto typed = read_request(base_req);
+  auto parsed = typed.ok() ? read_inputs(typed.value()) : Result<Inputs>(typed.error());
   if (!parsed.ok()) {
     Error e = parsed.error();
     if (e.field == "model") e.field = "models";

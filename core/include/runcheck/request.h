@@ -37,6 +37,10 @@ class FieldReader {
   std::optional<Error> error_;
 };
 
+// A typed value against its field's range: the error FieldReader gives for the same value in JSON.
+std::optional<Error> check_integer(const char* key, int64_t v, int64_t lo, int64_t hi);
+std::optional<Error> check_number(const char* key, double v, double lo, double hi);
+
 // "a,b,,c" split on `sep`, empty parts dropped.
 std::vector<std::string> split_text(const std::string& s, char sep);
 
