@@ -13,6 +13,9 @@ namespace {
 
 using nlohmann::json;
 
+// The day the catalog's prices were collected (see the price-date lint below).
+constexpr const char* kPriceReferenceDate = "2026-11-23";
+
 // The array of entries in each file.
 const std::map<std::string, std::string> kEntryKey = {
     {"models.json", "models"},         {"hardware.json", "hardware"},
@@ -214,7 +217,8 @@ std::vector<LintFinding> lint_catalog(const std::map<std::string, std::string>& 
       Where w{file.file, entry_label(key->second, i, e), e.is_object() ? e.value("id", "") : ""};
       L.validate(e, item_schema, w, "");
       if (e.is_object()) L.cited(e, item_schema, w);
-      if (!w.id.empty() && !ids.insert(w.id).second)
+      // An exception's id names the entry it excuses, which may be excused for two fields.
+      if (name != "exceptions.json" && !w.id.empty() && !ids.insert(w.id).second)
         L.add(w, "id", "schema", "duplicates an earlier entry's id");
     }
   }
@@ -234,6 +238,39 @@ std::vector<LintFinding> lint_catalog(const std::map<std::string, std::string>& 
               "config.max_position_embeddings", "cited",
               "the model's maximum context is missing from its config (no default is assumed)");
     }
+
+  // Every price carries its date, and none is older than 12 months before kPriceReferenceDate: the
+  // day this catalog's prices were collected ("Collected 2026-11-23" in catalog/hardware.json's
+  // $comment; "Research output (2026-11-23)" in catalog/staging/README.md). A fixed constant, so
+  // the lint does not start failing on its own as the calendar moves; bump it with each price
+  // refresh. A month-only date ("2025-11") counts as the first of that month.
+  {
+    const std::string cutoff =
+        std::to_string(std::stoi(std::string(kPriceReferenceDate).substr(0, 4)) - 1) +
+        std::string(kPriceReferenceDate).substr(4);
+    for (const auto& [name, key] : {std::pair<const char*, const char*>{"apis.json", "apis"},
+                                    std::pair<const char*, const char*>{"clouds.json", "offers"}}) {
+      if (!docs.count(name) || !docs[name].contains(key) || !docs[name][key].is_array()) continue;
+      const json& arr = docs[name][key];
+      for (size_t i = 0; i < arr.size(); ++i) {
+        const json& e = arr[i];
+        if (!e.is_object()) continue;
+        Where w{std::string("catalog/") + name, entry_label(key, i, e), e.value("id", "")};
+        if (!e.contains("price_date") || !e["price_date"].is_string()) {
+          L.add(w, "price_date", "dated",
+                "is missing: every price needs the date its source gives");
+          continue;
+        }
+        std::string d = e["price_date"].get<std::string>();
+        if (d.size() == 7) d += "-01";
+        if (d < cutoff)
+          L.add(w, "price_date", "dated",
+                "= " + e["price_date"].get<std::string>() + " is more than 12 months before the " +
+                    "catalog's price reference date " + kPriceReferenceDate +
+                    " (refresh the price or list it in catalog/exceptions.json)");
+      }
+    }
+  }
 
   // GGUF: the base type and its bits per weight are the ggml block table's, not typed in.
   if (docs.count("quants.json") && docs["quants.json"].contains("quants"))

@@ -4,8 +4,10 @@
 // properties, additionalProperties, items, minItems, minimum, maximum, minLength, maxLength,
 // pattern), every non-null field marked "x-cited" must be backed by a source that lists it (or
 // a source without a `fields` list), GGUF base bits per weight must equal the ggml block table,
-// and entries must not contradict each other. catalog/exceptions.json may excuse a finding,
-// saying why and until when; an exception that excuses nothing is itself a finding.
+// entries must not contradict each other, and every API and cloud price must carry a date no more
+// than 12 months before the catalog's price reference date (kPriceReferenceDate in the .cpp).
+// catalog/exceptions.json may excuse a finding, saying why and until when; an exception that
+// excuses nothing is itself a finding.
 #pragma once
 
 #include <map>
@@ -19,7 +21,7 @@ struct LintFinding {
   std::string entry;    // "hardware[12] 'rtx-4090'" ("" for file-level findings)
   std::string id;       // entry id
   std::string field;    // "memory_bandwidth_gb_s"
-  std::string rule;     // schema | cited | table | contradiction | stale-exception | engine
+  std::string rule;     // schema | cited | table | contradiction | dated | stale-exception | engine
   std::string message;  // one line naming file, entry and field
 };
 

@@ -170,6 +170,20 @@ TEST(catalog_lint_test, uncited_fact_and_wrong_table_value_and_contradiction) {
       << all(f);
 }
 
+// Issue 16: every price carries its date, and none is more than 12 months older than the catalog's
+// price reference date unless catalog/exceptions.json says why.
+TEST(catalog_lint_test, an_undated_or_year_old_price_is_a_finding) {
+  auto f = lint_with("apis.json", [](json& d) { d["apis"][0]["price_date"] = nullptr; });
+  EXPECT_NE(all(f).find("apis[0] 'openai-gpt-5': price_date is missing"), std::string::npos)
+      << all(f);
+  f = lint_with("clouds.json", [](json& d) { d["offers"][0]["price_date"] = "2025-10"; });
+  EXPECT_NE(all(f).find("'runpod-community-h100-sxm': price_date = 2025-10 is more than 12 months"),
+            std::string::npos)
+      << all(f);
+  f = lint_with("clouds.json", [](json& d) { d["offers"][0]["price_date"] = "2025-11-23"; });
+  EXPECT_TRUE(f.empty()) << all(f);
+}
+
 TEST(catalog_lint_test, stale_exception_fails) {
   const auto f = lint_with("exceptions.json", [](json& d) {
     d["exceptions"].push_back({{"file", "hardware.json"},

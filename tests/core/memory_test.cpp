@@ -119,13 +119,9 @@ TEST(memory_test, reproduces_llama_cpp_printed_buffers_and_oom_boundaries) {
   auto r = accuracy_json(json{{"csv", csv}});
   ASSERT_TRUE(r.ok());
   const json& s = r.value()["summary"];
-  // Only the two Radeon PRO V620 speed rows cannot be mapped (no catalog entry): listed, not
-  // dropped.
-  ASSERT_EQ(r.value()["unmapped"].size(), 2u);
-  for (const auto& u : r.value()["unmapped"]) {
-    EXPECT_NE(u["hardware"].get<std::string>().find("V620"), std::string::npos);
-    EXPECT_EQ(u["why"], "hardware not in catalog");
-  }
+  // Every row maps to the catalog (the two Radeon PRO V620 speed rows, unmapped until the card
+  // got its entry, now map to radeon-pro-v620).
+  ASSERT_EQ(r.value()["unmapped"].size(), 0u) << r.value()["unmapped"].dump();
   EXPECT_EQ(s["kv_buffer_mib"]["count"], 23);
   EXPECT_EQ(s["kv_buffer_mib"]["max_abs_error_pct"], 0.0);  // to the byte
   EXPECT_LE(s["compute_buffer_mib"]["max_abs_error_pct"].get<double>(), 10.0);
