@@ -17,6 +17,13 @@ namespace {
 
 using nlohmann::json;
 
+// A scoring request (JSON, as the rows are read) through the typed engine.
+Result<Estimate> typed_estimate(const json& q) {
+  auto r = read_estimate_request(q);
+  if (!r.ok()) return r.error();
+  return estimate(r.value());
+}
+
 // One CSV record; handles quoted fields with "" escapes and newlines inside quotes.
 std::vector<std::vector<std::string>> parse_csv(std::string_view text, size_t max_rows) {
   std::vector<std::vector<std::string>> rows;
@@ -323,7 +330,7 @@ Result<json> accuracy_json(const json& req) {
                   {"source", get(row, "source_url")},
                   {"scope", holdout}}}};
       if (hw.ram_gib > 0) q["ram_gb"] = hw.ram_gib;
-      auto est = estimate_json(q);
+      auto est = typed_estimate(q);
       if (!est.ok()) {
         unmapped.push_back({{"row", i + 1},
                             {"model", get(row, "model")},
@@ -331,18 +338,19 @@ Result<json> accuracy_json(const json& req) {
                             {"why", est.error().message}});
         continue;
       }
-      const json& sp = est.value()["speed"];
+      const SpeedEstimate& sp = est.value().speed;
       const char* k = tg ? "decode_tps" : "prefill_tps";
-      if (!sp[k].is_number()) {
+      const std::optional<double>& figure = tg ? sp.decode_tps : sp.prefill_tps;
+      if (!figure) {
         unmapped.push_back({{"row", i + 1},
                             {"model", get(row, "model")},
                             {"hardware", get(row, "hardware")},
                             {"why", "no " + std::string(k) + " predicted"}});
         continue;
       }
-      const double pred = sp[k].get<double>();
-      const double lo = sp[tg ? "decode_tps_low" : "prefill_tps_low"].get<double>();
-      const double hi = sp[tg ? "decode_tps_high" : "prefill_tps_high"].get<double>();
+      const double pred = *figure;
+      const double lo = (tg ? sp.decode_tps_low : sp.prefill_tps_low).value_or(pred);
+      const double hi = (tg ? sp.decode_tps_high : sp.prefill_tps_high).value_or(pred);
       const double err = (pred - measured) / measured * 100;
       const bool inside = measured >= lo && measured <= hi;
       const HardwareEntry* he = builtin_catalog().hw(hw.id);
@@ -370,7 +378,7 @@ Result<json> accuracy_json(const json& req) {
                          {"low", std::round(lo * 100) / 100},
                          {"high", std::round(hi * 100) / 100},
                          {"in_band", inside},
-                         {"evidence", sp["evidence"]},
+                         {"evidence", sp.evidence.empty() ? json(nullptr) : json(sp.evidence)},
                          {"speculative", speculative},
                          {"error_pct", std::round(err * 1000) / 1000}});
       continue;
@@ -392,7 +400,7 @@ Result<json> accuracy_json(const json& req) {
               {"gpu_layers", 100000},
               {"kv_type", "f16"}};
     if (hw.ram_gib > 0) q["ram_gb"] = hw.ram_gib;
-    auto est = estimate_json(q);
+    auto est = typed_estimate(q);
     if (!est.ok()) {
       unmapped.push_back({{"row", i + 1},
                           {"model", get(row, "model")},
@@ -400,10 +408,10 @@ Result<json> accuracy_json(const json& req) {
                           {"why", est.error().message}});
       continue;
     }
-    const json& e = est.value();
+    const Estimate& e = est.value();
     if (metric == "oom") {
       ++oom_rows;
-      const bool predicted_oom = e["verdict"] == "will_not_run";
+      const bool predicted_oom = e.plan.verdict == Verdict::kWillNotRun;
       oom_agree += predicted_oom;
       details.push_back({{"row", i + 1},
                          {"metric", metric},
@@ -412,17 +420,21 @@ Result<json> accuracy_json(const json& req) {
                          {"agree", predicted_oom}});
       continue;
     }
-    const char* key = metric == "model_buffer_mib"     ? "weights_bytes"
-                      : metric == "kv_buffer_mib"      ? "kv_bytes"
-                      : metric == "compute_buffer_mib" ? "compute_bytes"
-                                                       : nullptr;
+    uint64_t DeviceUse::*key = metric == "model_buffer_mib"     ? &DeviceUse::weights_bytes
+                               : metric == "kv_buffer_mib"      ? &DeviceUse::kv_bytes
+                               : metric == "compute_buffer_mib" ? &DeviceUse::compute_bytes
+                                                                : nullptr;
     if (!key) {
       unmapped.push_back({{"row", i + 1}, {"why", "unknown metric '" + safe_echo(metric) + "'"}});
       continue;
     }
     const int d = hw.device >= 0 ? hw.device : 0;
-    const json& dev = e["memory"]["devices"][d];
-    const double predicted = dev[key].get<double>() / static_cast<double>(kMiB);
+    if (static_cast<size_t>(d) >= e.plan.devices.size()) {
+      unmapped.push_back({{"row", i + 1}, {"why", "no device " + std::to_string(d)}});
+      continue;
+    }
+    const double predicted =
+        static_cast<double>(e.plan.devices[d].*key) / static_cast<double>(kMiB);
     const double measured = std::atof(get(row, "value").c_str());
     const double err = measured > 0 ? (predicted - measured) / measured * 100 : 0;
     errors[metric].push_back(std::fabs(err));

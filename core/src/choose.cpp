@@ -36,18 +36,18 @@ Result<json> models_for(const json& req) {
     w["context"] = ctx;
     auto est = run(w, s.value(), false);
     if (!est.ok()) return est.error();
-    const json& e = est.value();
+    const Estimate& e = est.value();
     json row = {{"model", m.id},
                 {"name", m.name},
                 {"context", ctx},
                 {"context_capped", ctx < asked},
-                {"decode_tps", e["speed"]["decode_tps"]},
-                {"evidence", e["speed"]["evidence"]},
-                {"reason", e["reasons"].empty() ? json("") : e["reasons"][0]}};
+                {"decode_tps", opt(e.speed.decode_tps)},
+                {"evidence", evidence(e.speed)},
+                {"reason", e.plan.reasons.empty() ? std::string() : e.plan.reasons[0]}};
     if (ctx < asked)
       row["context_note"] = "judged at " + std::to_string(ctx) + " tokens, " + m.name +
                             "'s maximum (you asked " + std::to_string(asked) + ")";
-    groups[e["verdict"].get<std::string>()].push_back(row);
+    groups[verdict_name(e.plan.verdict)].push_back(row);
   }
   return json{{"ok", true},
               {"command", "choose"},
@@ -108,19 +108,20 @@ Result<json> choose_json(const json& in) {
       req["workloads"].size() > 8)
     return make_error("bad_value", "workloads",
                       "workloads must list 1 to 8 {model, quant, context}");
-  // Validate every workload once (unknown ids, bad contexts) on a neutral machine.
+  // Validate every workload once (unknown ids, bad contexts), before any machine.
   for (size_t i = 0; i < req["workloads"].size(); ++i) {
     const json& w = req["workloads"][i];
     if (!w.is_object())
       return make_error("bad_value", "workloads[" + std::to_string(i) + "]",
                         "a workload is {model, quant, context}");
-    json q = w;
-    q["hardware"] = "rtx-4090";
-    q["inverse"] = false;
-    q.erase("os");  // the neutral machine is not the user's
-    auto est = estimate_json(q);
-    if (!est.ok()) {
-      Error e = est.error();
+    // The workload alone (model, quant, context, KV cache, runtime), before any machine.
+    std::optional<Error> bad = check_fields(w, estimate_fields());
+    if (!bad) {
+      auto q = read_estimate_request(w);
+      bad = q.ok() ? check_estimate_workload(q.value()) : q.error();
+    }
+    if (bad) {
+      Error e = *bad;
       e.field = "workloads[" + std::to_string(i) + "]." + e.field;
       return e;
     }
@@ -180,25 +181,24 @@ Result<json> choose_json(const json& in) {
         c.why = est.error().message;
         break;
       }
-      const json& e = est.value();
-      const std::string v = e["verdict"];
-      const double tps = num_or(e["speed"]["decode_tps"], 0);
-      c.results.push_back({{"model", e["model"]["id"]},
+      const Estimate& e = est.value();
+      const std::string v = verdict_name(e.plan.verdict);
+      const double tps = e.speed.decode_tps.value_or(0.0);
+      c.results.push_back({{"model", e.model_id},
                            {"verdict", v},
-                           {"decode_tps", e["speed"]["decode_tps"]},
-                           {"evidence", e["speed"]["evidence"]},
-                           {"reasons", e["reasons"]}});
+                           {"decode_tps", opt(e.speed.decode_tps)},
+                           {"evidence", evidence(e.speed)},
+                           {"reasons", e.plan.reasons}});
       c.tier = std::min(c.tier, verdict_rank(v));
       c.slowest = std::min(c.slowest, tps);
       if (!c.pass) continue;
       if (v == "will_not_run") {
         c.pass = false;
-        c.why = e["model"]["name"].get<std::string>() + " does not fit (" +
-                (e["reasons"].empty() ? "" : e["reasons"][0].get<std::string>()) + ")";
+        c.why = e.model_name + " does not fit (" +
+                (e.plan.reasons.empty() ? std::string() : e.plan.reasons[0]) + ")";
       } else if (tps < min_tps) {
         c.pass = false;
-        c.why = e["model"]["name"].get<std::string>() +
-                (v == "comfortable" ? " fits but " : " runs with tradeoffs but ") +
+        c.why = e.model_name + (v == "comfortable" ? " fits but " : " runs with tradeoffs but ") +
                 fmt("%.1f", tps) + " tok/s < your " + fmt("%.1f", min_tps);
       }
     }

@@ -38,21 +38,21 @@ Result<json> compare_json(const json& in) {
       if (e.field == "hardware" || e.field == "ram_gb") e.field = field + "." + e.field;
       return e;
     }
-    const json& e = est.value();
-    const json& sp = e["speed"];
-    const double decode = num_or(sp["decode_tps"], 0);
+    const Estimate& e = est.value();
+    const SpeedEstimate& sp = e.speed;
+    const double decode = sp.decode_tps.value_or(0.0);
     json row = {{"setup", s.value().label},
                 {"hardware", s.value().hardware},
-                {"verdict", e["verdict"]},
-                {"reasons", e["reasons"]},
-                {"headroom_gib", headroom_gib(e)},
-                {"decode_tps", sp["decode_tps"]},
-                {"decode_tps_low", sp["decode_tps_low"]},
-                {"decode_tps_high", sp["decode_tps_high"]},
-                {"prefill_tps", sp["prefill_tps"]},
-                {"evidence", sp["evidence"]},
-                {"max_context_fits", e["max_context"]["fits"]},
-                {"max_context_comfortable", e["max_context"]["comfortable"]},
+                {"verdict", verdict_name(e.plan.verdict)},
+                {"reasons", e.plan.reasons},
+                {"headroom_gib", headroom_gib(e.plan)},
+                {"decode_tps", opt(sp.decode_tps)},
+                {"decode_tps_low", opt(sp.decode_tps_low)},
+                {"decode_tps_high", opt(sp.decode_tps_high)},
+                {"prefill_tps", opt(sp.prefill_tps)},
+                {"evidence", evidence(sp)},
+                {"max_context_fits", opt(e.max_context_fits)},
+                {"max_context_comfortable", opt(e.max_context_comfortable)},
                 {"accelerator_memory_gib", s.value().accel_memory_gib}};
     const auto& price = s.value().price;
     row["price_usd"] = price ? json(price->usd) : json(nullptr);

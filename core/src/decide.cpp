@@ -89,24 +89,21 @@ Result<json> cost_json(const json& req) {
   workload["parallel"] = concurrency;
   auto est = run(workload, own, false);
   if (!est.ok()) return est.error();
-  const json& e = est.value();
+  const Estimate& e = est.value();
   std::vector<std::string> assumptions;
   // Tokens per second a setup delivers for this usage: decode (aggregate when concurrent) and
   // prefill; busy hours per day follow from them.
-  auto rates = [&](const json& speed) -> std::optional<std::pair<double, double>> {
-    double dec = num_or(speed.contains("aggregate_decode_tps") ? speed["aggregate_decode_tps"]
-                                                               : speed["decode_tps"],
-                        0);
-    const double pre = num_or(speed["prefill_tps"], 0);
+  auto rates = [&](const SpeedEstimate& speed) -> std::optional<std::pair<double, double>> {
+    const double dec = speed.aggregate ? speed.aggregate->tps : speed.decode_tps.value_or(0.0);
+    const double pre = speed.prefill_tps.value_or(0.0);
     if (dec <= 0) return std::nullopt;
     return std::make_pair(dec, pre);
   };
-  const auto own_rates = rates(e["speed"]);
-  if (e["verdict"] == "will_not_run" || !own_rates)
-    return make_error(
-        "incompatible", "hardware",
-        own.label + " cannot run this workload: " +
-            (e["reasons"].empty() ? std::string("no speed") : e["reasons"][0].get<std::string>()));
+  const auto own_rates = rates(e.speed);
+  if (e.plan.verdict == Verdict::kWillNotRun || !own_rates)
+    return make_error("incompatible", "hardware",
+                      own.label + " cannot run this workload: " +
+                          (e.plan.reasons.empty() ? std::string("no speed") : e.plan.reasons[0]));
   auto busy_hours = [&](std::pair<double, double> rt, double out_tokens) {
     const double in_tokens = out_tokens * ratio;
     const double prefill_s = rt.second > 0 ? in_tokens / rt.second : 0;
@@ -156,7 +153,7 @@ Result<json> cost_json(const json& req) {
                 {"capital_usd_per_month", own_month - own_running},
                 {"usd_per_month", own_month},
                 {"usd_per_million_tokens", own_month / tokens_month * 1e6},
-                {"evidence", e["speed"]["evidence"]}};
+                {"evidence", evidence(e.speed)}};
   if (own_busy > 24)
     assumptions.push_back(own.label + " needs " + fmt("%.1f", own_busy) +
                           " h a day for this usage: it cannot deliver it");
@@ -170,10 +167,10 @@ Result<json> cost_json(const json& req) {
     auto s = parse_setup(json(spec), "offer", pref);
     if (!s.ok()) continue;
     auto oe = run(w, s.value(), false);
-    if (!oe.ok() || oe.value()["verdict"] == "will_not_run") continue;
-    if (oe.value()["placement"]["cpu_layers"].get<int>() > 0)
+    if (!oe.ok() || oe.value().plan.verdict == Verdict::kWillNotRun) continue;
+    if (oe.value().plan.gpu_layers < oe.value().plan.total_layers)
       continue;  // would offload: not a fair rental
-    const auto rt = rates(oe.value()["speed"]);
+    const auto rt = rates(oe.value().speed);
     if (!rt) continue;
     const double busy = busy_hours(*rt, out_tokens);
     if (busy > 24) continue;  // an offer that cannot deliver the daily tokens
@@ -199,7 +196,7 @@ Result<json> cost_json(const json& req) {
   if (offers.size() > 5) offers.erase(offers.begin() + 5, offers.end());
   // APIs: the hosted versions of this model, or the one the user names.
   json apis = json::array();
-  const std::string model_id = e["model"]["id"];
+  const std::string model_id = e.model_id;
   for (const auto& a : builtin_catalog().apis) {
     if (!(api_id.empty() ? a.open_model == model_id : a.id == api_id)) continue;
     const double month =

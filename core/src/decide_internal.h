@@ -170,32 +170,39 @@ inline Result<Setup> parse_setup(const json& v, const std::string& field, const 
   return s;
 }
 
-// The estimate for one workload on one setup.
-inline Result<json> run(const json& workload, const Setup& s, bool inverse) {
+// The estimate for one workload on one setup: the workload's estimate fields, the setup's
+// machine.
+inline Result<Estimate> run(const json& workload, const Setup& s, bool inverse) {
   json q = json::object();
   for (auto it = workload.begin(); it != workload.end(); ++it)
     if (is_workload_field(it.key()) && std::find(estimate_fields().begin(), estimate_fields().end(),
                                                  it.key()) != estimate_fields().end())
       q[it.key()] = it.value();
-  q["hardware"] = s.hardware;
-  if (s.ram_gb)
-    q["ram_gb"] = *s.ram_gb;
-  else if (workload.contains("ram_gb"))
-    q["ram_gb"] = workload["ram_gb"];
-  q["inverse"] = inverse;
-  return estimate_json(q);
+  if (workload.contains("ram_gb")) q["ram_gb"] = workload["ram_gb"];
+  auto r = read_estimate_request(q);
+  if (!r.ok()) return r.error();
+  EstimateRequest req = std::move(r).value();
+  req.hardware = split_text(s.hardware, ',');
+  if (s.ram_gb) req.ram_gb = *s.ram_gb;
+  req.inverse = inverse;
+  return estimate(req);
 }
 
 inline json opt(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+inline json opt(const std::optional<uint32_t>& v) { return v ? json(*v) : json(nullptr); }
+// measured | extrapolated | estimated, or null when there is no figure.
+inline json evidence(const SpeedEstimate& s) {
+  return s.evidence.empty() ? json(nullptr) : json(s.evidence);
+}
 inline double num_or(const json& v, double d) { return v.is_number() ? v.get<double>() : d; }
 
 // Smallest free memory over the accelerators (headroom), in GiB.
-inline double headroom_gib(const json& est) {
+inline double headroom_gib(const Plan& p) {
   double best = -1;
-  for (const auto& d : est["memory"]["devices"]) {
-    if (d["is_host"].get<bool>()) continue;
+  for (const auto& d : p.devices) {
+    if (d.is_host) continue;
     const double free =
-        (d["budget_bytes"].get<double>() - d["used_bytes"].get<double>()) / (1024.0 * 1024 * 1024);
+        (static_cast<double>(d.budget_bytes) - static_cast<double>(d.used_bytes)) / kGiB;
     best = best < 0 ? free : std::min(best, free);
   }
   return best;

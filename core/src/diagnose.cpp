@@ -187,13 +187,15 @@ Result<json> diagnose_json(const json& req) {
           host += b.mib;
       }
     const auto host_mib = [&](uint32_t n) {
-      json t = q;
-      t["n_cpu_moe"] = n;
-      t["inverse"] = false;
-      auto r = estimate_json(t);
+      auto t = read_estimate_request(q);
+      if (!t.ok()) return -1.0;
+      EstimateRequest probe = std::move(t).value();
+      probe.n_cpu_moe = n;
+      probe.inverse = false;
+      auto r = estimate(probe);
       if (!r.ok()) return -1.0;
-      for (const auto& d : r.value()["memory"]["devices"])
-        if (d.value("is_host", false)) return d.value("weights_bytes", 0.0) / kMiB;
+      for (const auto& d : r.value().plan.devices)
+        if (d.is_host) return static_cast<double>(d.weights_bytes) / kMiB;
       return 0.0;
     };
     if (all > 0 && host / all > kExpertOffloadShare && host_mib(0) >= 0 &&

@@ -77,6 +77,7 @@ struct Inputs {
 const std::vector<std::string_view>& estimate_fields_list();
 Result<EstimateRequest> read_request(const json& req);
 Result<Inputs> read_inputs(const EstimateRequest& q);
+std::optional<Error> check_workload(const EstimateRequest& q);  // the machine-independent half
 // estimate.cpp: the whole answer for resolved inputs.
 Estimate run_estimate(const Inputs& in);
 // estimate_writer.cpp: the response's JSON (the only place its field names live).

@@ -61,6 +61,11 @@ Result<Estimate> estimate(const EstimateRequest& request) {
   return run_estimate(in.value());
 }
 
+Result<EstimateRequest> read_estimate_request(const json& req) { return read_request(req); }
+json estimate_response(const Estimate& e) { return estimate_to_json(e); }
+std::optional<Error> check_estimate_workload(const EstimateRequest& r) { return check_workload(r); }
+json speed_response(const SpeedEstimate& s) { return speed_to_json(s); }
+
 Result<json> estimate_json(const json& req) {
   if (auto e = check_fields(req, estimate_fields())) return *e;
   auto q = read_request(req);

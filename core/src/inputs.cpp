@@ -113,7 +113,7 @@ std::optional<Error> read_context(const json& req, std::optional<int64_t>& out) 
 Result<EstimateRequest> read_request(const json& req) {
   EstimateRequest q;
   FieldReader r(req);
-  q.model = r.string("model", "", true);
+  q.model = r.string("model", "");  // required: the resolver says so when it is missing
   opt_string(r, "quant", q.quant);
   q.hardware = r.string_list("hardware", false, kMaxDevices);
   opt_string(r, "runtime", q.runtime);
@@ -162,8 +162,11 @@ Result<EstimateRequest> read_request(const json& req) {
   return q;
 }
 
-Result<Inputs> read_inputs(const EstimateRequest& q) {
-  Inputs in;
+namespace {
+
+// The workload half of a request: model, quant, runtime, KV cache, context and the other
+// machine-independent fields.
+std::optional<Error> read_workload(const EstimateRequest& q, Inputs& in) {
   // A typed caller's values meet the same ranges as the JSON fields (the JSON reader has
   // already checked them, so for it these pass).
   auto integer = [&](const char* f, const std::optional<int64_t>& v) -> Result<int64_t> {
@@ -183,7 +186,6 @@ Result<Inputs> read_inputs(const EstimateRequest& q) {
   const std::string& model_id = q.model;
   const bool quant_given = q.quant.has_value();
   in.quant = q.quant.value_or("");  // not given: the model's own default, resolved below
-  const std::vector<std::string>& hw = q.hardware;
   const std::string runtime = q.runtime.value_or(std::string(kDefaultRuntime));
   in.kv_type = q.kv_type.value_or(std::string(kDefaultKvType));
 #define RC_TAKE(var, expr)           \
@@ -323,6 +325,14 @@ Result<Inputs> read_inputs(const EstimateRequest& q) {
   in.plan.kv.n_seq = static_cast<uint32_t>(parallel);
   in.plan.kv.n_ubatch = static_cast<uint32_t>(ubatch);
 
+  return std::nullopt;
+}
+
+// The machine half: devices, operating system, backend, and the speculative draft.
+std::optional<Error> read_machine(const EstimateRequest& q, Inputs& in) {
+  const Catalog& cat = builtin_catalog();
+  const std::vector<std::string>& hw = q.hardware;
+  const Runtime rt = in.plan.kv.runtime;
   // Hardware: ids, "idxN" for N identical cards, or repeated ids.
   for (const std::string& raw : hw) {
     int count = 1;
@@ -424,7 +434,21 @@ Result<Inputs> read_inputs(const EstimateRequest& q) {
               ")");
   }
   if (auto e = read_speculative(q, in)) return *e;
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<Inputs> read_inputs(const EstimateRequest& q) {
+  Inputs in;
+  if (auto e = read_workload(q, in)) return *e;
+  if (auto e = read_machine(q, in)) return *e;
   return in;
+}
+
+std::optional<Error> check_workload(const EstimateRequest& q) {
+  Inputs in;
+  return read_workload(q, in);
 }
 
 }  // namespace runcheck::engine

@@ -35,7 +35,7 @@ const ModelEntry* model_arg(const Args& a, std::string& err) {
 }
 
 // An estimate for the template's arguments (integers and booleans typed as JSON).
-Result<json> run_estimate(const Args& a, bool inverse) {
+Result<Estimate> estimate_for(const Args& a, bool inverse) {
   json q = {{"command", "estimate"}, {"inverse", inverse}};
   for (const auto& [k, v] : a) {
     if (k == "context" || k == "parallel" || k == "depth" || k == "prompt") {
@@ -53,7 +53,10 @@ Result<json> run_estimate(const Args& a, bool inverse) {
       q[k] = v;
     }
   }
-  return estimate_json(q);
+  if (auto e = check_fields(q, estimate_fields())) return *e;
+  auto r = read_estimate_request(q);
+  if (!r.ok()) return r.error();
+  return estimate(r.value());
 }
 
 }  // namespace
@@ -237,64 +240,58 @@ Result<Value> resolve(const std::string& name, const Args& a) {
   Args q = a;
   if (name == "max_context" || name == "best_quant")
     q["context"] = a.count("context") ? a.at("context") : "512";
-  auto r = run_estimate(q, name == "max_context" || name == "best_quant");
+  auto r = estimate_for(q, name == "max_context" || name == "best_quant");
   if (!r.ok()) return r.error();
-  const json& e = r.value();
+  const Estimate& e = r.value();
   if (name == "verdict") {
-    const std::string s = e["verdict"].get<std::string>();
+    const std::string s = verdict_name(e.plan.verdict);
     v.text = s == "will_not_run" ? "will not run" : s == "tradeoffs" ? "runs with tradeoffs" : s;
     v.unit = "verdict";
     return v;
   }
   if (name == "total") {
     double used = 0;
-    for (const auto& d : e["memory"]["devices"])
-      if (!d.value("is_host", false)) used += d.value("used_bytes", 0.0);
+    for (const auto& d : e.plan.devices)
+      if (!d.is_host) used += static_cast<double>(d.used_bytes);
     v.number = used;
     v.unit = "bytes";
     v.text = bytes_text(used);
     return v;
   }
   if (name == "max_context") {
-    const json& m = e["max_context"];
-    const uint64_t fits = m.value("fits", uint64_t{0});
+    const uint64_t fits = e.max_context_fits.value_or(0);
     v.number = double(fits);
     v.unit = "tokens";
     v.text = fits ? thousands(fits) + " tokens" : "no context at all (the weights do not fit)";
     return v;
   }
   if (name == "best_quant") {
-    const json& b = e["best_quant"];
     v.unit = "quant";
-    v.text = b["comfortable"].is_string() ? b["comfortable"].get<std::string>()
-             : b["fits"].is_string()      ? b["fits"].get<std::string>()
-                                          : std::string("none");
+    v.text = e.best_quant_comfortable ? *e.best_quant_comfortable
+             : e.best_quant_fits      ? *e.best_quant_fits
+                                      : std::string("none");
     return v;
   }
   if (name == "gpu_layers") {
-    const json& p = e["placement"];
-    v.number = p.value("gpu_layers", 0.0);
+    v.number = e.plan.gpu_layers;
     v.unit = "layers";
-    v.text = fmt("%.0f", v.number) + " of " + fmt("%.0f", p.value("total_layers", 0.0)) +
-             " layers on the GPU";
+    v.text =
+        fmt("%.0f", v.number) + " of " + std::to_string(e.plan.total_layers) + " layers on the GPU";
     return v;
   }
-  const json& s = e["speed"];
-  if (!s.is_object()) return make_error("unknown_value", name, "no speed for this setup");
-  const char* key = name == "decode"    ? "decode_tps"
-                    : name == "prefill" ? "prefill_tps"
-                                        : "decode_ceiling_tps";
-  if (!s.contains(key) || !s[key].is_number())
+  const SpeedEstimate& s = e.speed;
+  const std::optional<double>& figure = name == "decode"    ? s.decode_tps
+                                        : name == "prefill" ? s.prefill_tps
+                                                            : s.decode_ceiling_tps;
+  if (!figure)
     return make_error("unknown_value", name, "the engine gives no " + name + " speed here");
-  v.number = s[key].get<double>();
+  v.number = *figure;
   v.unit = "tokens per second";
   v.text = fmt(v.number >= 100 ? "%.0f tok/s" : "%.1f tok/s", v.number);
   if (name == "decode") {
-    const std::string ev = s.value("evidence", "");
-    v.text += " (" + (ev.empty() ? std::string("estimated") : ev);
-    if (s.contains("decode_tps_low") && s["decode_tps_low"].is_number())
-      v.text += fmt(", band %.1f", s["decode_tps_low"].get<double>()) +
-                fmt("-%.1f", s["decode_tps_high"].get<double>());
+    v.text += " (" + (s.evidence.empty() ? std::string("estimated") : s.evidence);
+    if (s.decode_tps_low && s.decode_tps_high)
+      v.text += fmt(", band %.1f", *s.decode_tps_low) + fmt("-%.1f", *s.decode_tps_high);
     v.text += ")";
   }
   return v;

@@ -107,34 +107,38 @@ Result<json> recommend_json(const json& req) {
     return make_error("missing_field", "hardware", "hardware is required: the machine to fill");
 
   // The base request every trial shares (the estimate validates hardware, RAM and runtime).
-  json base = {{"command", "estimate"}, {"inverse", false}, {"hardware", req["hardware"]}};
+  json base_json = {{"hardware", req["hardware"]}};
   for (const char* k : {"ram_gb", "runtime", "kv_type", "os", "gpu_reserved_mb"})
-    if (req.contains(k)) base[k] = req[k];
+    if (req.contains(k)) base_json[k] = req[k];
+  auto base_req = read_estimate_request(base_json);
+  if (!base_req.ok()) return base_req.error();
+  EstimateRequest base = std::move(base_req).value();
+  base.inverse = false;
 
   const auto trial = [&](const ModelEntry& m, const std::string& quant) {
     Trial t;
-    json q = base;
-    q["model"] = m.id;
-    q["quant"] = quant;
-    q["context"] = std::min<int64_t>(ctx, m.arch.context_length);
-    auto e = estimate_json(q);
+    EstimateRequest q = base;
+    q.model = m.id;
+    q.quant = quant;
+    q.context = std::min<int64_t>(ctx, m.arch.context_length);
+    auto e = estimate(q);
     if (!e.ok()) {
       t.error = e.error().message;
       return t;
     }
-    const json& v = e.value();
+    const Estimate& v = e.value();
     t.ok = true;
-    t.verdict = v["verdict"].get<std::string>();
-    t.runs = t.verdict != "will_not_run";
+    t.verdict = verdict_name(v.plan.verdict);
+    t.runs = v.plan.verdict != Verdict::kWillNotRun;
     double over = 0;
-    for (const auto& d : v["memory"]["devices"]) over += d.value("over_bytes", 0.0);
+    for (const auto& d : v.plan.devices)
+      if (d.used_bytes > d.budget_bytes) over += static_cast<double>(d.used_bytes - d.budget_bytes);
     t.short_gib = over / double(kGiB);
-    if (v["speed"].is_object() && v["speed"]["decode_tps"].is_number()) {
-      const json& s = v["speed"];
-      t.decode = s["decode_tps"].get<double>();
-      t.low = s.value("decode_tps_low", t.decode);
-      t.high = s.value("decode_tps_high", t.decode);
-      t.evidence = s.value("evidence", "");
+    if (v.speed.decode_tps) {
+      t.decode = *v.speed.decode_tps;
+      t.low = v.speed.decode_tps_low.value_or(t.decode);
+      t.high = v.speed.decode_tps_high.value_or(t.decode);
+      t.evidence = v.speed.evidence;
     }
     t.fast = t.decode >= floor_tps;
     return t;
@@ -142,10 +146,10 @@ Result<json> recommend_json(const json& req) {
 
   // A machine the estimate refuses (unknown id, bad RAM) is the request's error, said once.
   {
-    json probe = base;
-    probe["model"] = cat.models.empty() ? "" : cat.models[0].id;
-    probe["context"] = 512;
-    auto e = estimate_json(probe);
+    EstimateRequest probe = base;
+    probe.model = cat.models.empty() ? "" : cat.models[0].id;
+    probe.context = 512;
+    auto e = estimate(probe);
     if (!e.ok() && e.error().field != "model" && e.error().field != "quant" &&
         e.error().field != "context")
       return e.error();
