@@ -1,0 +1,97 @@
+// The typed engine (runcheck/engine.h): a typed request gives the same answer as its JSON
+// form, typed values meet the same ranges as the JSON fields, and the answer's parts are
+// readable without the response's field names.
+#include "runcheck/engine.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "runcheck/estimate.h"
+
+namespace runcheck {
+namespace {
+
+using nlohmann::json;
+
+EstimateRequest two_3090s() {
+  EstimateRequest q;
+  q.model = "llama-3.1-70b";
+  q.quant = "Q4_K_M";
+  q.context = 16384;
+  q.hardware = {"rtx-3090x2"};
+  q.kv_type = "q8_0";
+  return q;
+}
+
+TEST(Engine, TypedAnswerReadsWithoutFieldNames) {
+  auto r = estimate(two_3090s());
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  const Estimate& e = r.value();
+  // Llama 3.1 70B Q4_K_M: 42,512,531,712 bytes of weights (the golden
+  // estimate-llama31-70b-3090x2, itself the sum of llama.cpp's per-tensor sizes).
+  EXPECT_EQ(e.weights.total_bytes, 42512531712u);
+  ASSERT_EQ(e.plan.devices.size(), 3u);  // two GPUs and the host
+  EXPECT_EQ(e.plan.devices[0].layers + e.plan.devices[1].layers, 80u);
+  EXPECT_EQ(e.plan.gpu_layers, 81u);  // 80 blocks + the output layer, as -ngl counts
+  EXPECT_EQ(e.plan.verdict, Verdict::kComfortable);
+  EXPECT_EQ(e.kv_type, "q8_0");
+  EXPECT_EQ(e.runtime, "llama.cpp");
+  ASSERT_TRUE(e.speed.decode_tps.has_value());
+  ASSERT_TRUE(e.speed.decode_tps_low && e.speed.decode_tps_high);
+  EXPECT_LE(*e.speed.decode_tps_low, *e.speed.decode_tps);
+  EXPECT_LE(*e.speed.decode_tps, *e.speed.decode_tps_high);
+  EXPECT_TRUE(e.commands.count("llama_server"));
+  EXPECT_TRUE(e.max_context_fits.has_value());
+}
+
+TEST(Engine, TypedAndJsonRequestsGiveTheSameResponse) {
+  const json q = {{"model", "llama-3.1-70b"}, {"quant", "Q4_K_M"},      {"context", 16384},
+                  {"hardware", "rtx-3090x2"}, {"kv_type", "q8_0"}};
+  auto via_json = estimate_json(q);
+  auto typed = estimate(two_3090s());
+  ASSERT_TRUE(via_json.ok() && typed.ok());
+  EXPECT_EQ(estimate_response(typed.value()).dump(), via_json.value().dump());
+}
+
+TEST(Engine, TypedValuesMeetTheFieldRanges) {
+  EstimateRequest q = two_3090s();
+  q.parallel = 0;
+  auto r = estimate(q);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().field, "parallel");
+  EXPECT_EQ(r.error().code, "out_of_range");
+
+  q = two_3090s();
+  q.context = 131073;  // one past Llama 3.1's 131,072 trained tokens
+  r = estimate(q);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().field, "context");
+  EXPECT_NE(r.error().message.find("maximum is 131072"), std::string::npos);
+
+  q = two_3090s();
+  q.ram_gb = -1;
+  r = estimate(q);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().field, "ram_gb");
+
+  q = two_3090s();
+  q.model.clear();
+  r = estimate(q);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().field, "model");
+}
+
+TEST(Engine, WorkloadChecksWithoutAMachine) {
+  EstimateRequest q;
+  q.model = "llama-3.1-8b";
+  q.quant = "Q4_K_M";
+  EXPECT_FALSE(check_estimate_workload(q).has_value());  // no hardware needed
+  q.quant = "Q9_X";
+  auto e = check_estimate_workload(q);
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ(e->field, "quant");
+}
+
+}  // namespace
+}  // namespace runcheck
