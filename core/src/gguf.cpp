@@ -393,6 +393,8 @@ Result<GgufModel> model_from_gguf(const GgufFile& f) {
   m.ssm_state_size = meta_u32(md, k("ssm.state_size"));
   m.ssm_group_count = meta_u32(md, k("ssm.group_count"));
   m.ssm_time_step_rank = meta_u32(md, k("ssm.time_step_rank"));
+  m.indexer_head_count = meta_u32(md, k("attention.indexer.head_count"));
+  m.indexer_head_dim = meta_u32(md, k("attention.indexer.key_length"));
   if (m.is_mla()) {  // DeepSeek MLA: the cache holds the latent plus the rope part
     m.qk_nope_head_dim =
         m.key_length > m.rope_dimension_count ? m.key_length - m.rope_dimension_count : 0;
@@ -416,7 +418,7 @@ Result<GgufModel> model_from_gguf(const GgufFile& f) {
       m.layers[i] = (i + 1) % 6 != 0 ? LayerKind::kSlidingAttention : LayerKind::kFullAttention;
     else if (m.sliding_window && a == "cohere2")
       m.layers[i] = (i + 1) % 4 != 0 ? LayerKind::kSlidingAttention : LayerKind::kFullAttention;
-    else if (m.ssm_inner_size && a == "qwen3next") {
+    else if (m.ssm_inner_size && (a == "qwen3next" || a == "qwen35" || a == "qwen35moe")) {
       const uint32_t every = meta_u32(md, k("full_attention_interval"), 4);
       m.layers[i] = (i + 1) % every != 0 ? LayerKind::kRecurrent : LayerKind::kFullAttention;
     }
@@ -427,7 +429,7 @@ Result<GgufModel> model_from_gguf(const GgufFile& f) {
         return make_error("unsupported_architecture", "general.architecture",
                           "recurrent layers without ssm sizes");
   if (a.find("mamba") != std::string::npos || a == "rwkv6" || a == "rwkv7" || a == "jamba" ||
-      a == "granitehybrid" || a == "falcon-h1")
+      a == "granitehybrid" || a == "falcon-h1" || a == "nemotron_h" || a == "nemotron_h_moe")
     return make_error("unsupported_architecture", "general.architecture",
                       "'" + a + "' (recurrent / state-space) is not modelled yet");
   // Exact weights from the tensors.

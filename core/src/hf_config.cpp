@@ -1,6 +1,9 @@
 #include "runcheck/hf_config.h"
 
+#include <algorithm>
 #include <set>
+#include <string>
+#include <vector>
 
 namespace runcheck {
 
@@ -83,6 +86,62 @@ bool apply_layer_types(const json& c, ModelArch& m) {
   return true;
 }
 
+// Nemotron-H (llama.cpp nemotron_h / nemotron_h_moe; keys as its converter reads them): every
+// block is one of Mamba2 ('M' / "mamba"), attention ('*' / "attention") or an MLP ('-' / "mlp")
+// or MoE ('E' / "moe") block. Mamba2: d_inner = mamba_num_heads x mamba_head_dim, n_groups B/C
+// groups of ssm_state_size, conv_kernel taps; its state is fixed per sequence.
+void apply_nemotron_h(const json& c, Reader& r, ModelArch& m) {
+  const bool moe = r.has("num_experts_per_tok");
+  m.arch = moe ? "nemotron_h_moe" : "nemotron_h";
+  m.gated_ffn = false;  // squared-ReLU MLP and experts: up + down only
+  m.ssm_conv_kernel = r.u32("conv_kernel", true);
+  m.ssm_state_size = r.u32("ssm_state_size", true);
+  m.ssm_group_count = r.u32("n_groups", true);
+  m.ssm_time_step_rank = r.u32("mamba_num_heads", true);
+  m.ssm_inner_size = m.ssm_time_step_rank * r.u32("mamba_head_dim", true);
+  if (moe) {
+    m.expert_count = r.u32("n_routed_experts", true);
+    m.expert_used_count = r.u32("num_experts_per_tok", true);
+    m.expert_feed_forward_length = r.u32("moe_intermediate_size", true);
+    m.expert_shared_count = r.u32("n_shared_experts", false);
+    m.expert_shared_feed_forward_length =
+        m.expert_shared_count ? r.u32("moe_shared_expert_intermediate_size", true) : 0;
+    m.moe_latent_size = r.u32("moe_latent_size", false);
+  }
+  std::vector<std::string> kinds;
+  if (c.contains("hybrid_override_pattern") && c.at("hybrid_override_pattern").is_string()) {
+    for (char ch : c.at("hybrid_override_pattern").get<std::string>())
+      kinds.push_back(ch == 'M'   ? "mamba"
+                      : ch == '*' ? "attention"
+                      : ch == 'E' ? "moe"
+                      : ch == '-' ? "mlp"
+                                  : std::string(1, ch));
+  } else if (c.contains("layers_block_type") && c.at("layers_block_type").is_array()) {
+    for (const json& k : c.at("layers_block_type"))
+      kinds.push_back(k.is_string() ? k.get<std::string>() : "?");
+  }
+  if (kinds.size() != m.block_count) {
+    if (r.missing.empty()) {
+      r.missing = "hybrid_override_pattern / layers_block_type must name every layer";
+      r.bad_field = r.prefix + ".hybrid_override_pattern";
+    }
+    return;
+  }
+  for (uint32_t i = 0; i < m.block_count; ++i) {
+    const std::string& k = kinds[i];
+    if (k == "mamba") {
+      m.layers[i] = LayerKind::kRecurrent;
+    } else if (k == "attention") {
+      m.layers[i] = LayerKind::kFullAttention;
+    } else if (k == "mlp" || k == "moe") {
+      m.layers[i] = LayerKind::kFeedForward;
+    } else if (r.missing.empty()) {
+      r.missing = "unknown block type '" + k + "' in the layer pattern";
+      r.bad_field = r.prefix + ".hybrid_override_pattern";
+    }
+  }
+}
+
 }  // namespace
 
 Result<ModelArch> model_from_hf_config(const json& cfg, const std::string& field) {
@@ -102,13 +161,18 @@ Result<ModelArch> model_from_hf_config(const json& cfg, const std::string& field
     mt = "qwen3_moe";
   else if (mt == "ministral3")
     mt = "ministral";
+  else if (mt == "qwen3_5_text")  // Qwen3.5 / 3.6 text towers
+    mt = "qwen3_5";
+  else if (mt == "qwen3_5_moe_text")
+    mt = "qwen3_5_moe";
   static const std::set<std::string> kKnown = {
-      "llama",       "mistral",     "mixtral",    "qwen2",    "qwen3",       "qwen2_moe",
-      "qwen3_moe",   "gemma",       "gemma2",     "gemma3",   "gemma3_text", "phi3",
-      "deepseek_v2", "deepseek_v3", "kimi_k2",    "gpt_oss",  "llama4_text", "llama4",
-      "cohere",      "cohere2",     "granite",    "olmo2",    "smollm3",     "glm4",
-      "glm4_moe",    "falcon",      "ministral",  "mistral3", "exaone",      "internlm2",
-      "starcoder2",  "phi",         "qwen3_next", "gpt_neox"};
+      "llama",       "mistral",      "mixtral",     "qwen2",     "qwen3",       "qwen2_moe",
+      "qwen3_moe",   "gemma",        "gemma2",      "gemma3",    "gemma3_text", "phi3",
+      "deepseek_v2", "deepseek_v3",  "kimi_k2",     "gpt_oss",   "llama4_text", "llama4",
+      "cohere",      "cohere2",      "granite",     "olmo2",     "smollm3",     "glm4",
+      "glm4_moe",    "falcon",       "ministral",   "mistral3",  "exaone",      "internlm2",
+      "starcoder2",  "phi",          "qwen3_next",  "gpt_neox",  "qwen3_5",     "qwen3_5_moe",
+      "nemotron_h",  "deepseek_v32", "glm_moe_dsa", "minimax_m2"};
   if (mt.empty())
     return make_error("bad_config", field + ".model_type",
                       field + ".model_type is missing: runcheck needs it to know the layout");
@@ -120,9 +184,18 @@ Result<ModelArch> model_from_hf_config(const json& cfg, const std::string& field
 
   ModelArch m;
   const bool is_falcon = mt == "falcon";
-  m.block_count = is_falcon && !r.has("num_hidden_layers")
-                      ? r.u32("n_layer", true, 1, kMaxLayers)
-                      : r.u32("num_hidden_layers", true, 1, kMaxLayers);
+  // Nemotron 3 Ultra states its depth only as the length of layers_block_type.
+  const bool block_list = mt == "nemotron_h" && !r.has("num_hidden_layers") &&
+                          c.contains("layers_block_type") && c.at("layers_block_type").is_array();
+  m.block_count =
+      block_list
+          ? static_cast<uint32_t>(std::min<size_t>(c.at("layers_block_type").size(), kMaxLayers))
+      : is_falcon && !r.has("num_hidden_layers") ? r.u32("n_layer", true, 1, kMaxLayers)
+                                                 : r.u32("num_hidden_layers", true, 1, kMaxLayers);
+  if (m.block_count == 0 && r.missing.empty()) {
+    r.missing = "layers_block_type is empty";
+    r.bad_field = field + ".layers_block_type";
+  }
   m.embedding_length = r.u32("hidden_size", true);
   m.head_count = is_falcon && !r.has("num_attention_heads") ? r.u32("n_head", true)
                                                             : r.u32("num_attention_heads", true);
@@ -194,21 +267,27 @@ Result<ModelArch> model_from_hf_config(const json& cfg, const std::string& field
       m.expert_shared_count = m.expert_shared_feed_forward_length ? 1 : 0;
       m.shared_expert_gate = m.expert_shared_count > 0;
     }
-  } else if (mt == "qwen3_next") {
+  } else if (mt == "qwen3_next" || mt == "qwen3_5" || mt == "qwen3_5_moe") {
     // Hybrid: every `full_attention_interval`-th layer is gated full attention, the others are
     // gated delta net (linear attention) with a fixed-size state. Key mapping as llama.cpp's
     // converter writes the GGUF ssm.* keys (conv kernel, key head dim as state size, key heads as
     // groups, value heads as time-step rank, value heads x value head dim as inner size).
-    m.arch = "qwen3next";
+    // Qwen3.5/3.6 (llama.cpp qwen35 / qwen35moe) keep this layout, dense or MoE, and state
+    // their multi-token-prediction block as mtp_num_hidden_layers.
+    const bool moe = mt != "qwen3_5";
+    m.arch = mt == "qwen3_next" ? "qwen3next" : moe ? "qwen35moe" : "qwen35";
     m.attn_qk_norm = true;
     m.attn_output_gate = true;
     m.post_attn_norm_only = true;
-    m.expert_count = r.u32("num_experts", true);
-    m.expert_used_count = r.u32("num_experts_per_tok", true);
-    m.expert_feed_forward_length = r.u32("moe_intermediate_size", true);
-    m.expert_shared_feed_forward_length = r.u32("shared_expert_intermediate_size", true);
-    m.expert_shared_count = 1;
-    m.shared_expert_gate = true;
+    if (mt != "qwen3_next") m.nextn_layers = r.u32("mtp_num_hidden_layers", false, 0, 16);
+    if (moe) {
+      m.expert_count = r.u32("num_experts", true);
+      m.expert_used_count = r.u32("num_experts_per_tok", true);
+      m.expert_feed_forward_length = r.u32("moe_intermediate_size", true);
+      m.expert_shared_feed_forward_length = r.u32("shared_expert_intermediate_size", true);
+      m.expert_shared_count = 1;
+      m.shared_expert_gate = true;
+    }
     m.ssm_conv_kernel = r.u32("linear_conv_kernel_dim", true);
     m.ssm_state_size = r.u32("linear_key_head_dim", true);
     m.ssm_group_count = r.u32("linear_num_key_heads", true);
@@ -253,8 +332,29 @@ Result<ModelArch> model_from_hf_config(const json& cfg, const std::string& field
   } else if (mt == "phi") {
     m.arch = "phi2";
     m.gated_ffn = false;
-  } else if (mt == "deepseek_v2" || mt == "deepseek_v3" || mt == "kimi_k2") {
-    m.arch = "deepseek2";
+  } else if (mt == "nemotron_h") {
+    apply_nemotron_h(c, r, m);
+  } else if (mt == "minimax_m2") {  // llama.cpp src/models/minimax-m2.cpp
+    m.arch = "minimax-m2";
+    m.attn_qk_norm = r.boolean("use_qk_norm", true);
+    m.expert_count = r.u32("num_local_experts", true);
+    m.expert_used_count = r.u32("num_experts_per_tok", true);
+    m.expert_feed_forward_length = m.feed_forward_length;  // intermediate_size: per expert
+  } else if (mt == "deepseek_v2" || mt == "deepseek_v3" || mt == "kimi_k2" ||
+             mt == "deepseek_v32" || mt == "glm_moe_dsa") {
+    m.arch = mt == "deepseek_v32" ? "deepseek32" : mt == "glm_moe_dsa" ? "glm-dsa" : "deepseek2";
+    if (mt == "deepseek_v32" || mt == "glm_moe_dsa") {
+      // DeepSeek sparse attention: MLA plus the lightning indexer (index_* keys).
+      m.indexer_head_count = r.u32("index_n_heads", true);
+      m.indexer_head_dim = r.u32("index_head_dim", true);
+      // GLM-5.2 shares one indexer across 4 layers (indexer_types): llama.cpp caches keys
+      // only on the 'full' ones, a per-layer pattern runcheck does not carry yet.
+      if (c.contains("indexer_types") && c.at("indexer_types").is_array())
+        for (const json& t : c.at("indexer_types"))
+          if (t.is_string() && t.get<std::string>() != "full")
+            return make_error("unsupported_architecture", field + ".indexer_types",
+                              "shared DSA indexers (indexer_types) are not modelled yet");
+    }
     m.kv_lora_rank = r.u32("kv_lora_rank", true);
     m.q_lora_rank = r.u32("q_lora_rank", false);
     m.rope_dimension_count = r.u32("qk_rope_head_dim", true);

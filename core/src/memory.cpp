@@ -104,14 +104,16 @@ uint32_t kv_cells_swa(const ModelArch& m, const KvOptions& o) {
 
 uint64_t kv_layer_bytes(const ModelArch& m, uint32_t layer, const KvOptions& o) {
   const LayerKind kind = layer < m.layers.size() ? m.layers[layer] : LayerKind::kFullAttention;
-  if (kind == LayerKind::kRecurrent) return 0;
+  if (kind == LayerKind::kRecurrent || kind == LayerKind::kFeedForward) return 0;
   const uint64_t cells =
       kind == LayerKind::kSlidingAttention ? kv_cells_swa(m, o) : kv_cells_full(o);
   if (m.is_mla()) {
     // MLA caches the compressed latent plus the rope part, one "head" per token per layer
     // (DeepSeek-V2 paper §2.1.2; llama.cpp deepseek2 KV: kv_lora_rank + n_rot).
     const uint64_t k = uint64_t{m.kv_lora_rank} + m.rope_dimension_count;
-    return cells * ggml_row_bytes(o.type_k, k);
+    // DeepSeek sparse attention adds the lightning indexer's key cache: one head of
+    // indexer_head_dim per token, K only, in type_k (llama.cpp llama_kv_cache_dsa's kv_lid).
+    return cells * (ggml_row_bytes(o.type_k, k) + ggml_row_bytes(o.type_k, m.indexer_head_dim));
   }
   const uint64_t k = uint64_t{m.head_count_kv} * m.key_length;
   const uint64_t v = uint64_t{m.head_count_kv} * m.value_length;

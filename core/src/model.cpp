@@ -23,8 +23,10 @@ struct Builder {
     // the converter writes 1D tensors and routers as F32 (llama.cpp convert_hf_to_gguf.py).
     const bool quantizable = n_dims >= 2 && is_weight && !is_norm && !is_router && !is_conv;
     const bool matrix = std::max(n_dims, source_dims) >= 2;
+    // The converter writes every "_norm.weight" as F32, 2D ones included (Mamba2's grouped
+    // ssm_norm).
     const GgmlType src =
-        (matrix && !is_router && !is_conv && is_weight) ? GgmlType::F16 : GgmlType::F32;
+        (matrix && !is_router && !is_conv && !is_norm && is_weight) ? GgmlType::F16 : GgmlType::F32;
     out.push_back(
         TensorSpec{std::move(name), layer, role, {ne0, ne1, ne2}, n_dims, quantizable, src});
   }
@@ -34,12 +36,50 @@ std::string blk(uint32_t il, const char* suffix) {
   return "blk." + std::to_string(il) + "." + suffix;
 }
 
+// Mamba2 mixer (llama.cpp src/models/nemotron-h.cpp load_arch_tensors): d_inner = heads x head
+// dim (ssm.inner_size), n_group B/C groups of d_state, one dt/A/D per head (ssm.time_step_rank).
+void add_mamba2_layer(Builder& b, const ModelArch& m, uint32_t il) {
+  using R = TensorRole;
+  const int L = static_cast<int>(il);
+  const uint64_t E = m.embedding_length, inner = m.ssm_inner_size, heads = m.ssm_time_step_rank;
+  const uint64_t groups = std::max<uint32_t>(m.ssm_group_count, 1);
+  const uint64_t conv_dim = inner + 2 * groups * m.ssm_state_size;
+  b.add(blk(il, "ssm_in.weight"), L, R::kOther, E, inner + conv_dim + heads);
+  b.add(blk(il, "ssm_conv1d.weight"), L, R::kOther, m.ssm_conv_kernel, conv_dim);
+  b.add(blk(il, "ssm_conv1d.bias"), L, R::kOther, conv_dim);
+  b.add(blk(il, "ssm_dt.bias"), L, R::kOther, heads);
+  b.add(blk(il, "ssm_a"), L, R::kOther, 1, heads);
+  b.add(blk(il, "ssm_d"), L, R::kOther, 1, heads);
+  b.add(blk(il, "ssm_norm.weight"), L, R::kOther, inner / groups, groups);
+  b.add(blk(il, "ssm_out.weight"), L, R::kOther, inner, E);
+}
+
+// DeepSeek sparse attention's lightning indexer (llama.cpp src/models/deepseek32.cpp): a key
+// projection with its LayerNorm, per-head weights, and queries from the q LoRA latent.
+void add_dsa_indexer(Builder& b, const ModelArch& m, uint32_t il) {
+  using R = TensorRole;
+  const int L = static_cast<int>(il);
+  const uint64_t E = m.embedding_length, D = m.indexer_head_dim, H = m.indexer_head_count;
+  b.add(blk(il, "indexer.k_norm.weight"), L, R::kOther, D);
+  b.add(blk(il, "indexer.k_norm.bias"), L, R::kOther, D);
+  b.add(blk(il, "indexer.proj.weight"), L, R::kOther, E, H);
+  b.add(blk(il, "indexer.attn_k.weight"), L, R::kOther, E, D);
+  b.add(blk(il, "indexer.attn_q_b.weight"), L, R::kOther, m.q_lora_rank, H * D);
+}
+
 }  // namespace
 
 std::vector<TensorSpec> model_tensors(const ModelArch& m) {
   Builder b;
   using R = TensorRole;
   const uint64_t E = m.embedding_length, V = m.vocab_size;
+  const bool mamba2 = m.arch == "nemotron_h" || m.arch == "nemotron_h_moe";
+  const bool split_gdn = m.arch == "qwen35" || m.arch == "qwen35moe";
+  const bool full_width_qk_norm = m.arch == "minimax-m2";
+  // The expert-selection bias (HF e_score_correction_bias) as the newer loaders list it.
+  const bool router_bias = m.arch == "nemotron_h_moe" || m.arch == "minimax-m2" ||
+                           m.arch == "deepseek32" || m.arch == "glm-dsa";
+  const bool ffn_blocks = m.has_ffn_blocks();
   b.add("token_embd.weight", -1, R::kTokenEmbd, E, V);
   if (m.rope_freqs) b.add("rope_freqs.weight", -1, R::kOther, m.key_length / 2);
 
@@ -48,7 +88,27 @@ std::vector<TensorSpec> model_tensors(const ModelArch& m) {
     const LayerKind kind = il < m.layers.size() ? m.layers[il] : LayerKind::kFullAttention;
     b.add(blk(il, "attn_norm.weight"), L, R::kOther, E);
     if (m.dense_biases) b.add(blk(il, "attn_norm.bias"), L, R::kOther, E);
-    if (kind == LayerKind::kRecurrent) {
+    if (kind == LayerKind::kFeedForward) {
+      // Nemotron-H MLP/MoE block: attn_norm then the FFN below, nothing else.
+    } else if (kind == LayerKind::kRecurrent && mamba2) {
+      add_mamba2_layer(b, m, il);
+    } else if (kind == LayerKind::kRecurrent && split_gdn) {
+      // Qwen3.5/3.6 (llama.cpp src/models/qwen35*.cpp): the same gated delta net as Qwen3-Next
+      // with its input projection split into attn_qkv + attn_gate and beta/alpha apart.
+      const uint64_t key_dim = uint64_t{m.ssm_state_size} * m.ssm_group_count;
+      const uint64_t value_dim = m.ssm_inner_size;
+      const uint64_t conv_dim = 2 * key_dim + value_dim;
+      b.add(blk(il, "attn_qkv.weight"), L, R::kOther, E, conv_dim);
+      b.add(blk(il, "attn_gate.weight"), L, R::kOther, E, value_dim);
+      b.add(blk(il, "ssm_conv1d.weight"), L, R::kOther, m.ssm_conv_kernel, conv_dim);
+      b.add(blk(il, "ssm_dt.bias"), L, R::kOther, m.ssm_time_step_rank);
+      b.add(blk(il, "ssm_a"), L, R::kOther, m.ssm_time_step_rank);
+      b.add(blk(il, "ssm_beta.weight"), L, R::kOther, E, m.ssm_time_step_rank);
+      b.add(blk(il, "ssm_alpha.weight"), L, R::kOther, E, m.ssm_time_step_rank);
+      b.add(blk(il, "ssm_norm.weight"), L, R::kOther,
+            value_dim / std::max<uint32_t>(m.ssm_time_step_rank, 1));
+      b.add(blk(il, "ssm_out.weight"), L, R::kOther, value_dim, E);
+    } else if (kind == LayerKind::kRecurrent) {
       // Gated delta net (llama.cpp src/models/qwen3next.cpp load_arch_tensors): the q/k/v/z input
       // projection, conv, dt/a, beta+alpha, gated norm, out projection. Published GGUFs use the
       // single ssm_in {n_embd, 2 key + 2 value} tensor (newer conversions split it into attn_qkv
@@ -79,6 +139,7 @@ std::vector<TensorSpec> model_tensors(const ModelArch& m) {
       b.add(blk(il, "attn_kv_b.weight"), L, R::kAttnKvB, m.kv_lora_rank,
             m.head_count * (m.qk_nope_head_dim + m.value_length));
       b.add(blk(il, "attn_output.weight"), L, R::kAttnOutput, m.head_count * m.value_length, E);
+      if (m.indexer_head_dim > 0) add_dsa_indexer(b, m, il);
     } else {
       const uint64_t q = uint64_t{m.head_count} * m.key_length * (m.attn_output_gate ? 2 : 1);
       const uint64_t k = uint64_t{m.head_count_kv} * m.key_length;
@@ -96,7 +157,10 @@ std::vector<TensorSpec> model_tensors(const ModelArch& m) {
         b.add(blk(il, "attn_k.bias"), L, R::kOther, k);
         b.add(blk(il, "attn_v.bias"), L, R::kOther, v);
       }
-      if (m.attn_qk_norm) {
+      if (m.attn_qk_norm && full_width_qk_norm) {  // MiniMax-M2: over all heads at once
+        b.add(blk(il, "attn_q_norm.weight"), L, R::kOther, uint64_t{m.head_count} * m.key_length);
+        b.add(blk(il, "attn_k_norm.weight"), L, R::kOther, k);
+      } else if (m.attn_qk_norm) {
         b.add(blk(il, "attn_q_norm.weight"), L, R::kOther, m.key_length);
         b.add(blk(il, "attn_k_norm.weight"), L, R::kOther, m.key_length);
       }
@@ -108,17 +172,27 @@ std::vector<TensorSpec> model_tensors(const ModelArch& m) {
         b.add(blk(il, "attn_sinks.weight"), L, R::kOther, m.head_count);
       }
     }
-    if (m.post_norms || m.post_attn_norm_only)
-      b.add(blk(il, "post_attention_norm.weight"), L, R::kOther, E);
-    if (!m.post_attn_norm_only) b.add(blk(il, "ffn_norm.weight"), L, R::kOther, E);
-    if (m.dense_biases) b.add(blk(il, "ffn_norm.bias"), L, R::kOther, E);
+    if (ffn_blocks && kind != LayerKind::kFeedForward) continue;  // a mixer-only block
+    if (!ffn_blocks) {
+      if (m.post_norms || m.post_attn_norm_only)
+        b.add(blk(il, "post_attention_norm.weight"), L, R::kOther, E);
+      if (!m.post_attn_norm_only) b.add(blk(il, "ffn_norm.weight"), L, R::kOther, E);
+      if (m.dense_biases) b.add(blk(il, "ffn_norm.bias"), L, R::kOther, E);
+    }
 
     if (m.layer_is_moe(il)) {
       const uint64_t F = m.expert_feed_forward_length, X = m.expert_count;
+      // Latent MoE (Nemotron 3 Super): experts read and write a narrower width than n_embd.
+      const uint64_t XE = m.moe_latent_size ? m.moe_latent_size : E;
       b.add(blk(il, "ffn_gate_inp.weight"), L, R::kOther, E, X);
-      b.add(blk(il, "ffn_gate_exps.weight"), L, R::kFfnGate, E, F, X);
-      b.add(blk(il, "ffn_up_exps.weight"), L, R::kFfnUp, E, F, X);
-      b.add(blk(il, "ffn_down_exps.weight"), L, R::kFfnDown, F, E, X);
+      if (router_bias) b.add(blk(il, "exp_probs_b.bias"), L, R::kOther, X);
+      if (m.moe_latent_size) {
+        b.add(blk(il, "ffn_latent_down.weight"), L, R::kOther, E, XE);
+        b.add(blk(il, "ffn_latent_up.weight"), L, R::kOther, XE, E);
+      }
+      if (m.gated_ffn) b.add(blk(il, "ffn_gate_exps.weight"), L, R::kFfnGate, XE, F, X);
+      b.add(blk(il, "ffn_up_exps.weight"), L, R::kFfnUp, XE, F, X);
+      b.add(blk(il, "ffn_down_exps.weight"), L, R::kFfnDown, F, XE, X);
       if (m.expert_bias) {
         b.add(blk(il, "ffn_gate_inp.bias"), L, R::kOther, X);
         b.add(blk(il, "ffn_gate_exps.bias"), L, R::kOther, F, X);
@@ -130,7 +204,7 @@ std::vector<TensorSpec> model_tensors(const ModelArch& m) {
         b.add(blk(il, "ffn_gate_inp_shexp.weight"), L, R::kOther, E, 1, 1, 2);
       if (m.expert_shared_feed_forward_length > 0) {
         const uint64_t S = m.expert_shared_feed_forward_length;
-        b.add(blk(il, "ffn_gate_shexp.weight"), L, R::kFfnGate, E, S);
+        if (m.gated_ffn) b.add(blk(il, "ffn_gate_shexp.weight"), L, R::kFfnGate, E, S);
         b.add(blk(il, "ffn_up_shexp.weight"), L, R::kFfnUp, E, S);
         b.add(blk(il, "ffn_down_shexp.weight"), L, R::kFfnDown, S, E);
       }

@@ -14,6 +14,7 @@ enum class LayerKind : uint8_t {
   kFullAttention,     // attends to the whole context
   kSlidingAttention,  // keeps only `sliding_window` tokens of KV
   kRecurrent,         // fixed-size state (Mamba / linear attention), no KV cache
+  kFeedForward,       // Nemotron-H: an MLP / MoE block alone, no attention and no state
 };
 
 struct ModelArch {
@@ -56,6 +57,12 @@ struct ModelArch {
   // Multi-token prediction: extra layers that draft the next tokens (config
   // num_nextn_predict_layers; llama.cpp loads them only for --spec-type draft-mtp).
   uint32_t nextn_layers = 0;
+  // DeepSeek sparse attention (DeepSeek-V3.2, GLM-5): the lightning indexer on every layer, whose
+  // single key head llama.cpp caches per token (llama_kv_cache_dsa: K only, type_k).
+  uint32_t indexer_head_count = 0;  // attention.indexer.head_count
+  uint32_t indexer_head_dim = 0;    // attention.indexer.key_length
+  // Nemotron 3 Super/Ultra latent MoE: routed experts work in this width (moe_latent_size).
+  uint32_t moe_latent_size = 0;
   // Recurrent layers (Qwen3-Next gated delta net), GGUF `ssm.*` keys as llama.cpp reads them
   uint32_t ssm_conv_kernel = 0;      // ssm.conv_kernel
   uint32_t ssm_inner_size = 0;       // ssm.inner_size: value heads x value head dim
@@ -77,7 +84,17 @@ struct ModelArch {
     const uint64_t s = uint64_t{ssm_state_size} * ssm_inner_size;
     return (r + s) * 4;
   }
+  // Nemotron-H: blocks are a mixer (attention or Mamba2) or an FFN, never both.
+  bool has_ffn_blocks() const {
+    for (LayerKind k : layers)
+      if (k == LayerKind::kFeedForward) return true;
+    return false;
+  }
+  bool layer_has_ffn(uint32_t il) const {
+    return !has_ffn_blocks() || (il < layers.size() && layers[il] == LayerKind::kFeedForward);
+  }
   bool layer_is_moe(uint32_t il) const {
+    if (has_ffn_blocks()) return is_moe() && layer_has_ffn(il);
     return is_moe() && il >= leading_dense_block_count &&
            (moe_every_n_layers <= 1 || (il + 1) % moe_every_n_layers == 0);
   }

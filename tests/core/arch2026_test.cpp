@@ -1,0 +1,219 @@
+// The 2026 architectures (issue 16): Qwen3.5/3.6 hybrid delta net, Nemotron-H (Mamba2 +
+// attention + MoE), DeepSeek sparse attention (DeepSeek-V3.2, GLM-5) and MiniMax-M2. Every
+// figure is worked out by hand in the comment from the catalog's config and llama.cpp's loader
+// and allocation rules (src/models/*.cpp load_arch_tensors, llama_hparams::n_embd_r/n_embd_s,
+// llama_memory_recurrent, llama_kv_cache_dsa), and checked against a published llama.cpp
+// figure where one was found.
+#include <gtest/gtest.h>
+
+#include "runcheck/catalog.h"
+#include "runcheck/hf_config.h"
+#include "runcheck/memory.h"
+#include "runcheck/weights.h"
+#include "test_util.h"
+
+namespace runcheck {
+namespace {
+
+using test::kMiB;
+
+const ModelEntry& entry(const char* id) {
+  const ModelEntry* e = builtin_catalog().model(id);
+  EXPECT_NE(e, nullptr) << id;
+  static const ModelEntry kEmpty{};
+  return e ? *e : kEmpty;
+}
+
+uint64_t total_kv(const ModelArch& m, const KvOptions& o, uint32_t* layers = nullptr) {
+  uint64_t kv = 0;
+  uint32_t n = 0;
+  for (uint32_t il = 0; il < m.block_count; ++il) {
+    const uint64_t b = kv_layer_bytes(m, il, o);
+    kv += b;
+    n += b > 0;
+  }
+  if (layers) *layers = n;
+  return kv;
+}
+
+uint64_t total_recurrent(const ModelArch& m, const KvOptions& o) {
+  uint64_t rs = 0;
+  for (uint32_t il = 0; il < m.block_count; ++il) rs += recurrent_layer_bytes(m, il, o);
+  return rs;
+}
+
+TEST(Arch2026, Qwen35MoeHybridStateKvAndParameters) {
+  // Qwen3.5-35B-A3B text_config: 40 layers, full_attention_interval 4 -> 10 gated full-attention
+  // layers (16 Q / 2 KV heads of 256) and 30 gated delta-net layers (16 key heads / 32 value
+  // heads of 128, conv kernel 4). The GGUF header of the published conversion says the same:
+  // ssm.conv_kernel 4, state_size 128, group_count 16, time_step_rank 32, inner_size 4096,
+  // nextn_predict_layers 1 (llama.cpp issue #25121).
+  const ModelArch& m = entry("qwen3.5-35b-a3b").arch;
+  EXPECT_EQ(m.arch, "qwen35moe");
+  EXPECT_EQ(m.ssm_inner_size, 4096u);
+  EXPECT_EQ(m.ssm_group_count, 16u);
+  EXPECT_EQ(m.ssm_time_step_rank, 32u);
+  EXPECT_EQ(m.nextn_layers, 1u);
+  // Recurrent state per layer and sequence, f32: conv rows (4 - 1) x (4096 + 2 x 16 x 128) =
+  // 24,576 plus state 128 x 4096 = 524,288 -> 548,864 x 4 B = 2,195,456 B; 30 layers =
+  // 65,863,680 B = 62.81 MiB, what llama.cpp prints as "CUDA0 RS buffer size = 62.81 MiB" for
+  // the same shape (Qwen3.6-35B-A3B, a published b9294 deployment note).
+  EXPECT_EQ(m.recurrent_state_bytes(), 2195456u);
+  KvOptions o;
+  o.n_ctx = 262144;
+  EXPECT_EQ(total_recurrent(m, o), 65863680u);
+  // KV only on the 10 attention layers: 262,144 x (512 + 512) x 2 B x 10 = 5,120 MiB.
+  uint32_t kv_layers = 0;
+  EXPECT_EQ(total_kv(m, o, &kv_layers), 5120ull * kMiB);
+  EXPECT_EQ(kv_layers, 10u);
+  // Parameters: embeddings 2 x 248,320 x 2048 = 1,017,118,720; 10 attention layers x
+  // 27,263,488 (q+gate 2048x8192, k/v 2048x512, o 4096x2048, q/k norms 256); 30 delta-net layers
+  // x 33,718,464 (attn_qkv 2048x8192, attn_gate 2048x4096, conv 4x8192, dt/a 32, beta/alpha
+  // 2048x32 each, norm 128, out 4096x2048); 40 MoE blocks x 808,978,432 (router 2048x256, 256
+  // experts x 3 x 2048x512, shared gate 2048, shared expert 3 x 2048x512); 2 x 2048 norms per
+  // layer and output_norm: 34,660,610,688, llama.cpp's "model params = 34.66 B" (print_info).
+  EXPECT_EQ(entry("qwen3.5-35b-a3b").parameters, 34660610688ull);
+  EXPECT_EQ(entry("qwen3.6-35b-a3b").parameters, 34660610688ull);
+}
+
+TEST(Arch2026, Qwen35DenseMatchesPrintedParameters) {
+  // Qwen3.5-27B: 64 layers (16 attention, 48 delta net), dense FFN 17,408. Embeddings 2 x
+  // 248,320 x 5120 = 2,542,796,800; attention 104,858,112 (q+gate 5120x12288, k/v 5120x1024,
+  // o 6144x5120, norms 512); delta net 115,876,064 (qkv 5120x10240, gate 5120x6144, conv
+  // 4x10240, dt/a 48, beta/alpha 5120x48 each, norm 128, out 6144x5120); FFN 3 x 5120 x 17,408 +
+  // 2 norms = 267,397,120 per layer; output_norm 5120. Total 26,895,998,464: llama.cpp prints
+  // "ssm_d_inner = 6144, ssm_dt_rank = 48, ssm_n_group = 16 ... model params = 26.90 B".
+  const ModelEntry& e = entry("qwen3.5-27b");
+  EXPECT_EQ(e.arch.arch, "qwen35");
+  EXPECT_FALSE(e.arch.is_moe());
+  EXPECT_EQ(e.arch.ssm_inner_size, 6144u);
+  EXPECT_EQ(e.parameters, 26895998464ull);
+  EXPECT_EQ(entry("qwen3.6-27b").parameters, 26895998464ull);
+  // State: 3 x (6144 + 2 x 16 x 128) + 128 x 6144 = 817,152 floats = 3,268,608 B per layer.
+  EXPECT_EQ(e.arch.recurrent_state_bytes(), 3268608u);
+}
+
+TEST(Arch2026, NemotronHMambaStateIsFixedAndOnlyAttentionLayersCache) {
+  // Nemotron 3 Nano 30B-A3B: hybrid_override_pattern of 52 blocks = 23 Mamba2 (M), 23 MoE (E),
+  // 6 attention (*). Mamba2: d_inner = 64 heads x 64 = 4096, n_groups 8, d_state 128, conv 4.
+  const ModelEntry& e = entry("nemotron-3-nano-30b-a3b");
+  const ModelArch& m = e.arch;
+  EXPECT_EQ(m.arch, "nemotron_h_moe");
+  uint32_t mamba = 0, attn = 0, ffn = 0;
+  for (LayerKind k : m.layers) {
+    mamba += k == LayerKind::kRecurrent;
+    attn += k == LayerKind::kFullAttention;
+    ffn += k == LayerKind::kFeedForward;
+  }
+  EXPECT_EQ(mamba, 23u);
+  EXPECT_EQ(attn, 6u);
+  EXPECT_EQ(ffn, 23u);
+  // llama_hparams::n_embd_r = (4 - 1) x (4096 + 2 x 8 x 128) = 18,432; n_embd_s = 128 x 4096 =
+  // 524,288; f32 -> 2,170,880 B per Mamba layer and sequence, 49,930,240 B (47.62 MiB) for the
+  // 23 layers, whatever the context; 4 sequences hold 4 states.
+  EXPECT_EQ(m.recurrent_state_bytes(), 2170880u);
+  KvOptions o;
+  o.n_ctx = 4096;
+  EXPECT_EQ(total_recurrent(m, o), 49930240u);
+  o.n_ctx = 262144;
+  EXPECT_EQ(total_recurrent(m, o), 49930240u);
+  o.n_seq = 4;
+  o.n_ctx = 65536;
+  EXPECT_EQ(total_recurrent(m, o), 4u * 49930240u);
+  // KV: only the 6 attention blocks, 2 KV heads x 128 x (K + V) x 2 B = 1,024 B per token each:
+  // 262,144 x 6,144 B = 1,536 MiB (the MoE and Mamba blocks hold none).
+  o = KvOptions{};
+  o.n_ctx = 262144;
+  uint32_t kv_layers = 0;
+  EXPECT_EQ(total_kv(m, o, &kv_layers), 1536ull * kMiB);
+  EXPECT_EQ(kv_layers, 6u);
+  // Parameters (llama.cpp src/models/nemotron-h.cpp): Mamba block 38,744,896 (attn_norm 2688,
+  // ssm_in 2688 x (2 x 4096 + 2 x 8 x 128 + 64), conv 4 x 6144 + bias 6144, dt/A/D 3 x 64, norm
+  // 4096, out 4096 x 2688); attention block 23,399,040 (norm, q 2688x4096, k/v 2688x256, o
+  // 4096x2688); MoE block 1,297,468,160 (norm, router 2688x128 + bias 128, 128 experts x up/down
+  // 2688x1856 - squared ReLU, no gate - and the shared expert's up/down 2688x3712); embeddings 2
+  // x 2688 x 131,072 + output_norm. Total 31,577,940,288: llama-bench prints "nemotron_h_moe
+  // 31B.A3.5B ... 31.58 B".
+  EXPECT_EQ(e.parameters, 31577940288ull);
+}
+
+TEST(Arch2026, NemotronHDenseAndLatentMoe) {
+  // Nemotron-H-56B: 118 blocks ('M' 54, '-' 54 dense squared-ReLU MLPs, '*' 10), Mamba2 d_inner
+  // 256 x 64 = 16,384, 8 groups of state 256: state (3 x (16384 + 4096) + 256 x 16384) x 4 B =
+  // (61,440 + 4,194,304) x 4 = 17,022,976 B per layer; KV 10 layers x 8 KV heads x 128 x 2 x 2 B
+  // = 40,960 B per token.
+  const ModelArch& h = entry("nemotron-h-56b").arch;
+  EXPECT_EQ(h.arch, "nemotron_h");
+  EXPECT_EQ(h.recurrent_state_bytes(), 17022976u);
+  KvOptions o;
+  o.n_ctx = 8192;
+  EXPECT_EQ(total_kv(h, o), 8192ull * 40960);
+  // Nemotron 3 Super: experts in the 1024-wide latent space (moe_latent_size), so one routed
+  // expert is up 1024x2688 + down 2688x1024 = 5,505,024 parameters, not 2 x 4096 x 2688.
+  const ModelArch& s = entry("nemotron-3-super-120b-a12b").arch;
+  EXPECT_EQ(s.moe_latent_size, 1024u);
+  const std::vector<TensorSpec> t = model_tensors(s);
+  uint64_t up = 0;
+  for (const auto& x : t)
+    if (x.name == "blk.1.ffn_up_exps.weight") up = x.elements();
+  EXPECT_EQ(up, 1024ull * 2688 * 512);
+}
+
+TEST(Arch2026, DeepSeekSparseAttentionCachesTheIndexerKeys) {
+  // DeepSeek-V3.2: MLA latent 512 + rope 64 per token and layer (as V3), plus the lightning
+  // indexer's single key head of index_head_dim 128, K only, in type_k (llama_kv_cache_dsa's
+  // kv_lid: n_head_kv 1, no V under MLA). f16: (576 + 128) x 2 B = 1,408 B per token and
+  // layer; 61 layers x 163,840 tokens = 14,071,889,920 B = 13,420 MiB, against V3's 10,980.
+  const ModelArch& v32 = entry("deepseek-v3.2").arch;
+  EXPECT_EQ(v32.arch, "deepseek32");
+  EXPECT_EQ(v32.indexer_head_dim, 128u);
+  KvOptions o;
+  o.n_ctx = 163840;
+  EXPECT_EQ(total_kv(v32, o), 13420ull * kMiB);
+  EXPECT_EQ(total_kv(entry("deepseek-v3").arch, o), 10980ull * kMiB);
+  // q8_0 K: (576 + 128) / 32 x 34 B = 748 B per token and layer.
+  o.type_k = o.type_v = GgmlType::Q8_0;
+  EXPECT_EQ(kv_layer_bytes(v32, 0, o), 163840ull * 748);
+  // Weights: V3's tensors plus, per layer, the indexer (k_norm weight+bias 2 x 128, proj
+  // 7168x64, attn_k 7168x128, q_b 1536 x 64 x 128 = 13,959,424) and the 58 MoE layers'
+  // expert-selection bias (256 each).
+  EXPECT_EQ(entry("deepseek-v3.2").parameters,
+            entry("deepseek-v3").parameters + 61ull * 13959424 + 58ull * 256);
+  // GLM-5 (glm_moe_dsa, every layer a full indexer): 78 layers x (576 + 128) x 2 B.
+  const ModelArch& glm = entry("glm-5").arch;
+  EXPECT_EQ(glm.arch, "glm-dsa");
+  o = KvOptions{};
+  o.n_ctx = 202752;
+  EXPECT_EQ(total_kv(glm, o), 202752ull * 78 * 1408);
+}
+
+TEST(Arch2026, SharedIndexersAreRefusedNotGuessed) {
+  const nlohmann::json cfg = {{"model_type", "glm_moe_dsa"}, {"hidden_size", 64},
+                              {"num_hidden_layers", 2},      {"num_attention_heads", 4},
+                              {"vocab_size", 100},           {"max_position_embeddings", 1024},
+                              {"kv_lora_rank", 16},          {"qk_rope_head_dim", 8},
+                              {"qk_nope_head_dim", 8},       {"v_head_dim", 8},
+                              {"n_routed_experts", 4},       {"num_experts_per_tok", 2},
+                              {"moe_intermediate_size", 32}, {"index_n_heads", 2},
+                              {"index_head_dim", 16},        {"indexer_types", {"full", "shared"}}};
+  auto m = model_from_hf_config(cfg, "config");
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().field, "config.indexer_types");
+}
+
+TEST(Arch2026, MiniMaxM2CountsFullWidthQkNorms) {
+  // MiniMax-M2.5 (llama.cpp src/models/minimax-m2.cpp): 62 layers of attention (48 Q / 8 KV
+  // heads of 128; q/k norms over all heads: 6144 + 1024) and 256 experts x 3 x 3072x1536 with a
+  // router and its 256-entry bias. Per layer 44,047,360 + 6,144 norms + 3,624,665,344 =
+  // 3,668,718,848; x 62 + embeddings 2 x 200,064 x 3072 + output_norm = 228,689,764,864.
+  const ModelEntry& e = entry("minimax-m2.5");
+  EXPECT_EQ(e.arch.arch, "minimax-m2");
+  EXPECT_EQ(e.parameters, 228689764864ull);
+  // KV f16: 8 x 128 x 2 x 2 B = 4,096 B per token and layer; 62 layers at 196,608 = 46.5 GiB.
+  KvOptions o;
+  o.n_ctx = 196608;
+  EXPECT_EQ(total_kv(e.arch, o), 196608ull * 62 * 4096);
+}
+
+}  // namespace
+}  // namespace runcheck
