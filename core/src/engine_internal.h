@@ -133,6 +133,9 @@ struct GroupRatios {
 // `outside`: a group held out of everything (accuracy scoring under group holdout): its rows are
 // neither calibration residuals nor in the fits that make them.
 const GroupRatios& group_ratios(const std::string& group, bool decode, const Holdout& outside = {});
+// Forgets the memoised ratios (reset_engine_state). References handed out before stay valid
+// only until then: callers hold them for one estimate.
+void clear_ratio_memo();
 struct GroupBand {
   double low = 1, high = 1;
 };

@@ -5,6 +5,7 @@
 
 #include "engine_internal.h"
 #include "runcheck/request.h"
+#include "runcheck/user_models.h"
 
 namespace runcheck {
 
@@ -54,6 +55,12 @@ Estimate run_estimate(const Inputs& in) {
 }  // namespace engine
 
 const std::vector<std::string_view>& estimate_fields() { return estimate_fields_list(); }
+
+void reset_engine_state() {
+  clear_user_models();
+  clear_weights_memo();
+  clear_ratio_memo();
+}
 
 Result<Estimate> estimate(const EstimateRequest& request) {
   auto in = read_inputs(request);

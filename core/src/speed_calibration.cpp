@@ -120,9 +120,26 @@ double predict_time(const std::vector<SpeedSample>& all, const SpeedSample& s,
 // `known` - hardware with other measurements (fit and hardware factor without the row);
 // `unknown` - the row's whole hardware left out of the fit (how a new GPU is predicted).
 
+namespace {
+struct RatioMemo {
+  std::mutex mu;
+  std::map<std::string, GroupRatios> by_group;
+};
+RatioMemo& ratio_memo() {
+  static RatioMemo m;
+  return m;
+}
+}  // namespace
+
+void clear_ratio_memo() {
+  RatioMemo& m = ratio_memo();
+  std::lock_guard<std::mutex> lock(m.mu);
+  m.by_group.clear();
+}
+
 const GroupRatios& group_ratios(const std::string& group, bool decode, const Holdout& outside) {
-  static std::mutex mu;
-  static std::map<std::string, GroupRatios> memo;
+  std::mutex& mu = ratio_memo().mu;
+  std::map<std::string, GroupRatios>& memo = ratio_memo().by_group;
   const std::string key = group + (decode ? "|d|" : "|p|") + outside.field + "=" + outside.value;
   {
     std::lock_guard<std::mutex> lock(mu);

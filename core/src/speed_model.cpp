@@ -1,5 +1,7 @@
 // The speed model: bytes and FLOPs per token per device, decode / prefill / TTFT / aggregate
-// with bands and evidence, from the calibration fits.
+// with bands and evidence, from the calibration fits. Just over 500 lines: the per-device
+// features (speed_context) and the answer built from them (speed_estimate) share one set of
+// terms; the fits and residuals they read live in speed_calibration.cpp.
 #include "engine_internal.h"
 #include "runcheck/request.h"
 

@@ -24,6 +24,15 @@ std::map<std::string, std::shared_ptr<UserModel>>& registry() {
   return r;
 }
 
+}  // namespace
+
+void clear_user_models() {
+  std::lock_guard<std::mutex> lock(mu());
+  registry().clear();
+}
+
+namespace {
+
 std::string slug(const std::string& name) {
   std::string s;
   for (char ch : name) {

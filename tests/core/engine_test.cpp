@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "runcheck/api.h"
 #include "runcheck/estimate.h"
 
 namespace runcheck {
@@ -46,8 +47,11 @@ TEST(Engine, TypedAnswerReadsWithoutFieldNames) {
 }
 
 TEST(Engine, TypedAndJsonRequestsGiveTheSameResponse) {
-  const json q = {{"model", "llama-3.1-70b"}, {"quant", "Q4_K_M"},      {"context", 16384},
-                  {"hardware", "rtx-3090x2"}, {"kv_type", "q8_0"}};
+  const json q = {{"model", "llama-3.1-70b"},
+                  {"quant", "Q4_K_M"},
+                  {"context", 16384},
+                  {"hardware", "rtx-3090x2"},
+                  {"kv_type", "q8_0"}};
   auto via_json = estimate_json(q);
   auto typed = estimate(two_3090s());
   ASSERT_TRUE(via_json.ok() && typed.ok());
@@ -91,6 +95,50 @@ TEST(Engine, WorkloadChecksWithoutAMachine) {
   auto e = check_estimate_workload(q);
   ASSERT_TRUE(e.has_value());
   EXPECT_EQ(e->field, "quant");
+}
+
+}  // namespace
+}  // namespace runcheck
+
+namespace runcheck {
+namespace {
+
+// A config.json as users paste it (Llama-3-8B's published shape).
+nlohmann::json llama3_8b_config() {
+  return {{"architectures", {"LlamaForCausalLM"}},
+          {"model_type", "llama"},
+          {"hidden_size", 4096},
+          {"intermediate_size", 14336},
+          {"num_hidden_layers", 32},
+          {"num_attention_heads", 32},
+          {"num_key_value_heads", 8},
+          {"max_position_embeddings", 8192},
+          {"vocab_size", 128256},
+          {"rms_norm_eps", 1e-5},
+          {"rope_theta", 500000.0},
+          {"tie_word_embeddings", false}};
+}
+
+TEST(Engine, ResetForgetsUserModelsAndKeepsAnswers) {
+  auto before = estimate(two_3090s());
+  const json imp = json::parse(handle_request(
+      json{{"command", "import"}, {"config", llama3_8b_config()}, {"name", "reset-probe"}}.dump()));
+  ASSERT_TRUE(imp["ok"].get<bool>()) << imp.dump();
+  EstimateRequest mine;
+  mine.model = imp["model"].get<std::string>();
+  mine.quant = "Q4_K_M";
+  mine.hardware = {"rtx-4090"};
+  ASSERT_TRUE(estimate(mine).ok());
+
+  reset_engine_state();
+  auto gone = estimate(mine);
+  ASSERT_FALSE(gone.ok());
+  EXPECT_EQ(gone.error().field, "model");
+  EXPECT_EQ(gone.error().code, "unknown_id");
+  // The memos rebuild to the same answer.
+  auto after = estimate(two_3090s());
+  ASSERT_TRUE(before.ok() && after.ok());
+  EXPECT_EQ(estimate_response(after.value()).dump(), estimate_response(before.value()).dump());
 }
 
 }  // namespace

@@ -169,4 +169,9 @@ struct Estimate {
 // The engine: a typed request in, an Estimate or an Error naming the field out.
 Result<Estimate> estimate(const EstimateRequest& request);
 
+// The engine's process-wide state, all of it: the models the user brought (config.json, GGUF
+// headers, logs) and the memos (weights per model and format, the speed residuals per group).
+// This forgets it; the compiled catalog and the calibration built from it are constants.
+void reset_engine_state();
+
 }  // namespace runcheck

@@ -20,6 +20,8 @@ struct UserModel {
 };
 
 const UserModel* user_model(const std::string& id);
+// Forgets every model the user brought.
+void clear_user_models();
 
 // Registers a model built elsewhere (e.g. from a log's hyperparameters) under "user:<slug of
 // name>"; `label` is appended to its display name. Returns the id.
