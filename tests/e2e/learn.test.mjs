@@ -101,13 +101,35 @@ test('the answer stays in view: side by side and sticky on a wide screen, a verd
   const bar = await box('#verdict-bar');
   assert.ok(bar.top < 800 && bar.top > 700, `the bar sits at the bottom of the screen: ${bar.top}`);
   await page.screenshot({ path: join(artifacts, 'run-390.png') });
-  // Every glossary-backed term has a title from the glossary and a link to its entry.
+  // Every glossary-backed term has a title from the glossary and a link to its entry (added once
+  // the first answer is on screen).
+  await page.waitForSelector('abbr[data-term] + a.term-link');
   const terms = await page.$$eval('abbr[data-term]', (a) => a.map((x) => [x.dataset.term, x.title, x.nextElementSibling?.getAttribute('href')]));
   const learn = cli({ command: 'learn' });
   for (const [id, title, href] of terms) {
     assert.equal(title, learn.terms.find((t) => t.id === id).short, id);
     assert.equal(href, `?view=learn&term=${id}`);
   }
+  assert.deepEqual(errors, []);
+});
+
+test('learn links in every view: Compare\'s and the Catalog\'s terms open their glossary entries', async () => {
+  const { page, errors } = await open(`${base}?view=compare&model=llama-3.1-8b&quant=Q4_K_M&context=8192&setups=rtx-3090;rtx-4090`);
+  await page.waitForSelector('#view-compare [data-ready="1"]');
+  await page.waitForSelector('#view-compare abbr[data-term="decode"] + a.term-link');
+  const learn = cli({ command: 'learn' });
+  const linked = await page.$$eval('#view-compare abbr[data-term]', (a) => a.map((x) => [x.dataset.term, x.title, x.nextElementSibling?.getAttribute('href')]));
+  assert.deepEqual(linked.map(([id]) => id), ['vram', 'decode', 'prefill', 'max-context', 'tokens-per-second', 'tdp']);
+  for (const [id, title, href] of linked) {
+    assert.equal(title, learn.terms.find((t) => t.id === id).short, id);
+    assert.equal(href, `?view=learn&term=${id}`);
+  }
+  await page.click('#view-compare abbr[data-term="decode"] + a.term-link');
+  await page.waitForSelector('#learn-entry');
+  assert.equal(await page.textContent('#learn-entry h2'), learn.terms.find((t) => t.id === 'decode').term);
+  // The Catalog view's column heads, rendered later, get theirs too.
+  await page.goto(`${base}?view=catalog`);
+  await page.waitForSelector('#view-catalog abbr[data-term="vram"] + a.term-link, #view-catalog abbr[data-term="parameters"] + a.term-link');
   assert.deepEqual(errors, []);
 });
 

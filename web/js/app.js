@@ -471,6 +471,9 @@ function setUrl(obj) {
 
 // Notices about the link itself (values or fields the page ignored), shown above the views.
 let notices = [];
+// Settled when the first view has its answer on screen (work that can wait waits for it).
+let answered;
+const firstAnswer = new Promise((resolve) => { answered = resolve; });
 function showNotices() {
   $('notice').replaceChildren(...notices.map((n) => el('div', { textContent: n })));
   $('notice').hidden = notices.length === 0;
@@ -509,6 +512,7 @@ async function route() {
   showNotices();
   if (!performance.getEntriesByName('rc-ready').length) performance.mark('rc-ready');
   document.body.dataset.ready = '1';
+  setTimeout(answered, 0);  // after the browser has painted it
 }
 
 const remembered = {};  // view -> its URL state when the user last left it
@@ -523,16 +527,24 @@ async function main() {
   fillOptions(await request({ command: 'options' }));
   // Draft models: the catalog's (llama.cpp checks the vocabulary; the core says when it differs).
   $('draft_model').append(...catalog.models.map((m) => el('option', { value: m.id, textContent: m.name })));
-  // Terms on the page explained by the glossary (the same data as Learn), each linking to its entry.
-  request({ command: 'learn' }).then((res) => {
+  // Terms on the page explained by the glossary (the same data as Learn), each linking to its
+  // entry, in every view as it renders: asked for once the first answer is on screen (the
+  // learn command renders every entry's numbers).
+  firstAnswer.then(() => request({ command: 'learn' })).then((res) => {
     if (!res.ok) return;
     const short = Object.fromEntries(res.terms.map((t) => [t.id, t]));
-    for (const a of document.querySelectorAll('abbr[data-term]')) {
-      const t = short[a.dataset.term];
-      if (!t || a.nextSibling?.classList?.contains('term-link')) continue;
-      a.title = t.short;
-      a.after(el('a', { href: `?view=learn&term=${encodeURIComponent(t.id)}`, className: 'term-link', textContent: '?', ariaLabel: `What is ${t.term}?`, title: `Learn: ${t.term}` }));
-    }
+    const link = (root) => {
+      for (const a of root.querySelectorAll('abbr[data-term]')) {
+        const t = short[a.dataset.term];
+        if (!t || a.nextSibling?.classList?.contains('term-link')) continue;
+        a.title = t.short;
+        a.after(el('a', { href: `?view=learn&term=${encodeURIComponent(t.id)}`, className: 'term-link', textContent: '?', ariaLabel: `What is ${t.term}?`, title: `Learn: ${t.term}` }));
+      }
+    };
+    link(document);
+    new MutationObserver((changes) => {
+      for (const c of changes) for (const n of c.addedNodes) if (n.nodeType === 1) link(n.matches?.('abbr') ? n.parentNode : n);
+    }).observe(document.querySelector('main'), { childList: true, subtree: true });
   });
   performance.mark('rc-catalog');
   $('will-it-run').addEventListener('input', (e) => {

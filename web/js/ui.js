@@ -28,10 +28,18 @@ export function values(form) {
   return out;
 }
 
-// table(head: [text | [text, className]], rows: [[cell...]]) where a cell is text, a Node, or
-// {text, className}.
+// A glossary term (an id of catalog/glossary.json): the page titles it with the short definition
+// and links it to its Learn entry (app.js), wherever a view puts it.
+export function term(text, id) {
+  const a = el('abbr', { textContent: text });
+  a.dataset.term = id;
+  return a;
+}
+
+// table(head: [text | [text, className, termId]], rows: [[cell...]]) where a cell is text, a
+// Node, or {text, className}.
 export function table(head, rows) {
-  const th = head.map((h) => (Array.isArray(h) ? el('th', { textContent: h[0], className: h[1] }) : el('th', { textContent: h })));
+  const th = head.map((h) => (Array.isArray(h) ? el('th', { className: h[1] || '' }, h[2] ? term(h[0], h[2]) : h[0]) : el('th', { textContent: h })));
   // data-label: on a phone each row becomes a card of "label  value" lines (style.css).
   const label = (i) => { const h = head[i]; return Array.isArray(h) ? h[0] : h ?? ''; };
   const body = rows.map((r) => el('tr', {}, ...r.map((c, i) => {

@@ -20,18 +20,18 @@ export async function mount(root, { request, params, setUrl }) {
     const open = (qs, text) => el('a', { href: `?view=run&${qs}`, textContent: text });
     let t;
     if (v.list === 'models') {
-      t = table(['Model', ['Params', 'num'], ['Layers', 'num'], ['Context', 'num'], 'License', 'Released', 'Sources'],
+      t = table(['Model', ['Params', 'num', 'parameters'], ['Layers', 'num', 'layers'], ['Context', 'num', 'context-length'], 'License', 'Released', 'Sources'],
         catalog.models.filter((m) => keep(m.name)).map((m) => [open(`model=${encodeURIComponent(m.id)}`, m.name),
           { text: paramCount(m.parameters), className: 'num' }, { text: String(m.block_count), className: 'num' },
           { text: String(m.context_length), className: 'num' }, m.license || '—', m.release_date || '—', srcLinks(m.sources)]));
     } else if (v.list === 'hardware') {
-      t = table(['Hardware', ['Memory GB', 'num'], ['Bandwidth GB/s', 'num'], ['FP16 TFLOPS', 'num'], ['TDP W', 'num'], 'Backends', 'Price', 'Sources'],
+      t = table(['Hardware', ['Memory GB', 'num', 'vram'], ['Bandwidth GB/s', 'num', 'memory-bandwidth'], ['FP16 TFLOPS', 'num', 'tensor-cores'], ['TDP W', 'num', 'tdp'], 'Backends', 'Price', 'Sources'],
         catalog.hardware.filter((h) => keep(h.name)).map((h) => [open(`hardware=${encodeURIComponent(h.id)}`, h.name),
           { text: h.memory_gib ?? h.memory_options_gib.join('/'), className: 'num' }, { text: h.memory_bandwidth_gb_s ?? '—', className: 'num' },
           { text: h.fp16_tflops_dense ?? '—', className: 'num' }, { text: h.tdp_w ?? '—', className: 'num' }, h.backends.join(', '),
           h.street_price_usd ? `$${h.street_price_usd} (${h.street_price_date})` : h.launch_price_usd ? `$${h.launch_price_usd} launch` : '—', srcLinks(h.sources)]));
     } else if (v.list === 'quants') {
-      t = table(['Format', 'Kind', 'Bits/weight', 'Runtimes', 'Sources'], catalog.quants.filter((x) => keep(x.id)).map((x) =>
+      t = table(['Format', 'Kind', ['Bits/weight', '', 'bits-per-weight'], 'Runtimes', 'Sources'], catalog.quants.filter((x) => keep(x.id)).map((x) =>
         [x.id, x.kind, x.bits_per_weight ?? 'per-tensor rules', x.runtimes.join(', '), srcLinks(x.sources)]));
     } else if (v.list === 'clouds') {
       t = table(['Provider', 'Offer', 'GPU', ['USD/h', 'num'], 'Date', 'Sources'], catalog.clouds.filter((o) => keep(`${o.provider} ${o.offer}`)).map((o) =>

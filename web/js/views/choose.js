@@ -41,7 +41,7 @@ export function mount(root, { catalog, request, params, setUrl }) {
       el('p', { textContent: `${res.passing} of ${res.candidates} priced setups within ${usd(res.budget_usd)} meet everything.` }),
       el('h3', { textContent: 'Picks' }),
       el('p', { className: 'muted', textContent: `Showing ${res.picks.length} of ${res.passing}, sorted by ${res.sort.replaceAll('_', ' ')}.` }),
-      table(['#', 'Setup', ['Price', 'num'], ['$ per tok/s', 'num'], 'What it is', 'Why', 'Per model'], res.picks.map((p, i) => [String(i + 1), p.setup,
+      table(['#', 'Setup', ['Price', 'num'], ['$ per tok/s', 'num', 'tokens-per-second'], 'What it is', 'Why', 'Per model'], res.picks.map((p, i) => [String(i + 1), p.setup,
         { text: `${usd(p.price_usd)}`, className: 'num' }, { text: p.price_per_tps === null ? 'unknown' : usd(p.price_per_tps), className: 'num' },
         p.card.note, p.why,
         p.workloads.map((w) => `${w.model}: ${w.verdict.replaceAll('_', ' ')}, ${tps(w.decode_tps)} tok/s (${w.evidence ?? 'no figure'})`).join('; ')])),

@@ -1,17 +1,17 @@
 // Compare 2-6 setups for one workload (core: compare).
-import { el, errorText, number, row, select, table, values } from '../ui.js';
+import { el, errorText, number, row, select, table, term, values } from '../ui.js';
 import { int, num, tps, usd } from '../format.js';
 
 const METRICS = [
   ['Verdict', 'verdict', (r) => r.verdict.replaceAll('_', ' ')],
-  ['Headroom (GiB)', 'headroom_gib', (r) => num(r.headroom_gib, 2)],
-  ['Decode tok/s', 'decode_tps', (r) => `${tps(r.decode_tps)} (${tps(r.decode_tps_low)}–${tps(r.decode_tps_high)}, ${r.evidence})`],
-  ['Prefill tok/s', 'prefill_tps', (r) => tps(r.prefill_tps)],
-  ['Max context', 'max_context_fits', (r) => (r.max_context_fits === null ? '—' : int(r.max_context_fits))],
+  [['Headroom (GiB)', 'vram'], 'headroom_gib', (r) => num(r.headroom_gib, 2)],
+  [['Decode tok/s', 'decode'], 'decode_tps', (r) => `${tps(r.decode_tps)} (${tps(r.decode_tps_low)}–${tps(r.decode_tps_high)}, ${r.evidence})`],
+  [['Prefill tok/s', 'prefill'], 'prefill_tps', (r) => tps(r.prefill_tps)],
+  [['Max context', 'max-context'], 'max_context_fits', (r) => (r.max_context_fits === null ? '—' : int(r.max_context_fits))],
   ['Price', 'price_usd', (r) => (r.price_usd === null ? 'unknown' : `${usd(r.price_usd)} (${r.price_basis})`)],
   ['$ per GB', 'price_per_gb', (r) => usd(r.price_per_gb)],
-  ['$ per tok/s', 'price_per_tps', (r) => usd(r.price_per_tps)],
-  ['Watts (TDP)', 'watts', (r) => (r.watts === null ? 'unknown' : `${r.watts} W`)],
+  [['$ per tok/s', 'tokens-per-second'], 'price_per_tps', (r) => usd(r.price_per_tps)],
+  [['Watts (TDP)', 'tdp'], 'watts', (r) => (r.watts === null ? 'unknown' : `${r.watts} W`)],
   ['Tokens per joule', 'tokens_per_joule', (r) => num(r.tokens_per_joule, 3)],
 ];
 
@@ -51,7 +51,7 @@ export function mount(root, { catalog, request, params, setUrl }) {
     if (!res.ok) { out.replaceChildren(el('p', { className: 'error', textContent: errorText(res) })); return; }
     const win = (key, i) => (key === 'verdict' ? res.winners.verdict.includes(i) : res.winners[key] === i);
     out.replaceChildren(table(['', ...res.setups.map((s) => s.setup)],
-      METRICS.map(([label, key, f]) => [label, ...res.setups.map((s, i) => ({ text: f(s), className: win(key, i) ? 'win' : '' }))])),
+      METRICS.map(([label, key, f]) => [Array.isArray(label) ? term(...label) : label, ...res.setups.map((s, i) => ({ text: f(s), className: win(key, i) ? 'win' : '' }))])),
     el('ul', { className: 'plain', id: 'deltas' }, ...res.deltas.map((d) => el('li', { textContent: d }))));
     out.dataset.ready = '1';
   }

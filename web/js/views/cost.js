@@ -33,7 +33,7 @@ export function mount(root, { catalog, request, params, setUrl }) {
       : `${num(b.months, 1)} months (${billions(b.tokens)} tokens)${b.within_life === false ? ` — ${b.note}` : ''}`);
     const chart = el('figure', { className: 'chart', id: 'cost-chart' });
     out.replaceChildren(
-      table(['Option', ['USD / month', 'num'], ['USD / M tokens', 'num'], 'Details'], [
+      table(['Option', ['USD / month', 'num'], ['USD / M tokens', 'num', 'cost-per-million-tokens'], 'Details'], [
         [`Own: ${o.setup}`, { text: usd(o.usd_per_month), className: 'num' }, { text: usd(o.usd_per_million_tokens), className: 'num' },
           `${usd(o.price_usd)} (${o.price_basis}); capital ${usd(o.capital_usd_per_month)} + power ${usd(o.electricity_usd_per_month)} a month; busy ${num(o.busy_hours_per_day, 1)} h/day at ${tps(o.decode_tps)} tok/s (${o.evidence})`],
         ...(r ? [[`Rent: ${r.provider} ${r.offer}`, { text: usd(r.usd_per_month), className: 'num' }, { text: usd(r.usd_per_million_tokens), className: 'num' },

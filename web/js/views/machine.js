@@ -17,7 +17,7 @@ function bestFor(res, v) {
   return el('section', { id: 'best-for' },
     el('h2', { textContent: `Best for ${u.name.toLowerCase()}` }),
     el('p', { className: 'muted', textContent: `${u.description} Context ${Number(res.context).toLocaleString('en-US')} tokens, at least ${num(res.min_decode_tps, 0)} tok/s, quant loss up to KLD ${num(res.max_kld, 2)}. ${res.runnable} catalog models run here within these limits.` }),
-    table(['#', 'Model', 'Quant', ['Decode tok/s', 'num'], [u.benchmark ? u.benchmark : 'Quality', 'num'], ['KLD vs F16', 'num'], 'Fit'],
+    table(['#', 'Model', ['Quant', '', 'quantization'], ['Decode tok/s', 'num', 'decode'], [u.benchmark ? u.benchmark : 'Quality', 'num'], ['KLD vs F16', 'num'], 'Fit'],
       res.ranked.map((x) => [String(x.rank),
         el('a', { href: `?view=run&model=${encodeURIComponent(x.model)}&quant=${encodeURIComponent(x.quant)}&hardware=${encodeURIComponent(v.hardware)}${spec(x)}`, textContent: x.name }),
         x.quant, { text: `${tps(x.decode_tps)} (${tps(x.decode_tps_low)}–${tps(x.decode_tps_high)})`, className: 'num' }, quality(x), loss(x),
@@ -66,7 +66,7 @@ export async function mount(root, { catalog, request, params, setUrl }) {
       const list = res.models[k].filter((m) => (!v.family || fam[m.model] === v.family) && (!(Number(v.max_b) > 0) || size[m.model] <= Number(v.max_b) * 1e9));
       list.sort(v.sort === 'name' ? (a, b) => a.name.localeCompare(b.name) : (a, b) => ((b.decode_tps ?? -1) > (a.decode_tps ?? -1) ? 1 : (b.decode_tps ?? -1) < (a.decode_tps ?? -1) ? -1 : 0));
       const sec = el('section', {}, el('h3', { textContent: `${title} (${list.length})` }),
-        table(['Model', ['Decode tok/s', 'num'], 'Evidence', 'Why'],
+        table(['Model', ['Decode tok/s', 'num', 'decode'], 'Evidence', 'Why'],
           list.map((m) => [el('a', { href: `?view=run&model=${encodeURIComponent(m.model)}&quant=${encodeURIComponent(v.quant)}&hardware=${encodeURIComponent(v.hardware)}&count=${v.count}&ram=${v.ram_gb}&context=${m.context}`, textContent: m.name }),
             { text: tps(m.decode_tps), className: 'num' }, m.evidence ?? 'no figure', m.context_note ? `${m.reason} (${m.context_note})` : m.reason])));
       sec.dataset.bucket = k;

@@ -135,7 +135,7 @@ export async function mount(root, { request, params }) {
       r.findings.length ? el('ul', { id: 'ts-findings' }, ...r.findings.map((x) => el('li', { className: `finding ${x.kind}`, textContent: x.text }))) : el('p', { textContent: 'No overflow or fallback in the lines read.' }))];
     if (r.comparison.length) {
       parts.push(el('div', { className: 'panel' }, el('h2', { textContent: 'Your log vs runcheck' }),
-        table(['Buffer', ['Log', 'num'], ['runcheck', 'num'], ['Difference', 'num']], r.comparison.map((c) => [
+        table([['Buffer', '', 'compute-buffer'], ['Log', 'num'], ['runcheck', 'num'], ['Difference', 'num']], r.comparison.map((c) => [
           `${c.device} ${c.kind}`, { text: mib(c.log_mib), className: 'num' }, { text: mib(c.runcheck_mib), className: 'num' },
           { text: `${c.diff_pct >= 0 ? '+' : ''}${num(c.diff_pct, 1)} %`, className: `num ${c.match ? 'ok' : 'off'}` }])),
         ...r.comparison.filter((c) => c.why).map((c) => el('p', { className: 'note why', textContent: `${c.device} ${c.kind}: ${c.why}` })),
