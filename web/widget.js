@@ -4,6 +4,8 @@
 // Attributes: model, quant, hardware, context, runtime, ram-gb, os, show ("memory speed commands" or
 // a subset), theme (light|dark|auto), compact. Renders in a shadow root; the wasm module loads
 // once per page, relative to this script. The element's own text is the fallback without JS.
+// A glossary entry instead: <run-check term="kv-cache">KV cache</run-check> shows its definition
+// and its practical example, whose figures the engine computes (the same as runcheck's Learn).
 import { request } from './js/engine.js';
 import { gib, tps } from './js/format.js';
 
@@ -33,7 +35,7 @@ a { color: #1f5fbf; }
 const node = (tag, cls, text) => Object.assign(document.createElement(tag), cls ? { className: cls } : {}, text !== undefined ? { textContent: text } : {});
 
 class RunCheck extends HTMLElement {
-  static get observedAttributes() { return ['model', 'quant', 'hardware', 'context', 'runtime', 'ram-gb', 'os', 'show', 'compact']; }
+  static get observedAttributes() { return ['model', 'quant', 'hardware', 'context', 'runtime', 'ram-gb', 'os', 'show', 'compact', 'term']; }
 
   connectedCallback() {
     if (!this.shadowRoot) {
@@ -57,8 +59,41 @@ class RunCheck extends HTMLElement {
 
   attributeChangedCallback() { if (this.shadowRoot) this.render(); }
 
+  // A glossary entry: the term, its one-line definition, the practical example with the engine's
+  // figures, and a link to the full entry.
+  async renderTerm(id) {
+    const res = await request({ command: 'learn', term: id });
+    const head = node('div', 'head');
+    const out = [head];
+    if (!res.ok) {
+      head.append(node('span', 'title', 'runcheck'), node('span', 'v error', 'error'));
+      out.push(node('div', 'row', `${res.error.field ? `${res.error.field}: ` : ''}${res.error.message}`));
+      this.dataset.state = 'error';
+    } else {
+      head.append(node('span', 'title', res.term), node('span', 'muted', 'glossary'));
+      out.push(node('div', 'row', res.short));
+      if (res.example?.text) {
+        const ex = node('div', 'row', res.example.text);
+        ex.dataset.part = 'example';
+        out.push(ex);
+      }
+      if (res.workflow?.command) out.push(node('pre', '', res.workflow.command));
+      this.dataset.state = 'ok';
+    }
+    const page = new URL('./', import.meta.url);
+    page.search = new URLSearchParams({ view: 'learn', term: id }).toString();
+    const link = node('a', '', 'Read it in runcheck →');
+    link.href = page.href;
+    link.target = '_blank';
+    link.rel = 'noopener';
+    out.push(node('div', 'link'));
+    out[out.length - 1].append(link);
+    this.body.replaceChildren(...out);
+  }
+
   async render() {
     const a = (k, d) => this.getAttribute(k) ?? d;
+    if (this.hasAttribute('term')) return this.renderTerm(a('term', ''));
     const req = { command: 'estimate', model: a('model', 'llama-3.1-8b'), quant: a('quant', 'Q4_K_M'), hardware: a('hardware', 'rtx-4090'),
       context: a('context', '8192'), runtime: a('runtime', 'llama.cpp'), inverse: false };
     if (this.hasAttribute('ram-gb')) req.ram_gb = a('ram-gb');

@@ -6,7 +6,9 @@
 #include "diagnose_internal.h"
 #include "learn_internal.h"
 #include "recommend_internal.h"
+#ifndef __EMSCRIPTEN__
 #include "runcheck/accuracy.h"
+#endif
 #include "runcheck/catalog.h"
 #include "runcheck/decide.h"
 #include "runcheck/estimate.h"
@@ -225,10 +227,15 @@ std::string handle_request(std::string_view text) {
     out = sweep_json(req);
   else if (command == "catalog")
     out = catalog_command(req);
-  else if (command == "accuracy")
-    out = accuracy_json(req);
-  else if (command == "benchmarks")
-    out = benchmarks_from_csv(req);
+  else if (command == "accuracy" || command == "benchmarks")
+#ifdef __EMSCRIPTEN__
+    // Scoring a measurements file and generating catalog/benchmarks.json are native tools: the
+    // page never runs them, so the wasm module does not carry them.
+    out = make_error("native_only", "command",
+                     command + " is a native tool: runcheck " + command + " --data FILE.csv");
+#else
+    out = command == "accuracy" ? accuracy_json(req) : benchmarks_from_csv(req);
+#endif
   else if (command == "compare")
     out = compare_json(req);
   else if (command == "choose")

@@ -23,6 +23,8 @@ test('two widgets on a host page from another origin, with a hostile stylesheet'
 <p>My blog post about local LLMs.</p>
 <run-check id="a" model="llama-3.1-8b" quant="Q4_K_M" hardware="rtx-4090" context="8192">Llama 3.1 8B on an RTX 4090</run-check>
 <run-check id="b" model="qwen3-30b-a3b" quant="Q4_K_M" hardware="rtx-3090x2" context="32768" compact theme="dark">Qwen3 30B-A3B on two 3090s</run-check>
+<run-check id="t" term="kv-cache">KV cache</run-check>
+<run-check id="u" term="no-such-term">?</run-check>
 </body></html>`);
   const host = await startServer(hostDir, 0);
   servers.push(host);
@@ -41,7 +43,18 @@ test('two widgets on a host page from another origin, with a hostile stylesheet'
     const visible = await page.evaluate((i) => getComputedStyle(document.getElementById(i).shadowRoot.querySelector('.card')).display, id);
     assert.equal(visible, 'block');
   }
-  // The wasm module was fetched once for both widgets.
+  // A glossary entry: the definition and the practical example the engine renders (as Learn).
+  await page.waitForFunction(() => ['t', 'u'].every((id) => document.getElementById(id).dataset.state));
+  const entry = cli({ command: 'learn', term: 'kv-cache' });
+  const shown = await page.evaluate(() => {
+    const r = document.getElementById('t').shadowRoot;
+    return { title: r.querySelector('.title').textContent, example: r.querySelector('[data-part=example]').textContent, href: r.querySelector('a').href };
+  });
+  assert.deepEqual({ title: shown.title, example: shown.example }, { title: entry.term, example: entry.example.text });
+  assert.match(shown.href, /view=learn&term=kv-cache$/);
+  assert.equal(await page.getAttribute('#u', 'data-state'), 'error');
+  assert.match(await page.evaluate(() => document.getElementById('u').shadowRoot.textContent), /term/);
+  // The wasm module was fetched once for all the widgets.
   const wasmLoads = await page.evaluate(() => performance.getEntriesByType('resource').filter((r) => r.name.endsWith('runcheck.wasm')).length);
   assert.equal(wasmLoads, 1);
   // The link opens the full page with the same state.
