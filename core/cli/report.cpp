@@ -400,6 +400,15 @@ std::string explain(const json& r, bool color) {
          str(r["category"]) + ")\n";
   out += wrap("", str(r["short"]), 0) + "\n";
   out += wrap("", str(r["body"]), 0);
+  if (r.contains("table")) {  // a guide's live table, one block per row (fits 80 columns)
+    const json& t = r["table"];
+    out += "\n";
+    for (const auto& row : t["rows"]) {
+      out += wrap("- ", str(row[0]), 2);
+      for (size_t i = 1; i < row.size() && i < t["head"].size(); ++i)
+        out += wrap("    " + str(t["head"][i]) + ": ", str(row[i]), 6);
+    }
+  }
   out += wrap("\nExample: ", str(r["example"]["text"]), 2);
   out += wrap("\nIn " + str(r["workflow"]["runtime"]) + ": ", str(r["workflow"]["text"]), 2);
   out += "\nCommands\n    " + str(r["workflow"]["command"]) + "\n";  // never wrapped: pastes

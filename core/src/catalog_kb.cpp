@@ -51,8 +51,9 @@ std::optional<Error> parse_errors(const std::string& file, const json& root, Cat
 }
 
 namespace {
-constexpr std::string_view kGlossaryCategories[] = {"hardware", "model", "format",
-                                                    "runtime",  "speed", "cost"};
+constexpr std::string_view kGlossaryCategories[] = {"hardware", "model", "format", "runtime",
+                                                    "speed",    "cost",  "guide"};
+constexpr size_t kGuideTableMaxRows = 16, kGuideTableMaxColumns = 6;
 constexpr std::string_view kGlossaryRuntimes[] = {"llama.cpp", "ollama", "lmstudio",
                                                   "vllm",      "mlx",    "exllamav2"};
 constexpr size_t kGlossaryTextMax = 2000;  // body and example texts (a few sentences)
@@ -72,7 +73,7 @@ std::optional<Error> parse_glossary(const std::string& file, const json& root, C
     bool known = false;
     for (auto k : kGlossaryCategories) known = known || k == g.category;
     if (!known)
-      return c.fail("category", "must be hardware, model, format, runtime, speed or cost");
+      return c.fail("category", "must be hardware, model, format, runtime, speed, cost or guide");
     if (auto err = need_string(c, e, "short", g.short_text)) return err;
     if (auto err = need_string(c, e, "body", g.body, true, kGlossaryTextMax)) return err;
     if (e.contains("aliases"))
@@ -99,6 +100,27 @@ std::optional<Error> parse_glossary(const std::string& file, const json& root, C
     if (e.contains("errors"))
       if (auto err = string_list(c, e, "errors", g.errors)) return err;
     if (auto err = sources(c, e, g.sources)) return err;
+    if (e.contains("table")) {  // a guide's live table: {head: [..], rows: [[..], ..]}
+      const json& t = e["table"];
+      if (!t.is_object() || !t.contains("rows") || !t["rows"].is_array())
+        return c.fail("table", "must be {head: [texts], rows: [[texts]]}");
+      if (auto err = string_list(c, t, "head", g.table_head)) return err;
+      if (g.table_head.empty() || g.table_head.size() > kGuideTableMaxColumns ||
+          t["rows"].empty() || t["rows"].size() > kGuideTableMaxRows)
+        return c.fail("table", "needs 1-6 columns and 1-16 rows");
+      for (const json& row : t["rows"]) {
+        if (!row.is_array() || row.size() != g.table_head.size())
+          return c.fail("table.rows", "every row has one text per column");
+        std::string joined;
+        for (const json& cell : row) {
+          if (!cell.is_string() || cell.get<std::string>().find('\t') != std::string::npos ||
+              cell.get<std::string>().size() > kGlossaryTextMax)
+            return c.fail("table.rows", "cells are texts (no tabs)");
+          joined += (joined.empty() ? "" : "\t") + cell.get<std::string>();
+        }
+        g.table_rows.push_back(joined);
+      }
+    }
     cat.glossary.push_back(std::move(g));
   }
   return std::nullopt;

@@ -60,7 +60,7 @@
 #define RC_GLOSSARY_FIELDS(X)                                                                  \
   X(id) X(term) X(category) X(short_text) X(body) X(aliases) X(example_text)                   \
   X(example_request) X(workflow_runtime) X(workflow_text) X(workflow_command) X(related)       \
-  X(errors) X(sources)
+  X(errors) X(sources) X(table_head) X(table_rows)
 
 #define RC_SCORE_FIELDS(X)                                                                     \
   X(id) X(model) X(benchmark) X(variant) X(setting) X(reported_by) X(date) X(value)            \

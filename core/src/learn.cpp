@@ -132,6 +132,18 @@ std::vector<std::string> learn_prose_numbers(const std::string& text) {
   return found;
 }
 
+namespace {
+// A guide table's row: its cells, joined by tabs in the catalog.
+std::vector<std::string> split_cells(const std::string& row) {
+  std::vector<std::string> cells;
+  size_t start = 0;
+  for (size_t tab; (tab = row.find('\t', start)) != std::string::npos; start = tab + 1)
+    cells.push_back(row.substr(start, tab - start));
+  cells.push_back(row.substr(start));
+  return cells;
+}
+}  // namespace
+
 Result<json> learn_json(const json& req) {
   if (auto e = check_fields(req, {"command", "term"})) return *e;
   const Catalog& cat = builtin_catalog();
@@ -184,6 +196,16 @@ Result<json> learn_json(const json& req) {
               {"related", related},
               {"errors", errors},
               {"sources", sources}};
+  if (!g->table_head.empty()) {
+    json rows = json::array();
+    for (const auto& r : g->table_rows) {
+      json cells = json::array();
+      for (const auto& cell : split_cells(r))
+        cells.push_back(render_learn_text(cell, values, unresolved));
+      rows.push_back(cells);
+    }
+    out["table"] = {{"head", g->table_head}, {"rows", rows}};
+  }
   json vals = json::array();
   for (const auto& v : values)
     vals.push_back(

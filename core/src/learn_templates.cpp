@@ -69,7 +69,7 @@ const std::vector<TemplateSpec>& specs() {
       {"kv_per_token", {"model"}, {"kv_type"}},
       {"total", {"model", "quant", "context", "hardware"}, {"kv_type", "ram_gb", "flash_attn"}},
       {"verdict", {"model", "quant", "context", "hardware"}, {"kv_type", "ram_gb", "flash_attn"}},
-      {"max_context", {"model", "quant", "hardware"}, {"kv_type", "ram_gb"}},
+      {"max_context", {"model", "quant", "hardware"}, {"kv_type", "ram_gb", "fit"}},
       {"gpu_layers", {"model", "quant", "context", "hardware"}, {"kv_type", "ram_gb"}},
       {"best_quant", {"model", "context", "hardware"}, {"kv_type", "ram_gb"}},
       {"decode", {"model", "quant", "hardware"}, {"context", "depth", "kv_type", "ram_gb"}},
@@ -86,6 +86,7 @@ const std::vector<TemplateSpec>& specs() {
       {"rent_monthly", {"model", "hardware", "usd_per_kwh", "hours_per_day"}, {}},
       {"break_even_rent", {"model", "hardware", "usd_per_kwh", "hours_per_day"}, {}},
       {"api_per_mtok", {"model"}, {}},
+      {"name", {}, {"model", "hardware"}},
   };
   return k;
 }
@@ -171,6 +172,22 @@ Result<Value> resolve(const std::string& name, const Args& a) {
     }
     return v;
   }
+  if (name == "name") {  // a catalog entry's display name (a table's row label)
+    v.unit = "name";
+    if (a.count("model") == a.count("hardware"))
+      return make_error("bad_value", "name", "name takes model= or hardware=, one of them");
+    if (a.count("model")) {
+      const ModelEntry* m = model_arg(a, err);
+      if (!m) return make_error("unknown_id", "model", err);
+      v.text = m->name;
+    } else {
+      const HardwareEntry* h = cat.hw(a.at("hardware"));
+      if (!h)
+        return make_error("unknown_id", "hardware", "unknown hardware '" + a.at("hardware") + "'");
+      v.text = h->name;
+    }
+    return v;
+  }
   if (name == "vram" || name == "bandwidth") {
     const HardwareEntry* h = cat.hw(a.at("hardware"));
     if (!h)
@@ -238,6 +255,12 @@ Result<Value> resolve(const std::string& name, const Args& a) {
   }
   // Everything else is an estimate of the calculator itself.
   Args q = a;
+  // max_context's fit=comfortable: the longest context with everything on the accelerators and
+  // the margin kept; the default (fits) is the longest that loads, possibly spilling to RAM.
+  const bool comfortable = a.count("fit") && a.at("fit") == "comfortable";
+  if (a.count("fit") && !comfortable && a.at("fit") != "fits")
+    return make_error("bad_value", "fit", "fit must be comfortable or fits");
+  q.erase("fit");
   if (name == "max_context" || name == "best_quant")
     q["context"] = a.count("context") ? a.at("context") : "512";
   auto r = estimate_for(q, name == "max_context" || name == "best_quant");
@@ -259,10 +282,13 @@ Result<Value> resolve(const std::string& name, const Args& a) {
     return v;
   }
   if (name == "max_context") {
-    const uint64_t fits = e.max_context_fits.value_or(0);
+    const uint64_t fits =
+        (comfortable ? e.max_context_comfortable : e.max_context_fits).value_or(0);
     v.number = double(fits);
     v.unit = "tokens";
-    v.text = fits ? thousands(fits) + " tokens" : "no context at all (the weights do not fit)";
+    v.text = fits          ? thousands(fits) + " tokens"
+             : comfortable ? "no context with everything on the GPU"
+                           : "no context at all (the weights do not fit)";
     return v;
   }
   if (name == "best_quant") {
@@ -277,6 +303,8 @@ Result<Value> resolve(const std::string& name, const Args& a) {
     v.unit = "layers";
     v.text =
         fmt("%.0f", v.number) + " of " + std::to_string(e.plan.total_layers) + " layers on the GPU";
+    if (e.plan.n_cpu_moe > 0)  // MoE: whole layers on the GPU, some layers' experts in RAM
+      v.text += ", the routed experts of " + std::to_string(e.plan.n_cpu_moe) + " in system RAM";
     return v;
   }
   const SpeedEstimate& s = e.speed;

@@ -82,11 +82,58 @@ TEST(Learn, EveryGlossaryEntryRendersCleanly) {
     const auto j = nlohmann::json::parse(r);
     ASSERT_TRUE(j["ok"].get<bool>()) << g.id << ": " << r;
     EXPECT_TRUE(j["unresolved"].empty()) << g.id << ": " << j["unresolved"].dump();
-    for (const std::string& text : {g.short_text, g.body, g.example_text, g.workflow_text})
+    std::vector<std::string> texts = {g.short_text, g.body, g.example_text, g.workflow_text};
+    texts.insert(texts.end(), g.table_head.begin(), g.table_head.end());
+    texts.insert(texts.end(), g.table_rows.begin(), g.table_rows.end());  // cells, tab-joined
+    for (const std::string& text : texts)
       EXPECT_TRUE(learn_prose_numbers(text).empty())
           << g.id << ": typed quantity " << nlohmann::json(learn_prose_numbers(text)).dump();
     EXPECT_FALSE(g.sources.empty()) << g.id;
   }
+}
+
+// A guide's live table: every cell is the engine's own answer for that setup.
+TEST(Learn, GuideTablesAreTheEnginesAnswers) {
+  const auto learn = [](const char* id) {
+    return nlohmann::json::parse(
+        handle_request(nlohmann::json{{"command", "learn"}, {"term", id}}.dump()));
+  };
+  const auto est = [](nlohmann::json q) {
+    q["command"] = "estimate";
+    return nlohmann::json::parse(handle_request(q.dump()));
+  };
+  int guides = 0;
+  for (const GlossaryEntry& g : builtin_catalog().glossary) {
+    if (g.category != "guide") continue;
+    ++guides;
+    const auto j = learn(g.id.c_str());
+    ASSERT_TRUE(j.contains("table")) << g.id;
+    EXPECT_EQ(j["table"]["head"].size(), g.table_head.size());
+    EXPECT_EQ(j["table"]["rows"].size(), g.table_rows.size());
+  }
+  EXPECT_EQ(guides, 5);
+  // Multi-GPU: the two-card row's context is the estimate's comfortable maximum there.
+  const auto multi = learn("guide-multi-gpu");
+  const auto two = est({{"model", "llama-3.3-70b"},
+                        {"quant", "Q4_K_M"},
+                        {"context", 512},
+                        {"hardware", "rtx-3090x2"},
+                        {"ram_gb", 64}});
+  ASSERT_TRUE(two["ok"].get<bool>());
+  const uint64_t fits = two["max_context"]["comfortable"].get<uint64_t>();
+  std::string grouped = std::to_string(fits);  // "131,072 tokens", as the template writes it
+  for (int i = static_cast<int>(grouped.size()) - 3; i > 0; i -= 3) grouped.insert(i, ",");
+  EXPECT_EQ(multi["table"]["rows"][1][4], grouped + " tokens");
+  EXPECT_EQ(multi["table"]["rows"][1][0], "2 × NVIDIA GeForce RTX 3090");
+  // Long context: the f16 column is the comfortable maximum with an f16 cache on the 12 GB card.
+  const auto lc = learn("guide-long-context");
+  const auto small = est({{"model", "llama-3.1-8b"},
+                          {"quant", "Q4_K_M"},
+                          {"context", 512},
+                          {"hardware", "rtx-3060-12gb"}});
+  std::string g2 = std::to_string(small["max_context"]["comfortable"].get<uint64_t>());
+  for (int i = static_cast<int>(g2.size()) - 3; i > 0; i -= 3) g2.insert(i, ",");
+  EXPECT_EQ(lc["table"]["rows"][0][2], g2 + " tokens");
 }
 
 }  // namespace

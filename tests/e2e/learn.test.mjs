@@ -113,6 +113,19 @@ test('the answer stays in view: side by side and sticky on a wide screen, a verd
   assert.deepEqual(errors, []);
 });
 
+test('learn guides: a guide\'s table is the engine\'s, cell for cell, on desktop and phone', async () => {
+  const { page, errors } = await open(`${base}?view=learn`);
+  const guides = await page.$$eval('#learn-index section', (ss) => ss.filter((x) => x.querySelector('h3').textContent === 'Guides').flatMap((x) => [...x.querySelectorAll('li a')].map((a) => a.getAttribute('href'))));
+  assert.equal(guides.length, 5, guides.join(' '));
+  await page.goto(`${base}?view=learn&term=guide-multi-gpu`);
+  await page.waitForSelector('#learn-table');
+  const want = cli({ command: 'learn', term: 'guide-multi-gpu' }).table;
+  assert.deepEqual(await page.$$eval('#learn-table thead th', (t) => t.map((x) => x.firstChild?.textContent ?? '')), want.head);
+  assert.deepEqual(await page.$$eval('#learn-table tbody tr', (rows) => rows.map((r) => [...r.children].map((c) => c.textContent))), want.rows);
+  await shots(page, 'learn-guide-multi-gpu');
+  assert.deepEqual(errors, []);
+});
+
 test('learn links in every view: Compare\'s and the Catalog\'s terms open their glossary entries', async () => {
   const { page, errors } = await open(`${base}?view=compare&model=llama-3.1-8b&quant=Q4_K_M&context=8192&setups=rtx-3090;rtx-4090`);
   await page.waitForSelector('#view-compare [data-ready="1"]');

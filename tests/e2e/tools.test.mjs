@@ -24,7 +24,8 @@ test('compare: the table equals the CLI, winners highlighted, deltas in words', 
   const { page, errors } = await open(`${base}?view=compare&model=llama-3.1-70b&quant=Q4_K_M&context=16384&setups=rtx-3090x2;rtx-4090x2`);
   await page.waitForSelector('#compare-result[data-ready="1"]');
   const expected = cli({ command: 'compare', model: 'llama-3.1-70b', quant: 'Q4_K_M', context: '16384', setups: ['rtx-3090x2', 'rtx-4090x2'] });
-  const cells = await page.$$eval('#compare-result tbody tr', (rows) => rows.map((r) => [...r.children].map((c) => c.textContent)));
+  // A row label is its text (a glossary term gets a "?" link after it once the glossary is in).
+  const cells = await page.$$eval('#compare-result tbody tr', (rows) => rows.map((r) => [...r.children].map((c, i) => (i === 0 ? c.firstChild?.textContent ?? '' : c.textContent))));
   const decodeRow = cells.find((r) => r[0] === 'Decode tok/s');
   expected.setups.forEach((s, i) => assert.ok(decodeRow[i + 1].startsWith(tps(s.decode_tps)), decodeRow[i + 1]));
   const priceRow = cells.find((r) => r[0] === 'Price');

@@ -110,6 +110,9 @@ struct GlossaryEntry {
   std::string workflow_runtime, workflow_text, workflow_command;
   std::vector<std::string> related, errors;  // glossary ids; errors-KB ids
   std::vector<Source> sources;
+  // A guide's live table: column heads, and rows whose cells (joined by a tab) are text with
+  // engine templates, rendered like the entry's prose.
+  std::vector<std::string> table_head, table_rows;
 };
 
 // A published benchmark score of a catalog model (catalog/quality.json), as its source prints it.

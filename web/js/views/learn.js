@@ -2,9 +2,9 @@
 // it is an engine result computed now - the same code as the calculator, never typed by hand.
 // ?view=learn lists and searches the terms; &term=ID opens one, with a link that opens the tool
 // prefilled with its example.
-import { el } from '../ui.js';
+import { el, table } from '../ui.js';
 
-const CATEGORY = { hardware: 'Hardware', model: 'Models', format: 'Formats', runtime: 'Runtimes', speed: 'Speed', cost: 'Cost' };
+const CATEGORY = { guide: 'Guides', hardware: 'Hardware', model: 'Models', format: 'Formats', runtime: 'Runtimes', speed: 'Speed', cost: 'Cost' };
 
 // The Will it run? link for an example's request.
 function toolLink(q) {
@@ -25,6 +25,8 @@ async function entry(request, id) {
     r.aliases.length ? el('p', { className: 'muted', textContent: `Also: ${r.aliases.join(', ')}` }) : null,
     el('p', { className: 'lead', textContent: r.short }),
     el('p', { textContent: r.body }),
+    // A guide's table: every cell computed by the engine now (the same templates as the prose).
+    r.table ? el('div', { id: 'learn-table' }, table(r.table.head, r.table.rows)) : null,
     el('h3', { textContent: 'Example' }),
     el('p', { id: 'learn-example', textContent: r.example.text }),
     el('p', {}, el('a', { href: toolLink(r.example.request), id: 'learn-open', textContent: 'Open this example in Will it run?' })),
@@ -58,7 +60,7 @@ export async function mount(root, { request, params, setUrl }) {
   const term = params.get('term');
   root.replaceChildren(el('div', {},
     el('div', { className: 'panel' }, el('h2', { textContent: 'Learn' }),
-      el('p', { textContent: `${list.terms.length} terms a local-AI user meets. Every size, speed, context and price in an entry is computed by the engine when you open it, from the same catalog and code as the calculator.` }),
+      el('p', { textContent: `${list.terms.filter((t) => t.category !== 'guide').length} terms a local-AI user meets, and ${list.terms.filter((t) => t.category === 'guide').length} guides. Every size, speed, context and price in an entry is computed by the engine when you open it, from the same catalog and code as the calculator.` }),
       term ? null : search),
     term ? body : index));
   if (term) body.replaceChildren(await entry(request, term));
