@@ -40,13 +40,25 @@ void add_advice(const Inputs& in, const Machine& mc, const Plan& plan, const Wei
   if (ctx_fits) out.max_context_fits = ctx_fits;
   std::optional<std::string>&best_comfy = out.best_quant_comfortable,
   &best_fits = out.best_quant_fits;
+  // The largest context of every quant on this machine, most bits first (asked for by the page's
+  // chart; each is two context searches).
+  const auto quant_context = [&](const std::string& name, const WeightPlan& wq) {
+    if (!in.quant_contexts) return;
+    QuantLimit qc{name, std::nullopt, std::nullopt};
+    if (const uint32_t c = search_context(in, wq, mc, is_comfortable)) qc.comfortable = c;
+    if (const uint32_t c = search_context(in, wq, mc, runs)) qc.fits = c;
+    out.quant_contexts.push_back(qc);
+  };
+  out.quant_contexts_requested = in.quant_contexts;
   if (in.ftype) {
     for (FileType f : kQuantLadder) {
       const FileTypeInfo* fi = file_type_by_id(static_cast<uint32_t>(f));
-      const Plan p = make_plan(m, memo_quantized_weights(in.model->id, m, f), mc, in.plan);
+      const WeightPlan wq = memo_quantized_weights(in.model->id, m, f);
+      quant_context(std::string(fi->name), wq);
+      const Plan p = make_plan(m, wq, mc, in.plan);
       if (!best_fits && p.fits) best_fits = std::string(fi->name);
       if (!best_comfy && is_comfortable(p)) best_comfy = std::string(fi->name);
-      if (best_fits && best_comfy) break;
+      if (best_fits && best_comfy && !in.quant_contexts) break;
     }
   } else if (in.format) {
     // Other formats: every catalog format the chosen runtime loads, most bits first.
@@ -60,10 +72,12 @@ void add_advice(const Inputs& in, const Machine& mc, const Plan& plan, const Wei
       return *a->bits_per_weight > *b->bits_per_weight;
     });
     for (const QuantEntry* q : ladder) {
-      const Plan p = make_plan(m, weights_for(in, nullptr, q), mc, in.plan);
+      const WeightPlan wq = weights_for(in, nullptr, q);
+      quant_context(q->id, wq);
+      const Plan p = make_plan(m, wq, mc, in.plan);
       if (!best_fits && p.fits) best_fits = q->id;
       if (!best_comfy && is_comfortable(p)) best_comfy = q->id;
-      if (best_fits && best_comfy) break;
+      if (best_fits && best_comfy && !in.quant_contexts) break;
     }
   }
   // What to change: each suggestion is a request patch, re-run through the same engine, with the

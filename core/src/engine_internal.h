@@ -51,6 +51,7 @@ struct Inputs {
   double gpu_reserved_mb = 0;                // per GPU, kept by the desktop/display and other apps
   const WeightPlan* user_weights = nullptr;  // a GGUF's exact weights (the quant is the file's)
   bool inverse = true;                // also answer max context / best quant / smallest hardware
+  bool quant_contexts = false;        // and the largest context of every quant
   std::string backend;                // requested backend ("" = the hardware's first)
   uint32_t prompt = 512;              // prompt tokens for prefill and time to first token
   uint32_t depth = 0;                 // context depth at which decode_tps is given

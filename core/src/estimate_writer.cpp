@@ -207,6 +207,13 @@ json estimate_to_json(const Estimate& e) {
                            {"decode_tps", opt(s.decode_tps)},
                            {"speedup", opt(s.speedup)}});
   out["suggestions"] = suggestions;
+  if (e.quant_contexts_requested) {
+    json qc = json::array();
+    for (const auto& c : e.quant_contexts)
+      qc.push_back(
+          {{"quant", c.quant}, {"comfortable", opt_u(c.comfortable)}, {"fits", opt_u(c.fits)}});
+    out["quant_contexts"] = qc;
+  }
   if (const auto& h = e.smallest_hardware)
     out["smallest_hardware"] = {{"id", h->id},
                                 {"name", h->name},

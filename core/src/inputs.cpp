@@ -37,6 +37,7 @@ const std::vector<std::string_view>& estimate_fields_list() {
                                                   "swa_full",
                                                   "llamacpp_build",
                                                   "allow_long_context",
+                                                  "quant_contexts",
                                                   "speculative",
                                                   "draft_model",
                                                   "draft_quant",
@@ -136,6 +137,7 @@ Result<EstimateRequest> read_request(const json& req) {
   opt_bool(r, "swa_full", q.swa_full);
   opt_integer(r, "llamacpp_build", q.llamacpp_build);
   opt_bool(r, "allow_long_context", q.allow_long_context);
+  opt_bool(r, "quant_contexts", q.quant_contexts);
   opt_bool(r, "flash_attn", q.flash_attn);
   opt_string(r, "speculative", q.speculative);
   opt_string(r, "draft_model", q.draft_model);
@@ -211,6 +213,7 @@ std::optional<Error> read_workload(const EstimateRequest& q, Inputs& in) {
   RC_TAKE(in.gpu_reserved_mb, number("gpu_reserved_mb", q.gpu_reserved_mb, 0));
   const std::string split_mode = q.split_mode.value_or(std::string(kSplitModes[0]));
   in.inverse = q.inverse.value_or(true);
+  in.quant_contexts = q.quant_contexts.value_or(false);
   in.backend = q.backend.value_or("");
   RC_TAKE(prompt, integer("prompt", q.prompt));
   RC_TAKE(depth, integer("depth", q.depth));

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "runcheck/api.h"
@@ -139,6 +140,46 @@ TEST(Engine, ResetForgetsUserModelsAndKeepsAnswers) {
   auto after = estimate(two_3090s());
   ASSERT_TRUE(before.ok() && after.ok());
   EXPECT_EQ(estimate_response(after.value()).dump(), estimate_response(before.value()).dump());
+}
+
+}  // namespace
+}  // namespace runcheck
+
+namespace runcheck {
+namespace {
+
+// The chart's per-quant contexts are the same searches as each quant's own estimate.
+TEST(Engine, QuantContextsAreEachQuantsOwnMaxContext) {
+  EstimateRequest q;
+  q.model = "qwen3-32b";
+  q.quant = "Q4_K_M";
+  q.context = 16384;
+  q.hardware = {"rtx-3090"};
+  q.quant_contexts = true;
+  auto r = estimate(q);
+  ASSERT_TRUE(r.ok());
+  const auto& rows = r.value().quant_contexts;
+  ASSERT_EQ(rows.size(), 16u);  // the GGUF ladder, F16 down to IQ1_M
+  EXPECT_EQ(rows.front().quant, "F16");
+  EXPECT_FALSE(rows.front().fits.has_value());  // 64 GB of weights: no context fits at all
+  for (const char* quant : {"Q8_0", "Q4_K_M", "IQ2_M"}) {
+    EstimateRequest one = q;
+    one.quant = quant;
+    one.quant_contexts = false;
+    auto e = estimate(one);
+    ASSERT_TRUE(e.ok());
+    const auto it = std::find_if(rows.begin(), rows.end(),
+                                 [&](const QuantLimit& x) { return x.quant == quant; });
+    ASSERT_NE(it, rows.end()) << quant;
+    EXPECT_EQ(it->comfortable, e.value().max_context_comfortable) << quant;
+    EXPECT_EQ(it->fits, e.value().max_context_fits) << quant;
+  }
+  // Not asked for: not computed, and the response has no such field.
+  q.quant_contexts = false;
+  auto plain = estimate(q);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_TRUE(plain.value().quant_contexts.empty());
+  EXPECT_FALSE(estimate_response(plain.value()).contains("quant_contexts"));
 }
 
 }  // namespace

@@ -2,7 +2,7 @@
 import { importGgufFile, loadEngine, request } from './engine.js';
 import { gib, int, num, overBy, paramCount, pct, tps } from './format.js';
 import { configName } from './usermodel.js';
-import { lineChart } from './chart.js';
+import { barChart, lineChart } from './chart.js';
 import { deflateText, enterView, sharedOf, unknownNotice, inflateText, readState } from './urlstate.js';
 
 const $ = (id) => document.getElementById(id);
@@ -177,6 +177,20 @@ function showError(error) {
   document.body.dataset.state = 'error';
 }
 
+function renderQuantChart(res) {
+  // The largest context each quant allows on this machine (the core's two searches per quant):
+  // the dark part stays on the GPU with the margin kept, the whole bar loads at all.
+  const qc = res.quant_contexts || [];
+  $('quant-chart').hidden = !qc.length;
+  if (qc.length) {
+    barChart($('quant-chart'), {
+      rows: qc.map((q) => ({ label: q.quant, value: q.fits, inner: q.comfortable, highlight: q.quant === res.request.quant,
+        valueLabel: q.fits === null ? 'does not fit' : `${q.comfortable === null ? '—' : int(q.comfortable)} / ${int(q.fits)}` })),
+      caption: `Largest context per quantization on this machine, in tokens (comfortable / at all): dark, comfortable with everything on the GPU; light, loads with some of it in system RAM; — none comfortable. Capped at the model's ${int(res.model.context_length)} trained tokens.`,
+    });
+  }
+}
+
 function render(res) {
   const err = $('error');
   if (!res.ok) { showError(res.error); return; }
@@ -203,6 +217,7 @@ function render(res) {
   $('bestq').textContent = `${res.best_quant.comfortable ?? 'none'} comfortable · ${res.best_quant.fits ?? 'none'} at all`;
   $('smallest').textContent = res.smallest_hardware ? `${res.smallest_hardware.name} (${res.smallest_hardware.memory_gib} GB) — ${res.smallest_hardware.note}` : 'none in the catalog';
   renderSpeed(res.speed);
+  renderQuantChart(res);
   const sug = res.suggestions || [];
   $('suggest-box').hidden = sug.length === 0;
   $('suggestions').replaceChildren(...sug.map((x) => {
@@ -280,7 +295,7 @@ async function update() {
   if (pendingGguf && $('model').value === '') { showPendingFile(); return; }
   const bad = countError();
   if (bad) { showError(bad); return; }
-  render(await request(req));
+  render(await request({ ...req, quant_contexts: true }));  // + every quant's largest context (chart)
 }
 
 // A runtime that cannot load the chosen quantization: switch to one it loads (the catalog's

@@ -49,3 +49,23 @@ export function lineChart(figure, { series, xTitle, yTitle, caption, marker }) {
   }
   figure.replaceChildren(svg, ...(caption ? [Object.assign(document.createElement('figcaption'), { textContent: caption })] : []));
 }
+
+// Horizontal bar chart, one row per item: an outer bar (value) and, inside it, an inner bar
+// (inner, e.g. the part that fits comfortably). rows: [{label, value, inner, valueLabel,
+// highlight}]; values may be null (no bar, the label says why). Geometry only: every label is
+// given by the caller.
+export function barChart(figure, { rows, caption }) {
+  const W = 560, rowH = 18, L = 70, R = 110, T = 4;
+  const H = T + rows.length * rowH + 4;
+  const max = Math.max(0, ...rows.map((r) => r.value ?? 0));
+  const svg = svgEl('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': caption });
+  const px = (v) => (max > 0 ? (v / max) * (W - L - R) : 0);
+  rows.forEach((r, i) => {
+    const y = T + i * rowH;
+    svg.append(svgEl('text', { x: L - 6, y: y + 12, 'text-anchor': 'end', ...(r.highlight ? { 'font-weight': 'bold', fill: 'currentColor' } : {}) }, r.label));
+    if (r.value) svg.append(svgEl('rect', { x: L, y: y + 2, width: px(r.value), height: rowH - 5, class: 'bar-outer' }));
+    if (r.inner) svg.append(svgEl('rect', { x: L, y: y + 2, width: px(r.inner), height: rowH - 5, class: 'bar-inner' }));
+    svg.append(svgEl('text', { x: L + px(r.value ?? 0) + 4, y: y + 12 }, r.valueLabel));
+  });
+  figure.replaceChildren(svg, caption ? Object.assign(document.createElement('figcaption'), { textContent: caption }) : '');
+}

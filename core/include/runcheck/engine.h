@@ -35,6 +35,7 @@ struct EstimateRequest {
   std::vector<std::string> hardware;  // ids, "idxN" for N identical cards
   std::optional<std::string> runtime, kv_type, split_mode, backend, os;
   std::optional<bool> flash_attn, inverse, swa_full, allow_long_context;
+  std::optional<bool> quant_contexts;  // also the largest context of every quant (a chart)
   std::optional<int64_t> parallel, ubatch, gpu_layers, n_cpu_moe, prompt, depth, llamacpp_build;
   std::optional<double> ram_gb, wired_limit_mb, gpu_memory_utilization, gpu_reserved_mb,
       ram_bandwidth_gb_s;
@@ -133,6 +134,12 @@ struct SmallestHardware {
   int measured_runs = 0;
 };
 
+// The largest context of one quant on this machine (the quant ladder's chart).
+struct QuantLimit {
+  std::string quant;
+  std::optional<uint32_t> comfortable, fits;
+};
+
 struct Download {
   std::string runtime, name, quant, variant, source;
 };
@@ -164,6 +171,8 @@ struct Estimate {
   std::optional<std::string> best_quant_comfortable, best_quant_fits;
   std::vector<Suggestion> suggestions;
   std::optional<SmallestHardware> smallest_hardware;
+  bool quant_contexts_requested = false;
+  std::vector<QuantLimit> quant_contexts;  // most bits first
 };
 
 // The engine: a typed request in, an Estimate or an Error naming the field out.
