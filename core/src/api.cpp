@@ -208,7 +208,8 @@ std::string handle_request(std::string_view text) {
   Result<json> out = make_error(
       "unknown_command", "command",
       "command must be one of estimate, compare, choose, cost, sweep, "
-      "catalog, methodology, import, accuracy, benchmarks, diagnose, learn, recommend; got '" +
+      "catalog, methodology, import, accuracy, benchmarks, diagnose, learn, recommend, detect; "
+      "got '" +
           safe_echo(command) + "'");
   // Commands whose fields are all read here: refuse a key they do not know (a typo must not
   // fall back to a default silently). estimate, sweep, compare, choose and cost check their own.
@@ -254,6 +255,8 @@ std::string handle_request(std::string_view text) {
     out = learn_json(req);
   else if (command == "recommend")
     out = recommend_json(req);
+  else if (command == "detect")
+    out = detect_json(req);
   if (!out.ok()) return error_response(out.error());
   return out.value().dump(-1, ' ', false, json::error_handler_t::replace);
 }

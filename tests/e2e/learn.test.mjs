@@ -159,6 +159,44 @@ test('max context per quant: the chart is the core\'s per-quant searches, the ch
   assert.deepEqual(errors, []);
 });
 
+// A page whose browser reports the given WebGPU adapter (or none) and device memory.
+async function openWithAdapter(url, info, deviceMemory) {
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.addInitScript(([i, mem]) => {
+    Object.defineProperty(navigator, 'gpu', { configurable: true, value: i ? { requestAdapter: async () => ({ info: i }) } : undefined });
+    Object.defineProperty(navigator, 'deviceMemory', { configurable: true, value: mem });
+  }, [info, deviceMemory]);
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready="1"]');
+  return { page, errors };
+}
+
+test('detect: a mocked WebGPU adapter selects its card; an Apple GPU or none is said plainly', async () => {
+  const url = `${base}?view=run&model=llama-3.1-8b&quant=Q4_K_M&context=8192&hardware=rtx-4090&count=1`;
+  let { page, errors } = await openWithAdapter(url, { vendor: 'nvidia', architecture: 'ampere', description: 'NVIDIA GeForce RTX 3090' }, 8);
+  await page.click('#detect-hardware');
+  await page.waitForFunction(() => document.getElementById('hardware').value === 'rtx-3090');
+  await page.waitForFunction(() => document.body.dataset.ready === '1' && document.getElementById('devices')?.textContent.includes('RTX 3090'));
+  const said = cli({ command: 'detect', gpu: 'NVIDIA GeForce RTX 3090', vendor: 'nvidia', architecture: 'ampere', device_memory_gb: 8, platform: await page.evaluate(() => navigator.userAgentData?.platform || navigator.platform) }).said;
+  assert.equal(await page.textContent('#detect-status'), `Detect: ${said.join('; ')}.`);
+  assert.deepEqual(errors, []);
+  await page.close();
+  ({ page, errors } = await openWithAdapter(url, { vendor: 'apple', architecture: 'metal-3', description: '' }, 8));
+  await page.click('#detect-hardware');
+  await page.waitForSelector('#detect-status:not([hidden])');
+  assert.match(await page.textContent('#detect-status'), /does not say which chip|does not expose/);
+  assert.equal(await page.inputValue('#hardware'), 'rtx-4090');  // nothing guessed
+  await page.close();
+  ({ page, errors } = await openWithAdapter(url, null, undefined));
+  await page.click('#detect-hardware');
+  await page.waitForSelector('#detect-status:not([hidden])');
+  assert.match(await page.textContent('#detect-status'), /does not expose its GPU/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('hardware search: every typed word must match the name or id', async () => {
   const { page, errors } = await open(`${base}?view=run&model=llama-3.1-8b&quant=Q4_K_M&context=8192&hardware=rtx-4090&count=1`);
   await page.fill('#hardware-filter', 'm4 max');

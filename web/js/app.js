@@ -420,6 +420,36 @@ function filterHardware() {
   if (first && $('hardware').selectedOptions[0]?.hidden) { $('hardware').value = first.value; update(); }
 }
 
+// "Detect": what this browser exposes (WebGPU adapter info, platform, the rounded deviceMemory),
+// matched to the catalog by the core; nothing leaves the page. The core says when it cannot tell.
+async function browserFacts() {
+  const facts = {};
+  try {
+    const adapter = await navigator.gpu?.requestAdapter();
+    const info = adapter?.info ?? (await adapter?.requestAdapterInfo?.());
+    if (info?.description) facts.gpu = String(info.description).slice(0, 200);
+    if (info?.vendor) facts.vendor = String(info.vendor).slice(0, 60);
+    if (info?.architecture) facts.architecture = String(info.architecture).slice(0, 60);
+  } catch { /* no WebGPU, or it refused: the core says it cannot tell */ }
+  const platform = navigator.userAgentData?.platform || navigator.platform || '';
+  if (platform) facts.platform = String(platform).slice(0, 60);
+  if (typeof navigator.deviceMemory === 'number') facts.device_memory_gb = navigator.deviceMemory;
+  return facts;
+}
+async function detectHardware() {
+  const res = await request({ command: 'detect', ...(await browserFacts()) });
+  const status = $('detect-status');
+  status.hidden = false;
+  if (!res.ok) { status.textContent = `Detect: ${res.error.message}`; return; }
+  status.textContent = `Detect: ${res.said.join('; ')}.`;
+  const ids = res.hardware ? [res.hardware] : res.candidates.map((c) => c.id);
+  if (!ids.length) return;
+  // One match: select it. Several: show just those in the picker for the user to choose.
+  $('hardware-filter').value = '';
+  for (const o of $('hardware').options) o.hidden = !ids.includes(o.value);
+  if ($('hardware').value !== ids[0]) { $('hardware').value = ids[0]; syncMachine(); update(); }
+}
+
 // Runtime, KV type and OS pickers come from the engine's own lists (the options command), so the
 // page never offers a value the core would refuse; the engine's defaults become the page's.
 function fillOptions(o) {
@@ -576,6 +606,7 @@ async function main() {
   });
   $('will-it-run').addEventListener('submit', (e) => e.preventDefault());
   $('add-gpu').addEventListener('click', () => { addGpuRow(); update(); });
+  $('detect-hardware').addEventListener('click', () => detectHardware());
   $('model-file').addEventListener('change', (e) => { if (e.target.files[0]) importFile(e.target.files[0]); });
   // Dropping a .gguf or config.json anywhere on the form does the same (read locally).
   $('will-it-run').addEventListener('dragover', (e) => e.preventDefault());
