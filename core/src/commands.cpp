@@ -1,9 +1,24 @@
 // Launch commands in each runtime's own syntax.
+#include <cctype>
+
 #include "engine_internal.h"
 #include "runcheck/request.h"
 
 namespace runcheck::engine {
 namespace {
+
+// A file name as one shell word: plain names as they are, anything else in single quotes (a
+// quote inside becomes '\''), so a hostile name cannot run as a command.
+std::string shell_quote(const std::string& s) {
+  const bool plain = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_' ||
+           c == '/' || c == '+';
+  });
+  if (plain) return s;
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
 
 // Publishers whose GGUF repos are preferred when several publish the quant: the runtime's own
 // org first, then the largest quantizers (order only; every repo here is cited).
@@ -60,8 +75,11 @@ std::map<std::string, std::string> launch_commands(const Inputs& in, const Plan&
   if (in.ftype) {
     const DownloadEntry* gguf =
         in.user_weights ? nullptr : download_for(*in.model, "llama.cpp", in.quant);
-    const std::string file =
-        in.user_weights ? "<your file>.gguf" : "<" + in.model->id + "-" + in.quant + ".gguf>";
+    // The user's own file by the name it was given (single-quoted for the shell); a browser only
+    // knows the name, so the command runs from the file's folder.
+    const std::string file = !in.user_weights       ? "<" + in.model->id + "-" + in.quant + ".gguf>"
+                             : in.user_file.empty() ? std::string("<your file>.gguf")
+                                                    : shell_quote(in.user_file);
     if (!in.user_weights && !gguf)
       notes.push_back("no cited GGUF download of " + in.model->name + " at " + in.quant +
                       " is in the catalog: replace " + file + " with your file's path");

@@ -50,6 +50,7 @@ struct Inputs {
   double wired_limit_mb = 0;
   double gpu_reserved_mb = 0;                // per GPU, kept by the desktop/display and other apps
   const WeightPlan* user_weights = nullptr;  // a GGUF's exact weights (the quant is the file's)
+  std::string user_file;                     // that GGUF's name as given (commands use it)
   bool inverse = true;                // also answer max context / best quant / smallest hardware
   bool quant_contexts = false;        // and the largest context of every quant
   std::string backend;                // requested backend ("" = the hardware's first)

@@ -241,6 +241,7 @@ std::optional<Error> read_workload(const EstimateRequest& q, Inputs& in) {
       in.model = &u->entry;
       if (u->weights) {
         in.user_weights = &*u->weights;
+        in.user_file = u->file_name;
         if (!u->file_type.empty() && !quant_given) in.quant = u->file_type;
       }
     }

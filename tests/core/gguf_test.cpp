@@ -69,6 +69,28 @@ TEST(gguf_test, stories260k_kv_buffer_as_llama_cpp_reports) {
   EXPECT_EQ(r["memory"]["weights_bytes"].get<uint64_t>(), 1171200u);
 }
 
+TEST(gguf_test, commands_name_the_users_own_file_as_one_shell_word) {
+  RUNCHECK_NEEDS_SHARED();
+  const std::string f = fixture("stories260K.gguf");
+  const auto command_for = [&](const std::string& name) {
+    const json imp =
+        import_gguf(reinterpret_cast<const uint8_t*>(f.data()), f.size(), f.size(), name);
+    EXPECT_TRUE(imp["ok"].get<bool>()) << imp.dump();
+    const json r = json::parse(handle_request(json{
+        {"command", "estimate"},
+        {"model", imp["model"]},
+        {"context", 128},
+        {"hardware", "rtx-4090"},
+        {"inverse", false}}.dump()));
+    return r["commands"]["llama_server"].get<std::string>();
+  };
+  EXPECT_EQ(command_for("stories260K.gguf").rfind("llama-server -m stories260K.gguf ", 0), 0u);
+  // A name the shell would split or run: single-quoted, its own quote escaped.
+  EXPECT_EQ(command_for("my model's; rm -rf ~.gguf")
+                .rfind("llama-server -m 'my model'\\''s; rm -rf ~.gguf' ", 0),
+            0u);
+}
+
 TEST(gguf_test, vocab_only_files_import_hyperparameters) {
   RUNCHECK_NEEDS_SHARED();
   // Falcon-7B's header: 71 heads, 1 KV head, 32 layers, no tensors.

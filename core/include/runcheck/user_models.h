@@ -17,6 +17,7 @@ struct UserModel {
   ModelEntry entry;                   // id "user:<slug>", arch, name
   std::optional<WeightPlan> weights;  // exact weights from a GGUF's tensors
   std::string file_type;              // the GGUF's file type ("Q4_K_M"), if any
+  std::string file_name;  // the GGUF's name as given (a browser's file name, the CLI's path)
 };
 
 const UserModel* user_model(const std::string& id);
