@@ -148,12 +148,12 @@ test('learn links in every view: Compare\'s and the Catalog\'s terms open their 
 
 test('max context per quant: the chart is the core\'s per-quant searches, the chosen quant in bold', async () => {
   const { page, errors } = await open(`${base}?view=run&model=qwen3-32b&quant=Q4_K_M&context=16384&hardware=rtx-3090&count=1`);
-  await page.waitForSelector('#quant-chart svg');
+  await page.waitForSelector('#quant-chart .bars');
   const want = cli({ command: 'estimate', model: 'qwen3-32b', quant: 'Q4_K_M', context: 16384, hardware: 'rtx-3090', quant_contexts: true }).quant_contexts;
-  const rows = await page.$$eval('#quant-chart svg text[text-anchor=end]', (t) => t.map((x) => [x.textContent, x.getAttribute('font-weight')]));
+  const rows = await page.$$eval('#quant-chart .bar-label', (t) => t.map((x) => [x.textContent, x.classList.contains('chosen')]));
   assert.deepEqual(rows.map((r) => r[0]), want.map((q) => q.quant));
-  assert.deepEqual(rows.filter((r) => r[1] === 'bold').map((r) => r[0]), ['Q4_K_M']);
-  const labels = await page.$$eval('#quant-chart svg text:not([text-anchor])', (t) => t.map((x) => x.textContent));
+  assert.deepEqual(rows.filter((r) => r[1]).map((r) => r[0]), ['Q4_K_M']);
+  const labels = await page.$$eval('#quant-chart .bar-value', (t) => t.map((x) => x.textContent));
   const q4 = want.find((q) => q.quant === 'Q4_K_M');
   assert.ok(labels.includes(`${q4.comfortable.toLocaleString('en-US')} / ${q4.fits.toLocaleString('en-US')}`), labels.join(' | '));
   assert.deepEqual(errors, []);

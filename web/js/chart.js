@@ -52,20 +52,24 @@ export function lineChart(figure, { series, xTitle, yTitle, caption, marker }) {
 
 // Horizontal bar chart, one row per item: an outer bar (value) and, inside it, an inner bar
 // (inner, e.g. the part that fits comfortably). rows: [{label, value, inner, valueLabel,
-// highlight}]; values may be null (no bar, the label says why). Geometry only: every label is
-// given by the caller.
+// highlight}]; values may be null (no bar, the label says why). HTML rows, so the text stays
+// readable at any width. Geometry only: every label is given by the caller.
 export function barChart(figure, { rows, caption }) {
-  const W = 560, rowH = 18, L = 70, R = 110, T = 4;
-  const H = T + rows.length * rowH + 4;
   const max = Math.max(0, ...rows.map((r) => r.value ?? 0));
-  const svg = svgEl('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': caption });
-  const px = (v) => (max > 0 ? (v / max) * (W - L - R) : 0);
-  rows.forEach((r, i) => {
-    const y = T + i * rowH;
-    svg.append(svgEl('text', { x: L - 6, y: y + 12, 'text-anchor': 'end', ...(r.highlight ? { 'font-weight': 'bold', fill: 'currentColor' } : {}) }, r.label));
-    if (r.value) svg.append(svgEl('rect', { x: L, y: y + 2, width: px(r.value), height: rowH - 5, class: 'bar-outer' }));
-    if (r.inner) svg.append(svgEl('rect', { x: L, y: y + 2, width: px(r.inner), height: rowH - 5, class: 'bar-inner' }));
-    svg.append(svgEl('text', { x: L + px(r.value ?? 0) + 4, y: y + 12 }, r.valueLabel));
-  });
-  figure.replaceChildren(svg, caption ? Object.assign(document.createElement('figcaption'), { textContent: caption }) : '');
+  const pct = (v) => `${max > 0 ? ((v ?? 0) / max) * 100 : 0}%`;
+  const div = (cls, text) => Object.assign(document.createElement('div'), { className: cls, ...(text !== undefined ? { textContent: text } : {}) });
+  const list = div('bars');
+  list.setAttribute('role', 'img');
+  list.setAttribute('aria-label', caption);
+  for (const r of rows) {
+    const track = div('bar-track');
+    const outer = div('bar-outer');
+    outer.style.width = pct(r.value);
+    const inner = div('bar-inner');
+    inner.style.width = pct(r.inner);
+    track.append(outer, inner);
+    const label = div(r.highlight ? 'bar-label chosen' : 'bar-label', r.label);
+    list.append(label, track, div('bar-value', r.valueLabel));
+  }
+  figure.replaceChildren(list, caption ? Object.assign(document.createElement('figcaption'), { textContent: caption }) : '');
 }
