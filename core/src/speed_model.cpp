@@ -149,7 +149,8 @@ SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p,
   // context token (QK^T and AV), at the mean depth P/2 of a prompt of P tokens.
   const double active_params = static_cast<double>(memo_active_parameters(in.model->id, m));
   uint32_t attn_layers = 0;
-  for (auto k : m.layers) attn_layers += k != LayerKind::kRecurrent;
+  for (auto k : m.layers)  // recurrent and feed-forward-only blocks (Nemotron-H) attend nothing
+    attn_layers += k == LayerKind::kFullAttention || k == LayerKind::kSlidingAttention;
   const double attn_per_ctx = 2.0 * attn_layers * m.head_count * (m.key_length + m.value_length);
   double fx = 0, fkv = 0, z0 = 0, zp = 0;
   bool prefill_ok = true;
