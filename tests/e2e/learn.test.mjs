@@ -197,6 +197,16 @@ test('detect: a mocked WebGPU adapter selects its card; an Apple GPU or none is 
   await page.close();
 });
 
+test('model search also matches the Hugging Face repo the catalog cites', async () => {
+  const { page, errors } = await open(`${base}?view=run&model=llama-3.1-8b&quant=Q4_K_M&context=8192&hardware=rtx-4090&count=1`);
+  await page.fill('#model-filter', 'deepseek-ai/');
+  const visible = await page.$$eval('#model option', (o) => o.filter((x) => !x.hidden).map((x) => x.value));
+  const want = cli({ command: 'catalog', list: 'models', brief: true }).models.filter((m) => (m.hf_repo || '').toLowerCase().includes('deepseek-ai/')).map((m) => m.id);
+  assert.ok(want.length >= 3, want.join(','));
+  assert.deepEqual(visible.sort(), want.sort());
+  assert.deepEqual(errors, []);
+});
+
 test('hardware search: every typed word must match the name or id', async () => {
   const { page, errors } = await open(`${base}?view=run&model=llama-3.1-8b&quant=Q4_K_M&context=8192&hardware=rtx-4090&count=1`);
   await page.fill('#hardware-filter', 'm4 max');

@@ -403,7 +403,9 @@ function syncRange() {
 
 function filterModels() {
   const q = $('model-filter').value.toLowerCase();
-  for (const o of $('model').options) o.hidden = q !== '' && !o.textContent.toLowerCase().includes(q) && !o.value.includes(q);
+  // The name, the id and the Hugging Face repo the catalog cites ("Meta-Llama-3.1-8B", "qwen/").
+  const repo = Object.fromEntries((catalog?.models || []).map((m) => [m.id, (m.hf_repo || '').toLowerCase()]));
+  for (const o of $('model').options) o.hidden = q !== '' && !o.textContent.toLowerCase().includes(q) && !o.value.includes(q) && !(repo[o.value] || '').includes(q);
   const first = [...$('model').options].find((o) => !o.hidden);
   if (first && $('model').selectedOptions[0]?.hidden) { $('model').value = first.value; clampContext(); update(); }
 }
