@@ -175,6 +175,8 @@ inline bool runs(const Plan& p) { return p.fits; }
 // the target's context, its compute buffer); the speculative speed beside the plain one.
 std::optional<Error> read_speculative(const EstimateRequest& q, Inputs& in);
 uint64_t draft_bytes(const Inputs& in);
+// MTP: the nextn blocks' weights and their own KV cache (an estimate; see speculative.cpp).
+uint64_t mtp_bytes(const Inputs& in, const WeightPlan& w);
 std::optional<SpeculativeSpeed> speculative_speed(const Inputs& in, const SpeedEstimate& speed,
                                                   std::vector<std::string>& assumptions);
 

@@ -22,6 +22,9 @@ Estimate run_estimate(const Inputs& in) {
     (mc.gpus.empty() ? mc.host : mc.gpus[0]).overhead_bytes += d;
   const ModelArch& m = in.model->arch;
   out.weights = weights_for(in, in.ftype, in.format);
+  // MTP blocks go with the last layers, on the last accelerator (or in RAM without one).
+  if (const uint64_t t = mtp_bytes(in, out.weights); t > 0)
+    (mc.gpus.empty() ? mc.host : mc.gpus.back()).overhead_bytes += t;
   out.plan = make_plan(m, out.weights, mc, in.plan);
 
   out.model_id = in.model->id;

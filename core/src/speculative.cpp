@@ -81,6 +81,31 @@ std::optional<Error> read_speculative(const EstimateRequest& q, Inputs& in) {
   return std::nullopt;
 }
 
+// MTP (llama.cpp --spec-type draft-mtp, read at 3f545be: models/*.cpp load the nextn blocks only
+// when load_mtp is set; llama-model.cpp gives the MTP context its own KV cache holding only the
+// nextn layers, at the same per-sequence context and sequence count). Each nextn block is taken
+// as one trunk attention block (the last one) plus its eh_proj (2 n_embd x n_embd) at the file's
+// mean bits per weight, and caches like that block. An estimate: no MTP load log with a known
+// file type exists to check it against; the MTP context's compute buffer is not counted.
+uint64_t mtp_bytes(const Inputs& in, const WeightPlan& w) {
+  const ModelArch& m = in.model->arch;
+  if (in.spec.method != "mtp" || m.nextn_layers == 0 || w.layer_bytes.empty() || !w.parameters)
+    return 0;
+  uint32_t last = m.block_count - 1;  // the last attention block stands for the nextn block
+  for (uint32_t l = m.block_count; l-- > 0;)
+    if (l < m.layers.size() && (m.layers[l] == LayerKind::kFullAttention)) {
+      last = l;
+      break;
+    }
+  const double mean_bits =
+      static_cast<double>(w.total_bytes) * 8 / static_cast<double>(w.parameters);
+  const double eh_proj = 2.0 * m.embedding_length * m.embedding_length * mean_bits / 8;
+  KvOptions o = in.plan.kv;
+  const uint64_t per_block = w.layer_bytes[std::min<size_t>(last, w.layer_bytes.size() - 1)] +
+                             static_cast<uint64_t>(eh_proj) + kv_layer_bytes(m, last, o);
+  return per_block * m.nextn_layers;
+}
+
 uint64_t draft_bytes(const Inputs& in) {
   if (in.spec.method != "draft" || !in.spec.draft) return 0;
   const ModelArch& d = in.spec.draft->arch;
@@ -139,15 +164,20 @@ std::optional<SpeculativeSpeed> speculative_speed(const Inputs& in, const SpeedE
     assumptions.push_back(
         "draft model: all its layers on the first GPU with an f16 cache at the same context "
         "(-ngld auto, -ctkd f16); the largest-context search keeps its cache at this context");
-  if (s.method != "draft")
+  if (s.method == "mtp")
     assumptions.push_back(
-        "speculative memory: the " +
-        std::string(s.method == "mtp" ? "MTP layers' weights and cache are" : "n-gram cache is") +
-        " not counted yet");
+        "MTP memory: each of the model's " + std::to_string(in.model->arch.nextn_layers) +
+        " nextn block(s) counted as one attention block of the model plus its 2 x hidden x "
+        "hidden projection, with its own KV cache at this context (llama.cpp loads them only "
+        "with --spec-type draft-mtp); an estimate not yet checked against a load log, and the MTP "
+        "context's compute buffer is not counted");
+  if (s.method == "ngram")
+    assumptions.push_back("speculative memory: the n-gram cache is not counted");
   out.method = s.method;
   if (s.draft) out.draft_model = s.draft->id;
   if (s.draft_ftype) out.draft_quant = std::string(s.draft_ftype->name);
-  out.draft_bytes = draft_bytes(in);
+  out.draft_bytes =
+      s.method == "mtp" ? mtp_bytes(in, weights_for(in, in.ftype, in.format)) : draft_bytes(in);
   out.draft_max = s.k;
   if (given) out.acceptance = a;
   out.acceptance_low = lo;

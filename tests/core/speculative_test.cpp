@@ -23,6 +23,31 @@ const json kBase = {{"model", "llama-3.1-8b"},
                     {"hardware", "rtx-3060-12gb"},
                     {"inverse", false}};
 
+// MTP: the nextn block's weights and its own KV cache, counted only when MTP is on.
+TEST(Speculative, MtpBlockCostsMemoryOnlyWhenOn) {
+  const auto gpu_overhead = [](uint32_t ctx, const char* spec) {
+    const json r = estimate({{"model", "qwen3.6-27b"},
+                             {"quant", "Q4_K_M"},
+                             {"context", ctx},
+                             {"hardware", "rtx-5090"},
+                             {"speculative", spec},
+                             {"inverse", false}});
+    EXPECT_TRUE(r["ok"].get<bool>()) << r.dump();
+    return r["memory"]["devices"][0]["overhead_bytes"].get<uint64_t>();
+  };
+  const uint64_t off8 = gpu_overhead(8192, "none"), off16 = gpu_overhead(16384, "none");
+  EXPECT_EQ(off8, off16);  // without MTP nothing depends on it
+  const uint64_t mtp8 = gpu_overhead(8192, "mtp") - off8;
+  const uint64_t mtp16 = gpu_overhead(16384, "mtp") - off16;
+  // The nextn block's own cache grows with the context: Qwen3.6-27B's full-attention block keeps
+  // 4 KV heads x 256 dims x 2 (K, V) x 2 B (f16) = 4,096 B per token; 8,192 more tokens add
+  // 33,554,432 B.
+  EXPECT_EQ(mtp16 - mtp8, 33554432u);
+  // The rest is the block's weights: more than its cache at 8k, far less than the whole model.
+  EXPECT_GT(mtp8 - 33554432u, 100u * 1024 * 1024);
+  EXPECT_LT(mtp8, 1024u * 1024 * 1024);
+}
+
 TEST(Speculative, DraftMemorySitsOnTheGpuNextToTheTarget) {
   json plain = estimate(kBase);
   json req = kBase;
