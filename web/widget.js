@@ -34,6 +34,19 @@ a { color: #1f5fbf; }
 
 const node = (tag, cls, text) => Object.assign(document.createElement(tag), cls ? { className: cls } : {}, text !== undefined ? { textContent: text } : {});
 
+// The "open the full page" line: runcheck's page next to this script, with these URL parameters.
+function pageLink(params, text) {
+  const page = new URL('./', import.meta.url);
+  page.search = new URLSearchParams(params).toString();
+  const link = node('a', '', text);
+  link.href = page.href;
+  link.target = '_blank';
+  link.rel = 'noopener';
+  const row = node('div', 'link');
+  row.append(link);
+  return row;
+}
+
 class RunCheck extends HTMLElement {
   static get observedAttributes() { return ['model', 'quant', 'hardware', 'context', 'runtime', 'ram-gb', 'os', 'show', 'compact', 'term']; }
 
@@ -80,14 +93,7 @@ class RunCheck extends HTMLElement {
       if (res.workflow?.command) out.push(node('pre', '', res.workflow.command));
       this.dataset.state = 'ok';
     }
-    const page = new URL('./', import.meta.url);
-    page.search = new URLSearchParams({ view: 'learn', term: id }).toString();
-    const link = node('a', '', 'Read it in runcheck →');
-    link.href = page.href;
-    link.target = '_blank';
-    link.rel = 'noopener';
-    out.push(node('div', 'link'));
-    out[out.length - 1].append(link);
+    out.push(pageLink({ view: 'learn', term: id }, 'Read it in runcheck →'));
     this.body.replaceChildren(...out);
   }
 
@@ -126,18 +132,11 @@ class RunCheck extends HTMLElement {
     }
     // The link carries every input this box used, so the page opens on the same answer: the first
     // device as hardware × count, the others as the page's added GPUs, RAM and OS when given.
-    const page = new URL('./', import.meta.url);
     const [first, ...others] = req.hardware.split(',').map((x) => x.trim()).filter(Boolean);
     const hw = /^(.*?)(?:x(\d+))?$/.exec(first || '');
-    page.search = new URLSearchParams({ view: 'run', model: req.model, quant: req.quant, hardware: hw[1], count: hw[2] || '1',
+    out.push(pageLink({ view: 'run', model: req.model, quant: req.quant, hardware: hw[1], count: hw[2] || '1',
       context: req.context, runtime: req.runtime, ...(others.length ? { more: others.join(';') } : {}),
-      ...(req.ram_gb !== undefined ? { ram: req.ram_gb } : {}), ...(req.os ? { os: req.os } : {}) }).toString();
-    const link = node('a', '', 'Open in runcheck →');
-    link.href = page.href;
-    link.target = '_blank';
-    link.rel = 'noopener';
-    out.push(node('div', 'link'));
-    out[out.length - 1].append(link);
+      ...(req.ram_gb !== undefined ? { ram: req.ram_gb } : {}), ...(req.os ? { os: req.os } : {}) }, 'Open in runcheck →'));
     this.body.replaceChildren(...out);
   }
 }

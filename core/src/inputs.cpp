@@ -82,7 +82,6 @@ std::optional<Error> read_context(const json& req, std::optional<int64_t>& out) 
   if (!req.contains("context") || req["context"].is_null()) return std::nullopt;
   const json& v = req["context"];
   constexpr int64_t kNoRange = std::numeric_limits<int64_t>::max();
-  double d = 0;
   if (v.is_number_unsigned()) {
     const uint64_t u = v.get<uint64_t>();
     out = u > static_cast<uint64_t>(kNoRange) ? kNoRange : static_cast<int64_t>(u);
@@ -92,17 +91,16 @@ std::optional<Error> read_context(const json& req, std::optional<int64_t>& out) 
     out = v.get<int64_t>();
     return std::nullopt;
   }
-  if (v.is_number_float()) {
-    d = v.get<double>();
-  } else if (v.is_string()) {
-    const std::string s = v.get<std::string>();
-    char* end = nullptr;
-    d = std::strtod(s.c_str(), &end);
-    if (s.empty() || end == nullptr || *end != '\0')
-      return make_error("bad_type", "context",
-                        "context must be an integer (tokens), got '" + safe_echo(s) + "'");
-  } else {
-    return make_error("bad_type", "context", "context must be an integer (tokens)");
+  double d = 0;
+  switch (number_value(v, d)) {
+    case NumberValue::kBadText:
+      return make_error(
+          "bad_type", "context",
+          "context must be an integer (tokens), got '" + safe_echo(v.get<std::string>()) + "'");
+    case NumberValue::kNotNumber:
+      return make_error("bad_type", "context", "context must be an integer (tokens)");
+    case NumberValue::kNumber:
+      break;
   }
   out = std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9e18 ? static_cast<int64_t>(d)
                                                                       : kNoRange;

@@ -48,11 +48,17 @@ std::string FieldReader::string(const char* key, const std::string& dflt, bool r
   return s;
 }
 
-std::optional<Error> check_integer(const char* key, int64_t v, int64_t lo, int64_t hi) {
-  if (v >= lo && v <= hi) return std::nullopt;
+namespace {
+Error integer_range_error(const char* key, int64_t lo, int64_t hi) {
   return make_error("out_of_range", key,
                     std::string(key) + " must be an integer in [" + std::to_string(lo) + ", " +
                         std::to_string(hi) + "]");
+}
+}  // namespace
+
+std::optional<Error> check_integer(const char* key, int64_t v, int64_t lo, int64_t hi) {
+  if (v >= lo && v <= hi) return std::nullopt;
+  return integer_range_error(key, lo, hi);
 }
 
 std::optional<Error> check_number(const char* key, double v, double lo, double hi) {
@@ -60,6 +66,18 @@ std::optional<Error> check_number(const char* key, double v, double lo, double h
   return make_error(
       "out_of_range", key,
       std::string(key) + " must be a number in [" + json(lo).dump() + ", " + json(hi).dump() + "]");
+}
+
+NumberValue number_value(const json& v, double& d) {
+  if (v.is_number()) {
+    d = v.get<double>();
+    return NumberValue::kNumber;
+  }
+  if (!v.is_string()) return NumberValue::kNotNumber;
+  const std::string s = v.get<std::string>();  // CLI and URL values arrive as text
+  char* end = nullptr;
+  d = std::strtod(s.c_str(), &end);
+  return s.empty() || end == nullptr || *end != '\0' ? NumberValue::kBadText : NumberValue::kNumber;
 }
 
 int64_t FieldReader::integer(const char* key, int64_t dflt, int64_t lo, int64_t hi, bool required) {
@@ -70,40 +88,34 @@ int64_t FieldReader::integer(const char* key, int64_t dflt, int64_t lo, int64_t 
     return dflt;
   }
   const json& v = obj_.at(key);
-  double d = 0;
+  const auto out_of_range = [&] {
+    const Error e = integer_range_error(key, lo, hi);
+    fail(key, e.code, e.message);
+    return dflt;
+  };
   if (v.is_number_integer()) {
-    if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(hi)) {
-      fail(key, "out_of_range", std::string(key) + " must be an integer in" + range);
-      return dflt;
-    }
+    if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(hi))
+      return out_of_range();
     const int64_t i = v.get<int64_t>();
-    if (i < lo || i > hi) {
-      fail(key, "out_of_range", std::string(key) + " must be an integer in" + range);
-      return dflt;
-    }
+    if (check_integer(key, i, lo, hi)) return out_of_range();
     return i;
   }
-  if (v.is_number_float()) {
-    d = v.get<double>();
-  } else if (v.is_string()) {
-    // CLI and URL values arrive as text.
-    const std::string s = v.get<std::string>();
-    char* end = nullptr;
-    d = std::strtod(s.c_str(), &end);
-    if (s.empty() || end == nullptr || *end != '\0') {
+  double d = 0;
+  switch (number_value(v, d)) {
+    case NumberValue::kBadText:
       fail(key, "bad_type",
-           std::string(key) + " must be an integer in" + range + ", got '" + safe_echo(s) + "'");
+           std::string(key) + " must be an integer in" + range + ", got '" +
+               safe_echo(v.get<std::string>()) + "'");
       return dflt;
-    }
-  } else {
-    fail(key, "bad_type", std::string(key) + " must be an integer in" + range);
-    return dflt;
+    case NumberValue::kNotNumber:
+      fail(key, "bad_type", std::string(key) + " must be an integer in" + range);
+      return dflt;
+    case NumberValue::kNumber:
+      break;
   }
   if (!std::isfinite(d) || d != std::floor(d) || d < static_cast<double>(lo) ||
-      d > static_cast<double>(hi)) {
-    fail(key, "out_of_range", std::string(key) + " must be an integer in" + range);
-    return dflt;
-  }
+      d > static_cast<double>(hi))
+    return out_of_range();
   return static_cast<int64_t>(d);
 }
 
@@ -116,23 +128,20 @@ double FieldReader::number(const char* key, double dflt, double lo, double hi, b
   }
   const json& v = obj_.at(key);
   double d = 0;
-  if (v.is_number()) {
-    d = v.get<double>();
-  } else if (v.is_string()) {
-    const std::string s = v.get<std::string>();
-    char* end = nullptr;
-    d = std::strtod(s.c_str(), &end);
-    if (s.empty() || end == nullptr || *end != '\0') {
+  switch (number_value(v, d)) {
+    case NumberValue::kBadText:
       fail(key, "bad_type",
-           std::string(key) + " must be a number in" + range + ", got '" + safe_echo(s) + "'");
+           std::string(key) + " must be a number in" + range + ", got '" +
+               safe_echo(v.get<std::string>()) + "'");
       return dflt;
-    }
-  } else {
-    fail(key, "bad_type", std::string(key) + " must be a number in" + range);
-    return dflt;
+    case NumberValue::kNotNumber:
+      fail(key, "bad_type", std::string(key) + " must be a number in" + range);
+      return dflt;
+    case NumberValue::kNumber:
+      break;
   }
-  if (!std::isfinite(d) || d < lo || d > hi) {
-    fail(key, "out_of_range", std::string(key) + " must be a number in" + range);
+  if (auto e = check_number(key, d, lo, hi)) {
+    fail(key, e->code, e->message);
     return dflt;
   }
   return d;

@@ -31,10 +31,12 @@ export function cli(req) {
 }
 
 // A new page at `url`, ready (body[data-ready]), with the page errors it raises collected.
-export async function openPage(ctx, url) {
+// `init`: [fn, arg] run in the page before its own scripts (e.g. a mocked browser API).
+export async function openPage(ctx, url, init) {
   const page = await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
+  if (init) await page.addInitScript(...init);
   await page.goto(url);
   await page.waitForSelector('body[data-ready="1"]');
   return { page, errors };

@@ -160,18 +160,10 @@ test('max context per quant: the chart is the core\'s per-quant searches, the ch
 });
 
 // A page whose browser reports the given WebGPU adapter (or none) and device memory.
-async function openWithAdapter(url, info, deviceMemory) {
-  const page = await ctx.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.addInitScript(([i, mem]) => {
-    Object.defineProperty(navigator, 'gpu', { configurable: true, value: i ? { requestAdapter: async () => ({ info: i }) } : undefined });
-    Object.defineProperty(navigator, 'deviceMemory', { configurable: true, value: mem });
-  }, [info, deviceMemory]);
-  await page.goto(url);
-  await page.waitForSelector('body[data-ready="1"]');
-  return { page, errors };
-}
+const openWithAdapter = (url, info, deviceMemory) => openPage(ctx, url, [([i, mem]) => {
+  Object.defineProperty(navigator, 'gpu', { configurable: true, value: i ? { requestAdapter: async () => ({ info: i }) } : undefined });
+  Object.defineProperty(navigator, 'deviceMemory', { configurable: true, value: mem });
+}, [info, deviceMemory]]);
 
 test('detect: a mocked WebGPU adapter selects its card; an Apple GPU or none is said plainly', async () => {
   const url = `${base}?view=run&model=llama-3.1-8b&quant=Q4_K_M&context=8192&hardware=rtx-4090&count=1`;

@@ -37,6 +37,10 @@ class FieldReader {
   std::optional<Error> error_;
 };
 
+// A JSON number, or text holding one (CLI and URL values arrive as text): d gets its value.
+enum class NumberValue { kNumber, kBadText, kNotNumber };
+NumberValue number_value(const nlohmann::json& v, double& d);
+
 // A typed value against its field's range: the error FieldReader gives for the same value in JSON.
 std::optional<Error> check_integer(const char* key, int64_t v, int64_t lo, int64_t hi);
 std::optional<Error> check_number(const char* key, double v, double lo, double hi);
