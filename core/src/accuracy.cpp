@@ -7,6 +7,7 @@
 #include <cmath>
 #include <map>
 
+#include "names.h"
 #include "runcheck/catalog.h"
 #include "runcheck/estimate.h"
 #include "runcheck/memory.h"
@@ -91,6 +92,8 @@ std::string map_model(const std::string& name) {
       }
     }
   }
+  // The names the catalog knows the weights by (hub repos, GGUF stems, Ollama tags, aliases).
+  if (const names::ModelMatch m = names::model_by_name(name); m.pick) return m.pick->id;
   return {};
 }
 
@@ -162,6 +165,14 @@ HwMatch map_hardware(const std::string& name) {
   if (pcie) tries.push_back(base + "-pcie");
   if (lower(name).find("radeon") != std::string::npos)
     tries.push_back("radeon-" + base);  // Radeon PRO
+  // The names tools and benchmark sites print ("NVIDIA A100-SXM4-80GB", "RTX 5070 11.94GB",
+  // "Apple M4 Max 12P+4E+40GPU"), through the catalog's aliases, when the id guesses miss.
+  if (!cat.hw(base) && !std::any_of(tries.begin(), tries.end(),
+                                    [&](const std::string& t) { return cat.hw(t) != nullptr; })) {
+    if (const names::HardwareMatch n = names::hardware_by_name(name.substr(0, name.find('[')));
+        n.pick)
+      tries.push_back(n.pick->id);
+  }
   for (const auto& t : tries) {
     if (const HardwareEntry* h = cat.hw(t)) {
       m.id = h->id;

@@ -140,6 +140,8 @@ std::optional<Error> parse_models(const std::string& file, const json& root, Cat
     if (!arch.ok()) return c.fail(arch.error().field, "is invalid: " + arch.error().message);
     m.arch = std::move(arch).value();
     m.parameters = parameter_count(m.arch);
+    if (e.contains("aliases"))  // optional: names.cpp derives the hub, GGUF and Ollama names
+      if (auto err = string_list(c, e, "aliases", m.aliases)) return err;
     if (auto err = sources(c, e, m.sources)) return err;
     cat.models.push_back(std::move(m));
   }
@@ -231,6 +233,7 @@ std::optional<Error> parse_hardware(const std::string& file, const json& root, C
       h.backends.push_back(b.get<std::string>());
     }
     need_string(c, e, "release_date", h.release_date, false);
+    if (auto err = string_list(c, e, "aliases", h.aliases)) return err;
     if (auto err = sources(c, e, h.sources)) return err;
     cat.hardware.push_back(std::move(h));
   }

@@ -29,13 +29,14 @@
 
 #define RC_MODEL_FIELDS(X)                                                                     \
   X(id) X(name) X(family) X(kind) X(hf_repo) X(license) X(release_date) X(default_quant)       \
-  X(params_total_b) X(params_active_b) X(arch) X(parameters) X(sources)
+  X(params_total_b) X(params_active_b) X(arch) X(parameters) X(aliases) X(sources)
 
 #define RC_HARDWARE_FIELDS(X)                                                                  \
   X(id) X(name) X(vendor) X(segment) X(architecture) X(memory_type) X(kind) X(memory_gib)      \
   X(memory_options_gib) X(bandwidth_gb_s) X(fp16_tflops) X(fp16_tflops_fp16acc) X(fp32_tflops) \
   X(tdp_w) X(idle_w) X(gpu_cores) X(pcie_gen) X(pcie_lanes) X(backends) X(launch_price_usd)    \
-  X(street_price_usd) X(street_price_date) X(street_price_kind) X(release_date) X(sources)
+  X(street_price_usd) X(street_price_date) X(street_price_kind) X(release_date) X(aliases)    \
+  X(sources)
 
 #define RC_QUANT_FIELDS(X)                                                                     \
   X(id) X(kind) X(bits_per_weight) X(runtimes) X(description) X(sources)

@@ -24,6 +24,9 @@ struct ModelEntry {
   std::optional<double> params_total_b, params_active_b;  // as published (model card)
   ModelArch arch;
   uint64_t parameters = 0;  // from the tensor list (parameter_count), computed when loaded
+  // Other names of the same weights that are not derivable from hf_repo or the downloads
+  // (common spellings, the general.name GGUF files print); names.h adds the derived ones.
+  std::vector<std::string> aliases;
   std::vector<Source> sources;
 };
 
@@ -44,6 +47,10 @@ struct HardwareEntry {
   std::vector<std::string> backends;           // cuda, rocm, vulkan, metal, sycl, cpu
   std::optional<double> launch_price_usd, street_price_usd;
   std::string street_price_date, street_price_kind, release_date;
+  // Names tools print for this part: nvidia-smi / CUDA, ROCm (incl. the gfx target), Vulkan,
+  // Metal and system_profiler, SYCL; one printed name may stand for several entries (memory or
+  // GPU cores then decide, see names.h).
+  std::vector<std::string> aliases;
   std::vector<Source> sources;
 };
 
