@@ -5,6 +5,7 @@
 
 #include "diagnose_internal.h"
 #include "learn_internal.h"
+#include "names.h"
 #include "recommend_internal.h"
 #ifndef __EMSCRIPTEN__
 #include "runcheck/accuracy.h"
@@ -94,6 +95,7 @@ Result<json> catalog_command(const json& req) {
                    {"parameters", m.parameters},
                    {"block_count", m.arch.block_count},
                    {"context_length", m.arch.context_length},
+                   {"aliases", names::model_names(m)},
                    {"sources", entry_sources(m.sources)}});
     out["models"] = a;
   }
@@ -118,6 +120,7 @@ Result<json> catalog_command(const json& req) {
                    {"street_price_date", h.street_price_date},
                    {"tdp_w", opt(h.tdp_w)},
                    {"backends", h.backends},
+                   {"aliases", h.aliases},
                    {"sources", entry_sources(h.sources)}});
     out["hardware"] = a;
   }

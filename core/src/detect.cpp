@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "diagnose_internal.h"
+#include "names.h"
 #include "runcheck/catalog.h"
 #include "runcheck/request.h"
 #include "text_format.h"
@@ -36,7 +37,16 @@ Result<json> detect_json(const json& req) {
   const std::string n = diagnosis::norm_name(gpu);
   json candidates = json::array();
   std::string pick;
-  if (!n.empty()) {
+  const names::HardwareMatch by_name = names::hardware_by_name(gpu);
+  if (!by_name.candidates.empty()) {  // a name tools print, through the catalog's aliases
+    if (by_name.pick) {
+      candidates.push_back({{"id", by_name.pick->id}, {"name", by_name.pick->name}});
+      pick = by_name.pick->id;
+    } else {
+      for (const HardwareEntry* h : by_name.candidates)
+        candidates.push_back({{"id", h->id}, {"name", h->name}});
+    }
+  } else if (!n.empty()) {
     std::vector<const HardwareEntry*> exact, prefix;
     for (const auto& h : builtin_catalog().hardware) {
       const std::string hn = diagnosis::norm_name(h.name);

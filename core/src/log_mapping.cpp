@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "diagnose_internal.h"
+#include "names.h"
 #include "runcheck/quant.h"
 
 namespace runcheck::diagnosis {
@@ -176,6 +177,14 @@ std::vector<std::string> match_hardware(const LogFacts& f, std::vector<std::stri
   std::vector<std::string> ids;
   for (const LogDevice& d : f.devices) {
     if (d.name.empty()) continue;
+    // The catalog's printed-name aliases first ("Tesla V100-PCIE-16GB", "Orin", "gfx1100"),
+    // narrowed by the memory the log gives.
+    names::HardwareHints hints;
+    if (const auto mib = d.total_mib ? d.total_mib : d.free_mib) hints.memory_gib = *mib / 1024;
+    if (const names::HardwareMatch by_name = names::hardware_by_name(d.name, hints); by_name.pick) {
+      ids.push_back(by_name.pick->id);
+      continue;
+    }
     const std::string n = norm_name(d.name);
     const HardwareEntry* exact = nullptr;
     std::vector<const HardwareEntry*> prefix;

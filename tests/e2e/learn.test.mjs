@@ -193,13 +193,19 @@ test('model search also matches the Hugging Face repo the catalog cites', async 
   const { page, errors } = await open(`${base}?view=run&model=llama-3.1-8b&quant=Q4_K_M&context=8192&hardware=rtx-4090&count=1`);
   await page.fill('#model-filter', 'deepseek-ai/');
   const visible = await page.$$eval('#model option', (o) => o.filter((x) => !x.hidden).map((x) => x.value));
-  const want = cli({ command: 'catalog', list: 'models', brief: true }).models.filter((m) => (m.hf_repo || '').toLowerCase().includes('deepseek-ai/')).map((m) => m.id);
+  const models = cli({ command: 'catalog', list: 'models', brief: true }).models;
+  const want = models.filter((m) => [m.hf_repo, ...m.aliases].join(' ').toLowerCase().includes('deepseek-ai/')).map((m) => m.id);
   assert.ok(want.length >= 3, want.join(','));
   assert.deepEqual(visible.sort(), want.sort());
+  // An Ollama tag and a GGUF file stem find the weights they name.
+  await page.fill('#model-filter', 'llama3.1:8b');
+  assert.deepEqual(await page.$$eval('#model option', (o) => o.filter((x) => !x.hidden).map((x) => x.value)), ['llama-3.1-8b']);
+  await page.fill('#model-filter', 'Meta-Llama-3.1-70B-Instruct');
+  assert.ok((await page.$$eval('#model option', (o) => o.filter((x) => !x.hidden).map((x) => x.value))).includes('llama-3.1-70b'));
   assert.deepEqual(errors, []);
 });
 
-test('hardware search: every typed word must match the name or id', async () => {
+test('hardware search: every typed word must match the name, id or a printed name', async () => {
   const { page, errors } = await open(`${base}?view=run&model=llama-3.1-8b&quant=Q4_K_M&context=8192&hardware=rtx-4090&count=1`);
   await page.fill('#hardware-filter', 'm4 max');
   const visible = await page.$$eval('#hardware option', (o) => o.filter((x) => !x.hidden).map((x) => x.value));
@@ -210,5 +216,11 @@ test('hardware search: every typed word must match the name or id', async () => 
   await page.fill('#hardware-filter', '3090');
   const v3090 = await page.$$eval('#hardware option', (o) => o.filter((x) => !x.hidden).map((x) => x.value));
   assert.deepEqual(v3090.sort(), ['rtx-3090', 'rtx-3090-ti']);
+  // Names tools print: nvidia-smi's A100 names, ROCm's gfx target.
+  await page.fill('#hardware-filter', 'a100-sxm4');
+  assert.deepEqual((await page.$$eval('#hardware option', (o) => o.filter((x) => !x.hidden).map((x) => x.value))).sort(), ['a100-40gb-sxm', 'a100-80gb-sxm']);
+  await page.fill('#hardware-filter', 'gfx1100');
+  assert.deepEqual((await page.$$eval('#hardware option', (o) => o.filter((x) => !x.hidden).map((x) => x.value))).sort(),
+    ['radeon-pro-w7800', 'radeon-pro-w7800-48gb', 'radeon-pro-w7900', 'rx-7900-gre', 'rx-7900-xt', 'rx-7900-xtx']);
   assert.deepEqual(errors, []);
 });

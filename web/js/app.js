@@ -403,19 +403,21 @@ function syncRange() {
 
 function filterModels() {
   const q = $('model-filter').value.toLowerCase();
-  // The name, the id and the Hugging Face repo the catalog cites ("Meta-Llama-3.1-8B", "qwen/").
-  const repo = Object.fromEntries((catalog?.models || []).map((m) => [m.id, (m.hf_repo || '').toLowerCase()]));
-  for (const o of $('model').options) o.hidden = q !== '' && !o.textContent.toLowerCase().includes(q) && !o.value.includes(q) && !(repo[o.value] || '').includes(q);
+  // The name, the id and every name the core knows the weights by: the Hugging Face repo, GGUF
+  // repos and file stems, Ollama tags, MLX repos ("Meta-Llama-3.1-8B", "qwen/", "llama3.1:8b").
+  const known = Object.fromEntries((catalog?.models || []).map((m) => [m.id, [m.hf_repo, ...(m.aliases || [])].join(' ').toLowerCase()]));
+  for (const o of $('model').options) o.hidden = q !== '' && !o.textContent.toLowerCase().includes(q) && !o.value.includes(q) && !(known[o.value] || '').includes(q);
   const first = [...$('model').options].find((o) => !o.hidden);
   if (first && $('model').selectedOptions[0]?.hidden) { $('model').value = first.value; clampContext(); update(); }
 }
 
-// The hardware picker filtered by every word typed ("m4 max", "7900 xtx", "3090"): each word must
-// be in the card's name or id.
+// The hardware picker filtered by every word typed ("m4 max", "7900 xtx", "3090", "gfx1100",
+// "a100-sxm4"): each word must be in the card's name, id or one of the names tools print for it.
 function filterHardware() {
   const words = $('hardware-filter').value.toLowerCase().split(/\s+/).filter(Boolean);
+  const printed = Object.fromEntries((catalog?.hardware || []).map((h) => [h.id, (h.aliases || []).join(' ')]));
   for (const o of $('hardware').options) {
-    const text = `${o.textContent} ${o.value}`.toLowerCase();
+    const text = `${o.textContent} ${o.value} ${printed[o.value] || ''}`.toLowerCase();
     o.hidden = words.length > 0 && !words.every((w) => text.includes(w));
   }
   const first = [...$('hardware').options].find((o) => !o.hidden);
