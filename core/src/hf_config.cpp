@@ -435,6 +435,9 @@ Result<ModelArch> model_from_hf_config(const json& cfg, const std::string& field
     m.gated_ffn = false;
   } else if (mt == "starcoder2") {
     m.arch = "starcoder2";
+    // Starcoder2Config leaves the key to PretrainedConfig, whose default ties the output to the
+    // token embeddings (transformers models/starcoder2/configuration_starcoder2.py).
+    m.tied_embeddings = r.boolean("tie_word_embeddings", true);
     m.gated_ffn = false;
     m.attn_qkv_bias = true;
   }
