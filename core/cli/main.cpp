@@ -38,7 +38,9 @@ constexpr const char* kUsage =
     "[--min-decode-tps N]\n"
     "             [--price any|new|used] [--max-watts N] [--max-cards N] [--mac-ok false]; or "
     "--hardware ID\n"
-    "             to list which catalog models run on that machine\n"
+    "             to list which catalog models run on that machine; or --use-case ID "
+    "--budget-usd N\n"
+    "             to rank setups by the best-scoring model each runs for that use\n"
     "  cost       own vs rent vs API: --model ID --hardware ID --usd-per-kwh X\n"
     "             (--output-tokens-per-day N | --hours-per-day H) [--input-output-ratio R] "
     "[--life-years Y]\n"
@@ -102,7 +104,15 @@ const char* command_help(const std::string& c) {
            "boxes) that\n"
            "  runs every workload within budget, and says why the others lose.\n"
            "runcheck choose --hardware ID[xN] [--quant Q] [--context N]: which catalog models run "
-           "on it.\n";
+           "on it.\n"
+           "runcheck choose --use-case chat|coding|reasoning|agents|long-documents|vision "
+           "--budget-usd N\n"
+           "  [--context N] [--min-decode-tps N] [--max-kld X] [--sort quality|price] [filters as "
+           "above]:\n"
+           "  every priced setup ranked by the best-scoring model (published scores for that use) "
+           "it runs\n"
+           "  at the use's context and speed floor, and the better models no setup in budget "
+           "runs.\n";
   if (c == "cost")
     return "runcheck cost --model ID [--quant Q] [--context N] --hardware ID[xN] [--price-usd N] "
            "--usd-per-kwh X\n"

@@ -232,13 +232,28 @@ std::string choose(const json& r, bool color) {
   }
   out = r["passing"].dump() + " of " + r["candidates"].dump() + " priced setups within " +
         num(r["budget_usd"], "$%.0f") + " meet everything; sorted by " + str(r["sort"]) + ".\n\n";
+  const bool for_use = r.contains("use_case");
+  if (for_use)
+    out += wrap("",
+                "For " + str(r["use_case"]["name"]) + ": the best model each setup runs by " +
+                    str(r["use_case"]["benchmark"]) + " at " + thousands(r["context"]) +
+                    " tokens and at least " + num(r["min_decode_tps"], "%.0f") + " tok/s.",
+                0) +
+           "\n";
   int i = 0;
   for (const auto& p : r["picks"]) {
     out += wrap(std::to_string(++i) + ". ",
-                str(p["setup"]) + " · " + num(p["price_usd"], "$%.0f") + " · slowest " +
-                    num(p["slowest_decode_tps"], "%.1f") + " tok/s",
+                str(p["setup"]) + " · " + num(p["price_usd"], "$%.0f") +
+                    (for_use ? " · " + str(p["why"])
+                             : " · slowest " + num(p["slowest_decode_tps"], "%.1f") + " tok/s"),
                 4);
     out += wrap("    ", str(p["card"]["note"]), 4);
+  }
+  if (for_use && !r["out_of_reach"].empty()) {
+    std::string names;
+    for (const auto& m : r["out_of_reach"])
+      names += (names.empty() ? "" : ", ") + str(m["name"]) + " (" + num(m["score"], "%.1f") + ")";
+    out += wrap("\nOut of reach within " + num(r["budget_usd"], "$%.0f") + ": ", names, 2);
   }
   if (!r["rejected"].empty()) {
     out += "\nWhy the others lose\n";

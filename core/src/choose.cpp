@@ -1,6 +1,7 @@
 // Choose my GPU (every priced setup within a budget that runs the workloads, ranked) and My
 // machine (every catalog model on one setup).
 #include "decide_internal.h"
+#include "recommend_internal.h"
 
 namespace runcheck {
 
@@ -56,10 +57,256 @@ Result<json> models_for(const json& req) {
               {"models", groups}};
 }
 
+// A setup Choose my GPU can rank: priced, within the budget and the buyer's filters.
+struct Cand {
+  Setup s;
+  bool pass = true;
+  int tier = 2;
+  double slowest = 1e300;
+  std::string why;
+  json results;
+  // use-case mode: the best-scoring model this setup runs at the use's context and floor
+  double score = -1;
+  json best;
+};
+
+struct SetupFilter {
+  double budget;
+  std::string pref;
+  double max_watts;
+  int max_cards;
+  bool mac_ok, laptop_ok;
+  std::vector<std::string> backends;
+  std::string os;
+};
+
+std::vector<Cand> priced_setups(const SetupFilter& f) {
+  std::vector<Cand> cands;
+  for (const auto& h : builtin_catalog().hardware) {
+    if (h.kind == HardwareKind::kCpu) continue;
+    if (h.kind == HardwareKind::kApple && !f.mac_ok) continue;
+    // Macs run macOS; runcheck models everything else under Linux or Windows.
+    if (!f.os.empty() && (h.kind == HardwareKind::kApple) != (f.os == "macos")) continue;
+    if (!f.laptop_ok && h.id.find("laptop") != std::string::npos) continue;
+    if (!f.backends.empty() &&
+        std::none_of(f.backends.begin(), f.backends.end(), [&](const std::string& b) {
+          return std::find(h.backends.begin(), h.backends.end(), b) != h.backends.end();
+        }))
+      continue;
+    std::vector<std::pair<std::string, std::optional<double>>> variants;  // spec, ram
+    if (h.kind == HardwareKind::kGpu) {
+      for (int n = 1; n <= f.max_cards; ++n)
+        variants.push_back({n == 1 ? h.id : h.id + "x" + std::to_string(n), std::nullopt});
+    } else {
+      // Macs and unified-memory boxes: the catalog's price is the base configuration's.
+      const double base = h.memory_gib                   ? *h.memory_gib
+                          : h.memory_options_gib.empty() ? 0
+                                                         : h.memory_options_gib.front();
+      if (base > 0) variants.push_back({h.id, base});
+    }
+    for (const auto& [spec, ram] : variants) {
+      json v = ram ? json{{"hardware", spec}, {"ram_gb", *ram}} : json(spec);
+      auto s = parse_setup(v, "hardware", f.pref);
+      if (!s.ok() || !s.value().price || s.value().price->usd > f.budget) continue;
+      Cand c;
+      c.s = s.value();
+      if (f.max_watts > 0 && (!c.s.watts || *c.s.watts > f.max_watts)) {
+        c.pass = false;
+        c.why = c.s.watts ? fmt("%.0f W", *c.s.watts) + " > your " + fmt("%.0f W", f.max_watts)
+                          : "power draw unknown";
+      }
+      cands.push_back(std::move(c));
+    }
+  }
+  return cands;
+}
+
+// Choose my GPU for a use case: every priced setup within the budget, judged by the
+// best-scoring model it runs for that use (catalog/quality.json's benchmark, at the use's context
+// and speed floor, at a quant within the loss limit), ranked by that score and then by price.
+// Models are tried best score first; the first that runs at the floor is the setup's answer, so
+// a setup costs one estimate per better model it cannot run.
+Result<json> choose_for_use(const json& req) {
+  if (auto e = check_fields(req, {"command", "budget_usd", "use_case", "context", "min_decode_tps",
+                                  "max_kld", "price", "max_watts", "max_cards", "mac_ok",
+                                  "laptop_ok", "backends", "os", "sort", "limit"}))
+    return *e;
+  FieldReader r(req);
+  const double budget = r.number("budget_usd", 0, 1, 1e8, true);
+  const std::string uc_id = r.string("use_case", "chat");
+  const std::string pref = r.string("price", "any");
+  const double max_watts = r.number("max_watts", 0, 0, 1e6);
+  const int max_cards = static_cast<int>(r.integer("max_cards", 4, 1, 8));
+  const bool mac_ok = r.boolean("mac_ok", true);
+  const bool laptop_ok = r.boolean("laptop_ok", false);
+  const std::vector<std::string> backends = r.string_list("backends", false);
+  const std::string os = r.string("os", "");
+  const std::string sort = r.string("sort", "quality");
+  const size_t limit = static_cast<size_t>(r.integer("limit", kChooseDefaultLimit, 1, 1000));
+  const double max_kld = r.number("max_kld", kDefaultMaxQuantKld, 0, 100);
+  if (r.error()) return *r.error();
+  const UseCase* uc = recommend::use_case(uc_id);
+  if (!uc)
+    return make_error("unknown_id", "use_case",
+                      "use_case must be one of " + recommend::use_case_ids() + "; got '" +
+                          safe_echo(uc_id) + "'");
+  const int64_t ctx = r.integer("context", static_cast<int64_t>(uc->context), 256, 1 << 24);
+  const double floor_tps = r.number("min_decode_tps", uc->min_decode_tps, 0, 100000);
+  if (r.error()) return *r.error();
+  if (sort != "quality" && sort != "price")
+    return make_error("bad_value", "sort",
+                      "sort must be quality or price; got '" + safe_echo(sort) + "'");
+  if (!os.empty() && !is_known_os(os))
+    return make_error(
+        "bad_value", "os",
+        std::string("os must be ") + known_os_list() + "; got '" + safe_echo(os) + "'");
+  if (pref != "any" && pref != "new" && pref != "used")
+    return make_error("bad_value", "price", "price must be any, new or used");
+
+  // The models with published quality for this use that can hold its context, best first.
+  struct Scored {
+    const ModelEntry* m;
+    double score;
+  };
+  std::vector<Scored> models;
+  for (const ModelEntry& m : builtin_catalog().models) {
+    if (!uc->model_kind.empty() && m.kind != uc->model_kind) continue;
+    if (m.arch.context_length < ctx) continue;
+    const recommend::Quality q = recommend::quality_of(m.id, uc->benchmark);
+    if (q.value) models.push_back({&m, *q.value});
+  }
+  std::stable_sort(models.begin(), models.end(),
+                   [](const Scored& a, const Scored& b) { return a.score > b.score; });
+
+  std::vector<Cand> cands =
+      priced_setups({budget, pref, max_watts, max_cards, mac_ok, laptop_ok, backends, os});
+  json base_json = json::object();
+  if (!os.empty()) base_json["os"] = os;
+  auto base_req = read_estimate_request(base_json);
+  if (!base_req.ok()) return base_req.error();
+  for (Cand& c : cands) {
+    if (!c.pass) continue;
+    EstimateRequest base = base_req.value();
+    base.hardware = split_text(c.s.hardware, ',');
+    if (c.s.ram_gb) base.ram_gb = *c.s.ram_gb;
+    base.inverse = false;
+    for (const Scored& x : models) {
+      const recommend::ModelOutcome o =
+          recommend::best_quant(base, *x.m, ctx, floor_tps, max_kld, false);
+      if (!o.pick) continue;
+      c.score = x.score;
+      c.slowest = o.pick->t.decode;
+      c.tier = o.pick->t.verdict == "comfortable" ? 2 : 1;
+      c.best = {{"model", x.m->id},
+                {"name", x.m->name},
+                {"score", x.score},
+                {"quant", o.pick->quant},
+                {"quant_kld", o.pick->kld ? json(*o.pick->kld) : json(nullptr)},
+                {"context", std::min<int64_t>(ctx, x.m->arch.context_length)},
+                {"verdict", o.pick->t.verdict},
+                {"decode_tps", o.pick->t.decode},
+                {"decode_tps_low", o.pick->t.low},
+                {"decode_tps_high", o.pick->t.high},
+                {"evidence", o.pick->t.evidence}};
+      break;
+    }
+    if (c.best.is_null()) {
+      c.pass = false;
+      c.why = models.empty()
+                  ? "no catalog model has a published " + uc->benchmark + " score"
+                  : "runs no model with a published " + uc->benchmark + " score at " +
+                        std::to_string(ctx) + " tokens and " + fmt("%.0f", floor_tps) + " tok/s";
+    }
+  }
+  std::vector<Cand*> pass, fail;
+  for (auto& c : cands) (c.pass ? pass : fail).push_back(&c);
+  // quality: the best model first, then the cheaper setup, then the faster; price: the cheapest
+  // first. Ties break on the hardware id so native and wasm builds agree.
+  std::sort(pass.begin(), pass.end(), [&](const Cand* a, const Cand* b) {
+    if (sort == "quality" && a->score != b->score) return a->score > b->score;
+    if (a->s.price->usd != b->s.price->usd) return a->s.price->usd < b->s.price->usd;
+    if (a->slowest != b->slowest) return a->slowest > b->slowest;
+    return a->s.hardware < b->s.hardware;
+  });
+  std::sort(fail.begin(), fail.end(), [](const Cand* a, const Cand* b) {
+    if (a->s.price->usd != b->s.price->usd) return a->s.price->usd > b->s.price->usd;
+    return a->s.hardware < b->s.hardware;
+  });
+  json picks = json::array(), rejected = json::array();
+  for (size_t i = 0; i < pass.size() && i < limit; ++i) {
+    const Cand& c = *pass[i];
+    // What the next pricier step up buys: the best setup that runs a better model, if any.
+    std::string why = "runs " + c.best["name"].get<std::string>() + " (" + uc->benchmark + " " +
+                      fmt("%.1f", c.score) + ") at " + c.best["quant"].get<std::string>() + ", " +
+                      fmt("%.1f", c.slowest) + " tok/s" +
+                      (c.tier == 2 ? "" : " with tradeoffs (offload or little headroom)");
+    json pick = {{"setup", c.s.label},          {"hardware", c.s.hardware},
+                 {"price_usd", c.s.price->usd}, {"price_basis", c.s.price->basis},
+                 {"watts", opt(c.s.watts)},     {"why", why},
+                 {"best_model", c.best}};
+    const CardFacts facts = card_facts(*c.s.cards[0]);
+    pick["card"] = {{"segment", facts.segment},
+                    {"release_date", facts.release_date},
+                    {"measured_runs", facts.measured_runs},
+                    {"note", facts.note}};
+    picks.push_back(pick);
+  }
+  for (size_t i = 0; i < fail.size() && i < 15; ++i)
+    rejected.push_back({{"setup", fail[i]->s.label},
+                        {"hardware", fail[i]->s.hardware},
+                        {"price_usd", fail[i]->s.price->usd},
+                        {"why", fail[i]->why}});
+  // The better models no setup within the budget runs, best first (what more money would buy).
+  json out_of_reach = json::array();
+  const double best_run =
+      pass.empty() ? -1
+                   : (*std::max_element(pass.begin(), pass.end(), [](const Cand* a, const Cand* b) {
+                       return a->score < b->score;
+                     }))->score;
+  for (const Scored& x : models)
+    if (x.score > best_run && out_of_reach.size() < 5)
+      out_of_reach.push_back({{"model", x.m->id}, {"name", x.m->name}, {"score", x.score}});
+  return json{
+      {"ok", true},
+      {"command", "choose"},
+      {"budget_usd", budget},
+      {"use_case", {{"id", uc->id}, {"name", uc->name}, {"benchmark", uc->benchmark}}},
+      {"context", ctx},
+      {"min_decode_tps", floor_tps},
+      {"max_kld", max_kld},
+      {"candidates", cands.size()},
+      {"passing", pass.size()},
+      {"sort", sort},
+      {"picks", picks},
+      {"rejected", rejected},
+      {"out_of_reach", out_of_reach},
+      {"assumptions",
+       json::array(
+           {"quality: the median of each model's published non-base " + uc->benchmark +
+                " rows (catalog/quality.json); models without a published score are not ranked",
+            "quant: the largest within the loss limit (mean KL divergence " + fmt("%g", max_kld) +
+                ", published for Llama-3-8B) that runs comfortably at the floor, else the largest "
+                "that runs at all",
+            "prices: " +
+                std::string(
+                    pref == "used" ? "dated used street prices only"
+                    : pref == "new"
+                        ? "new street prices or launch MSRP"
+                        : "dated street price where the catalog has one, else launch MSRP") +
+                "; setups without a price are not ranked",
+            "a Mac or unified-memory box is priced and sized at its base configuration",
+            "a GPU setup has " + fmt("%.0f", kDefaultHostRamGib) + " GiB of system RAM (at " +
+                fmt("%.1f", kDefaultRamBandwidthGBs) +
+                " GB/s) for what does not fit on the cards; \"with tradeoffs\" means some "
+                "weights run from it",
+            "decode speed at the start of the context (depth 0)"})}};
+}
+
 }  // namespace
 
 Result<json> choose_json(const json& in) {
   if (in.contains("hardware")) return models_for(in);
+  if (in.contains("use_case")) return choose_for_use(in);
   json req = in;
   if (req.contains("workloads") && req["workloads"].is_string()) {
     // "model:quant:context;..." (the CLI form)
@@ -126,51 +373,8 @@ Result<json> choose_json(const json& in) {
       return e;
     }
   }
-  struct Cand {
-    Setup s;
-    bool pass = true;
-    int tier = 2;
-    double slowest = 1e300;
-    std::string why;
-    json results;
-  };
-  std::vector<Cand> cands;
-  for (const auto& h : builtin_catalog().hardware) {
-    if (h.kind == HardwareKind::kCpu) continue;
-    if (h.kind == HardwareKind::kApple && !mac_ok) continue;
-    // Macs run macOS; runcheck models everything else under Linux or Windows.
-    if (!os.empty() && (h.kind == HardwareKind::kApple) != (os == "macos")) continue;
-    if (!laptop_ok && h.id.find("laptop") != std::string::npos) continue;
-    if (!backends.empty() &&
-        std::none_of(backends.begin(), backends.end(), [&](const std::string& b) {
-          return std::find(h.backends.begin(), h.backends.end(), b) != h.backends.end();
-        }))
-      continue;
-    std::vector<std::pair<std::string, std::optional<double>>> variants;  // spec, ram
-    if (h.kind == HardwareKind::kGpu) {
-      for (int n = 1; n <= max_cards; ++n)
-        variants.push_back({n == 1 ? h.id : h.id + "x" + std::to_string(n), std::nullopt});
-    } else {
-      // Macs and unified-memory boxes: the catalog's price is the base configuration's.
-      const double base = h.memory_gib                   ? *h.memory_gib
-                          : h.memory_options_gib.empty() ? 0
-                                                         : h.memory_options_gib.front();
-      if (base > 0) variants.push_back({h.id, base});
-    }
-    for (const auto& [spec, ram] : variants) {
-      json v = ram ? json{{"hardware", spec}, {"ram_gb", *ram}} : json(spec);
-      auto s = parse_setup(v, "hardware", pref);
-      if (!s.ok() || !s.value().price || s.value().price->usd > budget) continue;
-      Cand c;
-      c.s = s.value();
-      if (max_watts > 0 && (!c.s.watts || *c.s.watts > max_watts)) {
-        c.pass = false;
-        c.why = c.s.watts ? fmt("%.0f W", *c.s.watts) + " > your " + fmt("%.0f W", max_watts)
-                          : "power draw unknown";
-      }
-      cands.push_back(std::move(c));
-    }
-  }
+  std::vector<Cand> cands =
+      priced_setups({budget, pref, max_watts, max_cards, mac_ok, laptop_ok, backends, os});
   for (auto& c : cands) {
     c.results = json::array();
     for (json w : req["workloads"]) {

@@ -22,7 +22,7 @@
 #include "runcheck/request.h"
 
 namespace runcheck {
-namespace {
+namespace recommend {
 
 using nlohmann::json;
 
@@ -38,6 +38,7 @@ std::optional<double> quant_kld(const std::string& type, const QuantLoss** row) 
   return best ? std::optional<double>(best->value) : std::nullopt;
 }
 
+namespace {
 json loss_json(const std::string& type) {
   const QuantLoss* row = nullptr;
   if (!quant_kld(type, &row)) return nullptr;
@@ -48,10 +49,8 @@ json loss_json(const std::string& type) {
           {"source", row->sources.empty() ? json(nullptr) : json(row->sources[0].url)}};
 }
 
-struct Quality {
-  std::optional<double> value;
-  json rows = json::array();
-};
+}  // namespace
+
 Quality quality_of(const std::string& model, const std::string& benchmark) {
   Quality q;
   if (benchmark.empty()) return q;
@@ -70,15 +69,88 @@ Quality quality_of(const std::string& model, const std::string& benchmark) {
   return q;
 }
 
-struct Trial {
-  bool ok = false;    // ran the estimate
-  bool runs = false;  // verdict is not will_not_run
-  bool fast = false;  // decode at or above the floor
-  double decode = 0, low = 0, high = 0, short_gib = 0;
-  std::string verdict, evidence, error;
-};
+Trial try_quant(const EstimateRequest& base, const ModelEntry& m, const std::string& quant,
+                int64_t ctx, double floor_tps) {
+  Trial t;
+  EstimateRequest q = base;
+  q.model = m.id;
+  q.quant = quant;
+  q.context = std::min<int64_t>(ctx, m.arch.context_length);
+  auto e = estimate(q);
+  if (!e.ok()) {
+    t.error = e.error().message;
+    return t;
+  }
+  const Estimate& v = e.value();
+  t.ok = true;
+  t.verdict = verdict_name(v.plan.verdict);
+  t.runs = v.plan.verdict != Verdict::kWillNotRun;
+  double over = 0;
+  for (const auto& d : v.plan.devices)
+    if (d.used_bytes > d.budget_bytes) over += static_cast<double>(d.used_bytes - d.budget_bytes);
+  t.short_gib = over / double(kGiB);
+  if (v.speed.decode_tps) {
+    t.decode = *v.speed.decode_tps;
+    t.low = v.speed.decode_tps_low.value_or(t.decode);
+    t.high = v.speed.decode_tps_high.value_or(t.decode);
+    t.evidence = v.speed.evidence;
+  }
+  t.fast = t.decode >= floor_tps;
+  return t;
+}
 
-}  // namespace
+ModelOutcome best_quant(const EstimateRequest& base, const ModelEntry& m, int64_t ctx,
+                        double floor_tps, double max_kld, bool beyond_limit) {
+  ModelOutcome o;
+  // Highest quant first; the first that runs at the floor wins. The smallest type within the
+  // loss limit is tried first: when even it does not run, no larger one will.
+  std::vector<std::string> beyond;
+  for (FileType ft : engine::kQuantLadder) {
+    const FileTypeInfo* info = file_type_by_id(static_cast<uint32_t>(ft));
+    const auto kld = quant_kld(std::string(info->name), nullptr);
+    (kld && *kld <= max_kld ? o.within : beyond).push_back(std::string(info->name));
+  }
+  if (!o.within.empty()) {
+    o.smallest_within = try_quant(base, m, o.within.back(), ctx, floor_tps);
+    // The largest type that runs comfortably (all on the GPU, headroom left) at the floor;
+    // when none does, the largest that runs at all (offloaded, tight) at the floor.
+    if (o.smallest_within.runs && o.smallest_within.fast)
+      for (const std::string& quant : o.within) {
+        Trial t = quant == o.within.back() ? o.smallest_within
+                                           : try_quant(base, m, quant, ctx, floor_tps);
+        if (!t.runs || !t.fast) continue;
+        const bool comfortable = t.verdict == "comfortable";
+        if (!o.pick || comfortable) o.pick = Pick{quant, t, quant_kld(quant, nullptr), false};
+        if (comfortable) break;
+      }
+  }
+  if (!o.pick && beyond_limit)
+    for (const std::string& quant : beyond) {
+      Trial t = try_quant(base, m, quant, ctx, floor_tps);
+      if (t.runs && t.fast) {
+        o.pick = Pick{quant, t, quant_kld(quant, nullptr), true};
+        break;
+      }
+    }
+  return o;
+}
+
+const UseCase* use_case(const std::string& id) {
+  for (const auto& u : builtin_catalog().use_cases)
+    if (u.id == id) return &u;
+  return nullptr;
+}
+
+std::string use_case_ids() {
+  std::string ids;
+  for (const auto& u : builtin_catalog().use_cases) ids += (ids.empty() ? "" : ", ") + u.id;
+  return ids;
+}
+
+}  // namespace recommend
+
+using nlohmann::json;
+using namespace recommend;  // NOLINT: this file's own helpers
 
 Result<json> recommend_json(const json& req) {
   if (auto e = check_fields(
@@ -91,15 +163,11 @@ Result<json> recommend_json(const json& req) {
   const int64_t limit = r.integer("limit", 10, 1, 200);
   const double max_kld = r.number("max_kld", kDefaultMaxQuantKld, 0, 100);
   if (r.error()) return *r.error();
-  const UseCase* uc = nullptr;
-  for (const auto& u : cat.use_cases)
-    if (u.id == uc_id) uc = &u;
-  if (!uc) {
-    std::string ids;
-    for (const auto& u : cat.use_cases) ids += (ids.empty() ? "" : ", ") + u.id;
-    return make_error("unknown_id", "use_case",
-                      "use_case must be one of " + ids + "; got '" + safe_echo(uc_id) + "'");
-  }
+  const UseCase* uc = use_case(uc_id);
+  if (!uc)
+    return make_error(
+        "unknown_id", "use_case",
+        "use_case must be one of " + use_case_ids() + "; got '" + safe_echo(uc_id) + "'");
   const int64_t ctx = r.integer("context", static_cast<int64_t>(uc->context), 256, 1 << 24);
   const double floor_tps = r.number("min_decode_tps", uc->min_decode_tps, 0, 100000);
   if (r.error()) return *r.error();
@@ -114,35 +182,6 @@ Result<json> recommend_json(const json& req) {
   if (!base_req.ok()) return base_req.error();
   EstimateRequest base = std::move(base_req).value();
   base.inverse = false;
-
-  const auto trial = [&](const ModelEntry& m, const std::string& quant) {
-    Trial t;
-    EstimateRequest q = base;
-    q.model = m.id;
-    q.quant = quant;
-    q.context = std::min<int64_t>(ctx, m.arch.context_length);
-    auto e = estimate(q);
-    if (!e.ok()) {
-      t.error = e.error().message;
-      return t;
-    }
-    const Estimate& v = e.value();
-    t.ok = true;
-    t.verdict = verdict_name(v.plan.verdict);
-    t.runs = v.plan.verdict != Verdict::kWillNotRun;
-    double over = 0;
-    for (const auto& d : v.plan.devices)
-      if (d.used_bytes > d.budget_bytes) over += static_cast<double>(d.used_bytes - d.budget_bytes);
-    t.short_gib = over / double(kGiB);
-    if (v.speed.decode_tps) {
-      t.decode = *v.speed.decode_tps;
-      t.low = v.speed.decode_tps_low.value_or(t.decode);
-      t.high = v.speed.decode_tps_high.value_or(t.decode);
-      t.evidence = v.speed.evidence;
-    }
-    t.fast = t.decode >= floor_tps;
-    return t;
-  };
 
   // A machine the estimate refuses (unknown id, bad RAM) is the request's error, said once.
   {
@@ -177,38 +216,13 @@ Result<json> recommend_json(const json& req) {
                                          " tokens, this use needs " + std::to_string(ctx)}});
       continue;
     }
-    // Highest quant first; the first that runs at the floor wins. The smallest type within the
-    // loss limit is tried first: when even it does not run, no larger one will.
-    std::vector<std::string> within, beyond;
-    for (FileType ft : engine::kQuantLadder) {
-      const FileTypeInfo* info = file_type_by_id(static_cast<uint32_t>(ft));
-      const auto kld = quant_kld(std::string(info->name), nullptr);
-      (kld && *kld <= max_kld ? within : beyond).push_back(std::string(info->name));
-    }
+    const ModelOutcome o = best_quant(base, m, ctx, floor_tps, max_kld, true);
+    const Trial& last_within = o.smallest_within;
+    const std::vector<std::string>& within = o.within;
     std::optional<Row> pick;
-    Trial last_within;
-    if (!within.empty()) {
-      last_within = trial(m, within.back());
-      // The largest type that runs comfortably (all on the GPU, headroom left) at the floor;
-      // when none does, the largest that runs at all (offloaded, tight) at the floor.
-      if (last_within.runs && last_within.fast)
-        for (const std::string& quant : within) {
-          Trial t = quant == within.back() ? last_within : trial(m, quant);
-          if (!t.runs || !t.fast) continue;
-          const bool comfortable = t.verdict == "comfortable";
-          if (!pick || comfortable)
-            pick = Row{&m, quant, t, q, quant_kld(quant, nullptr), q.value ? 1 : 2};
-          if (comfortable) break;
-        }
-    }
-    if (!pick)
-      for (const std::string& quant : beyond) {
-        Trial t = trial(m, quant);
-        if (t.runs && t.fast) {
-          pick = Row{&m, quant, t, q, quant_kld(quant, nullptr), 3};
-          break;
-        }
-      }
+    if (o.pick)
+      pick = Row{&m, o.pick->quant, o.pick->t,
+                 q,  o.pick->kld,   o.pick->beyond_limit ? 3 : q.value ? 1 : 2};
     if (pick) {
       ranked.push_back(*pick);
       continue;

@@ -87,6 +87,75 @@ TEST(Recommend, QuantLossMovesAModelDown) {
   }
 }
 
+json choose(json req) {
+  req["command"] = "choose";
+  return json::parse(handle_request(req.dump()));
+}
+
+TEST(ChooseForUse, EachSetupIsJudgedByTheBestModelItRuns) {
+  // Coding on single cards under $1,000. Every pick's model is the best-scoring model that the
+  // same machine's own "what should I run" ranks first within the limits (the same estimate and
+  // the same quant rule), and picks are ordered by that score, then by price.
+  const json r = choose({{"use_case", "coding"},
+                         {"budget_usd", 1000},
+                         {"max_cards", 1},
+                         {"mac_ok", false},
+                         {"limit", 6}});
+  ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
+  EXPECT_EQ(r["context"], 32768);
+  EXPECT_EQ(r["min_decode_tps"], 15.0);
+  ASSERT_FALSE(r["picks"].empty());
+  double last_score = 1e9, last_price = 0;
+  for (const auto& p : r["picks"]) {
+    const json& best = p["best_model"];
+    EXPECT_LE(p["price_usd"].get<double>(), 1000);
+    EXPECT_GE(best["decode_tps"].get<double>(), 15.0);
+    EXPECT_NE(best["verdict"], "will_not_run");
+    const double score = best["score"].get<double>();
+    EXPECT_LE(score, last_score);
+    if (score == last_score) {
+      EXPECT_GE(p["price_usd"].get<double>(), last_price);
+    }
+    last_score = score;
+    last_price = p["price_usd"].get<double>();
+    const json mine = recommend({{"hardware", p["hardware"]}, {"use_case", "coding"}});
+    ASSERT_TRUE(mine["ok"].get<bool>()) << mine.dump();
+    ASSERT_FALSE(mine["ranked"].empty());
+    EXPECT_EQ(mine["ranked"][0]["model"], best["model"]) << p["setup"];
+    EXPECT_EQ(mine["ranked"][0]["quant"], best["quant"]) << p["setup"];
+  }
+  // The better-scoring models no setup in the budget runs are named, each above every pick.
+  for (const auto& m : r["out_of_reach"])
+    EXPECT_GT(m["score"].get<double>(), r["picks"][0]["best_model"]["score"].get<double>());
+}
+
+TEST(ChooseForUse, ABetterModelThatDoesNotFitNeverRanksAbove) {
+  // Reasoning at 40 tok/s for $400: DeepSeek-R1 (GPQA Diamond 71.5, 671B) fits no setup in the
+  // budget, so it is out of reach and no pick names it; R1-Distill-Qwen-14B (59.1) is the
+  // best-scoring model a card in the budget runs at that speed.
+  const json r = choose({{"use_case", "reasoning"}, {"budget_usd", 400}, {"min_decode_tps", 40}});
+  ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
+  bool r1_out = false;
+  for (const auto& m : r["out_of_reach"]) r1_out |= m["model"] == "deepseek-r1";
+  EXPECT_TRUE(r1_out);
+  for (const auto& p : r["picks"]) EXPECT_NE(p["best_model"]["model"], "deepseek-r1");
+  EXPECT_EQ(r["picks"][0]["best_model"]["model"], "deepseek-r1-distill-qwen-14b");
+  EXPECT_EQ(r["picks"][0]["best_model"]["score"], 59.1);
+}
+
+TEST(ChooseForUse, BadInputNamesTheField) {
+  EXPECT_EQ(choose({{"use_case", "<script>"}, {"budget_usd", 500}})["error"]["field"], "use_case");
+  EXPECT_EQ(choose({{"use_case", "chat"}})["error"]["field"], "budget_usd");
+  EXPECT_EQ(
+      choose({{"use_case", "chat"}, {"budget_usd", 500}, {"sort", "speed"}})["error"]["field"],
+      "sort");
+  EXPECT_EQ(choose({{"use_case", "chat"}, {"budget_usd", 500}, {"max_kld", -1}})["error"]["field"],
+            "max_kld");
+  EXPECT_EQ(
+      choose({{"use_case", "chat"}, {"budget_usd", 500}, {"workloads", "x"}})["error"]["field"],
+      "workloads");
+}
+
 TEST(Recommend, UnknownQualityIsShownAsUnknown) {
   // No vision benchmark is in the catalog: vision-capable models only, quality null.
   const json r = recommend({{"hardware", "rtx-4090"}, {"use_case", "vision"}});

@@ -54,6 +54,30 @@ test('choose: picks and reasons equal the CLI; URL reload gives the same page', 
   assert.deepEqual(errors, []);
 });
 
+test('choose for a use case: picks ranked by the best model each setup runs, equal to the CLI', async () => {
+  const { page, errors } = await open(`${base}?view=choose&budget_usd=400&min_decode_tps=40&max_cards=4&mac_ok=true&workloads=qwen3-32b:Q4_K_M:16384`);
+  await page.waitForSelector('#choose-result[data-ready="1"]');
+  // The user switches "For" to a use case: the model rows go away and the picks are the core's.
+  await page.evaluate(() => { document.querySelector('#choose-result').dataset.ready = '0'; });
+  await page.selectOption('select[name="use_case"]', 'reasoning');
+  await page.waitForSelector('#choose-result[data-ready="1"]');
+  assert.equal(await page.isVisible('select[name="m0"]'), false);
+  const expected = cli({ command: 'choose', budget_usd: '400', use_case: 'reasoning', min_decode_tps: '40', max_cards: '4', mac_ok: true, sort: 'quality', limit: '25', price: 'any' });
+  const rows = await page.$$eval('#choose-result table', (t) => [...t[0].querySelectorAll('tbody tr')].map((r) => [...r.children].map((c) => c.textContent)));
+  assert.equal(rows.length, expected.picks.length);
+  rows.forEach((r, i) => {
+    assert.equal(r[1], expected.picks[i].setup);
+    assert.equal(r[3], expected.picks[i].best_model.name);
+    assert.equal(r[4], String(expected.picks[i].best_model.score));
+    assert.equal(r[5], expected.picks[i].best_model.quant);
+  });
+  const reach = await page.textContent('#choose-out-of-reach');
+  for (const m of expected.out_of_reach) assert.ok(reach.includes(m.name), reach);
+  assert.match(page.url(), /use_case=reasoning/);
+  await shots(page, 'choose-use-case');
+  assert.deepEqual(errors, []);
+});
+
 test('cost: monthly costs and break-even equal the CLI; chart drawn', async () => {
   const { page, errors } = await open(`${base}?view=cost&model=llama-3.1-8b&quant=Q4_K_M&context=8192&hardware=rtx-3090&count=1&output_tokens_per_day=2000000&input_output_ratio=3&usd_per_kwh=0.17&life_years=3&resale_fraction=0`);
   await page.waitForSelector('#cost-result[data-ready="1"]');
