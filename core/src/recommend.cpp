@@ -229,7 +229,9 @@ Result<json> recommend_json(const json& req) {
     }
     if (q.value) {
       std::string why;
-      if (!last_within.ok)
+      if (within.empty())
+        why = "no quant type has a published loss within " + engine::fmt("%g", max_kld);
+      else if (!last_within.ok)
         why = last_within.error;
       else if (!last_within.runs)
         why = "needs " + engine::fmt("%.1f", last_within.short_gib) + " GiB more at " +
