@@ -61,6 +61,7 @@ constexpr const char* kUsage =
     "  recommend  the best models this machine runs for a use case: --hardware ID [--ram-gb N]\n"
     "             [--use-case chat|coding|reasoning|agents|long-documents|vision] "
     "[--min-decode-tps N] [--max-kld X]\n"
+    "  quant_loss what a quant costs in quality, as published: --model ID --quant Q\n"
     "  explain    the glossary, every number computed by the engine: runcheck explain [TERM] "
     "[--json]\n"
     "  completion bash|zsh: a completion script from the core's lists (eval \"$(runcheck "
@@ -236,7 +237,7 @@ int main(int argc, char** argv) {
     std::fputs(runcheck::cli::completion_script(
                    shell, {"estimate", "compare", "choose", "cost", "recommend", "sweep",
                            "accuracy", "catalog", "inspect", "diagnose", "explain", "options",
-                           "methodology", "raw", "completion", "lint-catalog"})
+                           "methodology", "raw", "completion", "lint-catalog", "quant_loss"})
                    .c_str(),
                stdout);
     return 0;

@@ -443,6 +443,23 @@ std::string explain(const json& r, bool color) {
   return out;
 }
 
+std::string quant_loss(const json& r, bool) {
+  std::string out = wrap("", str(r["summary"]), 0);
+  auto rows = [&](const char* head, const json& list) {
+    if (list.empty()) return;
+    out += std::string("\n") + head + "\n";
+    for (const auto& x : list) {
+      out += wrap("  - ", str(x["model"]) + ", " + str(x["type"]) + ": " + str(x["text"]), 4);
+      out += "      " + str(x["source"]) + "\n";  // URLs are never wrapped
+    }
+  };
+  rows("Measured on this model", r["this_model"]);
+  if (!r["general"].is_null())
+    rows("The general per-type table (what rankings read)", json::array({r["general"]}));
+  rows("Measured on other models", r["other_models"]);
+  return out;
+}
+
 std::string render(const std::string& command, const json& r, bool color) {
   if (!r.is_object() || !r.value("ok", false)) return "";
   if (command == "estimate") return estimate(r, color);
@@ -453,6 +470,7 @@ std::string render(const std::string& command, const json& r, bool color) {
   if (command == "diagnose") return diagnose(r, color);
   if (command == "explain" || command == "learn") return explain(r, color);
   if (command == "recommend") return recommend(r, color);
+  if (command == "quant_loss") return quant_loss(r, color);
   return "";
 }
 

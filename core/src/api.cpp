@@ -211,7 +211,8 @@ std::string handle_request(std::string_view text) {
   Result<json> out = make_error(
       "unknown_command", "command",
       "command must be one of estimate, compare, choose, cost, sweep, "
-      "catalog, methodology, import, accuracy, benchmarks, diagnose, learn, recommend, detect; "
+      "catalog, methodology, import, accuracy, benchmarks, diagnose, learn, recommend, detect, "
+      "quant_loss; "
       "got '" +
           safe_echo(command) + "'");
   // Commands whose fields are all read here: refuse a key they do not know (a typo must not
@@ -260,6 +261,8 @@ std::string handle_request(std::string_view text) {
     out = recommend_json(req);
   else if (command == "detect")
     out = detect_json(req);
+  else if (command == "quant_loss")
+    out = quant_loss_json(req);
   if (!out.ok()) return error_response(out.error());
   return out.value().dump(-1, ' ', false, json::error_handler_t::replace);
 }

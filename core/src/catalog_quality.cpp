@@ -1,6 +1,7 @@
 // The quality files of the catalog: published benchmark scores of catalog models
 // (quality.json), published quality loss of GGUF file types against F16 (quant_loss.json), and
 // the use cases "what should I run" ranks by (use_cases.json). Every row cites its source.
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -59,10 +60,23 @@ std::optional<Error> parse_quant_loss(const std::string& file, const json& root,
                             {"model", &q.model},
                             {"metric", &q.metric}})
       if (auto err = need_string(c, e, key, *out)) return err;
-    if (q.metric != "kld_mean") return c.fail("metric", "must be kld_mean");
+    static const char* const kMetrics[] = {"kld_mean",     "ppl",         "ppl_delta_pct",
+                                           "recovery_pct", "score_delta", "score_delta_pct"};
+    if (std::none_of(std::begin(kMetrics), std::end(kMetrics),
+                     [&](const char* m) { return q.metric == m; }))
+      return c.fail("metric",
+                    "must be kld_mean, ppl, ppl_delta_pct, recovery_pct, score_delta or "
+                    "score_delta_pct");
+    if (auto err = need_string(c, e, "format", q.format)) return err;
     if (auto err = need_string(c, e, "imatrix", q.imatrix, false)) return err;
     if (auto err = need_string(c, e, "dataset", q.dataset, false)) return err;
-    if (auto err = need_number(c, e, "value", q.value, 0, 100)) return err;
+    if (auto err = need_string(c, e, "baseline", q.baseline, false)) return err;
+    // KLD and perplexity cannot be negative; a score change can.
+    const bool signed_metric =
+        q.metric == "ppl_delta_pct" || q.metric == "score_delta" || q.metric == "score_delta_pct";
+    if (auto err = need_number(c, e, "value", q.value, signed_metric ? -100 : 0, 100000))
+      return err;
+    if (auto err = opt_number(c, e, "baseline_value", q.baseline_value, 0, 100000, "")) return err;
     if (auto err = opt_number(c, e, "ppl", q.ppl, 0, 100000, "")) return err;
     if (auto err = opt_number(c, e, "ppl_delta", q.ppl_delta, -100, 100000, "")) return err;
     if (auto err = sources(c, e, q.sources)) return err;
@@ -102,7 +116,7 @@ std::optional<Error> check_quality_links(const Catalog& cat) {
           "catalog/quality.json: '" + s.id + "': model names unknown model '" + s.model + "'");
   }
   for (const auto& q : cat.quant_loss)
-    if (!file_type_by_name(q.type))
+    if (q.format == "gguf" && !file_type_by_name(q.type))
       return make_error(
           "bad_catalog", "type",
           "catalog/quant_loss.json: '" + q.id + "': type '" + q.type + "' is not a GGUF file type");

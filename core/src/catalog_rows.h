@@ -68,7 +68,8 @@
   X(base_model) X(sources)
 
 #define RC_QUANT_LOSS_FIELDS(X)                                                                \
-  X(id) X(type) X(model) X(metric) X(imatrix) X(dataset) X(value) X(ppl) X(ppl_delta) X(sources)
+  X(id) X(type) X(format) X(model) X(metric) X(imatrix) X(dataset) X(baseline) X(value) X(ppl)  \
+  X(ppl_delta) X(baseline_value) X(sources)
 
 #define RC_USE_CASE_FIELDS(X)                                                                  \
   X(id) X(name) X(benchmark) X(model_kind) X(description) X(context) X(min_decode_tps)         \

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine_internal.h"
+#include "names.h"
 #include "recommend_internal.h"
 #include "runcheck/constants.h"
 #include "runcheck/estimate.h"
@@ -31,8 +32,9 @@ using nlohmann::json;
 std::optional<double> quant_kld(const std::string& type, const QuantLoss** row) {
   const QuantLoss* best = nullptr;
   for (const auto& q : builtin_catalog().quant_loss)
-    if (q.type == type && (!best || (best->imatrix.empty() && !q.imatrix.empty()) ||
-                           (best->imatrix.empty() == q.imatrix.empty() && q.value < best->value)))
+    if (q.type == type && q.metric == "kld_mean" && q.model == kGeneralQuantLossModel &&
+        (!best || (best->imatrix.empty() && !q.imatrix.empty()) ||
+         (best->imatrix.empty() == q.imatrix.empty() && q.value < best->value)))
       best = &q;
   if (row) *row = best;
   return best ? std::optional<double>(best->value) : std::nullopt;
@@ -301,6 +303,117 @@ Result<json> recommend_json(const json& req) {
               {"runnable", ranked.size()},
               {"why_not", why_not},
               {"notes", notes}};
+}
+
+// --- quant_loss: what a quant costs in quality, as published ---------------------------------
+
+namespace {
+
+// One published row as the page and the CLI show it: the figure in words, its model and source.
+json loss_row_json(const QuantLoss& q, const std::string& model_id) {
+  std::string text;
+  const std::string base = q.baseline.empty() ? "the 16-bit model" : q.baseline;
+  if (q.metric == "kld_mean")
+    text = "mean KL divergence " + engine::fmt("%.4f", q.value) + " vs " + base;
+  else if (q.metric == "ppl")
+    text = "perplexity " + engine::fmt("%.2f", q.value) +
+           (q.baseline_value ? " vs " + engine::fmt("%.2f", *q.baseline_value) + " for " + base
+                             : std::string());
+  else if (q.metric == "ppl_delta_pct")
+    text = "perplexity " + engine::fmt("%+.2f %%", q.value) + " vs " + base;
+  else if (q.metric == "recovery_pct")
+    text = engine::fmt("%.1f %%", q.value) + " of " + base + "'s score";
+  else if (q.metric == "score_delta")
+    text = engine::fmt("%+.2f", q.value) + " points vs " + base;
+  else
+    text = "score " + engine::fmt("%+.2f %%", q.value) + " relative to " + base;
+  if (!q.dataset.empty()) text += " (" + q.dataset + ")";
+  return {{"id", q.id},
+          {"type", q.type},
+          {"format", q.format},
+          {"model", q.model},
+          {"model_id", model_id.empty() ? json(nullptr) : json(model_id)},
+          {"metric", q.metric},
+          {"value", q.value},
+          {"baseline", q.baseline.empty() ? json(nullptr) : json(q.baseline)},
+          {"baseline_value", q.baseline_value ? json(*q.baseline_value) : json(nullptr)},
+          {"imatrix", q.imatrix.empty() ? json(nullptr) : json(q.imatrix)},
+          {"text", text},
+          {"source", q.sources.empty() ? json(nullptr) : json(q.sources[0].url)}};
+}
+
+// The catalog model each row measured (through the name index: "LLaMA 2 7B" -> llama-2-7b).
+const std::vector<std::string>& loss_row_models() {
+  static const std::vector<std::string> ids = [] {
+    std::vector<std::string> v;
+    for (const auto& q : builtin_catalog().quant_loss) {
+      const names::ModelMatch m = names::model_by_name(q.model);
+      v.push_back(m.pick ? m.pick->id : std::string());
+    }
+    return v;
+  }();
+  return ids;
+}
+
+}  // namespace
+
+Result<json> quant_loss_json(const json& req) {
+  if (auto e = check_fields(req, {"command", "model", "quant"})) return *e;
+  FieldReader r(req);
+  const std::string model = r.string("model", "");
+  const std::string quant = r.string("quant", std::string(kDefaultQuant));
+  if (r.error()) return *r.error();
+  const Catalog& cat = builtin_catalog();
+  if (!model.empty() && !cat.model(model))
+    return make_error("unknown_id", "model",
+                      "model '" + safe_echo(model) + "' is not in the catalog");
+  const QuantEntry* qe = nullptr;
+  for (const auto& q : cat.quants)
+    if (q.id == quant) qe = &q;
+  if (!qe)
+    return make_error("unknown_id", "quant",
+                      "quant '" + safe_echo(quant) +
+                          "' is not a known format (see: runcheck "
+                          "catalog quants)");
+  // A GGUF type matches its own rows; another format matches every row of its family (FP8
+  // checkpoints are safetensors files whose rows are filed as fp8).
+  const std::string family = quant.rfind("FP8", 0) == 0 ? "fp8" : qe->kind;
+  const auto matches = [&](const QuantLoss& q) {
+    return qe->kind == "gguf" ? q.format == "gguf" && q.type == quant : q.format == family;
+  };
+  json this_model = json::array(), general = nullptr, others = json::array();
+  const auto& ids = loss_row_models();
+  for (size_t i = 0; i < cat.quant_loss.size(); ++i) {
+    const QuantLoss& q = cat.quant_loss[i];
+    if (!matches(q)) continue;
+    const bool general_row = q.metric == "kld_mean" && q.model == kGeneralQuantLossModel;
+    if (!model.empty() && ids[i] == model)
+      this_model.push_back(loss_row_json(q, ids[i]));
+    else if (general_row && qe->kind == "gguf")
+      continue;  // the one the ranking reads, below
+    else
+      others.push_back(loss_row_json(q, ids[i]));
+  }
+  const QuantLoss* g = nullptr;
+  if (qe->kind == "gguf" && quant_kld(quant, &g) && g) general = loss_row_json(*g, "");
+  std::string summary;
+  if (!this_model.empty())
+    summary = quant + " on this model: " + this_model[0]["text"].get<std::string>();
+  else if (!general.is_null())
+    summary = quant + ": " + general["text"].get<std::string>() + " on " + kGeneralQuantLossModel +
+              " (no figure published for this model)";
+  else if (!others.empty())
+    summary = quant + ": " + others[0]["text"].get<std::string>() + " on " +
+              others[0]["model"].get<std::string>() + " (no figure published for this model)";
+  else
+    summary = quant + ": no published quality loss in the catalog";
+  return json{{"ok", true},
+              {"quant", quant},
+              {"kind", qe->kind},
+              {"summary", summary},
+              {"this_model", this_model},
+              {"general", general},
+              {"other_models", others}};
 }
 
 }  // namespace runcheck

@@ -60,6 +60,9 @@ std::string use_case_ids();  // "chat, coding, ..." for messages
 }  // namespace recommend
 
 Result<nlohmann::json> recommend_json(const nlohmann::json& req);
+// What a quant costs in quality as published (catalog/quant_loss.json): the rows measured on this
+// model, the general per-type row the ranking reads, and the rows of other models of that type.
+Result<nlohmann::json> quant_loss_json(const nlohmann::json& req);
 // detect.cpp: what the browser exposes about its GPU and memory -> the catalog entry, or why not.
 Result<nlohmann::json> detect_json(const nlohmann::json& req);
 }  // namespace runcheck

@@ -156,6 +156,37 @@ TEST(ChooseForUse, BadInputNamesTheField) {
       "workloads");
 }
 
+TEST(QuantLoss, PublishedFiguresBesideAQuant) {
+  auto loss = [](const std::string& model, const std::string& quant) {
+    return json::parse(
+        handle_request(json{{"command", "quant_loss"}, {"model", model}, {"quant", quant}}.dump()));
+  };
+  // llama.cpp's perplexity README, Llama 2 70B table: Q4_K_M 3.4725 vs fp16 3.4313 = +1.20 %.
+  const json l70 = loss("llama-2-70b", "Q4_K_M");
+  ASSERT_TRUE(l70["ok"].get<bool>()) << l70.dump();
+  ASSERT_EQ(l70["this_model"].size(), 1u);
+  EXPECT_EQ(l70["this_model"][0]["value"], 1.2);
+  EXPECT_EQ(l70["this_model"][0]["model_id"], "llama-2-70b");  // "Llama 2 70B" via the name index
+  EXPECT_EQ(l70["summary"].get<std::string>().rfind("Q4_K_M on this model: perplexity +1.20 %", 0),
+            0u)
+      << l70["summary"];
+  // The general row the ranking reads: Llama-3-8B, Q4_K_M with an imatrix, KLD 0.028152.
+  EXPECT_EQ(l70["general"]["value"], 0.028152);
+  // A model with no published row says so and falls back to the general table.
+  const json q8 = loss("qwen3-8b", "Q3_K_M");
+  EXPECT_TRUE(q8["this_model"].empty());
+  EXPECT_NE(q8["summary"].get<std::string>().find("no figure published for this model"),
+            std::string::npos);
+  // FP8 checkpoints (safetensors) read the fp8 rows: Red Hat's Qwen3.6-35B-A3B card, 100.6 %.
+  const json fp8 = loss("qwen3.6-35b-a3b", "FP8");
+  ASSERT_EQ(fp8["this_model"].size(), 1u);
+  EXPECT_EQ(fp8["this_model"][0]["metric"], "recovery_pct");
+  EXPECT_EQ(fp8["this_model"][0]["value"], 100.6);
+  EXPECT_TRUE(fp8["general"].is_null());
+  EXPECT_EQ(loss("<b>", "Q4_K_M")["error"]["field"], "model");
+  EXPECT_EQ(loss("llama-2-70b", "Q9_X")["error"]["field"], "quant");
+}
+
 TEST(Recommend, UnknownQualityIsShownAsUnknown) {
   // No vision benchmark is in the catalog: vision-capable models only, quality null.
   const json r = recommend({{"hardware", "rtx-4090"}, {"use_case", "vision"}});

@@ -48,6 +48,22 @@ test('fill the form -> verdict, KV and per-device memory equal the CLI', async (
   assert.deepEqual(errors, []);
 });
 
+test('the chosen quant shows its published quality loss, in the core words, with its source', async () => {
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${base}?view=run&model=llama-2-70b&quant=Q4_K_M&context=4096&hardware=rtx-3090&count=2`);
+  await ready(page);
+  const expected = cli({ command: 'quant_loss', model: 'llama-2-70b', quant: 'Q4_K_M' });
+  await page.waitForFunction((t) => document.querySelector('#qloss')?.textContent.startsWith(t), expected.summary);
+  assert.equal(await page.getAttribute('#qloss a', 'href'), expected.this_model[0].source);
+  await page.selectOption('#quant', 'Q3_K_M');
+  const q3 = cli({ command: 'quant_loss', model: 'llama-2-70b', quant: 'Q3_K_M' });
+  await page.waitForFunction((t) => document.querySelector('#qloss')?.textContent.startsWith(t), q3.summary);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('state in the URL reopens the same result; hostile values render as text', async () => {
   const page = await ctx.newPage();
   await page.goto(`${base}?model=qwen3-30b-a3b&quant=Q4_K_M&context=32768&hardware=rtx-4060-ti-8gb&count=1&ram=64&runtime=llama.cpp&kv=f16&fa=on`);

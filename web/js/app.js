@@ -296,6 +296,19 @@ async function update() {
   const bad = countError();
   if (bad) { showError(bad); return; }
   render(await request({ ...req, quant_contexts: true }));  // + every quant's largest context (chart)
+  renderLoss(req);
+}
+
+// What the chosen quant costs in quality, as published for this model (else for the type on the
+// general table, else for another model), with its source; the core words the figure.
+async function renderLoss(req) {
+  const box = $('qloss');
+  if (!req.model || req.model.startsWith('user:')) { box.textContent = 'published figures exist only for catalog models'; return; }
+  const res = await request({ command: 'quant_loss', model: req.model, quant: req.quant });
+  if (!res.ok) { box.textContent = 'unknown'; return; }
+  const first = res.this_model[0] || res.general || res.other_models[0];
+  box.replaceChildren(el('span', { textContent: res.summary }),
+    ...(first?.source ? [' — ', el('a', { href: first.source, rel: 'noopener', target: '_blank', textContent: 'source' })] : []));
 }
 
 // A runtime that cannot load the chosen quantization: switch to one it loads (the catalog's

@@ -132,9 +132,11 @@ struct QualityScore {
 
 // A published quality loss of a GGUF file type against F16 (catalog/quant_loss.json).
 struct QuantLoss {
-  std::string id, type, model, metric, imatrix, dataset;  // imatrix "" = none
+  // metric: kld_mean | ppl | ppl_delta_pct | recovery_pct | score_delta | score_delta_pct;
+  // format: gguf | awq | gptq | exl2 | exl3 | mlx | fp8 | nvfp4 | mxfp4 | bnb
+  std::string id, type, format, model, metric, imatrix, dataset, baseline;  // "" = none
   double value = 0;
-  std::optional<double> ppl, ppl_delta;
+  std::optional<double> ppl, ppl_delta, baseline_value;
   std::vector<Source> sources;
 };
 

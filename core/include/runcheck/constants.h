@@ -72,6 +72,10 @@ constexpr double kBatchedBandWidening = 1.5;
 // type, and leaves IQ3_S (0.111) and below to a lower tier. A preference, changeable per request
 // (max_kld), not a measurement.
 constexpr double kDefaultMaxQuantKld = 0.1;
+// The model of the general per-type loss table the ranking reads (catalog/quant_loss.json's
+// llama.cpp scoreboard rows): the one model with a published KLD for every GGUF type. Rows for
+// other models are shown beside their quants, not ranked on.
+inline constexpr const char* kGeneralQuantLossModel = "Llama-3-8B";
 // Speculative decoding. Published per-token acceptance of a draft model in llama.cpp, lowest and
 // highest the catalog cites: 34.3 % (Qwen2.5-Coder-32B with a 3B draft, code, llama.cpp PR
 // #10455) and 72.1 % (Llama-3.1-8B with Llama-3.2-1B, chat, llama.cpp issue #5877). The band an
