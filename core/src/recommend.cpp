@@ -137,6 +137,25 @@ ModelOutcome best_quant(const EstimateRequest& base, const ModelEntry& m, int64_
   return o;
 }
 
+std::vector<size_t> rank_order(const std::vector<RankEntry>& entries) {
+  std::vector<size_t> idx;
+  for (size_t i = 0; i < entries.size(); ++i)
+    if (entries[i].runs) idx.push_back(i);  // what does not run at the floor is never ranked
+  // Tier 1: within the loss limit, quality known; 2: within it, unknown; 3: beyond the limit.
+  const auto tier = [&](const RankEntry& e) { return !e.within_limit ? 3 : e.score ? 1 : 2; };
+  std::stable_sort(idx.begin(), idx.end(), [&](size_t ia, size_t ib) {
+    const RankEntry &a = entries[ia], &b = entries[ib];
+    if (tier(a) != tier(b)) return tier(a) < tier(b);
+    const bool ka = a.score.has_value(), kb = b.score.has_value();
+    if (ka != kb) return ka;
+    if (ka && *a.score != *b.score) return *a.score > *b.score;
+    const double la = a.kld.value_or(1e9), lb = b.kld.value_or(1e9);
+    if (la != lb) return la < lb;
+    return a.decode > b.decode;
+  });
+  return idx;
+}
+
 const UseCase* use_case(const std::string& id) {
   for (const auto& u : builtin_catalog().use_cases)
     if (u.id == id) return &u;
@@ -244,15 +263,14 @@ Result<json> recommend_json(const json& req) {
       missed.push_back({{"model", m.id}, {"name", m.name}, {"score", *q.value}, {"reason", why}});
     }
   }
-  std::stable_sort(ranked.begin(), ranked.end(), [](const Row& a, const Row& b) {
-    if (a.tier != b.tier) return a.tier < b.tier;
-    const bool ka = a.q.value.has_value(), kb = b.q.value.has_value();
-    if (ka != kb) return ka;
-    if (ka && *a.q.value != *b.q.value) return *a.q.value > *b.q.value;
-    const double la = a.kld.value_or(1e9), lb = b.kld.value_or(1e9);
-    if (la != lb) return la < lb;
-    return a.t.decode > b.t.decode;
-  });
+  {
+    std::vector<RankEntry> entries;
+    for (const Row& x : ranked)
+      entries.push_back({x.m->id, true, x.tier != 3, x.q.value, x.kld, x.t.decode});
+    std::vector<Row> ordered;
+    for (size_t i : rank_order(entries)) ordered.push_back(ranked[i]);
+    ranked = std::move(ordered);
+  }
   json out_rows = json::array();
   double best_score = -1;
   for (size_t i = 0; i < ranked.size() && static_cast<int64_t>(i) < limit; ++i) {

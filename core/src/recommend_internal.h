@@ -54,6 +54,19 @@ struct ModelOutcome {
 ModelOutcome best_quant(const EstimateRequest& base, const ModelEntry& m, int64_t ctx,
                         double floor_tps, double max_kld, bool beyond_limit);
 
+// The ranking itself, on any list of candidates (the catalog's, or a test's small fixed one):
+// the indices of those that run at the floor, in order: within the loss limit with a published
+// score (best score first), within it with none, then beyond the limit; ties by the lower
+// published loss, then the faster decode.
+struct RankEntry {
+  std::string id;
+  bool runs = false;          // runs at the use's context and speed floor
+  bool within_limit = false;  // at a quant whose published loss is within max_kld
+  std::optional<double> score, kld;
+  double decode = 0;
+};
+std::vector<size_t> rank_order(const std::vector<RankEntry>& entries);
+
 const UseCase* use_case(const std::string& id);
 std::string use_case_ids();  // "chat, coding, ..." for messages
 

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "recommend_internal.h"
 #include "runcheck/api.h"
 
 namespace runcheck {
@@ -185,6 +186,43 @@ TEST(QuantLoss, PublishedFiguresBesideAQuant) {
   EXPECT_TRUE(fp8["general"].is_null());
   EXPECT_EQ(loss("<b>", "Q4_K_M")["error"]["field"], "model");
   EXPECT_EQ(loss("llama-2-70b", "Q9_X")["error"]["field"], "quant");
+}
+
+// The ranking on small fixed catalogs, checked by hand.
+std::vector<std::string> order(const std::vector<recommend::RankEntry>& e) {
+  std::vector<std::string> ids;
+  for (size_t i : recommend::rank_order(e)) ids.push_back(e[i].id);
+  return ids;
+}
+
+TEST(RankOrder, ABetterModelThatDoesNotRunIsNeverRankedAboveOneThatDoes) {
+  // big scores 80 but does not run at the floor; mid (60) and small (50) do.
+  const std::vector<recommend::RankEntry> e = {{"big", false, true, 80.0, 0.03, 3},
+                                               {"small", true, true, 50.0, 0.03, 90},
+                                               {"mid", true, true, 60.0, 0.03, 30}};
+  EXPECT_EQ(order(e), (std::vector<std::string>{"mid", "small"}));
+}
+
+TEST(RankOrder, QuantLossMovesAModelAsPublished) {
+  // Same score: the quant with the lower published KLD first (Q6_K 0.0055 before Q4_K_M 0.028,
+  // the llama.cpp scoreboard's figures). A higher score beyond the loss limit (Q2_K, 0.33) drops
+  // below every model within it, and below the unknown ones.
+  const std::vector<recommend::RankEntry> e = {{"a-q4km", true, true, 70.0, 0.028, 40},
+                                               {"b-q6k", true, true, 70.0, 0.0055, 20},
+                                               {"c-q2k", true, false, 90.0, 0.33, 60},
+                                               {"d-unknown", true, true, std::nullopt, 0.028, 50}};
+  EXPECT_EQ(order(e), (std::vector<std::string>{"b-q6k", "a-q4km", "d-unknown", "c-q2k"}));
+  // The same entries with a looser limit (Q2_K now within it): it ranks first on its score.
+  std::vector<recommend::RankEntry> loose = e;
+  loose[2].within_limit = true;
+  EXPECT_EQ(order(loose), (std::vector<std::string>{"c-q2k", "b-q6k", "a-q4km", "d-unknown"}));
+}
+
+TEST(RankOrder, UnknownQualityComesAfterKnownFastestFirst) {
+  const std::vector<recommend::RankEntry> e = {{"u-slow", true, true, std::nullopt, 0.01, 12},
+                                               {"u-fast", true, true, std::nullopt, 0.01, 80},
+                                               {"known", true, true, 10.0, 0.01, 5}};
+  EXPECT_EQ(order(e), (std::vector<std::string>{"known", "u-fast", "u-slow"}));
 }
 
 TEST(Recommend, UnknownQualityIsShownAsUnknown) {
