@@ -136,7 +136,12 @@ std::optional<Error> parse_models(const std::string& file, const json& root, Cat
       return err;
     if (!e.contains("config"))
       return c.fail("config", "is required (the published config.json keys)");
-    auto arch = model_from_hf_config(e["config"], "config");
+    // A copy of the text config alone (config_from text_config) may come with the published
+    // vision_config beside it, as its own cited field.
+    json cfg = e["config"];
+    if (e.contains("vision_config") && cfg.is_object() && !cfg.contains("vision_config"))
+      cfg["vision_config"] = e["vision_config"];
+    auto arch = model_from_hf_config(cfg, "config");
     if (!arch.ok()) return c.fail(arch.error().field, "is invalid: " + arch.error().message);
     m.arch = std::move(arch).value();
     m.parameters = parameter_count(m.arch);

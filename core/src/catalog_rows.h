@@ -25,7 +25,10 @@
   X(sliding_window) X(q_lora_rank) X(kv_lora_rank) X(rope_dimension_count) X(qk_nope_head_dim) \
   X(nextn_layers) X(indexer_head_count) X(indexer_head_dim) X(moe_latent_size)                \
   X(ssm_conv_kernel) X(ssm_inner_size) X(ssm_state_size) X(ssm_group_count)                    \
-  X(ssm_time_step_rank) X(attn_output_gate) X(post_attn_norm_only) X(layers)
+  X(ssm_time_step_rank) X(attn_output_gate) X(post_attn_norm_only) X(vision_projector)         \
+  X(vision_layers) X(vision_hidden) X(vision_ffn) X(vision_heads) X(vision_patch)              \
+  X(vision_merge) X(vision_out) X(vision_positions) X(vision_deepstack) X(vision_image_size)   \
+  X(layers)
 
 #define RC_MODEL_FIELDS(X)                                                                     \
   X(id) X(name) X(family) X(kind) X(hf_repo) X(license) X(release_date) X(default_quant)       \

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "runcheck/constants.h"
+
 namespace runcheck {
 
 namespace {
@@ -140,6 +142,65 @@ void apply_nemotron_h(const json& c, Reader& r, ModelArch& m) {
       r.bad_field = r.prefix + ".hybrid_override_pattern";
     }
   }
+}
+
+}  // namespace
+
+namespace {
+
+// The vision tower of a multimodal config (its vision_config, verbatim), as llama.cpp's mmproj
+// holds it (vision.h sizes it). Three towers are modelled; another vision_config is left out
+// (the model is then text-only to runcheck, and a vision request says so).
+std::optional<Error> read_vision_tower(const json& cfg, const std::string& text_type,
+                                       const std::string& field, ModelArch& m) {
+  if (!cfg.contains("vision_config") || !cfg.at("vision_config").is_object()) return std::nullopt;
+  const json& v = cfg.at("vision_config");
+  const std::string vf = field + ".vision_config";
+  Reader r{v, vf, {}, {}};
+  const std::string vt = r.str("model_type");
+  if (vt == "qwen3_vl" || vt == "qwen3_vl_moe" || vt == "qwen3_5" || vt == "qwen3_5_moe") {
+    // Qwen3-VL / Qwen3.5 (llama.cpp projector qwen3vl_merger)
+    m.vision_projector = 1;
+    m.vision_layers = r.u32("depth", true, 1, 256);
+    m.vision_heads = r.u32("num_heads", true);
+    m.vision_out = r.u32("out_hidden_size", true);
+    m.vision_positions = r.u32("num_position_embeddings", true, 1, 1u << 24);
+    m.vision_merge = r.u32("spatial_merge_size", true, 1, 16);
+    if (v.contains("deepstack_visual_indexes") && v.at("deepstack_visual_indexes").is_array())
+      m.vision_deepstack = static_cast<uint32_t>(v.at("deepstack_visual_indexes").size());
+  } else if (vt == "siglip_vision_model" && (text_type == "gemma3" || text_type == "gemma3_text")) {
+    // Gemma 3: SigLIP, pooled 4 x 4 into 256 tokens (llama.cpp projector gemma3, n_merge 4)
+    m.vision_projector = 2;
+    m.vision_layers = r.u32("num_hidden_layers", true, 1, 256);
+    m.vision_heads = r.u32("num_attention_heads", true);
+    m.vision_image_size = r.u32("image_size", true, 1, 1u << 16);
+    m.vision_merge = kGemma3VisionMerge;
+    m.vision_out = m.embedding_length;
+  } else if (vt == "pixtral") {
+    // Mistral 3 / Ministral 3: Pixtral with a patch merger (llama.cpp projector pixtral); the
+    // merge size is a top-level key of the published config.
+    m.vision_projector = 3;
+    m.vision_layers = r.u32("num_hidden_layers", true, 1, 256);
+    m.vision_heads = r.u32("num_attention_heads", true);
+    m.vision_image_size = r.u32("image_size", true, 1, 1u << 16);
+    // (a copy that keeps only vision_config may carry it there).
+    const json& top = cfg.contains("spatial_merge_size") ? cfg : v;
+    m.vision_merge = top.contains("spatial_merge_size") && top.at("spatial_merge_size").is_number()
+                         ? static_cast<uint32_t>(top.at("spatial_merge_size").get<int64_t>())
+                         : 1;
+    m.vision_out = m.embedding_length;
+  } else {
+    return std::nullopt;  // another tower: not modelled (vision.h says so when asked)
+  }
+  m.vision_hidden = r.u32("hidden_size", true);
+  m.vision_ffn = r.u32("intermediate_size", true);
+  m.vision_patch = r.u32("patch_size", true, 1, 1024);
+  if (!r.missing.empty())
+    return make_error("bad_config", r.bad_field, r.bad_field + ": " + r.missing);
+  if (m.vision_merge == 0 || m.vision_merge > 16)
+    return make_error("bad_config", field + ".spatial_merge_size",
+                      "spatial_merge_size must be an integer in [1, 16]");
+  return std::nullopt;
 }
 
 }  // namespace
@@ -458,6 +519,7 @@ Result<ModelArch> model_from_hf_config(const json& cfg, const std::string& field
             "recurrent/linear-attention layers are only modelled for Qwen3-Next so far, "
             "not for '" +
                 mt + "'");
+  if (auto e = read_vision_tower(cfg, mt, field, m)) return *e;
   return m;
 }
 

@@ -76,6 +76,15 @@ constexpr double kDefaultMaxQuantKld = 0.1;
 // llama.cpp scoreboard rows): the one model with a published KLD for every GGUF type. Rows for
 // other models are shown beside their quants, not ranked on.
 inline constexpr const char* kGeneralQuantLossModel = "Llama-3-8B";
+// Vision towers (llama.cpp's mmproj; tools/mtmd/clip.cpp at 3f545be). Gemma 3 pools its 64 x 64
+// SigLIP patches 4 x 4 into 256 tokens, for every size of the family (clip.cpp 1589-1597).
+inline constexpr uint32_t kGemma3VisionMerge = 4;
+// The warmup image llama.cpp sizes the encoder's compute buffer with, in output tokens: Qwen2/2.5/
+// 3-VL and Qwen3.5 warm up with 46 x 46 tokens "to avoid OOM on warmup" (clip.cpp 1623-1639),
+// Pixtral with 256 tokens (clip.cpp 1514-1524); Gemma 3 takes its fixed 896 px image
+// (clip.cpp 1361-1362). --image-max-tokens N makes the warmup N tokens (clip-model.h 186-208).
+inline constexpr uint32_t kQwenVisionWarmupTokens = 46 * 46;
+inline constexpr uint32_t kPixtralVisionWarmupTokens = 256;
 // Speculative decoding. Published per-token acceptance of a draft model in llama.cpp, lowest and
 // highest the catalog cites: 34.3 % (Qwen2.5-Coder-32B with a 3B draft, code, llama.cpp PR
 // #10455) and 72.1 % (Llama-3.1-8B with Llama-3.2-1B, chat, llama.cpp issue #5877). The band an

@@ -71,7 +71,13 @@ struct ModelArch {
   uint32_t ssm_time_step_rank = 0;   // ssm.time_step_rank: value heads
   bool attn_output_gate = false;     // Qwen3-Next: attn_q holds query and output gate (2x rows)
   bool post_attn_norm_only = false;  // Qwen3-Next: post_attention_norm replaces ffn_norm
-  std::vector<LayerKind> layers;     // size block_count
+  // The vision tower llama.cpp loads from the mmproj file (config.json vision_config; vision.h):
+  // 0 none, 1 Qwen3-VL / Qwen3.5 merger, 2 Gemma 3 (SigLIP), 3 Pixtral (Mistral 3).
+  uint32_t vision_projector = 0;
+  uint32_t vision_layers = 0, vision_hidden = 0, vision_ffn = 0, vision_heads = 0;
+  uint32_t vision_patch = 0, vision_merge = 1, vision_out = 0, vision_positions = 0;
+  uint32_t vision_deepstack = 0, vision_image_size = 0;
+  std::vector<LayerKind> layers;  // size block_count
 
   bool is_moe() const { return expert_count > 1; }
   bool is_mla() const { return kv_lora_rank > 0; }

@@ -1,0 +1,113 @@
+// The mmproj file and the image encoder's compute buffer (vision.h).
+#include "vision.h"
+
+#include "runcheck/constants.h"
+
+namespace runcheck::vision {
+
+std::optional<MmprojType> mmproj_type(const std::string& name) {
+  if (name == "F16" || name == "f16") return MmprojType::kF16;
+  if (name == "BF16" || name == "bf16") return MmprojType::kBF16;
+  if (name == "F32" || name == "f32") return MmprojType::kF32;
+  return std::nullopt;
+}
+
+const char* mmproj_type_name(MmprojType t) {
+  return t == MmprojType::kF16 ? "F16" : t == MmprojType::kBF16 ? "BF16" : "F32";
+}
+
+const char* projector_name(const ModelArch& m) {
+  switch (m.vision_projector) {
+    case 1:
+      return "qwen3vl_merger";
+    case 2:
+      return "gemma3";
+    case 3:
+      return "pixtral";
+    default:
+      return "";
+  }
+}
+
+Tensors tensors(const ModelArch& m) {
+  Tensors t;
+  if (m.vision_projector == 0) return t;
+  const uint64_t h = m.vision_hidden, f = m.vision_ffn, p = m.vision_patch, L = m.vision_layers;
+  const uint64_t merged = h * m.vision_merge * m.vision_merge;  // a merged token's input width
+  switch (m.vision_projector) {
+    case 1: {
+      // Qwen3-VL / Qwen3.5 (transformers Qwen3VLVisionModel; llama.cpp qwen3vl_merger): a 3-D
+      // patch conv over 2 frames with a bias, learned position embeddings, LayerNorm blocks
+      // with a fused qkv and a plain GELU MLP (all with biases), a merger (LayerNorm over the
+      // hidden size, two linears) and one more merger per deepstack layer (its LayerNorm over
+      // the merged width).
+      t.conv = 2 * 3 * p * p * h;
+      t.f32 += h + uint64_t{m.vision_positions} * h;
+      t.matrix += L * (3 * h * h + h * h + 2 * h * f);
+      t.f32 += L * (2 * h + 3 * h + h + 2 * h + f + h);
+      const uint64_t merger = merged * merged + merged * m.vision_out;
+      t.matrix += merger * (1 + m.vision_deepstack);
+      t.f32 += (2 * h + merged + m.vision_out) +
+               m.vision_deepstack * (2 * merged + merged + m.vision_out);
+      break;
+    }
+    case 2: {
+      // Gemma 3 (SigLIP; llama.cpp gemma3): conv patch embedding with a bias and position
+      // embeddings (both F32), LayerNorm blocks with q/k/v/o and a GELU MLP (all with biases),
+      // a final LayerNorm, the soft-embedding RMS norm and the input projection (F16).
+      const uint64_t side = p ? m.vision_image_size / p : 0;
+      t.f32 += 3 * p * p * h + h + side * side * h;
+      t.matrix += L * (4 * h * h + 2 * h * f);
+      t.f32 += L * (2 * h + 4 * h + 2 * h + f + h) + 2 * h + h;
+      t.f16 += h * m.vision_out;
+      break;
+    }
+    case 3: {
+      // Pixtral (Mistral 3; llama.cpp pixtral): a bias-free conv patch embedding, RMS-norm
+      // blocks with bias-free q/k/v/o and a SwiGLU FFN, the pre-norm, then the projector: an
+      // RMS norm, the patch merger (merge^2 x hidden -> hidden), two bias-free linears to the
+      // text width, and the [IMG_BREAK] embedding.
+      t.conv = 3 * p * p * h + merged * h;
+      t.matrix +=
+          L * (4 * h * h + 3 * h * f) + h * m.vision_out + uint64_t{m.vision_out} * m.vision_out;
+      t.f32 += L * 2 * h + h + h + m.vision_out;
+      break;
+    }
+    default:
+      break;
+  }
+  return t;
+}
+
+uint64_t weight_bytes(const ModelArch& m, MmprojType type) {
+  const Tensors t = tensors(m);
+  const uint64_t matrix_bytes = type == MmprojType::kF32 ? 4 : 2;
+  const uint64_t conv_bytes = type == MmprojType::kF16 ? 2 : 4;
+  return t.matrix * matrix_bytes + t.f16 * 2 + t.f32 * 4 + t.conv * conv_bytes;
+}
+
+uint64_t warmup_patches(const ModelArch& m, std::optional<uint32_t> image_max_tokens) {
+  const uint64_t merge2 = uint64_t{m.vision_merge} * m.vision_merge;
+  switch (m.vision_projector) {
+    case 1:
+      return uint64_t{image_max_tokens.value_or(kQwenVisionWarmupTokens)} * merge2;
+    case 2: {
+      const uint64_t side = m.vision_patch ? m.vision_image_size / m.vision_patch : 0;
+      return side * side;
+    }
+    case 3:
+      return uint64_t{image_max_tokens.value_or(kPixtralVisionWarmupTokens)} * merge2;
+    default:
+      return 0;
+  }
+}
+
+uint64_t compute_bytes(const ModelArch& m, uint64_t patches, bool flash_attn) {
+  if (m.vision_projector == 0) return 0;
+  constexpr uint64_t kF32 = 4;
+  const uint64_t act = patches * (uint64_t{m.vision_ffn} + 3ull * m.vision_hidden) * kF32;
+  const uint64_t scores = flash_attn ? 0 : uint64_t{m.vision_heads} * patches * patches * kF32;
+  return act + scores;
+}
+
+}  // namespace runcheck::vision

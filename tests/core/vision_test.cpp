@@ -1,0 +1,71 @@
+// The vision tower's mmproj and encoder buffer against published files and load logs.
+#include "vision.h"
+
+#include <gtest/gtest.h>
+
+#include "runcheck/catalog.h"
+
+namespace runcheck {
+namespace {
+
+const ModelArch& arch(const std::string& id) {
+  const ModelEntry* m = builtin_catalog().model(id);
+  EXPECT_NE(m, nullptr) << id;
+  return m->arch;
+}
+
+TEST(Vision, Gemma3MmprojMatchesAPublishedFile) {
+  // A Gemma 3 12B mmproj-BF16.gguf is 854,200,448 bytes (its LFS pointer). Tensors by hand:
+  // 27 blocks x (4 x 1152^2 + 2 x 1152 x 4304) = 411,070,464 BF16 matrices; the 1152 x 3840
+  // input projection F16 (4,423,680); F32: patch embedding 3 x 14^2 x 1152 + 1152, 4,096 x 1152
+  // position embeddings, 27 x (9 x 1152 + 4304) norms and biases, 3 x 1152 final norms =
+  // 5,796,720. Bytes: 2 x 411,070,464 + 2 x 4,423,680 + 4 x 5,796,720 = 854,175,168: the file
+  // holds 25,280 bytes more, its GGUF header and metadata.
+  const ModelArch& g = arch("gemma-3-12b");
+  EXPECT_EQ(std::string(vision::projector_name(g)), "gemma3");
+  const vision::Tensors t = vision::tensors(g);
+  EXPECT_EQ(t.matrix, 411070464u);
+  EXPECT_EQ(t.f16, 4423680u);
+  EXPECT_EQ(t.f32, 5796720u);
+  EXPECT_EQ(vision::weight_bytes(g, vision::MmprojType::kBF16), 854175168u);
+  // 896 px / 14 = 64 x 64 patches, whatever tokens are asked for.
+  EXPECT_EQ(vision::warmup_patches(g, std::nullopt), 4096u);
+  EXPECT_EQ(vision::warmup_patches(g, 1024u), 4096u);
+}
+
+TEST(Vision, PixtralMmprojMatchesLlamaCppsLoadLog) {
+  // llama.cpp b6923 loading the Mistral Small 3.2 mmproj prints "model size: 837.36 MiB"
+  // (issue 16842). The same tower as 3.1: 24 blocks x (4 x 1024^2 + 3 x 1024 x 4096) + 1024 x
+  // 5120 + 5120^2 = 434,110,464 F16 matrices; patch conv 3 x 14^2 x 1024 and the 4096 -> 1024
+  // merger, F16 = 4,796,416; F32 norms and the [IMG_BREAK] row: 24 x 2048 + 2 x 1024 + 5120 =
+  // 56,320. 2 x 438,906,880 + 4 x 56,320 = 878,039,040 bytes = 837.36 MiB.
+  const ModelArch& m = arch("mistral-small-3.1-24b");
+  EXPECT_EQ(std::string(vision::projector_name(m)), "pixtral");
+  const uint64_t b = vision::weight_bytes(m, vision::MmprojType::kF16);
+  EXPECT_EQ(b, 878039040u);
+  char printed[32];
+  std::snprintf(printed, sizeof printed, "%.2f", static_cast<double>(b) / (1 << 20));
+  EXPECT_STREQ(printed, "837.36");
+  // The warmup image: 256 tokens of 2 x 2 patches.
+  EXPECT_EQ(vision::warmup_patches(m, std::nullopt), 1024u);
+}
+
+TEST(Vision, EncoderBufferAgainstPublishedMeasurements) {
+  // gguf-parser-go issue 44 (MI300X): Gemma 3's clip buffer 1132 MiB without flash attention,
+  // 121 with it. 4096 patches: activations 4096 x (4304 + 3 x 1152) x 4 = 127,139,840 B
+  // (121.25 MiB); scores 16 x 4096^2 x 4 = 1,073,741,824 B more without flash attention.
+  const ModelArch& g = arch("gemma-3-27b");
+  EXPECT_EQ(vision::compute_bytes(g, 4096, true), 127139840u);
+  EXPECT_EQ(vision::compute_bytes(g, 4096, false), 127139840u + 1073741824u);
+  // Qwen3-VL warms up with 46 x 46 tokens of 2 x 2 patches; --image-max-tokens 1024 -> 4096.
+  const ModelArch& q = arch("qwen3-vl-8b");
+  EXPECT_EQ(vision::warmup_patches(q, std::nullopt), 8464u);
+  EXPECT_EQ(vision::warmup_patches(q, 1024u), 4096u);
+  // No tower, no cost.
+  const ModelArch& l = arch("llama-3.1-8b");
+  EXPECT_EQ(vision::weight_bytes(l, vision::MmprojType::kF16), 0u);
+  EXPECT_EQ(vision::compute_bytes(l, 4096, false), 0u);
+}
+
+}  // namespace
+}  // namespace runcheck
