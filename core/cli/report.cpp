@@ -119,6 +119,17 @@ std::string estimate(const json& r, bool color) {
   if (p["tensor_parallel"].is_number() && p["tensor_parallel"].get<int>() > 1)
     place += ", tensor parallel " + thousands(p["tensor_parallel"]);
   out += "\n" + wrap("Placement: ", place, 2);
+  if (r.contains("vision")) {
+    const json& v = r["vision"];
+    const std::string sizes =
+        "mmproj (" + str(v["projector"]) + ", " + str(v["mmproj_type"]) + ") " +
+        num(json(v["mmproj_bytes"].get<double>() / (1u << 30)), "%.2f") + " GiB + image encoder " +
+        num(json(v["encoder_compute_bytes"].get<double>() / (1u << 30)), "%.2f") + " GiB";
+    out += wrap("Vision: ",
+                v["on"].get<bool>() ? sizes + ", counted on " + str(v["device"])
+                                    : "not loaded (--no-mmproj); with images it adds " + sizes,
+                2);
+  }
 
   out += "\nSpeed (" +
          (sp["evidence"].is_string() ? str(sp["evidence"]) : std::string("no figure")) + ")\n";

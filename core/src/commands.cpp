@@ -97,6 +97,18 @@ std::map<std::string, std::string> launch_commands(const Inputs& in, const Plan&
     if (in.plan.split_row && mc.gpus.size() > 1) s += " -sm row";
     if (in.kv_type != "f16") s += " --cache-type-k " + in.kv_type + " --cache-type-v " + in.kv_type;
     if (p.n_cpu_moe > 0) s += " --n-cpu-moe " + std::to_string(p.n_cpu_moe);
+    // The vision tower: -hf also downloads and loads the repo's mmproj (tools/server README), so
+    // a text-only estimate says --no-mmproj; with images, where it goes and the image budget.
+    if (in.model->arch.vision_projector != 0) {
+      if (!in.vis.on && gguf)
+        s += " --no-mmproj";
+      else if (in.vis.on) {
+        if (!gguf)
+          s += " --mmproj <mmproj-" + std::string(vision::mmproj_type_name(in.vis.type)) + ".gguf>";
+        if (!in.vis.offload) s += " --no-mmproj-offload";
+        if (in.vis.max_tokens) s += " --image-max-tokens " + std::to_string(*in.vis.max_tokens);
+      }
+    }
     // Speculative decoding (tools/server README: --spec-type, -md / -hfd, --spec-draft-n-max).
     if (in.spec.method == "draft") {
       const std::string dq(in.spec.draft_ftype->name);

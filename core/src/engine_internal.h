@@ -23,6 +23,7 @@
 #include "runcheck/speed.h"
 #include "runcheck/weights.h"
 #include "text_format.h"
+#include "vision.h"
 
 namespace runcheck::engine {
 
@@ -71,6 +72,13 @@ struct Inputs {
     uint32_t k = kDefaultDraftMax;
     std::optional<double> acceptance;
   } spec;
+  // Images (vision.cpp): the model's vision tower loaded from its mmproj file.
+  struct Vision {
+    bool on = false;
+    vision::MmprojType type = vision::MmprojType::kF16;
+    bool offload = true;  // on the first GPU (llama-server --mmproj-offload, the default)
+    std::optional<uint32_t> max_tokens;
+  } vis;
 };
 
 // inputs.cpp: the request fields the estimate reads; JSON -> EstimateRequest (every field's type
@@ -174,6 +182,9 @@ inline bool runs(const Plan& p) { return p.fits; }
 // model and runtime already); the draft's memory on the first GPU (weights, its KV cache at
 // the target's context, its compute buffer); the speculative speed beside the plain one.
 std::optional<Error> read_speculative(const EstimateRequest& q, Inputs& in);
+// vision.cpp: the vision fields against the model and runtime; the tower's cost on this machine.
+std::optional<Error> read_vision(const EstimateRequest& q, Inputs& in);
+VisionCost vision_cost(const Inputs& in, const Machine& mc);
 uint64_t draft_bytes(const Inputs& in);
 // MTP: the nextn blocks' weights and their own KV cache (an estimate; see speculative.cpp).
 uint64_t mtp_bytes(const Inputs& in, const WeightPlan& w);

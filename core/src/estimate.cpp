@@ -17,14 +17,26 @@ Estimate run_estimate(const Inputs& in) {
   Estimate out;
   out.assumptions = in.assumptions;
   Machine mc = build_machine(in, out.assumptions);
+  // Memory kept beside the model's own: on an accelerator it is part of what the device holds;
+  // in system RAM it leaves less for the model (the host's budget).
+  const auto charge = [&](Device* gpu, uint64_t bytes) {
+    if (gpu)
+      gpu->overhead_bytes += bytes;
+    else
+      mc.host.budget_bytes -= std::min(mc.host.budget_bytes, bytes);
+  };
   // A draft model lives next to the target on the first accelerator (or in RAM without one).
-  if (const uint64_t d = draft_bytes(in); d > 0)
-    (mc.gpus.empty() ? mc.host : mc.gpus[0]).overhead_bytes += d;
+  if (const uint64_t d = draft_bytes(in); d > 0) charge(mc.gpus.empty() ? nullptr : &mc.gpus[0], d);
   const ModelArch& m = in.model->arch;
   out.weights = weights_for(in, in.ftype, in.format);
   // MTP blocks go with the last layers, on the last accelerator (or in RAM without one).
   if (const uint64_t t = mtp_bytes(in, out.weights); t > 0)
-    (mc.gpus.empty() ? mc.host : mc.gpus.back()).overhead_bytes += t;
+    charge(mc.gpus.empty() ? nullptr : &mc.gpus.back(), t);
+  // The vision tower (mmproj weights and the encoder's buffer) on the first GPU, or in RAM.
+  out.vision = vision_cost(in, mc);
+  if (out.vision.on)
+    charge(in.vis.offload && !mc.gpus.empty() ? &mc.gpus[0] : nullptr,
+           out.vision.weights_bytes + out.vision.compute_bytes);
   out.plan = make_plan(m, out.weights, mc, in.plan);
 
   out.model_id = in.model->id;

@@ -188,6 +188,23 @@ json estimate_to_json(const Estimate& e) {
                          {"variant", d.variant},
                          {"source", d.source}});
   out["downloads"] = downloads;
+  // The vision tower, for a model that has one: counted (vision on) or said to be left out.
+  if (e.vision.has_tower) {
+    const VisionCost& v = e.vision;
+    out["vision"] = {{"on", v.on},
+                     {"projector", v.projector},
+                     {"mmproj_type", v.mmproj_type},
+                     {"mmproj_bytes", v.weights_bytes},
+                     {"encoder_compute_bytes", v.compute_bytes},
+                     {"warmup_patches", v.patches},
+                     {"flash_attn", v.flash_attn},
+                     {"device", v.device},
+                     {"note", v.on ? "the mmproj weights and the image encoder's buffer (sized for "
+                                     "llama.cpp's warmup image) are counted on " +
+                                         v.device
+                                   : "the vision tower is not loaded: the commands say "
+                                     "--no-mmproj; ask with vision: true to count it"}};
+  }
   if (!e.inverse) {  // the caller wanted the verdict alone
     out["max_context"] = out["best_quant"] = out["smallest_hardware"] = nullptr;
     out["suggestions"] = json::array();

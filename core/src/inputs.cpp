@@ -43,6 +43,10 @@ const std::vector<std::string_view>& estimate_fields_list() {
                                                   "draft_quant",
                                                   "draft_max",
                                                   "acceptance",
+                                                  "vision",
+                                                  "mmproj_type",
+                                                  "mmproj_offload",
+                                                  "image_max_tokens",
                                                   "leave_out"};
   return k;
 }
@@ -142,6 +146,10 @@ Result<EstimateRequest> read_request(const json& req) {
   opt_string(r, "draft_quant", q.draft_quant);
   if (r.has("draft_max")) q.draft_max = r.integer("draft_max", kDefaultDraftMax, 1, 64);
   if (r.has("acceptance")) q.acceptance = r.number("acceptance", 0.5, 0, 0.99);
+  opt_bool(r, "vision", q.vision);
+  opt_string(r, "mmproj_type", q.mmproj_type);
+  opt_bool(r, "mmproj_offload", q.mmproj_offload);
+  opt_integer(r, "image_max_tokens", q.image_max_tokens);
   if (r.error()) return *r.error();
   if (auto e = read_context(req, q.context)) return *e;
   if (req.contains("leave_out") && req["leave_out"].is_object()) {
@@ -436,6 +444,7 @@ std::optional<Error> read_machine(const EstimateRequest& q, Inputs& in) {
               ")");
   }
   if (auto e = read_speculative(q, in)) return *e;
+  if (auto e = read_vision(q, in)) return *e;
   return std::nullopt;
 }
 

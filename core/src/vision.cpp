@@ -1,7 +1,9 @@
 // The mmproj file and the image encoder's compute buffer (vision.h).
 #include "vision.h"
 
+#include "engine_internal.h"
 #include "runcheck/constants.h"
+#include "runcheck/request.h"
 
 namespace runcheck::vision {
 
@@ -111,3 +113,77 @@ uint64_t compute_bytes(const ModelArch& m, uint64_t patches, bool flash_attn) {
 }
 
 }  // namespace runcheck::vision
+
+// --- the estimate's side: request fields and the cost on this machine ------------------------
+
+namespace runcheck::engine {
+
+std::optional<Error> read_vision(const EstimateRequest& q, Inputs& in) {
+  Inputs::Vision& v = in.vis;
+  v.on = q.vision.value_or(false);
+  if (q.mmproj_type) {
+    const auto t = vision::mmproj_type(*q.mmproj_type);
+    if (!t)
+      return make_error("bad_value", "mmproj_type",
+                        "mmproj_type must be F16, BF16 or F32 (the types mmproj files are "
+                        "published in); got '" +
+                            safe_echo(*q.mmproj_type) + "'");
+    v.type = *t;
+  }
+  v.offload = q.mmproj_offload.value_or(true);
+  if (q.image_max_tokens) {
+    if (auto e = check_integer("image_max_tokens", *q.image_max_tokens, 8, 65536)) return e;
+    v.max_tokens = static_cast<uint32_t>(*q.image_max_tokens);
+  }
+  if (!v.on) {
+    for (const auto& [given, name] : {std::pair{q.mmproj_type.has_value(), "mmproj_type"},
+                                      {q.mmproj_offload.has_value(), "mmproj_offload"},
+                                      {q.image_max_tokens.has_value(), "image_max_tokens"}})
+      if (given)
+        return make_error("incompatible", name,
+                          std::string(name) +
+                              " needs vision: true (the image encoder is not "
+                              "loaded otherwise)");
+    return std::nullopt;
+  }
+  const ModelArch& m = in.model->arch;
+  if (m.vision_projector == 0)
+    return make_error(
+        "incompatible", "vision",
+        in.model->kind == "vlm"
+            ? in.model->name +
+                  " takes images, but runcheck does not model its vision tower yet (its "
+                  "vision_config is not one of Qwen3-VL / Qwen3.5, Gemma 3 or Pixtral)"
+            : in.model->name + " has no vision tower runcheck knows of (a text-only model)");
+  const Runtime rt = in.plan.kv.runtime;
+  if (rt != Runtime::kLlamaCpp && rt != Runtime::kLmStudio)
+    return make_error("incompatible", "vision",
+                      std::string("runcheck models llama.cpp's image encoder (the mmproj file: "
+                                  "llama-server, LM Studio); ") +
+                          runtime_name(rt) + "'s is not modelled yet");
+  if (m.vision_projector == 2 && v.max_tokens)
+    return make_error("incompatible", "image_max_tokens",
+                      "Gemma 3 encodes every image at 896 px into 256 tokens: image_max_tokens "
+                      "does not apply");
+  return std::nullopt;
+}
+
+VisionCost vision_cost(const Inputs& in, const Machine& mc) {
+  VisionCost c;
+  const ModelArch& m = in.model->arch;
+  c.has_tower = m.vision_projector != 0;
+  c.on = in.vis.on && c.has_tower;
+  if (!c.has_tower) return c;
+  c.projector = vision::projector_name(m);
+  c.mmproj_type = vision::mmproj_type_name(in.vis.type);
+  c.patches = vision::warmup_patches(m, in.vis.max_tokens);
+  c.flash_attn = in.plan.kv.flash_attn;
+  c.weights_bytes = vision::weight_bytes(m, in.vis.type);
+  c.compute_bytes = vision::compute_bytes(m, c.patches, c.flash_attn);
+  // clip_ctx takes the first GPU backend unless offload is off (tools/mtmd/clip.cpp 188-208).
+  const bool gpu = in.vis.offload && !mc.gpus.empty();
+  c.device = gpu ? mc.gpus[0].name : mc.host.name;
+  return c;
+}
+
+}  // namespace runcheck::engine

@@ -30,7 +30,11 @@ const std::set<std::string> kLlamaServer = {"-m",
                                             "-md",
                                             "-hfd",
                                             "--spec-draft-n-max",
-                                            "--tensor-split"};
+                                            "--tensor-split",
+                                            "--no-mmproj",
+                                            "--mmproj",
+                                            "--no-mmproj-offload",
+                                            "--image-max-tokens"};
 // vllm serve: vllm/engine/arg_utils.py (github.com/local-inference-lab/vllm @28be48fa).
 const std::set<std::string> kVllm = {"--quantization",           "--max-model-len",
                                      "--gpu-memory-utilization", "--tensor-parallel-size",

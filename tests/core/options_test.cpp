@@ -47,11 +47,16 @@ TEST(options_test, lists_what_the_reader_accepts) {
       q[field] = r[end];
       if (field == "wired_limit_mb" || field == "gpu_reserved_mb")
         q["hardware"] = field == "wired_limit_mb" ? "apple-m4-max-40c" : "rtx-4090";
+      if (field == "image_max_tokens") {  // a vision-tower field: a model with one, images on
+        q["model"] = "qwen3-vl-8b";
+        q["vision"] = true;
+      }
       const json a = call(q);
       EXPECT_TRUE(a["ok"].get<bool>()) << field << "=" << r[end] << ": " << a.dump().substr(0, 300);
     }
     json q = base;
     q[field] = r["max"].get<double>() + 1;
+    if (field == "image_max_tokens") q["model"] = "qwen3-vl-8b", q["vision"] = true;
     const json a = call(q);
     ASSERT_FALSE(a["ok"].get<bool>()) << field;
     EXPECT_EQ(a["error"]["field"], field);

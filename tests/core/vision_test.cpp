@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
+#include "runcheck/api.h"
 #include "runcheck/catalog.h"
 
 namespace runcheck {
@@ -65,6 +68,74 @@ TEST(Vision, EncoderBufferAgainstPublishedMeasurements) {
   const ModelArch& l = arch("llama-3.1-8b");
   EXPECT_EQ(vision::weight_bytes(l, vision::MmprojType::kF16), 0u);
   EXPECT_EQ(vision::compute_bytes(l, 4096, false), 0u);
+}
+
+nlohmann::json est(nlohmann::json q) {
+  q["command"] = "estimate";
+  q["inverse"] = false;
+  return nlohmann::json::parse(handle_request(q.dump()));
+}
+
+TEST(Vision, TheTowerIsCountedWhereLlamaCppPutsIt) {
+  const nlohmann::json base = {
+      {"model", "gemma-3-27b"}, {"quant", "Q4_K_M"}, {"context", 8192}, {"hardware", "rtx-3090"}};
+  const nlohmann::json off = est(base);
+  nlohmann::json q = base;
+  q["vision"] = true;
+  const nlohmann::json on = est(q);
+  ASSERT_TRUE(on["ok"].get<bool>()) << on.dump();
+  // Gemma 3 27B's mmproj-F16 (5,376-wide projection): 411,070,464 F16 matrices + 1152 x 5376 F16
+  // + 5,796,720 F32 = 857,714,112 B, and the 896 px image's buffer with flash attention.
+  EXPECT_EQ(on["vision"]["mmproj_bytes"], 857714112u);
+  EXPECT_EQ(on["vision"]["encoder_compute_bytes"], 127139840u);
+  const uint64_t added = 857714112u + 127139840u;
+  EXPECT_EQ(on["memory"]["devices"][0]["used_bytes"].get<uint64_t>(),
+            off["memory"]["devices"][0]["used_bytes"].get<uint64_t>() + added);
+  // Text only, -hf would still fetch and load the mmproj: the command says --no-mmproj.
+  EXPECT_FALSE(off["vision"]["on"].get<bool>());
+  EXPECT_NE(off["commands"]["llama_server"].get<std::string>().find(" --no-mmproj"),
+            std::string::npos);
+  EXPECT_EQ(on["commands"]["llama_server"].get<std::string>().find("mmproj"), std::string::npos);
+  // --no-mmproj-offload: the GPU holds only the model; system RAM has that much less room.
+  q["mmproj_offload"] = false;
+  const nlohmann::json cpu = est(q);
+  EXPECT_EQ(cpu["memory"]["devices"][0]["used_bytes"], off["memory"]["devices"][0]["used_bytes"]);
+  EXPECT_EQ(cpu["memory"]["devices"][1]["budget_bytes"].get<uint64_t>(),
+            off["memory"]["devices"][1]["budget_bytes"].get<uint64_t>() - added);
+  EXPECT_NE(cpu["commands"]["llama_server"].get<std::string>().find("--no-mmproj-offload"),
+            std::string::npos);
+  // Without flash attention the encoder also holds 16 x 4096^2 f32 scores.
+  q["mmproj_offload"] = true;
+  q["flash_attn"] = false;
+  EXPECT_EQ(est(q)["vision"]["encoder_compute_bytes"], 127139840u + 1073741824u);
+}
+
+TEST(Vision, RequestsThatCannotBeAnsweredNameTheField) {
+  auto field = [](nlohmann::json q) { return est(q)["error"]["field"]; };
+  const nlohmann::json base = {{"model", "qwen3-vl-8b"}, {"hardware", "rtx-4090"}};
+  EXPECT_EQ(field({{"model", "llama-3.1-8b"}, {"hardware", "rtx-4090"}, {"vision", true}}),
+            "vision");
+  EXPECT_EQ(field({{"model", "kimi-k2.5"}, {"hardware", "rtx-4090"}, {"vision", true}}), "vision");
+  nlohmann::json q = base;
+  q["vision"] = true;
+  q["mmproj_type"] = "Q4_K_M";
+  EXPECT_EQ(field(q), "mmproj_type");
+  q = base;
+  q["image_max_tokens"] = 1024;  // without vision: true
+  EXPECT_EQ(field(q), "image_max_tokens");
+  q["vision"] = true;
+  q["image_max_tokens"] = 4;
+  EXPECT_EQ(field(q), "image_max_tokens");
+  q = base;
+  q["vision"] = true;
+  q["runtime"] = "vllm";
+  q["quant"] = "FP8";
+  EXPECT_EQ(field(q), "vision");
+  q = {{"model", "gemma-3-4b"},
+       {"hardware", "rtx-4090"},
+       {"vision", true},
+       {"image_max_tokens", 512}};
+  EXPECT_EQ(field(q), "image_max_tokens");  // Gemma 3's images are always 256 tokens
 }
 
 }  // namespace

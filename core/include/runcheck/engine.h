@@ -44,6 +44,11 @@ struct EstimateRequest {
   std::optional<std::string> speculative, draft_model, draft_quant;
   std::optional<int64_t> draft_max;
   std::optional<double> acceptance;
+  // Images: load the model's vision tower (llama.cpp's mmproj) of this type, on the GPU or not,
+  // with the encoder sized for this many image tokens (--image-max-tokens).
+  std::optional<bool> vision, mmproj_offload;
+  std::optional<std::string> mmproj_type;
+  std::optional<int64_t> image_max_tokens;
   std::optional<LeaveOut> leave_out;
 };
 
@@ -145,6 +150,15 @@ struct Download {
 };
 
 // The answer to "Will it run?".
+// The vision tower (llama.cpp's mmproj) beside the model: listed whenever the model has one.
+struct VisionCost {
+  bool has_tower = false, on = false;
+  std::string projector, mmproj_type, device;  // device: where the weights and buffer go
+  uint64_t weights_bytes = 0, compute_bytes = 0;
+  uint64_t patches = 0;  // the warmup image the buffer is sized for, in patches
+  bool flash_attn = true;
+};
+
 struct Estimate {
   // The request as resolved (canonical names, defaults filled in).
   std::string model_id, model_name, quant, runtime, kv_type, os;
@@ -164,6 +178,7 @@ struct Estimate {
   std::map<std::string, std::string> commands;  // runtime key (llama_server, ollama ...) -> line
   std::vector<std::string> commands_notes;
   std::vector<Download> downloads;
+  VisionCost vision;
 
   // Inverse answers (absent when the request asked for the verdict alone).
   bool inverse = true;

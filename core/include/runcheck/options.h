@@ -38,6 +38,8 @@ inline constexpr FieldRange kRanges[] = {
     {"ram_bandwidth_gb_s", 0, 0, 20000},
     // llama.cpp build number whose buffer layout to follow (0 = the newest runcheck knows).
     {"llamacpp_build", 0, 0, 1000000},
+    // llama-server --image-max-tokens: image tokens the encoder is sized for (dynamic towers).
+    {"image_max_tokens", 0, 8, 65536},
 };
 // With allow_long_context, a context may exceed the model's trained maximum (llama.cpp runs it
 // and warns "n_ctx_seq > n_ctx_train"), up to this many tokens.
