@@ -31,6 +31,9 @@ TEST(Vision, Gemma3MmprojMatchesAPublishedFile) {
   EXPECT_EQ(t.f16, 4423680u);
   EXPECT_EQ(t.f32, 5796720u);
   EXPECT_EQ(vision::weight_bytes(g, vision::MmprojType::kBF16), 854175168u);
+  // Gemma 3 4B's projection is 2,560 wide: 851,226,048 bytes at F16, the "851 MB" Hugging Face
+  // lists for ggml-org/gemma-3-4b-it-GGUF's mmproj-model-f16.gguf.
+  EXPECT_EQ(vision::weight_bytes(arch("gemma-3-4b"), vision::MmprojType::kF16), 851226048u);
   // 896 px / 14 = 64 x 64 patches, whatever tokens are asked for.
   EXPECT_EQ(vision::warmup_patches(g, std::nullopt), 4096u);
   EXPECT_EQ(vision::warmup_patches(g, 1024u), 4096u);

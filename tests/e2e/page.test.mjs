@@ -64,6 +64,30 @@ test('the chosen quant shows its published quality loss, in the core words, with
   await page.close();
 });
 
+test('images: the vision tower is counted on the GPU when asked, with the core figures and command', async () => {
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${base}?view=run&model=gemma-3-27b&quant=Q4_K_M&context=8192&hardware=rtx-3090&count=1`);
+  await ready(page);
+  await page.waitForSelector('#vision-info:not([hidden])');
+  assert.match(await page.textContent('#vision-info'), /^not loaded \(text only\)/);
+  assert.match(await page.textContent('#commands'), /--no-mmproj/);
+  await page.click('#advanced summary');
+  await page.selectOption('#vision', 'true');
+  await page.waitForFunction(() => /counted on/.test(document.querySelector('#vision-info').textContent));
+  const expected = cli({ command: 'estimate', model: 'gemma-3-27b', quant: 'Q4_K_M', context: 8192, hardware: 'rtx-3090', ram_gb: 32,
+    runtime: 'llama.cpp', kv_type: 'f16', flash_attn: 'on', vision: 'true' });
+  await page.waitForFunction((b) => document.querySelector('.device .used')?.textContent.startsWith(b), `${gib(expected.memory.devices[0].used_bytes)} of`);
+  assert.ok((await page.textContent('#vision-info')).endsWith(`counted on ${expected.vision.device}`));
+  assert.doesNotMatch(await page.textContent('#commands'), /--no-mmproj/);
+  assert.match(page.url(), /vision=true/);
+  await page.setViewportSize({ width: 1280, height: 1600 });
+  await page.screenshot({ path: join(artifacts, 'run-vision.png') });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('state in the URL reopens the same result; hostile values render as text', async () => {
   const page = await ctx.newPage();
   await page.goto(`${base}?model=qwen3-30b-a3b&quant=Q4_K_M&context=32768&hardware=rtx-4060-ti-8gb&count=1&ram=64&runtime=llama.cpp&kv=f16&fa=on`);

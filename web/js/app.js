@@ -37,7 +37,8 @@ function addGpuRow(value = 'rtx-3060-12gb', count = 1) {
 }
 
 // What the page cannot see, asked for under "Advanced": request fields and URL keys of the same name.
-const ADVANCED = ['gpu_reserved_mb', 'ram_bandwidth_gb_s', 'wired_limit_mb', 'parallel', 'speculative', 'draft_model', 'draft_max', 'acceptance'];
+const ADVANCED = ['gpu_reserved_mb', 'ram_bandwidth_gb_s', 'wired_limit_mb', 'parallel', 'speculative', 'draft_model', 'draft_max', 'acceptance',
+  'vision', 'mmproj_type', 'mmproj_offload', 'image_max_tokens'];
 const isMac = () => catalog.hardware.find((h) => h.id === $('hardware').value)?.kind === 'apple';
 
 // A Mac stands alone: no "× count", no added GPUs. Picking one removes them, and says so.
@@ -215,6 +216,13 @@ function render(res) {
   const mc = res.max_context;
   $('maxctx').textContent = `${mc.comfortable ? int(mc.comfortable) : 'none'} comfortable · ${mc.fits ? int(mc.fits) : 'none'} at all`;
   $('bestq').textContent = `${res.best_quant.comfortable ?? 'none'} comfortable · ${res.best_quant.fits ?? 'none'} at all`;
+  // The vision tower: counted, or what it would add (the core's figures).
+  const v = res.vision;
+  $('vision-term').hidden = $('vision-info').hidden = !v;
+  if (v) {
+    const sizes = `mmproj ${v.mmproj_type} ${gib(v.mmproj_bytes)} + image encoder ${gib(v.encoder_compute_bytes)} (${v.projector}, a ${int(v.warmup_patches)}-patch warmup image)`;
+    $('vision-info').textContent = v.on ? `${sizes}, counted on ${v.device}` : `not loaded (text only); with images it adds ${sizes}`;
+  }
   $('smallest').textContent = res.smallest_hardware ? `${res.smallest_hardware.name} (${res.smallest_hardware.memory_gib} GB) — ${res.smallest_hardware.note}` : 'none in the catalog';
   renderSpeed(res.speed);
   renderQuantChart(res);
@@ -483,9 +491,11 @@ function fillOptions(o) {
 
 // The page's documented defaults: what a bare link, or a value the page cannot use, falls back to.
 const DEFAULTS = { model: 'llama-3.1-8b', quant: 'Q4_K_M', hardware: 'rtx-4090', context: '8192', count: '1', ram: '32', os: '',
-  runtime: 'llama.cpp', kv: 'f16', fa: 'on', ngl: '', ncm: '', gpu_reserved_mb: '', ram_bandwidth_gb_s: '', wired_limit_mb: '', parallel: '', speculative: '', draft_model: '', draft_max: '', acceptance: '' };
+  runtime: 'llama.cpp', kv: 'f16', fa: 'on', ngl: '', ncm: '', gpu_reserved_mb: '', ram_bandwidth_gb_s: '', wired_limit_mb: '', parallel: '', speculative: '', draft_model: '', draft_max: '', acceptance: '',
+  vision: '', mmproj_type: '', mmproj_offload: '', image_max_tokens: '' };
 const WHAT = { model: 'not a model in the catalog', quant: 'not a known quantization', hardware: 'not hardware in the catalog',
-  os: 'not an OS the page knows', runtime: 'not a runtime the page knows', kv: 'not a KV cache type', fa: 'not on or off' };
+  os: 'not an OS the page knows', runtime: 'not a runtime the page knows', kv: 'not a KV cache type', fa: 'not on or off',
+  vision: 'not true', mmproj_type: 'not F16, BF16 or F32', mmproj_offload: 'not false' };
 
 // Fills every input from the link; an input the link leaves out gets its default (so nothing of a
 // previous state survives), and a value no option matches falls back to the default, with a notice.
