@@ -37,8 +37,10 @@ std::optional<Error> parse_scores(const std::string& file, const json& root, Cat
                             {"setting", &s.setting},
                             {"reported_by", &s.reported_by}})
       if (auto err = need_string(c, e, key, *out)) return err;
-    if (auto err = need_string(c, e, "date", s.date, false)) return err;
-    if (!s.date.empty() && !is_date(s.date)) return c.fail("date", "must be YYYY-MM-DD or YYYY-MM");
+    // Every quality figure on screen is dated (issue 21): a row without its source's date is
+    // refused, not shown undated.
+    if (auto err = need_string(c, e, "date", s.date)) return err;
+    if (!is_date(s.date)) return c.fail("date", "must be YYYY-MM-DD or YYYY-MM");
     if (auto err = need_number(c, e, "value", s.value, 0, 100000)) return err;
     s.base_model = e.value("base_model", false);
     if (auto err = sources(c, e, s.sources)) return err;

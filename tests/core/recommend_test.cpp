@@ -36,18 +36,23 @@ TEST(Recommend, RanksWhatRunsByPublishedQuality) {
     }
     last_tier = x["tier"];
   }
-  // GPQA Diamond, DeepSeek-R1 README: R1-Distill-Qwen-32B 62.1 > R1-Distill-Qwen-14B 59.1.
-  EXPECT_EQ(r["ranked"][0]["model"], "deepseek-r1-distill-qwen-32b");
-  EXPECT_EQ(r["ranked"][0]["quality"], 62.1);
-  EXPECT_EQ(r["ranked"][1]["model"], "deepseek-r1-distill-qwen-14b");
-  // A better model that does not fit is never ranked, and says why: DeepSeek-R1 (71.5) needs
-  // hundreds of GiB more than a 24 GB card and 64 GB of RAM.
-  for (const auto& x : r["ranked"]) EXPECT_NE(x["model"], "deepseek-r1");
+  // GPQA Diamond, Qwen's Qwen3.6-27B blog (2026-04-22): Qwen3.6-27B 87.8 > Qwen3.6-35B-A3B 86.0,
+  // both of which run on a 24 GB card.
+  EXPECT_EQ(r["ranked"][0]["model"], "qwen3.6-27b");
+  EXPECT_EQ(r["ranked"][0]["quality"], 87.8);
+  EXPECT_EQ(r["ranked"][1]["model"], "qwen3.6-35b-a3b");
+  EXPECT_EQ(r["ranked"][1]["quality"], 86.0);
+  // A better model that does not fit is never ranked, and says why: Qwen3.5-397B-A17B (88.4 in
+  // the same table) needs far more than a 24 GB card and 64 GB of RAM; DeepSeek-R1 (71.5) too.
+  for (const auto& x : r["ranked"]) {
+    EXPECT_NE(x["model"], "qwen3.5-397b-a17b");
+    EXPECT_NE(x["model"], "deepseek-r1");
+  }
   bool named = false;
   for (const auto& w : r["why_not"])
-    if (w["model"] == "deepseek-r1") {
+    if (w["model"] == "qwen3.5-397b-a17b") {
       named = true;
-      EXPECT_EQ(w["score"], 71.5);
+      EXPECT_EQ(w["score"], 88.4);
       EXPECT_NE(w["reason"].get<std::string>().find("GiB more"), std::string::npos);
     }
   EXPECT_TRUE(named);
@@ -131,17 +136,17 @@ TEST(ChooseForUse, EachSetupIsJudgedByTheBestModelItRuns) {
 }
 
 TEST(ChooseForUse, ABetterModelThatDoesNotFitNeverRanksAbove) {
-  // Reasoning at 40 tok/s for $400: DeepSeek-R1 (GPQA Diamond 71.5, 671B) fits no setup in the
-  // budget, so it is out of reach and no pick names it; R1-Distill-Qwen-14B (59.1) is the
-  // best-scoring model a card in the budget runs at that speed.
+  // Reasoning at 40 tok/s for $400: Qwen3.5-397B-A17B (GPQA Diamond 88.4) fits no setup in the
+  // budget, so it is out of reach and no pick names it; Qwen3.6-27B (87.8, the same table) is
+  // the best-scoring model a setup in the budget runs at that speed.
   const json r = choose({{"use_case", "reasoning"}, {"budget_usd", 400}, {"min_decode_tps", 40}});
   ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
-  bool r1_out = false;
-  for (const auto& m : r["out_of_reach"]) r1_out |= m["model"] == "deepseek-r1";
-  EXPECT_TRUE(r1_out);
-  for (const auto& p : r["picks"]) EXPECT_NE(p["best_model"]["model"], "deepseek-r1");
-  EXPECT_EQ(r["picks"][0]["best_model"]["model"], "deepseek-r1-distill-qwen-14b");
-  EXPECT_EQ(r["picks"][0]["best_model"]["score"], 59.1);
+  bool out = false;
+  for (const auto& m : r["out_of_reach"]) out |= m["model"] == "qwen3.5-397b-a17b";
+  EXPECT_TRUE(out);
+  for (const auto& p : r["picks"]) EXPECT_NE(p["best_model"]["model"], "qwen3.5-397b-a17b");
+  EXPECT_EQ(r["picks"][0]["best_model"]["model"], "qwen3.6-27b");
+  EXPECT_EQ(r["picks"][0]["best_model"]["score"], 87.8);
 }
 
 TEST(ChooseForUse, BadInputNamesTheField) {
