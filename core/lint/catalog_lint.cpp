@@ -263,7 +263,9 @@ std::vector<LintFinding> lint_catalog(const std::map<std::string, std::string>& 
         }
         std::string d = e["price_date"].get<std::string>();
         if (d.size() == 7) d += "-01";
-        if (d < cutoff)
+        // A retired price is history, kept for comparison: its age is expected.
+        const bool retired = e.contains("retired") && e["retired"].is_string();
+        if (d < cutoff && !retired)
           L.add(w, "price_date", "dated",
                 "= " + e["price_date"].get<std::string>() + " is more than 12 months before the " +
                     "catalog's price reference date " + kPriceReferenceDate +

@@ -177,6 +177,7 @@ Result<json> catalog_command(const json& req) {
                    {"cached_input_usd_per_mtok", opt(p.cached_input_usd_per_mtok)},
                    {"context_tokens", opt(p.context_tokens)},
                    {"price_date", or_null(p.price_date)},
+                   {"retired", or_null(p.retired)},
                    {"sources", entry_sources(p.sources)}});
     out["apis"] = a;
   }

@@ -343,6 +343,10 @@ std::optional<Error> parse_apis(const std::string& file, const json& root, Catal
     if (auto err = need_string(c, e, "price_date", a.price_date, false)) return err;
     if (!a.price_date.empty() && !is_date(a.price_date))
       return c.fail("price_date", "must be YYYY-MM-DD or YYYY-MM");
+    if (e.contains("retired"))
+      if (auto err = need_string(c, e, "retired", a.retired, false)) return err;
+    if (!a.retired.empty() && !is_date(a.retired))
+      return c.fail("retired", "must be the date the price was withdrawn (YYYY-MM-DD or YYYY-MM)");
     if (auto err = opt_number(c, e, "input_usd_per_mtok", a.input_usd_per_mtok, 0, 1000,
                               "USD per million tokens"))
       return err;

@@ -54,7 +54,7 @@
 
 #define RC_API_FIELDS(X)                                                                       \
   X(id) X(provider) X(model) X(open_model) X(price_date) X(input_usd_per_mtok)                 \
-  X(output_usd_per_mtok) X(cached_input_usd_per_mtok) X(context_tokens) X(sources)
+  X(output_usd_per_mtok) X(cached_input_usd_per_mtok) X(context_tokens) X(retired) X(sources)
 
 #define RC_ERROR_FIELDS(X)                                                                     \
   X(id) X(runtime) X(category) X(severity) X(match) X(example) X(meaning)                     \

@@ -198,7 +198,9 @@ Result<json> cost_json(const json& req) {
   json apis = json::array();
   const std::string model_id = e.model_id;
   for (const auto& a : builtin_catalog().apis) {
-    if (!(api_id.empty() ? a.open_model == model_id : a.id == api_id)) continue;
+    // A retired price is compared only when asked for by id.
+    if (!(api_id.empty() ? a.open_model == model_id && a.retired.empty() : a.id == api_id))
+      continue;
     const double month =
         api_monthly_usd(in_tokens, out_tokens, *a.input_usd_per_mtok, *a.output_usd_per_mtok);
     apis.push_back({{"id", a.id},
@@ -207,6 +209,7 @@ Result<json> cost_json(const json& req) {
                     {"input_usd_per_mtok", *a.input_usd_per_mtok},
                     {"output_usd_per_mtok", *a.output_usd_per_mtok},
                     {"price_date", a.price_date.empty() ? json(nullptr) : json(a.price_date)},
+                    {"retired", a.retired.empty() ? json(nullptr) : json(a.retired)},
                     {"usd_per_month", month},
                     {"usd_per_million_tokens", month / tokens_month * 1e6},
                     {"source", a.sources.empty() ? "" : a.sources[0].url}});

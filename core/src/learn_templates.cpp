@@ -213,8 +213,8 @@ Result<Value> resolve(const std::string& name, const Args& a) {
   if (name == "api_per_mtok") {
     const ApiPrice* best = nullptr;
     for (const auto& p : cat.apis)
-      if (p.open_model == a.at("model") && p.input_usd_per_mtok && p.output_usd_per_mtok &&
-          (!best || *p.output_usd_per_mtok < *best->output_usd_per_mtok))
+      if (p.open_model == a.at("model") && p.retired.empty() && p.input_usd_per_mtok &&
+          p.output_usd_per_mtok && (!best || *p.output_usd_per_mtok < *best->output_usd_per_mtok))
         best = &p;
     if (!best)
       return make_error("unknown_value", "model", "no API price for '" + a.at("model") + "'");

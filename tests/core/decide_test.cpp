@@ -34,6 +34,28 @@ TEST(decide_test, cost_formulas_by_hand) {
   EXPECT_EQ(break_even_months(1200, 50, 40), -1);  // never
 }
 
+TEST(decide_test, retired_api_prices_are_history_not_options) {
+  // DeepSeek withdrew its V3-era price on 2025-09-05 (catalog/apis.json: retired). Cost never
+  // offers it for DeepSeek-V3; asked for by id it is priced, and says it is retired.
+  const json base = {{"command", "cost"},
+                     {"model", "deepseek-v3"},
+                     {"quant", "Q4_K_M"},
+                     {"context", 8192},
+                     {"hardware", "h100-sxmx8"},
+                     {"usd_per_kwh", 0.20},
+                     {"output_tokens_per_day", 1000000},
+                     {"price_usd", 250000}};
+  const json r = call(base);
+  ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
+  for (const auto& a : r["api"]) EXPECT_TRUE(a["retired"].is_null()) << a["id"];
+  json q = base;
+  q["api"] = "deepseek-chat-v3-legacy";
+  const json old = call(q);
+  ASSERT_TRUE(old["ok"].get<bool>()) << old.dump();
+  ASSERT_EQ(old["api"].size(), 1u);
+  EXPECT_EQ(old["api"][0]["retired"], "2025-09-05");
+}
+
 TEST(decide_test, cost_end_to_end_uses_the_engine_speed) {
   const json r = call({{"command", "cost"},
                        {"model", "llama-3.1-8b"},

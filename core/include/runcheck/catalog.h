@@ -79,6 +79,7 @@ struct CloudOffer {
 
 struct ApiPrice {
   std::string id, provider, model, open_model, price_date;  // open_model: catalog model id or ""
+  std::string retired;  // the date the provider withdrew this price, "" while it is current
   std::optional<double> input_usd_per_mtok, output_usd_per_mtok, cached_input_usd_per_mtok;
   std::optional<double> context_tokens;
   std::vector<Source> sources;

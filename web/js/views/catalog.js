@@ -38,7 +38,7 @@ export async function mount(root, { request, params, setUrl }) {
         [o.provider, o.offer, `${o.gpu_count} × ${o.gpu}`, { text: String(o.price_usd_per_hour), className: 'num' }, o.price_date || 'undated', srcLinks(o.sources)]));
     } else {
       t = table(['Provider', 'Model', ['In $/M', 'num'], ['Out $/M', 'num'], 'Date', 'Sources'], catalog.apis.filter((a) => keep(`${a.provider} ${a.model}`)).map((a) =>
-        [a.provider, a.model, { text: String(a.input_usd_per_mtok), className: 'num' }, { text: String(a.output_usd_per_mtok), className: 'num' }, a.price_date || 'undated', srcLinks(a.sources)]));
+        [a.provider, a.model, { text: String(a.input_usd_per_mtok), className: 'num' }, { text: String(a.output_usd_per_mtok), className: 'num' }, a.retired ? `${a.price_date || 'undated'}, retired ${a.retired}` : a.price_date || 'undated', srcLinks(a.sources)]));
     }
     out.replaceChildren(t);
     out.dataset.ready = '1';
