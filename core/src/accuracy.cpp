@@ -1,15 +1,15 @@
 // Runs every row of a measurements CSV (shared/calibration format) through the engine and
 // scores the memory rows (model / KV / compute buffer per device) and the OOM rows.
-#include "runcheck/accuracy.h"
+#include "accuracy.h"
 
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <map>
 
+#include "estimate.h"
 #include "names.h"
 #include "runcheck/catalog.h"
-#include "runcheck/estimate.h"
 #include "runcheck/memory.h"
 #include "runcheck/request.h"
 

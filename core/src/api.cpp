@@ -8,11 +8,11 @@
 #include "names.h"
 #include "recommend_internal.h"
 #ifndef __EMSCRIPTEN__
-#include "runcheck/accuracy.h"
+#include "accuracy.h"
 #endif
+#include "decide.h"
+#include "estimate.h"
 #include "runcheck/catalog.h"
-#include "runcheck/decide.h"
-#include "runcheck/estimate.h"
 #include "runcheck/options.h"
 #include "runcheck/request.h"
 #include "runcheck/user_models.h"

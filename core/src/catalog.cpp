@@ -12,7 +12,7 @@
 #include <set>
 
 #include "catalog_internal.h"
-#include "runcheck/hf_config.h"
+#include "hf_config.h"
 #include "runcheck/options.h"
 
 namespace runcheck {

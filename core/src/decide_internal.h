@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "decide.h"
+#include "estimate.h"
 #include "runcheck/catalog.h"
 #include "runcheck/constants.h"
-#include "runcheck/decide.h"
-#include "runcheck/estimate.h"
 #include "runcheck/request.h"
 #include "text_format.h"
 

@@ -6,9 +6,9 @@
 #include <cstdio>
 
 #include "diagnose_internal.h"
+#include "estimate.h"
 #include "runcheck/catalog.h"
 #include "runcheck/constants.h"
-#include "runcheck/estimate.h"
 #include "runcheck/gguf.h"
 #include "runcheck/logread.h"
 #include "runcheck/options.h"

@@ -1,7 +1,7 @@
 // The estimate: read the request, build the machine, place the weights, answer speed, commands
 // and advice. Each step lives in its own file (engine_internal.h); the JSON edge is
 // estimate_json (reader: inputs.cpp, writer: estimate_writer.cpp).
-#include "runcheck/estimate.h"
+#include "estimate.h"
 
 #include "engine_internal.h"
 #include "runcheck/request.h"

@@ -1,4 +1,4 @@
-#include "runcheck/hf_config.h"
+#include "hf_config.h"
 
 #include <algorithm>
 #include <set>

@@ -11,10 +11,10 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "decide.h"
+#include "estimate.h"
 #include "learn_internal.h"
 #include "runcheck/catalog.h"
-#include "runcheck/decide.h"
-#include "runcheck/estimate.h"
 #include "runcheck/memory.h"
 #include "runcheck/request.h"
 #include "runcheck/weights.h"

@@ -5,10 +5,10 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "decide.h"
+#include "estimate.h"
 #include "learn_internal.h"
 #include "runcheck/catalog.h"
-#include "runcheck/decide.h"
-#include "runcheck/estimate.h"
 #include "runcheck/memory.h"
 #include "runcheck/request.h"
 #include "runcheck/weights.h"

@@ -1,6 +1,6 @@
 // The methodology command: the engine's named constants (constants_table) and its speed fits.
 #include "engine_internal.h"
-#include "runcheck/estimate.h"
+#include "estimate.h"
 
 namespace runcheck {
 

@@ -5,9 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "estimate.h"
 #include "runcheck/catalog.h"
 #include "runcheck/constants.h"
-#include "runcheck/estimate.h"
 #include "runcheck/result.h"
 
 namespace runcheck {

@@ -16,10 +16,10 @@
 #include <nlohmann/json.hpp>
 
 #include "engine_internal.h"
+#include "estimate.h"
 #include "names.h"
 #include "recommend_internal.h"
 #include "runcheck/constants.h"
-#include "runcheck/estimate.h"
 #include "runcheck/request.h"
 
 namespace runcheck {

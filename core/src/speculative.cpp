@@ -14,7 +14,7 @@
 #include <cmath>
 
 #include "engine_internal.h"
-#include "runcheck/estimate.h"
+#include "estimate.h"
 #include "runcheck/memory.h"
 #include "runcheck/request.h"
 

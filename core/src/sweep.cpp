@@ -1,6 +1,6 @@
 // The sweep: verdicts for every model x hardware x quant x context on the prefix-sum placement.
 #include "engine_internal.h"
-#include "runcheck/estimate.h"
+#include "estimate.h"
 #include "runcheck/request.h"
 
 namespace runcheck {

@@ -4,8 +4,8 @@
 #include <memory>
 #include <mutex>
 
+#include "hf_config.h"
 #include "runcheck/gguf.h"
-#include "runcheck/hf_config.h"
 #include "runcheck/request.h"
 
 namespace runcheck {

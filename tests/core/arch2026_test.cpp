@@ -6,8 +6,8 @@
 // figure where one was found.
 #include <gtest/gtest.h>
 
+#include "hf_config.h"
 #include "runcheck/catalog.h"
-#include "runcheck/hf_config.h"
 #include "runcheck/memory.h"
 #include "runcheck/weights.h"
 #include "test_util.h"

@@ -8,8 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "hf_config.h"
 #include "runcheck/catalog.h"
-#include "runcheck/hf_config.h"
 #include "runcheck/weights.h"
 #include "test_util.h"
 

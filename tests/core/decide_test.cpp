@@ -1,6 +1,6 @@
 // Compare, choose and cost: every cost formula against hand arithmetic, the ranking rules, and
 // bad input naming its field.
-#include "runcheck/decide.h"
+#include "decide.h"
 
 #include <gtest/gtest.h>
 

@@ -8,8 +8,8 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "estimate.h"
 #include "runcheck/api.h"
-#include "runcheck/estimate.h"
 
 namespace runcheck {
 namespace {

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "runcheck/accuracy.h"
+#include "accuracy.h"
 #include "runcheck/api.h"
 #include "runcheck/catalog.h"
 #include "test_util.h"

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "runcheck/accuracy.h"
+#include "accuracy.h"
 #include "runcheck/api.h"
 #include "test_util.h"
 

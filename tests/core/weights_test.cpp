@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "hf_config.h"
 #include "runcheck/catalog.h"
-#include "runcheck/hf_config.h"
 #include "runcheck/memory.h"
 #include "test_util.h"
 

@@ -1,5 +1,5 @@
 // The typed engine: a request as plain values in, an Estimate as plain values out. No JSON here;
-// estimate_json (runcheck/estimate.h) is the edge that reads a JSON request into an
+// estimate_json (estimate.h) is the edge that reads a JSON request into an
 // EstimateRequest and writes an Estimate back as the response (core/src/estimate_writer.cpp is the
 // only place the response's field names live).
 #pragma once
