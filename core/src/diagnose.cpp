@@ -15,6 +15,7 @@
 #include "runcheck/quant.h"
 #include "runcheck/request.h"
 #include "runcheck/user_models.h"
+#include "vision.h"
 
 namespace runcheck {
 namespace {
@@ -217,6 +218,29 @@ Result<json> diagnose_json(const json& req) {
     }
   }
   if (!moe_note.empty()) notes.push_back(moe_note);
+  // The image encoder: a log that loaded an mmproj is read with vision on, on the device clip
+  // used, at the file type whose size the logged one matches (F16 and BF16 are the same size).
+  if (const ModelEntry* m = q.contains("model") && q["model"].is_string()
+                                ? builtin_catalog().model(q["model"].get<std::string>())
+                                : nullptr;
+      m && !req.contains("vision")) {
+    for (const LogBuffer& b : f.buffers)
+      if (b.kind == "mmproj") {
+        if (m->arch.vision_projector == 0) {
+          notes.push_back("the log loads an mmproj, but runcheck does not model " + m->name +
+                          "'s vision tower: its memory is left out of the comparison");
+          break;
+        }
+        q["vision"] = true;
+        if (on_host(b.device)) q["mmproj_offload"] = false;
+        const double f16 = vision::weight_bytes(m->arch, vision::MmprojType::kF16) / kMiB;
+        const double f32 = vision::weight_bytes(m->arch, vision::MmprojType::kF32) / kMiB;
+        if (std::fabs(b.mib - f32) < std::fabs(b.mib - f16)) q["mmproj_type"] = "F32";
+        notes.push_back("the log loads an mmproj (" + fmt("%.2f", b.mib) + " MiB on " + b.device +
+                        "): read with vision on");
+        break;
+      }
+  }
   out["mapping"] = {{"model", q.contains("model") ? q["model"] : json(nullptr)},
                     {"model_how", str_or_null(req.contains("model") ? "given" : model_how)},
                     {"quant", str_or_null(quant)},
@@ -345,6 +369,29 @@ Result<json> diagnose_json(const json& req) {
              {"match", match},
              {"why", match ? json(nullptr) : mismatch_reason(f, q, d, key.second)}});
       }
+      // The image encoder's buffers against the estimate's vision tower.
+      if (e.contains("vision") && e["vision"].value("on", false))
+        for (const LogBuffer& b : f.buffers) {
+          if (b.kind != "mmproj" && b.kind != "encoder") continue;
+          const bool w = b.kind == "mmproj";
+          const double ours =
+              e["vision"][w ? "mmproj_bytes" : "encoder_compute_bytes"].get<double>() / kMiB;
+          const double diff = b.mib > 0 ? (ours - b.mib) / b.mib * 100 : 0;
+          const bool match =
+              std::fabs(diff) <= (w ? kLogMatchTolerancePct : kLogComputeMatchTolerancePct);
+          comparison.push_back(
+              {{"device", b.device},
+               {"runcheck_device", e["vision"]["device"]},
+               {"kind", b.kind},
+               {"log_mib", b.mib},
+               {"runcheck_mib", ours},
+               {"diff_pct", diff},
+               {"match", match},
+               {"why", match || w ? json(nullptr)
+                                  : json("runcheck sizes the encoder's buffer from the widest "
+                                         "layer's activations and the attention scores; the "
+                                         "graph's other tensors are not modelled")}});
+        }
       // Fixes: the engine's suggestions, each re-run for its verdict, speed and commands.
       if (e.contains("suggestions") && e["suggestions"].is_array())
         for (const json& s : e["suggestions"]) {

@@ -44,7 +44,8 @@ void Reader::runtime_markers(sv line) {
     ++votes["mlx"];
   if (line.find("llama_") != sv::npos || line.find("ggml_") != sv::npos ||
       line.find("load_tensors") != sv::npos || line.find("print_info") != sv::npos ||
-      line.find("llm_load_") != sv::npos)
+      line.find("llm_load_") != sv::npos || line.find("clip_model_loader") != sv::npos ||
+      line.find("clip_ctx") != sv::npos)
     ++votes["llama.cpp"];
 }
 

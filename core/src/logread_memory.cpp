@@ -58,6 +58,22 @@ void Reader::breakdown_line(sv line) {
 }
 
 void Reader::buffer_line(sv line) {
+  // The image encoder (llama.cpp tools/mtmd/clip.cpp at 3f545be): "clip_ctx: CLIP using CUDA0
+  // backend", "load_hparams: model size: 837.36 MiB", and its own compute buffer from
+  // reserve_compute_meta (alloc_compute_meta in older builds).
+  if (size_t at = line.find("CLIP using "); at != sv::npos) {
+    const size_t b = at + 11, e = line.find(" backend", b);
+    if (e != sv::npos && e - b <= 40) f.clip_device = std::string(line.substr(b, e - b));
+    return;
+  }
+  if (line.find("load_hparams: model size:") != sv::npos) {
+    double mib = 0;
+    if (size_at(line, skip_spaces(line, line.find(':', line.find("model size")) + 1), mib))
+      add_buffer(f.clip_device.empty() ? "CPU" : f.clip_device, "mmproj", mib);
+    return;
+  }
+  const bool clip =
+      line.find("reserve_compute_meta") != sv::npos || line.find("alloc_compute_meta") != sv::npos;
   const size_t at = line.find(" buffer size");
   if (at != sv::npos) {
     size_t p = line.find('=', at);
@@ -74,6 +90,7 @@ void Reader::buffer_line(sv line) {
     if (last == "model" || last == "KV" || last == "compute" || last == "output" ||
         last == "input" || last == "RS") {
       kind = last == "KV" ? "kv" : last == "RS" ? "recurrent" : std::string(last);
+      if (clip && kind == "compute") kind = "encoder";
       dev = std::string(before.substr(before.rfind(' ') == sv::npos ? 0 : before.rfind(' ') + 1));
     } else if (line.find("load_tensors") != sv::npos) {
       kind = "model";  // 2024: "llm_load_tensors:      CUDA0 buffer size = 5049.71 MiB"

@@ -157,6 +157,47 @@ TEST(LogRead, EveryErrorLineInTheFixturesIsRecognised) {
   }
 }
 
+TEST(Diagnose, AnMmprojInTheLogIsReadAsVisionAndMatched) {
+  // llama.cpp b6923 loading the Mistral Small 3.2 mmproj on ROCm0: the first ten lines are as a
+  // user posted them in ggml-org/llama.cpp issue 16842 (a selection). The last is constructed in
+  // clip.cpp's format for the encoder's own compute buffer (reserve_compute_meta), which must not
+  // be read as the model's compute buffer; its value is arbitrary, only where it is filed is
+  // checked.
+  const std::string log =
+      "clip_model_loader: model name:   Mistral Small 3.2 24B Instruct 2506\n"
+      "clip_model_loader: n_tensors:    223\n"
+      "clip_model_loader: has vision encoder\n"
+      "clip_ctx: CLIP using ROCm0 backend\n"
+      "load_hparams: projector:          pixtral\n"
+      "load_hparams: n_embd:             1024\n"
+      "load_hparams: n_head:             16\n"
+      "load_hparams: n_ff:               4096\n"
+      "load_hparams: n_layer:            24\n"
+      "load_hparams: model size:         837.36 MiB\n"
+      "reserve_compute_meta:      ROCm0 compute buffer size =    52.05 MiB\n";
+  auto f = read_log(log);
+  ASSERT_TRUE(f.ok()) << f.error().message;
+  EXPECT_EQ(f.value().clip_device, "ROCm0");
+  EXPECT_DOUBLE_EQ(buffer(f.value(), "ROCm0", "mmproj"), 837.36);
+  EXPECT_DOUBLE_EQ(buffer(f.value(), "ROCm0", "encoder"), 52.05);
+  EXPECT_DOUBLE_EQ(buffer(f.value(), "ROCm0", "compute"), 0);
+  const json r = json::parse(handle_diagnose(log, json{{"model", "mistral-small-3.1-24b"},
+                                                       {"quant", "Q4_K_M"},
+                                                       {"hardware", "rx-7900-xtx"},
+                                                       {"context", 4096}}
+                                                      .dump()));
+  ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
+  EXPECT_EQ(r["request"]["vision"], true);
+  bool weights = false;
+  for (const auto& c : r["comparison"])
+    if (c["kind"] == "mmproj") {
+      weights = true;
+      EXPECT_TRUE(c["match"].get<bool>()) << c.dump();
+      EXPECT_NEAR(c["runcheck_mib"].get<double>(), 837.36, 0.005);  // 878,039,040 B
+    }
+  EXPECT_TRUE(weights) << r["comparison"].dump();
+}
+
 TEST(Diagnose, ExpertOffloadLogIsRebuiltAndItsBuffersMatch) {
   RUNCHECK_NEEDS_SHARED();
   // Qwen3-235B-A22B Q8_0 on an A6000 with -ot moving the FFN tensors of layers 13-93 (81 layers)

@@ -85,7 +85,11 @@ struct LogFacts {
   bool swa_full = false;   // "using full-size SWA cache" (llama.cpp --swa-full)
   std::string type_k, type_v;
   std::optional<uint32_t> layers_offloaded, layers_total;
+  // Buffers by kind: model, kv, compute, output, input, recurrent; and for llama.cpp's image
+  // encoder (the mmproj, tools/mtmd/clip.cpp): mmproj (its weights, "model size") and
+  // encoder (its own "compute buffer size" lines, which are not the model's).
   std::vector<LogBuffer> buffers;
+  std::string clip_device;  // "clip_ctx: CLIP using CUDA0 backend" -> CUDA0 (CPU when so)
   std::vector<LogAllocFailure> failures;
   std::optional<double> metal_working_set_mib, metal_allocated_mib;
   // vLLM
