@@ -121,6 +121,67 @@ std::vector<Cand> priced_setups(const SetupFilter& f) {
   return cands;
 }
 
+// The buyer's filters, read and checked alike whether setups are judged by workloads or by a use.
+Result<SetupFilter> read_filter(FieldReader& r) {
+  SetupFilter f;
+  f.budget = r.number("budget_usd", 0, 1, 1e8, true);
+  f.pref = r.string("price", "any");
+  f.max_watts = r.number("max_watts", 0, 0, 1e6);
+  f.max_cards = static_cast<int>(r.integer("max_cards", 4, 1, 8));
+  f.mac_ok = r.boolean("mac_ok", true);
+  f.laptop_ok = r.boolean("laptop_ok", false);
+  f.backends = r.string_list("backends", false);
+  f.os = r.string("os", "");
+  if (r.error()) return *r.error();
+  if (!f.os.empty() && !is_known_os(f.os))
+    return make_error(
+        "bad_value", "os",
+        std::string("os must be ") + known_os_list() + "; got '" + safe_echo(f.os) + "'");
+  if (f.pref != "any" && f.pref != "new" && f.pref != "used")
+    return make_error("bad_value", "price", "price must be any, new or used");
+  return f;
+}
+
+// A pick as both modes list it: the setup, its price and power, why, and what the card is.
+json pick_json(const Cand& c, const std::string& why) {
+  const CardFacts facts = card_facts(*c.s.cards[0]);
+  return {{"setup", c.s.label},
+          {"hardware", c.s.hardware},
+          {"price_usd", c.s.price->usd},
+          {"price_basis", c.s.price->basis},
+          {"watts", opt(c.s.watts)},
+          {"why", why},
+          {"card",
+           {{"segment", facts.segment},
+            {"release_date", facts.release_date},
+            {"measured_runs", facts.measured_runs},
+            {"note", facts.note}}}};
+}
+
+// The setups that lose, the dearest within budget first (what a buyer would look at), 15 of them.
+json rejected_json(std::vector<Cand*> fail) {
+  std::sort(fail.begin(), fail.end(), [](const Cand* a, const Cand* b) {
+    if (a->s.price->usd != b->s.price->usd) return a->s.price->usd > b->s.price->usd;
+    return a->s.hardware < b->s.hardware;
+  });
+  json out = json::array();
+  for (size_t i = 0; i < fail.size() && i < 15; ++i)
+    out.push_back({{"setup", fail[i]->s.label},
+                   {"hardware", fail[i]->s.hardware},
+                   {"price_usd", fail[i]->s.price->usd},
+                   {"why", fail[i]->why}});
+  return out;
+}
+
+std::string prices_assumption(const std::string& pref) {
+  return "prices: " +
+         std::string(pref == "used"  ? "dated used street prices only"
+                     : pref == "new" ? "new street prices or launch MSRP"
+                                     : "dated street price where the catalog has one, else "
+                                       "launch MSRP") +
+         "; setups without a price are not ranked";
+}
+
 // Choose my GPU for a use case: every priced setup within the budget, judged by the
 // best-scoring model it runs for that use (catalog/quality.json's benchmark, at the use's context
 // and speed floor, at a quant within the loss limit), ranked by that score and then by price.
@@ -132,15 +193,10 @@ Result<json> choose_for_use(const json& req) {
                                   "laptop_ok", "backends", "os", "sort", "limit"}))
     return *e;
   FieldReader r(req);
-  const double budget = r.number("budget_usd", 0, 1, 1e8, true);
+  auto filter = read_filter(r);
+  if (!filter.ok()) return filter.error();
+  const SetupFilter& fl = filter.value();
   const std::string uc_id = r.string("use_case", "chat");
-  const std::string pref = r.string("price", "any");
-  const double max_watts = r.number("max_watts", 0, 0, 1e6);
-  const int max_cards = static_cast<int>(r.integer("max_cards", 4, 1, 8));
-  const bool mac_ok = r.boolean("mac_ok", true);
-  const bool laptop_ok = r.boolean("laptop_ok", false);
-  const std::vector<std::string> backends = r.string_list("backends", false);
-  const std::string os = r.string("os", "");
   const std::string sort = r.string("sort", "quality");
   const size_t limit = static_cast<size_t>(r.integer("limit", kChooseDefaultLimit, 1, 1000));
   const double max_kld = r.number("max_kld", kDefaultMaxQuantKld, 0, 100);
@@ -156,12 +212,6 @@ Result<json> choose_for_use(const json& req) {
   if (sort != "quality" && sort != "price")
     return make_error("bad_value", "sort",
                       "sort must be quality or price; got '" + safe_echo(sort) + "'");
-  if (!os.empty() && !is_known_os(os))
-    return make_error(
-        "bad_value", "os",
-        std::string("os must be ") + known_os_list() + "; got '" + safe_echo(os) + "'");
-  if (pref != "any" && pref != "new" && pref != "used")
-    return make_error("bad_value", "price", "price must be any, new or used");
 
   // The models with published quality for this use that can hold its context, best first.
   struct Scored {
@@ -178,10 +228,9 @@ Result<json> choose_for_use(const json& req) {
   std::stable_sort(models.begin(), models.end(),
                    [](const Scored& a, const Scored& b) { return a.score > b.score; });
 
-  std::vector<Cand> cands =
-      priced_setups({budget, pref, max_watts, max_cards, mac_ok, laptop_ok, backends, os});
+  std::vector<Cand> cands = priced_setups(fl);
   json base_json = json::object();
-  if (!os.empty()) base_json["os"] = os;
+  if (!fl.os.empty()) base_json["os"] = fl.os;
   auto base_req = read_estimate_request(base_json);
   if (!base_req.ok()) return base_req.error();
   for (Cand& c : cands) {
@@ -228,34 +277,17 @@ Result<json> choose_for_use(const json& req) {
     if (a->slowest != b->slowest) return a->slowest > b->slowest;
     return a->s.hardware < b->s.hardware;
   });
-  std::sort(fail.begin(), fail.end(), [](const Cand* a, const Cand* b) {
-    if (a->s.price->usd != b->s.price->usd) return a->s.price->usd > b->s.price->usd;
-    return a->s.hardware < b->s.hardware;
-  });
-  json picks = json::array(), rejected = json::array();
+  json picks = json::array();
   for (size_t i = 0; i < pass.size() && i < limit; ++i) {
     const Cand& c = *pass[i];
-    // What the next pricier step up buys: the best setup that runs a better model, if any.
-    std::string why = "runs " + c.best["name"].get<std::string>() + " (" + uc->benchmark + " " +
-                      fmt("%.1f", c.score) + ") at " + c.best["quant"].get<std::string>() + ", " +
-                      fmt("%.1f", c.slowest) + " tok/s" +
-                      (c.tier == 2 ? "" : " with tradeoffs (offload or little headroom)");
-    json pick = {{"setup", c.s.label},          {"hardware", c.s.hardware},
-                 {"price_usd", c.s.price->usd}, {"price_basis", c.s.price->basis},
-                 {"watts", opt(c.s.watts)},     {"why", why},
-                 {"best_model", c.best}};
-    const CardFacts facts = card_facts(*c.s.cards[0]);
-    pick["card"] = {{"segment", facts.segment},
-                    {"release_date", facts.release_date},
-                    {"measured_runs", facts.measured_runs},
-                    {"note", facts.note}};
+    json pick =
+        pick_json(c, "runs " + c.best["name"].get<std::string>() + " (" + uc->benchmark + " " +
+                         fmt("%.1f", c.score) + ") at " + c.best["quant"].get<std::string>() +
+                         ", " + fmt("%.1f", c.slowest) + " tok/s" +
+                         (c.tier == 2 ? "" : " with tradeoffs (offload or little headroom)"));
+    pick["best_model"] = c.best;
     picks.push_back(pick);
   }
-  for (size_t i = 0; i < fail.size() && i < 15; ++i)
-    rejected.push_back({{"setup", fail[i]->s.label},
-                        {"hardware", fail[i]->s.hardware},
-                        {"price_usd", fail[i]->s.price->usd},
-                        {"why", fail[i]->why}});
   // The better models no setup within the budget runs, best first (what more money would buy).
   json out_of_reach = json::array();
   const double best_run =
@@ -269,7 +301,7 @@ Result<json> choose_for_use(const json& req) {
   return json{
       {"ok", true},
       {"command", "choose"},
-      {"budget_usd", budget},
+      {"budget_usd", fl.budget},
       {"use_case", {{"id", uc->id}, {"name", uc->name}, {"benchmark", uc->benchmark}}},
       {"context", ctx},
       {"min_decode_tps", floor_tps},
@@ -278,7 +310,7 @@ Result<json> choose_for_use(const json& req) {
       {"passing", pass.size()},
       {"sort", sort},
       {"picks", picks},
-      {"rejected", rejected},
+      {"rejected", rejected_json(fail)},
       {"out_of_reach", out_of_reach},
       {"assumptions",
        json::array(
@@ -287,13 +319,7 @@ Result<json> choose_for_use(const json& req) {
             "quant: the largest within the loss limit (mean KL divergence " + fmt("%g", max_kld) +
                 ", published for Llama-3-8B) that runs comfortably at the floor, else the largest "
                 "that runs at all",
-            "prices: " +
-                std::string(
-                    pref == "used" ? "dated used street prices only"
-                    : pref == "new"
-                        ? "new street prices or launch MSRP"
-                        : "dated street price where the catalog has one, else launch MSRP") +
-                "; setups without a price are not ranked",
+            prices_assumption(fl.pref),
             "a Mac or unified-memory box is priced and sized at its base configuration",
             "a GPU setup has " + fmt("%.0f", kDefaultHostRamGib) + " GiB of system RAM (at " +
                 fmt("%.1f", kDefaultRamBandwidthGBs) +
@@ -330,27 +356,18 @@ Result<json> choose_json(const json& in) {
                 "max_cards", "mac_ok", "laptop_ok", "backends", "os", "sort", "limit"}))
     return *e;
   FieldReader r(req);
-  const double budget = r.number("budget_usd", 0, 1, 1e8, true);
-  const std::string pref = r.string("price", "any");
+  auto filter = read_filter(r);
+  if (!filter.ok()) return filter.error();
+  const SetupFilter& fl = filter.value();
+  const double budget = fl.budget;
+  const std::string& os = fl.os;
   const double min_tps = r.number("min_decode_tps", 0, 0, 1e6);
-  const double max_watts = r.number("max_watts", 0, 0, 1e6);
-  const int max_cards = static_cast<int>(r.integer("max_cards", 4, 1, 8));
-  const bool mac_ok = r.boolean("mac_ok", true);
-  const bool laptop_ok = r.boolean("laptop_ok", false);
-  const std::vector<std::string> backends = r.string_list("backends", false);
-  const std::string os = r.string("os", "");
   const std::string sort = r.string("sort", "price");
   const size_t limit = static_cast<size_t>(r.integer("limit", kChooseDefaultLimit, 1, 1000));
   if (r.error()) return *r.error();
   if (sort != "price" && sort != "speed" && sort != "price_per_tps")
     return make_error("bad_value", "sort",
                       "sort must be price, speed or price_per_tps; got '" + safe_echo(sort) + "'");
-  if (!os.empty() && !is_known_os(os))
-    return make_error(
-        "bad_value", "os",
-        std::string("os must be ") + known_os_list() + "; got '" + safe_echo(os) + "'");
-  if (pref != "any" && pref != "new" && pref != "used")
-    return make_error("bad_value", "price", "price must be any, new or used");
   if (!req.contains("workloads") || !req["workloads"].is_array() || req["workloads"].empty() ||
       req["workloads"].size() > 8)
     return make_error("bad_value", "workloads",
@@ -373,8 +390,7 @@ Result<json> choose_json(const json& in) {
       return e;
     }
   }
-  std::vector<Cand> cands =
-      priced_setups({budget, pref, max_watts, max_cards, mac_ok, laptop_ok, backends, os});
+  std::vector<Cand> cands = priced_setups(fl);
   for (auto& c : cands) {
     c.results = json::array();
     for (json w : req["workloads"]) {
@@ -426,12 +442,7 @@ Result<json> choose_json(const json& in) {
     if (a->slowest != b->slowest) return a->slowest > b->slowest;
     return a->s.hardware < b->s.hardware;
   });
-  // Alternatives that lose: the dearest ones within budget first (what a buyer would look at).
-  std::sort(fail.begin(), fail.end(), [](const Cand* a, const Cand* b) {
-    if (a->s.price->usd != b->s.price->usd) return a->s.price->usd > b->s.price->usd;
-    return a->s.hardware < b->s.hardware;
-  });
-  json picks = json::array(), rejected = json::array();
+  json picks = json::array();
   for (size_t i = 0; i < pass.size() && i < limit; ++i) {
     const Cand& c = *pass[i];
     std::string why = i == 0 && sort == "price" ? "cheapest setup within $" + fmt("%.0f", budget) +
@@ -443,26 +454,14 @@ Result<json> choose_json(const json& in) {
           ", slowest at " + fmt("%.1f", c.slowest) + " tok/s (floor " + fmt("%.1f", min_tps) + ")";
     else
       why += ", slowest at " + fmt("%.1f", c.slowest) + " tok/s";
-    json pick = {{"setup", c.s.label},          {"hardware", c.s.hardware},
-                 {"price_usd", c.s.price->usd}, {"price_basis", c.s.price->basis},
-                 {"watts", opt(c.s.watts)},     {"why", why},
-                 {"workloads", c.results}};
+    json pick = pick_json(c, why);
+    pick["workloads"] = c.results;
     pick["slowest_decode_tps"] =
         c.slowest < 1e300 && c.slowest > 0 ? json(c.slowest) : json(nullptr);
     pick["price_per_tps"] =
         c.slowest < 1e300 && c.slowest > 0 ? json(c.s.price->usd / c.slowest) : json(nullptr);
-    const CardFacts facts = card_facts(*c.s.cards[0]);
-    pick["card"] = {{"segment", facts.segment},
-                    {"release_date", facts.release_date},
-                    {"measured_runs", facts.measured_runs},
-                    {"note", facts.note}};
     picks.push_back(pick);
   }
-  for (size_t i = 0; i < fail.size() && i < 15; ++i)
-    rejected.push_back({{"setup", fail[i]->s.label},
-                        {"hardware", fail[i]->s.hardware},
-                        {"price_usd", fail[i]->s.price->usd},
-                        {"why", fail[i]->why}});
   return json{
       {"ok", true},
       {"command", "choose"},
@@ -471,16 +470,10 @@ Result<json> choose_json(const json& in) {
       {"passing", pass.size()},
       {"sort", sort},
       {"picks", picks},
-      {"rejected", rejected},
+      {"rejected", rejected_json(fail)},
       {"assumptions",
        json::array(
-           {"prices: " +
-                std::string(
-                    pref == "used" ? "dated used street prices only"
-                    : pref == "new"
-                        ? "new street prices or launch MSRP"
-                        : "dated street price where the catalog has one, else launch MSRP") +
-                "; setups without a price are not ranked",
+           {prices_assumption(fl.pref),
             "a Mac or unified-memory box is priced and sized at its base configuration",
             "multi-GPU setups are identical cards, priced as the sum of the cards (board, PSU and "
             "risers not included)",
