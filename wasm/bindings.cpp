@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "runcheck/api.h"
-#include "runcheck/user_models.h"
 
 namespace {
 std::string request(const std::string& json) { return runcheck::handle_request(json); }
@@ -17,8 +16,7 @@ std::string import_gguf(const emscripten::val& bytes, double file_size, const st
   const std::vector<uint8_t> buf = emscripten::convertJSArrayToNumberVector<uint8_t>(bytes);
   const uint64_t size =
       file_size > 0 && file_size < 1.8e19 ? static_cast<uint64_t>(file_size) : buf.size();
-  return runcheck::import_gguf(buf.data(), buf.size(), size, name)
-      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return runcheck::handle_gguf(buf.data(), buf.size(), size, name);
 }
 }  // namespace
 

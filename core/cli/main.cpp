@@ -18,7 +18,6 @@
 #include "runcheck/api.h"
 #include "runcheck/catalog.h"
 #include "runcheck/logread.h"
-#include "runcheck/user_models.h"
 
 namespace {
 
@@ -180,8 +179,8 @@ json import_model_file(const std::string& path) {
     std::string buf(static_cast<size_t>(want), '\0');
     f.seekg(0);
     f.read(buf.data(), static_cast<std::streamsize>(want));
-    json r = runcheck::import_gguf(reinterpret_cast<const uint8_t*>(buf.data()),
-                                   static_cast<size_t>(f.gcount()), file_size, base);
+    json r = json::parse(runcheck::handle_gguf(reinterpret_cast<const unsigned char*>(buf.data()),
+                                               static_cast<size_t>(f.gcount()), file_size, base));
     if (r.value("ok", false) || !r.contains("needed_bytes")) return r;
     want = std::min<uint64_t>(file_size,
                               std::max<uint64_t>(r["needed_bytes"].get<uint64_t>(), want * 2));

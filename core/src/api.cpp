@@ -15,8 +15,8 @@
 #include "runcheck/catalog.h"
 #include "runcheck/options.h"
 #include "runcheck/request.h"
-#include "runcheck/user_models.h"
 #include "runcheck/weights.h"
+#include "user_models.h"
 
 namespace runcheck {
 namespace {
@@ -185,6 +185,12 @@ Result<json> catalog_command(const json& req) {
 }
 
 }  // namespace
+
+std::string handle_gguf(const unsigned char* data, size_t size, unsigned long long file_size,
+                        std::string_view name) {
+  return import_gguf(data, size, file_size, std::string(name))
+      .dump(-1, ' ', false, json::error_handler_t::replace);
+}
 
 std::string handle_diagnose(std::string_view log_text, std::string_view options_json) {
   json req = options_json.empty() ? json::object() : json::parse(options_json, nullptr, false);

@@ -7,14 +7,14 @@
 
 #include "diagnose_internal.h"
 #include "estimate.h"
+#include "gguf.h"
 #include "runcheck/catalog.h"
 #include "runcheck/constants.h"
-#include "runcheck/gguf.h"
 #include "runcheck/logread.h"
 #include "runcheck/options.h"
 #include "runcheck/quant.h"
 #include "runcheck/request.h"
-#include "runcheck/user_models.h"
+#include "user_models.h"
 #include "vision.h"
 
 namespace runcheck {

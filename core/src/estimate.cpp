@@ -5,7 +5,7 @@
 
 #include "engine_internal.h"
 #include "runcheck/request.h"
-#include "runcheck/user_models.h"
+#include "user_models.h"
 
 namespace runcheck {
 

@@ -1,7 +1,7 @@
 // The GGUF reader (v1-3) and the model it describes. Just over 500 lines: the byte reader with its
 // hostile-input checks and the metadata-to-ModelArch mapping share the key tables; both are
 // fuzzed together (tests/fuzz/fuzz_gguf.cpp).
-#include "runcheck/gguf.h"
+#include "gguf.h"
 
 #include <algorithm>
 #include <cmath>

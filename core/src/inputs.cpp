@@ -6,7 +6,7 @@
 #include "engine_internal.h"
 #include "runcheck/options.h"
 #include "runcheck/request.h"
-#include "runcheck/user_models.h"
+#include "user_models.h"
 
 namespace runcheck::engine {
 

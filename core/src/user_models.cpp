@@ -1,11 +1,11 @@
-#include "runcheck/user_models.h"
+#include "user_models.h"
 
 #include <map>
 #include <memory>
 #include <mutex>
 
+#include "gguf.h"
 #include "hf_config.h"
-#include "runcheck/gguf.h"
 #include "runcheck/request.h"
 
 namespace runcheck {

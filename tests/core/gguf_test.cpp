@@ -1,6 +1,6 @@
 // GGUF reader and model import: the fixture files read exactly, prefixes report what they need,
 // and hostile headers are refused without crashing or over-allocating.
-#include "runcheck/gguf.h"
+#include "gguf.h"
 
 #include <gtest/gtest.h>
 
@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "runcheck/api.h"
-#include "runcheck/user_models.h"
 #include "test_util.h"
+#include "user_models.h"
 
 namespace runcheck {
 namespace {

@@ -2,7 +2,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "runcheck/gguf.h"
+#include "gguf.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   uint64_t needed = 0;
