@@ -68,6 +68,8 @@ std::string wrap(const std::string& first, const std::string& text, size_t inden
 }
 
 std::string pad(std::string s, size_t w, bool right = false) {
+  // A number never loses digits: one that fills its column pushes the row right instead.
+  if (right && s.size() >= w) return " " + s;
   if (s.size() > w) s = s.substr(0, w - 1) + "~";
   const std::string fill(w - s.size(), ' ');
   return right ? fill + s : s + fill;

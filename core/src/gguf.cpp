@@ -395,6 +395,22 @@ Result<GgufModel> model_from_gguf(const GgufFile& f) {
   m.ssm_time_step_rank = meta_u32(md, k("ssm.time_step_rank"));
   m.indexer_head_count = meta_u32(md, k("attention.indexer.head_count"));
   m.indexer_head_dim = meta_u32(md, k("attention.indexer.key_length"));
+  if (m.indexer_head_dim) {
+    // Full (1) or shared (0) indexer per layer (llama.cpp LLM_KV_ATTENTION_INDEXER_TYPES).
+    const std::string key = k("attention.indexer.types");
+    if (md.contains(key) && md[key].is_array() && md[key].size() <= m.block_count) {
+      for (const json& e : md[key])
+        m.indexer_types.push_back((e.is_boolean() && e.get<bool>()) ||
+                                          (e.is_number() && e.get<double>() != 0)
+                                      ? '1'
+                                      : '0');
+    } else if (a == "glm-dsa" && m.context_length >= 1048576) {
+      // src/models/glm-dsa.cpp: a GLM-DSA file of 1M context without the key is GLM-5.2, whose
+      // default (GLM_5_2_DEFAULT_INDEXER_TYPES) is full on layers 0-2 and every 4th from 6.
+      for (uint32_t i = 0; i < m.block_count; ++i)
+        m.indexer_types.push_back(i < 3 || (i - 2) % 4 == 0 ? '1' : '0');
+    }
+  }
   if (m.is_mla()) {  // DeepSeek MLA: the cache holds the latent plus the rope part
     m.qk_nope_head_dim =
         m.key_length > m.rope_dimension_count ? m.key_length - m.rope_dimension_count : 0;

@@ -408,13 +408,24 @@ Result<ModelArch> model_from_hf_config(const json& cfg, const std::string& field
       // DeepSeek sparse attention: MLA plus the lightning indexer (index_* keys).
       m.indexer_head_count = r.u32("index_n_heads", true);
       m.indexer_head_dim = r.u32("index_head_dim", true);
-      // GLM-5.2 shares one indexer across 4 layers (indexer_types): llama.cpp caches keys
-      // only on the 'full' ones, a per-layer pattern runcheck does not carry yet.
-      if (c.contains("indexer_types") && c.at("indexer_types").is_array())
-        for (const json& t : c.at("indexer_types"))
-          if (t.is_string() && t.get<std::string>() != "full")
-            return make_error("unsupported_architecture", field + ".indexer_types",
-                              "shared DSA indexers (indexer_types) are not modelled yet");
+      // GLM-5.2 shares one indexer across 4 layers: 'full' layers run their own, 'shared'
+      // ones reuse the previous full layer's top-k (conversion/glm.py writes the list as
+      // attention.indexer.types; src/models/glm-dsa.cpp reads it).
+      if (c.contains("indexer_types") && c.at("indexer_types").is_array()) {
+        for (const json& t : c.at("indexer_types")) {
+          const std::string s = t.is_string() ? t.get<std::string>() : "";
+          if (s != "full" && s != "shared")
+            return make_error("bad_config", field + ".indexer_types",
+                              field + ".indexer_types holds '" + t.dump().substr(0, 40) +
+                                  "', expected \"full\" or \"shared\"");
+          m.indexer_types.push_back(s == "full" ? '1' : '0');
+        }
+        if (m.indexer_types.size() != m.block_count)
+          return make_error("bad_config", field + ".indexer_types",
+                            field + ".indexer_types has " +
+                                std::to_string(m.indexer_types.size()) + " entries for " +
+                                std::to_string(m.block_count) + " layers");
+      }
     }
     m.kv_lora_rank = r.u32("kv_lora_rank", true);
     m.q_lora_rank = r.u32("q_lora_rank", false);

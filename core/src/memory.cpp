@@ -112,8 +112,11 @@ uint64_t kv_layer_bytes(const ModelArch& m, uint32_t layer, const KvOptions& o) 
     // (DeepSeek-V2 paper §2.1.2; llama.cpp deepseek2 KV: kv_lora_rank + n_rot).
     const uint64_t k = uint64_t{m.kv_lora_rank} + m.rope_dimension_count;
     // DeepSeek sparse attention adds the lightning indexer's key cache: one head of
-    // indexer_head_dim per token, K only, in type_k (llama.cpp llama_kv_cache_dsa's kv_lid).
-    return cells * (ggml_row_bytes(o.type_k, k) + ggml_row_bytes(o.type_k, m.indexer_head_dim));
+    // indexer_head_dim per token, K only, in type_k (llama.cpp llama_kv_cache_dsa's kv_lid),
+    // on the layers that run their own indexer (llama-model.cpp create_memory: filter_lid keeps
+    // is_indexer_full layers only).
+    const uint64_t idx = m.layer_has_indexer(layer) ? m.indexer_head_dim : 0;
+    return cells * (ggml_row_bytes(o.type_k, k) + ggml_row_bytes(o.type_k, idx));
   }
   const uint64_t k = uint64_t{m.head_count_kv} * m.key_length;
   const uint64_t v = uint64_t{m.head_count_kv} * m.value_length;

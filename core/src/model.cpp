@@ -139,7 +139,7 @@ std::vector<TensorSpec> model_tensors(const ModelArch& m) {
       b.add(blk(il, "attn_kv_b.weight"), L, R::kAttnKvB, m.kv_lora_rank,
             m.head_count * (m.qk_nope_head_dim + m.value_length));
       b.add(blk(il, "attn_output.weight"), L, R::kAttnOutput, m.head_count * m.value_length, E);
-      if (m.indexer_head_dim > 0) add_dsa_indexer(b, m, il);
+      if (m.layer_has_indexer(il)) add_dsa_indexer(b, m, il);
     } else {
       const uint64_t q = uint64_t{m.head_count} * m.key_length * (m.attn_output_gate ? 2 : 1);
       const uint64_t k = uint64_t{m.head_count_kv} * m.key_length;

@@ -6,6 +6,8 @@
 // figure where one was found.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "hf_config.h"
 #include "runcheck/catalog.h"
 #include "runcheck/memory.h"
@@ -187,18 +189,54 @@ TEST(Arch2026, DeepSeekSparseAttentionCachesTheIndexerKeys) {
   EXPECT_EQ(total_kv(glm, o), 202752ull * 78 * 1408);
 }
 
-TEST(Arch2026, SharedIndexersAreRefusedNotGuessed) {
-  const nlohmann::json cfg = {{"model_type", "glm_moe_dsa"}, {"hidden_size", 64},
-                              {"num_hidden_layers", 2},      {"num_attention_heads", 4},
-                              {"vocab_size", 100},           {"max_position_embeddings", 1024},
-                              {"kv_lora_rank", 16},          {"qk_rope_head_dim", 8},
-                              {"qk_nope_head_dim", 8},       {"v_head_dim", 8},
-                              {"n_routed_experts", 4},       {"num_experts_per_tok", 2},
-                              {"moe_intermediate_size", 32}, {"index_n_heads", 2},
-                              {"index_head_dim", 16},        {"indexer_types", {"full", "shared"}}};
-  auto m = model_from_hf_config(cfg, "config");
-  ASSERT_FALSE(m.ok());
-  EXPECT_EQ(m.error().field, "config.indexer_types");
+TEST(Arch2026, Glm52SharedIndexersCarryNoWeightsAndNoCache) {
+  // GLM-5.2 (config indexer_types): 21 of 78 layers run their own indexer (0, 1, 2, 6, 10, ...,
+  // 74), the other 57 reuse the previous full layer's top-k. llama.cpp (glm-dsa.cpp,
+  // llama-model.cpp create_memory filter_lid) caches the indexer key on the full layers only.
+  const ModelArch& m = entry("glm-5.2").arch;
+  ASSERT_EQ(m.indexer_types.size(), 78u);
+  EXPECT_EQ(std::count(m.indexer_types.begin(), m.indexer_types.end(), '1'), 21);
+  EXPECT_TRUE(m.layer_has_indexer(6));
+  EXPECT_FALSE(m.layer_has_indexer(7));
+  // KV per token, f16: 78 x (512 + 64) x 2 B = 89,856 for the latent, 21 x 128 x 2 B = 5,376 for
+  // the indexer keys: 95,232 B per token (GLM-5, all full: 78 x 1,408 = 109,824).
+  KvOptions o;
+  o.n_ctx = 131072;
+  EXPECT_EQ(total_kv(m, o), 131072ull * 95232);
+  // Parameters (llama.cpp glm-dsa load_arch_tensors, MTP block not loaded), by hand from the
+  // config: attention per layer 165,019,648 + 2 x 6,144 norms + 2,048 + 512 latent norms
+  // = 165,034,496; indexer 128 x 2 + 6,144 x 32 + 6,144 x 128 + 2,048 x 32 x 128 = 9,371,904
+  // on 21 layers; 3 dense MLPs 3 x 6,144 x 12,288; 75 MoE layers of 256 + 1 experts
+  // 3 x 6,144 x 2,048 each plus router 6,144 x 256 and its 256 biases; embeddings and output
+  // 2 x 154,880 x 6,144 plus the 6,144 output norm: 743,377,019,904.
+  // Cross-check: a published read of every safetensors header of zai-org/GLM-5.2-FP8 counts
+  // 753,329,921,024 weights with the MTP block (layer 78: one more such layer with its own
+  // indexer, plus eh_proj 12,288 x 6,144 and 3 norms = 9,952,920,576) and without the 76 f32
+  // routing biases (19,456): 743,377,019,904 + 9,952,920,576 - 19,456 = 753,329,921,024.
+  EXPECT_EQ(entry("glm-5.2").parameters, 743377019904ull);
+  EXPECT_EQ(entry("glm-5").parameters - entry("glm-5.2").parameters, 57ull * 9371904);
+}
+
+TEST(Arch2026, IndexerTypesMustBeFullOrSharedOnePerLayer) {
+  nlohmann::json cfg = {{"model_type", "glm_moe_dsa"}, {"hidden_size", 64},
+                        {"num_hidden_layers", 2},      {"num_attention_heads", 4},
+                        {"vocab_size", 100},           {"max_position_embeddings", 1024},
+                        {"kv_lora_rank", 16},          {"qk_rope_head_dim", 8},
+                        {"qk_nope_head_dim", 8},       {"v_head_dim", 8},
+                        {"n_routed_experts", 4},       {"num_experts_per_tok", 2},
+                        {"moe_intermediate_size", 32}, {"index_n_heads", 2},
+                        {"index_head_dim", 16},        {"indexer_types", {"full", "shared"}}};
+  auto ok = model_from_hf_config(cfg, "config");
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  EXPECT_EQ(ok.value().indexer_types, "10");
+  cfg["indexer_types"] = {"full", "partial"};
+  auto bad = model_from_hf_config(cfg, "config");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().field, "config.indexer_types");
+  cfg["indexer_types"] = {"full"};
+  auto short_list = model_from_hf_config(cfg, "config");
+  ASSERT_FALSE(short_list.ok());
+  EXPECT_NE(short_list.error().message.find("1 entries for 2 layers"), std::string::npos);
 }
 
 TEST(Arch2026, MiniMaxM2CountsFullWidthQkNorms) {

@@ -61,6 +61,11 @@ struct ModelArch {
   // single key head llama.cpp caches per token (llama_kv_cache_dsa: K only, type_k).
   uint32_t indexer_head_count = 0;  // attention.indexer.head_count
   uint32_t indexer_head_dim = 0;    // attention.indexer.key_length
+  // GLM-5.2 shares one indexer across 4 layers (config indexer_types, GGUF
+  // attention.indexer.types): one digit per layer, '1' = the layer runs its own indexer (weights
+  // and a cached key), '0' = it reuses the previous full layer's top-k (no weights, no cache).
+  // Empty: every layer has one (DeepSeek-V3.2, GLM-5, GLM-5.1).
+  std::string indexer_types;
   // Nemotron 3 Super/Ultra latent MoE: routed experts work in this width (moe_latent_size).
   uint32_t moe_latent_size = 0;
   // Recurrent layers (Qwen3-Next gated delta net), GGUF `ssm.*` keys as llama.cpp reads them
@@ -80,6 +85,10 @@ struct ModelArch {
   std::vector<LayerKind> layers;  // size block_count
 
   bool is_moe() const { return expert_count > 1; }
+  bool layer_has_indexer(uint32_t il) const {
+    return indexer_head_dim > 0 &&
+           (il >= indexer_types.size() || indexer_types[il] == '1');
+  }
   bool is_mla() const { return kv_lora_rank > 0; }
   // Per sequence, per recurrent layer: llama.cpp's r (conv) and s (state) rows, both f32
   // (llama_hparams::n_embd_r / n_embd_s; the hybrid memory keeps them in F32).
