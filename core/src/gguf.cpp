@@ -400,10 +400,9 @@ Result<GgufModel> model_from_gguf(const GgufFile& f) {
     const std::string key = k("attention.indexer.types");
     if (md.contains(key) && md[key].is_array() && md[key].size() <= m.block_count) {
       for (const json& e : md[key])
-        m.indexer_types.push_back((e.is_boolean() && e.get<bool>()) ||
-                                          (e.is_number() && e.get<double>() != 0)
-                                      ? '1'
-                                      : '0');
+        m.indexer_types.push_back(
+            (e.is_boolean() && e.get<bool>()) || (e.is_number() && e.get<double>() != 0) ? '1'
+                                                                                         : '0');
     } else if (a == "glm-dsa" && m.context_length >= 1048576) {
       // src/models/glm-dsa.cpp: a GLM-DSA file of 1M context without the key is GLM-5.2, whose
       // default (GLM_5_2_DEFAULT_INDEXER_TYPES) is full on layers 0-2 and every 4th from 6.

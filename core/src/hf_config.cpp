@@ -422,9 +422,8 @@ Result<ModelArch> model_from_hf_config(const json& cfg, const std::string& field
         }
         if (m.indexer_types.size() != m.block_count)
           return make_error("bad_config", field + ".indexer_types",
-                            field + ".indexer_types has " +
-                                std::to_string(m.indexer_types.size()) + " entries for " +
-                                std::to_string(m.block_count) + " layers");
+                            field + ".indexer_types has " + std::to_string(m.indexer_types.size()) +
+                                " entries for " + std::to_string(m.block_count) + " layers");
       }
     }
     m.kv_lora_rank = r.u32("kv_lora_rank", true);

@@ -86,8 +86,7 @@ struct ModelArch {
 
   bool is_moe() const { return expert_count > 1; }
   bool layer_has_indexer(uint32_t il) const {
-    return indexer_head_dim > 0 &&
-           (il >= indexer_types.size() || indexer_types[il] == '1');
+    return indexer_head_dim > 0 && (il >= indexer_types.size() || indexer_types[il] == '1');
   }
   bool is_mla() const { return kv_lora_rank > 0; }
   // Per sequence, per recurrent layer: llama.cpp's r (conv) and s (state) rows, both f32
