@@ -237,6 +237,13 @@ std::vector<LintFinding> lint_catalog(const std::map<std::string, std::string>& 
         L.add({"catalog/models.json", entry_label("models", i, e), e.value("id", "")},
               "config.max_position_embeddings", "cited",
               "the model's maximum context is missing from its config (no default is assumed)");
+      // A release date, or a note that says why there is none (issue 16: "every model and
+      // hardware entry has a release date or a note why not").
+      const bool dated = e.contains("release_date") && e["release_date"].is_string();
+      if (!dated && e.value("notes", "").find("No release date:") == std::string::npos)
+        L.add({"catalog/models.json", entry_label("models", i, e), e.value("id", "")},
+              "release_date", "cited",
+              "no release date and no note saying why (write \"No release date: ...\" in notes)");
     }
 
   // Every price carries its date, and none is older than 12 months before kPriceReferenceDate: the

@@ -220,7 +220,7 @@ Result<json> choose_for_use(const json& req) {
   };
   std::vector<Scored> models;
   for (const ModelEntry& m : builtin_catalog().models) {
-    if (!uc->model_kind.empty() && m.kind != uc->model_kind) continue;
+    if (!recommend::serves(m, *uc)) continue;
     if (m.arch.context_length < ctx) continue;
     const recommend::Quality q = recommend::quality_of(m.id, uc->benchmark);
     if (q.value) models.push_back({&m, *q.value});

@@ -94,6 +94,9 @@ std::map<std::string, std::string> launch_commands(const Inputs& in, const Plan&
     std::string s = "llama-server " + model_arg + " -c " + std::to_string(total_ctx) + " -ngl " +
                     std::to_string(p.gpu_layers) + " -fa " + (kv.flash_attn ? "on" : "off");
     if (kv.n_seq > 1) s += " -np " + std::to_string(kv.n_seq);
+    // An embedding model is served on /v1/embeddings (tools/server README: --embedding; the
+    // pooling type comes from the file).
+    if (in.model->kind == "embedding") s += " --embedding";
     if (in.plan.split_row && mc.gpus.size() > 1) s += " -sm row";
     if (in.kv_type != "f16") s += " --cache-type-k " + in.kv_type + " --cache-type-v " + in.kv_type;
     if (p.n_cpu_moe > 0) s += " --n-cpu-moe " + std::to_string(p.n_cpu_moe);

@@ -57,6 +57,17 @@ Estimate run_estimate(const Inputs& in) {
   out.context_length = m.context_length;
 
   out.speed = speed_estimate(in, mc, out.plan, out.weights, out.assumptions);
+  if (in.model->kind == "embedding" && out.speed.decode_tps) {
+    // An embedding model returns one vector per input and generates no token: decode has no
+    // meaning, its throughput is the prefill rate (tokens embedded per second).
+    SpeedEstimate& s = out.speed;
+    s.decode_tps.reset();
+    s.decode_tps_low.reset();
+    s.decode_tps_high.reset();
+    s.decode_ceiling_tps.reset();
+    s.decode_by_context.clear();
+    s.why_null = "an embedding model generates no tokens: its throughput is the prefill rate";
+  }
   if (in.spec.method != "none") {
     out.speed.speculative_requested = true;
     out.speed.speculative = speculative_speed(in, out.speed, out.assumptions);

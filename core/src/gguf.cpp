@@ -436,6 +436,16 @@ Result<GgufModel> model_from_gguf(const GgufFile& f) {
     else if (m.ssm_inner_size && (a == "qwen3next" || a == "qwen35" || a == "qwen35moe")) {
       const uint32_t every = meta_u32(md, k("full_attention_interval"), 4);
       m.layers[i] = (i + 1) % every != 0 ? LayerKind::kRecurrent : LayerKind::kFullAttention;
+    } else if (m.sliding_window && (a == "olmo2" || a == "exaone4")) {
+      // The converters write attention.sliding_window_pattern as one flag per layer (true =
+      // sliding); without it both loaders use a period of 4 (src/models/olmo2.cpp, exaone4.cpp).
+      const std::string key = k("attention.sliding_window_pattern");
+      const bool listed = md.contains(key) && md[key].is_array() && md[key].size() > i;
+      const bool swa = listed ? (md[key][i].is_boolean()
+                                     ? md[key][i].get<bool>()
+                                     : md[key][i].is_number() && md[key][i].get<double>() != 0)
+                              : (i + 1) % 4 != 0;
+      m.layers[i] = swa ? LayerKind::kSlidingAttention : LayerKind::kFullAttention;
     }
   }
   if (m.ssm_inner_size == 0)

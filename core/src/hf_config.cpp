@@ -227,13 +227,13 @@ Result<ModelArch> model_from_hf_config(const json& cfg, const std::string& field
   else if (mt == "qwen3_5_moe_text")
     mt = "qwen3_5_moe";
   static const std::set<std::string> kKnown = {
-      "llama",       "mistral",      "mixtral",     "qwen2",     "qwen3",       "qwen2_moe",
-      "qwen3_moe",   "gemma",        "gemma2",      "gemma3",    "gemma3_text", "phi3",
-      "deepseek_v2", "deepseek_v3",  "kimi_k2",     "gpt_oss",   "llama4_text", "llama4",
-      "cohere",      "cohere2",      "granite",     "olmo2",     "smollm3",     "glm4",
-      "glm4_moe",    "falcon",       "ministral",   "mistral3",  "exaone",      "internlm2",
-      "starcoder2",  "phi",          "qwen3_next",  "gpt_neox",  "qwen3_5",     "qwen3_5_moe",
-      "nemotron_h",  "deepseek_v32", "glm_moe_dsa", "minimax_m2"};
+      "llama",       "mistral",      "mixtral",     "qwen2",      "qwen3",       "qwen2_moe",
+      "qwen3_moe",   "gemma",        "gemma2",      "gemma3",     "gemma3_text", "phi3",
+      "deepseek_v2", "deepseek_v3",  "kimi_k2",     "gpt_oss",    "llama4_text", "llama4",
+      "cohere",      "cohere2",      "granite",     "olmo2",      "smollm3",     "glm4",
+      "glm4_moe",    "falcon",       "ministral",   "mistral3",   "exaone",      "internlm2",
+      "starcoder2",  "phi",          "qwen3_next",  "gpt_neox",   "qwen3_5",     "qwen3_5_moe",
+      "nemotron_h",  "deepseek_v32", "glm_moe_dsa", "minimax_m2", "olmo3",       "exaone4"};
   if (mt.empty())
     return make_error("bad_config", field + ".model_type",
                       field + ".model_type is missing: runcheck needs it to know the layout");
@@ -479,10 +479,35 @@ Result<ModelArch> model_from_hf_config(const json& cfg, const std::string& field
           m.layers[i] =
               (i + 1) % pattern == 0 ? LayerKind::kFullAttention : LayerKind::kSlidingAttention;
     }
-  } else if (mt == "olmo2") {
+  } else if (mt == "olmo2" || mt == "olmo3") {
+    // OLMo 3 converts to llama.cpp's olmo2 (conversion/olmo.py) with a sliding window on the
+    // layer_types' sliding layers (every layer but each 4th when the list is absent).
     m.arch = "olmo2";
     m.attn_qk_norm = true;
     m.post_norms = true;
+    if (mt == "olmo3" && r.has("sliding_window")) {
+      m.sliding_window = r.u32("sliding_window", false, 1, uint64_t{1} << 31);
+      if (!apply_layer_types(c, m) && m.sliding_window)
+        for (uint32_t i = 0; i < m.block_count; ++i)
+          m.layers[i] = (i + 1) % 4 != 0 ? LayerKind::kSlidingAttention : LayerKind::kFullAttention;
+    }
+  } else if (mt == "exaone4") {
+    // EXAONE 4.0 (llama.cpp src/models/exaone4.cpp): post-norms only, per-head Q/K norms, llama3
+    // rope factors; sliding layers from layer_types or the "LLLG" sliding_window_pattern.
+    m.arch = "exaone4";
+    m.attn_qk_norm = true;
+    m.post_norms = true;
+    if (c.contains("rope_scaling") && c["rope_scaling"].is_object() &&
+        c["rope_scaling"].value("rope_type", "") == "llama3")
+      m.rope_freqs = true;
+    if (r.has("sliding_window")) {
+      m.sliding_window = r.u32("sliding_window", false, 1, uint64_t{1} << 31);
+      const std::string pat = r.str("sliding_window_pattern");
+      if (!apply_layer_types(c, m) && m.sliding_window && !pat.empty())
+        for (uint32_t i = 0; i < m.block_count; ++i)
+          m.layers[i] =
+              pat[i % pat.size()] == 'L' ? LayerKind::kSlidingAttention : LayerKind::kFullAttention;
+    }
   } else if (mt == "glm4" || mt == "glm4_moe") {
     m.arch = mt == "glm4" ? "glm4" : "glm4moe";
     m.attn_qkv_bias = r.boolean("attention_bias", mt == "glm4");

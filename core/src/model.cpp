@@ -75,7 +75,11 @@ std::vector<TensorSpec> model_tensors(const ModelArch& m) {
   const uint64_t E = m.embedding_length, V = m.vocab_size;
   const bool mamba2 = m.arch == "nemotron_h" || m.arch == "nemotron_h_moe";
   const bool split_gdn = m.arch == "qwen35" || m.arch == "qwen35moe";
-  const bool full_width_qk_norm = m.arch == "minimax-m2";
+  // OLMo 2 / 3 normalise Q and K over all heads at once (src/models/olmo2.cpp: q_norm {n_embd},
+  // k_norm {n_head_kv x head dim}); both they and EXAONE 4 have no pre-norms, only the post-norms
+  // after attention and after the FFN (src/models/exaone4.cpp).
+  const bool full_width_qk_norm = m.arch == "minimax-m2" || m.arch == "olmo2";
+  const bool post_norms_only = m.arch == "olmo2" || m.arch == "exaone4";
   // The expert-selection bias (HF e_score_correction_bias) as the newer loaders list it.
   const bool router_bias = m.arch == "nemotron_h_moe" || m.arch == "minimax-m2" ||
                            m.arch == "deepseek32" || m.arch == "glm-dsa";
@@ -86,7 +90,7 @@ std::vector<TensorSpec> model_tensors(const ModelArch& m) {
   for (uint32_t il = 0; il < m.block_count; ++il) {
     const int L = static_cast<int>(il);
     const LayerKind kind = il < m.layers.size() ? m.layers[il] : LayerKind::kFullAttention;
-    b.add(blk(il, "attn_norm.weight"), L, R::kOther, E);
+    if (!post_norms_only) b.add(blk(il, "attn_norm.weight"), L, R::kOther, E);
     if (m.dense_biases) b.add(blk(il, "attn_norm.bias"), L, R::kOther, E);
     if (kind == LayerKind::kFeedForward) {
       // Nemotron-H MLP/MoE block: attn_norm then the FFN below, nothing else.
@@ -176,7 +180,8 @@ std::vector<TensorSpec> model_tensors(const ModelArch& m) {
     if (!ffn_blocks) {
       if (m.post_norms || m.post_attn_norm_only)
         b.add(blk(il, "post_attention_norm.weight"), L, R::kOther, E);
-      if (!m.post_attn_norm_only) b.add(blk(il, "ffn_norm.weight"), L, R::kOther, E);
+      if (!m.post_attn_norm_only && !post_norms_only)
+        b.add(blk(il, "ffn_norm.weight"), L, R::kOther, E);
       if (m.dense_biases) b.add(blk(il, "ffn_norm.bias"), L, R::kOther, E);
     }
 
@@ -234,6 +239,7 @@ void apply_arch_layout(ModelArch& m) {
   if (a == "qwen3" || a == "qwen3moe") m.attn_qk_norm = true;
   if (a == "gemma2" || a == "gemma3") m.post_norms = true;
   if (a == "gemma3") m.attn_qk_norm = true;
+  if (a == "olmo2" || a == "exaone4") m.attn_qk_norm = m.post_norms = true;
   if (a == "phi3") m.fused_qkv = m.fused_gate_up = true;
   if (a == "phi2" || a == "starcoder2") m.gated_ffn = false;
   if (a == "falcon") {

@@ -226,7 +226,7 @@ Result<json> recommend_json(const json& req) {
   std::vector<Row> ranked;
   json missed = json::array();
   for (const ModelEntry& m : cat.models) {
-    if (!uc->model_kind.empty() && m.kind != uc->model_kind) continue;
+    if (!serves(m, *uc)) continue;
     Quality q = quality_of(m.id, uc->benchmark);
     if (m.arch.context_length < ctx) {
       if (q.value)

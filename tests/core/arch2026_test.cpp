@@ -254,4 +254,49 @@ TEST(Arch2026, MiniMaxM2CountsFullWidthQkNorms) {
 }
 
 }  // namespace
+TEST(Arch2026, GptNeoxPythiaMatchesThePublishedCount) {
+  // Pythia 1B (gpt_neox; llama.cpp src/models/gptneox.cpp: fused QKV with bias, dense output with
+  // bias, plain 4x MLP with biases, LayerNorms with biases, untied output). EleutherAI/pythia's
+  // README table gives 805,736,448 non-embedding parameters; the embeddings and the output are
+  // 2 x 50,304 x 2,048 = 206,045,184: 1,011,781,632, the count on the model card.
+  const ModelEntry& e = entry("pythia-1b");
+  EXPECT_EQ(e.arch.arch, "gptneox");
+  EXPECT_EQ(e.parameters, 805736448ull + 2ull * 50304 * 2048);
+  // No GQA: K and V of all 8 heads of 256, f16, 16 layers: 16 x 2 x 2,048 x 2 B per token.
+  KvOptions o;
+  o.n_ctx = 2048;
+  EXPECT_EQ(total_kv(e.arch, o), 2048ull * 16 * 8192);
+}
+
+TEST(Arch2026, Olmo3SlidingLayersAndPostNormsOnly) {
+  // OLMo 3.1 32B (olmo3 -> llama.cpp olmo2): layer_types put a 4,096-token window on 48 of 64
+  // layers. KV f16 at 65,536 tokens: 16 full layers x 65,536 x (8 x 128 x 2) x 2 B =
+  // 4,294,967,296; 48 sliding layers keep window + ubatch = 4,096 + 512 = 4,608 cells:
+  // 48 x 4,608 x 4,096 = 905,969,664.
+  const ModelArch& m = entry("olmo-3.1-32b-instruct").arch;
+  EXPECT_EQ(m.arch, "olmo2");
+  EXPECT_EQ(m.sliding_window, 4096u);
+  EXPECT_EQ(std::count(m.layers.begin(), m.layers.end(), LayerKind::kSlidingAttention), 48);
+  KvOptions o;
+  o.n_ctx = 65536;
+  EXPECT_EQ(total_kv(m, o), 4294967296ull + 905969664ull);
+  // Weights (src/models/olmo2.cpp: no pre-norms; q_norm over all 40 x 128 = 5,120, k_norm over
+  // 8 x 128 = 1,024; post-attention and post-FFN norms). Per layer: Q and O 5,120^2 each, K and V
+  // 5,120 x 1,024 each, norms 5,120 + 1,024 + 2 x 5,120, SwiGLU 3 x 5,120 x 27,648; 64 layers
+  // plus embeddings and output 2 x 100,278 x 5,120 and the output norm: 32,233,522,176.
+  EXPECT_EQ(entry("olmo-3.1-32b-instruct").parameters, 32233522176ull);
+}
+
+TEST(Arch2026, Exaone4CountsAsItsCardSays) {
+  // EXAONE 4.0 32B (src/models/exaone4.cpp): post-norms only, per-head Q/K norms of 128, one
+  // rope_freqs tensor of 64 (llama3 rope). Per layer: Q and O 5,120^2, K and V 5,120 x 1,024,
+  // norms 2 x 128 + 2 x 5,120, SwiGLU 3 x 5,120 x 27,392; 64 layers + output norm + rope_freqs
+  // = 30,954,640,448 without the embeddings - the card's "30.95B (without embeddings)" - plus
+  // 2 x 102,400 x 5,120 = 32,003,216,448.
+  const ModelEntry& e = entry("exaone-4.0-32b");
+  EXPECT_EQ(e.parameters, 32003216448ull);
+  EXPECT_EQ(std::count(e.arch.layers.begin(), e.arch.layers.end(), LayerKind::kSlidingAttention),
+            48);  // "LLLG"
+}
+
 }  // namespace runcheck

@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "recommend_internal.h"
 #include "runcheck/api.h"
 #include "runcheck/catalog.h"
 
@@ -23,6 +24,7 @@ const std::set<std::string> kLlamaServer = {"-m",
                                             "-fa",
                                             "-np",
                                             "-sm",
+                                            "--embedding",  // tools/server README line 206
                                             "--cache-type-k",
                                             "--cache-type-v",
                                             "--n-cpu-moe",
@@ -146,6 +148,45 @@ TEST(Commands, MlxCommandUsesACitedRepository) {
   ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
   EXPECT_EQ(r["commands"]["mlx"],
             "mlx_lm.server --model mlx-community/Qwen3-8B-4bit --max-tokens 512");
+}
+
+TEST(Commands, EmbeddingModelsServeEmbeddingsAndRankForNoChatUse) {
+  // Qwen3-Embedding-8B (kind "embedding"): llama-server gets --embedding (tools/server README),
+  // decode has no figure (no token is generated) while prefill - its throughput - keeps one.
+  const json r = json::parse(handle_request(json{
+      {"command", "estimate"},
+      {"model", "qwen3-embedding-8b"},
+      {"quant", "Q8_0"},
+      {"hardware", "rtx-4090"},
+      {"context", 8192}}.dump()));
+  ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
+  EXPECT_EQ(
+      r["commands"]["llama_server"].get<std::string>().find("--embedding") != std::string::npos,
+      true);
+  EXPECT_TRUE(r["speed"]["decode_tps"].is_null());
+  EXPECT_NE(r["speed"]["why_null"].get<std::string>().find("embedding model"), std::string::npos);
+  EXPECT_TRUE(r["speed"]["prefill_tps"].is_number());
+  // A chat-model estimate keeps its decode figure and no --embedding.
+  const json c = json::parse(handle_request(json{
+      {"command", "estimate"},
+      {"model", "qwen3-8b"},
+      {"quant", "Q8_0"},
+      {"hardware", "rtx-4090"},
+      {"context", 8192}}.dump()));
+  EXPECT_TRUE(c["speed"]["decode_tps"].is_number());
+  EXPECT_EQ(c["commands"]["llama_server"].get<std::string>().find("--embedding"),
+            std::string::npos);
+  // No use case ranks an embedding model (it answers no prompt), even with the use's kind unset;
+  // a text model serves the text uses but not vision.
+  const ModelEntry* emb = builtin_catalog().model("qwen3-embedding-8b");
+  const ModelEntry* llm = builtin_catalog().model("qwen3-8b");
+  ASSERT_TRUE(emb && llm);
+  for (const char* use : {"chat", "coding", "long-documents", "vision"}) {
+    const UseCase* uc = recommend::use_case(use);
+    ASSERT_NE(uc, nullptr) << use;
+    EXPECT_FALSE(recommend::serves(*emb, *uc)) << use;
+    EXPECT_EQ(recommend::serves(*llm, *uc), std::string(use) != "vision") << use;
+  }
 }
 
 }  // namespace
