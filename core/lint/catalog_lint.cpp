@@ -246,6 +246,18 @@ std::vector<LintFinding> lint_catalog(const std::map<std::string, std::string>& 
               "no release date and no note saying why (write \"No release date: ...\" in notes)");
     }
 
+  // The same for every hardware entry: a release date or a note why there is none.
+  if (docs.count("hardware.json") && docs["hardware.json"].contains("hardware"))
+    for (size_t i = 0; i < docs["hardware.json"]["hardware"].size(); ++i) {
+      const json& e = docs["hardware.json"]["hardware"][i];
+      if (!e.is_object()) continue;
+      const bool dated = e.contains("release_date") && e["release_date"].is_string();
+      if (!dated && e.value("notes", "").find("No release date:") == std::string::npos)
+        L.add({"catalog/hardware.json", entry_label("hardware", i, e), e.value("id", "")},
+              "release_date", "cited",
+              "no release date and no note saying why (write \"No release date: ...\" in notes)");
+    }
+
   // Every price carries its date, and none is older than 12 months before kPriceReferenceDate: the
   // day this catalog's prices were collected ("Collected 2026-11-23" in catalog/hardware.json's
   // $comment; "Research output (2026-11-23)" in catalog/staging/README.md). A fixed constant, so

@@ -226,6 +226,8 @@ Result<ModelArch> model_from_hf_config(const json& cfg, const std::string& field
     mt = "qwen3_5";
   else if (mt == "qwen3_5_moe_text")
     mt = "qwen3_5_moe";
+  else if (mt == "exaone4_5_text")  // EXAONE 4.5: the EXAONE 4 text layout under a vision tower
+    mt = "exaone4";
   static const std::set<std::string> kKnown = {
       "llama",       "mistral",      "mixtral",     "qwen2",      "qwen3",       "qwen2_moe",
       "qwen3_moe",   "gemma",        "gemma2",      "gemma3",     "gemma3_text", "phi3",

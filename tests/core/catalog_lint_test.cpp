@@ -69,6 +69,30 @@ TEST(catalog_lint_test, a_model_without_its_maximum_context_is_a_finding) {
     EXPECT_EQ(builtin_catalog().model(id)->arch.context_length, 131072u) << id;
 }
 
+// Issue 16: every model and hardware entry has a release date or a note saying why not.
+TEST(catalog_lint_test, an_undated_entry_needs_a_note_why) {
+  const auto m = lint_with("models.json", [](json& d) {
+    for (auto& e : d["models"])
+      if (e["id"] == "llama-3-8b") e["release_date"] = nullptr;
+  });
+  EXPECT_NE(all(m).find("'llama-3-8b'"), std::string::npos) << all(m);
+  EXPECT_NE(all(m).find("release_date"), std::string::npos) << all(m);
+  const auto h = lint_with("hardware.json", [](json& d) {
+    for (auto& e : d["hardware"])
+      if (e["id"] == "rtx-4090") e["release_date"] = nullptr;
+  });
+  EXPECT_NE(all(h).find("'rtx-4090'"), std::string::npos) << all(h);
+  // With the note, the same undated entry passes.
+  const auto ok = lint_with("hardware.json", [](json& d) {
+    for (auto& e : d["hardware"])
+      if (e["id"] == "rtx-4090") {
+        e["release_date"] = nullptr;
+        e["notes"] = "No release date: test";
+      }
+  });
+  EXPECT_EQ(all(ok).find("'rtx-4090'"), std::string::npos) << all(ok);
+}
+
 // Issue 16: a source tagged "release_date (repo initial commit date)" cites release_date; the
 // lint used to want the bare name, so cited dates were dropped to null.
 TEST(catalog_lint_test, a_field_tag_with_a_note_cites_the_field) {
