@@ -226,6 +226,8 @@ Result<ModelArch> model_from_hf_config(const json& cfg, const std::string& field
     mt = "qwen3_5";
   else if (mt == "qwen3_5_moe_text")
     mt = "qwen3_5_moe";
+  else if (mt == "gemma4_text")
+    mt = "gemma4";
   else if (mt == "exaone4_5_text")  // EXAONE 4.5: the EXAONE 4 text layout under a vision tower
     mt = "exaone4";
   static const std::set<std::string> kKnown = {
@@ -235,7 +237,8 @@ Result<ModelArch> model_from_hf_config(const json& cfg, const std::string& field
       "cohere",      "cohere2",      "granite",     "olmo2",      "smollm3",     "glm4",
       "glm4_moe",    "falcon",       "ministral",   "mistral3",   "exaone",      "internlm2",
       "starcoder2",  "phi",          "qwen3_next",  "gpt_neox",   "qwen3_5",     "qwen3_5_moe",
-      "nemotron_h",  "deepseek_v32", "glm_moe_dsa", "minimax_m2", "olmo3",       "exaone4"};
+      "nemotron_h",  "deepseek_v32", "glm_moe_dsa", "minimax_m2", "olmo3",       "exaone4",
+      "gemma4"};
   if (mt.empty())
     return make_error("bad_config", field + ".model_type",
                       field + ".model_type is missing: runcheck needs it to know the layout");
@@ -492,6 +495,37 @@ Result<ModelArch> model_from_hf_config(const json& cfg, const std::string& field
       if (!apply_layer_types(c, m) && m.sliding_window)
         for (uint32_t i = 0; i < m.block_count; ++i)
           m.layers[i] = (i + 1) % 4 != 0 ? LayerKind::kSlidingAttention : LayerKind::kFullAttention;
+    }
+  } else if (mt == "gemma4") {
+    // Gemma 4 (llama.cpp src/models/gemma4.cpp, conversion/gemma.py Gemma4Model): full layers
+    // use global_head_dim-wide heads and, with attention_k_eq_v, num_global_key_value_heads and
+    // no V projection; sliding layers use head_dim and num_key_value_heads. Q/K norms per head,
+    // post-norms as Gemma 3, proportional RoPE factors in one rope_freqs tensor. MoE layers
+    // (enable_moe_block) keep the dense MLP next to the experts.
+    m.arch = "gemma4";
+    if (r.u32("hidden_size_per_layer_input", false, 0, uint64_t{1} << 24) > 0 ||
+        r.u32("num_kv_shared_layers", false, 0, kMaxLayers) > 0)
+      return make_error("unsupported_architecture", field + ".hidden_size_per_layer_input",
+                        "Gemma 4 with per-layer embeddings or KV-sharing layers (E2B/E4B) is not "
+                        "modelled yet");
+    m.attn_qk_norm = true;
+    m.post_norms = true;
+    m.rope_freqs = true;
+    const uint32_t swa_kv = m.head_count_kv, swa_dim = m.key_length;
+    const uint32_t global_dim = r.u32("global_head_dim", false);
+    m.full_k_eq_v = r.boolean("attention_k_eq_v", false);
+    if (global_dim) m.key_length = m.value_length = global_dim;
+    if (m.full_k_eq_v) m.head_count_kv = r.u32("num_global_key_value_heads", true);
+    m.swa_head_count_kv = swa_kv;
+    m.swa_key_length = swa_dim;
+    m.sliding_window = r.u32("sliding_window", true, 1, uint64_t{1} << 31);
+    if (!apply_layer_types(c, m))
+      return make_error("bad_config", field + ".layer_types",
+                        field + ".layer_types must list one attention type per layer");
+    if (r.boolean("enable_moe_block", false)) {
+      m.expert_count = r.u32("num_experts", true);
+      m.expert_used_count = r.u32("top_k_experts", true);
+      m.expert_feed_forward_length = r.u32("moe_intermediate_size", true);
     }
   } else if (mt == "exaone4") {
     // EXAONE 4.0 (llama.cpp src/models/exaone4.cpp): post-norms only, per-head Q/K norms, llama3

@@ -91,7 +91,7 @@ bool runtime_uses_swa(const ModelArch& m, Runtime r) {
   if (m.sliding_window == 0) return false;
   if (is_llamacpp_engine(r))
     return m.arch == "gemma2" || m.arch == "gemma3" || m.arch == "cohere2" || m.arch == "gpt-oss" ||
-           m.arch == "llama4" || m.arch == "olmo2" || m.arch == "exaone4";
+           m.arch == "llama4" || m.arch == "olmo2" || m.arch == "exaone4" || m.arch == "gemma4";
   return true;  // vLLM, MLX and ExLlamaV2 keep only the window on sliding layers
 }
 
@@ -118,8 +118,8 @@ uint64_t kv_layer_bytes(const ModelArch& m, uint32_t layer, const KvOptions& o) 
     const uint64_t idx = m.layer_has_indexer(layer) ? m.indexer_head_dim : 0;
     return cells * (ggml_row_bytes(o.type_k, k) + ggml_row_bytes(o.type_k, idx));
   }
-  const uint64_t k = uint64_t{m.head_count_kv} * m.key_length;
-  const uint64_t v = uint64_t{m.head_count_kv} * m.value_length;
+  const uint64_t k = uint64_t{m.kv_heads(layer)} * m.k_length(layer);
+  const uint64_t v = uint64_t{m.kv_heads(layer)} * m.v_length(layer);
   return cells * (ggml_row_bytes(o.type_k, k) + ggml_row_bytes(o.type_v, v));
 }
 

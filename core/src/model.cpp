@@ -80,6 +80,7 @@ std::vector<TensorSpec> model_tensors(const ModelArch& m) {
   // after attention and after the FFN (src/models/exaone4.cpp).
   const bool full_width_qk_norm = m.arch == "minimax-m2" || m.arch == "olmo2";
   const bool post_norms_only = m.arch == "olmo2" || m.arch == "exaone4";
+  const bool gemma4 = m.arch == "gemma4";
   // The expert-selection bias (HF e_score_correction_bias) as the newer loaders list it.
   const bool router_bias = m.arch == "nemotron_h_moe" || m.arch == "minimax-m2" ||
                            m.arch == "deepseek32" || m.arch == "glm-dsa";
@@ -145,15 +146,17 @@ std::vector<TensorSpec> model_tensors(const ModelArch& m) {
       b.add(blk(il, "attn_output.weight"), L, R::kAttnOutput, m.head_count * m.value_length, E);
       if (m.layer_has_indexer(il)) add_dsa_indexer(b, m, il);
     } else {
-      const uint64_t q = uint64_t{m.head_count} * m.key_length * (m.attn_output_gate ? 2 : 1);
-      const uint64_t k = uint64_t{m.head_count_kv} * m.key_length;
-      const uint64_t v = uint64_t{m.head_count_kv} * m.value_length;
+      // Per layer: Gemma 4's sliding layers have narrower heads and more KV heads.
+      const uint64_t kl = m.k_length(il), vl = m.v_length(il), kvh = m.kv_heads(il);
+      const uint64_t q = uint64_t{m.head_count} * kl * (m.attn_output_gate ? 2 : 1);
+      const uint64_t k = kvh * kl;
+      const uint64_t v = kvh * vl;
       if (m.fused_qkv) {
         b.add(blk(il, "attn_qkv.weight"), L, R::kAttnQkv, E, q + k + v);
       } else {
         b.add(blk(il, "attn_q.weight"), L, R::kAttnQ, E, q);
         b.add(blk(il, "attn_k.weight"), L, R::kAttnK, E, k);
-        b.add(blk(il, "attn_v.weight"), L, R::kAttnV, E, v);
+        if (!(m.full_k_eq_v && !m.sliding(il))) b.add(blk(il, "attn_v.weight"), L, R::kAttnV, E, v);
       }
       if (m.dense_biases && m.fused_qkv) b.add(blk(il, "attn_qkv.bias"), L, R::kOther, q + k + v);
       if (m.attn_qkv_bias) {
@@ -165,11 +168,12 @@ std::vector<TensorSpec> model_tensors(const ModelArch& m) {
         b.add(blk(il, "attn_q_norm.weight"), L, R::kOther, uint64_t{m.head_count} * m.key_length);
         b.add(blk(il, "attn_k_norm.weight"), L, R::kOther, k);
       } else if (m.attn_qk_norm) {
-        b.add(blk(il, "attn_q_norm.weight"), L, R::kOther, m.key_length);
-        b.add(blk(il, "attn_k_norm.weight"), L, R::kOther, m.key_length);
+        b.add(blk(il, "attn_q_norm.weight"), L, R::kOther, kl);
+        b.add(blk(il, "attn_k_norm.weight"), L, R::kOther, kl);
       }
-      b.add(blk(il, "attn_output.weight"), L, R::kAttnOutput,
-            uint64_t{m.head_count} * m.value_length, E);
+      b.add(blk(il, "attn_output.weight"), L, R::kAttnOutput, uint64_t{m.head_count} * vl, E);
+      // Gemma 4 (src/models/gemma4.cpp): a one-element output scale per layer (HF layer_scalar).
+      if (gemma4) b.add(blk(il, "layer_output_scale.weight"), L, R::kOther, 1);
       if (m.dense_biases) b.add(blk(il, "attn_output.bias"), L, R::kOther, E);
       if (m.expert_bias) {  // gpt-oss: output bias and attention sinks
         b.add(blk(il, "attn_output.bias"), L, R::kOther, E);
@@ -190,6 +194,20 @@ std::vector<TensorSpec> model_tensors(const ModelArch& m) {
       // Latent MoE (Nemotron 3 Super): experts read and write a narrower width than n_embd.
       const uint64_t XE = m.moe_latent_size ? m.moe_latent_size : E;
       b.add(blk(il, "ffn_gate_inp.weight"), L, R::kOther, E, X);
+      if (gemma4) {
+        // Gemma 4's MoE layers keep the dense MLP beside the experts, a router scale, three
+        // extra norms and a per-expert output scale (gemma4.cpp; conversion/gemma.py maps
+        // router.scale to ffn_gate_inp.scale and per_expert_scale to ffn_down_exps.scale).
+        const uint64_t D = m.feed_forward_length;
+        b.add(blk(il, "ffn_gate.weight"), L, R::kFfnGate, E, D);
+        b.add(blk(il, "ffn_up.weight"), L, R::kFfnUp, E, D);
+        b.add(blk(il, "ffn_down.weight"), L, R::kFfnDown, D, E);
+        b.add(blk(il, "ffn_gate_inp.scale"), L, R::kOther, E);
+        b.add(blk(il, "pre_ffw_norm_2.weight"), L, R::kOther, E);
+        b.add(blk(il, "post_ffw_norm_1.weight"), L, R::kOther, E);
+        b.add(blk(il, "post_ffw_norm_2.weight"), L, R::kOther, E);
+        b.add(blk(il, "ffn_down_exps.scale"), L, R::kOther, X);
+      }
       if (router_bias) b.add(blk(il, "exp_probs_b.bias"), L, R::kOther, X);
       if (m.moe_latent_size) {
         b.add(blk(il, "ffn_latent_down.weight"), L, R::kOther, E, XE);

@@ -299,4 +299,28 @@ TEST(Arch2026, Exaone4CountsAsItsCardSays) {
             48);  // "LLLG"
 }
 
+TEST(Arch2026, Gemma4FullAndSlidingLayersHaveTheirOwnShapes) {
+  // Gemma 4 31B (llama.cpp src/models/gemma4.cpp): 60 layers, 5 sliding : 1 full. Sliding: 32 Q /
+  // 16 KV heads of 256, window 1,024; full: 4 KV heads of 512 (num_global_key_value_heads,
+  // attention_k_eq_v: no V projection, the cache still holds a V row). KV f16 at 32,768 tokens:
+  // 10 full layers x 32,768 x (4 x 512 x 2) x 2 B = 2,684,354,560; 50 sliding layers keep
+  // 1,024 + 512 = 1,536 cells x (16 x 256 x 2) x 2 B: 1,258,291,200.
+  const ModelArch& m = entry("gemma-4-31b").arch;
+  EXPECT_EQ(m.arch, "gemma4");
+  EXPECT_EQ(std::count(m.layers.begin(), m.layers.end(), LayerKind::kSlidingAttention), 50);
+  KvOptions o;
+  o.n_ctx = 32768;
+  EXPECT_EQ(total_kv(m, o), 2684354560ull + 1258291200ull);
+  // Weights by hand: per sliding layer Q 5,376 x 8,192, K and V 5,376 x 4,096 each, O 8,192 x
+  // 5,376, norms 4 x 5,376 + 2 x 256 + the layer scale; per full layer Q 5,376 x 16,384, K
+  // 5,376 x 2,048, no V, O 16,384 x 5,376, norms 4 x 5,376 + 2 x 512 + 1; GeGLU MLP 3 x 5,376 x
+  // 21,504 on every layer; tied embeddings 262,144 x 5,376, the output norm and rope_freqs (256):
+  // 30,697,345,596 - the "30.7B" Google states for the 31B.
+  EXPECT_EQ(entry("gemma-4-31b").parameters, 30697345596ull);
+  // 26B-A4B: 128 experts top-8 of 704 beside a dense MLP of 2,112 on each of its 30 layers
+  // (enable_moe_block), plus router scale, 3 extra norms and a per-expert scale: 25,233,142,046,
+  // Google's "25.2B total".
+  EXPECT_EQ(entry("gemma-4-26b-a4b").parameters, 25233142046ull);
+}
+
 }  // namespace runcheck

@@ -61,6 +61,13 @@ struct ModelArch {
   // single key head llama.cpp caches per token (llama_kv_cache_dsa: K only, type_k).
   uint32_t indexer_head_count = 0;  // attention.indexer.head_count
   uint32_t indexer_head_dim = 0;    // attention.indexer.key_length
+  // Sliding layers with their own attention shape (Gemma 4: 256-wide heads, more KV heads than
+  // the 512-wide full layers; llama.cpp attention.key_length_swa / head_count_kv per layer).
+  // 0 = the same as the full layers.
+  uint32_t swa_head_count_kv = 0, swa_key_length = 0;
+  // Gemma 4 attention_k_eq_v: full layers project no V (the keys serve as values; the cache still
+  // holds a V row per token, llama.cpp gemma4.cpp).
+  bool full_k_eq_v = false;
   // GLM-5.2 shares one indexer across 4 layers (config indexer_types, GGUF
   // attention.indexer.types): one digit per layer, '1' = the layer runs its own indexer (weights
   // and a cached key), '0' = it reuses the previous full layer's top-k (no weights, no cache).
@@ -85,6 +92,18 @@ struct ModelArch {
   std::vector<LayerKind> layers;  // size block_count
 
   bool is_moe() const { return expert_count > 1; }
+  bool sliding(uint32_t il) const {
+    return il < layers.size() && layers[il] == LayerKind::kSlidingAttention;
+  }
+  uint32_t kv_heads(uint32_t il) const {
+    return sliding(il) && swa_head_count_kv ? swa_head_count_kv : head_count_kv;
+  }
+  uint32_t k_length(uint32_t il) const {
+    return sliding(il) && swa_key_length ? swa_key_length : key_length;
+  }
+  uint32_t v_length(uint32_t il) const {
+    return sliding(il) && swa_key_length ? swa_key_length : value_length;
+  }
   bool layer_has_indexer(uint32_t il) const {
     return indexer_head_dim > 0 && (il >= indexer_types.size() || indexer_types[il] == '1');
   }
