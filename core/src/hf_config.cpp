@@ -318,6 +318,9 @@ Result<ModelArch> model_from_hf_config(const json& cfg, const std::string& field
       m.expert_used_count = r.u32("num_experts_per_tok", true);
       m.expert_feed_forward_length = m.feed_forward_length;
     }
+    // SmolLM3Config defaults tie_word_embeddings to true (transformers
+    // models/smollm3/configuration_smollm3.py), and the published config.json leaves it out.
+    if (mt == "smollm3") m.tied_embeddings = r.boolean("tie_word_embeddings", true);
     if (r.has("sliding_window") && (mt == "mistral" || mt == "mixtral"))
       m.sliding_window = r.u32("sliding_window", false, 1, uint64_t{1} << 31);
   } else if (mt == "qwen2" || mt == "qwen2_moe") {
