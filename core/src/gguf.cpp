@@ -393,6 +393,9 @@ Result<GgufModel> model_from_gguf(const GgufFile& f) {
   m.ssm_state_size = meta_u32(md, k("ssm.state_size"));
   m.ssm_group_count = meta_u32(md, k("ssm.group_count"));
   m.ssm_time_step_rank = meta_u32(md, k("ssm.time_step_rank"));
+  m.nextn_layers = meta_u32(md, k("nextn_predict_layers"));
+  // glm4moe: llama.cpp counts the nextn blocks as layers but skips their weights (see model.h).
+  if (a == "glm4moe" && m.nextn_layers < m.block_count) m.skipped_tail_layers = m.nextn_layers;
   m.indexer_head_count = meta_u32(md, k("attention.indexer.head_count"));
   m.indexer_head_dim = meta_u32(md, k("attention.indexer.key_length"));
   if (m.indexer_head_dim) {
@@ -462,7 +465,14 @@ Result<GgufModel> model_from_gguf(const GgufFile& f) {
   w.layer_bytes.assign(m.block_count, 0);
   w.layer_expert_bytes.assign(m.block_count, 0);
   bool has_output = false;
+  const uint32_t loaded_layers = m.block_count - m.skipped_tail_layers;
   for (const auto& t : f.tensors) {
+    unsigned tl = 0;
+    // Tensors of the skipped nextn blocks are never allocated ("model has unused tensor ...
+    // -- ignoring", llama-model-loader.cpp): they are not part of the model's memory.
+    if (m.skipped_tail_layers && t.name.rfind("blk.", 0) == 0 &&
+        std::sscanf(t.name.c_str(), "blk.%u.", &tl) == 1 && tl >= loaded_layers)
+      continue;
     w.total_bytes += t.bytes;
     w.parameters += t.ne[0] * t.ne[1] * t.ne[2] * t.ne[3];
     if (t.type < w.bytes_by_type.size()) {

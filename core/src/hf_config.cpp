@@ -560,6 +560,14 @@ Result<ModelArch> model_from_hf_config(const json& cfg, const std::string& field
       m.expert_shared_count = r.u32("n_shared_experts", false);
       m.expert_shared_feed_forward_length = m.expert_shared_count * m.expert_feed_forward_length;
       m.leading_dense_block_count = r.u32("first_k_dense_replace", false, 0, kMaxLayers);
+      // conversion/glm.py writes num_hidden_layers + num_nextn_predict_layers blocks; llama.cpp's
+      // glm4moe keeps the nextn blocks in the layer count (and the KV cache: no layer filter for
+      // this architecture in llama-model.cpp create_memory) but skips their weights.
+      if (m.nextn_layers > 0) {
+        m.skipped_tail_layers = m.nextn_layers;
+        m.block_count += m.nextn_layers;
+        m.layers.resize(m.block_count, LayerKind::kFullAttention);
+      }
     }
   } else if (mt == "gpt_neox") {  // Pythia, GPT-NeoX-20B: no GQA, 4x MLP, biases everywhere
     m.arch = "gptneox";

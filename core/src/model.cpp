@@ -88,7 +88,8 @@ std::vector<TensorSpec> model_tensors(const ModelArch& m) {
   b.add("token_embd.weight", -1, R::kTokenEmbd, E, V);
   if (m.rope_freqs) b.add("rope_freqs.weight", -1, R::kOther, m.key_length / 2);
 
-  for (uint32_t il = 0; il < m.block_count; ++il) {
+  const uint32_t loaded_layers = m.block_count - std::min(m.skipped_tail_layers, m.block_count);
+  for (uint32_t il = 0; il < loaded_layers; ++il) {
     const int L = static_cast<int>(il);
     const LayerKind kind = il < m.layers.size() ? m.layers[il] : LayerKind::kFullAttention;
     if (!post_norms_only) b.add(blk(il, "attn_norm.weight"), L, R::kOther, E);

@@ -11,7 +11,9 @@
 // Memory (draft): llama-server loads the draft's weights and gives it its own KV cache at the
 // target's per-slot context and its own compute buffer (tools/server, common/speculative.cpp);
 // all draft layers on the first GPU (-ngld auto). MTP and n-gram memory is not modelled yet.
+#include <algorithm>
 #include <cmath>
+#include <iterator>
 
 #include "engine_internal.h"
 #include "estimate.h"
@@ -52,6 +54,21 @@ std::optional<Error> read_speculative(const EstimateRequest& q, Inputs& in) {
                       in.model->name +
                           " ships no multi-token-prediction layers (config "
                           "num_nextn_predict_layers is 0 or absent): use a draft model");
+  if (s.method == "mtp") {
+    // The llama.cpp loaders that load the nextn blocks for --spec-type draft-mtp (load_mtp, read
+    // at 3f545be: src/models/deepseek2, deepseek32, glm-dsa, qwen3next, qwen35, qwen35moe,
+    // nemotron-h); glm4moe and exaone4 keep them in the file but always skip them.
+    static const char* const kLoadsMtp[] = {"deepseek2",  "deepseek32",    "glm-dsa",
+                                            "qwen3next",  "qwen35",        "qwen35moe",
+                                            "nemotron_h", "nemotron_h_moe"};
+    const std::string& a = in.model->arch.arch;
+    if (std::none_of(std::begin(kLoadsMtp), std::end(kLoadsMtp),
+                     [&](const char* x) { return a == x; }))
+      return make_error("incompatible", "speculative",
+                        in.model->name + " ships MTP layers, but llama.cpp's '" + a +
+                            "' loader skips them (no --spec-type draft-mtp for it): use a draft "
+                            "model or n-gram lookup");
+  }
   if (s.method == "ngram" && !s.acceptance)
     return make_error("missing_field", "acceptance",
                       "n-gram lookup has no published acceptance in the catalog: give acceptance "
@@ -91,8 +108,9 @@ uint64_t mtp_bytes(const Inputs& in, const WeightPlan& w) {
   const ModelArch& m = in.model->arch;
   if (in.spec.method != "mtp" || m.nextn_layers == 0 || w.layer_bytes.empty() || !w.parameters)
     return 0;
-  uint32_t last = m.block_count - 1;  // the last attention block stands for the nextn block
-  for (uint32_t l = m.block_count; l-- > 0;)
+  const uint32_t trunk = m.block_count - std::min(m.skipped_tail_layers, m.block_count);
+  uint32_t last = trunk - 1;  // the last attention block stands for the nextn block
+  for (uint32_t l = trunk; l-- > 0;)
     if (l < m.layers.size() && (m.layers[l] == LayerKind::kFullAttention)) {
       last = l;
       break;

@@ -323,4 +323,42 @@ TEST(Arch2026, Gemma4FullAndSlidingLayersHaveTheirOwnShapes) {
   EXPECT_EQ(entry("gemma-4-26b-a4b").parameters, 25233142046ull);
 }
 
+TEST(Arch2026, Glm45KeepsItsNextnBlockInTheCacheButNotInMemory) {
+  // GLM-4.5/4.6/4.7 (llama.cpp glm4moe): conversion/glm.py writes num_hidden_layers +
+  // num_nextn_predict_layers blocks; the loader skips the nextn block's weights ("model has
+  // unused tensor blk.92... -- ignoring") but create_memory sets no layer filter for glm4moe, so
+  // the KV cache has a row for it. A published GLM-4.5-Air run (46 + 1 blocks, 8 KV heads of 128;
+  // llama.cpp PR 14939, ik_llama.cpp build) prints "KV self size = 752.00 MiB" at n_ctx 4096, f16:
+  // 47 x 4,096 x (8 x 128 x 2) x 2 B = 752 MiB. 46 layers would be 736 MiB.
+  const nlohmann::json air = {{"model_type", "glm4_moe"},
+                              {"hidden_size", 4096},
+                              {"num_hidden_layers", 46},
+                              {"num_attention_heads", 96},
+                              {"num_key_value_heads", 8},
+                              {"head_dim", 128},
+                              {"intermediate_size", 10944},
+                              {"moe_intermediate_size", 1408},
+                              {"n_routed_experts", 128},
+                              {"num_experts_per_tok", 8},
+                              {"n_shared_experts", 1},
+                              {"first_k_dense_replace", 1},
+                              {"num_nextn_predict_layers", 1},
+                              {"vocab_size", 151552},
+                              {"max_position_embeddings", 131072}};
+  auto m = model_from_hf_config(air, "config");
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  EXPECT_EQ(m.value().block_count, 47u);
+  KvOptions o;
+  o.n_ctx = 4096;
+  EXPECT_EQ(total_kv(m.value(), o), 752ull * test::kMiB);
+  // No tensor of the skipped block 46 is counted.
+  for (const auto& t : model_tensors(m.value()))
+    EXPECT_NE(t.name.rfind("blk.46.", 0), 0u) << t.name;
+  // The catalog's GLM-4.5: 92 + 1 blocks, 93 KV layers, parameters of the 92 loaded ones.
+  const ModelArch& g = entry("glm-4.5").arch;
+  EXPECT_EQ(g.block_count, 93u);
+  EXPECT_EQ(g.skipped_tail_layers, 1u);
+  EXPECT_EQ(total_kv(g, o), 93ull * 4096 * 4096);
+}
+
 }  // namespace runcheck

@@ -254,6 +254,50 @@ std::string synthetic(uint32_t v) {
   return s + std::string(64 * 256 * 2 + 32, '\0');
 }
 
+// A GLM-4.5-style file (glm4moe, nextn_predict_layers 1): the last block's tensors are the
+// nextn block llama.cpp skips ("model has unused tensor ... -- ignoring"), so they are not part
+// of the weights, while the block stays a layer (its KV row is allocated).
+TEST(gguf_test, glm4moe_nextn_block_is_a_layer_without_weights) {
+  std::string s = header(3, 7);
+  auto kv_u32 = [&](const std::string& k, uint32_t v) {
+    put_str(s, k);
+    put<uint32_t>(s, 4);
+    put<uint32_t>(s, v);
+  };
+  put_str(s, "general.architecture");
+  put<uint32_t>(s, 8);
+  put_str(s, "glm4moe");
+  kv_u32("glm4moe.block_count", 2);
+  kv_u32("glm4moe.embedding_length", 64);
+  kv_u32("glm4moe.attention.head_count", 4);
+  kv_u32("glm4moe.attention.head_count_kv", 2);
+  kv_u32("glm4moe.vocab_size", 256);
+  kv_u32("glm4moe.nextn_predict_layers", 1);
+  uint64_t offset = 0;
+  auto tensor = [&](const std::string& name, uint64_t ne0, uint64_t ne1) {
+    put_str(s, name);
+    put<uint32_t>(s, 2);
+    put<uint64_t>(s, ne0);
+    put<uint64_t>(s, ne1);
+    put<uint32_t>(s, 0);  // F32
+    put<uint64_t>(s, offset);
+    offset += ne0 * ne1 * 4;
+  };
+  tensor("token_embd.weight", 64, 256);
+  tensor("blk.0.attn_q.weight", 64, 64);
+  tensor("blk.1.attn_q.weight", 64, 64);  // the nextn block
+  s += std::string(offset + 64, '\0');
+  auto g = read(s);
+  ASSERT_TRUE(g.ok()) << g.error().message;
+  auto m = model_from_gguf(g.value());
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  EXPECT_EQ(m.value().arch.block_count, 2u);
+  EXPECT_EQ(m.value().arch.skipped_tail_layers, 1u);
+  // token_embd 64 x 256 x 4 + blk.0 64 x 64 x 4; blk.1 is not counted.
+  EXPECT_EQ(m.value().weights.total_bytes, 64u * 256 * 4 + 64u * 64 * 4);
+  EXPECT_EQ(m.value().weights.layer_bytes.at(1), 0u);
+}
+
 TEST(gguf_test, versions_1_2_and_3) {
   for (uint32_t v : {1u, 2u, 3u}) {
     const std::string f = synthetic(v);

@@ -120,6 +120,14 @@ TEST(Speculative, RefusesWhatLlamaCppRefuses) {
                 {"inverse", false}});
   ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
   EXPECT_EQ(r["speed"]["speculative"]["acceptance_band"], json({0.618, 0.944}));
+  // GLM-4.5 ships a nextn block, but llama.cpp's glm4moe loader always skips it.
+  const json glm = estimate({{"model", "glm-4.5"},
+                             {"quant", "Q2_K"},
+                             {"hardware", "h200-sxmx8"},
+                             {"speculative", "mtp"},
+                             {"inverse", false}});
+  EXPECT_EQ(glm["error"]["field"], "speculative");
+  EXPECT_NE(glm["error"]["message"].get<std::string>().find("skips them"), std::string::npos);
   req["speculative"] = "ngram";  // no published acceptance: the user says
   EXPECT_EQ(estimate(req)["error"]["field"], "acceptance");
   req["runtime"] = "vllm";

@@ -57,6 +57,10 @@ struct ModelArch {
   // Multi-token prediction: extra layers that draft the next tokens (config
   // num_nextn_predict_layers; llama.cpp loads them only for --spec-type draft-mtp).
   uint32_t nextn_layers = 0;
+  // GLM-4.5/4.6/4.7 (llama.cpp glm4moe): the converter writes the nextn blocks as the last
+  // block_count entries; llama.cpp counts them as layers (KV cache, -ngl) but skips their weights
+  // (TENSOR_SKIP, "model has unused tensor ... ignoring"). block_count includes them.
+  uint32_t skipped_tail_layers = 0;
   // DeepSeek sparse attention (DeepSeek-V3.2, GLM-5): the lightning indexer on every layer, whose
   // single key head llama.cpp caches per token (llama_kv_cache_dsa: K only, type_k).
   uint32_t indexer_head_count = 0;  // attention.indexer.head_count
