@@ -439,7 +439,8 @@ Result<GgufModel> model_from_gguf(const GgufFile& f) {
     else if (m.ssm_inner_size && (a == "qwen3next" || a == "qwen35" || a == "qwen35moe")) {
       const uint32_t every = meta_u32(md, k("full_attention_interval"), 4);
       m.layers[i] = (i + 1) % every != 0 ? LayerKind::kRecurrent : LayerKind::kFullAttention;
-    } else if (m.sliding_window && (a == "olmo2" || a == "exaone4")) {
+    } else if (m.sliding_window &&
+               (a == "olmo2" || a == "exaone4" || a == "gemma4" || a == "laguna")) {
       // The converters write attention.sliding_window_pattern as one flag per layer (true =
       // sliding); without it both loaders use a period of 4 (src/models/olmo2.cpp, exaone4.cpp).
       const std::string key = k("attention.sliding_window_pattern");
@@ -450,6 +451,27 @@ Result<GgufModel> model_from_gguf(const GgufFile& f) {
                               : (i + 1) % 4 != 0;
       m.layers[i] = swa ? LayerKind::kSlidingAttention : LayerKind::kFullAttention;
     }
+  }
+  // Gemma 4 / Laguna: per-layer head counts (arrays) and Gemma 4's narrower sliding heads
+  // (attention.key_length_swa), one value for the full and one for the sliding layers.
+  if (a == "gemma4" || a == "laguna") {
+    auto per_layer = [&](const char* key, uint32_t& full, uint32_t& swa) {
+      const std::string kk = k(key);
+      if (!md.contains(kk) || !md[kk].is_array() || md[kk].size() != m.block_count) return;
+      for (uint32_t i = 0; i < m.block_count; ++i) {
+        const json& v = md[kk][i];
+        if (!v.is_number_integer() || v.get<int64_t>() <= 0) continue;
+        const uint32_t n = static_cast<uint32_t>(v.get<int64_t>());
+        (m.sliding(i) ? swa : full) = n;
+      }
+    };
+    uint32_t swa_heads = 0, swa_kv = 0;
+    per_layer("attention.head_count", m.head_count, swa_heads);
+    per_layer("attention.head_count_kv", m.head_count_kv, swa_kv);
+    if (swa_heads && swa_heads != m.head_count) m.swa_head_count = swa_heads;
+    if (swa_kv && swa_kv != m.head_count_kv) m.swa_head_count_kv = swa_kv;
+    const uint32_t kl_swa = meta_u32(md, k("attention.key_length_swa"));
+    if (kl_swa && kl_swa != m.key_length) m.swa_key_length = kl_swa;
   }
   if (m.ssm_inner_size == 0)
     for (auto kind : m.layers)

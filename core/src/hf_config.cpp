@@ -238,7 +238,7 @@ Result<ModelArch> model_from_hf_config(const json& cfg, const std::string& field
       "glm4_moe",    "falcon",       "ministral",   "mistral3",   "exaone",      "internlm2",
       "starcoder2",  "phi",          "qwen3_next",  "gpt_neox",   "qwen3_5",     "qwen3_5_moe",
       "nemotron_h",  "deepseek_v32", "glm_moe_dsa", "minimax_m2", "olmo3",       "exaone4",
-      "gemma4"};
+      "gemma4",      "laguna"};
   if (mt.empty())
     return make_error("bad_config", field + ".model_type",
                       field + ".model_type is missing: runcheck needs it to know the layout");
@@ -529,6 +529,51 @@ Result<ModelArch> model_from_hf_config(const json& cfg, const std::string& field
       m.expert_count = r.u32("num_experts", true);
       m.expert_used_count = r.u32("top_k_experts", true);
       m.expert_feed_forward_length = r.u32("moe_intermediate_size", true);
+    }
+  } else if (mt == "laguna") {
+    // Laguna (llama.cpp src/models/laguna.cpp): per-layer query heads (more on sliding layers),
+    // uniform KV heads, per-head Q/K norms and a per-head output gate, sliding layers from
+    // layer_types, MoE with a shared expert and the expert-selection bias after leading dense
+    // layers (mlp_layer_types).
+    m.arch = "laguna";
+    m.attn_qk_norm = true;
+    m.sliding_window = r.u32("sliding_window", false, 1, uint64_t{1} << 31);
+    if (!apply_layer_types(c, m))
+      return make_error("bad_config", field + ".layer_types",
+                        field + ".layer_types must list one attention type per layer");
+    if (c.contains("num_attention_heads_per_layer") &&
+        c.at("num_attention_heads_per_layer").is_array()) {
+      const json& h = c.at("num_attention_heads_per_layer");
+      if (h.size() != m.block_count)
+        return make_error("bad_config", field + ".num_attention_heads_per_layer",
+                          field + ".num_attention_heads_per_layer needs one entry per layer");
+      for (uint32_t i = 0; i < m.block_count; ++i) {
+        const uint32_t n = h[i].is_number_unsigned() ? h[i].get<uint32_t>() : 0;
+        uint32_t& want = m.sliding(i) ? m.swa_head_count : m.head_count;
+        if (m.sliding(i) && want == 0) want = n;
+        if (n == 0 || n != want || n % m.head_count_kv != 0)
+          return make_error("bad_config", field + ".num_attention_heads_per_layer",
+                            field + ".num_attention_heads_per_layer: layer " + std::to_string(i) +
+                                " has " + std::to_string(n) +
+                                " heads; runcheck models one count for full and one for "
+                                "sliding layers, each a multiple of the KV heads");
+      }
+    }
+    const json g = c.contains("gating") ? c.at("gating") : json(true);
+    if (!(g == json(true) || g == json("per-head") || g == json("per_head")))
+      return make_error("unsupported_architecture", field + ".gating",
+                        field + ".gating: only the per-head output gate is modelled");
+    m.attn_head_gate = true;
+    m.expert_count = r.u32("num_experts", true);
+    m.expert_used_count = r.u32("num_experts_per_tok", true);
+    m.expert_feed_forward_length = r.u32("moe_intermediate_size", true);
+    m.expert_shared_feed_forward_length = r.u32("shared_expert_intermediate_size", false);
+    m.expert_shared_count = m.expert_shared_feed_forward_length > 0 ? 1 : 0;
+    if (c.contains("mlp_layer_types") && c.at("mlp_layer_types").is_array()) {
+      for (const json& t : c.at("mlp_layer_types")) {
+        if (t != json("dense")) break;
+        ++m.leading_dense_block_count;
+      }
     }
   } else if (mt == "exaone4") {
     // EXAONE 4.0 (llama.cpp src/models/exaone4.cpp): post-norms only, per-head Q/K norms, llama3

@@ -83,7 +83,7 @@ std::vector<TensorSpec> model_tensors(const ModelArch& m) {
   const bool gemma4 = m.arch == "gemma4";
   // The expert-selection bias (HF e_score_correction_bias) as the newer loaders list it.
   const bool router_bias = m.arch == "nemotron_h_moe" || m.arch == "minimax-m2" ||
-                           m.arch == "deepseek32" || m.arch == "glm-dsa";
+                           m.arch == "deepseek32" || m.arch == "glm-dsa" || m.arch == "laguna";
   const bool ffn_blocks = m.has_ffn_blocks();
   b.add("token_embd.weight", -1, R::kTokenEmbd, E, V);
   if (m.rope_freqs) b.add("rope_freqs.weight", -1, R::kOther, m.key_length / 2);
@@ -149,7 +149,8 @@ std::vector<TensorSpec> model_tensors(const ModelArch& m) {
     } else {
       // Per layer: Gemma 4's sliding layers have narrower heads and more KV heads.
       const uint64_t kl = m.k_length(il), vl = m.v_length(il), kvh = m.kv_heads(il);
-      const uint64_t q = uint64_t{m.head_count} * kl * (m.attn_output_gate ? 2 : 1);
+      const uint64_t qh = m.q_heads(il);
+      const uint64_t q = qh * kl * (m.attn_output_gate ? 2 : 1);
       const uint64_t k = kvh * kl;
       const uint64_t v = kvh * vl;
       if (m.fused_qkv) {
@@ -172,7 +173,9 @@ std::vector<TensorSpec> model_tensors(const ModelArch& m) {
         b.add(blk(il, "attn_q_norm.weight"), L, R::kOther, kl);
         b.add(blk(il, "attn_k_norm.weight"), L, R::kOther, kl);
       }
-      b.add(blk(il, "attn_output.weight"), L, R::kAttnOutput, uint64_t{m.head_count} * vl, E);
+      b.add(blk(il, "attn_output.weight"), L, R::kAttnOutput, qh * vl, E);
+      // Laguna: one output-gate scalar per head (src/models/laguna.cpp attn_gate).
+      if (m.attn_head_gate) b.add(blk(il, "attn_gate.weight"), L, R::kOther, E, qh);
       // Gemma 4 (src/models/gemma4.cpp): a one-element output scale per layer (HF layer_scalar).
       if (gemma4) b.add(blk(il, "layer_output_scale.weight"), L, R::kOther, 1);
       if (m.dense_biases) b.add(blk(il, "attn_output.bias"), L, R::kOther, E);

@@ -361,4 +361,23 @@ TEST(Arch2026, Glm45KeepsItsNextnBlockInTheCacheButNotInMemory) {
   EXPECT_EQ(total_kv(g, o), 93ull * 4096 * 4096);
 }
 
+TEST(Arch2026, LagunaHasMoreQueryHeadsOnSlidingLayers) {
+  // Laguna XS.2 (llama.cpp src/models/laguna.cpp): 40 layers, full at il % 4 == 0 with 48 query
+  // heads, sliding (512 tokens) with 64; 8 KV heads of 128 on all. KV f16 at 32,768 tokens:
+  // 10 full x 32,768 x 4,096 B = 1,342,177,280; 30 sliding x (512 + 512) cells x 4,096 B =
+  // 125,829,120.
+  const ModelArch& m = entry("laguna-xs.2").arch;
+  EXPECT_EQ(m.q_heads(0), 48u);
+  EXPECT_EQ(m.q_heads(1), 64u);
+  KvOptions o;
+  o.n_ctx = 32768;
+  EXPECT_EQ(total_kv(m, o), 1342177280ull + 125829120ull);
+  // Weights by hand: per layer attn_norm 2,048 + Q 2,048 x heads x 128 + K, V 2,048 x 1,024 each
+  // + O heads x 128 x 2,048 + Q/K norms 2 x 128 + the gate 2,048 x heads; layer 0 a dense SwiGLU
+  // of 8,192, the others a router 2,048 x 256 with its 256 biases, 256 experts and one shared
+  // expert of 512 (3 x 2,048 x 512 each), each with ffn_norm 2,048; embeddings and output
+  // 2 x 100,352 x 2,048 + the output norm: 33,442,617,088.
+  EXPECT_EQ(entry("laguna-xs.2").parameters, 33442617088ull);
+}
+
 }  // namespace runcheck

@@ -69,6 +69,11 @@ struct ModelArch {
   // the 512-wide full layers; llama.cpp attention.key_length_swa / head_count_kv per layer).
   // 0 = the same as the full layers.
   uint32_t swa_head_count_kv = 0, swa_key_length = 0;
+  // Laguna: sliding layers with more query heads than the full ones (num_attention_heads_per_layer;
+  // llama.cpp hparams.n_head(il)). 0 = the same as the full layers.
+  uint32_t swa_head_count = 0;
+  // Laguna: a per-head attention output gate, attn_gate {n_embd, heads of the layer}.
+  bool attn_head_gate = false;
   // Gemma 4 attention_k_eq_v: full layers project no V (the keys serve as values; the cache still
   // holds a V row per token, llama.cpp gemma4.cpp).
   bool full_k_eq_v = false;
@@ -98,6 +103,9 @@ struct ModelArch {
   bool is_moe() const { return expert_count > 1; }
   bool sliding(uint32_t il) const {
     return il < layers.size() && layers[il] == LayerKind::kSlidingAttention;
+  }
+  uint32_t q_heads(uint32_t il) const {
+    return sliding(il) && swa_head_count ? swa_head_count : head_count;
   }
   uint32_t kv_heads(uint32_t il) const {
     return sliding(il) && swa_head_count_kv ? swa_head_count_kv : head_count_kv;
