@@ -231,14 +231,14 @@ Result<ModelArch> model_from_hf_config(const json& cfg, const std::string& field
   else if (mt == "exaone4_5_text")  // EXAONE 4.5: the EXAONE 4 text layout under a vision tower
     mt = "exaone4";
   static const std::set<std::string> kKnown = {
-      "llama",       "mistral",      "mixtral",     "qwen2",      "qwen3",       "qwen2_moe",
-      "qwen3_moe",   "gemma",        "gemma2",      "gemma3",     "gemma3_text", "phi3",
-      "deepseek_v2", "deepseek_v3",  "kimi_k2",     "gpt_oss",    "llama4_text", "llama4",
-      "cohere",      "cohere2",      "granite",     "olmo2",      "smollm3",     "glm4",
-      "glm4_moe",    "falcon",       "ministral",   "mistral3",   "exaone",      "internlm2",
-      "starcoder2",  "phi",          "qwen3_next",  "gpt_neox",   "qwen3_5",     "qwen3_5_moe",
-      "nemotron_h",  "deepseek_v32", "glm_moe_dsa", "minimax_m2", "olmo3",       "exaone4",
-      "gemma4",      "laguna"};
+      "llama",       "mistral",      "mixtral",      "qwen2",      "qwen3",       "qwen2_moe",
+      "qwen3_moe",   "gemma",        "gemma2",       "gemma3",     "gemma3_text", "phi3",
+      "deepseek_v2", "deepseek_v3",  "kimi_k2",      "gpt_oss",    "llama4_text", "llama4",
+      "cohere",      "cohere2",      "granite",      "olmo2",      "smollm3",     "glm4",
+      "glm4_moe",    "falcon",       "ministral",    "mistral3",   "exaone",      "internlm2",
+      "starcoder2",  "phi",          "qwen3_next",   "gpt_neox",   "qwen3_5",     "qwen3_5_moe",
+      "nemotron_h",  "deepseek_v32", "glm_moe_dsa",  "minimax_m2", "olmo3",       "exaone4",
+      "gemma4",      "laguna",       "mimo_v2_flash"};
   if (mt.empty())
     return make_error("bad_config", field + ".model_type",
                       field + ".model_type is missing: runcheck needs it to know the layout");
@@ -574,6 +574,47 @@ Result<ModelArch> model_from_hf_config(const json& cfg, const std::string& field
         if (t != json("dense")) break;
         ++m.leading_dense_block_count;
       }
+    }
+  } else if (mt == "mimo_v2_flash") {
+    // MiMo-V2-Flash (llama.cpp src/models/mimo2.cpp): keys of head_dim, values of v_head_dim on
+    // every layer; sliding layers (hybrid_layer_pattern 1, window sliding_window) with their own
+    // KV-head count and attention sinks; MoE with the expert-selection bias after the dense
+    // layers moe_layer_freq marks 0.
+    m.arch = "mimo2";
+    m.value_length = r.u32("v_head_dim", true);
+    m.sliding_window = r.u32("sliding_window", true, 1, uint64_t{1} << 31);
+    if (!c.contains("hybrid_layer_pattern") || !c.at("hybrid_layer_pattern").is_array() ||
+        c.at("hybrid_layer_pattern").size() != m.block_count)
+      return make_error("bad_config", field + ".hybrid_layer_pattern",
+                        field + ".hybrid_layer_pattern must give one 0/1 per layer");
+    for (uint32_t i = 0; i < m.block_count; ++i)
+      m.layers[i] = c.at("hybrid_layer_pattern")[i] == json(1) ? LayerKind::kSlidingAttention
+                                                               : LayerKind::kFullAttention;
+    if (r.u32("swa_head_dim", false) != 0 && r.u32("swa_head_dim", false) != m.key_length)
+      return make_error("unsupported_architecture", field + ".swa_head_dim",
+                        "sliding layers with their own key width are not modelled");
+    if (r.u32("swa_v_head_dim", false) != 0 && r.u32("swa_v_head_dim", false) != m.value_length)
+      return make_error("unsupported_architecture", field + ".swa_v_head_dim",
+                        "sliding layers with their own value width are not modelled");
+    const uint32_t swa_heads = r.u32("swa_num_attention_heads", false);
+    if (swa_heads && swa_heads != m.head_count) m.swa_head_count = swa_heads;
+    const uint32_t swa_kv = r.u32("swa_num_key_value_heads", false);
+    if (swa_kv && swa_kv != m.head_count_kv) m.swa_head_count_kv = swa_kv;
+    m.swa_attn_sinks = r.boolean("add_swa_attention_sink_bias", false);
+    m.full_attn_sinks = r.boolean("add_full_attention_sink_bias", false);
+    m.expert_count = r.u32("n_routed_experts", true);
+    m.expert_used_count = r.u32("num_experts_per_tok", true);
+    m.expert_feed_forward_length = r.u32("moe_intermediate_size", true);
+    if (c.contains("moe_layer_freq") && c.at("moe_layer_freq").is_array()) {
+      const json& f = c.at("moe_layer_freq");
+      for (const json& x : f) {
+        if (x != json(0)) break;
+        ++m.leading_dense_block_count;
+      }
+      for (size_t i = m.leading_dense_block_count; i < f.size(); ++i)
+        if (f[i] == json(0))
+          return make_error("unsupported_architecture", field + ".moe_layer_freq",
+                            "dense layers after the first MoE layer are not modelled");
     }
   } else if (mt == "exaone4") {
     // EXAONE 4.0 (llama.cpp src/models/exaone4.cpp): post-norms only, per-head Q/K norms, llama3

@@ -92,7 +92,7 @@ bool runtime_uses_swa(const ModelArch& m, Runtime r) {
   if (is_llamacpp_engine(r))
     return m.arch == "gemma2" || m.arch == "gemma3" || m.arch == "cohere2" || m.arch == "gpt-oss" ||
            m.arch == "llama4" || m.arch == "olmo2" || m.arch == "exaone4" || m.arch == "gemma4" ||
-           m.arch == "laguna";
+           m.arch == "laguna" || m.arch == "mimo2";
   return true;  // vLLM, MLX and ExLlamaV2 keep only the window on sliding layers
 }
 

@@ -83,7 +83,8 @@ std::vector<TensorSpec> model_tensors(const ModelArch& m) {
   const bool gemma4 = m.arch == "gemma4";
   // The expert-selection bias (HF e_score_correction_bias) as the newer loaders list it.
   const bool router_bias = m.arch == "nemotron_h_moe" || m.arch == "minimax-m2" ||
-                           m.arch == "deepseek32" || m.arch == "glm-dsa" || m.arch == "laguna";
+                           m.arch == "deepseek32" || m.arch == "glm-dsa" || m.arch == "laguna" ||
+                           m.arch == "mimo2";
   const bool ffn_blocks = m.has_ffn_blocks();
   b.add("token_embd.weight", -1, R::kTokenEmbd, E, V);
   if (m.rope_freqs) b.add("rope_freqs.weight", -1, R::kOther, m.key_length / 2);
@@ -176,6 +177,8 @@ std::vector<TensorSpec> model_tensors(const ModelArch& m) {
       b.add(blk(il, "attn_output.weight"), L, R::kAttnOutput, qh * vl, E);
       // Laguna: one output-gate scalar per head (src/models/laguna.cpp attn_gate).
       if (m.attn_head_gate) b.add(blk(il, "attn_gate.weight"), L, R::kOther, E, qh);
+      if (m.sliding(il) ? m.swa_attn_sinks : m.full_attn_sinks)
+        b.add(blk(il, "attn_sinks.weight"), L, R::kOther, qh);
       // Gemma 4 (src/models/gemma4.cpp): a one-element output scale per layer (HF layer_scalar).
       if (gemma4) b.add(blk(il, "layer_output_scale.weight"), L, R::kOther, 1);
       if (m.dense_biases) b.add(blk(il, "attn_output.bias"), L, R::kOther, E);

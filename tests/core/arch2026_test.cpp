@@ -380,4 +380,22 @@ TEST(Arch2026, LagunaHasMoreQueryHeadsOnSlidingLayers) {
   EXPECT_EQ(entry("laguna-xs.2").parameters, 33442617088ull);
 }
 
+TEST(Arch2026, MimoV2FlashSlidingLayersHaveMoreKvHeadsAndSinks) {
+  // MiMo-V2-Flash (llama.cpp src/models/mimo2.cpp): keys 192, values 128 wide on all 48 layers;
+  // hybrid_layer_pattern puts a 128-token window on 39 layers with 8 KV heads (and attention
+  // sinks), the 9 full layers have 4. KV f16 at 32,768 tokens: 9 x 32,768 x 4 x (192 + 128) x
+  // 2 B = 754,974,720; 39 sliding layers keep 128 + 512 = 640 cells, padded to 256: 768 x 8 x
+  // 320 x 2 B = 153,354,240.
+  const ModelArch& m = entry("mimo-v2-flash").arch;
+  EXPECT_EQ(std::count(m.layers.begin(), m.layers.end(), LayerKind::kSlidingAttention), 39);
+  KvOptions o;
+  o.n_ctx = 32768;
+  EXPECT_EQ(total_kv(m, o), 754974720ull + 153354240ull);
+  // By hand from the config: attention per layer 4,096 + Q 4,096 x 64 x 192 + K 4,096 x kv x 192
+  // + V 4,096 x kv x 128 + O 64 x 128 x 4,096 (+ 64 sinks on sliding layers); layer 0 a dense
+  // SwiGLU of 16,384, the others router 4,096 x 256, 256 biases and 256 experts of 2,048, each
+  // with ffn_norm; embeddings and output 2 x 152,576 x 4,096 + output norm: 308,778,780,864.
+  EXPECT_EQ(entry("mimo-v2-flash").parameters, 308778780864ull);
+}
+
 }  // namespace runcheck

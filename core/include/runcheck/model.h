@@ -74,6 +74,8 @@ struct ModelArch {
   uint32_t swa_head_count = 0;
   // Laguna: a per-head attention output gate, attn_gate {n_embd, heads of the layer}.
   bool attn_head_gate = false;
+  // MiMo-V2-Flash: attention sinks (attn_sinks {heads}) on the sliding and/or the full layers.
+  bool swa_attn_sinks = false, full_attn_sinks = false;
   // Gemma 4 attention_k_eq_v: full layers project no V (the keys serve as values; the cache still
   // holds a V row per token, llama.cpp gemma4.cpp).
   bool full_k_eq_v = false;
