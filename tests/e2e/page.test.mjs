@@ -136,6 +136,33 @@ test('mixed GPUs, model search and the context slider', async () => {
   assert.equal(await again.getAttribute('#kvcache', 'data-bytes'), String(expected.memory.kv_cache_bytes));
 });
 
+test('newest first: both pickers ordered by release date from the catalog, undated last, selection kept', async () => {
+  const page = await ctx.newPage();
+  await page.goto(`${base}?model=llama-3.1-8b&hardware=rtx-4090`);
+  await ready(page);
+  const { models } = cli({ command: 'catalog', list: 'models' });
+  const { hardware } = cli({ command: 'catalog', list: 'hardware' });
+  const newestOf = (list) => [...list].filter((x) => x.release_date).sort((a, b) => b.release_date.localeCompare(a.release_date))[0];
+  const firstBefore = await page.$eval('#model', (s) => s.options[0].value);
+  assert.equal(firstBefore, models[0].id);  // the catalog's order
+  await page.check('#newest-first');
+  await page.waitForFunction((id) => document.querySelector('#model').options[0].value === id, newestOf(models).id);
+  const m0 = await page.$eval('#model', (s) => s.options[0].textContent);
+  assert.ok(m0.endsWith(` · ${newestOf(models).release_date}`), m0);
+  const hwDates = await page.$eval('#hardware', (s) => [...s.options].map((o) => o.value));
+  const dateOf = Object.fromEntries(hardware.map((h) => [h.id, h.release_date || '']));
+  assert.equal(dateOf[hwDates[0]], newestOf(hardware).release_date);
+  // Dates never increase down the list, and every undated entry comes after the dated ones.
+  for (let i = 1; i < hwDates.length; i++) assert.ok(dateOf[hwDates[i - 1]] >= dateOf[hwDates[i]] || dateOf[hwDates[i]] === '', hwDates[i]);
+  assert.equal(dateOf[hwDates.at(-1)], '');
+  // The selection did not move.
+  assert.equal(await page.$eval('#model', (s) => s.value), 'llama-3.1-8b');
+  assert.equal(await page.$eval('#hardware', (s) => s.value), 'rtx-4090');
+  await page.uncheck('#newest-first');
+  await page.waitForFunction((id) => document.querySelector('#model').options[0].value === id, models[0].id);
+  assert.equal(await page.$eval('#model', (s) => s.options[0].textContent.includes(' · ')), false);
+});
+
 test('bring your own model: a GGUF header (only the header is read) and a config.json (kept in the URL)', needsShared, async () => {
   const { writeFileSync, readFileSync, truncateSync, mkdtempSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');

@@ -422,6 +422,33 @@ function syncRange() {
   $('context-range').value = $('context').value;
 }
 
+// "Newest first": the model and hardware pickers ordered by release date (undated last, each
+// option then showing its date), else in the catalog's order. Options are moved, not rebuilt, so
+// a model the user loaded from a file keeps its place at the top.
+function orderPickers() {
+  const newest = $('newest-first').checked;
+  for (const [id, list] of [['model', catalog.models], ['hardware', catalog.hardware]]) {
+    const rank = new Map(list.map((x, i) => [x.id, i]));
+    const date = new Map(list.map((x) => [x.id, x.release_date || '']));
+    const sel = $(id);
+    const keep = sel.value;
+    const opts = [...sel.options];
+    for (const o of opts) {
+      if (!rank.has(o.value)) continue;
+      o.dataset.base ??= o.textContent;
+      o.textContent = newest && date.get(o.value) ? `${o.dataset.base} · ${date.get(o.value)}` : o.dataset.base;
+    }
+    opts.sort((a, b) => {
+      const ua = !rank.has(a.value), ub = !rank.has(b.value);
+      if (ua || ub) return ua === ub ? 0 : ua ? -1 : 1;
+      const c = newest ? date.get(b.value).localeCompare(date.get(a.value)) : 0;
+      return c || rank.get(a.value) - rank.get(b.value);
+    });
+    sel.append(...opts);
+    sel.value = keep;
+  }
+}
+
 function filterModels() {
   const q = $('model-filter').value.toLowerCase();
   // The name, the id and every name the core knows the weights by: the Hugging Face repo, GGUF
@@ -504,6 +531,7 @@ function loadRun(url) {
   fillSelect($('model'), catalog.models, (m) => `${m.name} (${paramCount(m.parameters)} params)`, DEFAULTS.model);
   fillSelect($('quant'), catalog.quants, (q) => q.id, DEFAULTS.quant);
   fillSelect($('hardware'), catalog.hardware, (h) => `${h.name}${h.memory_gib ? ` — ${h.memory_gib} GB` : ''}`, DEFAULTS.hardware);
+  orderPickers();
   const pending = url.get('cfg') || url.get('gguf');  // a user model arrives after this (or waits for its file)
   for (const key of Object.keys(DEFAULTS)) {
     const v = url.get(key);
@@ -622,6 +650,7 @@ async function main() {
   $('will-it-run').addEventListener('input', (e) => {
     if (e.target.id === 'model-file') return undefined;
     if (e.target.id === 'model-filter') return filterModels();
+    if (e.target.id === 'newest-first') return orderPickers();
     if (e.target.id === 'hardware-filter') return filterHardware();
     if (e.target.id === 'context-range') $('context').value = $('context-range').value;
     if (e.target.id === 'context' || e.target.id === 'context-range') $('context-note').textContent = '';
