@@ -72,7 +72,7 @@ Result<json> catalog_command(const json& req) {
                    {"severity", e.severity},
                    {"meaning", e.meaning},
                    {"causes", e.causes},
-                   {"fixes", error_fixes_json(e)},
+                   {"fixes", error_fixes_json(e, e.example)},
                    {"sources", sources_json(e.sources)}});
     }
     out["errors"] = a;

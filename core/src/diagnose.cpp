@@ -52,10 +52,45 @@ json mismatch_reason(const LogFacts& f, const json& q, const json& device,
 
 }  // namespace
 
-json error_fixes_json(const ErrorEntry& e) {
+// A fix's syntax may name numbers of the error line: "{2}" is its second integer ("--max-model-len
+// {2}" with vLLM's "max seq len (29000) ... KV cache (23648)" gives "--max-model-len 23648"). The
+// line is the user's own in a diagnosis, the entry's example on its page. A number the line does
+// not have stays a visible placeholder, never a made-up value.
+std::string fill_fix_syntax(const std::string& syntax, const std::string& line) {
+  std::vector<std::string> numbers;
+  for (size_t i = 0; i < line.size() && numbers.size() < 9;) {
+    if (line[i] >= '0' && line[i] <= '9') {
+      size_t j = i;
+      while (j < line.size() && line[j] >= '0' && line[j] <= '9') ++j;
+      numbers.push_back(line.substr(i, j - i));
+      i = j;
+    } else {
+      ++i;
+    }
+  }
+  std::string out;
+  for (size_t i = 0; i < syntax.size(); ++i) {
+    if (syntax[i] == '{' && i + 2 < syntax.size() && syntax[i + 1] >= '1' && syntax[i + 1] <= '9' &&
+        syntax[i + 2] == '}') {
+      const size_t k = static_cast<size_t>(syntax[i + 1] - '1');
+      out += k < numbers.size()
+                 ? numbers[k]
+                 : "<number " + std::string(1, syntax[i + 1]) + " of the error line>";
+      i += 2;
+    } else {
+      out += syntax[i];
+    }
+  }
+  return out;
+}
+
+json error_fixes_json(const ErrorEntry& e, const std::string& line) {
   json fx = json::array();
   for (size_t i = 0; i < e.fix_texts.size(); ++i)
-    fx.push_back({{"text", e.fix_texts[i]}, {"syntax", str_or_null(e.fix_syntax[i])}});
+    fx.push_back(
+        {{"text", e.fix_texts[i]},
+         {"syntax",
+          e.fix_syntax[i].empty() ? json(nullptr) : json(fill_fix_syntax(e.fix_syntax[i], line))}});
   return fx;
 }
 
@@ -431,7 +466,7 @@ Result<json> diagnose_json(const json& req) {
              {"category", ke.category},
              {"severity", ke.severity},
              {"meaning", ke.meaning},
-             {"fixes", error_fixes_json(ke)},
+             {"fixes", error_fixes_json(ke, le.text)},
              {"source", ke.sources.empty() ? json(nullptr) : json(ke.sources[0].url)}});
       }
   out["request"] = q;

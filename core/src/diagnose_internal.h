@@ -18,7 +18,9 @@ namespace runcheck {
 // {"log": "...", model/quant/hardware/context/ram_gb/runtime overrides} -> the diagnosis.
 Result<nlohmann::json> diagnose_json(const nlohmann::json& request);
 // An errors-knowledge-base entry's fixes as [{text, syntax}] (diagnosis and catalog listing).
-nlohmann::json error_fixes_json(const ErrorEntry& e);
+// The entry's fixes, their syntax filled with the numbers of `line` ("{2}": its second integer).
+nlohmann::json error_fixes_json(const ErrorEntry& e, const std::string& line);
+std::string fill_fix_syntax(const std::string& syntax, const std::string& line);
 
 namespace diagnosis {
 

@@ -6,6 +6,7 @@
 
 #include <set>
 
+#include "diagnose_internal.h"
 #include "runcheck/api.h"
 #include "runcheck/logread.h"
 #include "test_util.h"
@@ -406,6 +407,27 @@ TEST(LogRead, BadInputGetsAClearErrorNamingTheField) {
   const json bad = json::parse(handle_request(R"({"command":"diagnose","log":42})"));
   EXPECT_FALSE(bad["ok"].get<bool>());
   EXPECT_EQ(bad["error"]["field"], "log");
+}
+
+// A KB fix names the error line's own number: vLLM prints the KV capacity it got (23,648 tokens
+// here), so the fix is --max-model-len 23648, not a generic example value. On the entry's page the
+// same fix reads its example's capacity (81,536).
+TEST(Diagnose, AFixUsesTheNumbersOfTheErrorLine) {
+  if (!test::have_shared()) GTEST_SKIP() << "needs ../shared/fixtures";
+  const json r = diagnose_fixture("vllm_cuda_rtx3090_llama31-8b_c29000_kv-insufficient.log");
+  ASSERT_EQ(r["errors"].size(), 1u) << r["errors"].dump();
+  EXPECT_EQ(r["errors"][0]["fixes"][0]["syntax"], "--max-model-len 23648");
+  const json cat = json::parse(handle_request(R"({"command":"catalog","list":"errors"})"));
+  bool seen = false;
+  for (const auto& e : cat["errors"])
+    if (e["id"] == "vllm-max-seq-len-exceeds-kv") {
+      EXPECT_EQ(e["fixes"][0]["syntax"], "--max-model-len 81536");
+      seen = true;
+    }
+  EXPECT_TRUE(seen);
+  // A number the line does not have stays a visible placeholder.
+  EXPECT_EQ(fill_fix_syntax("-c {1} -np {3}", "n_ctx 4096, n_seq 2"),
+            "-c 4096 -np <number 3 of the error line>");
 }
 
 }  // namespace
