@@ -153,26 +153,23 @@ TEST(Commands, MlxCommandUsesACitedRepository) {
 TEST(Commands, EmbeddingModelsServeEmbeddingsAndRankForNoChatUse) {
   // Qwen3-Embedding-8B (kind "embedding"): llama-server gets --embedding (tools/server README),
   // decode has no figure (no token is generated) while prefill - its throughput - keeps one.
-  const json r = json::parse(handle_request(json{
-      {"command", "estimate"},
-      {"model", "qwen3-embedding-8b"},
-      {"quant", "Q8_0"},
-      {"hardware", "rtx-4090"},
-      {"context", 8192}}.dump()));
+  const auto estimate_8k = [](const char* model) {
+    return json::parse(handle_request(json{
+        {"command", "estimate"},
+        {"model", model},
+        {"quant", "Q8_0"},
+        {"hardware", "rtx-4090"},
+        {"context", 8192}}.dump()));
+  };
+  const json r = estimate_8k("qwen3-embedding-8b");
   ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
-  EXPECT_EQ(
-      r["commands"]["llama_server"].get<std::string>().find("--embedding") != std::string::npos,
-      true);
+  EXPECT_NE(r["commands"]["llama_server"].get<std::string>().find("--embedding"),
+            std::string::npos);
   EXPECT_TRUE(r["speed"]["decode_tps"].is_null());
   EXPECT_NE(r["speed"]["why_null"].get<std::string>().find("embedding model"), std::string::npos);
   EXPECT_TRUE(r["speed"]["prefill_tps"].is_number());
   // A chat-model estimate keeps its decode figure and no --embedding.
-  const json c = json::parse(handle_request(json{
-      {"command", "estimate"},
-      {"model", "qwen3-8b"},
-      {"quant", "Q8_0"},
-      {"hardware", "rtx-4090"},
-      {"context", 8192}}.dump()));
+  const json c = estimate_8k("qwen3-8b");
   EXPECT_TRUE(c["speed"]["decode_tps"].is_number());
   EXPECT_EQ(c["commands"]["llama_server"].get<std::string>().find("--embedding"),
             std::string::npos);
