@@ -7,16 +7,24 @@
 #include <cmath>
 #include <map>
 
+#include "calibration_rows.h"
 #include "estimate.h"
 #include "names.h"
 #include "runcheck/catalog.h"
 #include "runcheck/memory.h"
 #include "runcheck/request.h"
+#include "text_format.h"
 
 namespace runcheck {
 namespace {
 
 using nlohmann::json;
+using text::fmt;
+
+// A measurement this far above its physical ceiling cannot be of the model and hardware named
+// (rated bandwidth and peak tensor rate are upper bounds; 1.2 leaves room for a catalog rating
+// a little under a card's real clock).
+constexpr double kMislabelledOverCeiling = 1.2;
 
 // A scoring request (JSON, as the rows are read) through the typed engine.
 Result<Estimate> typed_estimate(const json& q) {
@@ -287,51 +295,76 @@ Result<json> accuracy_json(const json& req) {
     const int n_dev = std::max(1, std::atoi(get(row, "n_devices").c_str()));
     if (metric == "tg_tps" || metric == "pp_tps") {
       ++speed_rows;
-      const std::string backend = col.count("backend") ? map_backend(get(row, "backend")) : "";
-      if (model.empty() || hw.id.empty() || backend.empty()) {
+      const std::string detail = col.count("test_detail") ? get(row, "test_detail") : "";
+      const std::string backend_col = col.count("backend") ? get(row, "backend") : "";
+      const RowSettings st = parse_row_settings(backend_col, detail);
+      // A tuned or re-packaged variant ("Qwen3.6-27B-MTP-GGUF", "Qwopus3.6-27B-v2") has its base
+      // model's architecture, which the row names after "base model".
+      std::string mid = model;
+      if (mid.empty() && !st.base_model.empty()) mid = map_model(st.base_model);
+      const std::string backend = map_backend(backend_col);
+      auto skip = [&](const std::string& why) {
         unmapped.push_back({{"row", i + 1},
                             {"model", get(row, "model")},
                             {"hardware", get(row, "hardware")},
-                            {"why", model.empty()   ? "model not in catalog"
-                                    : hw.id.empty() ? "hardware not in catalog"
-                                                    : "backend not named"}});
+                            {"why", why}});
+      };
+      if (mid.empty() || hw.id.empty() || backend.empty()) {
+        skip(mid.empty()     ? "model not in catalog"
+             : hw.id.empty() ? "hardware not in catalog"
+                             : "backend not named");
+        continue;
+      }
+      if (st.runtime.empty()) {
+        skip("runtime '" + safe_echo(st.engine) + "' is not one runcheck models");
+        continue;
+      }
+      const bool tg = metric == "tg_tps";
+      if (st.kind == RowSettings::Kind::kLengthsUnknown) {
+        skip("the run's prompt and output lengths were not recorded");
+        continue;
+      }
+      if (!tg && st.concurrency > 1) {
+        skip("prefill of " + std::to_string(st.concurrency) + " concurrent requests is not scored");
         continue;
       }
       int tokens = std::atoi(get(row, "context_tokens").c_str());
       // "llama-bench pp512 @ d 2048": N tokens after D already in the cache (context_tokens then
       // holds N + D). Scored at that depth, with N as the test's length.
       int depth_before = 0;
-      if (col.count("test_detail")) {
-        const std::string td = get(row, "test_detail");
-        const size_t at = td.find(" @ d ");
-        const size_t t =
-            at == std::string::npos ? at : td.rfind(metric == "tg_tps" ? "tg" : "pp", at);
+      {
+        const size_t at = detail.find(" @ d ");
+        const size_t t = at == std::string::npos ? at : detail.rfind(tg ? "tg" : "pp", at);
         if (at != std::string::npos && t != std::string::npos) {
-          const int n = std::atoi(td.c_str() + t + 2), d = std::atoi(td.c_str() + at + 5);
+          const int n = std::atoi(detail.c_str() + t + 2), d = std::atoi(detail.c_str() + at + 5);
           if (n > 0 && d > 0 && n + d == tokens) {
             tokens = n;
             depth_before = d;
           }
         }
       }
+      // Completion tokens over the request's wall time: the short prompt ran first.
+      const bool wall = tg && st.kind == RowSettings::Kind::kWallTime;
+      if (wall) depth_before = kLlmfitPromptTokens;
       const double measured = std::atof(get(row, "value").c_str());
-      const bool tg = metric == "tg_tps";
-      // As published (-ngl 99, flash attention off, f16 KV); decode at the mean depth of tgN,
-      // prefill at prompt N. The engine leaves this very measurement out of its fit.
-      json q = {{"model", model},
-                {"quant", get(row, "quant")},
+      const std::string quant = scoring_quant(get(row, "quant"), st.runtime);
+      // The run's own settings (calibration_rows.h); decode at the mean depth of tgN, prefill at
+      // prompt N. The engine leaves this very measurement (or its whole group) out of its fit.
+      json q = {{"model", mid},
+                {"quant", quant},
                 {"context", std::max(2048, tokens + depth_before)},
+                {"allow_long_context", true},  // the run happened at this length
                 {"hardware", hw.id + (n_dev > 1 ? "x" + std::to_string(n_dev) : "")},
-                {"flash_attn", false},
-                {"gpu_layers", 100000},
-                {"kv_type", "f16"},
+                {"runtime", st.runtime},
+                {"gpu_layers", st.gpu_layers.value_or(100000)},
+                {"kv_type", st.kv_type.empty() ? "f16" : st.kv_type},
                 {"backend", backend},
                 {"inverse", false},
                 {"depth", depth_before + (tg ? (tokens - 1) / 2 : 0)},
-                {"prompt", std::max(1, tokens)},
+                {"prompt", std::max(1, wall ? kLlmfitPromptTokens : tokens)},
                 {"leave_out",
-                 {{"model", model},
-                  {"quant", get(row, "quant")},
+                 {{"model", mid},
+                  {"quant", quant},
                   {"hardware", hw.id},
                   {"n_devices", n_dev},
                   {"backend", backend},
@@ -340,49 +373,95 @@ Result<json> accuracy_json(const json& req) {
                   {"value_tps", measured},
                   {"source", get(row, "source_url")},
                   {"scope", holdout}}}};
+      // Flash attention as stated; a 2026 run that does not say gets its runtime's default
+      // (llama.cpp -fa auto); the original file's llama-bench runs predate auto and ran without.
+      if (st.flash_attn)
+        q["flash_attn"] = *st.flash_attn;
+      else if (!st.flash_attn_stated_unknown)
+        q["flash_attn"] = false;
+      if (st.n_cpu_moe) q["n_cpu_moe"] = *st.n_cpu_moe;
+      if (st.ubatch) q["ubatch"] = *st.ubatch;
+      if (st.concurrency > 1) q["parallel"] = st.concurrency;
       if (hw.ram_gib > 0) q["ram_gb"] = hw.ram_gib;
       auto est = typed_estimate(q);
       if (!est.ok()) {
-        unmapped.push_back({{"row", i + 1},
-                            {"model", get(row, "model")},
-                            {"hardware", get(row, "hardware")},
-                            {"why", est.error().message}});
+        skip(est.error().message);
         continue;
       }
       const SpeedEstimate& sp = est.value().speed;
       const char* k = tg ? "decode_tps" : "prefill_tps";
-      const std::optional<double>& figure = tg ? sp.decode_tps : sp.prefill_tps;
+      std::optional<double> figure = tg ? sp.decode_tps : sp.prefill_tps;
+      double lo_r = 1, hi_r = 1;  // band as ratios of the figure
+      if (figure) {
+        lo_r = (tg ? sp.decode_tps_low : sp.prefill_tps_low).value_or(*figure) / *figure;
+        hi_r = (tg ? sp.decode_tps_high : sp.prefill_tps_high).value_or(*figure) / *figure;
+      }
+      // A server's prefill rate is the prompt over the time to its first token (which includes
+      // the first decode step); a wall-time rate adds that time to the output's.
+      if (figure && !tg && st.kind == RowSettings::Kind::kServer && sp.ttft_seconds) {
+        const double p = std::max(1, tokens);
+        figure = p / *sp.ttft_seconds;
+        lo_r = p / sp.ttft_seconds_high.value_or(*sp.ttft_seconds) / *figure;
+        hi_r = p / sp.ttft_seconds_low.value_or(*sp.ttft_seconds) / *figure;
+      }
+      if (figure && wall && sp.ttft_seconds) {
+        const double out = std::max(1, tokens), t = out / *figure + *sp.ttft_seconds;
+        figure = out / t;
+      }
+      // K requests decoding together: the aggregate (or one request's share of it).
+      if (st.concurrency > 1) {
+        figure.reset();
+        if (sp.aggregate) {
+          const double per = st.aggregate ? 1.0 : 1.0 / st.concurrency;
+          figure = sp.aggregate->tps * per;
+          lo_r = sp.aggregate->low / sp.aggregate->tps;
+          hi_r = sp.aggregate->high / sp.aggregate->tps;
+        }
+      }
       if (!figure) {
-        unmapped.push_back({{"row", i + 1},
-                            {"model", get(row, "model")},
-                            {"hardware", get(row, "hardware")},
-                            {"why", "no " + std::string(k) + " predicted"}});
+        skip("no " + std::string(k) + " predicted");
         continue;
       }
-      const double pred = *figure;
-      const double lo = (tg ? sp.decode_tps_low : sp.prefill_tps_low).value_or(pred);
-      const double hi = (tg ? sp.decode_tps_high : sp.prefill_tps_high).value_or(pred);
+      // Faster than physics allows (above the bandwidth ceiling for one-token decode, above the
+      // peak tensor rate for prefill): the row's model or hardware is mislabelled (SET_C.md:
+      // fields are typed by submitters). Listed, not scored.
+      const std::optional<double> ceiling = st.speculative || st.concurrency > 1 ? std::nullopt
+                                            : tg ? sp.decode_ceiling_tps
+                                                 : sp.prefill_ceiling_tps;
+      if (ceiling && measured > *ceiling * kMislabelledOverCeiling) {
+        skip("measured " + fmt("%.1f", measured) + " tok/s is above this model's " +
+             (tg ? "bandwidth" : "compute") + " ceiling on this hardware (" +
+             fmt("%.1f", *ceiling) + " tok/s): the row's model or hardware is mislabelled");
+        continue;
+      }
+      const double pred = *figure, lo = pred * lo_r, hi = pred * hi_r;
       const double err = (pred - measured) / measured * 100;
       const bool inside = measured >= lo && measured <= hi;
       const HardwareEntry* he = builtin_catalog().hw(hw.id);
       const std::string family =
           he ? (he->kind == HardwareKind::kApple ? "apple" : he->vendor) + "/" + backend : backend;
-      // Speculative runs (set_c's test_detail says "speculative decoding on") decode several
-      // tokens per step: their own group, scored against the plain estimate, never mixed into
-      // the single-token decode figures.
-      const bool speculative =
-          tg && col.count("test_detail") &&
-          get(row, "test_detail").find("speculative decoding on") != std::string::npos;
-      const std::string group = speculative ? metric + " speculative" : metric;
-      errors[group].push_back(std::fabs(err));
-      covered[group] += inside;
-      if (!speculative) {
-        errors[metric + " " + family].push_back(std::fabs(err));
-        covered[metric + " " + family] += inside;
+      const ModelEntry* me = builtin_catalog().model(mid);
+      // Speculative runs decode several tokens per step and concurrent runs serve K requests:
+      // each is its own group, never mixed into the single-stream decode figures.
+      const std::string group = st.speculative       ? metric + " speculative"
+                                : st.concurrency > 1 ? metric + " concurrent"
+                                                     : metric;
+      auto add = [&](const std::string& g) {
+        errors[g].push_back(std::fabs(err));
+        covered[g] += inside;
+      };
+      add(group);
+      if (group == metric) {
+        add(metric + " " + family);
+        add(metric + " runtime " + st.runtime);
+        add(metric + (n_dev > 1 ? " multi-gpu" : " single-gpu"));
+        if (me) add(metric + (me->arch.is_moe() ? " moe" : " dense"));
       }
       details.push_back({{"row", i + 1},
                          {"metric", metric},
+                         {"model", mid},
                          {"hardware", get(row, "hardware")},
+                         {"runtime", st.runtime},
                          {"tokens", tokens},
                          {"measured_tps", measured},
                          {"predicted_tps", std::round(pred * 100) / 100},
@@ -390,7 +469,11 @@ Result<json> accuracy_json(const json& req) {
                          {"high", std::round(hi * 100) / 100},
                          {"in_band", inside},
                          {"evidence", sp.evidence.empty() ? json(nullptr) : json(sp.evidence)},
-                         {"speculative", speculative},
+                         {"speculative", st.speculative},
+                         {"concurrency", st.concurrency},
+                         {"kind", st.kind == RowSettings::Kind::kServer     ? "server"
+                                  : st.kind == RowSettings::Kind::kWallTime ? "wall-time"
+                                                                            : "bench"},
                          {"error_pct", std::round(err * 1000) / 1000}});
       continue;
     }

@@ -114,6 +114,7 @@ json speed_to_json(const SpeedEstimate& s) {
               {"prefill_tps", opt(s.prefill_tps)},
               {"prefill_tps_low", opt(s.prefill_tps_low)},
               {"prefill_tps_high", opt(s.prefill_tps_high)},
+              {"prefill_ceiling_tps", opt(s.prefill_ceiling_tps)},
               {"ttft_seconds", opt(s.ttft_seconds)}};
   json by = json::array();
   for (const auto& d : s.decode_by_context)

@@ -471,10 +471,16 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
     plo /= widen_p;
     phi *= widen_p;
     out.prefill_tps = ptps;
+    const bool apple = std::any_of(in.hardware.begin(), in.hardware.end(),
+                                   [](const auto* h) { return h->kind == HardwareKind::kApple; });
+    if (!apple && *f.prefill_fixed > 0)
+      out.prefill_ceiling_tps = kPrefillCeilingOverFp16 / *f.prefill_fixed;
     out.prefill_tps_low = plo;
     out.prefill_tps_high = phi;
     out.prefill_fit_group = pgroup;
     out.ttft_seconds = in.prompt / ptps + decode_at(in.prompt);
+    out.ttft_seconds_low = in.prompt / phi + decode_at(in.prompt);
+    out.ttft_seconds_high = in.prompt / plo + decode_at(in.prompt);
     if (in.plan.kv.runtime == Runtime::kMlx) {
       // mlx_lm's fixed cost per request (tokenizer, chat template, first graph evaluation).
       *out.ttft_seconds += kMlxRequestOverheadS;

@@ -54,6 +54,10 @@ constexpr double kDefaultRamBandwidthGBs = 51.2;
 // hold: 71/35.6 (RTX 3090), 165.2/82.6 (RTX 4090), 209.5/104.8 (RTX 5090) = 2.0. Used as the
 // compute figure of a GPU whose tensor rate is not in the catalog (stated in `assumptions`).
 constexpr double kTensorOverVectorFallback = 2.0;
+// Prefill's upper bound: llama.cpp's quantized matmuls (MMQ) run on INT8 tensor cores, whose dense
+// rate is 4x the FP16 (FP32 accumulate) rate on GeForce (RTX 3090 whitepaper: 284 / 71 TOPS) and
+// 2x on datacenter parts (A100: 624 / 312), so 4x the catalog's FP16 figure bounds every card.
+constexpr double kPrefillCeilingOverFp16 = 4.0;
 // The band: 5th and 95th percentiles of measured/predicted over the fit group, each ratio
 // computed with its own row, model or hardware left out (the pool that matches the estimate's
 // evidence; speed_calibration.cpp group_ratios).

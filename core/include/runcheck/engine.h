@@ -106,6 +106,10 @@ struct SpeedEstimate {
   std::string measured_note;
 
   std::optional<double> prefill_tps, prefill_tps_low, prefill_tps_high;
+  // Prefill at the accelerators' peak INT8 tensor rate (kPrefillCeilingOverFp16 x the FP16
+  // figure; 2 x active parameters FLOPs per token, no attention): no run can be faster. Null on
+  // Apple (its figure is GPU cores, not FLOPS).
+  std::optional<double> prefill_ceiling_tps;
   std::string prefill_fit_group, why_prefill_null;
   std::optional<double> prefill_offload_seconds;  // weights in system RAM crossing PCIe
   std::optional<double> ttft_seconds, ttft_seconds_low, ttft_seconds_high;

@@ -1,0 +1,166 @@
+// A calibration row's own settings, from the wording of shared/calibration (SET_C.md):
+// "flash-attn on", "KV q8_0", "gpuLayers 99", "concurrency=8, value is aggregate ...",
+// "speculative decoding on (MTP)", "base model Qwen/Qwen3.6-27B (28B)", and the command line
+// after "cmd:" (-ngl, -fa, -ctk, -ub, --n-cpu-moe).
+#include "calibration_rows.h"
+
+#include <cctype>
+#include <cstdlib>
+#include <string_view>
+
+namespace runcheck {
+namespace {
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// The integer right after `key` (spaces skipped) at its first occurrence, if any.
+std::optional<int> int_after(const std::string& s, std::string_view key) {
+  const size_t at = s.find(key);
+  if (at == std::string::npos) return std::nullopt;
+  size_t i = at + key.size();
+  while (i < s.size() && s[i] == ' ') ++i;
+  if (i >= s.size() || !std::isdigit(static_cast<unsigned char>(s[i]))) return std::nullopt;
+  long v = 0;
+  for (; i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])) && v < 100000000; ++i)
+    v = v * 10 + (s[i] - '0');
+  return static_cast<int>(v);
+}
+
+// The word right after `key` (to the next space, comma or semicolon), "" if none.
+std::string word_after(const std::string& s, std::string_view key) {
+  const size_t at = s.find(key);
+  if (at == std::string::npos) return {};
+  size_t i = at + key.size();
+  while (i < s.size() && s[i] == ' ') ++i;
+  size_t j = i;
+  while (j < s.size() && s[j] != ' ' && s[j] != ',' && s[j] != ';' && s[j] != ')') ++j;
+  return s.substr(i, j - i);
+}
+
+bool is_kv_type(const std::string& t) {
+  for (const char* k : {"f16", "q8_0", "q4_0", "bf16", "f32", "q5_1", "q5_0", "q4_1", "iq4_nl"})
+    if (t == k) return true;
+  return false;
+}
+
+}  // namespace
+
+RowSettings parse_row_settings(const std::string& backend, const std::string& detail) {
+  RowSettings r;
+  const std::string b = lower(backend), d = lower(detail);
+  struct Engine {
+    const char* prefix;
+    const char* runtime;
+  };
+  // llamafile is a llama.cpp build (its own CPU kernels aside): llama.cpp's memory and runtime.
+  static const Engine kEngines[] = {{"llama.cpp", "llama.cpp"},
+                                    {"llamafile", "llama.cpp"},
+                                    {"ollama", "ollama"},
+                                    {"vllm", "vllm"},
+                                    {"mlx", "mlx"},
+                                    {"lm studio", "lmstudio"}};
+  r.engine = b.substr(0, b.find(' '));
+  r.runtime.clear();
+  for (const Engine& e : kEngines)
+    if (b.rfind(e.prefix, 0) == 0) {
+      r.engine = e.prefix;
+      r.runtime = e.runtime;
+    }
+  if (b.empty()) r.runtime = r.engine = "llama.cpp";  // the original file: llama.cpp only
+
+  const size_t cmd_at = d.find("cmd:");
+  const std::string cmd = cmd_at == std::string::npos ? std::string() : d.substr(cmd_at) + " ";
+  const std::string head = d.substr(0, cmd_at);
+
+  // Flash attention: the row's statement, else the command's -fa.
+  if (head.find("flash-attn on") != std::string::npos)
+    r.flash_attn = true;
+  else if (head.find("flash-attn off") != std::string::npos)
+    r.flash_attn = false;
+  else if (head.find("flash-attn not stated") != std::string::npos ||
+           head.find("defaults (not recorded)") != std::string::npos)
+    r.flash_attn_stated_unknown = true;
+  if (!r.flash_attn && !cmd.empty()) {
+    for (std::string_view key : {" -fa ", " --flash-attn "}) {
+      const size_t at = cmd.find(key);
+      if (at == std::string::npos) continue;
+      const std::string w = word_after(cmd, key);
+      // llama-bench "-fa 1", llama-server "-fa on"; an old bare "-fa" switched it on.
+      r.flash_attn = !(w == "0" || w == "off" || w == "false");
+      if (w == "auto") r.flash_attn.reset();
+      r.flash_attn_stated_unknown = false;
+      break;
+    }
+  }
+  // KV cache type: "KV q8_0", else -ctk (one type for K and V, as the engine takes).
+  std::string kv = word_after(head, "kv ");
+  if (!is_kv_type(kv)) kv = word_after(cmd, " -ctk ");
+  if (!is_kv_type(kv)) kv = word_after(cmd, "--cache-type-k ");
+  if (is_kv_type(kv)) r.kv_type = kv;
+
+  r.gpu_layers = int_after(head, "gpulayers ");
+  if (!r.gpu_layers) r.gpu_layers = int_after(cmd, " -ngl ");
+  if (!r.gpu_layers) r.gpu_layers = int_after(cmd, "--n-gpu-layers ");
+  r.n_cpu_moe = int_after(cmd, "--n-cpu-moe ");
+  if (!r.n_cpu_moe) r.n_cpu_moe = int_after(cmd, " -ncmoe ");
+  r.ubatch = int_after(cmd, " -ub ");
+  if (!r.ubatch) r.ubatch = int_after(cmd, "--ubatch-size ");
+
+  if (const auto k = int_after(head, "concurrency="); k && *k > 0) r.concurrency = *k;
+  r.aggregate = r.concurrency > 1 && head.find("aggregate") != std::string::npos;
+  r.speculative = head.find("speculative decoding on") != std::string::npos;
+
+  // "base model Qwen/Qwen3.6-27B (28B, ...)" in the original case.
+  const size_t bm = d.find("base model ");
+  if (bm != std::string::npos && bm < cmd_at) {
+    size_t i = bm + 11, j = i;
+    while (j < detail.size() && detail[j] != ' ' && detail[j] != ';' && detail[j] != ',') ++j;
+    r.base_model = detail.substr(i, j - i);
+  }
+  if (head.find("lengths not recorded") != std::string::npos ||
+      head.find("of a 0-token prompt") != std::string::npos ||
+      head.find("prompt 0 / output 0") != std::string::npos)
+    r.kind = RowSettings::Kind::kLengthsUnknown;
+  else if (head.find("llmfit bench") != std::string::npos &&
+           head.find("request wall time") != std::string::npos)
+    r.kind = RowSettings::Kind::kWallTime;
+  else if (head.rfind("decode of", 0) == 0 || head.rfind("prefill of", 0) == 0)
+    r.kind = RowSettings::Kind::kServer;
+  return r;
+}
+
+std::string scoring_quant(const std::string& quant, const std::string& runtime) {
+  const std::string q = lower(quant);
+  // llama.cpp's own long names (llama-bench and LocalScore print "Q4_K - Medium").
+  struct Name {
+    const char *from, *to;
+  };
+  static const Name kGguf[] = {{"q4_k - medium", "Q4_K_M"},
+                               {"q4_k - small", "Q4_K_S"},
+                               {"q5_k - medium", "Q5_K_M"},
+                               {"q5_k - small", "Q5_K_S"},
+                               {"q3_k - medium", "Q3_K_M"},
+                               {"q6_k", "Q6_K"},
+                               {"q8_0", "Q8_0"},
+                               {"q4_0", "Q4_0"}};
+  for (const Name& n : kGguf)
+    if (q == n.from) return n.to;
+  if (runtime == "vllm" || runtime == "sglang") {
+    if (q == "gptq" || q == "gptq4" || q == "gptq-int4") return "GPTQ-4bit";
+    if (q == "awq" || q == "awq-4bit") return "AWQ-4bit";
+    if (q == "fp8" || q == "fp8 dynamic") return "FP8";
+    if (q == "fp16") return "FP16-safetensors";
+    if (q == "bf16") return "BF16-safetensors";
+  }
+  if (runtime == "mlx") {
+    for (const char* bits : {"3", "4", "6", "8"})
+      if (q == std::string(bits) + "bit" || q == "mlx-" + std::string(bits) + "bit")
+        return "MLX-" + std::string(bits) + "bit";
+  }
+  return quant;
+}
+
+}  // namespace runcheck

@@ -1,0 +1,46 @@
+// What one published speed row says about how it was run: its runtime, flash attention, KV
+// type, layers offloaded, micro-batch, concurrency, speculative decoding and base model, read
+// from the calibration CSV's `backend` and `test_detail` columns (shared/calibration/SET_C.md
+// describes their wording). The accuracy scorer and `make benchmarks` rebuild each run's request
+// from these, so a run is predicted with its own settings rather than llama-bench's defaults.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace runcheck {
+
+struct RowSettings {
+  // The catalog runtime id the estimate uses ("llama.cpp" for llama.cpp and llamafile builds);
+  // "" when the engine named is not one runcheck models (hipfire, SGLang, lucebox ...).
+  std::string runtime = "llama.cpp";
+  std::string engine = "llama.cpp";        // as named in the row, for groups and reasons
+  std::optional<bool> flash_attn;          // stated on or off; unset: the runtime's own default
+  bool flash_attn_stated_unknown = false;  // "flash-attn not stated" (a 2026 community run)
+  std::string kv_type;                     // "q8_0" ...; "" when not stated or not llama.cpp's
+  std::optional<int> gpu_layers, n_cpu_moe, ubatch;
+  int concurrency = 1;
+  bool aggregate = false;    // concurrency > 1 and the value is the sum over all requests
+  bool speculative = false;  // "speculative decoding on" (draft, MTP, EAGLE, n-gram)
+  std::string base_model;    // "org/name" after "base model "
+  // What the value measures: llama-bench's (or LocalScore's) ppN / tgN; a server's prefill
+  // (prompt / time to first token) or decode of one request; completion tokens over the whole
+  // request's wall time (llmfit's llama.cpp, vLLM and MLX providers: the short prompt and HTTP
+  // included); or a run whose prompt and output lengths were not recorded.
+  enum class Kind { kBench, kServer, kWallTime, kLengthsUnknown } kind = Kind::kBench;
+};
+
+// llmfit's benchmark prompts: "about 10-60 tokens before the chat template" (SET_C.md, source 2);
+// a wall-time row is predicted with this prompt ahead of its output.
+inline constexpr int kLlmfitPromptTokens = 50;
+
+// `backend` is the CSV's backend column ("vLLM CUDA", "llamafile Metal"); `detail` its
+// test_detail. Never fails: what is not stated stays unset.
+RowSettings parse_row_settings(const std::string& backend, const std::string& detail);
+
+// A published quantization name in the catalog's spelling for `runtime`: "Q4_K - Medium" ->
+// "Q4_K_M", vLLM "GPTQ" -> "GPTQ-4bit", MLX "4bit" -> "MLX-4bit". Names with no exact catalog
+// format (Unsloth's per-model "UD-" mixes, "INT4") come back unchanged and stay unmapped.
+std::string scoring_quant(const std::string& quant, const std::string& runtime);
+
+}  // namespace runcheck

@@ -1,0 +1,95 @@
+// A calibration row's own settings, read from the wording shared/calibration/set_c.csv uses.
+#include "calibration_rows.h"
+
+#include <gtest/gtest.h>
+
+namespace runcheck {
+namespace {
+
+// A llama-bench row of set_c (localmaxxing, RTX 3060): every setting is in the command line.
+TEST(calibration_rows_test, llama_bench_row_keeps_its_command_line_settings) {
+  const RowSettings s = parse_row_settings(
+      "llama.cpp CUDA",
+      "llama-bench pp32768; engine llama.cpp (version not stated); concurrency=1 (single "
+      "request); flash-attn not stated; gpuLayers 24; speculative decoding off; n_ctx 32768; "
+      "cmd: llama-bench -m x.gguf -p 32768 -n 128 -ngl 24 -sm layer -fa on -ctk q8_0 -ctv q8_0 "
+      "-ub 1024 -r 5; notes: dual Xeon");
+  EXPECT_EQ(s.runtime, "llama.cpp");
+  ASSERT_TRUE(s.flash_attn.has_value());
+  EXPECT_TRUE(*s.flash_attn);  // "not stated" in the summary, but -fa on in the command
+  EXPECT_EQ(s.kv_type, "q8_0");
+  EXPECT_EQ(s.gpu_layers, 24);
+  EXPECT_EQ(s.ubatch, 1024);
+  EXPECT_FALSE(s.n_cpu_moe.has_value());
+  EXPECT_EQ(s.concurrency, 1);
+  EXPECT_FALSE(s.speculative);
+  EXPECT_EQ(s.kind, RowSettings::Kind::kBench);
+}
+
+// A vLLM server row: runtime from the backend column, aggregate over 8 requests, MTP on, the
+// base model named after "base model", a KV type llama.cpp does not have (fp8) left unset.
+TEST(calibration_rows_test, server_row_names_runtime_concurrency_and_base_model) {
+  const RowSettings s = parse_row_settings(
+      "vLLM CUDA",
+      "decode of 128 tokens after a 128-token prompt (tg 128 @ d 128); engine vLLM 0.19.2; "
+      "concurrency=8, value is aggregate over all requests; flash-attn not stated; KV fp8; "
+      "speculative decoding on (MTP); base model Qwen/Qwen3.6-27B (28B); cmd: vllm serve x");
+  EXPECT_EQ(s.runtime, "vllm");
+  EXPECT_EQ(s.engine, "vllm");
+  EXPECT_FALSE(s.flash_attn.has_value());
+  EXPECT_TRUE(s.flash_attn_stated_unknown);
+  EXPECT_EQ(s.kv_type, "");
+  EXPECT_EQ(s.concurrency, 8);
+  EXPECT_TRUE(s.aggregate);
+  EXPECT_TRUE(s.speculative);
+  EXPECT_EQ(s.base_model, "Qwen/Qwen3.6-27B");
+  EXPECT_EQ(s.kind, RowSettings::Kind::kServer);
+}
+
+// Engines runcheck does not model leave the runtime empty (the scorer lists the row with why);
+// llamafile is a llama.cpp build; the original file's rows (no engine word) are llama.cpp.
+TEST(calibration_rows_test, engines_map_to_runtimes_or_to_none) {
+  EXPECT_EQ(parse_row_settings("hipfire ROCm", "").runtime, "");
+  EXPECT_EQ(parse_row_settings("hipfire ROCm", "").engine, "hipfire");
+  EXPECT_EQ(parse_row_settings("llamafile Metal", "pp 16").runtime, "llama.cpp");
+  EXPECT_EQ(parse_row_settings("Ollama MLX", "").runtime, "ollama");
+  EXPECT_EQ(parse_row_settings("MLX Metal", "").runtime, "mlx");
+  EXPECT_EQ(parse_row_settings("", "llama-bench tg128, -ngl 99").runtime, "llama.cpp");
+  // An old bare -fa switched flash attention on; "-fa 0" and "-fa off" leave it off.
+  EXPECT_TRUE(*parse_row_settings("llama.cpp CUDA", "x; cmd: llama-server -fa -c 4096").flash_attn);
+  EXPECT_FALSE(*parse_row_settings("llama.cpp CUDA", "x; cmd: llama-bench -fa 0 ").flash_attn);
+  EXPECT_EQ(parse_row_settings("llama.cpp CUDA", "x; cmd: llama-server --n-cpu-moe 30 ").n_cpu_moe,
+            30);
+}
+
+// What the value measures decides how it is predicted.
+TEST(calibration_rows_test, kinds_of_measurement) {
+  using K = RowSettings::Kind;
+  EXPECT_EQ(parse_row_settings("llama.cpp CUDA",
+                               "decode of ~300 tokens after a short prompt; llmfit bench v1.1.3, "
+                               "provider llamacpp: tg = completion_tokens / request wall time")
+                .kind,
+            K::kWallTime);
+  EXPECT_EQ(parse_row_settings("Ollama CUDA",
+                               "decode (prompt/output lengths not recorded); engine Ollama")
+                .kind,
+            K::kLengthsUnknown);
+  EXPECT_EQ(parse_row_settings("llama.cpp CUDA", "prefill of a 0-token prompt; x").kind,
+            K::kLengthsUnknown);
+  EXPECT_EQ(parse_row_settings("llama.cpp CUDA", "prefill of a 512-token prompt; x").kind,
+            K::kServer);
+  EXPECT_EQ(parse_row_settings("llamafile CUDA", "tg 1152 @ d 384; LocalScore test").kind,
+            K::kBench);
+}
+
+TEST(calibration_rows_test, published_quant_names_take_the_catalog_spelling) {
+  EXPECT_EQ(scoring_quant("Q4_K - Medium", "llama.cpp"), "Q4_K_M");
+  EXPECT_EQ(scoring_quant("GPTQ", "vllm"), "GPTQ-4bit");
+  EXPECT_EQ(scoring_quant("AWQ", "vllm"), "AWQ-4bit");
+  EXPECT_EQ(scoring_quant("4bit", "mlx"), "MLX-4bit");
+  EXPECT_EQ(scoring_quant("GPTQ", "llama.cpp"), "GPTQ");  // not a GGUF type: left as published
+  EXPECT_EQ(scoring_quant("UD-Q4_K_XL", "llama.cpp"), "UD-Q4_K_XL");
+}
+
+}  // namespace
+}  // namespace runcheck
