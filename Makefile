@@ -75,8 +75,8 @@ test-native: native
 
 # catalog/benchmarks.json: the speed rows of a measurements CSV, mapped to catalog ids.
 benchmarks: native
-	build/native/runcheck benchmarks --data $(or $(DATA),$(SHARED)/calibration/measurements.csv) --json | \
-	  node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const r=JSON.parse(s);if(r.unmapped.length)console.error("unmapped rows:",JSON.stringify(r.unmapped));require("fs").writeFileSync("catalog/benchmarks.json",JSON.stringify({"$$comment":"Published llama.cpp speed measurements (llama-bench pp/tg), one row each, mapped from shared/calibration/measurements.csv by `make benchmarks`. value_tps as published; tokens = N of ppN/tgN.",benchmarks:r.benchmarks},null,1)+"\n");console.log(r.benchmarks.length+" benchmark rows written")})'
+	build/native/runcheck benchmarks --data $(SHARED)/calibration/measurements.csv --data $(SHARED)/calibration/set_c.csv --json | \
+	  node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const r=JSON.parse(s);const why={};for(const u of r.unmapped){const k=u.why.replace(/[0-9.]+/g,"N");why[k]=(why[k]||0)+1}console.error("rows left out, by reason:",JSON.stringify(why,null,1));require("fs").writeFileSync("catalog/benchmarks.json",JSON.stringify({"$$comment":"Published speed measurements, one row each, mapped from shared/calibration/measurements.csv and set_c.csv by `make benchmarks` with each run'"'"'s own settings (runtime, flash attention, KV type, layers, depth; absent = llama-bench defaults of measurements.csv). value_tps as published; tokens = N of ppN/tgN. Speculative, concurrent, mislabelled and unmappable rows are left out (make benchmarks lists why).",benchmarks:r.benchmarks},null,1)+"\n");console.log(r.benchmarks.length+" benchmark rows written")})'
 
 # CATALOG.md is generated from the compiled-in catalog.
 catalog-md: native
@@ -149,9 +149,4 @@ golden: native
 	done; echo "golden responses regenerated: review git diff tests/golden"
 
 accuracy: native
-	@for h in row hardware model source gpu-count; do \
-	  build/native/runcheck accuracy --data $(or $(DATA),$(SHARED)/calibration/measurements.csv) --holdout $$h --json | \
-	  node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const r=JSON.parse(s),m=r.summary,f=(k)=>`$${m[k].median_abs_error_pct.toFixed(1)} % / $${m[k].p90_abs_error_pct.toFixed(1)} % / $${m[k].band_coverage_pct.toFixed(1)} %`;console.log(`holdout $${process.argv[1].padEnd(9)} decode (median / p90 / band coverage) $${f("tg_tps")}   prefill $${f("pp_tps")}   rows $${m.tg_tps.count}+$${m.pp_tps.count}, unmapped $${r.unmapped.length}`)})' $$h; \
-	done
-	@build/native/runcheck accuracy --data $(SHARED)/calibration/set_c.csv --holdout row --json | \
-	  node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const r=JSON.parse(s),m=r.summary,f=(k)=>`$${m[k].median_abs_error_pct.toFixed(1)} % / $${m[k].p90_abs_error_pct.toFixed(1)} % / $${m[k].band_coverage_pct.toFixed(1)} %`;console.log(`set_c.csv (never fitted) decode $${f("tg_tps")}   prefill $${f("pp_tps")}   rows $${m.tg_tps.count}+$${m.pp_tps.count}, unmapped $${r.unmapped.length}`);const x=m["tg_tps speculative"];if(x)console.log(`set_c.csv speculative runs (own group, plain estimate) decode $${f("tg_tps speculative")}   rows $${x.count}`)})'
+	@node tools/accuracy.mjs build/native/runcheck $(or $(DATA),$(SHARED)/calibration/measurements.csv $(SHARED)/calibration/set_c.csv)

@@ -398,7 +398,13 @@ int main(int argc, char** argv) {
           std::fprintf(stderr, "runcheck: error: data: cannot read file '%s'\n", value.c_str());
           return 2;
         }
-        req["csv"] = text;
+        // Given twice or more, the files are scored together (each keeps its own header).
+        if (!req.contains("csv"))
+          req["csv"] = text;
+        else {
+          if (!req["csv"].is_array()) req["csv"] = json::array({req["csv"]});
+          req["csv"].push_back(text);
+        }
       } else if (key == "request") {
         std::string text;
         if (!read_file(value, text)) {

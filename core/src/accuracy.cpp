@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <functional>
 #include <map>
 
 #include "calibration_rows.h"
@@ -203,64 +204,338 @@ std::string map_backend(const std::string& text) {
   return {};
 }
 
+// One speed row of a calibration CSV, mapped to catalog ids and the request that reproduces it.
+struct SpeedRow {
+  std::string why;  // not empty: the row cannot be scored, and why
+  RowSettings st;
+  std::string model, hardware, backend, quant, source;
+  int n_dev = 1, tokens = 0, depth_before = 0;
+  bool tg = true, wall = false;
+  double measured = 0;
+  json request;
+};
+
+// "submitter SgtPooki;" in a localmaxxing row's source_note: one publication, many submitters.
+std::string submitter_of(const std::string& note) {
+  const size_t at = note.find("submitter ");
+  if (at == std::string::npos) return {};
+  size_t j = at + 10;
+  while (j < note.size() && note[j] != ';' && note[j] != ',' && note[j] != ' ') ++j;
+  return note.substr(at + 10, j - at - 10);
+}
+
+using Getter = std::function<std::string(const char*)>;
+
+SpeedRow map_speed_row(const Getter& get) {
+  SpeedRow r;
+  const std::string metric = get("metric"), detail = get("test_detail");
+  const std::string backend_col = get("backend");
+  r.st = parse_row_settings(backend_col, detail);
+  const RowSettings& st = r.st;
+  // A tuned or re-packaged variant ("Qwen3.6-27B-MTP-GGUF", "Qwopus3.6-27B-v2") has its base
+  // model's architecture, which the row names after "base model".
+  r.model = map_model(get("model"));
+  if (r.model.empty() && !st.base_model.empty()) r.model = map_model(st.base_model);
+  const HwMatch hw = map_hardware(get("hardware"));
+  r.hardware = hw.id;
+  r.backend = map_backend(backend_col);
+  r.n_dev = std::max(1, std::atoi(get("n_devices").c_str()));
+  r.tg = metric == "tg_tps";
+  const std::string sub = submitter_of(get("source_note"));
+  r.source = get("source_url") + (sub.empty() ? "" : "#submitter=" + sub);
+  if (r.model.empty()) return r.why = "model not in catalog", r;
+  if (r.hardware.empty()) return r.why = "hardware not in catalog", r;
+  if (r.backend.empty()) return r.why = "backend not named", r;
+  if (st.runtime.empty())
+    return r.why = "runtime '" + safe_echo(st.engine) + "' is not one runcheck models", r;
+  if (st.kind == RowSettings::Kind::kLengthsUnknown)
+    return r.why = "the run's prompt and output lengths were not recorded", r;
+  if (!r.tg && st.concurrency > 1)
+    return r.why = "prefill of " + std::to_string(st.concurrency) +
+                   " concurrent requests is not scored",
+           r;
+  int tokens = std::atoi(get("context_tokens").c_str());
+  // "llama-bench pp512 @ d 2048": N tokens after D already in the cache (context_tokens then
+  // holds N + D). Scored at that depth, with N as the test's length.
+  const size_t at = detail.find(" @ d ");
+  const size_t t = at == std::string::npos ? at : detail.rfind(r.tg ? "tg" : "pp", at);
+  if (at != std::string::npos && t != std::string::npos) {
+    const int n = std::atoi(detail.c_str() + t + 2), d = std::atoi(detail.c_str() + at + 5);
+    if (n > 0 && d > 0 && n + d == tokens) {
+      tokens = n;
+      r.depth_before = d;
+    }
+  }
+  // Completion tokens over the request's wall time: the short prompt ran first.
+  r.wall = r.tg && st.kind == RowSettings::Kind::kWallTime;
+  if (r.wall) r.depth_before = kLlmfitPromptTokens;
+  r.tokens = std::max(1, tokens);
+  r.measured = std::atof(get("value").c_str());
+  r.quant = scoring_quant(get("quant"), st.runtime);
+  // The run's own settings; decode at the mean depth of tgN, prefill at prompt N.
+  r.request = {{"model", r.model},
+               {"quant", r.quant},
+               {"context", std::max(2048, r.tokens + r.depth_before)},
+               {"allow_long_context", true},  // the run happened at this length
+               {"hardware", r.hardware + (r.n_dev > 1 ? "x" + std::to_string(r.n_dev) : "")},
+               {"runtime", st.runtime},
+               {"gpu_layers", st.gpu_layers.value_or(100000)},
+               {"kv_type", st.kv_type.empty() ? "f16" : st.kv_type},
+               {"backend", r.backend},
+               {"inverse", false},
+               {"depth", r.depth_before + (r.tg ? (r.tokens - 1) / 2 : 0)},
+               {"prompt", r.wall ? kLlmfitPromptTokens : r.tokens}};
+  // Flash attention as stated; a 2026 run that does not say gets its runtime's default
+  // (llama.cpp -fa auto); the original file's llama-bench runs predate auto and ran without.
+  if (st.flash_attn)
+    r.request["flash_attn"] = *st.flash_attn;
+  else if (!st.flash_attn_stated_unknown)
+    r.request["flash_attn"] = false;
+  if (st.n_cpu_moe) r.request["n_cpu_moe"] = *st.n_cpu_moe;
+  if (st.ubatch) r.request["ubatch"] = *st.ubatch;
+  if (st.concurrency > 1) r.request["parallel"] = st.concurrency;
+  if (hw.ram_gib > 0) r.request["ram_gb"] = hw.ram_gib;
+  return r;
+}
+
+// The engine's figure for what the row measured, with its band; `why` when there is none.
+struct SpeedScore {
+  std::string why;
+  double pred = 0, lo = 0, hi = 0;
+  std::optional<std::string> evidence;
+  std::string quant;  // the catalog's name of the row's quantization ("MXFP4" -> "MXFP4_MOE")
+};
+
+SpeedScore score_speed_row(const SpeedRow& r, const json& request) {
+  SpeedScore out;
+  auto est = typed_estimate(request);
+  if (!est.ok()) return out.why = est.error().message, out;
+  const SpeedEstimate& sp = est.value().speed;
+  const RowSettings& st = r.st;
+  out.quant = est.value().quant;
+  std::optional<double> figure = r.tg ? sp.decode_tps : sp.prefill_tps;
+  double lo_r = 1, hi_r = 1;  // band as ratios of the figure
+  if (figure) {
+    lo_r = (r.tg ? sp.decode_tps_low : sp.prefill_tps_low).value_or(*figure) / *figure;
+    hi_r = (r.tg ? sp.decode_tps_high : sp.prefill_tps_high).value_or(*figure) / *figure;
+  }
+  // A server's prefill rate is the prompt over the time to its first token (which includes
+  // the first decode step); a wall-time rate adds that time to the output's.
+  if (figure && !r.tg && st.kind == RowSettings::Kind::kServer && sp.ttft_seconds) {
+    const double p = r.tokens;
+    figure = p / *sp.ttft_seconds;
+    lo_r = p / sp.ttft_seconds_high.value_or(*sp.ttft_seconds) / *figure;
+    hi_r = p / sp.ttft_seconds_low.value_or(*sp.ttft_seconds) / *figure;
+  }
+  if (figure && r.wall && sp.ttft_seconds)
+    figure = r.tokens / (r.tokens / *figure + *sp.ttft_seconds);
+  // K requests decoding together: the aggregate (or one request's share of it).
+  if (st.concurrency > 1) {
+    figure.reset();
+    if (sp.aggregate) {
+      figure = sp.aggregate->tps * (st.aggregate ? 1.0 : 1.0 / st.concurrency);
+      lo_r = sp.aggregate->low / sp.aggregate->tps;
+      hi_r = sp.aggregate->high / sp.aggregate->tps;
+    }
+  }
+  if (!figure)
+    return out.why = std::string("no ") + (r.tg ? "decode" : "prefill") + "_tps predicted", out;
+  // Faster than physics allows (above the bandwidth ceiling for one-token decode, above the
+  // peak tensor rate for prefill): the row's model or hardware is mislabelled (SET_C.md:
+  // fields are typed by submitters). Listed, not scored.
+  const std::optional<double> ceiling = st.speculative || st.concurrency > 1 ? std::nullopt
+                                        : r.tg                               ? sp.decode_ceiling_tps
+                                               : sp.prefill_ceiling_tps;
+  if (ceiling && r.measured > *ceiling * kMislabelledOverCeiling)
+    return out.why = "measured " + fmt("%.1f", r.measured) + " tok/s is above this model's " +
+                     (r.tg ? "bandwidth" : "compute") + " ceiling on this hardware (" +
+                     fmt("%.1f", *ceiling) + " tok/s): the row's model or hardware is mislabelled",
+           out;
+  out.pred = *figure;
+  out.lo = *figure * lo_r;
+  out.hi = *figure * hi_r;
+  if (!sp.evidence.empty()) out.evidence = sp.evidence;
+  return out;
+}
+
+// The request's "csv": one file's text, or an array of up to 8 (measurements.csv and set_c.csv),
+// each with its own header. Their rows are merged under one header (the columns named in
+// `need` are required in every file); origin[i] is row i's (file, line).
+struct CsvTable {
+  std::vector<std::vector<std::string>> rows;  // rows[0] is the header
+  std::map<std::string, size_t> col;
+  std::vector<std::pair<size_t, size_t>> origin;
+};
+
+Result<CsvTable> read_csv_tables(const json& req, std::initializer_list<const char*> need) {
+  std::vector<std::string> texts;
+  if (req.contains("csv") && req["csv"].is_array()) {
+    if (req["csv"].empty() || req["csv"].size() > 8)
+      return make_error("bad_value", "csv", "csv must hold 1 to 8 files");
+    for (size_t k = 0; k < req["csv"].size(); ++k) {
+      const json& one = req["csv"][k];
+      if (!one.is_string() || one.get_ref<const std::string&>().size() > 8 * 1024 * 1024)
+        return make_error("bad_value", "csv[" + std::to_string(k) + "]",
+                          "must be a CSV file's text of at most 8 MiB");
+      texts.push_back(one.get<std::string>());
+    }
+  } else {
+    FieldReader r(req);
+    texts.push_back(r.string("csv", "", true, 8 * 1024 * 1024));
+    if (r.error()) return *r.error();
+  }
+  CsvTable t;
+  t.rows.emplace_back();
+  t.origin.emplace_back(0, 0);
+  for (size_t k = 0; k < texts.size(); ++k) {
+    const auto rows = parse_csv(texts[k], 200000);
+    const std::string field = texts.size() > 1 ? "csv[" + std::to_string(k) + "]" : "csv";
+    if (rows.empty()) return make_error("bad_value", field, field + " has no header row");
+    std::map<std::string, size_t> here;
+    for (size_t i = 0; i < rows[0].size(); ++i) here[rows[0][i]] = i;
+    for (const char* n : need)
+      if (!here.count(n))
+        return make_error("bad_value", field,
+                          field + " header lacks the column '" + std::string(n) + "'");
+    for (const auto& [name, i] : here)
+      if (!t.col.count(name)) {
+        t.col[name] = t.rows[0].size();
+        t.rows[0].push_back(name);
+      }
+    for (size_t i = 1; i < rows.size(); ++i) {
+      std::vector<std::string> row(t.rows[0].size());
+      for (const auto& [name, j] : here)
+        if (j < rows[i].size()) row[t.col[name]] = rows[i][j];
+      t.rows.push_back(std::move(row));
+      t.origin.emplace_back(k, i + 1);
+    }
+  }
+  return t;
+}
+
+// Entries name their row as its index + 1 in the merged table; this rewrites that to the line in
+// its own file, and adds the file's index when several files were given.
+void name_rows(json& entries, const CsvTable& t) {
+  const bool many = t.origin.back().first > 0;
+  for (json& e : entries) {
+    const size_t i = e["row"].get<size_t>() - 1;
+    if (i >= t.origin.size()) continue;
+    e["row"] = t.origin[i].second;
+    if (many) e["file"] = t.origin[i].first;
+  }
+}
+
+// A submitter's runs of one model name on one machine (same layers offloaded): if any of their
+// one-token decode rows is faster than the named model's bandwidth ceiling allows, the name is
+// wrong for all of them (their prefill rows too), not only for the row that shows it.
+std::string run_family(const Getter& get, const SpeedRow& m) {
+  return m.source + "|" + get("model") + "|" + get("quant") + "|" + get("hardware") + "|" +
+         std::to_string(m.n_dev) + "|" + std::to_string(m.st.gpu_layers.value_or(-1));
+}
+
+std::map<std::string, std::string> mislabelled_families(const CsvTable& t) {
+  std::map<std::string, std::string> out;  // family -> the row's reason
+  for (size_t i = 1; i < t.rows.size(); ++i) {
+    const auto& row = t.rows[i];
+    const Getter get = [&](const char* k) {
+      auto it = t.col.find(k);
+      return it != t.col.end() && it->second < row.size() ? row[it->second] : std::string();
+    };
+    if (get("metric") != "tg_tps") continue;
+    const SpeedRow m = map_speed_row(get);
+    if (!m.why.empty() || m.st.speculative || m.st.concurrency > 1) continue;
+    const SpeedScore sc = score_speed_row(m, m.request);
+    if (sc.why.find("mislabelled") != std::string::npos) {
+      const std::string f = run_family(get, m);
+      if (!out.count(f)) out[f] = sc.why;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<json> benchmarks_from_csv(const json& req) {
   FieldReader r(req);
-  const std::string csv = r.string("csv", "", true, 8 * 1024 * 1024);
   const std::string retrieved = r.string("retrieved", "2026-11-23");
   if (r.error()) return *r.error();
-  const auto rows = parse_csv(csv, 200000);
-  if (rows.empty()) return make_error("bad_value", "csv", "csv has no header row");
-  std::map<std::string, size_t> col;
-  for (size_t i = 0; i < rows[0].size(); ++i) col[rows[0][i]] = i;
-  for (const char* need : {"source_url", "model", "quant", "context_tokens", "hardware",
-                           "n_devices", "backend", "metric", "value"})
-    if (!col.count(need))
-      return make_error("bad_value", "csv",
-                        std::string("csv header lacks the column '") + need + "'");
-  auto get = [&](const std::vector<std::string>& row, const char* k) {
-    const size_t i = col[k];
-    return i < row.size() ? row[i] : std::string();
-  };
+  auto table = read_csv_tables(req, {"source_url", "model", "quant", "context_tokens", "hardware",
+                                     "n_devices", "backend", "metric", "value"});
+  if (!table.ok()) return table.error();
+  const auto& rows = table.value().rows;
+  const auto& col = table.value().col;
+  const auto mislabelled = mislabelled_families(table.value());
   json out = json::array(), unmapped = json::array();
   for (size_t i = 1; i < rows.size(); ++i) {
     const auto& row = rows[i];
-    const std::string metric = get(row, "metric");
+    const Getter get = [&](const char* k) {
+      auto it = col.find(k);
+      return it != col.end() && it->second < row.size() ? row[it->second] : std::string();
+    };
+    const std::string metric = get("metric");
     if (metric != "tg_tps" && metric != "pp_tps") continue;
-    const std::string model = map_model(get(row, "model"));
-    const HwMatch hw = map_hardware(get(row, "hardware"));
-    const std::string backend = map_backend(get(row, "backend"));
-    if (model.empty() || hw.id.empty() || backend.empty()) {
-      unmapped.push_back({{"row", i + 1},
-                          {"model", get(row, "model")},
-                          {"hardware", get(row, "hardware")},
-                          {"why", model.empty()   ? "model not in catalog"
-                                  : hw.id.empty() ? "hardware not in catalog"
-                                                  : "backend unknown"}});
+    SpeedRow m = map_speed_row(get);
+    if (m.why.empty())
+      if (auto f = mislabelled.find(run_family(get, m)); f != mislabelled.end())
+        m.why = "a run of this model name on this machine by the same submitter: " + f->second;
+    // Several tokens per step (speculative) or several requests at once are not what the plain
+    // single-stream fit predicts: they stay out of the calibration.
+    if (m.why.empty() && m.tg && m.st.speculative)
+      m.why = "speculative decoding: not a plain decode run";
+    if (m.why.empty() && m.st.concurrency > 1) m.why = "several concurrent requests";
+    if (m.why.empty() && !m.tg && m.st.kind == RowSettings::Kind::kServer &&
+        m.tokens < kMinServerPrefillTokens)
+      m.why = "a server's prefill of " + std::to_string(m.tokens) +
+              " tokens is mostly its first decode step and request overhead";
+    if (m.why.empty()) {
+      const SpeedScore sc = score_speed_row(m, m.request);
+      m.why = sc.why;
+      m.quant = sc.quant;
+    }
+    if (!m.why.empty()) {
+      unmapped.push_back(
+          {{"row", i + 1}, {"model", get("model")}, {"hardware", get("hardware")}, {"why", m.why}});
       continue;
     }
-    json b = {
-        {"id", "b" + std::to_string(out.size() + 1)},
-        {"model", model},
-        {"quant", get(row, "quant")},
-        {"hardware", hw.id},
-        {"n_devices", std::max(1, std::atoi(get(row, "n_devices").c_str()))},
-        {"backend", backend},
-        {"metric", metric == "tg_tps" ? "tg" : "pp"},
-        {"tokens", std::atoi(get(row, "context_tokens").c_str())},
-        {"value_tps", std::atof(get(row, "value").c_str())},
-        {"ram_gib", hw.ram_gib > 0 ? json(hw.ram_gib) : json(nullptr)},
-        {"test_detail", col.count("test_detail") ? get(row, "test_detail") : ""},
-        {"sources", json::array({{{"url", get(row, "source_url")}, {"retrieved", retrieved}}})}};
+    std::string detail = get("test_detail");
+    if (detail.size() > 1000) detail = detail.substr(0, 997) + "...";
+    const RowSettings& st = m.st;
+    const HwMatch hw = map_hardware(get("hardware"));
+    json b = {{"id", "b" + std::to_string(out.size() + 1)},
+              {"model", m.model},
+              {"quant", m.quant},
+              {"hardware", m.hardware},
+              {"n_devices", m.n_dev},
+              {"backend", m.backend},
+              {"metric", m.tg ? "tg" : "pp"},
+              {"tokens", m.tokens},
+              {"value_tps", m.measured},
+              {"ram_gib", hw.ram_gib > 0 ? json(hw.ram_gib) : json(nullptr)},
+              {"test_detail", detail},
+              {"sources", json::array({{{"url", get("source_url")}, {"retrieved", retrieved}}})}};
+    // The run's own settings, where they differ from the original file's llama-bench defaults.
+    if (st.runtime != "llama.cpp") b["runtime"] = st.runtime;
+    if (st.flash_attn)
+      b["flash_attn"] = *st.flash_attn ? "on" : "off";
+    else if (!st.flash_attn_stated_unknown)
+      b["flash_attn"] = "off";
+    if (!st.kv_type.empty() && st.kv_type != "f16") b["kv_type"] = st.kv_type;
+    if (st.gpu_layers) b["gpu_layers"] = *st.gpu_layers;
+    if (st.n_cpu_moe) b["n_cpu_moe"] = *st.n_cpu_moe;
+    if (st.ubatch) b["ubatch"] = *st.ubatch;
+    if (m.depth_before > 0) b["depth"] = m.depth_before;
+    if (st.kind == RowSettings::Kind::kServer) b["kind"] = "server";
+    if (m.wall) b["kind"] = "wall-time";
+    const std::string sub = submitter_of(get("source_note"));
+    if (!sub.empty()) b["submitter"] = sub;
     out.push_back(b);
   }
+  name_rows(unmapped, table.value());
   return json{{"ok", true}, {"benchmarks", out}, {"unmapped", unmapped}};
 }
 
 Result<json> accuracy_json(const json& req) {
   FieldReader r(req);
-  const std::string csv = r.string("csv", "", true, 8 * 1024 * 1024);
   // Speed rows: "row" leaves each measurement out of the fit that predicts it; "hardware"
   // leaves out every measurement of that hardware (how a GPU with no measurement is predicted).
   const std::string holdout = r.string("holdout", "row");
@@ -269,20 +544,17 @@ Result<json> accuracy_json(const json& req) {
       holdout != "gpu-count")
     return make_error("bad_value", "holdout",
                       "holdout must be row, hardware, model, source or gpu-count");
-  const auto rows = parse_csv(csv, 200000);
-  if (rows.empty()) return make_error("bad_value", "csv", "csv has no header row");
-  std::map<std::string, size_t> col;
-  for (size_t i = 0; i < rows[0].size(); ++i) col[rows[0][i]] = i;
-  for (const char* need :
-       {"model", "quant", "context_tokens", "hardware", "n_devices", "metric", "value"})
-    if (!col.count(need))
-      return make_error("bad_value", "csv",
-                        std::string("csv header lacks the column '") + need + "'");
+  auto table = read_csv_tables(
+      req, {"model", "quant", "context_tokens", "hardware", "n_devices", "metric", "value"});
+  if (!table.ok()) return table.error();
+  const auto& rows = table.value().rows;
+  const auto& col = table.value().col;
   auto get = [&](const std::vector<std::string>& row, const char* k) {
-    const size_t i = col[k];
-    return i < row.size() ? row[i] : std::string();
+    auto it = col.find(k);
+    return it != col.end() && it->second < row.size() ? row[it->second] : std::string();
   };
 
+  const auto mislabelled = mislabelled_families(table.value());
   json details = json::array(), unmapped = json::array();
   std::map<std::string, std::vector<double>> errors;  // metric (or "metric family") -> |error| %
   std::map<std::string, int> covered;                 // speed rows whose measurement is in the band
@@ -295,157 +567,47 @@ Result<json> accuracy_json(const json& req) {
     const int n_dev = std::max(1, std::atoi(get(row, "n_devices").c_str()));
     if (metric == "tg_tps" || metric == "pp_tps") {
       ++speed_rows;
-      const std::string detail = col.count("test_detail") ? get(row, "test_detail") : "";
-      const std::string backend_col = col.count("backend") ? get(row, "backend") : "";
-      const RowSettings st = parse_row_settings(backend_col, detail);
-      // A tuned or re-packaged variant ("Qwen3.6-27B-MTP-GGUF", "Qwopus3.6-27B-v2") has its base
-      // model's architecture, which the row names after "base model".
-      std::string mid = model;
-      if (mid.empty() && !st.base_model.empty()) mid = map_model(st.base_model);
-      const std::string backend = map_backend(backend_col);
+      const Getter cell = [&](const char* k) { return col.count(k) ? get(row, k) : std::string(); };
+      const SpeedRow m = map_speed_row(cell);
       auto skip = [&](const std::string& why) {
         unmapped.push_back({{"row", i + 1},
                             {"model", get(row, "model")},
                             {"hardware", get(row, "hardware")},
                             {"why", why}});
       };
-      if (mid.empty() || hw.id.empty() || backend.empty()) {
-        skip(mid.empty()     ? "model not in catalog"
-             : hw.id.empty() ? "hardware not in catalog"
-                             : "backend not named");
+      if (!m.why.empty()) {
+        skip(m.why);
         continue;
       }
-      if (st.runtime.empty()) {
-        skip("runtime '" + safe_echo(st.engine) + "' is not one runcheck models");
+      if (auto f = mislabelled.find(run_family(cell, m)); f != mislabelled.end()) {
+        skip("a run of this model name on this machine by the same submitter: " + f->second);
         continue;
       }
-      const bool tg = metric == "tg_tps";
-      if (st.kind == RowSettings::Kind::kLengthsUnknown) {
-        skip("the run's prompt and output lengths were not recorded");
+      // The engine leaves this very measurement (or its whole group) out of its fit.
+      json q = m.request;
+      q["leave_out"] = {
+          {"model", m.model},     {"quant", m.quant},        {"hardware", m.hardware},
+          {"n_devices", m.n_dev}, {"backend", m.backend},    {"metric", m.tg ? "tg" : "pp"},
+          {"tokens", m.tokens},   {"depth", m.depth_before}, {"value_tps", m.measured},
+          {"source", m.source},   {"scope", holdout}};
+      const SpeedScore sc = score_speed_row(m, q);
+      if (!sc.why.empty()) {
+        skip(sc.why);
         continue;
       }
-      if (!tg && st.concurrency > 1) {
-        skip("prefill of " + std::to_string(st.concurrency) + " concurrent requests is not scored");
-        continue;
-      }
-      int tokens = std::atoi(get(row, "context_tokens").c_str());
-      // "llama-bench pp512 @ d 2048": N tokens after D already in the cache (context_tokens then
-      // holds N + D). Scored at that depth, with N as the test's length.
-      int depth_before = 0;
-      {
-        const size_t at = detail.find(" @ d ");
-        const size_t t = at == std::string::npos ? at : detail.rfind(tg ? "tg" : "pp", at);
-        if (at != std::string::npos && t != std::string::npos) {
-          const int n = std::atoi(detail.c_str() + t + 2), d = std::atoi(detail.c_str() + at + 5);
-          if (n > 0 && d > 0 && n + d == tokens) {
-            tokens = n;
-            depth_before = d;
-          }
-        }
-      }
-      // Completion tokens over the request's wall time: the short prompt ran first.
-      const bool wall = tg && st.kind == RowSettings::Kind::kWallTime;
-      if (wall) depth_before = kLlmfitPromptTokens;
-      const double measured = std::atof(get(row, "value").c_str());
-      const std::string quant = scoring_quant(get(row, "quant"), st.runtime);
-      // The run's own settings (calibration_rows.h); decode at the mean depth of tgN, prefill at
-      // prompt N. The engine leaves this very measurement (or its whole group) out of its fit.
-      json q = {{"model", mid},
-                {"quant", quant},
-                {"context", std::max(2048, tokens + depth_before)},
-                {"allow_long_context", true},  // the run happened at this length
-                {"hardware", hw.id + (n_dev > 1 ? "x" + std::to_string(n_dev) : "")},
-                {"runtime", st.runtime},
-                {"gpu_layers", st.gpu_layers.value_or(100000)},
-                {"kv_type", st.kv_type.empty() ? "f16" : st.kv_type},
-                {"backend", backend},
-                {"inverse", false},
-                {"depth", depth_before + (tg ? (tokens - 1) / 2 : 0)},
-                {"prompt", std::max(1, wall ? kLlmfitPromptTokens : tokens)},
-                {"leave_out",
-                 {{"model", mid},
-                  {"quant", quant},
-                  {"hardware", hw.id},
-                  {"n_devices", n_dev},
-                  {"backend", backend},
-                  {"metric", tg ? "tg" : "pp"},
-                  {"tokens", tokens},
-                  {"value_tps", measured},
-                  {"source", get(row, "source_url")},
-                  {"scope", holdout}}}};
-      // Flash attention as stated; a 2026 run that does not say gets its runtime's default
-      // (llama.cpp -fa auto); the original file's llama-bench runs predate auto and ran without.
-      if (st.flash_attn)
-        q["flash_attn"] = *st.flash_attn;
-      else if (!st.flash_attn_stated_unknown)
-        q["flash_attn"] = false;
-      if (st.n_cpu_moe) q["n_cpu_moe"] = *st.n_cpu_moe;
-      if (st.ubatch) q["ubatch"] = *st.ubatch;
-      if (st.concurrency > 1) q["parallel"] = st.concurrency;
-      if (hw.ram_gib > 0) q["ram_gb"] = hw.ram_gib;
-      auto est = typed_estimate(q);
-      if (!est.ok()) {
-        skip(est.error().message);
-        continue;
-      }
-      const SpeedEstimate& sp = est.value().speed;
-      const char* k = tg ? "decode_tps" : "prefill_tps";
-      std::optional<double> figure = tg ? sp.decode_tps : sp.prefill_tps;
-      double lo_r = 1, hi_r = 1;  // band as ratios of the figure
-      if (figure) {
-        lo_r = (tg ? sp.decode_tps_low : sp.prefill_tps_low).value_or(*figure) / *figure;
-        hi_r = (tg ? sp.decode_tps_high : sp.prefill_tps_high).value_or(*figure) / *figure;
-      }
-      // A server's prefill rate is the prompt over the time to its first token (which includes
-      // the first decode step); a wall-time rate adds that time to the output's.
-      if (figure && !tg && st.kind == RowSettings::Kind::kServer && sp.ttft_seconds) {
-        const double p = std::max(1, tokens);
-        figure = p / *sp.ttft_seconds;
-        lo_r = p / sp.ttft_seconds_high.value_or(*sp.ttft_seconds) / *figure;
-        hi_r = p / sp.ttft_seconds_low.value_or(*sp.ttft_seconds) / *figure;
-      }
-      if (figure && wall && sp.ttft_seconds) {
-        const double out = std::max(1, tokens), t = out / *figure + *sp.ttft_seconds;
-        figure = out / t;
-      }
-      // K requests decoding together: the aggregate (or one request's share of it).
-      if (st.concurrency > 1) {
-        figure.reset();
-        if (sp.aggregate) {
-          const double per = st.aggregate ? 1.0 : 1.0 / st.concurrency;
-          figure = sp.aggregate->tps * per;
-          lo_r = sp.aggregate->low / sp.aggregate->tps;
-          hi_r = sp.aggregate->high / sp.aggregate->tps;
-        }
-      }
-      if (!figure) {
-        skip("no " + std::string(k) + " predicted");
-        continue;
-      }
-      // Faster than physics allows (above the bandwidth ceiling for one-token decode, above the
-      // peak tensor rate for prefill): the row's model or hardware is mislabelled (SET_C.md:
-      // fields are typed by submitters). Listed, not scored.
-      const std::optional<double> ceiling = st.speculative || st.concurrency > 1 ? std::nullopt
-                                            : tg ? sp.decode_ceiling_tps
-                                                 : sp.prefill_ceiling_tps;
-      if (ceiling && measured > *ceiling * kMislabelledOverCeiling) {
-        skip("measured " + fmt("%.1f", measured) + " tok/s is above this model's " +
-             (tg ? "bandwidth" : "compute") + " ceiling on this hardware (" +
-             fmt("%.1f", *ceiling) + " tok/s): the row's model or hardware is mislabelled");
-        continue;
-      }
-      const double pred = *figure, lo = pred * lo_r, hi = pred * hi_r;
-      const double err = (pred - measured) / measured * 100;
-      const bool inside = measured >= lo && measured <= hi;
-      const HardwareEntry* he = builtin_catalog().hw(hw.id);
+      const RowSettings& st = m.st;
+      const double err = (sc.pred - m.measured) / m.measured * 100;
+      const bool inside = m.measured >= sc.lo && m.measured <= sc.hi;
+      const HardwareEntry* he = builtin_catalog().hw(m.hardware);
       const std::string family =
-          he ? (he->kind == HardwareKind::kApple ? "apple" : he->vendor) + "/" + backend : backend;
-      const ModelEntry* me = builtin_catalog().model(mid);
+          he ? (he->kind == HardwareKind::kApple ? "apple" : he->vendor) + "/" + m.backend
+             : m.backend;
+      const ModelEntry* me = builtin_catalog().model(m.model);
       // Speculative runs decode several tokens per step and concurrent runs serve K requests:
       // each is its own group, never mixed into the single-stream decode figures.
-      const std::string group = st.speculative       ? metric + " speculative"
-                                : st.concurrency > 1 ? metric + " concurrent"
-                                                     : metric;
+      const std::string group = st.speculative && m.tg ? metric + " speculative"
+                                : st.concurrency > 1   ? metric + " concurrent"
+                                                       : metric;
       auto add = [&](const std::string& g) {
         errors[g].push_back(std::fabs(err));
         covered[g] += inside;
@@ -454,21 +616,21 @@ Result<json> accuracy_json(const json& req) {
       if (group == metric) {
         add(metric + " " + family);
         add(metric + " runtime " + st.runtime);
-        add(metric + (n_dev > 1 ? " multi-gpu" : " single-gpu"));
+        add(metric + (m.n_dev > 1 ? " multi-gpu" : " single-gpu"));
         if (me) add(metric + (me->arch.is_moe() ? " moe" : " dense"));
       }
       details.push_back({{"row", i + 1},
                          {"metric", metric},
-                         {"model", mid},
+                         {"model", m.model},
                          {"hardware", get(row, "hardware")},
                          {"runtime", st.runtime},
-                         {"tokens", tokens},
-                         {"measured_tps", measured},
-                         {"predicted_tps", std::round(pred * 100) / 100},
-                         {"low", std::round(lo * 100) / 100},
-                         {"high", std::round(hi * 100) / 100},
+                         {"tokens", m.tokens},
+                         {"measured_tps", m.measured},
+                         {"predicted_tps", std::round(sc.pred * 100) / 100},
+                         {"low", std::round(sc.lo * 100) / 100},
+                         {"high", std::round(sc.hi * 100) / 100},
                          {"in_band", inside},
-                         {"evidence", sp.evidence.empty() ? json(nullptr) : json(sp.evidence)},
+                         {"evidence", sc.evidence ? json(*sc.evidence) : json(nullptr)},
                          {"speculative", st.speculative},
                          {"concurrency", st.concurrency},
                          {"kind", st.kind == RowSettings::Kind::kServer     ? "server"
@@ -549,6 +711,8 @@ Result<json> accuracy_json(const json& req) {
     summary[metric]["band_coverage_pct"] =
         std::round(1000.0 * n / static_cast<double>(errors[metric].size())) / 10;
   summary["oom"] = {{"count", oom_rows}, {"agree", oom_agree}};
+  name_rows(unmapped, table.value());
+  name_rows(details, table.value());
   return json{{"ok", true},           {"holdout", holdout},
               {"summary", summary},   {"speed_rows", speed_rows},
               {"unmapped", unmapped}, {"rows", details}};

@@ -95,6 +95,12 @@ RowSettings parse_row_settings(const std::string& backend, const std::string& de
       break;
     }
   }
+  // llamafile 0.9 (LocalScore's runs, 2025-03) is built on a llama.cpp from before -fa auto
+  // (llama.cpp PR #15434, 2025-08): flash attention was off unless asked for.
+  if (!r.flash_attn && r.engine == "llamafile") {
+    r.flash_attn = false;
+    r.flash_attn_stated_unknown = false;
+  }
   // KV cache type: "KV q8_0", else -ctk (one type for K and V, as the engine takes).
   std::string kv = word_after(head, "kv ");
   if (!is_kv_type(kv)) kv = word_after(cmd, " -ctk ");

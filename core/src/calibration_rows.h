@@ -21,7 +21,7 @@ struct RowSettings {
   std::optional<int> gpu_layers, n_cpu_moe, ubatch;
   int concurrency = 1;
   bool aggregate = false;    // concurrency > 1 and the value is the sum over all requests
-  bool speculative = false;  // "speculative decoding on" (draft, MTP, EAGLE, n-gram)
+  bool speculative = false;  // "speculative decoding on" (draft, MTP, EAGLE, n-gram): decode only
   std::string base_model;    // "org/name" after "base model "
   // What the value measures: llama-bench's (or LocalScore's) ppN / tgN; a server's prefill
   // (prompt / time to first token) or decode of one request; completion tokens over the whole
@@ -33,6 +33,9 @@ struct RowSettings {
 // llmfit's benchmark prompts: "about 10-60 tokens before the chat template" (SET_C.md, source 2);
 // a wall-time row is predicted with this prompt ahead of its output.
 inline constexpr int kLlmfitPromptTokens = 50;
+// A server's prefill rate (prompt / time to first token) over a shorter prompt is mostly its first
+// decode step and request overhead: such rows are scored but stay out of the prefill fit.
+inline constexpr int kMinServerPrefillTokens = 512;
 
 // `backend` is the CSV's backend column ("vLLM CUDA", "llamafile Metal"); `detail` its
 // test_detail. Never fails: what is not stated stays unset.

@@ -399,6 +399,28 @@ std::optional<Error> parse_benchmarks(const std::string& file, const json& root,
     if (auto err = opt_number(c, e, "ram_gib", b.ram_gib, 1, 8192, "GiB")) return err;
     need_string(c, e, "test_detail", b.test_detail, false);
     if (auto err = sources(c, e, b.sources)) return err;
+    // The run's own settings (absent: llama-bench's defaults of the original file).
+    need_string(c, e, "runtime", b.runtime, false);
+    need_string(c, e, "flash_attn", b.flash_attn, false);
+    need_string(c, e, "kv_type", b.kv_type, false);
+    need_string(c, e, "kind", b.kind, false);
+    need_string(c, e, "submitter", b.submitter, false);
+    if (b.flash_attn != "" && b.flash_attn != "on" && b.flash_attn != "off")
+      return c.fail("flash_attn", "must be on, off or absent");
+    if (b.kind != "bench" && b.kind != "server" && b.kind != "wall-time")
+      return c.fail("kind", "must be bench, server or wall-time");
+    for (auto [key, field] :
+         {std::pair{"gpu_layers", &b.gpu_layers}, std::pair{"n_cpu_moe", &b.n_cpu_moe},
+          std::pair{"ubatch", &b.ubatch}}) {
+      std::optional<double> v;
+      if (!e.contains(key)) continue;
+      if (auto err = opt_number(c, e, key, v, 0, 100000, "")) return err;
+      if (v) *field = static_cast<int>(*v);
+    }
+    std::optional<double> depth;
+    if (e.contains("depth"))
+      if (auto err = opt_number(c, e, "depth", depth, 0, 1 << 22, "tokens")) return err;
+    b.depth = depth ? static_cast<uint32_t>(*depth) : 0;
     cat.benchmarks.push_back(std::move(b));
   }
   return std::nullopt;

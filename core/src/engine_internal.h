@@ -105,6 +105,18 @@ std::map<std::string, std::string> launch_commands(const Inputs& in, const Plan&
                                                    std::vector<std::string>& notes,
                                                    std::vector<Download>& downloads);
 
+// The speed fit a runtime uses: "" for llama.cpp and LM Studio (llama.cpp's kernels), else the
+// runtime's own name (SpeedFeatures::runtime).
+inline std::string speed_runtime(Runtime r) {
+  return r == Runtime::kLlamaCpp || r == Runtime::kLmStudio ? std::string() : runtime_name(r);
+}
+// The publication a benchmark row belongs to for source holdout: its URL, and its submitter
+// when one publication gathers many (the localmaxxing scrape).
+inline std::string benchmark_source(const BenchmarkRow& b) {
+  return (b.sources.empty() ? std::string() : b.sources[0].url) +
+         (b.submitter.empty() ? "" : "#submitter=" + b.submitter);
+}
+
 // speed_model.cpp: bytes and FLOPs per token of this plan, per device.
 struct SpeedContext {
   SpeedFeatures f;

@@ -95,7 +95,10 @@ json speed_to_json(const SpeedEstimate& s) {
     json row = {{"metric", metric},
                 {"tokens", m.tokens},
                 {"value_tps", m.value_tps},
-                {"test", metric + std::to_string(m.tokens)},
+                {"test", metric + std::to_string(m.tokens) +
+                             (m.depth ? " @ d" + std::to_string(m.depth) : "")},
+                {"depth", m.depth},
+                {"settings", m.settings},
                 {"source", m.source}};
     if (decode) row["estimate_at_run_length_tps"] = opt(m.estimate_at_run_length_tps);
     measured.push_back(std::move(row));

@@ -164,6 +164,7 @@ Result<EstimateRequest> read_request(const json& req) {
     o.metric = text_of(L, "metric");
     o.n_devices = static_cast<int>(number_of(L, "n_devices"));
     o.tokens = static_cast<uint32_t>(number_of(L, "tokens"));
+    o.depth = static_cast<uint32_t>(number_of(L, "depth"));
     o.value_tps = number_of(L, "value_tps");
     q.leave_out = o;
   }

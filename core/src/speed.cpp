@@ -6,18 +6,25 @@
 #include <string>
 #include <vector>
 
+#include "runcheck/constants.h"
+
 namespace runcheck {
 
 double SpeedFeatures::prefill_overlap(uint32_t prompt) const {
-  const double in_flight = std::ceil(std::min<double>(prompt, n_batch) / std::max(1.0, n_ubatch));
-  return std::max(1.0, std::min(pipeline_gpus, in_flight));
+  // llama.cpp's pipeline over G GPUs (layer split): a batch of n_batch tokens is M micro-batches
+  // of n_ubatch, and micro-batch i runs on GPU g at step i + g. The batch takes M + G - 1 steps
+  // of one GPU's share, where one GPU alone would take M x G: the speed-up is M G / (M + G - 1),
+  // 1 for a single micro-batch (ppN with N <= n_ubatch) and below G for any finite batch.
+  const double m = std::ceil(std::min<double>(prompt, n_batch) / std::max(1.0, n_ubatch));
+  const double g = std::max(1.0, pipeline_gpus);
+  return std::max(1.0, m * g / (m + g - 1));
 }
 
 double speed_regressor(const SpeedSample& s) {
   if (s.decode) {
     // llama-bench tgN generates N tokens from an empty context: the mean depth is (N-1)/2, and
     // time per token is linear in depth, so the mean time is the time at the mean depth.
-    const double depth = s.tokens > 0 ? (s.tokens - 1) / 2.0 : 0;
+    const double depth = s.depth + (s.tokens > 0 ? (s.tokens - 1) / 2.0 : 0);
     return s.f.decode_fixed_s + s.f.decode_per_depth_s * depth;
   }
   return s.f.prefill_fixed.value_or(0) / s.f.prefill_overlap(s.tokens);
@@ -26,11 +33,24 @@ double speed_regressor(const SpeedSample& s) {
 double speed_regressor2(const SpeedSample& s) {
   // Decode: GPU hops. Prefill: the attention FLOPs, which run at their own (lower) efficiency
   // than the weight matmuls (without flash attention the KQ scores go through memory).
-  return s.decode ? s.f.hops : s.f.prefill_per_prompt * s.tokens / s.f.prefill_overlap(s.tokens);
+  // A prompt after D tokens already in the cache attends to them too: N + 2D, as N / 2 + D is
+  // the mean context a prompt token reads (prefill_per_prompt * N is the depth-0 mean).
+  return s.decode
+             ? s.f.hops
+             : s.f.prefill_per_prompt * (s.tokens + 2.0 * s.depth) / s.f.prefill_overlap(s.tokens);
 }
 
 double speed_time(const SpeedFit& fit, const SpeedSample& s) {
-  return fit.a + fit.b * speed_regressor(s) + fit.c * speed_regressor2(s);
+  const double t = fit.a + fit.b * speed_regressor(s) +
+                   (!s.decode && s.f.flash_attn ? fit.c_fa : fit.c) * speed_regressor2(s);
+  return s.decode ? t : std::max(t, s.f.prefill_floor_s(s.tokens));
+}
+
+double SpeedFeatures::prefill_floor_s(uint32_t prompt) const {
+  // A micro-batch reads every weight once: a prompt of N tokens (N <= n_ubatch) takes at least
+  // one weight pass at rated bandwidth, so its time per token is at least that pass / N.
+  const double per_pass = std::min<double>(std::max<uint32_t>(1, prompt), n_ubatch);
+  return decode_fixed_s / per_pass;
 }
 
 namespace {
@@ -99,7 +119,7 @@ SpeedFit fit_speed(const std::vector<SpeedSample>& samples, const std::string& g
   for (const auto& smp : samples) {
     if (smp.row == exclude || smp.decode != decode || smp.group != group) continue;
     if (holdout.holds_out(smp)) continue;
-    if (!decode && !smp.f.prefill_fixed) continue;
+    if (!decode && (!smp.f.prefill_fixed || smp.tokens < kMinPrefillFitTokens)) continue;
     const double x = speed_regressor(smp);
     const double h = speed_regressor2(smp);
     s.add(x, h, 1.0 / smp.value_tps);
@@ -112,18 +132,24 @@ SpeedFit fit_speed(const std::vector<SpeedSample>& samples, const std::string& g
   if (f.n < 2) return f;
   bool free_c = any_h;
   bool c_follows_b = false;
+  bool split_c = false;  // attention slopes fixed per flash-attention setting (below)
   if (!decode && any_h) {
-    // The attention slope comes from how each configuration slows down as its prompt grows
-    // (within-configuration regression): across hardware, compute figures are too rough.
+    // The attention slope comes from how each configuration slows down as its prompt (or the
+    // context before it) grows: within-configuration regression, as across hardware compute
+    // figures are too rough. Flash attention on and off are separate slopes: without it the
+    // KQ scores go through memory, with it they stay in on-chip tiles.
     std::map<std::string, std::vector<std::pair<double, double>>> by_config;  // config -> (h, y)
+    std::map<std::string, bool> config_fa;
     for (const auto& smp : samples) {
       if (smp.row == exclude || smp.decode || smp.group != group || !smp.f.prefill_fixed) continue;
-      if (holdout.holds_out(smp)) continue;
+      if (holdout.holds_out(smp) || smp.tokens < kMinPrefillFitTokens) continue;
       by_config[smp.config].push_back({speed_regressor2(smp), 1.0 / smp.value_tps});
+      config_fa[smp.config] = smp.f.flash_attn;
     }
-    double sxy = 0, sxx = 0;
+    double sxy[2] = {0, 0}, sxx[2] = {0, 0};  // [0]: flash attention off, [1]: on
     for (const auto& [cfg, pts] : by_config) {
       if (pts.size() < 2) continue;
+      const int k = config_fa[cfg] ? 1 : 0;
       double mh = 0, my = 0;
       for (const auto& [h, y] : pts) {
         mh += h;
@@ -132,13 +158,18 @@ SpeedFit fit_speed(const std::vector<SpeedSample>& samples, const std::string& g
       mh /= pts.size();
       my /= pts.size();
       for (const auto& [h, y] : pts) {
-        sxy += (h - mh) * (y - my);
-        sxx += (h - mh) * (h - mh);
+        sxy[k] += (h - mh) * (y - my);
+        sxx[k] += (h - mh) * (h - mh);
       }
     }
-    if (sxx > 0) {
-      f.c = std::max(0.0, sxy / sxx);
+    if (sxx[0] > 0 || sxx[1] > 0) {
+      // A setting without its own within-configuration data takes the other's slope.
+      const double off = std::max(0.0, sxx[0] > 0 ? sxy[0] / sxx[0] : sxy[1] / sxx[1]);
+      const double on = std::max(0.0, sxx[1] > 0 ? sxy[1] / sxx[1] : off);
+      f.c = off;
+      f.c_fa = on;
       free_c = false;
+      split_c = true;
     } else {
       // No configuration in the group was measured at two prompt lengths: the slope is not
       // identifiable from these rows (a free fit across configurations extrapolates long
@@ -149,15 +180,33 @@ SpeedFit fit_speed(const std::vector<SpeedSample>& samples, const std::string& g
       c_follows_b = true;
     }
   }
+  if (split_c) {
+    // The attention term is known per sample: fit a and b on what remains.
+    s = Sums{};
+    for (const auto& smp : samples) {
+      if (smp.row == exclude || smp.decode || smp.group != group || !smp.f.prefill_fixed) continue;
+      if (holdout.holds_out(smp) || smp.tokens < kMinPrefillFitTokens) continue;
+      const double c = smp.f.flash_attn ? f.c_fa : f.c;
+      s.add(speed_regressor(smp), 0, 1.0 / smp.value_tps - c * speed_regressor2(smp));
+    }
+  }
+  const double c_off = f.c, c_on = f.c_fa;
+  if (split_c) f.c = 0;
   // With one distinct regressor value the slope is unidentifiable: keep b at the ceiling (1)
   // and fit the intercept only.
   const bool spread = max_x > min_x * 1.05;
+  // Prefill has no fixed cost per token: a batch's overheads (kernel launches, synchronisation)
+  // are shared by its hundreds of tokens, so its time is FLOPs over an efficiency (b, c) only.
+  // With no spread in FLOPs (one configuration) the efficiency cannot be told from an overhead
+  // and the intercept is fitted instead.
+  const bool free_a = decode || !spread;
   f.b = 1;
-  solve(s, true, spread, free_c, f);
+  f.a = 0;
+  solve(s, free_a, spread, free_c, f);
   // Constraints, applied by refitting with the violated parameter pinned to its bound.
   if (f.b < 1) {
     f.b = 1;
-    solve(s, true, false, free_c, f);
+    solve(s, free_a, false, free_c, f);
   }
   if (f.a < 0) {
     f.a = 0;
@@ -177,7 +226,13 @@ SpeedFit fit_speed(const std::vector<SpeedSample>& samples, const std::string& g
   }
   if (f.a < 0) f.a = 0;
   if (f.b < 1) f.b = 1;
-  f.ok = std::isfinite(f.a) && std::isfinite(f.b) && std::isfinite(f.c);
+  if (split_c) {
+    f.c = c_off;
+    f.c_fa = c_on;
+  } else {
+    f.c_fa = f.c;
+  }
+  f.ok = std::isfinite(f.a) && std::isfinite(f.b) && std::isfinite(f.c) && std::isfinite(f.c_fa);
   return f;
 }
 

@@ -14,21 +14,28 @@ const Calibration& calibration() {
     std::map<std::string, SpeedFeatures> cache;
     for (size_t i = 0; i < rows.size(); ++i) {
       const BenchmarkRow& b = rows[i];
-      const std::string key = b.model + "|" + b.quant + "|" + b.hardware + "|" +
-                              std::to_string(b.n_devices) + "|" + b.backend + "|" +
-                              (b.ram_gib ? std::to_string(*b.ram_gib) : "");
+      const std::string key =
+          b.model + "|" + b.quant + "|" + b.hardware + "|" + std::to_string(b.n_devices) + "|" +
+          b.backend + "|" + (b.ram_gib ? std::to_string(*b.ram_gib) : "") + "|" + b.runtime + "|" +
+          b.flash_attn + "|" + b.kv_type + "|" + std::to_string(b.gpu_layers.value_or(-1)) + "|" +
+          std::to_string(b.n_cpu_moe.value_or(-1)) + "|" + std::to_string(b.ubatch.value_or(-1));
       auto it = cache.find(key);
       if (it == cache.end()) {
-        // As published: all layers offloaded (-ngl 99), flash attention off, f16 KV.
+        // As the row was run (catalog/benchmarks.json keeps its settings; absent ones are
+        // llama-bench's defaults of the original file: all layers, flash attention off, f16 KV).
         EstimateRequest q;
         q.model = b.model;
         q.quant = b.quant;
-        q.context = 2048;
+        q.context = std::max<int64_t>(2048, int64_t{b.tokens} + b.depth);
         q.hardware = {b.hardware + (b.n_devices > 1 ? "x" + std::to_string(b.n_devices) : "")};
-        q.flash_attn = false;
-        q.gpu_layers = 100000;
-        q.kv_type = "f16";
+        q.runtime = b.runtime;
+        if (!b.flash_attn.empty()) q.flash_attn = b.flash_attn == "on";
+        q.gpu_layers = b.gpu_layers.value_or(100000);
+        if (b.n_cpu_moe) q.n_cpu_moe = *b.n_cpu_moe;
+        if (b.ubatch) q.ubatch = *b.ubatch;
+        q.kv_type = b.kv_type;
         q.backend = b.backend;
+        q.allow_long_context = true;
         if (b.ram_gib) q.ram_gb = *b.ram_gib;
         // A run without its memory size fit on its machine: take a Mac's largest configuration.
         else if (const HardwareEntry* h = builtin_catalog().hw(b.hardware);
@@ -46,6 +53,7 @@ const Calibration& calibration() {
       smp.f = it->second;
       smp.decode = b.decode;
       smp.tokens = b.tokens;
+      smp.depth = b.depth;
       smp.value_tps = b.value_tps;
       smp.row = i;
       smp.hardware = b.hardware;
@@ -53,7 +61,7 @@ const Calibration& calibration() {
       smp.group = smp.f.group();
       smp.n_devices = b.n_devices;
       smp.model = b.model;
-      smp.source = b.sources.empty() ? "" : b.sources[0].url;
+      smp.source = benchmark_source(b);
       c.samples.push_back(smp);
     }
     return c;
@@ -101,7 +109,9 @@ double predict_time(const std::vector<SpeedSample>& all, const SpeedSample& s,
       if (j.row == exclude || j.row == s.row || j.decode != s.decode || j.hardware != s.hardware)
         continue;
       if (j.n_devices != s.n_devices || holdout.holds_out(j)) continue;
-      if (j.group != group || (!s.decode && !j.f.prefill_fixed)) continue;
+      if (j.group != group ||
+          (!s.decode && (!j.f.prefill_fixed || j.tokens < kMinPrefillFitTokens)))
+        continue;
       r.push_back(j.value_tps * speed_time(fit, j));
     }
   if (s.decode) {

@@ -78,6 +78,8 @@ SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p,
   SpeedContext sc;
   const ModelArch& m = in.model->arch;
   sc.f.backend = in.backend;
+  sc.f.runtime = speed_runtime(in.plan.kv.runtime);
+  sc.f.flash_attn = in.plan.kv.flash_attn;
   sc.f.high_precision = high_precision(in);
   const HardwareEntry* host_entry = nullptr;
   for (const auto* h : in.hardware)
@@ -145,13 +147,18 @@ SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p,
                              sc.pcie_assumed);
   }
   sc.f.hops = used_gpus > 1 ? static_cast<double>(used_gpus - 1) : 0;
-  // FLOPs per token: 2 x active parameters, and attention 2 x heads x (K+V dims) per layer per
-  // context token (QK^T and AV), at the mean depth P/2 of a prompt of P tokens.
+  // FLOPs per token: 2 x active parameters, and attention 2 x query heads x (K+V dims) per layer
+  // per context token read (QK^T and AV). Full-attention layers read the whole context (at the
+  // mean depth P/2 of a prompt of P tokens); a sliding layer reads at most its window, a fixed
+  // cost per token (taken at half the window). Recurrent and feed-forward-only blocks
+  // (Nemotron-H, Qwen3.5's linear attention) attend nothing.
   const double active_params = static_cast<double>(memo_active_parameters(in.model->id, m));
-  uint32_t attn_layers = 0;
-  for (auto k : m.layers)  // recurrent and feed-forward-only blocks (Nemotron-H) attend nothing
-    attn_layers += k == LayerKind::kFullAttention || k == LayerKind::kSlidingAttention;
-  const double attn_per_ctx = 2.0 * attn_layers * m.head_count * (m.key_length + m.value_length);
+  double attn_per_ctx = 0, swa_flops = 0;
+  for (uint32_t il = 0; il < m.layers.size(); ++il) {
+    const double per = 2.0 * m.q_heads(il) * (m.k_length(il) + m.v_length(il));
+    if (m.layers[il] == LayerKind::kFullAttention) attn_per_ctx += per;
+    if (m.layers[il] == LayerKind::kSlidingAttention) swa_flops += per * m.sliding_window / 2.0;
+  }
   double fx = 0, fkv = 0, z0 = 0, zp = 0;
   bool prefill_ok = true;
   for (const auto& d : devs) {
@@ -177,10 +184,10 @@ SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p,
         prefill_ok = false;
         continue;
       }
-      const double zz0 = 2 * active_params * share / (*d.compute * 1e12);
-      const double zzp = attn_per_ctx *
-                         (static_cast<double>(d.layers) / std::max(1u, m.block_count)) / 2 /
-                         (*d.compute * 1e12);
+      const double layer_share = static_cast<double>(d.layers) / std::max(1u, m.block_count);
+      const double zz0 =
+          (2 * active_params * share + swa_flops * layer_share) / (*d.compute * 1e12);
+      const double zzp = attn_per_ctx * layer_share / 2 / (*d.compute * 1e12);
       if (parallel) {
         z0 = std::max(z0, zz0);
         zp = std::max(zp, zzp);
@@ -258,7 +265,7 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
     SpeedSample probe;
     probe.hardware = rows[i].hardware;
     probe.model = rows[i].model;
-    probe.source = rows[i].sources.empty() ? "" : rows[i].sources[0].url;
+    probe.source = benchmark_source(rows[i]);
     probe.n_devices = rows[i].n_devices;
     return holdout.holds_out(probe);
   };
@@ -267,7 +274,7 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
     for (size_t i = 0; i < rows.size(); ++i) {
       const auto& b = rows[i];
       if (L.model == b.model && L.quant == b.quant && L.hardware == b.hardware &&
-          L.n_devices == b.n_devices && L.backend == b.backend &&
+          L.n_devices == b.n_devices && L.backend == b.backend && L.depth == b.depth &&
           L.metric == (b.decode ? "tg" : "pp") && L.tokens == b.tokens &&
           std::fabs(L.value_tps - b.value_tps) < 1e-9) {
         exclude = i;
@@ -280,14 +287,17 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
   SpeedFeatures f = sc.f;
   const std::string wanted = f.group();
   auto fit_for = [&](bool decode, std::string& used) {
-    const std::string other = f.backend + (f.high_precision ? "/lo" : "/hi");
-    const std::string cuda = std::string("cuda") + (f.high_precision ? "/hi" : "/lo");
-    std::vector<std::string> tries = {wanted, other, cuda};
+    // This runtime's own runs first (this precision, then the other), then llama.cpp's on this
+    // backend, then CUDA's.
+    const std::string prec = f.high_precision ? "/hi" : "/lo";
+    const std::string other_prec = f.high_precision ? "/lo" : "/hi";
+    const std::string rt = f.runtime.empty() ? "" : f.runtime + "/";
+    std::vector<std::string> tries = {wanted, rt + f.backend + other_prec, f.backend + prec,
+                                      f.backend + other_prec, "cuda" + prec};
     // Then any other backend's group at this precision, then any group (a held-out or unseen
     // backend is still answered, as "estimated" with a widened band).
     std::set<std::string> rest;
     for (const auto& smp : cal.samples) rest.insert(smp.group);
-    const std::string prec = f.high_precision ? "/hi" : "/lo";
     for (const auto& g : rest)
       if (g.size() > prec.size() && g.compare(g.size() - prec.size(), prec.size(), prec) == 0)
         tries.push_back(g);
@@ -324,13 +334,26 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
     if (i == exclude || !same_gpu || b.model != in.model->id || b.hardware != gpu_id ||
         b.backend != in.backend)
       continue;
+    Runtime brt = Runtime::kLlamaCpp;
+    if (!runtime_from_name(b.runtime, brt) || speed_runtime(brt) != f.runtime) continue;
     if (row_held_out(i)) continue;
     if (static_cast<size_t>(b.n_devices) != std::max<size_t>(1, n_gpu)) continue;
     const QuantEntry* q = builtin_catalog().quant(b.quant);
     if (!q || q->id != in.quant) continue;
-    // llama-bench's own name for the test; the full settings are in catalog/benchmarks.json.
-    measured.push_back(
-        {b.decode, b.tokens, b.value_tps, b.sources.empty() ? "" : b.sources[0].url, {}});
+    // The run's own test and settings (all of them are in catalog/benchmarks.json).
+    std::string how = b.flash_attn == "on"   ? "flash attention on"
+                      : b.flash_attn.empty() ? "flash attention not stated"
+                                             : "";
+    if (b.kv_type != "f16") how += (how.empty() ? "" : ", ") + b.kv_type + " KV";
+    if (b.kind != "bench") how += (how.empty() ? "" : ", ") + std::string("one server request");
+    if (b.gpu_layers) how += (how.empty() ? "" : ", ") + ("-ngl " + std::to_string(*b.gpu_layers));
+    measured.push_back({b.decode,
+                        b.tokens,
+                        b.value_tps,
+                        b.sources.empty() ? "" : b.sources[0].url,
+                        b.depth,
+                        how,
+                        {}});
   }
   if (!measured.empty()) evidence = "measured";
 
@@ -347,7 +370,7 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
         continue;
       if (holdout.holds_out(j)) continue;
       if (static_cast<size_t>(j.n_devices) != std::max<size_t>(1, n_gpu)) continue;
-      if (!decode && !j.f.prefill_fixed) continue;
+      if (!decode && (!j.f.prefill_fixed || j.tokens < kMinPrefillFitTokens)) continue;
       r.push_back(j.value_tps * speed_time(fit, j));
       same_model = same_model || j.model == in.model->id;
     }
@@ -417,16 +440,18 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
     for (auto& mrow : out.measured) {
       if (!mrow.decode) continue;
       const uint32_t n = mrow.tokens;
-      const double at = 1.0 / decode_at(n > 0 ? (n - 1) / 2.0 : 0);
+      const double at = 1.0 / decode_at(mrow.depth + (n > 0 ? (n - 1) / 2.0 : 0));
       mrow.estimate_at_run_length_tps = at;
-      runs += (runs.empty() ? "" : ", ") + ("tg" + std::to_string(n)) + " measured " +
-              fmt("%.1f", mrow.value_tps) + " tok/s (runcheck at that length: " + fmt("%.1f", at) +
+      runs += (runs.empty() ? "" : ", ") + ("tg" + std::to_string(n)) +
+              (mrow.depth ? " @ d" + std::to_string(mrow.depth) : "") +
+              (mrow.settings.empty() ? "" : " (" + mrow.settings + ")") + " measured " +
+              fmt("%.1f", mrow.value_tps) + " tok/s (runcheck at that depth: " + fmt("%.1f", at) +
               ")";
     }
     out.measured_note =
-        "published llama-bench runs (flash attention off, f16 KV, their own lengths): " + runs +
-        "; the figure shown is for depth " + std::to_string(in.depth) + ", flash attention " +
-        (in.plan.kv.flash_attn ? "on" : "off") + ", " + in.kv_type + " KV";
+        "published runs (llama-bench defaults unless stated: flash attention off, f16 KV): " +
+        runs + "; the figure shown is for depth " + std::to_string(in.depth) +
+        ", flash attention " + (in.plan.kv.flash_attn ? "on" : "off") + ", " + in.kv_type + " KV";
   }
   // Prefill and time to first token.
   if (pf.ok && f.prefill_fixed) {
@@ -434,13 +459,15 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
     const GroupBand pb =
         band_of(pfac > 0 ? (psame ? pr.known_pair : pr.known) : pr.unknown, exclude, row_held_out);
     const double ov = f.prefill_overlap(in.prompt);
+    const double pc = f.flash_attn ? pf.c_fa : pf.c;  // the attention slope for this setting
     // Attention per prompt token reads the context before it: on average depth + prompt / 2
     // tokens (prefill_per_prompt * N is the depth-0 average, N / 2; a prompt sent after `depth`
     // tokens already in the cache, llama-bench's "ppN @ dD", pays for those too).
     const double attn_tokens = in.prompt + 2.0 * in.depth;
-    double ptps =
-        (pfac > 0 ? pfac : 1.0) /
-        (pf.a + (pf.b * *f.prefill_fixed + pf.c * f.prefill_per_prompt * attn_tokens) / ov);
+    double ptps = (pfac > 0 ? pfac : 1.0) /
+                  (pf.a + (pf.b * *f.prefill_fixed + pc * f.prefill_per_prompt * attn_tokens) / ov);
+    // A short prompt is one pass over the weights, not FLOPs.
+    ptps = std::min(ptps, 1.0 / f.prefill_floor_s(in.prompt));
     double widen_p = 1;
     if (sc.host_matmul_bytes > 0) {
       // Weights in system RAM: each micro-batch of a prompt of at least kOpOffloadMinBatch
@@ -503,7 +530,7 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
       const double kv_others = df.b * (n - 1) * f.decode_per_depth_s * in.depth;
       const double mem = one * batched_step_ratio(n) + kv_others;
       const double comp =
-          n * (pf.a + pf.b * *f.prefill_fixed + pf.c * f.prefill_per_prompt * 2.0 * in.depth) /
+          n * (pf.a + pf.b * *f.prefill_fixed + pc * f.prefill_per_prompt * 2.0 * in.depth) /
           (pfac > 0 ? pfac : 1.0);
       const double agg = n / std::max(mem, comp);
       out.aggregate = AggregateSpeed{agg, agg * (dlo / tps) / kBatchedBandWidening,

@@ -93,3 +93,45 @@ TEST(calibration_rows_test, published_quant_names_take_the_catalog_spelling) {
 
 }  // namespace
 }  // namespace runcheck
+
+#include <nlohmann/json.hpp>
+
+#include "accuracy.h"
+
+namespace runcheck {
+namespace {
+
+// Several files are scored together, each with its own header; a row is named by its line in
+// its own file and the file's index. Bad entries name the field.
+TEST(calibration_rows_test, several_csv_files_keep_their_own_headers_and_lines) {
+  using nlohmann::json;
+  const std::string a =
+      "model,quant,context_tokens,hardware,n_devices,backend,metric,value\n"
+      "Not-A-Model,Q4_K_M,128,RTX 4090 24GB,1,llama.cpp CUDA,tg_tps,100\n";
+  // Columns in another order, and one more row.
+  const std::string b =
+      "metric,value,model,quant,context_tokens,hardware,n_devices,backend\n"
+      "tg_tps,50,Meta-Llama-3-8B,Q4_K_M,128,No Such GPU,1,llama.cpp CUDA\n"
+      "tg_tps,60,Meta-Llama-3-8B,Q4_K_M,128,Also Not A GPU,1,llama.cpp CUDA\n";
+  auto r = accuracy_json(json{{"csv", json::array({a, b})}});
+  ASSERT_TRUE(r.ok());
+  const json& u = r.value()["unmapped"];
+  ASSERT_EQ(u.size(), 3u);
+  EXPECT_EQ(u[0]["file"], 0);
+  EXPECT_EQ(u[0]["row"], 2);
+  EXPECT_EQ(u[0]["why"], "model not in catalog");
+  EXPECT_EQ(u[2]["file"], 1);
+  EXPECT_EQ(u[2]["row"], 3);
+  EXPECT_EQ(u[2]["why"], "hardware not in catalog");
+  auto bad = accuracy_json(json{{"csv", json::array({a, 7})}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().field, "csv[1]");
+  auto lacking = accuracy_json(json{{"csv", json::array({a, "model,value\nx,1\n"})}});
+  ASSERT_FALSE(lacking.ok());
+  EXPECT_EQ(lacking.error().field, "csv[1]");
+  EXPECT_NE(lacking.error().message.find("lacks the column"), std::string::npos);
+  EXPECT_FALSE(accuracy_json(json{{"csv", json::array()}}).ok());
+}
+
+}  // namespace
+}  // namespace runcheck

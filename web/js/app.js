@@ -149,7 +149,7 @@ function renderSpeed(s) {
   $('aggregate').textContent = agg ? `${tps(s.aggregate_decode_tps)} tokens/s in all (range ${tps(s.aggregate_decode_tps_low)}–${tps(s.aggregate_decode_tps_high)}; ${s.aggregate_speedup.toFixed(2)}× one sequence) · ${s.aggregate_evidence}` : '';
   const m = $('measured');
   m.replaceChildren(...(s.measured.length ? s.measured.map((x) => el('a', { href: x.source, rel: 'noopener', target: '_blank',
-    textContent: `${x.test}: ${tps(x.value_tps)} t/s` })) : [document.createTextNode('none for this exact setup')]));
+    textContent: `${x.test}${x.settings ? ` (${x.settings})` : ''}: ${tps(x.value_tps)} t/s` })) : [document.createTextNode('none for this exact setup')]));
   if (s.measured_note) m.append(el('p', { className: 'muted', textContent: s.measured_note }));
 }
 

@@ -96,6 +96,13 @@ struct BenchmarkRow {
   std::optional<double> ram_gib;
   std::string test_detail;
   std::vector<Source> sources;
+  // How the run was made (from test_detail, calibration_rows.h): the estimate that predicts it
+  // uses the same settings. flash_attn "on" | "off" | "" (not stated: the runtime's default).
+  std::string runtime = "llama.cpp", flash_attn, kv_type = "f16";
+  std::optional<int> gpu_layers, n_cpu_moe, ubatch;
+  uint32_t depth = 0;          // tokens already in the cache (llama-bench "@ dD", server prompt)
+  std::string kind = "bench";  // bench | server | wall-time (calibration_rows.h RowSettings)
+  std::string submitter;       // who ran it, when one publication gathers many (source groups)
 };
 
 // A literal line a runtime prints when a load or a run fails (catalog/errors.json): what it

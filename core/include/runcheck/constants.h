@@ -58,6 +58,10 @@ constexpr double kTensorOverVectorFallback = 2.0;
 // rate is 4x the FP16 (FP32 accumulate) rate on GeForce (RTX 3090 whitepaper: 284 / 71 TOPS) and
 // 2x on datacenter parts (A100: 624 / 312), so 4x the catalog's FP16 figure bounds every card.
 constexpr double kPrefillCeilingOverFp16 = 4.0;
+// Prefill runs of fewer tokens stay out of the prefill fit: llama.cpp multiplies batches under
+// 32 tokens with its vector kernels (MMVQ), and a short prompt's time is one pass over the weights
+// plus fixed overheads, not FLOPs (the estimate bounds it by the weight pass instead).
+constexpr uint32_t kMinPrefillFitTokens = 128;
 // The band: 5th and 95th percentiles of measured/predicted over the fit group, each ratio
 // computed with its own row, model or hardware left out (the pool that matches the estimate's
 // evidence; speed_calibration.cpp group_ratios).

@@ -22,7 +22,7 @@ struct LeaveOut {
   std::string scope = "row";  // row | hardware | model | source | gpu-count
   std::string model, quant, hardware, backend, source, metric;
   int n_devices = 0;
-  uint32_t tokens = 0;
+  uint32_t tokens = 0, depth = 0;
   double value_tps = 0;
 };
 
@@ -58,6 +58,8 @@ struct MeasuredRun {
   uint32_t tokens = 0;
   double value_tps = 0;
   std::string source;
+  uint32_t depth = 0;    // tokens already in the cache before the test ("tgN @ dD")
+  std::string settings;  // how it ran, where that differs from llama-bench's defaults
   std::optional<double> estimate_at_run_length_tps;  // decode runs: the engine at the run's length
 };
 

@@ -22,7 +22,10 @@
 namespace runcheck {
 
 struct SpeedFeatures {
-  std::string backend;                      // of the GPUs (or "cpu" when nothing is offloaded)
+  std::string backend;  // of the GPUs (or "cpu" when nothing is offloaded)
+  // The runtime's own fit: "" for llama.cpp and the runtimes built on it that keep its kernels
+  // (LM Studio's llama.cpp engine, llamafile); else ollama, vllm, mlx, exllamav2.
+  std::string runtime;
   bool high_precision = false;              // Q8_0 / F16 / BF16 / F32 weights
   double decode_fixed_s = 0;                // x(0): weights / bandwidth, summed over devices
   double decode_per_depth_s = 0;            // dx/dD: KV bytes per context token / bandwidth
@@ -32,15 +35,21 @@ struct SpeedFeatures {
   // Layer split over several GPUs: llama.cpp keeps up to n_batch / n_ubatch micro-batches in
   // flight (pipeline parallelism), so a long prompt keeps several GPUs busy at once.
   double pipeline_gpus = 1;
+  bool flash_attn = false;  // prefill's attention runs at its own efficiency with it on
   double n_batch = 2048, n_ubatch = 512;
   double prefill_overlap(uint32_t prompt) const;
-  std::string group() const { return backend + (high_precision ? "/hi" : "/lo"); }
+  // Seconds per prompt token no prefill can beat: one pass over the weights per micro-batch.
+  double prefill_floor_s(uint32_t prompt) const;
+  std::string group() const {
+    return (runtime.empty() ? "" : runtime + "/") + backend + (high_precision ? "/hi" : "/lo");
+  }
 };
 
 struct SpeedSample {
   SpeedFeatures f;
   bool decode = true;
   uint32_t tokens = 0;  // tgN / ppN
+  uint32_t depth = 0;   // tokens already in the cache before the test (llama-bench -d)
   double value_tps = 0;
   size_t row = 0;        // index into catalog benchmarks
   std::string hardware;  // catalog id of the accelerator (or machine) measured
@@ -70,6 +79,7 @@ struct Holdout {
 // Linear fit of one group: time = a + b * x (+ c * h for decode).
 struct SpeedFit {
   double a = 0, b = 1, c = 0;
+  double c_fa = 0;  // prefill: the attention slope with flash attention on (c: off)
   size_t n = 0;
   bool ok = false;
 };
