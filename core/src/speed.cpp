@@ -41,7 +41,7 @@ double speed_regressor2(const SpeedSample& s) {
 }
 
 double speed_time(const SpeedFit& fit, const SpeedSample& s) {
-  const double t = fit.a + fit.b * speed_regressor(s) +
+  const double t = fit.a * (s.decode ? s.f.layers : 1.0) + fit.b * speed_regressor(s) +
                    (!s.decode && s.f.flash_attn ? fit.c_fa : fit.c) * speed_regressor2(s);
   return s.decode ? t : std::max(t, s.f.prefill_floor_s(s.tokens));
 }
@@ -56,18 +56,24 @@ double SpeedFeatures::prefill_floor_s(uint32_t prompt) const {
 namespace {
 
 // Solves the normal equations of y = a + b x (+ c h) with the given parameters held fixed.
+// The intercept's regressor u is 1 for prefill and the layer count for decode (a fixed cost per
+// layer run: kernel launches and synchronisation).
+// Each sample weighs 1 / y^2, so the fit minimises relative errors (what the accuracy figures and
+// the bands measure) rather than seconds, which a few very slow runs would dominate.
 struct Sums {
   double n = 0, x = 0, y = 0, h = 0, xx = 0, xy = 0, hh = 0, hy = 0, xh = 0;
-  void add(double xi, double hi, double yi) {
-    n += 1;
-    x += xi;
-    y += yi;
-    h += hi;
-    xx += xi * xi;
-    xy += xi * yi;
-    hh += hi * hi;
-    hy += hi * yi;
-    xh += xi * hi;
+  size_t count = 0;
+  void add(double ui, double xi, double hi, double yi, double wi) {
+    ++count;
+    n += wi * ui * ui;
+    x += wi * ui * xi;
+    y += wi * ui * yi;
+    h += wi * ui * hi;
+    xx += wi * xi * xi;
+    xy += wi * xi * yi;
+    hh += wi * hi * hi;
+    hy += wi * hi * yi;
+    xh += wi * xi * hi;
   }
 };
 
@@ -122,13 +128,13 @@ SpeedFit fit_speed(const std::vector<SpeedSample>& samples, const std::string& g
     if (!decode && (!smp.f.prefill_fixed || smp.tokens < kMinPrefillFitTokens)) continue;
     const double x = speed_regressor(smp);
     const double h = speed_regressor2(smp);
-    s.add(x, h, 1.0 / smp.value_tps);
+    s.add(decode ? smp.f.layers : 1.0, x, h, 1.0 / smp.value_tps, smp.value_tps * smp.value_tps);
     any_h = any_h || h > 0;
     min_x = std::min(min_x, x);
     max_x = std::max(max_x, x);
   }
   SpeedFit f;
-  f.n = static_cast<size_t>(s.n);
+  f.n = s.count;
   if (f.n < 2) return f;
   bool free_c = any_h;
   bool c_follows_b = false;
@@ -187,7 +193,8 @@ SpeedFit fit_speed(const std::vector<SpeedSample>& samples, const std::string& g
       if (smp.row == exclude || smp.decode || smp.group != group || !smp.f.prefill_fixed) continue;
       if (holdout.holds_out(smp) || smp.tokens < kMinPrefillFitTokens) continue;
       const double c = smp.f.flash_attn ? f.c_fa : f.c;
-      s.add(speed_regressor(smp), 0, 1.0 / smp.value_tps - c * speed_regressor2(smp));
+      s.add(1.0, speed_regressor(smp), 0, 1.0 / smp.value_tps - c * speed_regressor2(smp),
+            smp.value_tps * smp.value_tps);
     }
   }
   const double c_off = f.c, c_on = f.c_fa;

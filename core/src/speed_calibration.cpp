@@ -86,8 +86,8 @@ double max_bandwidth_utilization() {
 // measured/predicted ratios (`factor`, 0 when there are none), but never faster than the best
 // measured share of the bandwidth ceiling (max_bandwidth_utilization), so a card whose small-model
 // runs beat the fit is not predicted at or above its ceiling for a large model.
-double decode_time(const SpeedFit& fit, double x, double hops, double factor) {
-  const double t = fit.a + fit.b * x + fit.c * hops;
+double decode_time(const SpeedFit& fit, double x, double hops, double factor, double layers) {
+  const double t = fit.a * layers + fit.b * x + fit.c * hops;
   if (factor <= 0) return t;
   return std::max(t / factor, x / max_bandwidth_utilization());
 }
@@ -117,7 +117,7 @@ double predict_time(const std::vector<SpeedSample>& all, const SpeedSample& s,
   if (s.decode) {
     const double k = r.empty() ? 0 : quantile(r, 0.5);
     corrected = k > 0;
-    return decode_time(fit, speed_regressor(s), speed_regressor2(s), k);
+    return decode_time(fit, speed_regressor(s), speed_regressor2(s), k, s.f.layers);
   }
   if (!r.empty()) {
     t /= quantile(r, 0.5);
@@ -159,6 +159,9 @@ const GroupRatios& group_ratios(const std::string& group, bool decode, const Hol
   GroupRatios g;
   const auto& all = calibration().samples;
   std::map<std::string, SpeedFit> without_hw, without_model;
+  // Every residual is also made without the row's own publication (source, and submitter where
+  // one publication gathers many): a new source's runs differ by build, settings and care, and a
+  // band made only from residuals of sources the fit has seen would not cover them.
   for (const auto& s : all) {
     if (s.decode != decode || s.group != group || (!decode && !s.f.prefill_fixed)) continue;
     if (outside.holds_out(s)) continue;  // the group being predicted: never its own calibration
@@ -166,22 +169,25 @@ const GroupRatios& group_ratios(const std::string& group, bool decode, const Hol
     // the hardware factor (how a model the calibration has never seen is predicted), so that
     // the band's coverage holds for new models and sources, not only for a new row of a known
     // configuration.
-    const Holdout model_out{"model", s.model, &outside};
-    auto fm = without_model.find(s.model);
+    const Holdout source_out{"source", s.source, &outside};
+    const Holdout model_out{"model", s.model, &source_out};
+    const std::string mkey = s.model + "\n" + s.source;
+    auto fm = without_model.find(mkey);
     if (fm == without_model.end())
-      fm = without_model.emplace(s.model, fit_speed(all, group, decode, SIZE_MAX, model_out)).first;
+      fm = without_model.emplace(mkey, fit_speed(all, group, decode, SIZE_MAX, model_out)).first;
     bool corrected = false;
     const double t =
         fm->second.ok ? predict_time(all, s, group, s.row, corrected, model_out, &fm->second) : 0;
     if (t > 0 && corrected) g.known.push_back({s.row, s.value_tps * t});
     bool pair_corrected = false;
-    const double tp = predict_time(all, s, group, s.row, pair_corrected, outside);
+    const double tp = predict_time(all, s, group, s.row, pair_corrected, source_out);
     if (tp > 0 && pair_corrected) g.known_pair.push_back({s.row, s.value_tps * tp});
-    auto it = without_hw.find(s.hardware);
+    const std::string hkey = s.hardware + "\n" + s.source;
+    auto it = without_hw.find(hkey);
     if (it == without_hw.end())
       it = without_hw
-               .emplace(s.hardware, fit_speed(all, group, decode, SIZE_MAX,
-                                              Holdout{"hardware", s.hardware, &outside}))
+               .emplace(hkey, fit_speed(all, group, decode, SIZE_MAX,
+                                        Holdout{"hardware", s.hardware, &source_out}))
                .first;
     if (it->second.ok) g.unknown.push_back({s.row, s.value_tps * speed_time(it->second, s)});
   }

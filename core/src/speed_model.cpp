@@ -80,6 +80,7 @@ SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p,
   sc.f.backend = in.backend;
   sc.f.runtime = speed_runtime(in.plan.kv.runtime);
   sc.f.flash_attn = in.plan.kv.flash_attn;
+  sc.f.layers = std::max(1u, m.block_count);
   sc.f.high_precision = high_precision(in);
   const HardwareEntry* host_entry = nullptr;
   for (const auto* h : in.hardware)
@@ -387,7 +388,7 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
   // from system RAM (CPU layers, offloaded experts) keeps the group's slope at the RAM bandwidth.
   auto decode_at = [&](double depth) {
     const double x = f.decode_fixed_s + f.decode_per_depth_s * depth;
-    return decode_time(df, x - sc.host_x, f.hops, dfac) + df.b * sc.host_x;
+    return decode_time(df, x - sc.host_x, f.hops, dfac, f.layers) + df.b * sc.host_x;
   };
   SpeedEstimate out;
   out.backend = in.backend;

