@@ -156,6 +156,8 @@ std::string estimate(const json& r, bool color) {
                 "unknown: " + str(sp.value("why_prefill_null", json("not modelled"))), 11);
   if (sp["ttft_seconds"].is_number())
     out += "  first token " + num(sp["ttft_seconds"], "%.2f") + " s\n";
+  if (sp.value("build_era", json()).is_string())
+    out += wrap("  builds   ", str(sp["build_era"]), 11);
   if (sp.contains("speculative") && sp["speculative"].is_object()) {
     const json& x = sp["speculative"];
     const json& band = x["acceptance_band"];

@@ -293,6 +293,7 @@ SpeedRow map_speed_row(const Getter& get) {
     r.request["flash_attn"] = false;
   if (st.n_cpu_moe) r.request["n_cpu_moe"] = *st.n_cpu_moe;
   if (st.ubatch) r.request["ubatch"] = *st.ubatch;
+  if (st.build > 0) r.request["llamacpp_build"] = st.build;
   if (st.concurrency > 1) r.request["parallel"] = st.concurrency;
   if (hw.ram_gib > 0) r.request["ram_gb"] = hw.ram_gib;
   return r;
@@ -528,6 +529,7 @@ Result<json> benchmarks_from_csv(const json& req) {
     if (m.wall) b["kind"] = "wall-time";
     const std::string sub = submitter_of(get("source_note"));
     if (!sub.empty()) b["submitter"] = sub;
+    if (st.build > 0) b["build"] = st.build;
     out.push_back(b);
   }
   name_rows(unmapped, table.value());

@@ -119,6 +119,22 @@ RowSettings parse_row_settings(const std::string& backend, const std::string& de
   r.aggregate = r.concurrency > 1 && head.find("aggregate") != std::string::npos;
   r.speculative = head.find("speculative decoding on") != std::string::npos;
 
+  // The build: "build <commit> (N)" (llama-bench's own line), "engine llama.cpp bN" or
+  // "engine llama.cpp N".
+  if (r.engine == "llama.cpp") {
+    const size_t bl = head.find("build ");
+    if (bl != std::string::npos) {
+      const size_t open = head.find(" (", bl);
+      if (open != std::string::npos && open < bl + 24)
+        if (const auto n = int_after(head.substr(open), " (")) r.build = *n;
+    }
+    if (r.build == 0) {
+      const std::string w = word_after(head, "engine llama.cpp ");
+      const size_t digits = w.rfind('b', 0) == 0 ? 1 : 0;
+      if (w.size() > digits && std::isdigit(static_cast<unsigned char>(w[digits])))
+        r.build = std::atoi(w.c_str() + digits);
+    }
+  }
   // "base model Qwen/Qwen3.6-27B (28B, ...)" in the original case.
   const size_t bm = d.find("base model ");
   if (bm != std::string::npos && bm < cmd_at) {

@@ -23,6 +23,9 @@ struct RowSettings {
   bool aggregate = false;    // concurrency > 1 and the value is the sum over all requests
   bool speculative = false;  // "speculative decoding on" (draft, MTP, EAGLE, n-gram): decode only
   std::string base_model;    // "org/name" after "base model "
+  // The llama.cpp build number the row names ("build d11afd66 (2837)", "engine llama.cpp b8931");
+  // 0 when it names none (or is not a llama.cpp build: llamafile has its own versions).
+  int build = 0;
   // What the value measures: llama-bench's (or LocalScore's) ppN / tgN; a server's prefill
   // (prompt / time to first token) or decode of one request; completion tokens over the whole
   // request's wall time (llmfit's llama.cpp, vLLM and MLX providers: the short prompt and HTTP

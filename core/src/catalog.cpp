@@ -421,6 +421,10 @@ std::optional<Error> parse_benchmarks(const std::string& file, const json& root,
     if (e.contains("depth"))
       if (auto err = opt_number(c, e, "depth", depth, 0, 1 << 22, "tokens")) return err;
     b.depth = depth ? static_cast<uint32_t>(*depth) : 0;
+    std::optional<double> build;
+    if (e.contains("build"))
+      if (auto err = opt_number(c, e, "build", build, 1, 1000000, "")) return err;
+    b.build = build ? static_cast<uint32_t>(*build) : 0;
     cat.benchmarks.push_back(std::move(b));
   }
   return std::nullopt;

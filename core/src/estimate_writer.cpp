@@ -106,6 +106,7 @@ json speed_to_json(const SpeedEstimate& s) {
   json out = {{"backend", s.backend},
               {"evidence", s.evidence.empty() ? json(nullptr) : json(s.evidence)},
               {"fit_group", s.fit_group},
+              {"build_era", s.build_era.empty() ? json(nullptr) : json(s.build_era)},
               {"measured", measured},
               {"scaled_by_hardware_measurements", s.scaled_by_hardware_measurements},
               {"depth", s.depth},

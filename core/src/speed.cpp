@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "runcheck/constants.h"
+#include "runcheck/request.h"
 
 namespace runcheck {
 
@@ -41,8 +42,9 @@ double speed_regressor2(const SpeedSample& s) {
 }
 
 double speed_time(const SpeedFit& fit, const SpeedSample& s) {
-  const double t = fit.a * (s.decode ? s.f.layers : 1.0) + fit.b * speed_regressor(s) +
-                   (!s.decode && s.f.flash_attn ? fit.c_fa : fit.c) * speed_regressor2(s);
+  const double t = (fit.a * (s.decode ? s.f.layers : 1.0) + fit.b * speed_regressor(s) +
+                    (!s.decode && s.f.flash_attn ? fit.c_fa : fit.c) * speed_regressor2(s)) *
+                   (s.f.old_build ? fit.k_old : 1.0);
   return s.decode ? t : std::max(t, s.f.prefill_floor_s(s.tokens));
 }
 
@@ -117,8 +119,16 @@ void solve(const Sums& s, bool free_a, bool free_b, bool free_c, SpeedFit& f) {
 
 }  // namespace
 
-SpeedFit fit_speed(const std::vector<SpeedSample>& samples, const std::string& group, bool decode,
-                   size_t exclude, const Holdout& holdout) {
+namespace {
+
+// The fit with runs of 2024 llama.cpp builds (SpeedFeatures::old_build) taken as `k_old` times
+// slower than a current build would be: their time is divided by k_old before fitting.
+SpeedFit fit_speed_era(const std::vector<SpeedSample>& samples, const std::string& group,
+                       bool decode, size_t exclude, const Holdout& holdout, double k_old) {
+  // Seconds per token as a current build would run the sample.
+  auto y_of = [&](const SpeedSample& smp) {
+    return 1.0 / smp.value_tps / (smp.f.old_build ? k_old : 1.0);
+  };
   Sums s;
   bool any_h = false;
   double min_x = 1e300, max_x = 0;
@@ -128,7 +138,8 @@ SpeedFit fit_speed(const std::vector<SpeedSample>& samples, const std::string& g
     if (!decode && (!smp.f.prefill_fixed || smp.tokens < kMinPrefillFitTokens)) continue;
     const double x = speed_regressor(smp);
     const double h = speed_regressor2(smp);
-    s.add(decode ? smp.f.layers : 1.0, x, h, 1.0 / smp.value_tps, smp.value_tps * smp.value_tps);
+    const double y = y_of(smp);
+    s.add(decode ? smp.f.layers : 1.0, x, h, y, 1.0 / (y * y));
     any_h = any_h || h > 0;
     min_x = std::min(min_x, x);
     max_x = std::max(max_x, x);
@@ -149,7 +160,7 @@ SpeedFit fit_speed(const std::vector<SpeedSample>& samples, const std::string& g
     for (const auto& smp : samples) {
       if (smp.row == exclude || smp.decode || smp.group != group || !smp.f.prefill_fixed) continue;
       if (holdout.holds_out(smp) || smp.tokens < kMinPrefillFitTokens) continue;
-      by_config[smp.config].push_back({speed_regressor2(smp), 1.0 / smp.value_tps});
+      by_config[smp.config].push_back({speed_regressor2(smp), y_of(smp)});
       config_fa[smp.config] = smp.f.flash_attn;
     }
     double sxy[2] = {0, 0}, sxx[2] = {0, 0};  // [0]: flash attention off, [1]: on
@@ -193,8 +204,8 @@ SpeedFit fit_speed(const std::vector<SpeedSample>& samples, const std::string& g
       if (smp.row == exclude || smp.decode || smp.group != group || !smp.f.prefill_fixed) continue;
       if (holdout.holds_out(smp) || smp.tokens < kMinPrefillFitTokens) continue;
       const double c = smp.f.flash_attn ? f.c_fa : f.c;
-      s.add(1.0, speed_regressor(smp), 0, 1.0 / smp.value_tps - c * speed_regressor2(smp),
-            smp.value_tps * smp.value_tps);
+      const double y = y_of(smp);
+      s.add(1.0, speed_regressor(smp), 0, y - c * speed_regressor2(smp), 1.0 / (y * y));
     }
   }
   const double c_off = f.c, c_on = f.c_fa;
@@ -240,6 +251,36 @@ SpeedFit fit_speed(const std::vector<SpeedSample>& samples, const std::string& g
     f.c_fa = f.c;
   }
   f.ok = std::isfinite(f.a) && std::isfinite(f.b) && std::isfinite(f.c) && std::isfinite(f.c_fa);
+  return f;
+}
+
+}  // namespace
+
+SpeedFit fit_speed(const std::vector<SpeedSample>& samples, const std::string& group, bool decode,
+                   size_t exclude, const Holdout& holdout) {
+  // Runs of 2024 builds in the group: how much slower they are than the fit of current builds
+  // says (the median ratio), refitted once with that factor.
+  SpeedFit f = fit_speed_era(samples, group, decode, exclude, holdout, 1.0);
+  for (int pass = 0; pass < 2 && f.ok; ++pass) {
+    std::vector<double> r;
+    for (const auto& smp : samples) {
+      if (!smp.f.old_build || smp.row == exclude || smp.decode != decode || smp.group != group)
+        continue;
+      if (holdout.holds_out(smp)) continue;
+      if (!decode && (!smp.f.prefill_fixed || smp.tokens < kMinPrefillFitTokens)) continue;
+      SpeedSample now = smp;
+      now.f.old_build = false;
+      r.push_back(1.0 / smp.value_tps / speed_time(f, now));
+    }
+    if (r.empty()) break;
+    const double k = std::max(1.0, quantile(r, 0.5));  // old builds are never faster
+    if (pass == 1) {
+      f.k_old = k;
+      break;
+    }
+    f = fit_speed_era(samples, group, decode, exclude, holdout, k);
+    f.k_old = k;
+  }
   return f;
 }
 

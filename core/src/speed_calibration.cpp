@@ -18,7 +18,8 @@ const Calibration& calibration() {
           b.model + "|" + b.quant + "|" + b.hardware + "|" + std::to_string(b.n_devices) + "|" +
           b.backend + "|" + (b.ram_gib ? std::to_string(*b.ram_gib) : "") + "|" + b.runtime + "|" +
           b.flash_attn + "|" + b.kv_type + "|" + std::to_string(b.gpu_layers.value_or(-1)) + "|" +
-          std::to_string(b.n_cpu_moe.value_or(-1)) + "|" + std::to_string(b.ubatch.value_or(-1));
+          std::to_string(b.n_cpu_moe.value_or(-1)) + "|" + std::to_string(b.ubatch.value_or(-1)) +
+          "|" + std::to_string(b.build);
       auto it = cache.find(key);
       if (it == cache.end()) {
         // As the row was run (catalog/benchmarks.json keeps its settings; absent ones are
@@ -36,6 +37,7 @@ const Calibration& calibration() {
         q.kv_type = b.kv_type;
         q.backend = b.backend;
         q.allow_long_context = true;
+        if (b.build > 0) q.llamacpp_build = b.build;
         if (b.ram_gib) q.ram_gb = *b.ram_gib;
         // A run without its memory size fit on its machine: take a Mac's largest configuration.
         else if (const HardwareEntry* h = builtin_catalog().hw(b.hardware);
@@ -49,6 +51,10 @@ const Calibration& calibration() {
         const Plan p = make_plan(in.value().model->arch, w, mc, in.value().plan);
         it = cache.emplace(key, speed_context(in.value(), mc, p, w).f).first;
       }
+      // A server's prefill rate is prompt over time to first token (a decode step and request
+      // overhead included): scored as such by the accuracy report, but not what the prefill fit,
+      // its hardware factors or its band describe.
+      if (!b.decode && b.kind != "bench") continue;
       SpeedSample smp;
       smp.f = it->second;
       smp.decode = b.decode;
@@ -86,8 +92,9 @@ double max_bandwidth_utilization() {
 // measured/predicted ratios (`factor`, 0 when there are none), but never faster than the best
 // measured share of the bandwidth ceiling (max_bandwidth_utilization), so a card whose small-model
 // runs beat the fit is not predicted at or above its ceiling for a large model.
-double decode_time(const SpeedFit& fit, double x, double hops, double factor, double layers) {
-  const double t = fit.a * layers + fit.b * x + fit.c * hops;
+double decode_time(const SpeedFit& fit, double x, double hops, double factor, double layers,
+                   bool old_build) {
+  const double t = (fit.a * layers + fit.b * x + fit.c * hops) * (old_build ? fit.k_old : 1.0);
   if (factor <= 0) return t;
   return std::max(t / factor, x / max_bandwidth_utilization());
 }
@@ -117,7 +124,7 @@ double predict_time(const std::vector<SpeedSample>& all, const SpeedSample& s,
   if (s.decode) {
     const double k = r.empty() ? 0 : quantile(r, 0.5);
     corrected = k > 0;
-    return decode_time(fit, speed_regressor(s), speed_regressor2(s), k, s.f.layers);
+    return decode_time(fit, speed_regressor(s), speed_regressor2(s), k, s.f.layers, s.f.old_build);
   }
   if (!r.empty()) {
     t /= quantile(r, 0.5);

@@ -81,6 +81,9 @@ SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p,
   sc.f.runtime = speed_runtime(in.plan.kv.runtime);
   sc.f.flash_attn = in.plan.kv.flash_attn;
   sc.f.layers = std::max(1u, m.block_count);
+  sc.f.old_build = in.plan.kv.llamacpp_build > 0 &&
+                   in.plan.kv.llamacpp_build < kLlamacppBuild2025 &&
+                   is_llamacpp_engine(in.plan.kv.runtime);
   sc.f.high_precision = high_precision(in);
   const HardwareEntry* host_entry = nullptr;
   for (const auto* h : in.hardware)
@@ -388,10 +391,19 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
   // from system RAM (CPU layers, offloaded experts) keeps the group's slope at the RAM bandwidth.
   auto decode_at = [&](double depth) {
     const double x = f.decode_fixed_s + f.decode_per_depth_s * depth;
-    return decode_time(df, x - sc.host_x, f.hops, dfac, f.layers) + df.b * sc.host_x;
+    return decode_time(df, x - sc.host_x, f.hops, dfac, f.layers, f.old_build) + df.b * sc.host_x;
   };
   SpeedEstimate out;
   out.backend = in.backend;
+  if (is_llamacpp_engine(in.plan.kv.runtime))
+    out.build_era =
+        f.old_build ? "llama.cpp b" + std::to_string(in.plan.kv.llamacpp_build) + ", before b" +
+                          std::to_string(kLlamacppBuild2025) + " (2024): decode x" +
+                          fmt("%.2f", df.ok ? df.k_old : 1.0) + " and prefill x" +
+                          fmt("%.2f", pf.ok ? pf.k_old : 1.0) +
+                          " the time of a current build, as the calibration's 2024 runs measured"
+                    : "current llama.cpp builds (b" + std::to_string(kLlamacppBuild2025) +
+                          " and later, 2025-26); set llamacpp_build for an older one";
   out.evidence = evidence;
   out.fit_group = dgroup;
   out.measured = std::move(measured);
@@ -467,6 +479,7 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
     const double attn_tokens = in.prompt + 2.0 * in.depth;
     double ptps = (pfac > 0 ? pfac : 1.0) /
                   (pf.a + (pf.b * *f.prefill_fixed + pc * f.prefill_per_prompt * attn_tokens) / ov);
+    if (f.old_build) ptps /= pf.k_old;
     // A short prompt is one pass over the weights, not FLOPs.
     ptps = std::min(ptps, 1.0 / f.prefill_floor_s(in.prompt));
     double widen_p = 1;

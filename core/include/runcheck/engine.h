@@ -96,6 +96,9 @@ struct SpeculativeSpeed {
 struct SpeedEstimate {
   std::string backend;
   std::string evidence;  // measured | extrapolated | estimated ("" when there is no figure)
+  // Which llama.cpp builds the figures are for (current ones unless llamacpp_build is older);
+  // "" for runtimes without llama.cpp's kernels.
+  std::string build_era;
   std::string fit_group;
   std::vector<MeasuredRun> measured;
   bool scaled_by_hardware_measurements = false;

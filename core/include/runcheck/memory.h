@@ -43,6 +43,9 @@ struct KvOptions {
 //   of f32 (then cast on the device).
 constexpr uint32_t kLlamacppBuildEmbdInput = 7819;
 constexpr uint32_t kLlamacppBuildF16Mask = 9410;
+// The first llama.cpp build of 2025 (tag b4400, 2024-12-31): speed figures for earlier builds
+// carry the calibration's measured slowdown of 2024 builds (SpeedFit::k_old).
+constexpr uint32_t kLlamacppBuild2025 = 4400;
 
 // llama.cpp pads the KV size: 256 with flash attention, 32 without
 // (llama.cpp src/llama-kv-cache.cpp, llama_kv_cache::get_padding).

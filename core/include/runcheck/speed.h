@@ -39,6 +39,8 @@ struct SpeedFeatures {
   // Decode's fixed cost per token is per layer run (each layer launches its kernels and waits on
   // them): the fit's intercept is per layer, so a 28-layer model and an 80-layer one differ.
   double layers = 1;
+  // A llama.cpp build before b4400 (2024-12-31): the era whose runs are slower (SpeedFit::k_old).
+  bool old_build = false;
   double n_batch = 2048, n_ubatch = 512;
   double prefill_overlap(uint32_t prompt) const;
   // Seconds per prompt token no prefill can beat: one pass over the weights per micro-batch.
@@ -83,6 +85,9 @@ struct Holdout {
 struct SpeedFit {
   double a = 0, b = 1, c = 0;
   double c_fa = 0;  // prefill: the attention slope with flash attention on (c: off)
+  // Runs of llama.cpp builds before 2025 (b4400) took k_old times as long as the fit of current
+  // builds says (1 when the group has none): the fit itself is for current builds.
+  double k_old = 1;
   size_t n = 0;
   bool ok = false;
 };
