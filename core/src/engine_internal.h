@@ -143,8 +143,8 @@ struct Calibration {
 };
 const Calibration& calibration();
 double max_bandwidth_utilization();
-double decode_time(const SpeedFit& fit, double x, double hops, double factor, double layers,
-                   bool old_build);
+double decode_time(const SpeedFit& fit, double x, double hops, double factor,
+                   const SpeedFeatures& f);
 // Measured / predicted over a group's calibration rows, each predicted without itself:
 // `known_pair` - only the row left out (its model's other runs on its hardware stay: a new run of
 //   a measured model-hardware pair); `known` - its whole model left out of the fit and of the

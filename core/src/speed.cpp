@@ -42,7 +42,10 @@ double speed_regressor2(const SpeedSample& s) {
 }
 
 double speed_time(const SpeedFit& fit, const SpeedSample& s) {
-  const double t = (fit.a * (s.decode ? s.f.layers : 1.0) + fit.b * speed_regressor(s) +
+  const double fixed =
+      s.decode ? fit.a * s.f.layers + fit.a_moe * s.f.moe_layers + fit.a_rec * s.f.recurrent_layers
+               : fit.a;
+  const double t = (fixed + fit.b * speed_regressor(s) +
                     (!s.decode && s.f.flash_attn ? fit.c_fa : fit.c) * speed_regressor2(s)) *
                    (s.f.old_build ? fit.k_old : 1.0);
   return s.decode ? t : std::max(t, s.f.prefill_floor_s(s.tokens));
@@ -123,11 +126,15 @@ namespace {
 
 // The fit with runs of 2024 llama.cpp builds (SpeedFeatures::old_build) taken as `k_old` times
 // slower than a current build would be: their time is divided by k_old before fitting.
-SpeedFit fit_speed_era(const std::vector<SpeedSample>& samples, const std::string& group,
-                       bool decode, size_t exclude, const Holdout& holdout, double k_old) {
-  // Seconds per token as a current build would run the sample.
+// `moe`, `rec`: decode's extra fixed cost per MoE and per recurrent layer, taken as known (their
+// share is removed from each sample's time before a, b and c are fitted).
+SpeedFit fit_speed_core(const std::vector<SpeedSample>& samples, const std::string& group,
+                        bool decode, size_t exclude, const Holdout& holdout, double k_old,
+                        double moe, double rec) {
+  // Seconds per token as a current build would run the sample, without the layer-kind costs.
   auto y_of = [&](const SpeedSample& smp) {
-    return 1.0 / smp.value_tps / (smp.f.old_build ? k_old : 1.0);
+    return 1.0 / smp.value_tps / (smp.f.old_build ? k_old : 1.0) -
+           (smp.decode ? moe * smp.f.moe_layers + rec * smp.f.recurrent_layers : 0.0);
   };
   Sums s;
   bool any_h = false;
@@ -251,6 +258,43 @@ SpeedFit fit_speed_era(const std::vector<SpeedSample>& samples, const std::strin
     f.c_fa = f.c;
   }
   f.ok = std::isfinite(f.a) && std::isfinite(f.b) && std::isfinite(f.c) && std::isfinite(f.c_fa);
+  f.a_moe = moe;
+  f.a_rec = rec;
+  return f;
+}
+
+// Decode: MoE layers (router, top-k, one matmul per chosen expert) and recurrent layers (state
+// update kernels) launch more work per token than a dense attention layer. Their extra fixed
+// costs are fitted by backfitting: the per-layer fit, then each extra cost from what that fit
+// leaves (weighted least squares through the origin, never negative), then the fit again.
+SpeedFit fit_speed_era(const std::vector<SpeedSample>& samples, const std::string& group,
+                       bool decode, size_t exclude, const Holdout& holdout, double k_old) {
+  SpeedFit f = fit_speed_core(samples, group, decode, exclude, holdout, k_old, 0, 0);
+  if (!decode || !f.ok) return f;
+  double moe = 0, rec = 0;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (int kind = 0; kind < 2; ++kind) {
+      double num = 0, den = 0;
+      for (const auto& smp : samples) {
+        if (smp.row == exclude || !smp.decode || smp.group != group) continue;
+        if (holdout.holds_out(smp)) continue;
+        const double u = kind == 0 ? smp.f.moe_layers : smp.f.recurrent_layers;
+        if (u <= 0) continue;
+        const double y = 1.0 / smp.value_tps / (smp.f.old_build ? k_old : 1.0);
+        SpeedFit g = f;
+        (kind == 0 ? g.a_moe : g.a_rec) = 0;
+        SpeedSample now = smp;
+        now.f.old_build = false;
+        const double res = y - speed_time(g, now), w = 1.0 / (y * y);
+        num += w * u * res;
+        den += w * u * u;
+      }
+      (kind == 0 ? moe : rec) = den > 0 ? std::max(0.0, num / den) : 0.0;
+      f.a_moe = moe;
+      f.a_rec = rec;
+    }
+    f = fit_speed_core(samples, group, decode, exclude, holdout, k_old, moe, rec);
+  }
   return f;
 }
 

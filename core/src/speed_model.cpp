@@ -81,6 +81,10 @@ SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p,
   sc.f.runtime = speed_runtime(in.plan.kv.runtime);
   sc.f.flash_attn = in.plan.kv.flash_attn;
   sc.f.layers = std::max(1u, m.block_count);
+  for (uint32_t il = 0; il < m.block_count; ++il) {
+    sc.f.moe_layers += m.layer_is_moe(il) ? 1 : 0;
+    sc.f.recurrent_layers += il < m.layers.size() && m.layers[il] == LayerKind::kRecurrent ? 1 : 0;
+  }
   sc.f.old_build = in.plan.kv.llamacpp_build > 0 &&
                    in.plan.kv.llamacpp_build < kLlamacppBuild2025 &&
                    is_llamacpp_engine(in.plan.kv.runtime);
@@ -391,7 +395,7 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
   // from system RAM (CPU layers, offloaded experts) keeps the group's slope at the RAM bandwidth.
   auto decode_at = [&](double depth) {
     const double x = f.decode_fixed_s + f.decode_per_depth_s * depth;
-    return decode_time(df, x - sc.host_x, f.hops, dfac, f.layers, f.old_build) + df.b * sc.host_x;
+    return decode_time(df, x - sc.host_x, f.hops, dfac, f) + df.b * sc.host_x;
   };
   SpeedEstimate out;
   out.backend = in.backend;

@@ -39,6 +39,7 @@ struct SpeedFeatures {
   // Decode's fixed cost per token is per layer run (each layer launches its kernels and waits on
   // them): the fit's intercept is per layer, so a 28-layer model and an 80-layer one differ.
   double layers = 1;
+  double moe_layers = 0, recurrent_layers = 0;  // of those, MoE and recurrent (extra fixed costs)
   // A llama.cpp build before b4400 (2024-12-31): the era whose runs are slower (SpeedFit::k_old).
   bool old_build = false;
   double n_batch = 2048, n_ubatch = 512;
@@ -88,6 +89,8 @@ struct SpeedFit {
   // Runs of llama.cpp builds before 2025 (b4400) took k_old times as long as the fit of current
   // builds says (1 when the group has none): the fit itself is for current builds.
   double k_old = 1;
+  // Decode: the extra fixed cost of an MoE layer and of a recurrent layer, per token (seconds).
+  double a_moe = 0, a_rec = 0;
   size_t n = 0;
   bool ok = false;
 };
