@@ -294,6 +294,13 @@ SpeedRow map_speed_row(const Getter& get) {
   if (st.n_cpu_moe) r.request["n_cpu_moe"] = *st.n_cpu_moe;
   if (st.ubatch) r.request["ubatch"] = *st.ubatch;
   if (st.build > 0) r.request["llamacpp_build"] = st.build;
+  // A speculative run with its method named is predicted with it (MTP: the model's own heads,
+  // acceptance unknown, so the band spans the published range).
+  if (r.tg && st.speculative && st.spec_method == "mtp") {
+    r.request["speculative"] = "mtp";
+    if (st.draft_max && *st.draft_max >= 1 && *st.draft_max <= 16)
+      r.request["draft_max"] = *st.draft_max;
+  }
   if (st.concurrency > 1) r.request["parallel"] = st.concurrency;
   if (hw.ram_gib > 0) r.request["ram_gb"] = hw.ram_gib;
   return r;
@@ -319,6 +326,13 @@ SpeedScore score_speed_row(const SpeedRow& r, const json& request) {
   if (figure) {
     lo_r = (r.tg ? sp.decode_tps_low : sp.prefill_tps_low).value_or(*figure) / *figure;
     hi_r = (r.tg ? sp.decode_tps_high : sp.prefill_tps_high).value_or(*figure) / *figure;
+  }
+  if (r.tg && st.speculative) {
+    const auto& x = sp.speculative;
+    if (!x) return out.why = "speculative run without a named method runcheck models", out;
+    figure = x->decode_tps;
+    lo_r = x->decode_tps_low / x->decode_tps;
+    hi_r = x->decode_tps_high / x->decode_tps;
   }
   // A server's prefill rate is the prompt over the time to its first token (which includes
   // the first decode step); a wall-time rate adds that time to the output's.

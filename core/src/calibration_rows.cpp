@@ -118,6 +118,10 @@ RowSettings parse_row_settings(const std::string& backend, const std::string& de
   if (const auto k = int_after(head, "concurrency="); k && *k > 0) r.concurrency = *k;
   r.aggregate = r.concurrency > 1 && head.find("aggregate") != std::string::npos;
   r.speculative = head.find("speculative decoding on") != std::string::npos;
+  if (head.find("speculative decoding on (mtp)") != std::string::npos) r.spec_method = "mtp";
+  for (std::string_view key : {"--spec-draft-n-max ", "--draft-max ", "--draft-n-max ",
+                               "num_speculative_tokens\":", "num_speculative_tokens\": "})
+    if (!r.draft_max) r.draft_max = int_after(cmd, key);
 
   // The build: "build <commit> (N)" (llama-bench's own line), "engine llama.cpp bN" or
   // "engine llama.cpp N".

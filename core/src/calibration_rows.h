@@ -22,7 +22,9 @@ struct RowSettings {
   int concurrency = 1;
   bool aggregate = false;    // concurrency > 1 and the value is the sum over all requests
   bool speculative = false;  // "speculative decoding on" (draft, MTP, EAGLE, n-gram): decode only
-  std::string base_model;    // "org/name" after "base model "
+  std::string spec_method;   // "mtp" when the row names it ("speculative decoding on (MTP)")
+  std::optional<int> draft_max;  // --spec-draft-n-max / --draft-max / num_speculative_tokens
+  std::string base_model;        // "org/name" after "base model "
   // The llama.cpp build number the row names ("build d11afd66 (2837)", "engine llama.cpp b8931");
   // 0 when it names none (or is not a llama.cpp build: llamafile has its own versions).
   int build = 0;

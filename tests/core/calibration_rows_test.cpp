@@ -60,6 +60,7 @@ TEST(calibration_rows_test, server_row_names_runtime_concurrency_and_base_model)
   EXPECT_TRUE(s.aggregate);
   EXPECT_TRUE(s.speculative);
   EXPECT_EQ(s.base_model, "Qwen/Qwen3.6-27B");
+  EXPECT_EQ(s.spec_method, "mtp");
   EXPECT_EQ(s.kind, RowSettings::Kind::kServer);
 }
 
@@ -77,6 +78,13 @@ TEST(calibration_rows_test, engines_map_to_runtimes_or_to_none) {
   EXPECT_FALSE(*parse_row_settings("llama.cpp CUDA", "x; cmd: llama-bench -fa 0 ").flash_attn);
   EXPECT_EQ(parse_row_settings("llama.cpp CUDA", "x; cmd: llama-server --n-cpu-moe 30 ").n_cpu_moe,
             30);
+  EXPECT_EQ(
+      parse_row_settings("llama.cpp CUDA",
+                         "speculative decoding on (MTP); cmd: llama-server --spec-draft-n-max 2")
+          .draft_max,
+      2);
+  EXPECT_EQ(parse_row_settings("llama.cpp CUDA", "speculative decoding on; cmd: x").spec_method,
+            "");
 }
 
 // What the value measures decides how it is predicted.
