@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "arch_traits.h"
+
 namespace runcheck {
 namespace {
 
@@ -89,10 +91,7 @@ uint32_t kv_cells_full(const KvOptions& o) {
 
 bool runtime_uses_swa(const ModelArch& m, Runtime r) {
   if (m.sliding_window == 0) return false;
-  if (is_llamacpp_engine(r))
-    return m.arch == "gemma2" || m.arch == "gemma3" || m.arch == "cohere2" || m.arch == "gpt-oss" ||
-           m.arch == "llama4" || m.arch == "olmo2" || m.arch == "exaone4" || m.arch == "gemma4" ||
-           m.arch == "laguna" || m.arch == "mimo2";
+  if (is_llamacpp_engine(r)) return arch_traits(m.arch).swa_cache;
   return true;  // vLLM, MLX and ExLlamaV2 keep only the window on sliding layers
 }
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "arch_traits.h"
+
 namespace runcheck {
 namespace {
 
@@ -79,12 +81,10 @@ std::vector<TensorSpec> model_tensors(const ModelArch& m) {
   // k_norm {n_head_kv x head dim}); both they and EXAONE 4 have no pre-norms, only the post-norms
   // after attention and after the FFN (src/models/exaone4.cpp).
   const bool full_width_qk_norm = m.arch == "minimax-m2" || m.arch == "olmo2";
-  const bool post_norms_only = m.arch == "olmo2" || m.arch == "exaone4";
+  const ArchTraits& traits = arch_traits(m.arch);
+  const bool post_norms_only = traits.post_norms_only;
   const bool gemma4 = m.arch == "gemma4";
-  // The expert-selection bias (HF e_score_correction_bias) as the newer loaders list it.
-  const bool router_bias = m.arch == "nemotron_h_moe" || m.arch == "minimax-m2" ||
-                           m.arch == "deepseek32" || m.arch == "glm-dsa" || m.arch == "laguna" ||
-                           m.arch == "mimo2";
+  const bool router_bias = traits.router_bias;
   const bool ffn_blocks = m.has_ffn_blocks();
   b.add("token_embd.weight", -1, R::kTokenEmbd, E, V);
   if (m.rope_freqs) b.add("rope_freqs.weight", -1, R::kOther, m.key_length / 2);

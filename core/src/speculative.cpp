@@ -15,6 +15,7 @@
 #include <cmath>
 #include <iterator>
 
+#include "arch_traits.h"
 #include "engine_internal.h"
 #include "estimate.h"
 #include "runcheck/memory.h"
@@ -58,12 +59,8 @@ std::optional<Error> read_speculative(const EstimateRequest& q, Inputs& in) {
     // The llama.cpp loaders that load the nextn blocks for --spec-type draft-mtp (load_mtp, read
     // at 3f545be: src/models/deepseek2, deepseek32, glm-dsa, qwen3next, qwen35, qwen35moe,
     // nemotron-h); glm4moe and exaone4 keep them in the file but always skip them.
-    static const char* const kLoadsMtp[] = {"deepseek2",  "deepseek32",    "glm-dsa",
-                                            "qwen3next",  "qwen35",        "qwen35moe",
-                                            "nemotron_h", "nemotron_h_moe"};
     const std::string& a = in.model->arch.arch;
-    if (std::none_of(std::begin(kLoadsMtp), std::end(kLoadsMtp),
-                     [&](const char* x) { return a == x; }))
+    if (!arch_traits(a).loads_mtp)
       return make_error("incompatible", "speculative",
                         in.model->name + " ships MTP layers, but llama.cpp's '" + a +
                             "' loader skips them (no --spec-type draft-mtp for it): use a draft "

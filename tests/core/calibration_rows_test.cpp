@@ -160,3 +160,24 @@ TEST(calibration_rows_test, several_csv_files_keep_their_own_headers_and_lines) 
 
 }  // namespace
 }  // namespace runcheck
+
+#include "arch_traits.h"
+
+namespace runcheck {
+namespace {
+
+// One row per architecture: the traits the memory engine, the weight layout and speculative
+// decoding read (each is also exercised through their own tests); an unknown name has none.
+TEST(arch_traits_test, table_rows_and_the_default) {
+  EXPECT_TRUE(arch_traits("gemma3").swa_cache);
+  EXPECT_FALSE(arch_traits("gemma3").loads_mtp);
+  EXPECT_TRUE(arch_traits("glm-dsa").router_bias);
+  EXPECT_TRUE(arch_traits("glm-dsa").loads_mtp);
+  EXPECT_FALSE(arch_traits("glm4moe").loads_mtp);  // its loader skips the nextn block
+  EXPECT_TRUE(arch_traits("exaone4").post_norms_only);
+  const ArchTraits& none = arch_traits("no-such-arch");
+  EXPECT_FALSE(none.swa_cache || none.router_bias || none.loads_mtp || none.post_norms_only);
+}
+
+}  // namespace
+}  // namespace runcheck
