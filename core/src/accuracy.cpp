@@ -103,6 +103,11 @@ std::string map_model(const std::string& name) {
   }
   // The names the catalog knows the weights by (hub repos, GGUF stems, Ollama tags, aliases).
   if (const names::ModelMatch m = names::model_by_name(name); m.pick) return m.pick->id;
+  // A re-uploader's file stem keeps the org before an underscore: "google_gemma-3-270m-it".
+  const size_t us = name.find('_');
+  if (us != std::string::npos && us > 0 && name.find('/') == std::string::npos &&
+      name.find('-') > us)
+    return map_model(name.substr(us + 1));
   return {};
 }
 

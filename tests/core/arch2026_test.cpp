@@ -398,4 +398,19 @@ TEST(Arch2026, MimoV2FlashSlidingLayersHaveMoreKvHeadsAndSinks) {
   EXPECT_EQ(entry("mimo-v2-flash").parameters, 308778780864ull);
 }
 
+TEST(Arch2026, Gemma3_270mParametersAndItsWindowCache) {
+  // Gemma 3 270M (gemma3, tied output): by hand from the config, embeddings 262,144 x 640 =
+  // 167,772,160; per layer Q 640 x 1,024 + K and V 640 x 256 each + O 1,024 x 640 = 1,638,400,
+  // SwiGLU 3 x 640 x 2,048 = 3,932,160, norms 4 x 640 + Q/K norms 2 x 256 = 3,072; 18 layers =
+  // 100,325,376; output norm 640: 268,098,176 (Google: 170M embedding + 100M block parameters).
+  EXPECT_EQ(entry("gemma-3-270m").parameters, 268098176ull);
+  // KV f16 at 32,768 tokens: 3 full layers x 32,768 x (256 + 256) x 2 B = 100,663,296; 15
+  // sliding layers keep 512 + 512 cells (window + ubatch, padded to 256): 15 x 1,024 x 1,024 B =
+  // 15,728,640.
+  const ModelArch& m = entry("gemma-3-270m").arch;
+  KvOptions o;
+  o.n_ctx = 32768;
+  EXPECT_EQ(total_kv(m, o), 100663296ull + 15728640ull);
+}
+
 }  // namespace runcheck
