@@ -355,12 +355,16 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
     if (b.kv_type != "f16") how += (how.empty() ? "" : ", ") + b.kv_type + " KV";
     if (b.kind != "bench") how += (how.empty() ? "" : ", ") + std::string("one server request");
     if (b.gpu_layers) how += (how.empty() ? "" : ", ") + ("-ngl " + std::to_string(*b.gpu_layers));
+    if (b.build > 0)
+      how += (how.empty() ? "" : ", ") + ("build b" + std::to_string(b.build)) +
+             (b.build < kLlamacppBuild2025 ? ", a 2024 build" : "");
     measured.push_back({b.decode,
                         b.tokens,
                         b.value_tps,
                         b.sources.empty() ? "" : b.sources[0].url,
                         b.depth,
                         how,
+                        b.build,
                         {}});
   }
   if (!measured.empty()) evidence = "measured";
@@ -457,13 +461,17 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
     for (auto& mrow : out.measured) {
       if (!mrow.decode) continue;
       const uint32_t n = mrow.tokens;
-      const double at = 1.0 / decode_at(mrow.depth + (n > 0 ? (n - 1) / 2.0 : 0));
+      // At the run's own build era: a 2024 run is compared with the fit's 2024 figure.
+      const bool run_old = mrow.build > 0 && mrow.build < kLlamacppBuild2025;
+      const double era = (f.old_build ? 1.0 : (run_old ? df.k_old : 1.0)) /
+                         (f.old_build && !run_old ? df.k_old : 1.0);
+      const double at = 1.0 / (decode_at(mrow.depth + (n > 0 ? (n - 1) / 2.0 : 0)) * era);
       mrow.estimate_at_run_length_tps = at;
       runs += (runs.empty() ? "" : ", ") + ("tg" + std::to_string(n)) +
               (mrow.depth ? " @ d" + std::to_string(mrow.depth) : "") +
               (mrow.settings.empty() ? "" : " (" + mrow.settings + ")") + " measured " +
-              fmt("%.1f", mrow.value_tps) + " tok/s (runcheck at that depth: " + fmt("%.1f", at) +
-              ")";
+              fmt("%.1f", mrow.value_tps) +
+              " tok/s (runcheck at that depth and build: " + fmt("%.1f", at) + ")";
     }
     out.measured_note =
         "published runs (llama-bench defaults unless stated: flash attention off, f16 KV): " +

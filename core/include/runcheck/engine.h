@@ -60,6 +60,7 @@ struct MeasuredRun {
   std::string source;
   uint32_t depth = 0;    // tokens already in the cache before the test ("tgN @ dD")
   std::string settings;  // how it ran, where that differs from llama-bench's defaults
+  uint32_t build = 0;    // the llama.cpp build it names (0: not named)
   std::optional<double> estimate_at_run_length_tps;  // decode runs: the engine at the run's length
 };
 
