@@ -163,6 +163,23 @@ test('newest first: both pickers ordered by release date from the catalog, undat
   assert.equal(await page.$eval('#model', (s) => s.options[0].textContent.includes(' · ')), false);
 });
 
+test('build era: current builds by default; an older llama.cpp build from Advanced (and the link) changes speed as the core does', async () => {
+  const page = await ctx.newPage();
+  await page.goto(`${base}?model=llama-3.1-8b&quant=Q4_K_M&hardware=rtx-4090&context=8192`);
+  await ready(page);
+  const now = cli({ command: 'estimate', model: 'llama-3.1-8b', quant: 'Q4_K_M', hardware: 'rtx-4090', context: 8192 });
+  assert.equal(await page.$eval('#build-era', (e) => e.textContent), now.speed.build_era);
+  assert.match(now.speed.build_era, /current llama\.cpp builds \(b4400 and later/);
+  await page.$eval('#advanced', (e) => { e.open = true; });
+  await page.fill('#llamacpp_build', '3000');
+  await page.waitForFunction(() => document.querySelector('#build-era').textContent.includes('b3000'));
+  const old = cli({ command: 'estimate', model: 'llama-3.1-8b', quant: 'Q4_K_M', hardware: 'rtx-4090', context: 8192, llamacpp_build: 3000 });
+  assert.equal(await page.$eval('#build-era', (e) => e.textContent), old.speed.build_era);
+  assert.ok(old.speed.prefill_tps < now.speed.prefill_tps, 'a 2024 build prefills slower');
+  assert.equal(new URL(page.url()).searchParams.get('llamacpp_build'), '3000');
+  await page.close();
+});
+
 test('bring your own model: a GGUF header (only the header is read) and a config.json (kept in the URL)', needsShared, async () => {
   const { writeFileSync, readFileSync, truncateSync, mkdtempSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
