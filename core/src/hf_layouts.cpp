@@ -84,6 +84,13 @@ void apply_nemotron_h(const json& c, Reader& r, ModelArch& m) {
   }
 }
 
+// The expert keys Qwen's MoE configs share (Qwen2-MoE, Qwen3-MoE, Qwen3-Next, Qwen3.5/3.6 MoE).
+void read_qwen_experts(Reader& r, ModelArch& m) {
+  m.expert_count = r.u32("num_experts", true);
+  m.expert_used_count = r.u32("num_experts_per_tok", true);
+  m.expert_feed_forward_length = r.u32("moe_intermediate_size", true);
+}
+
 std::optional<Error> apply_family_layout(const std::string& mt, const json& c, Reader& r,
                                          ModelArch& m, const std::string& field) {
   if (mt == "llama" || mt == "mistral" || mt == "mixtral" || mt == "granite" || mt == "smollm3" ||
@@ -102,15 +109,16 @@ std::optional<Error> apply_family_layout(const std::string& mt, const json& c, R
     if (mt == "smollm3") m.tied_embeddings = r.boolean("tie_word_embeddings", true);
     if (r.has("sliding_window") && (mt == "mistral" || mt == "mixtral"))
       m.sliding_window = r.u32("sliding_window", false, 1, uint64_t{1} << 31);
-  } else if (mt == "qwen2" || mt == "qwen2_moe") {
-    m.arch = mt == "qwen2" ? "qwen2" : "qwen2moe";
-    m.attn_qkv_bias = true;
-    // Qwen2.5 sets sliding_window but use_sliding_window: false -> no window applies.
+  } else if (mt == "qwen2" || mt == "qwen2_moe" || mt == "qwen3" || mt == "qwen3_moe") {
+    // Qwen2 has Q/K/V biases, Qwen3 per-head Q/K norms instead. Either reads a window only when
+    // use_sliding_window is set (Qwen2.5 sets sliding_window with use_sliding_window: false).
+    const bool q3 = mt == "qwen3" || mt == "qwen3_moe";
+    const bool moe = mt == "qwen2_moe" || mt == "qwen3_moe";
+    m.arch = std::string(q3 ? "qwen3" : "qwen2") + (moe ? "moe" : "");
+    (q3 ? m.attn_qk_norm : m.attn_qkv_bias) = true;
     if (r.boolean("use_sliding_window", false)) m.sliding_window = r.u32("sliding_window", false);
+    if (moe) read_qwen_experts(r, m);
     if (mt == "qwen2_moe") {
-      m.expert_count = r.u32("num_experts", true);
-      m.expert_used_count = r.u32("num_experts_per_tok", true);
-      m.expert_feed_forward_length = r.u32("moe_intermediate_size", true);
       m.expert_shared_feed_forward_length = r.u32("shared_expert_intermediate_size", false);
       m.expert_shared_count = m.expert_shared_feed_forward_length ? 1 : 0;
       m.shared_expert_gate = m.expert_shared_count > 0;
@@ -129,9 +137,7 @@ std::optional<Error> apply_family_layout(const std::string& mt, const json& c, R
     m.post_attn_norm_only = true;
     if (mt != "qwen3_next") m.nextn_layers = r.u32("mtp_num_hidden_layers", false, 0, 16);
     if (moe) {
-      m.expert_count = r.u32("num_experts", true);
-      m.expert_used_count = r.u32("num_experts_per_tok", true);
-      m.expert_feed_forward_length = r.u32("moe_intermediate_size", true);
+      read_qwen_experts(r, m);
       m.expert_shared_feed_forward_length = r.u32("shared_expert_intermediate_size", true);
       m.expert_shared_count = 1;
       m.shared_expert_gate = true;
@@ -146,15 +152,6 @@ std::optional<Error> apply_family_layout(const std::string& mt, const json& c, R
     if (!apply_layer_types(c, m))
       for (uint32_t i = 0; i < m.block_count; ++i)
         m.layers[i] = (i + 1) % interval == 0 ? LayerKind::kFullAttention : LayerKind::kRecurrent;
-  } else if (mt == "qwen3" || mt == "qwen3_moe") {
-    m.arch = mt == "qwen3" ? "qwen3" : "qwen3moe";
-    m.attn_qk_norm = true;
-    if (r.boolean("use_sliding_window", false)) m.sliding_window = r.u32("sliding_window", false);
-    if (mt == "qwen3_moe") {
-      m.expert_count = r.u32("num_experts", true);
-      m.expert_used_count = r.u32("num_experts_per_tok", true);
-      m.expert_feed_forward_length = r.u32("moe_intermediate_size", true);
-    }
   } else if (mt == "gemma" || mt == "gemma2" || mt == "gemma3" || mt == "gemma3_text") {
     m.arch = mt == "gemma3_text" ? "gemma3" : mt;
     m.tied_embeddings = true;  // Gemma ties input and output embeddings
