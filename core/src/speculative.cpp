@@ -154,8 +154,21 @@ std::optional<SpeculativeSpeed> speculative_speed(const Inputs& in, const SpeedE
     out.draft_decode_tps = *e.value().speed.decode_tps;
     t_draft = 1.0 / *out.draft_decode_tps;
   } else if (s.method == "mtp") {
-    // One MTP layer per drafted token: about one layer of the target's decode time.
-    t_draft = t_target / std::max<uint32_t>(in.model->arch.block_count, 1);
+    // Each drafted token runs one nextn block and then the model's own output head over the
+    // whole vocabulary (the MTP module shares it: DeepSeek-V3 report §2.2). Decode is read-bound,
+    // so a draft token costs the target's time per token in the share of bytes those two read:
+    // one average block's active weights plus the output head, over what a token reads.
+    const ModelArch& m = in.model->arch;
+    const WeightPlan w = weights_for(in, in.ftype, in.format);
+    const double active =
+        m.is_moe() ? static_cast<double>(m.expert_used_count) / m.expert_count : 1.0;
+    double layers = 0;
+    for (size_t i = 0; i < w.layer_bytes.size(); ++i)
+      layers += static_cast<double>(w.layer_bytes[i]) -
+                static_cast<double>(w.layer_expert_bytes[i]) * (1 - active);
+    const double block = layers / std::max<size_t>(1, w.layer_bytes.size());
+    const double out_head = static_cast<double>(w.output_bytes);
+    t_draft = t_target * (block + out_head) / std::max(1.0, layers + out_head);
   }
   const double k = s.k;
   const double t_verify = std::max(t_target, prefill > 0 ? (k + 1) / prefill : t_target);
@@ -186,6 +199,11 @@ std::optional<SpeculativeSpeed> speculative_speed(const Inputs& in, const SpeedE
         "hidden projection, with its own KV cache at this context (llama.cpp loads them only "
         "with --spec-type draft-mtp); an estimate not yet checked against a load log, and the MTP "
         "context's compute buffer is not counted");
+  if (s.method == "mtp")
+    assumptions.push_back(
+        "MTP speed: a drafted token reads one block and the output head it shares with the model "
+        "(" +
+        fmt("%.2f", t_draft / t_target) + " of a token's reads here)");
   if (s.method == "ngram")
     assumptions.push_back("speculative memory: the n-gram cache is not counted");
   out.method = s.method;

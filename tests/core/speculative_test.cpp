@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "runcheck/api.h"
+#include "runcheck/catalog.h"
+#include "runcheck/weights.h"
 
 namespace runcheck {
 namespace {
@@ -46,6 +48,33 @@ TEST(Speculative, MtpBlockCostsMemoryOnlyWhenOn) {
   // The rest is the block's weights: more than its cache at 8k, far less than the whole model.
   EXPECT_GT(mtp8 - 33554432u, 100u * 1024 * 1024);
   EXPECT_LT(mtp8, 1024u * 1024 * 1024);
+}
+
+// MTP: each drafted token runs one nextn block and the shared output head, so it costs the
+// target's time per token times (one block's weights + the output head) / (all blocks + the
+// output head), by hand from the Q4_K_M tensor sizes.
+TEST(Speculative, MtpDraftCostsOneBlockAndTheOutputHead) {
+  const json r = estimate({{"model", "qwen3.6-27b"},
+                           {"quant", "Q4_K_M"},
+                           {"hardware", "rtx-4090"},
+                           {"context", 8192},
+                           {"speculative", "mtp"},
+                           {"acceptance", 0.7},
+                           {"draft_max", 3}});
+  ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
+  const ModelEntry* m = builtin_catalog().model("qwen3.6-27b");
+  ASSERT_NE(m, nullptr);
+  const WeightPlan w = quantized_weights(m->arch, FileType::Q4_K_M);
+  double layers = 0;
+  for (uint64_t b : w.layer_bytes) layers += static_cast<double>(b);  // dense: every byte is read
+  const double block = layers / w.layer_bytes.size(), out = static_cast<double>(w.output_bytes);
+  const double target = r["speed"]["decode_tps"], pp = r["speed"]["prefill_tps"];
+  const double t_draft = (1 / target) * (block + out) / (layers + out);
+  const json& x = r["speed"]["speculative"];
+  EXPECT_NEAR(x["step_seconds"].get<double>(), 3 * t_draft + std::max(1 / target, 4 / pp), 1e-12);
+  // The head is a large share of a draft token here (a 248k vocabulary): the draft costs several
+  // blocks' time, not one.
+  EXPECT_GT((block + out) / block, 3.0);
 }
 
 TEST(Speculative, DraftMemorySitsOnTheGpuNextToTheTarget) {

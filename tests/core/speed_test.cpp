@@ -156,12 +156,13 @@ TEST(speed_test, group_holdout_figures_do_not_regress) {
     EXPECT_LE(s["pp_tps"]["median_abs_error_pct"].get<double>(), l.pp_median) << l.holdout;
     EXPECT_GE(s["pp_tps"]["band_coverage_pct"].get<double>(), l.pp_cover) << l.holdout;
     // Speculative runs with their method named (MTP) against the speculative estimate, their
-    // own group: 27 rows, 91-107 % median, 70-74 % in band (2026-12-05).
+    // own group: 27 rows, 56-64 % median, 85-89 % in band (2026-12-05; 91-107 % and 70-74 %
+    // before a drafted token paid for the output head).
     if (std::string(l.holdout) != "gpu-count") {
       const json& x = s["tg_tps speculative"];
       EXPECT_GE(x["count"].get<int>(), 27) << l.holdout;
-      EXPECT_LE(x["median_abs_error_pct"].get<double>(), 108.0) << l.holdout;
-      EXPECT_GE(x["band_coverage_pct"].get<double>(), 70.0) << l.holdout;
+      EXPECT_LE(x["median_abs_error_pct"].get<double>(), 65.0) << l.holdout;
+      EXPECT_GE(x["band_coverage_pct"].get<double>(), 85.0) << l.holdout;
     }
   }
 }
