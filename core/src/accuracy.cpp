@@ -215,6 +215,7 @@ struct SpeedRow {
   RowSettings st;
   std::string model, hardware, backend, quant, source;
   int n_dev = 1, tokens = 0, depth_before = 0;
+  double ram_gib = 0;  // a Mac's memory from its name
   bool tg = true, wall = false;
   double measured = 0;
   json request;
@@ -241,8 +242,18 @@ SpeedRow map_speed_row(const Getter& get) {
   // model's architecture, which the row names after "base model".
   r.model = map_model(get("model"));
   if (r.model.empty() && !st.base_model.empty()) r.model = map_model(st.base_model);
-  const HwMatch hw = map_hardware(get("hardware"));
+  HwMatch hw = map_hardware(get("hardware"));
+  // A name without its memory ("NVIDIA GeForce RTX 4060 Ti", 8 or 16 GB) with the memory the
+  // benchmark tool detected (LocalScore: "detected memory 15.61 GB"): the card of that size.
+  if (hw.id.empty()) {
+    const size_t at = detail.find("detected memory ");
+    const double gb = at == std::string::npos ? 0 : std::atof(detail.c_str() + at + 16);
+    if (gb >= 1 && gb <= 1024)
+      hw = map_hardware(get("hardware") + " " + std::to_string(static_cast<int>(std::ceil(gb))) +
+                        "GB");
+  }
   r.hardware = hw.id;
+  r.ram_gib = hw.ram_gib;
   r.backend = map_backend(backend_col);
   r.n_dev = std::max(1, std::atoi(get("n_devices").c_str()));
   r.tg = metric == "tg_tps";
@@ -307,7 +318,7 @@ SpeedRow map_speed_row(const Getter& get) {
       r.request["draft_max"] = *st.draft_max;
   }
   if (st.concurrency > 1) r.request["parallel"] = st.concurrency;
-  if (hw.ram_gib > 0) r.request["ram_gb"] = hw.ram_gib;
+  if (r.ram_gib > 0) r.request["ram_gb"] = r.ram_gib;
   return r;
 }
 
@@ -520,7 +531,6 @@ Result<json> benchmarks_from_csv(const json& req) {
     std::string detail = get("test_detail");
     if (detail.size() > 1000) detail = detail.substr(0, 997) + "...";
     const RowSettings& st = m.st;
-    const HwMatch hw = map_hardware(get("hardware"));
     json b = {{"id", "b" + std::to_string(out.size() + 1)},
               {"model", m.model},
               {"quant", m.quant},
@@ -530,7 +540,7 @@ Result<json> benchmarks_from_csv(const json& req) {
               {"metric", m.tg ? "tg" : "pp"},
               {"tokens", m.tokens},
               {"value_tps", m.measured},
-              {"ram_gib", hw.ram_gib > 0 ? json(hw.ram_gib) : json(nullptr)},
+              {"ram_gib", m.ram_gib > 0 ? json(m.ram_gib) : json(nullptr)},
               {"test_detail", detail},
               {"sources", json::array({{{"url", get("source_url")}, {"retrieved", retrieved}}})}};
     // The run's own settings, where they differ from the original file's llama-bench defaults.
