@@ -272,7 +272,7 @@ SpeedFit fit_speed_era(const std::vector<SpeedSample>& samples, const std::strin
   SpeedFit f = fit_speed_core(samples, group, decode, exclude, holdout, k_old, 0, 0);
   if (!decode || !f.ok) return f;
   double moe = 0, rec = 0;
-  for (int pass = 0; pass < 2; ++pass) {
+  for (int pass = 0; pass < 1; ++pass) {  // one backfitting pass: a second moved no figure
     for (int kind = 0; kind < 2; ++kind) {
       double num = 0, den = 0;
       for (const auto& smp : samples) {

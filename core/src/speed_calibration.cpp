@@ -166,7 +166,7 @@ const GroupRatios& group_ratios(const std::string& group, bool decode, const Hol
   }
   GroupRatios g;
   const auto& all = calibration().samples;
-  std::map<std::string, SpeedFit> without_hw, without_model;
+  std::map<std::string, SpeedFit> without_hw, without_model, without_source;
   // Every residual is also made without the row's own publication (source, and submitter where
   // one publication gathers many): a new source's runs differ by build, settings and care, and a
   // band made only from residuals of sources the fit has seen would not cover them.
@@ -187,8 +187,16 @@ const GroupRatios& group_ratios(const std::string& group, bool decode, const Hol
     const double t =
         fm->second.ok ? predict_time(all, s, group, s.row, corrected, model_out, &fm->second) : 0;
     if (t > 0 && corrected) g.known.push_back({s.row, s.value_tps * t});
+    // The row's whole publication left out (the row with it): one fit per source, shared by its
+    // rows.
     bool pair_corrected = false;
-    const double tp = predict_time(all, s, group, s.row, pair_corrected, source_out);
+    auto fs = without_source.find(s.source);
+    if (fs == without_source.end())
+      fs = without_source.emplace(s.source, fit_speed(all, group, decode, SIZE_MAX, source_out))
+               .first;
+    const double tp =
+        fs->second.ok ? predict_time(all, s, group, s.row, pair_corrected, source_out, &fs->second)
+                      : 0;
     if (tp > 0 && pair_corrected) g.known_pair.push_back({s.row, s.value_tps * tp});
     const std::string hkey = s.hardware + "\n" + s.source;
     auto it = without_hw.find(hkey);
