@@ -83,7 +83,7 @@ catalog-md: native
 	node tools/catalog-md.mjs build/native/runcheck CATALOG.md
 
 test-js: site
-	node --test tests/js/module.test.mjs tests/js/no-arithmetic.test.mjs tests/js/urlstate.test.mjs tests/js/regressions.test.mjs
+	node --test tests/js/module.test.mjs tests/js/no-arithmetic.test.mjs tests/js/urlstate.test.mjs tests/js/regressions.test.mjs tests/js/syntax.test.mjs
 
 test-e2e: site node_modules/.package-lock.json
 	node --test --test-concurrency=1 tests/e2e/page.test.mjs tests/e2e/tools.test.mjs tests/e2e/widget.test.mjs tests/e2e/regressions.test.mjs tests/e2e/troubleshoot.test.mjs tests/e2e/learn.test.mjs
