@@ -110,6 +110,7 @@ Result<json> catalog_command(const json& req) {
                    {"memory_bandwidth_gb_s", opt(h.bandwidth_gb_s)},
                    {"fp16_tflops_dense", opt(h.fp16_tflops)},
                    {"fp16_tflops_dense_fp16acc", opt(h.fp16_tflops_fp16acc)},
+                   {"int8_tops_dense", opt(h.int8_tops)},
                    {"kind", h.kind == HardwareKind::kGpu     ? "gpu"
                             : h.kind == HardwareKind::kApple ? "apple"
                             : h.kind == HardwareKind::kApu   ? "apu"

@@ -201,6 +201,8 @@ std::optional<Error> parse_hardware(const std::string& file, const json& root, C
                               "TFLOPS"))
       return err;
     if (auto err = opt_number(c, e, "fp32_tflops", h.fp32_tflops, 0.01, 1000, "TFLOPS")) return err;
+    if (auto err = opt_number(c, e, "int8_tops_dense", h.int8_tops, 0.01, 40000, "TOPS"))
+      return err;
     if (h.fp16_tflops && h.fp16_tflops_fp16acc && *h.fp16_tflops > *h.fp16_tflops_fp16acc * 1.001)
       return c.fail("fp16_tflops_dense",
                     "(FP32 accumulate) cannot exceed fp16_tflops_dense_fp16acc");

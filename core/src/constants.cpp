@@ -49,6 +49,13 @@ const std::vector<NamedConstant>& constants_table() {
         {"kMinPrefillFitTokens", static_cast<double>(kMinPrefillFitTokens), "tokens",
          "shortest prefill run in the prefill fit",
          "llama.cpp MMVQ below 32 tokens; short prompts are weight-pass bound"},
+        {"kInt8OverFp16GeForce", kInt8OverFp16GeForce, "x",
+         "INT8 TOPS over FP16 TFLOPS on GeForce: the scale of an INT8 figure in prefill (CUDA MMQ)",
+         "RTX 3090 whitepaper 284 / 71; RTX 4090 660.6 / 165.2"},
+        {"kRdna3DualIssue", kRdna3DualIssue, "x",
+         "RDNA 3 quoted FP16/FP32 rates over the single-issue rate llama.cpp's kernels reach",
+         "https://www.hardwaretimes.com/amd-rdna-3-vopd-instructions-provide-only-a-4-performance-"
+         "boost-in-ray-traced-scenes-will-improve-over-time/"},
         {"kPrefillCeilingOverFp16", kPrefillCeilingOverFp16, "x FP16",
          "prefill ceiling: INT8 tensor rate over the FP16 (FP32 accumulate) figure",
          "RTX 3090 whitepaper 284 / 71 TOPS (A100: 624 / 312)"},

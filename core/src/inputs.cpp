@@ -431,6 +431,14 @@ std::optional<Error> read_machine(const EstimateRequest& q, Inputs& in) {
       return make_error("bad_value", "backend",
                         "backend must be one of " + list_text(kBackendIds) + "; got '" +
                             safe_echo(in.backend) + "'");
+    // llama.cpp's CPU backend on a machine with a GPU (a CPU-only build, llamafile's CPU mode)
+    // keeps every weight, the KV cache and the compute on the CPU cores, whose matmul rate the
+    // catalog does not have: refused rather than answered with the GPU's figures.
+    if (in.backend == "cpu" && !cpu_only)
+      return make_error("incompatible", "backend",
+                        "the cpu backend is modelled on CPU-only machines; " + accel->name +
+                            " has a GPU (for weights in system RAM next to it, set gpu_layers "
+                            "instead)");
     const bool listed = std::find(accel->backends.begin(), accel->backends.end(), in.backend) !=
                         accel->backends.end();
     if (!listed && in.backend != "cpu")

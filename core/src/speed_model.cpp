@@ -49,18 +49,45 @@ bool high_precision(const Inputs& in) {
   return in.format && in.format->bits_per_weight && *in.format->bits_per_weight >= 8;
 }
 
-// Compute figure of one accelerator for prefill: dense FP16 tensor TFLOPS (FP32 accumulate);
-// else 2 x FP32 vector TFLOPS; on Apple, GPU cores (the Metal fit absorbs the per-core rate).
-std::optional<double> compute_figure(const HardwareEntry* h, bool& fallback) {
+// Weights llama.cpp's CUDA backend multiplies with its quantized kernels (MMQ): every quantized
+// type; F16, BF16 and F32 weights go through cuBLAS instead.
+bool quantized_weights(const Inputs& in) {
+  if (in.ftype) {
+    const FileType f = in.ftype->ftype;
+    return !(f == FileType::ALL_F32 || f == FileType::F16 || f == FileType::BF16);
+  }
+  return !(in.format && in.format->bits_per_weight && *in.format->bits_per_weight >= 16);
+}
+
+// Compute figure of one accelerator for prefill, in FP16 TFLOPS (FP32 accumulate) as a GeForce
+// card states them: the dense FP16 tensor figure; else 2 x FP32 vector TFLOPS; on Apple, GPU
+// cores (the Metal fit absorbs the per-core rate).
+// `mmq`: quantized weights on CUDA, which llama.cpp multiplies on the INT8 tensor cores on
+// Turing and later (ggml-cuda/mmq.cu, ggml_cuda_should_use_mmq: MMQ whenever
+// turing_mma_available). Their rate is the card's dense INT8 figure, taken on the GeForce scale
+// (INT8 / kInt8OverFp16GeForce). On GeForce that is the FP16 figure again; on workstation and
+// datacenter cards, whose FP16 tensor rate is not halved, it is half of it (A100: 624 / 4 = 156,
+// not 312), which is what their published llama-bench runs show.
+std::optional<double> compute_figure(const HardwareEntry* h, bool mmq, bool& fallback) {
   if (!h) return std::nullopt;
   if (h->kind == HardwareKind::kApple) {
     if (h->gpu_cores) return static_cast<double>(*h->gpu_cores);
     return std::nullopt;
   }
-  if (h->fp16_tflops) return *h->fp16_tflops;
+  if (mmq && h->vendor == "nvidia") {
+    if (h->int8_tops) return *h->int8_tops / kInt8OverFp16GeForce;
+    // Without an INT8 figure: FP16 with FP16 accumulate is INT8 / 2 on every NVIDIA part.
+    if (h->fp16_tflops_fp16acc) return *h->fp16_tflops_fp16acc * 2 / kInt8OverFp16GeForce;
+  }
+  // RDNA 3's quoted FP16 and FP32 rates count dual issue (two wave32 ops paired in one VOPD
+  // instruction, or wave64), which compiled kernels rarely reach: llama.cpp's are taken at the
+  // single-issue rate, half the quoted figure (kRdna3DualIssue).
+  const double dual =
+      h->vendor == "amd" && h->architecture.rfind("RDNA 3", 0) == 0 ? kRdna3DualIssue : 1.0;
+  if (h->fp16_tflops) return *h->fp16_tflops / dual;
   if (h->fp32_tflops) {
     fallback = true;
-    return *h->fp32_tflops * kTensorOverVectorFallback;
+    return *h->fp32_tflops * kTensorOverVectorFallback / dual;
   }
   return std::nullopt;
 }
@@ -105,6 +132,7 @@ SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p,
   std::vector<Dev> devs;
   size_t gpu_i = 0, used_gpus = 0;
   bool compute_fallback = false;
+  const bool mmq = in.backend == "cuda" && quantized_weights(in);
   for (const auto& u : p.devices) {
     Dev d{};
     const HardwareEntry* h = nullptr;
@@ -121,7 +149,7 @@ SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p,
                      : (gpu_i < in.hardware.size() ? builtin_catalog().hw(u.hardware_id) : nullptr);
       ++gpu_i;
       d.bw = h && h->bandwidth_gb_s ? *h->bandwidth_gb_s : 0;
-      d.compute = compute_figure(h, compute_fallback);
+      d.compute = compute_figure(h, mmq, compute_fallback);
     }
     double read = static_cast<double>(u.weights_bytes) -
                   static_cast<double>(u.expert_bytes) * (1 - active_frac);
@@ -311,6 +339,8 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
         tries.push_back(g);
     for (const auto& g : rest) tries.push_back(g);
     for (const std::string& g : tries) {
+      // Apple's prefill compute figure is GPU cores, not TFLOPS: only a Metal fit reads it.
+      if (!decode && (f.backend == "metal") != (g.find("metal") != std::string::npos)) continue;
       const SpeedFit fit = fit_speed(cal.samples, g, decode, exclude, holdout);
       if (fit.ok) {
         used = g;
@@ -520,6 +550,8 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
               : "prefill: a prompt under " + fmt("%.0f", kOpOffloadMinBatch) +
                     " tokens runs the system-RAM layers on the CPU at RAM bandwidth");
     }
+    // A prefill fit borrowed from another runtime, backend or precision: widened as for decode.
+    if (pgroup != wanted && evidence != "estimated") widen_p = kEstimatedBandWidening;
     auto [plo, phi] = band(ptps, pb, 0);
     plo /= widen_p;
     phi *= widen_p;

@@ -40,6 +40,44 @@ TEST(speed_test, ceiling_is_bandwidth_over_bytes_read) {
   EXPECT_GT(by[0]["tps"].get<double>(), by[2]["tps"].get<double>());
 }
 
+// Prefill's compute figure follows the kernels llama.cpp runs: quantized weights on CUDA go
+// through MMQ on the INT8 tensor cores (INT8 TOPS / 4 on the GeForce scale), F16 weights through
+// cuBLAS (the FP16 figure), and RDNA 3's quoted rate counts dual issue (halved). The ceiling is
+// 4 x that figure / (2 x active parameters), so for one model the ratio of two cards' ceilings is
+// the ratio of their figures.
+TEST(speed_test, prefill_compute_figure_follows_the_kernels_llamacpp_runs) {
+  auto ceiling = [](const char* hw, const char* quant) {
+    return speed({{"model", "llama-3-8b"},
+                  {"quant", quant},
+                  {"context", 8192},
+                  {"hardware", hw}})["prefill_ceiling_tps"]
+        .get<double>();
+  };
+  // Q4_K_M: A100 80GB PCIe 624 / 4 = 156 against RTX 4090 660.6 / 4 = 165.15 (not 312 / 165.2).
+  EXPECT_NEAR(ceiling("a100-80gb-pcie", "Q4_K_M") / ceiling("rtx-4090", "Q4_K_M"), 156 / 165.15,
+              1e-6);
+  // F16: cuBLAS, the dense FP16 figures 312 and 165.2.
+  EXPECT_NEAR(ceiling("a100-80gb-pcie", "F16") / ceiling("rtx-4090", "F16"), 312 / 165.2, 1e-6);
+  // RX 7900 XTX (RDNA 3, quoted FP16 122.8): 61.4 against the 4090's 165.15.
+  EXPECT_NEAR(ceiling("rx-7900-xtx", "Q4_K_M") / ceiling("rtx-4090", "Q4_K_M"), 61.4 / 165.15,
+              1e-6);
+  // A GPU with an INT8 figure: RTX 4090 Q4_K_M ceiling = 660.6e12 / (2 x active parameters).
+  const json s = speed(
+      {{"model", "llama-3-8b"}, {"quant", "Q4_K_M"}, {"context", 8192}, {"hardware", "rtx-4090"}});
+  EXPECT_GT(s["prefill_ceiling_tps"].get<double>(), 660.6e12 / (2 * 8.1e9));
+  EXPECT_LT(s["prefill_ceiling_tps"].get<double>(), 660.6e12 / (2 * 6.9e9));
+}
+
+// A CPU-backend run on a machine with a GPU is refused, naming the field: the engine would
+// otherwise answer with the GPU's figures.
+TEST(speed_test, cpu_backend_on_a_gpu_machine_is_refused) {
+  const json r = json::parse(handle_request(
+      R"({"command":"estimate","model":"llama-3.2-1b","hardware":"apple-m4-max-40c","backend":"cpu"})"));
+  EXPECT_FALSE(r["ok"].get<bool>());
+  EXPECT_EQ(r["error"]["field"], "backend");
+  EXPECT_NE(r["error"]["message"].get<std::string>().find("CPU-only"), std::string::npos);
+}
+
 TEST(speed_test, moe_reads_only_active_experts) {
   // Qwen3-30B-A3B: 8 of 128 experts per token. All on an 80 GB card, the ceiling must be far
   // above bandwidth / total weights (a dense read) - within 2x of bandwidth / active weights.
@@ -122,9 +160,10 @@ json all_calibration(const std::string& holdout) {
 TEST(speed_test, accuracy_on_published_measurements_does_not_regress) {
   RUNCHECK_NEEDS_SHARED();
   const json s = all_calibration("row");
-  // Today's figures (2026-12-05) plus a small margin.
-  EXPECT_GE(s["tg_tps"]["count"].get<int>(), 631);
-  EXPECT_GE(s["pp_tps"]["count"].get<int>(), 564);
+  // Today's figures (2026-12-05) plus a small margin. Runs of llama.cpp's CPU backend on a
+  // machine with a GPU (LocalScore's "llamafile CPU" on Macs) are not modelled: 20 rows unmapped.
+  EXPECT_GE(s["tg_tps"]["count"].get<int>(), 621);
+  EXPECT_GE(s["pp_tps"]["count"].get<int>(), 554);
   EXPECT_LE(s["tg_tps"]["median_abs_error_pct"].get<double>(), 5.5);
   EXPECT_LE(s["pp_tps"]["median_abs_error_pct"].get<double>(), 12.5);
   EXPECT_GE(s["tg_tps"]["band_coverage_pct"].get<double>(), 95.5);
@@ -140,16 +179,19 @@ TEST(speed_test, group_holdout_figures_do_not_regress) {
   struct Limit {
     const char* holdout;
     double tg_median, tg_p90, tg_cover, pp_median, pp_cover;
+    int pp_count;
   };
-  // holdout     decode median  p90   coverage   prefill median  coverage   (today + margin)
-  const Limit limits[] = {{"hardware", 10.0, 53.5, 90.0, 34.5, 75.0},
-                          {"model", 11.0, 59.5, 84.5, 36.0, 77.0},
-                          {"source", 12.0, 58.0, 83.5, 34.0, 75.0},
-                          {"gpu-count", 11.5, 72.5, 92.5, 57.5, 80.5}};
+  // holdout     decode median  p90   coverage   prefill median  coverage  rows (today + margin).
+  // Under gpu-count holdout no Mac is predicted for prefill: every Metal run is single-device,
+  // and Apple's compute figure (GPU cores) is read by a Metal fit only.
+  const Limit limits[] = {{"hardware", 9.8, 45.5, 90.5, 22.0, 82.5, 554},
+                          {"model", 10.5, 53.0, 84.5, 26.0, 80.5, 554},
+                          {"source", 11.8, 53.5, 83.5, 27.0, 78.0, 554},
+                          {"gpu-count", 11.0, 65.5, 92.5, 32.0, 77.0, 421}};
   for (const Limit& l : limits) {
     const json s = all_calibration(l.holdout);
-    EXPECT_GE(s["tg_tps"]["count"].get<int>(), 631) << l.holdout;
-    EXPECT_GE(s["pp_tps"]["count"].get<int>(), 564) << l.holdout;
+    EXPECT_GE(s["tg_tps"]["count"].get<int>(), 621) << l.holdout;
+    EXPECT_GE(s["pp_tps"]["count"].get<int>(), l.pp_count) << l.holdout;
     EXPECT_LE(s["tg_tps"]["median_abs_error_pct"].get<double>(), l.tg_median) << l.holdout;
     EXPECT_LE(s["tg_tps"]["p90_abs_error_pct"].get<double>(), l.tg_p90) << l.holdout;
     EXPECT_GE(s["tg_tps"]["band_coverage_pct"].get<double>(), l.tg_cover) << l.holdout;

@@ -41,6 +41,7 @@ struct HardwareEntry {
   std::optional<double> fp16_tflops;          // dense, no sparsity, FP32 accumulate
   std::optional<double> fp16_tflops_fp16acc;  // dense, FP16 accumulate (GeForce: 2x)
   std::optional<double> fp32_tflops;          // FP32 vector (non-tensor)
+  std::optional<double> int8_tops;            // dense INT8 tensor TOPS, no sparsity
   std::optional<double> tdp_w, idle_w;
   std::optional<int> gpu_cores;
   std::optional<double> pcie_gen, pcie_lanes;  // host link of a discrete card

@@ -54,9 +54,20 @@ constexpr double kDefaultRamBandwidthGBs = 51.2;
 // hold: 71/35.6 (RTX 3090), 165.2/82.6 (RTX 4090), 209.5/104.8 (RTX 5090) = 2.0. Used as the
 // compute figure of a GPU whose tensor rate is not in the catalog (stated in `assumptions`).
 constexpr double kTensorOverVectorFallback = 2.0;
+// Dense INT8 tensor TOPS over dense FP16 (FP32 accumulate) TFLOPS on GeForce parts (RTX 3090
+// whitepaper: 284 / 71; RTX 4090: 660.6 / 165.2): the scale on which an INT8 figure enters the
+// prefill compute figure (speed_model.cpp, compute_figure).
+constexpr double kInt8OverFp16GeForce = 4.0;
+// RDNA 3 (Navi 3x): the quoted FP16 / FP32 rates assume every cycle issues a dual-issue pair
+// (VOPD or wave64); AMD called the doubling dependent on the compiler's pairing, and
+// microbenchmarks found compilers rarely emit it (hardwaretimes.com, "AMD RDNA 3 VOPD
+// instructions provide only a 4% performance boost"; Chips and Cheese, "Microbenchmarking AMD's
+// RDNA 3 graphics architecture"). Prefill takes the single-issue rate: the quoted figure / 2.
+constexpr double kRdna3DualIssue = 2.0;
 // Prefill's upper bound: llama.cpp's quantized matmuls (MMQ) run on INT8 tensor cores, whose dense
 // rate is 4x the FP16 (FP32 accumulate) rate on GeForce (RTX 3090 whitepaper: 284 / 71 TOPS) and
-// 2x on datacenter parts (A100: 624 / 312), so 4x the catalog's FP16 figure bounds every card.
+// 2x on datacenter parts (A100: 624 / 312), so 4x the compute figure (on the GeForce scale) bounds
+// every card.
 constexpr double kPrefillCeilingOverFp16 = 4.0;
 // Prefill runs of fewer tokens stay out of the prefill fit: llama.cpp multiplies batches under
 // 32 tokens with its vector kernels (MMVQ), and a short prompt's time is one pass over the weights
