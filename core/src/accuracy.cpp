@@ -374,6 +374,13 @@ Result<json> accuracy_json(const json& req) {
         skip("a run of this model name on this machine by the same submitter: " + f->second);
         continue;
       }
+      // The same rule as the fit's: a short prompt's time to first token is request handling
+      // (tokenizer, scheduler, HTTP, a prefix-cache hit), which the engine does not model.
+      if (!m.tg && m.st.kind == RowSettings::Kind::kServer && m.tokens < kMinServerPrefillTokens) {
+        skip("a server's prefill of " + std::to_string(m.tokens) +
+             " tokens is mostly its first decode step and request overhead");
+        continue;
+      }
       // The engine leaves this very measurement (or its whole group) out of its fit.
       json q = m.request;
       q["leave_out"] = {

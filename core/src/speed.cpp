@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -139,10 +140,12 @@ SpeedFit fit_speed_core(const std::vector<SpeedSample>& samples, const std::stri
   Sums s;
   bool any_h = false;
   double min_x = 1e300, max_x = 0;
+  std::set<std::string> machines;
   for (const auto& smp : samples) {
     if (smp.row == exclude || smp.decode != decode || smp.group != group) continue;
     if (holdout.holds_out(smp)) continue;
     if (!decode && (!smp.f.prefill_fixed || smp.tokens < kMinPrefillFitTokens)) continue;
+    machines.insert(smp.hardware + "x" + std::to_string(smp.n_devices));
     const double x = speed_regressor(smp);
     const double h = speed_regressor2(smp);
     const double y = y_of(smp);
@@ -153,6 +156,7 @@ SpeedFit fit_speed_core(const std::vector<SpeedSample>& samples, const std::stri
   }
   SpeedFit f;
   f.n = s.count;
+  f.machines = machines.size();
   if (f.n < 2) return f;
   bool free_c = any_h;
   bool c_follows_b = false;
@@ -260,6 +264,7 @@ SpeedFit fit_speed_core(const std::vector<SpeedSample>& samples, const std::stri
   f.ok = std::isfinite(f.a) && std::isfinite(f.b) && std::isfinite(f.c) && std::isfinite(f.c_fa);
   f.a_moe = moe;
   f.a_rec = rec;
+  f.machines = machines.size();
   return f;
 }
 

@@ -342,7 +342,9 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
       // Apple's prefill compute figure is GPU cores, not TFLOPS: only a Metal fit reads it.
       if (!decode && (f.backend == "metal") != (g.find("metal") != std::string::npos)) continue;
       const SpeedFit fit = fit_speed(cal.samples, g, decode, exclude, holdout);
-      if (fit.ok) {
+      // A group measured on fewer machines cannot tell a card's efficiency from the group's
+      // own: the next group's fit answers (labelled estimated, its band widened).
+      if (fit.ok && (fit.machines >= kMinFitMachines || g == tries.back())) {
         used = g;
         return fit;
       }

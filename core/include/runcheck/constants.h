@@ -79,6 +79,9 @@ constexpr uint32_t kMinPrefillFitTokens = 128;
 // contained only 74-78 % of runs under source and model holdout (make accuracy, 2026-12-05):
 // a new source differs more than the residuals of known ones say.
 constexpr double kBandLowQuantile = 0.025, kBandHighQuantile = 0.975;
+// A fit group needs runs on at least this many machines (a GPU model x a device count): with
+// fewer, a slope against bandwidth or compute rests on one or two cards' own quirks.
+constexpr size_t kMinFitMachines = 3;
 // No measurement for this backend and precision: the nearest group's band, widened by 30 %
 // each way (the spread between backends' fitted efficiencies in the calibration data).
 constexpr double kEstimatedBandWidening = 1.3;

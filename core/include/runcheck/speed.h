@@ -92,6 +92,7 @@ struct SpeedFit {
   // Decode: the extra fixed cost of an MoE layer and of a recurrent layer, per token (seconds).
   double a_moe = 0, a_rec = 0;
   size_t n = 0;
+  size_t machines = 0;  // distinct machines (GPU model x device count) among the n runs
   bool ok = false;
 };
 
