@@ -155,7 +155,13 @@ std::string estimate(const json& r, bool color) {
     out += wrap("  prefill  ",
                 "unknown: " + str(sp.value("why_prefill_null", json("not modelled"))), 11);
   if (sp["ttft_seconds"].is_number())
-    out += "  first token " + num(sp["ttft_seconds"], "%.2f") + " s\n";
+    out += "  first token " + num(sp["ttft_seconds"], "%.2f") + " s" +
+           (sp.value("ttft_seconds_low", json()).is_number() &&
+                    sp.value("ttft_seconds_high", json()).is_number()
+                ? " (range " + num(sp["ttft_seconds_low"], "%.2f") + "-" +
+                      num(sp["ttft_seconds_high"], "%.2f") + ")"
+                : std::string()) +
+           "\n";
   if (sp.value("build_era", json()).is_string())
     out += wrap("  builds   ", str(sp["build_era"]), 11);
   if (sp.contains("speculative") && sp["speculative"].is_object()) {
@@ -178,6 +184,14 @@ std::string estimate(const json& r, bool color) {
     out += wrap("  all sequences ",
                 num(sp["aggregate_decode_tps"], "%.1f") + " tok/s (" +
                     num(sp["aggregate_speedup"], "%.2f") + "x one sequence, " +
+                    str(sp["aggregate_evidence"]) + ")",
+                4);
+  if (sp.contains("aggregate_ttft_last_seconds"))
+    out += wrap("  first token, all sequences at once ",
+                num(sp["aggregate_ttft_mean_seconds"], "%.2f") + " s on average, the last " +
+                    num(sp["aggregate_ttft_last_seconds"], "%.2f") + " s (range " +
+                    num(sp["aggregate_ttft_last_seconds_low"], "%.2f") + "-" +
+                    num(sp["aggregate_ttft_last_seconds_high"], "%.2f") + ", " +
                     str(sp["aggregate_evidence"]) + ")",
                 4);
   for (const auto& m : sp["measured"])

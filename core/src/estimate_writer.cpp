@@ -145,6 +145,10 @@ json speed_to_json(const SpeedEstimate& s) {
         out["aggregate_speedup"] = s.aggregate->speedup;
         out["aggregate_evidence"] = "estimated";
         out["aggregate_source"] = s.aggregate->source;
+        out["aggregate_ttft_mean_seconds"] = s.aggregate->ttft_mean_s;
+        out["aggregate_ttft_last_seconds"] = s.aggregate->ttft_last_s;
+        out["aggregate_ttft_last_seconds_low"] = s.aggregate->ttft_last_low_s;
+        out["aggregate_ttft_last_seconds_high"] = s.aggregate->ttft_last_high_s;
       }
     } else {
       out["why_prefill_null"] = s.why_prefill_null;

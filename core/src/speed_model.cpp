@@ -596,6 +596,12 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
       out.aggregate = AggregateSpeed{agg, agg * (dlo / tps) / kBatchedBandWidening,
                                      std::min(n * dhi, agg * (dhi / tps) * kBatchedBandWidening),
                                      agg / tps, kBatchedBenchSource};
+      const double step = std::max(mem, comp);  // one decode step of all K sequences
+      const double prompt = static_cast<double>(in.prompt);
+      out.aggregate->ttft_mean_s = (n + 1) / 2 * prompt / ptps + step;
+      out.aggregate->ttft_last_s = n * prompt / ptps + step;
+      out.aggregate->ttft_last_low_s = n * prompt / phi + step;
+      out.aggregate->ttft_last_high_s = n * prompt / plo + step;
     }
   } else {
     out.why_prefill_null =

@@ -78,6 +78,30 @@ TEST(speed_test, cpu_backend_on_a_gpu_machine_is_refused) {
   EXPECT_NE(r["error"]["message"].get<std::string>().find("CPU-only"), std::string::npos);
 }
 
+// K requests arriving together: prefill is compute-bound, so the last waits for all K prompts
+// and the average one for (K + 1) / 2 of them; both add one K-sequence decode step. So
+// last - mean = (K - 1) / 2 x prompt / prefill rate, and the band of the last scales with the
+// prefill band.
+TEST(speed_test, first_token_under_load_waits_for_the_other_prompts) {
+  const json s = speed({{"model", "qwen3-8b"},
+                        {"quant", "Q4_K_M"},
+                        {"context", 8192},
+                        {"hardware", "rtx-4090"},
+                        {"parallel", 4},
+                        {"prompt", 2000}});
+  const double one = 2000 / s["prefill_tps"].get<double>();
+  EXPECT_NEAR(s["aggregate_ttft_last_seconds"].get<double>() -
+                  s["aggregate_ttft_mean_seconds"].get<double>(),
+              1.5 * one, 1e-9);
+  const double step = s["aggregate_ttft_last_seconds"].get<double>() - 4 * one;
+  EXPECT_GT(step, 0);
+  EXPECT_NEAR(s["aggregate_ttft_last_seconds_high"].get<double>(),
+              4 * 2000 / s["prefill_tps_low"].get<double>() + step, 1e-9);
+  EXPECT_NEAR(s["aggregate_ttft_last_seconds_low"].get<double>(),
+              4 * 2000 / s["prefill_tps_high"].get<double>() + step, 1e-9);
+  EXPECT_EQ(s["aggregate_evidence"], "estimated");
+}
+
 TEST(speed_test, moe_reads_only_active_experts) {
   // Qwen3-30B-A3B: 8 of 128 experts per token. All on an 80 GB card, the ceiling must be far
   // above bandwidth / total weights (a dense read) - within 2x of bandwidth / active weights.

@@ -519,6 +519,9 @@ test('items 03, 06, 14, 15, 17: offload speed, parallel streams, command notes a
   assert.equal(await page.isVisible('#aggregate'), true);
   assert.match(await page.textContent('#aggregate'), new RegExp(`${expected.speed.aggregate_speedup.toFixed(2)}× one sequence`));
   assert.ok(expected.speed.aggregate_speedup < 4 && expected.speed.aggregate_speedup > 1);
+  // Time to first token under load (the core's figures, speed_test checks their arithmetic).
+  assert.match(await page.textContent('#aggregate'),
+    new RegExp(`${expected.speed.aggregate_ttft_mean_seconds.toFixed(2)} s on average, ${expected.speed.aggregate_ttft_last_seconds.toFixed(2)} s for the last`));
   // 03: the RAM bandwidth the answer rests on is stated.
   assert.match(await page.textContent('#assumptions'), /the routed experts in system RAM read system RAM at an assumed 51\.2 GB\/s/);
   // 14: Ollama's command is a layer offload with the server's environment, and the notes say what is not cited.

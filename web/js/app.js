@@ -146,7 +146,8 @@ function renderSpeed(s) {
   const agg = s.aggregate_decode_tps !== undefined;
   $('aggregate-term').hidden = !agg;
   $('aggregate').hidden = !agg;
-  $('aggregate').textContent = agg ? `${tps(s.aggregate_decode_tps)} tokens/s in all (range ${tps(s.aggregate_decode_tps_low)}–${tps(s.aggregate_decode_tps_high)}; ${s.aggregate_speedup.toFixed(2)}× one sequence) · ${s.aggregate_evidence}` : '';
+  $('aggregate').textContent = agg ? `${tps(s.aggregate_decode_tps)} tokens/s in all (range ${tps(s.aggregate_decode_tps_low)}–${tps(s.aggregate_decode_tps_high)}; ${s.aggregate_speedup.toFixed(2)}× one sequence) · ${s.aggregate_evidence}`
+    + (s.aggregate_ttft_last_seconds !== undefined ? `; all arriving at once, first token after ${s.aggregate_ttft_mean_seconds.toFixed(2)} s on average, ${s.aggregate_ttft_last_seconds.toFixed(2)} s for the last (range ${s.aggregate_ttft_last_seconds_low.toFixed(2)}–${s.aggregate_ttft_last_seconds_high.toFixed(2)} s)` : '') : '';
   $('build-era').textContent = s.build_era ?? 'not a llama.cpp runtime: its own calibration runs, where there are any';
   const m = $('measured');
   m.replaceChildren(...(s.measured.length ? s.measured.map((x) => el('a', { href: x.source, rel: 'noopener', target: '_blank',

@@ -73,6 +73,11 @@ struct DepthSpeed {
 struct AggregateSpeed {
   double tps = 0, low = 0, high = 0, speedup = 0;
   std::string source;  // the published batched runs the step cost comes from
+  // Time to first token when all K requests arrive at once: prefill is compute-bound, so the K
+  // prompts take K x one prompt's time whether batched or queued; the last request waits for all
+  // of them (ttft_last_*), the average one for (K + 1) / 2 of them (ttft_mean_s). Each includes
+  // one decode step at K sequences.
+  double ttft_mean_s = 0, ttft_last_s = 0, ttft_last_low_s = 0, ttft_last_high_s = 0;
 };
 
 // Speculative decoding beside the plain figure (speculative.cpp).
