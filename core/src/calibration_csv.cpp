@@ -69,8 +69,12 @@ std::string map_model(const std::string& name) {
   if (builtin_catalog().model(s)) return s;
   // Published names of the same weights' tuned variants: "Llama 3.2 1B Instruct",
   // "gemma-2-9b-it", "Qwen2.5-7B-Instruct-GGUF" share the base model's architecture, so they
-  // allocate and run alike; the suffix is dropped, one word at a time.
-  static const char* const kSuffixes[] = {"-gguf", "-instruct", "-it", "-chat", "-hf", "-base"};
+  // allocate and run alike; the suffix is dropped, one word at a time. So do re-packagings of
+  // the same weights: an imatrix quant ("-i1"), quantization-aware-trained weights ("-qat"), a
+  // file that keeps the MTP layers ("-MTP"), and refusal-ablated copies ("-abliterated-v4").
+  static const char* const kSuffixes[] = {
+      "-gguf", "-instruct", "-it",          "-chat",       "-hf", "-base", "-i1",
+      "-qat",  "-mtp",      "-abliterated", "-uncensored", "-v2", "-v3",   "-v4"};
   for (bool again = true; again;) {
     again = false;
     for (const char* suf : kSuffixes) {

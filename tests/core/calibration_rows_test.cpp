@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "calibration_csv.h"
+
 namespace runcheck {
 namespace {
 
@@ -156,6 +158,17 @@ TEST(calibration_rows_test, several_csv_files_keep_their_own_headers_and_lines) 
   EXPECT_EQ(lacking.error().field, "csv[1]");
   EXPECT_NE(lacking.error().message.find("lacks the column"), std::string::npos);
   EXPECT_FALSE(accuracy_json(json{{"csv", json::array()}}).ok());
+}
+
+// Published names of re-packaged weights map to the catalog model whose architecture they keep
+// (names the calibration CSVs carry); a fine-tune with its own name does not.
+TEST(calibration_rows_test, repackaged_weights_map_to_their_base_model) {
+  EXPECT_EQ(calib::map_model("Qwen3.6-35B-A3B-abliterated-v4-GGUF"), "qwen3.6-35b-a3b");
+  EXPECT_EQ(calib::map_model("Qwen3.6-27B-i1-GGUF"), "qwen3.6-27b");
+  EXPECT_EQ(calib::map_model("Qwen3.6-27B-MTP-GGUF"), "qwen3.6-27b");
+  EXPECT_EQ(calib::map_model("gemma-4-26B-A4B-it-qat-GGUF"), "gemma-4-26b-a4b");
+  EXPECT_EQ(calib::map_model("Qwopus3.6-27B-v2-MTP-GGUF"), "");
+  EXPECT_EQ(calib::map_model("DeepSeek-V2-Lite-Chat"), "deepseek-v2-lite");
 }
 
 }  // namespace
