@@ -28,6 +28,7 @@ using namespace calib;
 // (rated bandwidth and peak tensor rate are upper bounds; 1.2 leaves room for a catalog rating
 // a little under a card's real clock).
 constexpr double kMislabelledOverCeiling = 1.2;
+constexpr double kImplausibleDecodeShare = 0.10;
 
 // A scoring request (JSON, as the rows are read) through the typed engine.
 Result<Estimate> typed_estimate(const json& q) {
@@ -208,6 +209,18 @@ SpeedScore score_speed_row(const SpeedRow& r, const json& request) {
     return out.why = "measured " + fmt("%.1f", r.measured) + " tok/s is above this model's " +
                      (r.tg ? "bandwidth" : "compute") + " ceiling on this hardware (" +
                      fmt("%.1f", *ceiling) + " tok/s): the row's model or hardware is mislabelled",
+           out;
+  // Far slower than the bandwidth allows: a single request's decode that reaches under
+  // kImplausibleDecodeShare of the ceiling at its depth is not a decode rate (its time holds the
+  // prompt's prefill, as in a non-streaming request's output over wall time, or a stall). The
+  // slowest plain decode runs of the calibration otherwise sit at 15 % (models under 1B, whose
+  // time is per-layer overheads).
+  if (ceiling && r.tg && r.measured < *ceiling * kImplausibleDecodeShare)
+    return out.why = "measured " + fmt("%.1f", r.measured) + " tok/s is under " +
+                     fmt("%.0f", kImplausibleDecodeShare * 100) +
+                     " % of this model's bandwidth ceiling at this depth (" +
+                     fmt("%.1f", *ceiling) +
+                     " tok/s): not a decode rate (the time holds the prompt's prefill, or a stall)",
            out;
   out.pred = *figure;
   out.lo = *figure * lo_r;

@@ -124,6 +124,19 @@ std::optional<Error> parse_models(const std::string& file, const json& root, Cat
     if (auto err = need_string(c, e, "name", m.name)) return err;
     if (auto err = need_string(c, e, "family", m.family)) return err;
     if (auto err = need_string(c, e, "hf_repo", m.hf_repo)) return err;
+    // A repository id as commands use it (vllm serve ORG/NAME): one slash, no spaces or notes.
+    {
+      const size_t slash = m.hf_repo.find('/');
+      const bool ok_repo =
+          slash != std::string::npos && slash > 0 && slash + 1 < m.hf_repo.size() &&
+          m.hf_repo.find('/', slash + 1) == std::string::npos &&
+          std::all_of(m.hf_repo.begin(), m.hf_repo.end(), [](unsigned char ch) {
+            return std::isalnum(ch) || ch == '/' || ch == '.' || ch == '_' || ch == '-';
+          });
+      if (!ok_repo)
+        return c.fail("hf_repo",
+                      "must be a Hugging Face repository id ORG/NAME (notes go in notes)");
+    }
     if (auto err = need_string(c, e, "license", m.license, false)) return err;
     if (auto err = need_string(c, e, "release_date", m.release_date, false)) return err;
     if (auto err = need_string(c, e, "default_quant", m.default_quant, false)) return err;

@@ -208,6 +208,15 @@ std::map<std::string, std::string> launch_commands(const Inputs& in, const Plan&
                     std::to_string(std::max<size_t>(1, mc.gpus.size()));
     if (kv.n_seq > 1) v += " --max-num-seqs " + std::to_string(kv.n_seq);
     if (in.kv_type == "q8_0") v += " --kv-cache-dtype fp8";
+    // Speculative decoding: vLLM's --speculative-config, a JSON object whose method is
+    // "ngram", "draft_model" or "mtp" (vllm/config/speculative.py, SpeculativeMethod, v0.12).
+    if (in.spec.method != "none") {
+      json sc;
+      sc["method"] = in.spec.method == "draft" ? "draft_model" : in.spec.method;
+      if (in.spec.method == "draft" && in.spec.draft) sc["model"] = in.spec.draft->hf_repo;
+      sc["num_speculative_tokens"] = in.spec.k;
+      v += " --speculative-config '" + sc.dump() + "'";
+    }
     c["vllm"] = v;
   }
   if (in.format && in.format->kind == "mlx") {

@@ -45,17 +45,25 @@ std::optional<Error> read_speculative(const EstimateRequest& q, Inputs& in) {
     return std::nullopt;
   }
   const Runtime rt = in.plan.kv.runtime;
-  if (rt != Runtime::kLlamaCpp && rt != Runtime::kLmStudio)
+  // vLLM (--speculative-config): its MTP and n-gram methods; a draft model there is a vLLM
+  // repository (FP8, AWQ, ...), whose weights runcheck does not size for drafts yet.
+  const bool vllm = rt == Runtime::kVllm;
+  if (vllm && s.method == "draft")
+    return make_error("incompatible", "speculative",
+                      "a draft model on vLLM is not modelled yet (its draft is a vLLM repository, "
+                      "not a GGUF file type): use mtp or ngram, or llama.cpp for a draft");
+  if (rt != Runtime::kLlamaCpp && rt != Runtime::kLmStudio && !vllm)
     return make_error("incompatible", "speculative",
                       std::string("runcheck models llama.cpp's speculative decoding (llama-server, "
-                                  "LM Studio); ") +
+                                  "LM Studio) and vLLM's MTP and n-gram methods; ") +
                           runtime_name(rt) + "'s is not modelled yet");
   if (s.method == "mtp" && in.model->arch.nextn_layers == 0)
     return make_error("incompatible", "speculative",
                       in.model->name +
                           " ships no multi-token-prediction layers (config "
                           "num_nextn_predict_layers is 0 or absent): use a draft model");
-  if (s.method == "mtp") {
+  // vLLM's "mtp" method reads the checkpoint's own MTP layers (vllm/config/speculative.py).
+  if (s.method == "mtp" && !vllm) {
     // The llama.cpp loaders that load the nextn blocks for --spec-type draft-mtp (load_mtp, read
     // at 3f545be: src/models/deepseek2, deepseek32, glm-dsa, qwen3next, qwen35, qwen35moe,
     // nemotron-h); glm4moe and exaone4 keep them in the file but always skip them.

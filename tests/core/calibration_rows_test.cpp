@@ -160,6 +160,28 @@ TEST(calibration_rows_test, several_csv_files_keep_their_own_headers_and_lines) 
   EXPECT_FALSE(accuracy_json(json{{"csv", json::array()}}).ok());
 }
 
+// A decode run under 10 % of its bandwidth ceiling (Llama 3 8B Q4_K_M on an RTX 4090: 218.3
+// tok/s at depth 0, speed_test) is listed as not a decode rate; one above 1.2 x the ceiling as
+// mislabelled (Q8_0: 8.5 GB read per token, about 120 tok/s at 1008 GB/s; a mislabelled row
+// takes its whole family, so it has its own quant here); one between is scored.
+TEST(calibration_rows_test, decode_runs_outside_physics_are_listed_not_scored) {
+  using nlohmann::json;
+  const std::string csv =
+      "model,quant,context_tokens,hardware,n_devices,backend,metric,value\n"
+      "Meta-Llama-3-8B,Q4_K_M,1,RTX 4090 24GB,1,llama.cpp CUDA,tg_tps,20\n"
+      "Meta-Llama-3-8B,Q8_0,1,RTX 4090 24GB,1,llama.cpp CUDA,tg_tps,300\n"
+      "Meta-Llama-3-8B,Q4_K_M,1,RTX 4090 24GB,1,llama.cpp CUDA,tg_tps,120\n";
+  auto r = accuracy_json(json{{"csv", csv}});
+  ASSERT_TRUE(r.ok());
+  const json& u = r.value()["unmapped"];
+  ASSERT_EQ(u.size(), 2u);
+  EXPECT_NE(u[0]["why"].get<std::string>().find("under 10 % of this model's bandwidth ceiling"),
+            std::string::npos)
+      << u[0]["why"];
+  EXPECT_NE(u[1]["why"].get<std::string>().find("mislabelled"), std::string::npos) << u[1]["why"];
+  EXPECT_EQ(r.value()["summary"]["tg_tps"]["count"], 1);
+}
+
 // Published names of re-packaged weights map to the catalog model whose architecture they keep
 // (names the calibration CSVs carry); a fine-tune with its own name does not.
 TEST(calibration_rows_test, repackaged_weights_map_to_their_base_model) {

@@ -156,6 +156,15 @@ TEST(catalog_lint_test, wrong_unit_is_caught_by_range_and_by_name) {
       << all(f);
 }
 
+// hf_repo goes into commands (vllm serve ORG/NAME): a note typed into it is a finding.
+TEST(catalog_lint_test, a_repository_id_carries_no_note) {
+  const auto f = lint_with("models.json", [](json& d) {
+    d["models"][0]["hf_repo"] = d["models"][0]["hf_repo"].get<std::string>() + " (instruct)";
+  });
+  EXPECT_NE(all(f).find("hf_repo must be a Hugging Face repository id ORG/NAME"), std::string::npos)
+      << all(f);
+}
+
 TEST(catalog_lint_test, unknown_reference_is_named) {
   const auto f = lint_with("clouds.json", [](json& d) { d["offers"][0]["gpu"] = "rtx-9090"; });
   EXPECT_NE(all(f).find("gpu names unknown hardware 'rtx-9090'"), std::string::npos) << all(f);

@@ -159,10 +159,36 @@ TEST(Speculative, RefusesWhatLlamaCppRefuses) {
   EXPECT_NE(glm["error"]["message"].get<std::string>().find("skips them"), std::string::npos);
   req["speculative"] = "ngram";  // no published acceptance: the user says
   EXPECT_EQ(estimate(req)["error"]["field"], "acceptance");
+  // vLLM: n-gram and MTP through --speculative-config (method "ngram" / "mtp"); a draft model
+  // there is a vLLM repository, which runcheck does not size yet: refused, naming the field.
   req["runtime"] = "vllm";
   req["quant"] = "FP8";
   req["acceptance"] = 0.5;
-  EXPECT_EQ(estimate(req)["error"]["field"], "speculative");
+  const json ng = estimate(req);
+  ASSERT_TRUE(ng["ok"].get<bool>()) << ng.dump();
+  EXPECT_NE(ng["commands"]["vllm"].get<std::string>().find(
+                R"(--speculative-config '{"method":"ngram","num_speculative_tokens":3}')"),
+            std::string::npos)
+      << ng["commands"]["vllm"];
+  EXPECT_EQ(ng["speed"]["speculative"]["method"], "ngram");
+  req["speculative"] = "draft";
+  req["draft_model"] = "llama-3.2-1b";
+  const json dr = estimate(req);
+  EXPECT_EQ(dr["error"]["field"], "speculative");
+  EXPECT_NE(dr["error"]["message"].get<std::string>().find("vLLM"), std::string::npos);
+  // vLLM's "mtp" method reads GLM-4.5's nextn block, which llama.cpp skips.
+  const json glm_vllm = estimate({{"model", "glm-4.5"},
+                                  {"quant", "FP8"},
+                                  {"hardware", "h200-sxmx8"},
+                                  {"runtime", "vllm"},
+                                  {"speculative", "mtp"},
+                                  {"inverse", false}});
+  ASSERT_TRUE(glm_vllm["ok"].get<bool>()) << glm_vllm.dump();
+  EXPECT_EQ(glm_vllm["commands"]["vllm"].get<std::string>().rfind("vllm serve zai-org/GLM-4.5 ", 0),
+            0u)
+      << glm_vllm["commands"]["vllm"];
+  EXPECT_NE(glm_vllm["commands"]["vllm"].get<std::string>().find(R"("method":"mtp")"),
+            std::string::npos);
 }
 
 }  // namespace
