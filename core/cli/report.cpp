@@ -373,9 +373,19 @@ std::string diagnose(const json& r, bool color) {
     out += wrap("\nNo comparison: ", str(r["estimate_error"]["message"]), 2);
   if (!r["fixes"].empty()) {
     out += "\nFixes, checked by the engine:\n";
+    // Each fix as a command for the log's own runtime (llama-server when it has none).
+    const std::string rt = r.contains("request") && r["request"].is_object()
+                               ? str(r["request"].value("runtime", json("llama.cpp")))
+                               : "llama.cpp";
+    const std::string key = rt == "ollama"     ? "ollama"
+                            : rt == "vllm"     ? "vllm"
+                            : rt == "lmstudio" ? "lmstudio"
+                                               : "llama_server";
     for (const auto& x : r["fixes"]) {
       out += wrap("  - ", str(x["text"]) + " -> " + str(x["verdict"]), 4);
-      if (x["commands"].is_object() && x["commands"].contains("llama_server"))
+      if (x["commands"].is_object() && x["commands"].contains(key))
+        out += "      " + str(x["commands"][key]) + "\n";
+      else if (x["commands"].is_object() && x["commands"].contains("llama_server"))
         out += "      " + str(x["commands"]["llama_server"]) + "\n";
     }
   }

@@ -241,9 +241,26 @@ void add_advice(const Inputs& in, const Machine& mc, const Plan& plan, const Wei
     });
     for (auto& s2 : scored) out.suggestions.push_back(std::move(s2.j));
   }
-  // Smallest single catalog GPU (or Mac configuration) that runs this comfortably.
+  // Smallest single catalog GPU (or Mac configuration) that runs this comfortably, on an
+  // operating system the runtime lists (vLLM: no Mac; MLX: only a Mac).
+  const RuntimeEntry* rte = nullptr;
+  for (const auto& e : builtin_catalog().runtimes)
+    if (e.id == runtime_name(in.plan.kv.runtime)) rte = &e;
+  const auto runs_on = [&](const std::string& os) {
+    return !rte || rte->os.empty() ||
+           std::find(rte->os.begin(), rte->os.end(), os) != rte->os.end();
+  };
   double smallest_gib = 1e18;
   for (const auto& h : builtin_catalog().hardware) {
+    if (h.kind == HardwareKind::kApple ? !runs_on("macos")
+                                       : !runs_on("linux") && !runs_on("windows"))
+      continue;
+    // ... and with a backend both list (vLLM: CUDA or ROCm, not an Intel card's SYCL).
+    if (rte && !rte->backends.empty() &&
+        std::none_of(h.backends.begin(), h.backends.end(), [&](const std::string& b) {
+          return std::find(rte->backends.begin(), rte->backends.end(), b) != rte->backends.end();
+        }))
+      continue;
     std::vector<double> sizes;
     if (h.kind == HardwareKind::kGpu)
       sizes.push_back(*h.memory_gib);

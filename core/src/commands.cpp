@@ -207,6 +207,8 @@ std::map<std::string, std::string> launch_commands(const Inputs& in, const Plan&
                     fmt("%.2f", in.plan.vllm_gpu_memory_utilization) + " --tensor-parallel-size " +
                     std::to_string(std::max<size_t>(1, mc.gpus.size()));
     if (kv.n_seq > 1) v += " --max-num-seqs " + std::to_string(kv.n_seq);
+    if (in.plan.vllm_batched_tokens != field_range("vllm_max_num_batched_tokens").dflt)
+      v += " --max-num-batched-tokens " + std::to_string(in.plan.vllm_batched_tokens);
     if (in.kv_type == "q8_0") v += " --kv-cache-dtype fp8";
     // Speculative decoding: vLLM's --speculative-config, a JSON object whose method is
     // "ngram", "draft_model" or "mtp" (vllm/config/speculative.py, SpeculativeMethod, v0.12).

@@ -24,6 +24,9 @@ using nlohmann::json;
 using namespace diagnosis;  // NOLINT: this feature's own helpers
 
 constexpr size_t kMaxFixes = 4;  // fixes listed (each one is a further estimate)
+// vLLM V0's SchedulerConfig without chunked prefill: max_num_batched_tokens =
+// max(max_model_len, 2048) (_DEFAULT_MAX_NUM_BATCHED_TOKENS).
+constexpr uint64_t kVllmV0MinBatchedTokens = 2048;
 
 const char* engine_field(const std::string& kind) {
   return kind == "model"     ? "weights_bytes"
@@ -159,6 +162,10 @@ Result<json> diagnose_json(const json& req) {
     q["context"] = req["context"];
   else if (f.n_ctx)
     q["context"] = f.n_ctx_seq && f.n_seq_max && *f.n_seq_max > 1 ? *f.n_ctx_seq : *f.n_ctx;
+  else if (f.vllm_max_seq_len && *f.vllm_max_seq_len > 0 && *f.vllm_max_seq_len < 100000000)
+    q["context"] = *f.vllm_max_seq_len;  // vLLM's max_model_len, as its error line prints it
+  else if (f.vllm_request_tokens && *f.vllm_request_tokens < 100000000)
+    q["context"] = *f.vllm_request_tokens;  // "Maximum concurrency for N tokens per request"
   else
     for (const char* flag : {"-c", "--ctx-size"})  // not printed: the command line says it
       if (auto it = f.flags.find(flag);
@@ -172,6 +179,25 @@ Result<json> diagnose_json(const json& req) {
                  : f.runtime == "ollama"   ? json("ollama")
                  : f.runtime == "lmstudio" ? json("lmstudio")
                                            : json("llama.cpp");
+  if (f.runtime == "vllm") {
+    if (f.vllm_gpu_utilization && !req.contains("gpu_memory_utilization"))
+      q["gpu_memory_utilization"] = *f.vllm_gpu_utilization;
+    // The memory the process saw (total_gpu_memory) below the card's: the driver's and other
+    // processes' share, which gpu_memory_utilization does not apply to.
+    if (f.vllm_total_gib && q.contains("hardware") && q["hardware"].is_string() &&
+        !req.contains("gpu_reserved_mb"))
+      if (const HardwareEntry* h = builtin_catalog().hw(q["hardware"].get<std::string>());
+          h && h->memory_gib) {
+        const double reserved = (*h->memory_gib - *f.vllm_total_gib) * 1024;
+        if (reserved > 0 && reserved < 8192) q["gpu_reserved_mb"] = std::round(reserved);
+      }
+    // V0 without chunked prefill profiled max(max_model_len, 2048) batched tokens
+    // (SchedulerConfig); V1 batches 8192 by default, runcheck's default.
+    if (f.vllm_v0 && q.contains("context") && q["context"].is_number_unsigned() &&
+        !req.contains("vllm_max_num_batched_tokens"))
+      q["vllm_max_num_batched_tokens"] =
+          std::max<uint64_t>(q["context"].get<uint64_t>(), kVllmV0MinBatchedTokens);
+  }
   if (f.flash_attn == "on")
     q["flash_attn"] = true;
   else if (f.flash_attn == "off")
@@ -403,6 +429,30 @@ Result<json> diagnose_json(const json& req) {
              {"diff_pct", diff},
              {"match", match},
              {"why", match ? json(nullptr) : mismatch_reason(f, q, d, key.second)}});
+      }
+      // vLLM's KV pool: what gpu_memory_utilization leaves after the weights, the profile run's
+      // activations and the memory outside PyTorch, against runcheck's budget minus the same.
+      if (f.runtime == "vllm" && f.vllm_kv_gib && !devs.empty() &&
+          !devs[0].value("is_host", false)) {
+        const json& d = devs[0];
+        const double pool = (d.value("budget_bytes", 0.0) - d.value("weights_bytes", 0.0) -
+                             d.value("compute_bytes", 0.0) - d.value("overhead_bytes", 0.0)) /
+                            kMiB;
+        const double log_pool = *f.vllm_kv_gib * 1024;
+        const double diff = log_pool > 0 ? (pool - log_pool) / log_pool * 100 : 0;
+        const bool match = std::fabs(diff) <= kLogComputeMatchTolerancePct;
+        comparison.push_back(
+            {{"device", "CUDA0"},
+             {"runcheck_device", d["name"]},
+             {"kind", "kv pool"},
+             {"log_mib", log_pool},
+             {"runcheck_mib", pool},
+             {"diff_pct", diff},
+             {"match", match},
+             {"why", match ? json(nullptr)
+                           : json("the pool is what is left of gpu_memory_utilization x the "
+                                  "memory after weights, activations and the CUDA context; "
+                                  "runcheck takes the context as a fixed 0.5 GiB")}});
       }
       // The image encoder's buffers against the estimate's vision tower.
       if (e.contains("vision") && e["vision"].value("on", false))

@@ -26,6 +26,7 @@ const std::vector<std::string_view>& estimate_fields_list() {
                                                   "gpu_layers",
                                                   "n_cpu_moe",
                                                   "gpu_memory_utilization",
+                                                  "vllm_max_num_batched_tokens",
                                                   "gpu_reserved_mb",
                                                   "split_mode",
                                                   "inverse",
@@ -128,6 +129,7 @@ Result<EstimateRequest> read_request(const json& req) {
   opt_integer(r, "gpu_layers", q.gpu_layers);
   opt_integer(r, "n_cpu_moe", q.n_cpu_moe);
   opt_number(r, "gpu_memory_utilization", q.gpu_memory_utilization);
+  opt_integer(r, "vllm_max_num_batched_tokens", q.vllm_max_num_batched_tokens);
   opt_number(r, "gpu_reserved_mb", q.gpu_reserved_mb);
   opt_string(r, "split_mode", q.split_mode);
   opt_bool(r, "inverse", q.inverse);
@@ -218,6 +220,11 @@ std::optional<Error> read_workload(const EstimateRequest& q, Inputs& in) {
           number("gpu_memory_utilization", q.gpu_memory_utilization,
                  field_range("gpu_memory_utilization").dflt));
   RC_TAKE(in.gpu_reserved_mb, number("gpu_reserved_mb", q.gpu_reserved_mb, 0));
+  {
+    int64_t batched = 0;
+    RC_TAKE(batched, integer("vllm_max_num_batched_tokens", q.vllm_max_num_batched_tokens));
+    in.plan.vllm_batched_tokens = static_cast<uint32_t>(batched);
+  }
   const std::string split_mode = q.split_mode.value_or(std::string(kSplitModes[0]));
   in.inverse = q.inverse.value_or(true);
   in.quant_contexts = q.quant_contexts.value_or(false);

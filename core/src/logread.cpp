@@ -434,6 +434,15 @@ Result<LogFacts> read_log(std::string_view text) {
                       "prints was found (" +
                           std::to_string(f.lines) + " lines read)");
   if (f.runtime.empty()) f.runtime = "llama.cpp";
+  // vLLM V0's profile, as buffers of its (first) GPU: the weights, and the activations of the
+  // profile run (its peak minus the weights). Per worker, so per GPU under tensor parallelism.
+  if (f.runtime == "vllm" && f.vllm_weights_gib && f.buffers.size() < kMaxLogItems) {
+    f.buffers.push_back({"CUDA0", "model", *f.vllm_weights_gib * 1024, f.lines});
+    if (f.vllm_peak_torch_gib && *f.vllm_peak_torch_gib > *f.vllm_weights_gib &&
+        f.buffers.size() < kMaxLogItems)
+      f.buffers.push_back(
+          {"CUDA0", "compute", (*f.vllm_peak_torch_gib - *f.vllm_weights_gib) * 1024, f.lines});
+  }
   return f;
 }
 

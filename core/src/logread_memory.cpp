@@ -209,6 +209,7 @@ void Reader::add_failure(const std::string& dev, const std::string& kind, double
 void Reader::summary_line(sv line) {
   // vLLM
   if (size_t at = line.find("max seq len ("); at != sv::npos) {
+    f.vllm_v0 = true;
     size_t p = at + 13;
     double a = 0, b = 0;
     if (number_at(line, p, a)) f.vllm_max_seq_len = static_cast<uint64_t>(a);
@@ -223,7 +224,26 @@ void Reader::summary_line(sv line) {
     double v = 0;
     if (number_at(line, p, v)) f.vllm_kv_tokens = static_cast<uint64_t>(v);
   }
+  if (line.find("Memory profiling results") != sv::npos) {
+    f.vllm_v0 = true;
+    const auto gib = [&](sv key) -> std::optional<double> {
+      auto v = keyed_number(line, key);
+      return v && *v >= 0 && *v < 1e6 ? v : std::nullopt;
+    };
+    f.vllm_total_gib = gib("total_gpu_memory");
+    f.vllm_peak_torch_gib = gib("peak_torch_memory");
+    f.vllm_non_torch_gib = gib("non_torch_memory");
+    if (auto kv = gib("kv_cache_size")) f.vllm_kv_gib = kv;
+  }
+  if (size_t at = line.find("Maximum concurrency for "); at != sv::npos) {
+    size_t p = at + 24;
+    double v = 0;
+    if (number_at(line, p, v) && v >= 1 && v < 1e9 &&
+        line.find(" tokens per request", p) != sv::npos)
+      f.vllm_request_tokens = static_cast<uint64_t>(v);
+  }
   if (size_t at = line.find("# GPU blocks: "); at != sv::npos) {
+    f.vllm_v0 = true;
     size_t p = at + 14;
     double v = 0;
     if (number_at(line, p, v)) f.vllm_gpu_blocks = static_cast<uint64_t>(v);

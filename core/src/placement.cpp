@@ -371,19 +371,28 @@ Plan plan_vllm(const ModelArch& m, const WeightPlan& w, const Machine& mc, const
   p.gpu_layers = p.total_layers;
   uint64_t kv_total = 0;
   for (uint32_t il = 0; il < m.block_count; ++il) kv_total += kv_layer_bytes(m, il, o.kv);
-  // vLLM's profile run: activations of max_num_batched_tokens plus sampler logits
-  // (vLLM docs, engine args: max_num_batched_tokens 8192 and max_num_seqs 256 when serving).
-  constexpr uint64_t kVllmBatchedTokens = 8192;
+  // vLLM's profile run: a forward pass over max_num_batched_tokens (vLLM docs, engine args:
+  // 8192 when serving). Its peak is in the feed-forward block: the fused gate/up output (2 ff),
+  // the activated product (ff) and three hidden-size tensors (the residual stream, the normed
+  // input, the down projection's output), 2 bytes each, per token; the feed-forward ones split
+  // over the tensor-parallel GPUs. The sampler's logits (max_num_seqs 256 x vocabulary, FP32)
+  // come after the forward pass and take its memory only if larger. Checked against vLLM's
+  // "Memory profiling results" for Llama 3.1 8B BF16 on an RTX 3090 at max_model_len 20000 and
+  // 29000 (V0, which batched max_model_len tokens): peak_torch_memory minus the weights is 2.07
+  // and 2.99 GiB; this gives 2.06 and 2.99.
   constexpr uint64_t kVllmMaxSeqs = 256;
   const uint64_t ff = std::max<uint64_t>(
       m.feed_forward_length, uint64_t{m.expert_used_count} * m.expert_feed_forward_length);
+  const uint64_t tokens = std::max<uint32_t>(1, o.vllm_batched_tokens);
   const uint64_t activation =
-      kVllmBatchedTokens * (2 * ff + 4 * uint64_t{m.embedding_length}) * 2 / tp +
-      kVllmMaxSeqs * uint64_t{m.vocab_size} * 4;
+      std::max(tokens * (3 * ff / tp + 3 * uint64_t{m.embedding_length}) * 2,
+               kVllmMaxSeqs * uint64_t{m.vocab_size} * 4);
   for (const auto& g : mc.gpus) {
     DeviceUse u = use_of(g, false);
+    // gpu_memory_utilization is a share of the memory the process sees: what the desktop or
+    // the driver keeps (gpu_reserved_mb) is not in it.
     u.budget_bytes =
-        static_cast<uint64_t>(static_cast<double>(g.memory_bytes) * o.vllm_gpu_memory_utilization);
+        static_cast<uint64_t>(static_cast<double>(g.budget_bytes) * o.vllm_gpu_memory_utilization);
     u.weights_bytes = w.total_bytes / tp;
     uint64_t experts = 0;
     for (uint64_t e : w.layer_expert_bytes) experts += e;

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <set>
 
 #include "diagnose_internal.h"
@@ -326,6 +327,46 @@ TEST(Diagnose, VllmRefusalSaysTheContextThatFits) {
     said |= x["kind"] == "vllm-kv" &&
             x["text"].get<std::string>().find("--max-model-len 23648") != std::string::npos;
   EXPECT_TRUE(said) << d["findings"].dump();
+}
+
+// vLLM V0 on an RTX 3090 (Llama 3.1 8B BF16), the same setup at max_model_len 20000 (loaded)
+// and 29000 (refused). The profiling line gives the weights (14.9888 GiB), the profile run's
+// peak (17.06 / 17.98 GiB: activations 2.07 / 2.99 GiB), the CUDA-visible total (23.58 GiB) and
+// the KV pool (3.81 / 2.89 GiB). runcheck rebuilds the request from the log (V0 batches
+// max_model_len tokens; 24 - 23.58 GiB is not the process's), matches the weights and the
+// activations within 1 % and the pool within 5 %, and reaches the same two outcomes; its top
+// fix for the refusal is re-run and starts.
+TEST(Diagnose, VllmProfileRunIsMatchedAndItsOutcomeReproduced) {
+  RUNCHECK_NEEDS_SHARED();
+  const json given = {{"model", "llama-3.1-8b"}, {"quant", "BF16"}, {"hardware", "rtx-3090"}};
+  struct Case {
+    const char* log;
+    int context;
+    const char* verdict;
+  };
+  for (const Case& c :
+       {Case{"vllm_cuda_rtx3090_llama31-8b_c20000_loaded.log", 20000, "comfortable"},
+        Case{"vllm_cuda_rtx3090_llama31-8b_c29000_kv-insufficient.log", 29000, "will_not_run"}}) {
+    const json d = diagnose_fixture(c.log, given);
+    EXPECT_EQ(d["request"]["context"], c.context) << c.log;
+    EXPECT_EQ(d["request"]["vllm_max_num_batched_tokens"], c.context) << c.log;
+    EXPECT_EQ(d["request"]["gpu_reserved_mb"], 430) << c.log;  // (24 - 23.58) x 1024
+    EXPECT_EQ(d["estimate"]["verdict"], c.verdict) << c.log;
+    std::set<std::string> kinds;
+    for (const auto& row : d["comparison"]) {
+      const std::string kind = row["kind"];
+      kinds.insert(kind);
+      const double tol = kind == "kv pool" ? 5.0 : 1.0;
+      EXPECT_LE(std::fabs(row["diff_pct"].get<double>()), tol) << c.log << " " << kind;
+    }
+    EXPECT_EQ(kinds, (std::set<std::string>{"model", "compute", "kv pool"})) << c.log;
+    if (std::string(c.verdict) == "will_not_run") {
+      ASSERT_FALSE(d["fixes"].empty());
+      EXPECT_NE(d["fixes"][0]["verdict"], "will_not_run");
+      EXPECT_NE(d["fixes"][0]["commands"]["vllm"].get<std::string>().find("vllm serve"),
+                std::string::npos);
+    }
+  }
 }
 
 // Hand-written lines: no fixture needed.

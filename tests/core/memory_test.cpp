@@ -276,6 +276,33 @@ TEST(memory_test, vllm_refuses_when_max_model_len_does_not_fit) {
                 {"hardware", "rtx-4090"}});
   EXPECT_EQ(r["verdict"], "will_not_run");
   EXPECT_NE(r["reasons"][0].get<std::string>().find("refuses to start"), std::string::npos);
+  // The smallest card that would run it runs vLLM: Linux and CUDA/ROCm, never a Mac (a 36 GB
+  // M3 Pro was offered before), here the 40 GB A100.
+  EXPECT_EQ(r["smallest_hardware"]["id"], "a100-40gb-pcie");
+}
+
+// vLLM's profile run at max_num_batched_tokens T: T x (3 ff + 3 n_embd) x 2 bytes, or the
+// sampler's 256 x vocabulary FP32 logits if larger. Llama 3.1 8B (ff 14336, n_embd 4096,
+// vocabulary 128256): 8192 x 55296 x 2 = 905,969,664 B by default; 20000 tokens (vLLM V0 at
+// max_model_len 20000): 2,211,840,000 B. The flag is in the vllm command when not the default.
+TEST(memory_test, vllm_activations_follow_the_batched_tokens) {
+  json r = estimate({{"model", "llama-3.1-8b"},
+                     {"quant", "BF16-safetensors"},
+                     {"runtime", "vllm"},
+                     {"context", 8192},
+                     {"hardware", "rtx-4090"}});
+  EXPECT_EQ(r["memory"]["devices"][0]["compute_bytes"].get<uint64_t>(), 905969664u);
+  EXPECT_EQ(r["commands"]["vllm"].get<std::string>().find("--max-num-batched-tokens"),
+            std::string::npos);
+  r = estimate({{"model", "llama-3.1-8b"},
+                {"quant", "BF16-safetensors"},
+                {"runtime", "vllm"},
+                {"context", 8192},
+                {"hardware", "rtx-4090"},
+                {"vllm_max_num_batched_tokens", 20000}});
+  EXPECT_EQ(r["memory"]["devices"][0]["compute_bytes"].get<uint64_t>(), 2211840000u);
+  EXPECT_NE(r["commands"]["vllm"].get<std::string>().find("--max-num-batched-tokens 20000"),
+            std::string::npos);
 }
 
 TEST(memory_test, bad_input_names_the_field) {

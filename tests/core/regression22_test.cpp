@@ -317,8 +317,10 @@ TEST(regression22, item05_best_quant_searches_the_formats_the_runtime_loads) {
     const char* best;
   };
   const Case cases[] = {
-      // vLLM formats, most bits first: BF16 (16.1 GB of weights) does not fit 12 GiB, FP8 does.
-      {"AWQ-4bit", "vllm", "rtx-3060-12gb", "FP8"},
+      // vLLM formats, most bits first: BF16 (16.1 GB of weights) does not fit 16 GiB x 0.9, FP8
+      // (9.1 GB: its embeddings stay BF16) does. (On 12 GiB FP8 is short by 2 MiB once the
+      // profile run's activations are counted as vLLM's profiling log shows them.)
+      {"AWQ-4bit", "vllm", "rtx-4060-ti-16gb", "FP8"},
       // ExLlamaV2: FP16/BF16 do not fit; EXL2 8.0 bpw (8 GB) does.
       {"EXL2-4.0bpw", "exllamav2", "rtx-3060-12gb", "EXL2-8.0bpw"},
       // MLX on a 48 GB M4 Max: the 8-bit conversion is the largest MLX format in the catalog.

@@ -94,3 +94,27 @@ TEST(report_test, completion_lists_every_request_flag_and_catalog_id) {
 
 }  // namespace
 }  // namespace runcheck
+
+namespace runcheck {
+namespace {
+
+// A fix is printed in the log's own runtime: an Ollama log (ollama/ollama issue, 64k context on
+// a 12 GB card) gets Ollama's server environment, not a llama-server line.
+TEST(report_test, diagnose_prints_fixes_in_the_logs_runtime) {
+  RUNCHECK_NEEDS_SHARED();
+  const std::string log = test::read_text(test::shared_dir() +
+                                          "/fixtures/logs/ollama_cuda_win_llama3-8b-64k_c65536_"
+                                          "oom-compute.log");
+  const nlohmann::json r = nlohmann::json::parse(
+      handle_diagnose(log, R"({"model":"llama-3-8b","quant":"Q4_0","hardware":"rtx-3060-12gb"})"));
+  ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
+  ASSERT_FALSE(r["fixes"].empty());
+  EXPECT_EQ(r["request"]["runtime"], "ollama");
+  const std::string text = report::render("diagnose", r, false);
+  const std::string first = r["fixes"][0]["commands"]["ollama"].get<std::string>();
+  EXPECT_NE(text.find(first), std::string::npos) << text;
+  EXPECT_EQ(text.find("llama-server -hf"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace runcheck

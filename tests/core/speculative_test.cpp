@@ -163,6 +163,7 @@ TEST(Speculative, RefusesWhatLlamaCppRefuses) {
   // there is a vLLM repository, which runcheck does not size yet: refused, naming the field.
   req["runtime"] = "vllm";
   req["quant"] = "FP8";
+  req["hardware"] = "rtx-4090";
   req["acceptance"] = 0.5;
   const json ng = estimate(req);
   ASSERT_TRUE(ng["ok"].get<bool>()) << ng.dump();

@@ -37,6 +37,8 @@ struct EstimateRequest {
   std::optional<bool> flash_attn, inverse, swa_full, allow_long_context;
   std::optional<bool> quant_contexts;  // also the largest context of every quant (a chart)
   std::optional<int64_t> parallel, ubatch, gpu_layers, n_cpu_moe, prompt, depth, llamacpp_build;
+  // vLLM --max-num-batched-tokens: the tokens of its profile run (the activation peak).
+  std::optional<int64_t> vllm_max_num_batched_tokens;
   std::optional<double> ram_gb, wired_limit_mb, gpu_memory_utilization, gpu_reserved_mb,
       ram_bandwidth_gb_s;
   // Speculative decoding: none | draft | mtp | ngram, the draft model and its quant, draft

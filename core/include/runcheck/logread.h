@@ -94,6 +94,13 @@ struct LogFacts {
   std::optional<double> metal_working_set_mib, metal_allocated_mib;
   // vLLM
   std::optional<double> vllm_weights_gib, vllm_kv_gib, vllm_gpu_utilization;
+  // vLLM V0's "Memory profiling results" line: the memory the process sees, the profile run's
+  // peak (weights plus activations) and the memory outside PyTorch (CUDA context, NCCL).
+  std::optional<double> vllm_total_gib, vllm_peak_torch_gib, vllm_non_torch_gib;
+  bool vllm_v0 = false;
+  // "Maximum concurrency for 20000 tokens per request": the max_model_len it was started with.
+  std::optional<uint64_t>
+      vllm_request_tokens;  // a line only V0 prints (profiling results, GPU blocks, max seq len)
   std::optional<uint64_t> vllm_max_seq_len, vllm_kv_tokens, vllm_gpu_blocks, vllm_estimated_max_len;
   // MLX
   std::optional<double> mlx_peak_gb, mlx_required_mb;

@@ -33,6 +33,9 @@ inline constexpr FieldRange kRanges[] = {
     {"n_cpu_moe", -1, -1, 100000},
     {"gpu_memory_utilization", 0.9, 0.05, 1.0},
     {"gpu_reserved_mb", 0, 0, 1024 * 1024},
+    // vLLM --max-num-batched-tokens (V1's default when serving; V0 without chunked prefill
+    // batched max(max_model_len, 2048)).
+    {"vllm_max_num_batched_tokens", 8192, 256, 1 << 22},
     {"prompt", 512, 1, 1 << 22},
     {"depth", 0, 0, 1 << 24},
     {"ram_bandwidth_gb_s", 0, 0, 20000},

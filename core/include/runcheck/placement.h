@@ -66,6 +66,7 @@ struct PlanOptions {
   int forced_gpu_layers = -1;  // -ngl from the user, -1 = let runcheck choose
   int forced_n_cpu_moe = -1;
   double vllm_gpu_memory_utilization = 0.9;
+  uint32_t vllm_batched_tokens = 8192;  // --max-num-batched-tokens: its profile run's tokens
   // llama.cpp --split-mode row: every layer's matrices split by rows over the GPUs (in
   // proportion to free memory), KV cache and scratch on the main GPU (GPU 0).
   bool split_row = false;

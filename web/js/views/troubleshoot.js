@@ -5,6 +5,13 @@
 import { el, row, table } from '../ui.js';
 import { num } from '../format.js';
 
+// A fix's command in the log's own runtime (llama-server when the runtime has none).
+const FIX_COMMAND_KEY = { 'llama.cpp': 'llama_server', ollama: 'ollama', vllm: 'vllm', lmstudio: 'lmstudio' };
+function fixCommand(commands, runtime) {
+  if (!commands) return null;
+  return commands[FIX_COMMAND_KEY[runtime] || 'llama_server'] || commands.llama_server || null;
+}
+
 // The core takes requests up to 4 MiB; a longer log keeps its head (model, devices) and its
 // tail (the failure), which is where the facts are.
 const MAX_SENT = 3_000_000;
@@ -149,8 +156,7 @@ export async function mount(root, { request, params }) {
         el('ol', { id: 'ts-fixes' }, ...r.fixes.map((x) => el('li', {},
           el('span', { textContent: `${x.text} → ${x.verdict.replace(/_/g, ' ')}. ` }),
           el('a', { href: runLink({ ...r.request, ...x.change }), className: 'fix-link', textContent: 'Open in Will it run?' }),
-          x.commands?.llama_server && r.request.runtime === 'llama.cpp' ? el('pre', { className: 'cmd', textContent: x.commands.llama_server }) : null,
-          x.commands?.ollama && r.request.runtime === 'ollama' ? el('pre', { className: 'cmd', textContent: x.commands.ollama }) : null)))));
+          fixCommand(x.commands, r.request.runtime) ? el('pre', { className: 'cmd', textContent: fixCommand(x.commands, r.request.runtime) }) : null)))));
     }
     if (r.errors.length) {
       const label = { error: 'Error', warning: 'Warning', info: 'Note' };
