@@ -94,6 +94,7 @@ json log_facts_json(const LogFacts& f) {
             {"total_gib", opt(f.vllm_total_gib)},
             {"peak_torch_gib", opt(f.vllm_peak_torch_gib)},
             {"non_torch_gib", opt(f.vllm_non_torch_gib)},
+            {"activation_gib", opt(f.vllm_activation_gib)},
             {"v0", f.vllm_v0}}},
           {"mlx", {{"peak_gb", opt(f.mlx_peak_gb)}, {"required_mb", opt(f.mlx_required_mb)}}},
           {"ollama",

@@ -438,10 +438,13 @@ Result<LogFacts> read_log(std::string_view text) {
   // profile run (its peak minus the weights). Per worker, so per GPU under tensor parallelism.
   if (f.runtime == "vllm" && f.vllm_weights_gib && f.buffers.size() < kMaxLogItems) {
     f.buffers.push_back({"CUDA0", "model", *f.vllm_weights_gib * 1024, f.lines});
-    if (f.vllm_peak_torch_gib && *f.vllm_peak_torch_gib > *f.vllm_weights_gib &&
-        f.buffers.size() < kMaxLogItems)
-      f.buffers.push_back(
-          {"CUDA0", "compute", (*f.vllm_peak_torch_gib - *f.vllm_weights_gib) * 1024, f.lines});
+    const std::optional<double> act =
+        f.vllm_activation_gib ? f.vllm_activation_gib
+        : f.vllm_peak_torch_gib && *f.vllm_peak_torch_gib > *f.vllm_weights_gib
+            ? std::optional<double>(*f.vllm_peak_torch_gib - *f.vllm_weights_gib)
+            : std::nullopt;
+    if (act && f.buffers.size() < kMaxLogItems)
+      f.buffers.push_back({"CUDA0", "compute", *act * 1024, f.lines});
   }
   return f;
 }

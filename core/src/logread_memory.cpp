@@ -235,6 +235,25 @@ void Reader::summary_line(sv line) {
     f.vllm_non_torch_gib = gib("non_torch_memory");
     if (auto kv = gib("kv_cache_size")) f.vllm_kv_gib = kv;
   }
+  // vLLM 0.7-0.8 (worker.py): "the current vLLM instance can use total_gpu_memory (23.58GiB) x
+  // gpu_memory_utilization (0.99) = 23.35GiB" and "model weights take 21.21GiB;
+  // non_torch_memory takes 0.20GiB; PyTorch activation peak memory takes 0.37GiB; the rest of
+  // the memory reserved for KV Cache is 1.57GiB".
+  if (auto v = size_after(line, "total_gpu_memory (")) f.vllm_total_gib = *v / kMiBPerGiB;
+  if (size_t at = line.find("gpu_memory_utilization ("); at != sv::npos) {
+    size_t p = at + 24;
+    double u = 0;
+    if (number_at(line, p, u) && u > 0 && u <= 1) f.vllm_gpu_utilization = u;
+  }
+  if (line.find("model weights take ") != sv::npos) {
+    f.vllm_v0 = true;
+    if (auto v = size_after(line, "model weights take ")) f.vllm_weights_gib = *v / kMiBPerGiB;
+    if (auto v = size_after(line, "non_torch_memory takes "))
+      f.vllm_non_torch_gib = *v / kMiBPerGiB;
+    if (auto v = size_after(line, "activation peak memory takes "))
+      f.vllm_activation_gib = *v / kMiBPerGiB;
+    if (auto v = size_after(line, "reserved for KV Cache is ")) f.vllm_kv_gib = *v / kMiBPerGiB;
+  }
   if (size_t at = line.find("Maximum concurrency for "); at != sv::npos) {
     size_t p = at + 24;
     double v = 0;

@@ -369,6 +369,24 @@ TEST(Diagnose, VllmProfileRunIsMatchedAndItsOutcomeReproduced) {
   }
 }
 
+// vLLM 0.7-0.8's worker lines (4 x 24 GB, a MoE WNA16 model): the memory the process sees, the
+// weights, the activation peak and the KV pool, read as printed; the weights and activations
+// become the GPU's buffers.
+TEST(LogRead, VllmWorkerMemoryLinesAreRead) {
+  RUNCHECK_NEEDS_SHARED();
+  const LogFacts f = read_fixture("vllm_cuda_4x24gb_moe-wna16_memory-profile_loaded.log");
+  EXPECT_EQ(f.runtime, "vllm");
+  EXPECT_TRUE(f.vllm_v0);
+  EXPECT_DOUBLE_EQ(*f.vllm_total_gib, 23.58);
+  EXPECT_DOUBLE_EQ(*f.vllm_gpu_utilization, 0.99);
+  EXPECT_DOUBLE_EQ(*f.vllm_weights_gib, 21.21);
+  EXPECT_DOUBLE_EQ(*f.vllm_non_torch_gib, 0.20);
+  EXPECT_DOUBLE_EQ(*f.vllm_activation_gib, 0.37);
+  EXPECT_DOUBLE_EQ(*f.vllm_kv_gib, 1.57);
+  EXPECT_DOUBLE_EQ(buffer(f, "CUDA0", "model"), 21.21 * 1024);
+  EXPECT_DOUBLE_EQ(buffer(f, "CUDA0", "compute"), 0.37 * 1024);
+}
+
 // Hand-written lines: no fixture needed.
 TEST(LogRead, HandWrittenLinesAndCaps) {
   const std::string log =

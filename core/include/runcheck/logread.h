@@ -97,6 +97,8 @@ struct LogFacts {
   // vLLM V0's "Memory profiling results" line: the memory the process sees, the profile run's
   // peak (weights plus activations) and the memory outside PyTorch (CUDA context, NCCL).
   std::optional<double> vllm_total_gib, vllm_peak_torch_gib, vllm_non_torch_gib;
+  // 0.7-0.8's worker line: "PyTorch activation peak memory takes X GiB".
+  std::optional<double> vllm_activation_gib;
   bool vllm_v0 = false;
   // "Maximum concurrency for 20000 tokens per request": the max_model_len it was started with.
   std::optional<uint64_t>
