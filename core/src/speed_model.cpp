@@ -257,10 +257,6 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
                              const WeightPlan& w, std::vector<std::string>& assumptions) {
   const Calibration& cal = calibration();
   const SpeedContext sc = speed_context(in, mc, p, w);
-  if (!is_llamacpp_engine(in.plan.kv.runtime))
-    assumptions.push_back(
-        std::string("speed is fitted on llama.cpp runs; ") + runtime_name(in.plan.kv.runtime) +
-        " has no runs in the benchmarks, so its figures carry llama.cpp's efficiency");
   for (const auto& n : sc.notes) assumptions.push_back(n);
   if (mc.gpus.empty() && in.ram_bandwidth_gb_s <= 0) {
     bool host_bw = false;
@@ -356,6 +352,20 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
   const SpeedFit df = fit_for(true, dgroup);
   const SpeedFit pf = fit_for(false, pgroup);
   if (dgroup != wanted) evidence = "estimated";
+  // Which runs the figures rest on, when the runtime is not llama.cpp's own engine.
+  if (!is_llamacpp_engine(in.plan.kv.runtime)) {
+    const std::string rt = runtime_name(in.plan.kv.runtime);
+    const auto own = [&](const std::string& g) { return g.rfind(f.runtime + "/", 0) == 0; };
+    const auto say = [&](const char* what, const std::string& g, const SpeedFit& fit) {
+      return own(g) ? std::string(what) + " is fitted on " + std::to_string(fit.n) + " " + rt +
+                          " runs (" + std::to_string(fit.machines) + " machines)"
+                    : std::string(what) + " borrows llama.cpp's fit (" + rt +
+                          " has too few runs of its own: fewer than " +
+                          std::to_string(kMinFitMachines) + " machines)";
+    };
+    assumptions.push_back("speed: " + say("decode", dgroup, df) + "; " +
+                          say("prefill", pgroup, pf));
+  }
   // Published measurements of exactly this model, quant, hardware and backend.
   std::vector<MeasuredRun> measured;
   std::string gpu_id;
