@@ -82,6 +82,11 @@ SpeedRow map_speed_row(const Getter& get) {
   }
   r.hardware = hw.id;
   r.ram_gib = hw.ram_gib;
+  if (hw.cores_unknown && metric != "tg_tps")
+    return r.why =
+               "a Mac named without its GPU core count: its variants share one bandwidth "
+               "(decode is scored) but not one compute rate",
+           r;
   r.backend = map_backend(backend_col);
   r.n_dev = std::max(1, std::atoi(get("n_devices").c_str()));
   r.tg = metric == "tg_tps";

@@ -166,6 +166,32 @@ HwMatch map_hardware(const std::string& name) {
         n.pick)
       tries.push_back(n.pick->id);
   }
+  // A Mac without its GPU core count: its variants ("apple-m1-max-24c", "-32c") that offer this
+  // memory. When they share one bandwidth, decode cannot tell them apart: the first stands for
+  // them, marked, so that a prefill run (compute) is not scored against a guessed core count.
+  if (!mem.empty() && base.rfind("apple-", 0) == 0 &&
+      std::none_of(tries.begin(), tries.end(), [&](const std::string& t) { return cat.hw(t); })) {
+    const double gib = std::atof(mem.c_str());
+    std::vector<const HardwareEntry*> variants;
+    for (const auto& h : cat.hardware)
+      if (h.kind == HardwareKind::kApple && h.id.rfind(base + "-", 0) == 0 &&
+          h.id.size() > base.size() + 1 &&
+          std::isdigit(static_cast<unsigned char>(h.id[base.size() + 1])) && h.id.back() == 'c' &&
+          std::find(h.memory_options_gib.begin(), h.memory_options_gib.end(), gib) !=
+              h.memory_options_gib.end())
+        variants.push_back(&h);
+    const bool one_bandwidth =
+        !variants.empty() && std::all_of(variants.begin(), variants.end(), [&](const auto* v) {
+          return v->bandwidth_gb_s && variants[0]->bandwidth_gb_s &&
+                 *v->bandwidth_gb_s == *variants[0]->bandwidth_gb_s;
+        });
+    if (one_bandwidth) {
+      m.id = variants[0]->id;
+      m.ram_gib = gib;
+      m.cores_unknown = variants.size() > 1;
+      return m;
+    }
+  }
   for (const auto& t : tries) {
     if (const HardwareEntry* h = cat.hw(t)) {
       m.id = h->id;

@@ -23,6 +23,9 @@ struct HwMatch {
   std::string id;
   double ram_gib = 0;  // Apple unified memory from the name, 0 if none
   int device = -1;     // "[device CUDA1 of 4]" -> 1
+  // A Mac named without its GPU core count ("Apple M1 Max 64GB"): the first of its variants
+  // with that memory, all of which share one memory bandwidth; their compute differs.
+  bool cores_unknown = false;
 };
 // Free-text hardware -> catalog id ({} when none matches).
 HwMatch map_hardware(const std::string& name);

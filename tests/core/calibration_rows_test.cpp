@@ -182,6 +182,27 @@ TEST(calibration_rows_test, decode_runs_outside_physics_are_listed_not_scored) {
   EXPECT_EQ(r.value()["summary"]["tg_tps"]["count"], 1);
 }
 
+// A Mac named without its GPU core count maps to its variants when they share one bandwidth
+// (M1 Max 24- and 32-core: 400 GB/s, both sold with 64 GB): decode is scored, prefill is not.
+TEST(calibration_rows_test, a_mac_without_its_core_count_is_scored_for_decode_only) {
+  const calib::HwMatch m = calib::map_hardware("Apple M1 Max 64GB");
+  EXPECT_EQ(m.id, "apple-m1-max-24c");
+  EXPECT_DOUBLE_EQ(m.ram_gib, 64);
+  EXPECT_TRUE(m.cores_unknown);
+  EXPECT_FALSE(calib::map_hardware("Apple M1 Max 32-core GPU 64GB").cores_unknown);
+  using nlohmann::json;
+  const std::string csv =
+      "model,quant,context_tokens,hardware,n_devices,backend,metric,value\n"
+      "Meta-Llama-3-8B,Q4_K_M,128,Apple M1 Max 64GB,1,llama.cpp Metal,tg_tps,50\n"
+      "Meta-Llama-3-8B,Q4_K_M,512,Apple M1 Max 64GB,1,llama.cpp Metal,pp_tps,400\n";
+  auto r = accuracy_json(json{{"csv", csv}});
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r.value()["unmapped"].size(), 1u);
+  EXPECT_NE(r.value()["unmapped"][0]["why"].get<std::string>().find("GPU core count"),
+            std::string::npos);
+  EXPECT_EQ(r.value()["summary"]["tg_tps"]["count"], 1);
+}
+
 // Published names of re-packaged weights map to the catalog model whose architecture they keep
 // (names the calibration CSVs carry); a fine-tune with its own name does not.
 TEST(calibration_rows_test, repackaged_weights_map_to_their_base_model) {
