@@ -103,15 +103,19 @@ void add_advice(const Inputs& in, const Machine& mc, const Plan& plan, const Wei
       RequestChange change;
       change.kv_type = "q8_0";
       if (!in.plan.kv.flash_attn) change.flash_attn = true;
-      cands.push_back({change,
-                       std::string("quantize the KV cache to q8_0 (half the size of f16") +
-                           (in.plan.kv.flash_attn ? ")" : "; needs flash attention, turned on)"),
-                       with([](Inputs& a) {
-                         a.plan.kv.type_k = a.plan.kv.type_v = GgmlType::Q8_0;
-                         a.kv_type = "q8_0";
-                         a.plan.kv.flash_attn = true;
-                       }),
-                       0});
+      cands.push_back(
+          {change,
+           in.plan.kv.runtime == Runtime::kVllm
+               ? std::string("store the KV cache in FP8 (--kv-cache-dtype fp8: one "
+                             "byte per value, half of BF16/FP16)")
+               : std::string("quantize the KV cache to q8_0 (half the size of f16") +
+                     (in.plan.kv.flash_attn ? ")" : "; needs flash attention, turned on)"),
+           with([](Inputs& a) {
+             a.plan.kv.type_k = a.plan.kv.type_v = GgmlType::Q8_0;
+             a.kv_type = "q8_0";
+             a.plan.kv.flash_attn = true;
+           }),
+           0});
     }
     if (!in.plan.kv.flash_attn && engine)
       cands.push_back({[] {

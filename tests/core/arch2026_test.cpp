@@ -253,6 +253,34 @@ TEST(Arch2026, MiniMaxM2CountsFullWidthQkNorms) {
   EXPECT_EQ(total_kv(e.arch, o), 196608ull * 62 * 4096);
 }
 
+// Nemotron 3 Ultra 550B-A55B (nemotron_h_moe) against a published llama.cpp load log: issue
+// #24175 (build 9525, CUDA, 2026-06-05), llama-server with 4 slots and 16128 context cells:
+//   llama_kv_cache:      CUDA0 KV buffer size =   189.00 MiB (16128 cells, 12 layers, 4/1 seqs)
+//   llama_memory_recurrent:      CUDA0 RS buffer size =  1576.50 MiB (4 cells, ...),
+//     R (f32): 40.50 MiB, S (f32): 1536.00 MiB
+// From the catalog's config (Mamba2: 256 heads x 64 = d_inner 16384, n_groups 8, d_state 128,
+// conv 4; attention: 2 KV heads x 128):
+//   KV: 12 attention layers x 16128 cells x (K + V) 2 x 256 x 2 B = 198,180,864 B = 189.00 MiB;
+//   R: (4 - 1) x (16384 + 2 x 8 x 128) = 55,296 f32 per layer and sequence, x 48 Mamba layers x
+//      4 sequences x 4 B = 42,467,328 B = 40.50 MiB;
+//   S: 128 x 16384 = 2,097,152 f32 per layer and sequence -> 1,610,612,736 B = 1536.00 MiB.
+TEST(Arch2026, NemotronUltraKvAndRecurrentStateMatchAPublishedLog) {
+  const ModelArch& m = entry("nemotron-3-ultra-550b-a55b").arch;
+  EXPECT_EQ(m.arch, "nemotron_h_moe");
+  uint32_t mamba = 0;
+  for (LayerKind k : m.layers) mamba += k == LayerKind::kRecurrent;
+  EXPECT_EQ(mamba, 48u);
+  KvOptions o;
+  o.n_ctx = 4032;  // per sequence (runcheck's context): 4 x 4032 = the log's 16128 cells
+  o.n_seq = 4;
+  uint32_t kv_layers = 0;
+  EXPECT_EQ(total_kv(m, o, &kv_layers), 198180864u);
+  EXPECT_EQ(kv_layers, 12u);
+  EXPECT_DOUBLE_EQ(static_cast<double>(total_kv(m, o)) / kMiB, 189.00);
+  EXPECT_EQ(total_recurrent(m, o), 42467328u + 1610612736u);
+  EXPECT_DOUBLE_EQ(static_cast<double>(total_recurrent(m, o)) / kMiB, 1576.50);
+}
+
 }  // namespace
 TEST(Arch2026, GptNeoxPythiaMatchesThePublishedCount) {
   // Pythia 1B (gpt_neox; llama.cpp src/models/gptneox.cpp: fused QKV with bias, dense output with
