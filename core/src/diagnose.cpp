@@ -27,6 +27,8 @@ constexpr size_t kMaxFixes = 4;  // fixes listed (each one is a further estimate
 // vLLM V0's SchedulerConfig without chunked prefill: max_num_batched_tokens =
 // max(max_model_len, 2048) (_DEFAULT_MAX_NUM_BATCHED_TOKENS).
 constexpr uint64_t kVllmV0MinBatchedTokens = 2048;
+// Above this max_model_len V0 enabled chunked prefill by default (then batching 2048 tokens).
+constexpr uint64_t kVllmV0LongContext = 32768;
 
 const char* engine_field(const std::string& kind) {
   return kind == "model"     ? "weights_bytes"
@@ -191,12 +193,17 @@ Result<json> diagnose_json(const json& req) {
         const double reserved = (*h->memory_gib - *f.vllm_total_gib) * 1024;
         if (reserved > 0 && reserved < 8192) q["gpu_reserved_mb"] = std::round(reserved);
       }
-    // V0 without chunked prefill profiled max(max_model_len, 2048) batched tokens
-    // (SchedulerConfig); V1 batches 8192 by default, runcheck's default.
+    // V0 profiled max(max_model_len, 2048) batched tokens without chunked prefill, and 2048
+    // with it, which it turned on by itself above a 32K max_model_len (vllm/config.py
+    // SchedulerConfig.__post_init__, vllm/engine/arg_utils.py use_long_context, at cabaf4e,
+    // 2025-01); V1 batches 8192 by default, runcheck's default.
     if (f.vllm_v0 && q.contains("context") && q["context"].is_number_unsigned() &&
-        !req.contains("vllm_max_num_batched_tokens"))
-      q["vllm_max_num_batched_tokens"] =
-          std::max<uint64_t>(q["context"].get<uint64_t>(), kVllmV0MinBatchedTokens);
+        !req.contains("vllm_max_num_batched_tokens")) {
+      const uint64_t ctx = q["context"].get<uint64_t>();
+      q["vllm_max_num_batched_tokens"] = ctx > kVllmV0LongContext
+                                             ? kVllmV0MinBatchedTokens
+                                             : std::max<uint64_t>(ctx, kVllmV0MinBatchedTokens);
+    }
   }
   if (f.flash_attn == "on")
     q["flash_attn"] = true;

@@ -387,6 +387,22 @@ TEST(LogRead, VllmWorkerMemoryLinesAreRead) {
   EXPECT_DOUBLE_EQ(buffer(f, "CUDA0", "compute"), 0.37 * 1024);
 }
 
+// vLLM V0 above a 32K max_model_len turned chunked prefill on by itself and profiled 2048
+// batched tokens (vllm/engine/arg_utils.py use_long_context, config.py SchedulerConfig): the R1
+// distill at 131072 on two RTX 4090s (TP 2) is rebuilt that way, and refused as vLLM refused it.
+// runcheck's own largest context there (99,584) is above vLLM's 81,536: the memory NCCL and the
+// CUDA graphs take beside the model under tensor parallelism is not modelled (README says so).
+TEST(Diagnose, VllmV0LongContextBatchesTwoThousandTokens) {
+  RUNCHECK_NEEDS_SHARED();
+  const json d = diagnose_fixture(
+      "vllm_cuda_2x4090-tp2_r1-distill-qwen-14b_c131072_kv-insufficient.log",
+      {{"model", "deepseek-r1-distill-qwen-14b"}, {"quant", "BF16"}, {"hardware", "rtx-4090x2"}});
+  EXPECT_EQ(d["request"]["context"], 131072);
+  EXPECT_EQ(d["request"]["vllm_max_num_batched_tokens"], 2048);
+  EXPECT_EQ(d["request"]["gpu_memory_utilization"], 0.98);
+  EXPECT_EQ(d["estimate"]["verdict"], "will_not_run");
+}
+
 // Hand-written lines: no fixture needed.
 TEST(LogRead, HandWrittenLinesAndCaps) {
   const std::string log =
