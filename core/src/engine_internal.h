@@ -132,6 +132,20 @@ struct SpeedContext {
   bool prefill_known = false;
   std::vector<std::string> notes;
 };
+// speed_rates.cpp: the rates a device and a batch run at.
+// One step of K sequences over one single-sequence step (llama.cpp batched-bench table), and
+// where that table is published.
+double batched_step_ratio(double k);
+extern const char* const kBatchedBenchSource;
+// Weights of 8 bits or more (F32/F16/BF16/Q8_0): their own fit group.
+bool high_precision(const Inputs& in);
+// Weights llama.cpp's CUDA backend multiplies with its quantized kernels (MMQ).
+bool quantized_weights(const Inputs& in);
+// Prefill compute figure of one accelerator (FP16 TFLOPS on the GeForce scale; Apple: GPU cores);
+// `mmq`: quantized weights on CUDA; `fallback` set when taken from the FP32 rate.
+std::optional<double> compute_figure(const HardwareEntry* h, bool mmq, bool& fallback);
+// Payload GB/s of a PCIe link (gen/lanes assumed, and said, when unknown).
+double pcie_gb_s(std::optional<double> gen, std::optional<double> lanes, bool& assumed);
 SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p, const WeightPlan& w);
 // The speed answer (decode, prefill, TTFT, aggregate, bands, evidence) for this plan.
 SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,

@@ -1,7 +1,8 @@
 // The speed model: bytes and FLOPs per token per device, decode / prefill / TTFT / aggregate
-// with bands and evidence, from the calibration fits. Just over 500 lines: the per-device
-// features (speed_context) and the answer built from them (speed_estimate) share one set of
-// terms; the fits and residuals they read live in speed_calibration.cpp.
+// with bands and evidence, from the calibration fits. The per-device features (speed_context)
+// and the answer built from them (speed_estimate) share one set of terms; the fits and
+// residuals they read live in speed_calibration.cpp, the rates of a device and of a batch
+// (compute figure, PCIe, batched steps) in speed_rates.cpp.
 #include "engine_internal.h"
 #include "runcheck/request.h"
 
@@ -11,95 +12,6 @@ namespace runcheck::engine {
 
 // Context depths reported in decode_by_context (those within the context are shown).
 constexpr uint32_t kDepths[] = {0, 1024, 4096, 16384, 32768, 65536, 131072};
-// Several sequences decoding together (llama-server -np K, vLLM at concurrency K): one step
-// advances every sequence by a token, but costs more than a one-sequence step (a matrix of K
-// columns instead of a vector). llama.cpp's batched-bench sample results (tools/batched-bench
-// README, LLaMA 7B F16, PP 128 / TG 128, prompt not shared; hardware not stated) give S_TG per
-// batch size B; the step costs B x S_TG(1) / S_TG(B) one-sequence steps (1.63 at B=2, 2.23 at 4,
-// 2.39 at 8, 2.75 at 16, 2.86 at 32), interpolated in log2(B).
-struct BatchedRun {
-  double b, s_tg;
-};
-constexpr BatchedRun kBatchedBench[] = {{1, 41.57},  {2, 50.90},   {4, 74.44},
-                                        {8, 139.43}, {16, 242.23}, {32, 465.40}};
-constexpr const char* kBatchedBenchSource =
-    "https://github.com/ggerganov/llama.cpp/blob/026bb1b1cde765e799613fdc56d142ad63bb7624/examples/"
-    "batched-bench/README.md";
-
-double batched_step_ratio(double k) {
-  auto ratio = [](const BatchedRun& r) { return r.b * kBatchedBench[0].s_tg / r.s_tg; };
-  if (k <= 1) return 1;
-  constexpr size_t n = sizeof kBatchedBench / sizeof kBatchedBench[0];
-  for (size_t i = 1; i < n; ++i) {
-    if (k <= kBatchedBench[i].b || i + 1 == n) {
-      const double x0 = std::log2(kBatchedBench[i - 1].b), x1 = std::log2(kBatchedBench[i].b);
-      const double y0 = ratio(kBatchedBench[i - 1]), y1 = ratio(kBatchedBench[i]);
-      return y0 + (y1 - y0) * (std::log2(k) - x0) / (x1 - x0);
-    }
-  }
-  return ratio(kBatchedBench[n - 1]);
-}
-
-bool high_precision(const Inputs& in) {
-  if (in.ftype) {
-    const FileType f = in.ftype->ftype;
-    return f == FileType::ALL_F32 || f == FileType::F16 || f == FileType::BF16 ||
-           f == FileType::Q8_0;
-  }
-  return in.format && in.format->bits_per_weight && *in.format->bits_per_weight >= 8;
-}
-
-// Weights llama.cpp's CUDA backend multiplies with its quantized kernels (MMQ): every quantized
-// type; F16, BF16 and F32 weights go through cuBLAS instead.
-bool quantized_weights(const Inputs& in) {
-  if (in.ftype) {
-    const FileType f = in.ftype->ftype;
-    return !(f == FileType::ALL_F32 || f == FileType::F16 || f == FileType::BF16);
-  }
-  return !(in.format && in.format->bits_per_weight && *in.format->bits_per_weight >= 16);
-}
-
-// Compute figure of one accelerator for prefill, in FP16 TFLOPS (FP32 accumulate) as a GeForce
-// card states them: the dense FP16 tensor figure; else 2 x FP32 vector TFLOPS; on Apple, GPU
-// cores (the Metal fit absorbs the per-core rate).
-// `mmq`: quantized weights on CUDA, which llama.cpp multiplies on the INT8 tensor cores on
-// Turing and later (ggml-cuda/mmq.cu, ggml_cuda_should_use_mmq: MMQ whenever
-// turing_mma_available). Their rate is the card's dense INT8 figure, taken on the GeForce scale
-// (INT8 / kInt8OverFp16GeForce). On GeForce that is the FP16 figure again; on workstation and
-// datacenter cards, whose FP16 tensor rate is not halved, it is half of it (A100: 624 / 4 = 156,
-// not 312), which is what their published llama-bench runs show.
-std::optional<double> compute_figure(const HardwareEntry* h, bool mmq, bool& fallback) {
-  if (!h) return std::nullopt;
-  if (h->kind == HardwareKind::kApple) {
-    if (h->gpu_cores) return static_cast<double>(*h->gpu_cores);
-    return std::nullopt;
-  }
-  if (mmq && h->vendor == "nvidia") {
-    if (h->int8_tops) return *h->int8_tops / kInt8OverFp16GeForce;
-    // Without an INT8 figure: FP16 with FP16 accumulate is INT8 / 2 on every NVIDIA part.
-    if (h->fp16_tflops_fp16acc) return *h->fp16_tflops_fp16acc * 2 / kInt8OverFp16GeForce;
-  }
-  // RDNA 3's quoted FP16 and FP32 rates count dual issue (two wave32 ops paired in one VOPD
-  // instruction, or wave64), which compiled kernels rarely reach: llama.cpp's are taken at the
-  // single-issue rate, half the quoted figure (kRdna3DualIssue).
-  const double dual =
-      h->vendor == "amd" && h->architecture.rfind("RDNA 3", 0) == 0 ? kRdna3DualIssue : 1.0;
-  if (h->fp16_tflops) return *h->fp16_tflops / dual;
-  if (h->fp32_tflops) {
-    fallback = true;
-    return *h->fp32_tflops * kTensorOverVectorFallback / dual;
-  }
-  return std::nullopt;
-}
-
-double pcie_gb_s(std::optional<double> gen, std::optional<double> lanes, bool& assumed) {
-  assumed = !gen || !lanes;
-  const double g = gen ? *gen : kPcieAssumedGen, l = lanes ? *lanes : kPcieAssumedLanes;
-  const double gts = g <= 1 ? 2.5 : g <= 2 ? 5 : 8 * std::pow(2.0, g - 3);
-  const double payload = g <= 2 ? 8.0 / 10.0 : 128.0 / 130.0;
-  return gts * payload / 8 * l;
-}
-
 SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p,
                            const WeightPlan& w) {
   SpeedContext sc;
