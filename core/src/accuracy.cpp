@@ -119,6 +119,12 @@ SpeedRow map_speed_row(const Getter& get) {
   r.wall = r.tg && st.kind == RowSettings::Kind::kWallTime;
   if (r.wall) r.depth_before = kLlmfitPromptTokens;
   r.tokens = std::max(1, tokens);
+  // A short prompt's time to first token is request handling (tokenizer, scheduler, HTTP, a
+  // prefix-cache hit), which the engine does not model: neither fitted nor scored.
+  if (!r.tg && st.kind == RowSettings::Kind::kServer && r.tokens < kMinServerPrefillTokens)
+    return r.why = "a server's prefill of " + std::to_string(r.tokens) +
+                   " tokens is mostly its first decode step and request overhead",
+           r;
   r.measured = std::atof(get("value").c_str());
   r.quant = scoring_quant(get("quant"), st.runtime);
   // The run's own settings; decode at the mean depth of tgN, prefill at prompt N.
@@ -292,10 +298,6 @@ Result<json> benchmarks_from_csv(const json& req) {
     if (m.why.empty() && m.tg && m.st.speculative)
       m.why = "speculative decoding: not a plain decode run";
     if (m.why.empty() && m.st.concurrency > 1) m.why = "several concurrent requests";
-    if (m.why.empty() && !m.tg && m.st.kind == RowSettings::Kind::kServer &&
-        m.tokens < kMinServerPrefillTokens)
-      m.why = "a server's prefill of " + std::to_string(m.tokens) +
-              " tokens is mostly its first decode step and request overhead";
     if (m.why.empty()) {
       const SpeedScore sc = score_speed_row(m, m.request);
       m.why = sc.why;
@@ -390,13 +392,6 @@ Result<json> accuracy_json(const json& req) {
       }
       if (auto f = mislabelled.find(run_family(cell, m)); f != mislabelled.end()) {
         skip("a run of this model name on this machine by the same submitter: " + f->second);
-        continue;
-      }
-      // The same rule as the fit's: a short prompt's time to first token is request handling
-      // (tokenizer, scheduler, HTTP, a prefix-cache hit), which the engine does not model.
-      if (!m.tg && m.st.kind == RowSettings::Kind::kServer && m.tokens < kMinServerPrefillTokens) {
-        skip("a server's prefill of " + std::to_string(m.tokens) +
-             " tokens is mostly its first decode step and request overhead");
         continue;
       }
       // The engine leaves this very measurement (or its whole group) out of its fit.
