@@ -473,13 +473,53 @@ Result<GgufModel> model_from_gguf(const GgufFile& f) {
     const uint32_t kl_swa = meta_u32(md, k("attention.key_length_swa"));
     if (kl_swa && kl_swa != m.key_length) m.swa_key_length = kl_swa;
   }
+  // Hybrid attention + state-space files, as llama.cpp's loaders mark their layers
+  // (src/models/{nemotron-h,granite-hybrid,jamba,falcon-h1}.cpp load_arch_hparams at 3f545be): a
+  // layer is recurrent where its attention.head_count_kv entry is 0 - for Nemotron-H also only
+  // where its feed_forward_length entry is 0, a block with an FFN and no KV head being an MLP /
+  // MoE block. Nemotron-H's appended nextn blocks are never recurrent and their tensors are
+  // skipped unless an MTP context loads them (TENSOR_SKIP). Falcon-H1 runs attention and a Mamba2
+  // mixer side by side in every layer, both cached (create_memory's Falcon-H1 filters).
+  const bool nemotron_h = a == "nemotron_h" || a == "nemotron_h_moe";
+  const bool lfm2 = a == "lfm2" || a == "lfm2moe";
+  if (lfm2) {
+    // LFM2's short convolutions keep only a conv state, n_embd x (l_cache - 1) f32 per layer
+    // and sequence (llama_hparams::n_embd_r; n_embd_s is 0): the Mamba formula with d_inner =
+    // n_embd, conv kernel = l_cache and no groups or SSM state gives exactly that.
+    m.ssm_conv_kernel = meta_u32(md, k("shortconv.l_cache"));
+    m.ssm_inner_size = m.ssm_conv_kernel ? m.embedding_length : 0;
+    m.ssm_state_size = m.ssm_group_count = 0;
+  }
+  if (nemotron_h || lfm2 || a == "granitehybrid" || a == "jamba") {
+    const json& kv =
+        md.contains(k("attention.head_count_kv")) ? md[k("attention.head_count_kv")] : json();
+    const json& ff = md.contains(k("feed_forward_length")) ? md[k("feed_forward_length")] : json();
+    if (!kv.is_array() || kv.size() != m.block_count)
+      return make_error("bad_gguf", k("attention.head_count_kv"),
+                        "a hybrid '" + a + "' file must list its KV heads per layer (" +
+                            std::to_string(m.block_count) + " entries; 0 marks a recurrent layer)");
+    auto at = [](const json& v, uint32_t i) -> int64_t {
+      return v.is_array() && i < v.size() && v[i].is_number_integer() ? v[i].get<int64_t>() : 0;
+    };
+    if (nemotron_h && m.nextn_layers < m.block_count) m.skipped_tail_layers = m.nextn_layers;
+    const uint32_t main_layers = m.block_count - m.skipped_tail_layers;
+    for (uint32_t i = 0; i < m.block_count; ++i) {
+      const bool has_kv = at(kv, i) > 0, has_ff = nemotron_h && at(ff, i) > 0;
+      m.layers[i] = has_kv && !has_ff && lfm2 && m.sliding_window ? LayerKind::kSlidingAttention
+                    : has_kv && !has_ff                           ? LayerKind::kFullAttention
+                    : has_ff || i >= main_layers                  ? LayerKind::kFeedForward
+                                                                  : LayerKind::kRecurrent;
+    }
+    if (nemotron_h) m.gated_ffn = false;
+  } else if (a == "falcon-h1") {
+    m.layers.assign(m.block_count, LayerKind::kParallelHybrid);
+  }
   if (m.ssm_inner_size == 0)
     for (auto kind : m.layers)
-      if (kind == LayerKind::kRecurrent)
+      if (kind == LayerKind::kRecurrent || kind == LayerKind::kParallelHybrid)
         return make_error("unsupported_architecture", "general.architecture",
                           "recurrent layers without ssm sizes");
-  if (a.find("mamba") != std::string::npos || a == "rwkv6" || a == "rwkv7" || a == "jamba" ||
-      a == "granitehybrid" || a == "falcon-h1" || a == "nemotron_h" || a == "nemotron_h_moe")
+  if (a.find("mamba") != std::string::npos || a == "rwkv6" || a == "rwkv7" || a == "plamo2")
     return make_error("unsupported_architecture", "general.architecture",
                       "'" + a + "' (recurrent / state-space) is not modelled yet");
   // Exact weights from the tensors.

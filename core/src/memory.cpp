@@ -124,7 +124,9 @@ uint64_t kv_layer_bytes(const ModelArch& m, uint32_t layer, const KvOptions& o) 
 }
 
 uint64_t recurrent_layer_bytes(const ModelArch& m, uint32_t layer, const KvOptions& o) {
-  if (layer >= m.layers.size() || m.layers[layer] != LayerKind::kRecurrent) return 0;
+  if (layer >= m.layers.size() ||
+      (m.layers[layer] != LayerKind::kRecurrent && m.layers[layer] != LayerKind::kParallelHybrid))
+    return 0;
   return m.recurrent_state_bytes() * std::max<uint32_t>(o.n_seq, 1);
 }
 

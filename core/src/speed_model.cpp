@@ -22,7 +22,10 @@ SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p,
   sc.f.layers = std::max(1u, m.block_count);
   for (uint32_t il = 0; il < m.block_count; ++il) {
     sc.f.moe_layers += m.layer_is_moe(il) ? 1 : 0;
-    sc.f.recurrent_layers += il < m.layers.size() && m.layers[il] == LayerKind::kRecurrent ? 1 : 0;
+    sc.f.recurrent_layers += il < m.layers.size() && (m.layers[il] == LayerKind::kRecurrent ||
+                                                      m.layers[il] == LayerKind::kParallelHybrid)
+                                 ? 1
+                                 : 0;
   }
   sc.f.old_build = in.plan.kv.llamacpp_build > 0 &&
                    in.plan.kv.llamacpp_build < kLlamacppBuild2025 &&
@@ -104,7 +107,8 @@ SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p,
   double attn_per_ctx = 0, swa_flops = 0;
   for (uint32_t il = 0; il < m.layers.size(); ++il) {
     const double per = 2.0 * m.q_heads(il) * (m.k_length(il) + m.v_length(il));
-    if (m.layers[il] == LayerKind::kFullAttention) attn_per_ctx += per;
+    if (m.layers[il] == LayerKind::kFullAttention || m.layers[il] == LayerKind::kParallelHybrid)
+      attn_per_ctx += per;
     if (m.layers[il] == LayerKind::kSlidingAttention) swa_flops += per * m.sliding_window / 2.0;
   }
   double fx = 0, fkv = 0, z0 = 0, zp = 0;

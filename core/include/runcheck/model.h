@@ -15,6 +15,7 @@ enum class LayerKind : uint8_t {
   kSlidingAttention,  // keeps only `sliding_window` tokens of KV
   kRecurrent,         // fixed-size state (Mamba / linear attention), no KV cache
   kFeedForward,       // Nemotron-H: an MLP / MoE block alone, no attention and no state
+  kParallelHybrid,    // Falcon-H1: attention and a Mamba2 mixer side by side: KV and state
 };
 
 struct ModelArch {

@@ -1,0 +1,266 @@
+// Hybrid attention + state-space GGUF files (Nemotron-H, Granite 4 hybrid, Jamba, LFM2,
+// Falcon-H1): the layer kinds llama.cpp's loaders derive from the per-layer arrays, and the KV
+// and recurrent-state bytes that follow, against published load logs and GGUF headers.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "gguf.h"
+#include "runcheck/catalog.h"
+#include "runcheck/memory.h"
+#include "test_util.h"
+
+namespace runcheck {
+namespace {
+
+using test::kMiB;
+
+// A GGUF v3 header with metadata only (no tensors): the hyperparameters the importer reads.
+class Header {
+ public:
+  explicit Header(std::string arch) : arch_(std::move(arch)) { str("general.architecture", arch_); }
+  Header& u32(const std::string& key, uint32_t v) {
+    name(key);
+    put<uint32_t>(4);
+    put(v);
+    ++n_;
+    return *this;
+  }
+  Header& i32s(const std::string& key, const std::vector<int32_t>& v) {
+    name(key);
+    put<uint32_t>(9);  // array
+    put<uint32_t>(5);  // of int32, as gguf-py writes a list of Python ints
+    put<uint64_t>(v.size());
+    for (int32_t x : v) put(x);
+    ++n_;
+    return *this;
+  }
+  Header& a(const std::string& suffix, uint32_t v) { return u32(arch_ + "." + suffix, v); }
+  Header& a(const std::string& suffix, const std::vector<int32_t>& v) {
+    return i32s(arch_ + "." + suffix, v);
+  }
+  Result<GgufModel> import() const {
+    std::string s = "GGUF";
+    const uint32_t version = 3;
+    s.append(reinterpret_cast<const char*>(&version), 4);
+    const uint64_t tensors = 0, kv = n_;
+    s.append(reinterpret_cast<const char*>(&tensors), 8);
+    s.append(reinterpret_cast<const char*>(&kv), 8);
+    s += body_;
+    s += std::string(32, '\0');
+    uint64_t needed = 0;
+    auto f = read_gguf(reinterpret_cast<const uint8_t*>(s.data()), s.size(), s.size(), &needed);
+    if (!f.ok()) return f.error();
+    return model_from_gguf(f.value());
+  }
+
+ private:
+  template <typename T>
+  void put(T v) {
+    body_.append(reinterpret_cast<const char*>(&v), sizeof v);
+  }
+  void name(const std::string& k) {
+    put<uint64_t>(k.size());
+    body_ += k;
+  }
+  void str(const std::string& key, const std::string& v) {
+    name(key);
+    put<uint32_t>(8);
+    name(v);
+    ++n_;
+  }
+  std::string arch_, body_;
+  uint64_t n_ = 0;
+};
+
+uint64_t total_kv(const ModelArch& m, const KvOptions& o, uint32_t* layers = nullptr) {
+  uint64_t kv = 0;
+  uint32_t n = 0;
+  for (uint32_t il = 0; il < m.block_count; ++il) {
+    const uint64_t b = kv_layer_bytes(m, il, o);
+    kv += b;
+    n += b > 0;
+  }
+  if (layers) *layers = n;
+  return kv;
+}
+
+uint64_t total_recurrent(const ModelArch& m, const KvOptions& o, uint32_t* layers = nullptr) {
+  uint64_t rs = 0;
+  uint32_t n = 0;
+  for (uint32_t il = 0; il < m.block_count; ++il) {
+    const uint64_t b = recurrent_layer_bytes(m, il, o);
+    rs += b;
+    n += b > 0;
+  }
+  if (layers) *layers = n;
+  return rs;
+}
+
+// Nemotron 3 Ultra as its GGUF states it (the converter writes attention.head_count_kv and
+// feed_forward_length per layer: KV heads on the attention blocks, the FFN width on the MLP /
+// MoE blocks, 0 elsewhere), against the load log of llama.cpp issue #24175 (4 slots, 16128
+// cells): "KV buffer size = 189.00 MiB (16128 cells, 12 layers, 4/1 seqs)" and "RS buffer size =
+// 1576.50 MiB (4 cells, ...), R (f32): 40.50 MiB, S (f32): 1536.00 MiB". The per-layer arrays
+// are built from the catalog entry's layer pattern; the SSM keys are its Mamba2 sizes.
+TEST(HybridGguf, NemotronHFromPerLayerArraysMatchesThePublishedLog) {
+  const ModelEntry* e = builtin_catalog().model("nemotron-3-ultra-550b-a55b");
+  ASSERT_NE(e, nullptr);
+  const ModelArch& c = e->arch;
+  ASSERT_GT(c.expert_feed_forward_length, 0u);
+  std::vector<int32_t> kv, ff;
+  for (LayerKind k : c.layers) {
+    kv.push_back(k == LayerKind::kFullAttention ? static_cast<int32_t>(c.head_count_kv) : 0);
+    ff.push_back(k == LayerKind::kFeedForward ? static_cast<int32_t>(c.expert_feed_forward_length)
+                                              : 0);
+  }
+  auto r = Header("nemotron_h_moe")
+               .a("block_count", c.block_count)
+               .a("embedding_length", c.embedding_length)
+               .a("attention.head_count", c.head_count)
+               .a("attention.head_count_kv", kv)
+               .a("attention.key_length", c.key_length)
+               .a("attention.value_length", c.value_length)
+               .a("feed_forward_length", ff)
+               .a("vocab_size", c.vocab_size)
+               .a("ssm.conv_kernel", c.ssm_conv_kernel)
+               .a("ssm.inner_size", c.ssm_inner_size)
+               .a("ssm.state_size", c.ssm_state_size)
+               .a("ssm.time_step_rank", c.ssm_time_step_rank)
+               .a("ssm.group_count", c.ssm_group_count)
+               .import();
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  const ModelArch& m = r.value().arch;
+  EXPECT_EQ(m.layers, c.layers);
+  KvOptions o;
+  o.n_ctx = 4032;
+  o.n_seq = 4;
+  uint32_t kv_layers = 0, rs_layers = 0;
+  EXPECT_DOUBLE_EQ(static_cast<double>(total_kv(m, o, &kv_layers)) / kMiB, 189.00);
+  EXPECT_EQ(kv_layers, 12u);
+  EXPECT_DOUBLE_EQ(static_cast<double>(total_recurrent(m, o, &rs_layers)) / kMiB, 1576.50);
+  EXPECT_EQ(rs_layers, 48u);
+}
+
+// LFM2-350M's header as llama.cpp printed it (issue #14979): n_embd 1024, 16 layers,
+// n_head_kv = [0, 0, 8, 0, 0, 8, 0, 0, 8, 0, 8, 0, 8, 0, 8, 0], head dim 64. The ten short
+// convolution layers keep n_embd x (l_cache - 1) f32 each (llama_hparams::n_embd_r; l_cache 3
+// in LiquidAI's configs): 10 x 1024 x 2 x 4 B = 81,920 B per sequence. The six attention layers
+// hold K and V of 8 x 64 f16 per token: at 4096 cells 6 x 4096 x 2 x 512 x 2 B = 48 MiB - the
+// "KV buffer size = 48.00 MiB" of the LFM2.5 1.5B log in llama.cpp PR #18641 (same KV shape).
+TEST(HybridGguf, Lfm2ShortConvolutionsKeepOnlyAConvState) {
+  const std::vector<int32_t> kv = {0, 0, 8, 0, 0, 8, 0, 0, 8, 0, 8, 0, 8, 0, 8, 0};
+  auto r = Header("lfm2")
+               .a("block_count", 16)
+               .a("embedding_length", 1024)
+               .a("attention.head_count", 16)
+               .a("attention.head_count_kv", kv)
+               .a("feed_forward_length", 4608)
+               .a("vocab_size", 65536)
+               .a("shortconv.l_cache", 3)
+               .import();
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  const ModelArch& m = r.value().arch;
+  KvOptions o;
+  o.n_ctx = 4096;
+  uint32_t kv_layers = 0, rs_layers = 0;
+  EXPECT_EQ(total_kv(m, o, &kv_layers), 48ull * kMiB);
+  EXPECT_EQ(kv_layers, 6u);
+  EXPECT_EQ(total_recurrent(m, o, &rs_layers), 81920u);
+  EXPECT_EQ(rs_layers, 10u);
+  o.n_seq = 4;  // one state per sequence
+  EXPECT_EQ(total_recurrent(m, o), 4u * 81920);
+}
+
+// Granite 4.0 hybrid and Jamba: recurrent exactly where head_count_kv is 0, whatever the FFN
+// (every Granite block has one). A 4-layer toy: Mamba2 d_inner 2 x 256, 1 group of state 64, conv
+// 4: R = 3 x (512 + 128) = 1,920 f32, S = 64 x 512 = 32,768 f32 per layer: 138,752 B per layer.
+TEST(HybridGguf, GraniteHybridAndJambaFollowTheirKvHeadArray) {
+  for (const char* arch : {"granitehybrid", "jamba"}) {
+    auto r = Header(arch)
+                 .a("block_count", 4)
+                 .a("embedding_length", 256)
+                 .a("attention.head_count", 4)
+                 .a("attention.head_count_kv", std::vector<int32_t>{0, 0, 0, 2})
+                 .a("feed_forward_length", std::vector<int32_t>{512, 512, 512, 512})
+                 .a("vocab_size", 1000)
+                 .a("ssm.conv_kernel", 4)
+                 .a("ssm.inner_size", 512)
+                 .a("ssm.state_size", 64)
+                 .a("ssm.time_step_rank", 8)
+                 .a("ssm.group_count", 1)
+                 .import();
+    ASSERT_TRUE(r.ok()) << arch << ": " << r.error().message;
+    const ModelArch& m = r.value().arch;
+    EXPECT_EQ(m.layers, (std::vector<LayerKind>{LayerKind::kRecurrent, LayerKind::kRecurrent,
+                                                LayerKind::kRecurrent, LayerKind::kFullAttention}))
+        << arch;
+    KvOptions o;
+    o.n_ctx = 1024;
+    EXPECT_EQ(total_kv(m, o), 1024ull * 2 * 2 * 64 * 2) << arch;  // one layer, 2 KV heads of 64
+    EXPECT_EQ(total_recurrent(m, o), 3ull * 138752) << arch;
+  }
+  // Without the per-layer array the file cannot say which layers are recurrent: refused by key.
+  auto bad = Header("granitehybrid")
+                 .a("block_count", 4)
+                 .a("embedding_length", 256)
+                 .a("attention.head_count", 4)
+                 .a("attention.head_count_kv", 2)
+                 .a("vocab_size", 1000)
+                 .import();
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().field, "granitehybrid.attention.head_count_kv");
+}
+
+// Falcon-H1 (src/models/falcon-h1.cpp; create_memory's Falcon-H1 filters keep every layer in
+// both caches): each layer holds KV and a Mamba2 state. Falcon-H1-0.5B's shapes (36 layers,
+// hidden 1024, 8 Q / 2 KV heads of 64; Mamba2 24 heads x 64 = d_inner 1536, 1 group, state 128,
+// conv 4): KV 36 x 2 x 2 x 64 x 2 B = 18,432 B per token; state per layer (3 x (1536 + 256) +
+// 128 x 1536) x 4 B = 807,936 B, x 36 = 29,085,696 B per sequence.
+TEST(HybridGguf, FalconH1CachesAttentionAndStateInEveryLayer) {
+  auto r = Header("falcon-h1")
+               .a("block_count", 36)
+               .a("embedding_length", 1024)
+               .a("attention.head_count", 8)
+               .a("attention.head_count_kv", 2)
+               .a("attention.key_length", 64)
+               .a("attention.value_length", 64)
+               .a("feed_forward_length", 2048)
+               .a("vocab_size", 32784)
+               .a("ssm.conv_kernel", 4)
+               .a("ssm.inner_size", 1536)
+               .a("ssm.state_size", 128)
+               .a("ssm.time_step_rank", 24)
+               .a("ssm.group_count", 1)
+               .import();
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  const ModelArch& m = r.value().arch;
+  KvOptions o;
+  o.n_ctx = 8192;
+  uint32_t kv_layers = 0, rs_layers = 0;
+  EXPECT_EQ(total_kv(m, o, &kv_layers), 8192ull * 18432);
+  EXPECT_EQ(kv_layers, 36u);
+  EXPECT_EQ(total_recurrent(m, o, &rs_layers), 29085696u);
+  EXPECT_EQ(rs_layers, 36u);
+}
+
+// Pure state-space files stay refused by name rather than sized as attention.
+TEST(HybridGguf, PureStateSpaceFilesAreRefusedByName) {
+  auto r = Header("mamba2")
+               .a("block_count", 4)
+               .a("embedding_length", 256)
+               .a("attention.head_count", 1)
+               .a("vocab_size", 1000)
+               .a("ssm.conv_kernel", 4)
+               .a("ssm.inner_size", 512)
+               .a("ssm.state_size", 64)
+               .import();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "unsupported_architecture");
+  EXPECT_EQ(r.error().field, "general.architecture");
+}
+
+}  // namespace
+}  // namespace runcheck
