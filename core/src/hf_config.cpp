@@ -32,7 +32,8 @@ std::optional<Error> read_vision_tower(const json& cfg, const std::string& text_
   const std::string vf = field + ".vision_config";
   Reader r{v, vf, {}, {}};
   const std::string vt = r.str("model_type");
-  if (vt == "qwen3_vl" || vt == "qwen3_vl_moe" || vt == "qwen3_5" || vt == "qwen3_5_moe") {
+  if (vt == "qwen3_vl" || vt == "qwen3_vl_moe" || vt == "qwen3_5" || vt == "qwen3_5_moe" ||
+      vt == "qwen3_5_vision") {
     // Qwen3-VL / Qwen3.5 (llama.cpp projector qwen3vl_merger)
     m.vision_projector = 1;
     m.vision_layers = r.u32("depth", true, 1, 256);

@@ -246,6 +246,38 @@ TEST(HybridGguf, FalconH1CachesAttentionAndStateInEveryLayer) {
   EXPECT_EQ(rs_layers, 36u);
 }
 
+// Falcon-H1-1.5B against a published run (GeniePod/genie-claw issue #410, llama.cpp at 32768
+// context, one sequence; the author joined each buffer line with its size line): "KV buffer size
+// = 768.00 MiB (32768 cells, 24 layers, K 384 + V 384)", "RS buffer size = 72.98 MiB (1 cells, 24
+// layers, R 0.98 + S 72.00)". Shapes from the Falcon-H1 table of the transformers docs (H1 1.5B:
+// depth 24, dim 2048, 8 attention / 2 KV heads of 128, 48 Mamba heads of 64 = d_inner 3072,
+// d_state 256); one B/C group, which is what the logged R needs: 24 x 3 x (3072 + 2 x 256) x 4 B
+// = 1,032,192 B = 0.98 MiB; S 24 x 256 x 3072 x 4 B = 72.00 MiB; KV 24 x 32768 x 2 x 256 x 2 B.
+// (The vocabulary size is not in that table; neither buffer depends on it.)
+TEST(HybridGguf, FalconH1MatchesAPublishedRun) {
+  auto r = Header("falcon-h1")
+               .a("block_count", 24)
+               .a("embedding_length", 2048)
+               .a("attention.head_count", 8)
+               .a("attention.head_count_kv", 2)
+               .a("attention.key_length", 128)
+               .a("attention.value_length", 128)
+               .a("vocab_size", 65536)
+               .a("ssm.conv_kernel", 4)
+               .a("ssm.inner_size", 3072)
+               .a("ssm.state_size", 256)
+               .a("ssm.time_step_rank", 48)
+               .a("ssm.group_count", 1)
+               .import();
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  KvOptions o;
+  o.n_ctx = 32768;
+  EXPECT_DOUBLE_EQ(static_cast<double>(total_kv(r.value().arch, o)) / kMiB, 768.00);
+  const uint64_t rs = total_recurrent(r.value().arch, o);
+  EXPECT_EQ(rs, 1032192u + 75497472u);
+  EXPECT_NEAR(static_cast<double>(rs) / kMiB, 72.98, 0.005);
+}
+
 // Pure state-space files stay refused by name rather than sized as attention.
 TEST(HybridGguf, PureStateSpaceFilesAreRefusedByName) {
   auto r = Header("mamba2")

@@ -56,6 +56,19 @@ TEST(Vision, PixtralMmprojMatchesLlamaCppsLoadLog) {
   EXPECT_EQ(vision::warmup_patches(m, std::nullopt), 1024u);
 }
 
+TEST(Vision, Qwen36NamesItsTowerQwen35VisionAndIsRead) {
+  // Qwen3.6-27B's config calls its tower "qwen3_5_vision" (Qwen3.5-27B's says "qwen3_5"); the
+  // shapes are the same 27-block ViT (a GPTQ repackaging's card lists "27-block ViT ... 333
+  // tensors": 27 x 12 block tensors + patch conv weight and bias + position table + merger norm
+  // and two linears with biases = 333), so the two mmproj files size alike.
+  const ModelArch& q36 = arch("qwen3.6-27b");
+  EXPECT_EQ(std::string(vision::projector_name(q36)), "qwen3vl_merger");
+  EXPECT_EQ(q36.vision_layers, 27u);
+  EXPECT_EQ(q36.vision_deepstack, 0u);
+  EXPECT_EQ(vision::weight_bytes(q36, vision::MmprojType::kF16),
+            vision::weight_bytes(arch("qwen3.5-27b"), vision::MmprojType::kF16));
+}
+
 TEST(Vision, EncoderBufferAgainstPublishedMeasurements) {
   // gguf-parser-go issue 44 (MI300X): Gemma 3's clip buffer 1132 MiB without flash attention,
   // 121 with it. 4096 patches: activations 4096 x (4304 + 3 x 1152) x 4 = 127,139,840 B
