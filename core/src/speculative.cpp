@@ -107,8 +107,11 @@ std::optional<Error> read_speculative(const EstimateRequest& q, Inputs& in) {
 // when load_mtp is set; llama-model.cpp gives the MTP context its own KV cache holding only the
 // nextn layers, at the same per-sequence context and sequence count). Each nextn block is taken
 // as one trunk attention block (the last one) plus its eh_proj (2 n_embd x n_embd) at the file's
-// mean bits per weight, and caches like that block. An estimate: no MTP load log with a known
-// file type exists to check it against; the MTP context's compute buffer is not counted.
+// mean bits per weight, and caches like that block. The MTP context reserves its own compute
+// buffer, sized like a full context's: it computes the logits of a ubatch (a Qwen3.5-4B MTP
+// context at n_ubatch 512 printed "compute buffer size = 490.00 MiB", 248,320 x 512 x 4 B of
+// logits plus one 2,560-wide activation row; llama.cpp PR #22673). The nextn block's weights
+// stay an estimate: no MTP load log with its model buffer has been found.
 uint64_t mtp_bytes(const Inputs& in, const WeightPlan& w) {
   const ModelArch& m = in.model->arch;
   if (in.spec.method != "mtp" || m.nextn_layers == 0 || w.layer_bytes.empty() || !w.parameters)
@@ -126,7 +129,7 @@ uint64_t mtp_bytes(const Inputs& in, const WeightPlan& w) {
   KvOptions o = in.plan.kv;
   const uint64_t per_block = w.layer_bytes[std::min<size_t>(last, w.layer_bytes.size() - 1)] +
                              static_cast<uint64_t>(eh_proj) + kv_layer_bytes(m, last, o);
-  return per_block * m.nextn_layers;
+  return per_block * m.nextn_layers + compute_buffer_bytes(m, o, ComputeShape{true, false});
 }
 
 uint64_t draft_bytes(const Inputs& in) {
@@ -204,9 +207,9 @@ std::optional<SpeculativeSpeed> speculative_speed(const Inputs& in, const SpeedE
     assumptions.push_back(
         "MTP memory: each of the model's " + std::to_string(in.model->arch.nextn_layers) +
         " nextn block(s) counted as one attention block of the model plus its 2 x hidden x "
-        "hidden projection, with its own KV cache at this context (llama.cpp loads them only "
-        "with --spec-type draft-mtp); an estimate not yet checked against a load log, and the MTP "
-        "context's compute buffer is not counted");
+        "hidden projection, with its own KV cache at this context and its own compute buffer "
+        "(llama.cpp loads them only with --spec-type draft-mtp); the KV and compute buffers match "
+        "published MTP load logs, the block's weights are an estimate");
   if (s.method == "mtp")
     assumptions.push_back(
         "MTP speed: a drafted token reads one block and the output head it shares with the model "

@@ -7,6 +7,7 @@
 
 #include "runcheck/api.h"
 #include "runcheck/catalog.h"
+#include "runcheck/memory.h"
 #include "runcheck/weights.h"
 
 namespace runcheck {
@@ -75,6 +76,78 @@ TEST(Speculative, MtpDraftCostsOneBlockAndTheOutputHead) {
   // The head is a large share of a draft token here (a 248k vocabulary): the draft costs several
   // blocks' time, not one.
   EXPECT_GT((block + out) / block, 3.0);
+}
+
+constexpr uint64_t kMiB = 1024 * 1024;
+
+// A draft pair against a published llama-server log (llama.cpp issue #12968, build 5142, ROCm
+// W7900): `-c 512 -cd 512 -m qwen2.5-72b-iq4xs.gguf -md qwen2.5-0.5b-iq4xs.gguf -ngld 999 -fa
+// -ctk q8_0 -ctv q8_0`. The draft's context prints "type_k = 'f16'" (the draft cache keeps its
+// own f16 default), "ROCm0 KV buffer size = 6.00 MiB" and "ROCm0 compute buffer size = 298.50
+// MiB": 24 layers x 512 cells x 2 KV heads x 64 x (K+V) x 2 B = 6 MiB; 151,936 x 512 x 4 B of
+// logits plus one 896-wide activation row = 298.50 MiB. The log omits the draft's load_tensors
+// line, so its weights are taken from a plain estimate of the same file.
+TEST(Speculative, DraftPairMatchesAPublishedLoadLog) {
+  const json spec = estimate({{"model", "qwen2.5-72b"},
+                              {"quant", "IQ4_XS"},
+                              {"context", 512},
+                              {"hardware", "radeon-pro-w7900"},
+                              {"kv_type", "q8_0"},
+                              {"flash_attn", true},
+                              {"speculative", "draft"},
+                              {"draft_model", "qwen2.5-0.5b"},
+                              {"draft_quant", "IQ4_XS"},
+                              {"inverse", false}});
+  ASSERT_TRUE(spec["ok"].get<bool>()) << spec.dump();
+  const json draft = estimate({{"model", "qwen2.5-0.5b"},
+                               {"quant", "IQ4_XS"},
+                               {"context", 512},
+                               {"hardware", "radeon-pro-w7900"},
+                               {"flash_attn", true},
+                               {"inverse", false}});
+  ASSERT_TRUE(draft["ok"].get<bool>()) << draft.dump();
+  const uint64_t draft_gpu_weights = draft["memory"]["devices"][0]["weights_bytes"];
+  const uint64_t total = spec["speed"]["speculative"]["draft_bytes"];
+  EXPECT_EQ(total - draft_gpu_weights, 6 * kMiB + 298 * kMiB + kMiB / 2);
+}
+
+// The MTP context against published logs. Its KV: issue #23472 (Qwen3.6-27B-MTP Q4_K_M,
+// --spec-type draft-mtp, q8_0 cache): "KV buffer size = 544.00 MiB (262144 cells, 1 layers)" -
+// 262,144 x 4 KV heads x 256 x 34/32 B x (K+V). Its compute buffer: PR #22673 (Qwen3.5-4B Q8_0,
+// n_ubatch 512, n_embd 2560, 8192 cells): "KV buffer size = 32.00 MiB" and "compute buffer size =
+// 490.00 MiB", the logits of a ubatch over the Qwen3.5 vocabulary (248,320 x 512 x 4 B) plus one
+// activation row (2,560 x 512 x 4 B).
+TEST(Speculative, MtpContextMatchesPublishedLoadLogs) {
+  ModelArch q4;  // Qwen3.5-4B's MTP block as that log prints it
+  q4.arch = "qwen35";
+  q4.block_count = 1;
+  q4.embedding_length = 2560;
+  q4.head_count = 16;
+  q4.head_count_kv = 4;
+  q4.key_length = q4.value_length = 256;
+  q4.vocab_size = 248320;
+  q4.feed_forward_length = 9216;
+  q4.layers = {LayerKind::kFullAttention};
+  KvOptions o;
+  o.n_ctx = 8192;
+  o.n_ubatch = 512;
+  o.flash_attn = true;
+  EXPECT_EQ(kv_layer_bytes(q4, 0, o), 32 * kMiB);
+  EXPECT_EQ(compute_buffer_bytes(q4, o, ComputeShape{true, false}), 490 * kMiB);
+  // Through the estimate: the MTP context's extra memory grows with the context by its KV only.
+  const auto mtp_extra = [](uint32_t ctx) {
+    json q = {{"model", "qwen3.6-27b"}, {"quant", "Q4_K_M"}, {"context", ctx},
+              {"hardware", "rtx-5090"}, {"kv_type", "q8_0"}, {"flash_attn", true},
+              {"ubatch", 1024},         {"inverse", false}};
+    const json plain = estimate(q);
+    q["speculative"] = "mtp";
+    const json mtp = estimate(q);
+    EXPECT_TRUE(mtp["ok"].get<bool>()) << mtp.dump();
+    return mtp["memory"]["devices"][0]["overhead_bytes"].get<uint64_t>() -
+           plain["memory"]["devices"][0]["overhead_bytes"].get<uint64_t>();
+  };
+  // 544 MiB at 262,144 cells less 17 MiB at 8,192.
+  EXPECT_EQ(mtp_extra(262144) - mtp_extra(8192), 544 * kMiB - 17 * kMiB);
 }
 
 TEST(Speculative, DraftMemorySitsOnTheGpuNextToTheTarget) {
