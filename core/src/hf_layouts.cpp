@@ -179,6 +179,44 @@ std::optional<Error> apply_family_layout(const std::string& mt, const json& c, R
     m.gated_ffn = false;
   } else if (mt == "nemotron_h") {
     apply_nemotron_h(c, r, m);
+  } else if (mt == "granitemoehybrid") {
+    // Granite 4.0 (llama.cpp granitehybrid; conversion/granite.py GraniteHybridModel): Mamba2
+    // or attention mixers per `layer_types` (else attn_layer_indices), each followed by an FFN -
+    // experts with a shared expert, or the shared MLP alone when num_local_experts is 0. The
+    // Mamba2 inner width is mamba_expand x hidden (the loader asserts 2 x n_embd); one dt, A and
+    // D per mamba head; n_groups B/C groups of mamba_d_state.
+    m.arch = "granitehybrid";
+    m.ssm_conv_kernel = r.u32("mamba_d_conv", true, 2, 64);
+    m.ssm_state_size = r.u32("mamba_d_state", true);
+    m.ssm_group_count = r.u32("mamba_n_groups", true);
+    m.ssm_time_step_rank = r.u32("mamba_n_heads", true);
+    m.ssm_inner_size = r.u32("mamba_expand", true, 1, 16) * m.embedding_length;
+    m.tied_embeddings = r.boolean("tie_word_embeddings", true);
+    const uint32_t shared = r.u32("shared_intermediate_size", true);
+    m.expert_count = r.u32("num_local_experts", false, 0);
+    if (m.expert_count > 0) {
+      m.expert_used_count = r.u32("num_experts_per_tok", true);
+      m.expert_feed_forward_length = r.u32("intermediate_size", true);
+      m.expert_shared_count = 1;
+      m.expert_shared_feed_forward_length = shared;
+    } else {
+      m.feed_forward_length = shared;
+    }
+    if (!apply_layer_types(c, m)) {
+      if (c.contains("attn_layer_indices") && c.at("attn_layer_indices").is_array()) {
+        std::fill(m.layers.begin(), m.layers.end(), LayerKind::kRecurrent);
+        for (const json& i : c.at("attn_layer_indices"))
+          if (i.is_number_integer() && i.get<int64_t>() >= 0 && i.get<int64_t>() < m.block_count)
+            m.layers[static_cast<size_t>(i.get<int64_t>())] = LayerKind::kFullAttention;
+      } else if (r.missing.empty()) {
+        r.missing = "layer_types (or attn_layer_indices) must name every layer";
+        r.bad_field = r.prefix + ".layer_types";
+      }
+    }
+    if (m.ssm_group_count && m.ssm_inner_size % m.ssm_group_count != 0 && r.missing.empty()) {
+      r.missing = "mamba_expand x hidden_size must divide into mamba_n_groups groups";
+      r.bad_field = r.prefix + ".mamba_n_groups";
+    }
   } else if (mt == "minimax_m2") {  // llama.cpp src/models/minimax-m2.cpp
     m.arch = "minimax-m2";
     m.attn_qk_norm = r.boolean("use_qk_norm", true);

@@ -75,7 +75,8 @@ std::vector<TensorSpec> model_tensors(const ModelArch& m) {
   Builder b;
   using R = TensorRole;
   const uint64_t E = m.embedding_length, V = m.vocab_size;
-  const bool mamba2 = m.arch == "nemotron_h" || m.arch == "nemotron_h_moe";
+  const bool mamba2 =
+      m.arch == "nemotron_h" || m.arch == "nemotron_h_moe" || m.arch == "granitehybrid";
   const bool split_gdn = m.arch == "qwen35" || m.arch == "qwen35moe";
   // OLMo 2 / 3 normalise Q and K over all heads at once (src/models/olmo2.cpp: q_norm {n_embd},
   // k_norm {n_head_kv x head dim}); both they and EXAONE 4 have no pre-norms, only the post-norms

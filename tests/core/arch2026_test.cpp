@@ -442,3 +442,33 @@ TEST(Arch2026, Gemma3_270mParametersAndItsWindowCache) {
 }
 
 }  // namespace runcheck
+
+namespace runcheck {
+namespace {
+
+// Granite 4.0 hybrid (granitehybrid: Mamba2 or attention mixer, then an MoE FFN with a shared
+// expert, in every one of 40 layers; tied embeddings). llama.cpp prints "model params = 32.21 B"
+// for H-Small (ollama issue #12982) and "6.94 B" for H-Tiny (koboldcpp issue #1781, llama.cpp PR
+// #20795). By hand for H-Small (E 4096, vocab 100,352): a Mamba2 layer is attn_norm E + ssm_in
+// E x (2 x 8192 + 2 x 128 + 128) + conv 4 x 8448 + its bias 8448 + dt/A/D 3 x 128 + norm 8192 +
+// out 8192 x E = 101,785,728; an attention layer E + 4096 x 4096 x 2 + 2 x 4096 x 1024 =
+// 41,947,136; the FFN ffn_norm E + router E x 72 + experts 3 x E x 768 x 72 + shared 3 x E x
+// 1536 = 698,126,336. 36 x 101,785,728 + 4 x 41,947,136 + 40 x 698,126,336 + embeddings
+// 100,352 x 4096 + output_norm 4096 = 32,207,337,984 (an untied output would add 411 M: 32.62 B).
+TEST(Arch2026, Granite4HybridCountsWhatLlamaCppPrints) {
+  const ModelEntry& s = entry("granite-4.0-h-small");
+  EXPECT_EQ(s.arch.arch, "granitehybrid");
+  EXPECT_EQ(s.parameters, 32207337984ull);
+  EXPECT_EQ(entry("granite-4.0-h-tiny").parameters, 6939037248ull);
+  // KV on the 4 attention layers (8 KV heads x 128, f16): 4 x 2 x 1024 x 2 B = 16 KiB per token;
+  // each of the 36 Mamba2 layers keeps (4 - 1) x (8192 + 2 x 128) + 128 x 8192 = 1,073,920 f32.
+  KvOptions o;
+  o.n_ctx = 131072;
+  uint32_t kv_layers = 0;
+  EXPECT_EQ(total_kv(s.arch, o, &kv_layers), 131072ull * 16384);
+  EXPECT_EQ(kv_layers, 4u);
+  EXPECT_EQ(total_recurrent(s.arch, o), 36ull * 1073920 * 4);
+}
+
+}  // namespace
+}  // namespace runcheck
