@@ -114,7 +114,8 @@ std::map<std::string, std::string> launch_commands(const Inputs& in, const Plan&
     }
     // Speculative decoding (tools/server README: --spec-type, -md / -hfd, --spec-draft-n-max).
     if (in.spec.method == "draft") {
-      const std::string dq(in.spec.draft_ftype->name);
+      // (A vLLM draft is a repository; the llama-server alternative drafts from its Q8_0 GGUF.)
+      const std::string dq(in.spec.draft_ftype ? in.spec.draft_ftype->name : "Q8_0");
       const DownloadEntry* dd = download_for(*in.spec.draft, "llama.cpp", dq);
       if (dd) cite(*dd);
       s +=

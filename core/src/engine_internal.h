@@ -68,7 +68,8 @@ struct Inputs {
   struct Speculative {
     std::string method = "none";  // none | draft | mtp | ngram
     const ModelEntry* draft = nullptr;
-    const FileTypeInfo* draft_ftype = nullptr;
+    const FileTypeInfo* draft_ftype = nullptr;  // llama.cpp: the draft's GGUF file type
+    const QuantEntry* draft_format = nullptr;   // vLLM: the draft repository's format
     uint32_t k = kDefaultDraftMax;
     std::optional<double> acceptance;
   } spec;

@@ -25,8 +25,14 @@ Estimate run_estimate(const Inputs& in) {
     else
       mc.host.budget_bytes -= std::min(mc.host.budget_bytes, bytes);
   };
-  // A draft model lives next to the target on the first accelerator (or in RAM without one).
-  if (const uint64_t d = draft_bytes(in); d > 0) charge(mc.gpus.empty() ? nullptr : &mc.gpus[0], d);
+  // A draft model lives next to the target on the first accelerator (or in RAM without one);
+  // on vLLM it is split over the tensor-parallel GPUs like the target.
+  if (const uint64_t d = draft_bytes(in); d > 0) {
+    if (in.spec.draft_format && !mc.gpus.empty())
+      for (auto& g : mc.gpus) charge(&g, d / mc.gpus.size());
+    else
+      charge(mc.gpus.empty() ? nullptr : &mc.gpus[0], d);
+  }
   const ModelArch& m = in.model->arch;
   out.weights = weights_for(in, in.ftype, in.format);
   // MTP blocks go with the last layers, on the last accelerator (or in RAM without one).

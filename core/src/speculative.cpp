@@ -10,7 +10,8 @@
 // (k+1) / prefill_rate).  Speed = E / t.
 // Memory (draft): llama-server loads the draft's weights and gives it its own KV cache at the
 // target's per-slot context and its own compute buffer (tools/server, common/speculative.cpp);
-// all draft layers on the first GPU (-ngld auto). MTP and n-gram memory is not modelled yet.
+// all draft layers on the first GPU (-ngld auto). On vLLM the draft is a repository in one of
+// its formats whose layers join the model's KV pool (draft_bytes). n-gram memory is not counted.
 #include <algorithm>
 #include <cmath>
 #include <iterator>
@@ -27,7 +28,10 @@ std::optional<Error> read_speculative(const EstimateRequest& q, Inputs& in) {
   Inputs::Speculative& s = in.spec;
   s.method = q.speculative.value_or("none");
   const std::string draft = q.draft_model.value_or("");
-  const std::string dq = q.draft_quant.value_or("Q8_0");
+  const bool vllm = in.plan.kv.runtime == Runtime::kVllm;
+  // llama.cpp drafts are GGUF files (Q8_0 by default); a vLLM draft is a repository in one of
+  // vLLM's formats (BF16 by default, as published).
+  const std::string dq = q.draft_quant.value_or(vllm ? "BF16-safetensors" : "Q8_0");
   if (auto e = check_integer("draft_max", q.draft_max.value_or(kDefaultDraftMax), 1, 64)) return e;
   s.k = static_cast<uint32_t>(q.draft_max.value_or(kDefaultDraftMax));
   if (q.acceptance) {
@@ -45,17 +49,11 @@ std::optional<Error> read_speculative(const EstimateRequest& q, Inputs& in) {
     return std::nullopt;
   }
   const Runtime rt = in.plan.kv.runtime;
-  // vLLM (--speculative-config): its MTP and n-gram methods; a draft model there is a vLLM
-  // repository (FP8, AWQ, ...), whose weights runcheck does not size for drafts yet.
-  const bool vllm = rt == Runtime::kVllm;
-  if (vllm && s.method == "draft")
-    return make_error("incompatible", "speculative",
-                      "a draft model on vLLM is not modelled yet (its draft is a vLLM repository, "
-                      "not a GGUF file type): use mtp or ngram, or llama.cpp for a draft");
+  // vLLM (--speculative-config): its draft_model, MTP and n-gram methods.
   if (rt != Runtime::kLlamaCpp && rt != Runtime::kLmStudio && !vllm)
     return make_error("incompatible", "speculative",
                       std::string("runcheck models llama.cpp's speculative decoding (llama-server, "
-                                  "LM Studio) and vLLM's MTP and n-gram methods; ") +
+                                  "LM Studio) and vLLM's draft-model, MTP and n-gram methods; ") +
                           runtime_name(rt) + "'s is not modelled yet");
   if (s.method == "mtp" && in.model->arch.nextn_layers == 0)
     return make_error("incompatible", "speculative",
@@ -86,6 +84,30 @@ std::optional<Error> read_speculative(const EstimateRequest& q, Inputs& in) {
   if (!s.draft)
     return make_error("unknown_id", "draft_model",
                       "draft_model '" + safe_echo(draft) + "' is not in the catalog");
+  if (vllm) {
+    // vLLM loads the draft as a model of its own formats, with the target's tensor parallelism
+    // unless told otherwise, and insists on the same vocabulary size
+    // (vllm/config/speculative.py at 28be48f: _verify_and_get_draft_tp,
+    // verify_equal_vocab_size_if_draft_model).
+    s.draft_format = builtin_catalog().quant(dq);
+    if (!s.draft_format || s.draft_format->kind == "gguf")  // "BF16" names the repository's
+      s.draft_format = builtin_catalog().quant(dq + "-safetensors");
+    if (!s.draft_format || s.draft_format->kind == "gguf" || !s.draft_format->bits_per_weight ||
+        std::find(s.draft_format->runtimes.begin(), s.draft_format->runtimes.end(), "vllm") ==
+            s.draft_format->runtimes.end())
+      return make_error(
+          "unknown_id", "draft_quant",
+          "draft_quant on vLLM must be a format vLLM loads (e.g. BF16-safetensors, FP8, "
+          "AWQ-4bit); got '" +
+              safe_echo(dq) + "'");
+    if (s.draft->arch.vocab_size != in.model->arch.vocab_size)
+      return make_error("incompatible", "draft_model",
+                        s.draft->name + "'s vocabulary (" +
+                            std::to_string(s.draft->arch.vocab_size) + " tokens) is not " +
+                            in.model->name + "'s (" + std::to_string(in.model->arch.vocab_size) +
+                            "); vLLM requires the same vocabulary size for a draft model");
+    return std::nullopt;
+  }
   s.draft_ftype = file_type_by_name(dq);
   if (!s.draft_ftype)
     return make_error(
@@ -135,6 +157,17 @@ uint64_t mtp_bytes(const Inputs& in, const WeightPlan& w) {
 uint64_t draft_bytes(const Inputs& in) {
   if (in.spec.method != "draft" || !in.spec.draft) return 0;
   const ModelArch& d = in.spec.draft->arch;
+  if (in.spec.draft_format) {
+    // vLLM: the draft's weights, and its attention layers' KV for max_model_len in the same KV
+    // pool as the target's (gpu_model_runner get_kv_cache_spec takes every attention layer of
+    // the config, the drafter's included), at the same cache dtype. Its profile-run activations
+    // are smaller than the target's and are not added.
+    const WeightPlan w =
+        memo_format_weights(in.spec.draft->id, d, *in.spec.draft_format->bits_per_weight, false);
+    uint64_t kv = 0;
+    for (uint32_t l = 0; l < d.block_count; ++l) kv += layer_cache_bytes(d, l, in.plan.kv);
+    return w.total_bytes + kv;
+  }
   const WeightPlan w = memo_quantized_weights(in.spec.draft->id, d, in.spec.draft_ftype->ftype);
   KvOptions o = in.plan.kv;
   o.type_k = o.type_v = GgmlType::F16;  // -ctkd / -ctvd default f16
@@ -155,7 +188,7 @@ std::optional<SpeculativeSpeed> speculative_speed(const Inputs& in, const SpeedE
   if (s.method == "draft") {
     EstimateRequest q;
     q.model = s.draft->id;
-    q.quant = std::string(s.draft_ftype->name);
+    q.quant = s.draft_format ? s.draft_format->id : std::string(s.draft_ftype->name);
     q.context = in.plan.kv.n_ctx;
     q.hardware = in.hardware_ids;
     q.inverse = false;
@@ -199,7 +232,13 @@ std::optional<SpeculativeSpeed> speculative_speed(const Inputs& in, const SpeedE
                           (s.method == "mtp" ? "MTP heads" : "draft models") + " (" +
                           fmt("%.0f", lo * 100) + "-" + fmt("%.0f", hi * 100) +
                           " %), the figure uses its middle; set acceptance for your text");
-  if (s.method == "draft")
+  if (s.method == "draft" && s.draft_format)
+    assumptions.push_back(
+        "draft model (vLLM draft_model): its " + s.draft_format->id +
+        " weights and its KV for max_model_len in the same cache pool as the model's, split over "
+        "the tensor-parallel GPUs (draft tensor parallelism = the model's, vLLM's default); the "
+        "largest-context search keeps its cache at this context");
+  else if (s.method == "draft")
     assumptions.push_back(
         "draft model: all its layers on the first GPU with an f16 cache at the same context "
         "(-ngld auto, -ctkd f16); the largest-context search keeps its cache at this context");
@@ -220,6 +259,7 @@ std::optional<SpeculativeSpeed> speculative_speed(const Inputs& in, const SpeedE
   out.method = s.method;
   if (s.draft) out.draft_model = s.draft->id;
   if (s.draft_ftype) out.draft_quant = std::string(s.draft_ftype->name);
+  if (s.draft_format) out.draft_quant = s.draft_format->id;
   out.draft_bytes =
       s.method == "mtp" ? mtp_bytes(in, weights_for(in, in.ftype, in.format)) : draft_bytes(in);
   out.draft_max = s.k;

@@ -150,6 +150,41 @@ TEST(Speculative, MtpContextMatchesPublishedLoadLogs) {
   EXPECT_EQ(mtp_extra(262144) - mtp_extra(8192), 544 * kMiB - 17 * kMiB);
 }
 
+// vLLM's draft_model: the draft's weights in its repository's format and its layers' KV for
+// max_model_len join the model's memory, split over the tensor-parallel GPUs. Qwen3-0.6B in BF16:
+// 2 B per matrix parameter (its tied embedding once), its 65,536 norm weights (28 x (1024 + 1024
+// + 128 + 128) + 1024) counted at 4 B as runcheck counts 1-D tensors; KV 28 layers x 8 KV heads x
+// 128 x (K+V) x 2 B = 114,688 B per token: at 8,192 tokens 939,524,096 B.
+TEST(Speculative, VllmDraftModelJoinsTheKvPoolOnEveryTensorParallelGpu) {
+  const auto run = [](const char* hw, bool spec) {
+    json q = {{"model", "qwen3-8b"}, {"quant", "BF16"},   {"context", 8192},
+              {"hardware", hw},      {"runtime", "vllm"}, {"inverse", false}};
+    if (spec) {
+      q["speculative"] = "draft";
+      q["draft_model"] = "qwen3-0.6b";
+      q["draft_max"] = 5;
+    }
+    return estimate(q);
+  };
+  const json one = run("rtx-4090", true);
+  ASSERT_TRUE(one["ok"].get<bool>()) << one.dump();
+  const ModelEntry* d = builtin_catalog().model("qwen3-0.6b");
+  ASSERT_NE(d, nullptr);
+  const uint64_t draft = one["speed"]["speculative"]["draft_bytes"];
+  const uint64_t norms = 28 * (1024 + 1024 + 128 + 128) + 1024;
+  EXPECT_EQ(draft, 2 * (d->parameters - norms) + 4 * norms + 8192ull * 28 * 8 * 128 * 2 * 2);
+  EXPECT_EQ(one["speed"]["speculative"]["draft_quant"], "BF16-safetensors");
+  const json plain1 = run("rtx-4090", false);
+  EXPECT_EQ(one["memory"]["devices"][0]["overhead_bytes"].get<uint64_t>(),
+            plain1["memory"]["devices"][0]["overhead_bytes"].get<uint64_t>() + draft);
+  // Two GPUs: half of it on each.
+  const json two = run("rtx-4090x2", true), plain2 = run("rtx-4090x2", false);
+  ASSERT_TRUE(two["ok"].get<bool>()) << two.dump();
+  for (int g = 0; g < 2; ++g)
+    EXPECT_EQ(two["memory"]["devices"][g]["overhead_bytes"].get<uint64_t>(),
+              plain2["memory"]["devices"][g]["overhead_bytes"].get<uint64_t>() + draft / 2);
+}
+
 TEST(Speculative, DraftMemorySitsOnTheGpuNextToTheTarget) {
   json plain = estimate(kBase);
   json req = kBase;
@@ -232,8 +267,7 @@ TEST(Speculative, RefusesWhatLlamaCppRefuses) {
   EXPECT_NE(glm["error"]["message"].get<std::string>().find("skips them"), std::string::npos);
   req["speculative"] = "ngram";  // no published acceptance: the user says
   EXPECT_EQ(estimate(req)["error"]["field"], "acceptance");
-  // vLLM: n-gram and MTP through --speculative-config (method "ngram" / "mtp"); a draft model
-  // there is a vLLM repository, which runcheck does not size yet: refused, naming the field.
+  // vLLM: n-gram, MTP and draft models through --speculative-config.
   req["runtime"] = "vllm";
   req["quant"] = "FP8";
   req["hardware"] = "rtx-4090";
@@ -248,8 +282,20 @@ TEST(Speculative, RefusesWhatLlamaCppRefuses) {
   req["speculative"] = "draft";
   req["draft_model"] = "llama-3.2-1b";
   const json dr = estimate(req);
-  EXPECT_EQ(dr["error"]["field"], "speculative");
-  EXPECT_NE(dr["error"]["message"].get<std::string>().find("vLLM"), std::string::npos);
+  ASSERT_TRUE(dr["ok"].get<bool>()) << dr.dump();
+  EXPECT_NE(
+      dr["commands"]["vllm"].get<std::string>().find(
+          R"('{"method":"draft_model","model":"meta-llama/Llama-3.2-1B-Instruct","num_speculative_tokens":3}')"),
+      std::string::npos)
+      << dr["commands"]["vllm"];
+  // vLLM insists on the same vocabulary size (llama.cpp allows 128 tokens of difference), and a
+  // GGUF file type is not a vLLM draft format.
+  req["draft_model"] = "qwen3-0.6b";
+  EXPECT_EQ(estimate(req)["error"]["field"], "draft_model");
+  req["draft_model"] = "llama-3.2-1b";
+  req["draft_quant"] = "Q4_K_M";
+  EXPECT_EQ(estimate(req)["error"]["field"], "draft_quant");
+  req.erase("draft_quant");
   // vLLM's "mtp" method reads GLM-4.5's nextn block, which llama.cpp skips.
   const json glm_vllm = estimate({{"model", "glm-4.5"},
                                   {"quant", "FP8"},

@@ -76,6 +76,21 @@ test('speculative: a draft pair end to end, the same figures as the CLI', async 
   assert.deepEqual(errors, []);
 });
 
+test('speculative on vLLM: a draft model joins the KV pool, its format named, the --speculative-config command', async () => {
+  const url = `${base}?view=run&model=qwen3-8b&quant=BF16&context=8192&hardware=rtx-4090&count=1&runtime=vllm&speculative=draft&draft_model=qwen3-0.6b&draft_max=5`;
+  const { page, errors } = await open(url);
+  await page.waitForSelector('#speculative-speed:not([hidden])');
+  const r = cli({ command: 'estimate', model: 'qwen3-8b', quant: 'BF16', context: '8192', hardware: 'rtx-4090', runtime: 'vllm', speculative: 'draft', draft_model: 'qwen3-0.6b', draft_max: '5' });
+  const s = r.speed.speculative;
+  const text = await page.textContent('#speculative-speed');
+  const tps = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
+  assert.ok(text.startsWith(`${tps(s.decode_tps)} tokens/s`), text);
+  assert.match(text, /draft qwen3-0\.6b \(BF16-safetensors\)/);
+  assert.match(await page.textContent('#commands'), /"method":"draft_model","model":"Qwen\/Qwen3-0\.6B","num_speculative_tokens":5/);
+  await page.screenshot({ path: join(artifacts, 'speculative-vllm-desktop.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+});
+
 test('the answer stays in view: side by side and sticky on a wide screen, a verdict bar on a phone; terms link to Learn', async () => {
   const url = `${base}?view=run&model=qwen3-32b&quant=Q4_K_M&context=32768&hardware=rtx-4090&count=1&ram=64`;
   const { page, errors } = await open(url);

@@ -136,7 +136,7 @@ function renderSpeed(s) {
   $('speculative-term').hidden = $('speculative-speed').hidden = !sp;
   if (sp) {
     const acc = sp.acceptance === null ? `${num(sp.acceptance_band[0], 2)}–${num(sp.acceptance_band[1], 2)} (published range; set yours under Advanced)` : num(sp.acceptance, 2);
-    $('speculative-speed').textContent = `${tps(sp.decode_tps)} tokens/s (range ${tps(sp.decode_tps_low)}–${tps(sp.decode_tps_high)}; ceiling ${tps(sp.ceiling_tps)}, plain ${tps(sp.plain_ceiling_tps)}) with ${sp.method}${sp.draft_model ? ` ${sp.draft_model}` : ''}: ${num(sp.tokens_per_step, 2)} tokens a step at acceptance ${acc}, ${num(sp.speedup, 2)}× the plain decode`;
+    $('speculative-speed').textContent = `${tps(sp.decode_tps)} tokens/s (range ${tps(sp.decode_tps_low)}–${tps(sp.decode_tps_high)}; ceiling ${tps(sp.ceiling_tps)}, plain ${tps(sp.plain_ceiling_tps)}) with ${sp.method}${sp.draft_model ? ` ${sp.draft_model} (${sp.draft_quant})` : ''}: ${num(sp.tokens_per_step, 2)} tokens a step at acceptance ${acc}, ${num(sp.speedup, 2)}× the plain decode`;
   }
   $('prefill').textContent = s.prefill_tps === null ? `unknown (${s.why_prefill_null || 'not modelled'})`
     : `${tps(s.prefill_tps)} tokens/s (range ${tps(s.prefill_tps_low)}–${tps(s.prefill_tps_high)}) for a ${int(s.prompt_tokens)}-token prompt`
