@@ -439,6 +439,11 @@ Result<GgufModel> model_from_gguf(const GgufFile& f) {
     else if (m.ssm_inner_size && (a == "qwen3next" || a == "qwen35" || a == "qwen35moe")) {
       const uint32_t every = meta_u32(md, k("full_attention_interval"), 4);
       m.layers[i] = (i + 1) % every != 0 ? LayerKind::kRecurrent : LayerKind::kFullAttention;
+    } else if (m.sliding_window && a == "gemma3n") {
+      // src/models/gemma3n.cpp: set_swa_pattern(5) unless the file lists its own period.
+      const uint32_t period = meta_u32(md, k("attention.sliding_window_pattern"), 5);
+      m.layers[i] =
+          i % period < period - 1 ? LayerKind::kSlidingAttention : LayerKind::kFullAttention;
     } else if (m.sliding_window &&
                (a == "olmo2" || a == "exaone4" || a == "gemma4" || a == "laguna")) {
       // The converters write attention.sliding_window_pattern as one flag per layer (true =
@@ -472,6 +477,14 @@ Result<GgufModel> model_from_gguf(const GgufFile& f) {
     if (swa_kv && swa_kv != m.head_count_kv) m.swa_head_count_kv = swa_kv;
     const uint32_t kl_swa = meta_u32(md, k("attention.key_length_swa"));
     if (kl_swa && kl_swa != m.key_length) m.swa_key_length = kl_swa;
+  }
+  // Cross-layer KV sharing: Gemma 3n's loader keeps a cache for the first 20 layers only
+  // (n_layer_kv_from_start = 20, src/models/gemma3n.cpp); Gemma 4 for all but the last
+  // attention.shared_kv_layers (src/models/gemma4.cpp; 18 of 42 on E4B, 20 of 35 on E2B).
+  if (a == "gemma3n" && m.block_count > 20) m.kv_layers_from_start = 20;
+  if (a == "gemma4") {
+    const uint32_t shared = meta_u32(md, k("attention.shared_kv_layers"));
+    if (shared > 0 && shared < m.block_count) m.kv_layers_from_start = m.block_count - shared;
   }
   // Hybrid attention + state-space files, as llama.cpp's loaders mark their layers
   // (src/models/{nemotron-h,granite-hybrid,jamba,falcon-h1}.cpp load_arch_hparams at 3f545be): a
@@ -527,6 +540,7 @@ Result<GgufModel> model_from_gguf(const GgufFile& f) {
   w.layer_bytes.assign(m.block_count, 0);
   w.layer_expert_bytes.assign(m.block_count, 0);
   bool has_output = false;
+  uint64_t tok_embd_only = 0;  // token_embd alone: what a tied output duplicates
   const uint32_t loaded_layers = m.block_count - m.skipped_tail_layers;
   for (const auto& t : f.tensors) {
     unsigned tl = 0;
@@ -542,6 +556,13 @@ Result<GgufModel> model_from_gguf(const GgufFile& f) {
       ++w.tensors_by_type[t.type];
     }
     if (t.name == "token_embd.weight") {
+      w.token_embd_bytes += t.bytes;
+      tok_embd_only += t.bytes;
+      continue;
+    }
+    // Gemma 3n / Gemma 4 E-series per-layer embeddings: a lookup table like the token
+    // embeddings (LLM_TENSOR_LAYER_INPUT, llama-arch.cpp), kept in host memory with them.
+    if (t.name == "per_layer_token_embd.weight") {
       w.token_embd_bytes += t.bytes;
       continue;
     }
@@ -562,8 +583,7 @@ Result<GgufModel> model_from_gguf(const GgufFile& f) {
   out.has_tensors = !f.tensors.empty();
   if (!out.has_tensors) apply_arch_layout(m);  // no tensors to read the layout from
   m.tied_embeddings = out.has_tensors && !has_output;
-  if (m.tied_embeddings)
-    w.output_bytes += w.token_embd_bytes;  // llama.cpp duplicates it as the output
+  if (m.tied_embeddings) w.output_bytes += tok_embd_only;  // llama.cpp duplicates it as the output
   out.name = md.contains("general.name") && md["general.name"].is_string()
                  ? md["general.name"].get<std::string>()
                  : a;

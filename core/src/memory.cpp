@@ -105,6 +105,7 @@ uint32_t kv_cells_swa(const ModelArch& m, const KvOptions& o) {
 uint64_t kv_layer_bytes(const ModelArch& m, uint32_t layer, const KvOptions& o) {
   const LayerKind kind = layer < m.layers.size() ? m.layers[layer] : LayerKind::kFullAttention;
   if (kind == LayerKind::kRecurrent || kind == LayerKind::kFeedForward) return 0;
+  if (m.kv_layers_from_start && layer >= m.kv_layers_from_start) return 0;  // a shared cache
   const uint64_t cells =
       kind == LayerKind::kSlidingAttention ? kv_cells_swa(m, o) : kv_cells_full(o);
   if (m.is_mla()) {

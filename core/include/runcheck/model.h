@@ -85,6 +85,9 @@ struct ModelArch {
   // and a cached key), '0' = it reuses the previous full layer's top-k (no weights, no cache).
   // Empty: every layer has one (DeepSeek-V3.2, GLM-5, GLM-5.1).
   std::string indexer_types;
+  // Cross-layer KV sharing (Gemma 3n, Gemma 4 E2B/E4B; llama.cpp n_layer_kv_from_start): layers
+  // from this index on read an earlier layer's cache and hold none of their own. 0 = none shared.
+  uint32_t kv_layers_from_start = 0;
   // Nemotron 3 Super/Ultra latent MoE: routed experts work in this width (moe_latent_size).
   uint32_t moe_latent_size = 0;
   // Recurrent layers (Qwen3-Next gated delta net), GGUF `ssm.*` keys as llama.cpp reads them
