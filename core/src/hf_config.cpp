@@ -105,6 +105,8 @@ Result<ModelArch> model_from_hf_config(const json& cfg, const std::string& field
     mt = "gemma4";
   else if (mt == "exaone4_5_text")  // EXAONE 4.5: the EXAONE 4 text layout under a vision tower
     mt = "exaone4";
+  else if (mt == "glm4_moe_lite")  // GLM-4.7-Flash: MLA + MoE, converted as DeepSeek-V2
+    mt = "deepseek_v3";            // (conversion/glm.py Glm4MoeLiteModel -> MODEL_ARCH.DEEPSEEK2)
   static const std::set<std::string> kKnown = {
       "llama",           "mistral",     "mixtral",      "qwen2",       "qwen3",
       "qwen2_moe",       "qwen3_moe",   "gemma",        "gemma2",      "gemma3",

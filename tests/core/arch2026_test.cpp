@@ -472,3 +472,26 @@ TEST(Arch2026, Granite4HybridCountsWhatLlamaCppPrints) {
 
 }  // namespace
 }  // namespace runcheck
+
+namespace runcheck {
+namespace {
+
+// GLM-4.7-Flash (glm4_moe_lite) is converted as DeepSeek-V2 (conversion/glm.py
+// Glm4MoeLiteModel): its cache is the MLA latent, kv_lora_rank 512 + rope 64 values per token
+// and layer, 47 layers x 576 x 2 B (f16) = 54,144 B per token. Its tensor count, 29.94 B, is
+// what Ollama's library page shows for glm-4.7-flash (29.9B).
+TEST(Arch2026, Glm47FlashIsMlaAsLlamaCppConvertsIt) {
+  const ModelEntry& e = entry("glm-4.7-flash");
+  EXPECT_EQ(e.arch.arch, "deepseek2");
+  EXPECT_TRUE(e.arch.is_mla());
+  KvOptions o;
+  o.n_ctx = 32768;
+  EXPECT_EQ(total_kv(e.arch, o), 32768ull * 47 * 576 * 2);
+  EXPECT_NEAR(static_cast<double>(e.parameters) / 1e9, 29.9, 0.05);
+  // GLM-4.7 keeps GLM-4.5's layout (the same tensors), with a longer context.
+  EXPECT_EQ(entry("glm-4.7").parameters, entry("glm-4.5").parameters);
+  EXPECT_EQ(entry("glm-4.7").arch.context_length, 202752u);
+}
+
+}  // namespace
+}  // namespace runcheck
