@@ -355,13 +355,14 @@ Result<GgufModel> model_from_gguf(const GgufFile& f) {
     return make_error("bad_gguf", "general.architecture",
                       "the file has no general.architecture: not a model GGUF");
   const std::string a = md["general.architecture"];
-  static const char* const kNotLlm[] = {"bert", "nomic-bert", "jina-bert-v2",    "t5", "t5encoder",
-                                        "clip", "whisper",    "wavtokenizer-dec"};
+  static const char* const kNotLlm[] = {"nomic-bert", "jina-bert-v2",    "t5", "t5encoder", "clip",
+                                        "whisper",    "wavtokenizer-dec"};
   for (const char* x : kNotLlm)
     if (a == x)
-      return make_error(
-          "unsupported_architecture", "general.architecture",
-          "'" + a + "' is an encoder / non-LLM architecture: runcheck estimates decoder LLMs");
+      return make_error("unsupported_architecture", "general.architecture",
+                        "'" + a +
+                            "' is an encoder / non-LLM architecture runcheck does not model (of "
+                            "the encoders it reads BERT embedding models)");
   const auto k = [&](const char* suffix) { return a + "." + suffix; };
   ModelArch& m = out.arch;
   m.arch = a;
@@ -371,6 +372,11 @@ Result<GgufModel> model_from_gguf(const GgufFile& f) {
   m.head_count = meta_u32(md, k("attention.head_count"));
   m.head_count_kv = meta_u32(md, k("attention.head_count_kv"), m.head_count);
   m.context_length = meta_u32(md, k("context_length"), 2048);
+  if (a == "bert") {  // an embedding encoder: no cache (llama.cpp create_memory), no logits
+    m.encoder_only = true;
+    m.gated_ffn = false;
+    m.token_type_count = meta_u32(md, "tokenizer.ggml.token_type_count");
+  }
   const uint32_t head_dim = m.head_count ? m.embedding_length / m.head_count : 0;
   m.key_length = meta_u32(md, k("attention.key_length"), head_dim);
   m.value_length = meta_u32(md, k("attention.value_length"), head_dim);

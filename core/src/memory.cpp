@@ -106,6 +106,7 @@ uint64_t kv_layer_bytes(const ModelArch& m, uint32_t layer, const KvOptions& o) 
   const LayerKind kind = layer < m.layers.size() ? m.layers[layer] : LayerKind::kFullAttention;
   if (kind == LayerKind::kRecurrent || kind == LayerKind::kFeedForward) return 0;
   if (m.kv_layers_from_start && layer >= m.kv_layers_from_start) return 0;  // a shared cache
+  if (m.encoder_only) return 0;
   const uint64_t cells =
       kind == LayerKind::kSlidingAttention ? kv_cells_swa(m, o) : kv_cells_full(o);
   if (m.is_mla()) {
@@ -134,7 +135,9 @@ uint64_t recurrent_layer_bytes(const ModelArch& m, uint32_t layer, const KvOptio
 uint64_t compute_buffer_bytes(const ModelArch& m, const KvOptions& o, const ComputeShape& s) {
   const uint64_t ub = o.n_ubatch;
   const uint64_t act = uint64_t{m.embedding_length} * ub * kF32Bytes;
-  const uint64_t n_kv = kv_cells_full(o);
+  // An encoder attends within its one ubatch (no cache): the scores are ubatch x ubatch.
+  const uint64_t n_kv =
+      m.encoder_only ? std::min<uint64_t>(kv_cells_full(o), ub) : kv_cells_full(o);
   uint64_t attn;
   if (o.flash_attn) {
     const uint64_t ff = std::max<uint64_t>(
@@ -145,8 +148,11 @@ uint64_t compute_buffer_bytes(const ModelArch& m, const KvOptions& o, const Comp
     const uint64_t kq = n_kv * ub * m.head_count * kF32Bytes;
     attn = kq + (s.multi_device ? kSplitDeviceActivationRows : kSingleDeviceActivationRows) * act;
   }
+  // (An encoder returns pooled embeddings, not logits over the vocabulary.)
   const uint64_t logits =
-      s.holds_output ? uint64_t{m.vocab_size} * ub * kF32Bytes + kLogitsActivationRows * act : 0;
+      s.holds_output && !m.encoder_only
+          ? uint64_t{m.vocab_size} * ub * kF32Bytes + kLogitsActivationRows * act
+          : 0;
   return std::max(attn, logits);
 }
 

@@ -71,7 +71,43 @@ void add_dsa_indexer(Builder& b, const ModelArch& m, uint32_t il) {
 
 }  // namespace
 
+// BERT (llama.cpp src/models/bert.cpp, LLM_ARCH_BERT): token, segment and learned position
+// embeddings with a LayerNorm; post-norm blocks of q/k/v/o with biases, a plain MLP with biases
+// and two LayerNorms; no output head (the embeddings are pooled).
+std::vector<TensorSpec> bert_tensors(const ModelArch& m) {
+  Builder b;
+  using R = TensorRole;
+  const uint64_t E = m.embedding_length, F = m.feed_forward_length;
+  const uint64_t kv = uint64_t{m.head_count_kv} * m.key_length;
+  b.add("token_embd.weight", -1, R::kTokenEmbd, E, m.vocab_size);
+  if (m.token_type_count) b.add("token_types.weight", -1, R::kOther, E, m.token_type_count);
+  b.add("position_embd.weight", -1, R::kOther, E, m.context_length);
+  b.add("token_embd_norm.weight", -1, R::kOther, E);
+  b.add("token_embd_norm.bias", -1, R::kOther, E);
+  for (uint32_t il = 0; il < m.block_count; ++il) {
+    const int L = static_cast<int>(il);
+    b.add(blk(il, "attn_q.weight"), L, R::kAttnQ, E, E);
+    b.add(blk(il, "attn_q.bias"), L, R::kOther, E);
+    b.add(blk(il, "attn_k.weight"), L, R::kAttnK, E, kv);
+    b.add(blk(il, "attn_k.bias"), L, R::kOther, kv);
+    b.add(blk(il, "attn_v.weight"), L, R::kAttnV, E, kv);
+    b.add(blk(il, "attn_v.bias"), L, R::kOther, kv);
+    b.add(blk(il, "attn_output.weight"), L, R::kAttnOutput, E, E);
+    b.add(blk(il, "attn_output.bias"), L, R::kOther, E);
+    b.add(blk(il, "attn_output_norm.weight"), L, R::kOther, E);
+    b.add(blk(il, "attn_output_norm.bias"), L, R::kOther, E);
+    b.add(blk(il, "ffn_up.weight"), L, R::kFfnUp, E, F);
+    b.add(blk(il, "ffn_up.bias"), L, R::kOther, F);
+    b.add(blk(il, "ffn_down.weight"), L, R::kFfnDown, F, E);
+    b.add(blk(il, "ffn_down.bias"), L, R::kOther, E);
+    b.add(blk(il, "layer_output_norm.weight"), L, R::kOther, E);
+    b.add(blk(il, "layer_output_norm.bias"), L, R::kOther, E);
+  }
+  return b.out;
+}
+
 std::vector<TensorSpec> model_tensors(const ModelArch& m) {
+  if (m.arch == "bert") return bert_tensors(m);
   Builder b;
   using R = TensorRole;
   const uint64_t E = m.embedding_length, V = m.vocab_size;

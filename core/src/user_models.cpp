@@ -141,7 +141,7 @@ json import_gguf(const uint8_t* data, size_t size, uint64_t file_size, const std
   m.entry.name = safe_echo(name.empty() ? g.value().name : name, 80) + " (your GGUF)";
   m.file_name = safe_echo(name, 200);  // control characters stripped: it goes into commands
   m.entry.family = "user";
-  m.entry.kind = "llm";
+  m.entry.kind = g.value().arch.encoder_only ? "embedding" : "llm";
   m.entry.arch = g.value().arch;
   if (g.value().has_tensors) m.weights = g.value().weights;
   m.file_type = g.value().file_type;

@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "runcheck/api.h"
+#include "runcheck/memory.h"
+#include "runcheck/model.h"
 #include "test_util.h"
 #include "user_models.h"
 
@@ -107,20 +109,63 @@ TEST(gguf_test, vocab_only_files_import_hyperparameters) {
   const json imp =
       import_gguf(reinterpret_cast<const uint8_t*>(f.data()), f.size(), f.size(), "falcon-vocab");
   EXPECT_NE(imp["note"].get<std::string>().find("no tensors"), std::string::npos);
-  // Every file in the fixtures folder reads (bert is refused as a non-LLM, with a message).
+  // Every file in the fixtures folder reads and imports.
   for (const auto& e : std::filesystem::directory_iterator(test::shared_dir() + "/fixtures/gguf")) {
     if (e.path().extension() != ".gguf") continue;
     const std::string bytes = test::read_text(e.path().string());
     auto gg = read(bytes);
     ASSERT_TRUE(gg.ok()) << e.path() << gg.error().message;
     auto mm = model_from_gguf(gg.value());
-    if (e.path().filename() == "ggml-vocab-bert-bge.gguf") {
-      ASSERT_FALSE(mm.ok());
-      EXPECT_NE(mm.error().message.find("encoder"), std::string::npos);
-    } else {
-      EXPECT_TRUE(mm.ok()) << e.path() << mm.error().message;
-    }
+    EXPECT_TRUE(mm.ok()) << e.path() << mm.error().message;
   }
+}
+
+// A BERT embedding model from its published header (llama.cpp's ggml-vocab-bert-bge.gguf: bge
+// small, 12 layers of 384, FFN 1536, 12 heads, 512 positions, 30,522 tokens, 2 token types,
+// attention.causal false). llama.cpp builds no cache for it (create_memory) and pools the
+// embeddings instead of computing logits. Tensors by hand (src/models/bert.cpp): embeddings
+// 30,522 x 384 + 2 x 384 token types + 512 x 384 positions + 2 x 384 norm = 11,918,592; per layer
+// q/k/v/o 4 x (384^2 + 384) + 2 x 384 norm + up 384 x 1536 + 1536 + down 1536 x 384 + 384 + 2 x
+// 384 norm = 1,774,464, x 12 = 21,293,568: 33,212,160 (the card's 33.4M adds the pooler that
+// llama.cpp does not load).
+TEST(gguf_test, a_bert_embedding_model_has_no_cache_and_no_logits) {
+  RUNCHECK_NEEDS_SHARED();
+  const std::string f = fixture("ggml-vocab-bert-bge.gguf");
+  auto g = read(f);
+  ASSERT_TRUE(g.ok()) << g.error().message;
+  auto m = model_from_gguf(g.value());
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  const ModelArch& a = m.value().arch;
+  EXPECT_TRUE(a.encoder_only);
+  EXPECT_EQ(a.token_type_count, 2u);
+  EXPECT_EQ(parameter_count(a), 33212160u);
+  KvOptions o;
+  o.n_ctx = 512;
+  o.n_ubatch = 512;
+  o.flash_attn = false;
+  for (uint32_t il = 0; il < a.block_count; ++il) EXPECT_EQ(kv_layer_bytes(a, il, o), 0u);
+  // Without flash attention the scores of one 512-token ubatch dominate: 512 x 512 x 12 heads x
+  // 4 B plus the activation rows; no 30,522-wide logits.
+  const uint64_t cb = compute_buffer_bytes(a, o, ComputeShape{true, false});
+  EXPECT_GE(cb, 512ull * 512 * 12 * 4);
+  EXPECT_LT(cb, 512ull * 30522 * 4);
+  // Imported, it is an embedding model: no decode rate, served with --embedding.
+  const json imp =
+      import_gguf(reinterpret_cast<const uint8_t*>(f.data()), f.size(), f.size(), "bge-small");
+  ASSERT_TRUE(imp["ok"].get<bool>()) << imp.dump();
+  json q = {{"command", "estimate"}, {"model", imp["model"]},       {"quant", "F16"},
+            {"context", 512},        {"hardware", "rtx-3060-12gb"}, {"inverse", false}};
+  const json r = json::parse(handle_request(q.dump()));
+  ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
+  EXPECT_EQ(r["memory"]["kv_cache_bytes"], 0);
+  EXPECT_TRUE(r["speed"]["decode_tps"].is_null());
+  EXPECT_EQ(r["memory"]["weights_bytes"].get<uint64_t>(), [&] {
+    // F16 matrices, F32 norms and biases (the converter keeps 1-D tensors F32), F16 embeddings.
+    uint64_t ones = 2 * 384 + 12 * (4 * 384 + 1536 + 384 + 4 * 384);
+    return 2 * (33212160ull - ones) + 4 * ones;
+  }());
+  EXPECT_NE(r["commands"]["llama_server"].get<std::string>().find("--embedding"),
+            std::string::npos);
 }
 
 TEST(gguf_test, a_prefix_says_how_much_more_it_needs) {

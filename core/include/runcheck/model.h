@@ -85,6 +85,10 @@ struct ModelArch {
   // and a cached key), '0' = it reuses the previous full layer's top-k (no weights, no cache).
   // Empty: every layer has one (DeepSeek-V3.2, GLM-5, GLM-5.1).
   std::string indexer_types;
+  // Encoder-only embedding models (BERT; llama.cpp create_memory builds no cache for them): the
+  // whole input is one non-causal ubatch, nothing is cached, no logits are computed.
+  bool encoder_only = false;
+  uint32_t token_type_count = 0;  // BERT segment embeddings (tokenizer.ggml.token_type_count)
   // Cross-layer KV sharing (Gemma 3n, Gemma 4 E2B/E4B; llama.cpp n_layer_kv_from_start): layers
   // from this index on read an earlier layer's cache and hold none of their own. 0 = none shared.
   uint32_t kv_layers_from_start = 0;
