@@ -107,17 +107,30 @@ Result<ModelArch> model_from_hf_config(const json& cfg, const std::string& field
     mt = "exaone4";
   else if (mt == "glm4_moe_lite")  // GLM-4.7-Flash: MLA + MoE, converted as DeepSeek-V2
     mt = "deepseek_v3";            // (conversion/glm.py Glm4MoeLiteModel -> MODEL_ARCH.DEEPSEEK2)
-  static const std::set<std::string> kKnown = {
-      "llama",           "mistral",     "mixtral",      "qwen2",       "qwen3",
-      "qwen2_moe",       "qwen3_moe",   "gemma",        "gemma2",      "gemma3",
-      "gemma3_text",     "phi3",        "deepseek_v2",  "deepseek_v3", "kimi_k2",
-      "gpt_oss",         "llama4_text", "llama4",       "cohere",      "cohere2",
-      "granite",         "olmo2",       "smollm3",      "glm4",        "glm4_moe",
-      "falcon",          "ministral",   "mistral3",     "exaone",      "internlm2",
-      "starcoder2",      "phi",         "qwen3_next",   "gpt_neox",    "qwen3_5",
-      "qwen3_5_moe",     "nemotron_h",  "deepseek_v32", "glm_moe_dsa", "minimax_m2",
-      "olmo3",           "exaone4",     "gemma4",       "laguna",      "mimo_v2_flash",
-      "granitemoehybrid"};
+  static const std::set<std::string> kKnown = {"llama",         "mistral",
+                                               "mixtral",       "qwen2",
+                                               "qwen3",         "qwen2_moe",
+                                               "qwen3_moe",     "gemma",
+                                               "gemma2",        "gemma3",
+                                               "gemma3_text",   "phi3",
+                                               "deepseek_v2",   "deepseek_v3",
+                                               "kimi_k2",       "gpt_oss",
+                                               "llama4_text",   "llama4",
+                                               "cohere",        "cohere2",
+                                               "granite",       "olmo2",
+                                               "smollm3",       "glm4",
+                                               "glm4_moe",      "falcon",
+                                               "ministral",     "mistral3",
+                                               "exaone",        "internlm2",
+                                               "starcoder2",    "phi",
+                                               "qwen3_next",    "gpt_neox",
+                                               "qwen3_5",       "qwen3_5_moe",
+                                               "nemotron_h",    "deepseek_v32",
+                                               "glm_moe_dsa",   "minimax_m2",
+                                               "olmo3",         "exaone4",
+                                               "gemma4",        "laguna",
+                                               "mimo_v2_flash", "granitemoehybrid",
+                                               "jamba"};
   if (mt.empty())
     return make_error("bad_config", field + ".model_type",
                       field + ".model_type is missing: runcheck needs it to know the layout");

@@ -217,6 +217,36 @@ std::optional<Error> apply_family_layout(const std::string& mt, const json& c, R
       r.missing = "mamba_expand x hidden_size must divide into mamba_n_groups groups";
       r.bad_field = r.prefix + ".mamba_n_groups";
     }
+  } else if (mt == "jamba") {
+    // Jamba (llama.cpp src/models/jamba.cpp; transformers JambaConfig): attention on layers with
+    // i % attn_layer_period == attn_layer_offset, Mamba (v1) mixers elsewhere; experts on layers
+    // with i % expert_layer_period == expert_layer_offset, a dense SwiGLU MLP elsewhere, both
+    // intermediate_size wide. Mamba: d_inner = mamba_expand x hidden, dt_rank, d_state, conv.
+    m.arch = "jamba";
+    const uint32_t ap = r.u32("attn_layer_period", true, 1, kMaxLayers);
+    const uint32_t ao = r.u32("attn_layer_offset", true, 0, kMaxLayers);
+    const uint32_t ep = r.u32("expert_layer_period", true, 1, kMaxLayers);
+    const uint32_t eo = r.u32("expert_layer_offset", true, 0, kMaxLayers);
+    m.ssm_conv_kernel = r.u32("mamba_d_conv", true, 2, 64);
+    m.ssm_state_size = r.u32("mamba_d_state", true);
+    m.ssm_time_step_rank = r.u32("mamba_dt_rank", true);
+    m.ssm_inner_size = r.u32("mamba_expand", true, 1, 16) * m.embedding_length;
+    m.ssm_group_count = 0;  // Mamba v1: no B/C groups in its state
+    m.expert_count = r.u32("num_experts", true);
+    m.expert_used_count = r.u32("num_experts_per_tok", true);
+    m.expert_feed_forward_length = m.feed_forward_length;
+    if (ap && ep && r.missing.empty()) {
+      for (uint32_t i = 0; i < m.block_count; ++i)
+        m.layers[i] = i % ap == ao ? LayerKind::kFullAttention : LayerKind::kRecurrent;
+      // layer_is_moe takes MoE on (il + 1) % step == 0: Jamba's offset must be step - 1.
+      if (m.expert_count > 1 && eo + 1 != ep) {
+        r.missing =
+            "expert_layer_offset must be expert_layer_period - 1 (the published Jamba "
+            "layouts); other placements are not modelled";
+        r.bad_field = r.prefix + ".expert_layer_offset";
+      }
+      m.moe_every_n_layers = ep;
+    }
   } else if (mt == "minimax_m2") {  // llama.cpp src/models/minimax-m2.cpp
     m.arch = "minimax-m2";
     m.attn_qk_norm = r.boolean("use_qk_norm", true);

@@ -56,6 +56,28 @@ void add_mamba2_layer(Builder& b, const ModelArch& m, uint32_t il) {
   b.add(blk(il, "ssm_out.weight"), L, R::kOther, inner, E);
 }
 
+// Mamba (v1) mixer as Jamba has it (llama.cpp src/models/jamba.cpp): in_proj to 2 d_inner, a
+// biased depthwise conv, x_proj to dt_rank + 2 d_state, dt_proj with bias, the dt/B/C RMS norms,
+// A (d_state x d_inner), D, out_proj.
+void add_mamba1_layer(Builder& b, const ModelArch& m, uint32_t il) {
+  using R = TensorRole;
+  const int L = static_cast<int>(il);
+  const uint64_t E = m.embedding_length, inner = m.ssm_inner_size, rank = m.ssm_time_step_rank;
+  const uint64_t state = m.ssm_state_size;
+  b.add(blk(il, "ssm_in.weight"), L, R::kOther, E, 2 * inner);
+  b.add(blk(il, "ssm_conv1d.weight"), L, R::kOther, m.ssm_conv_kernel, inner);
+  b.add(blk(il, "ssm_conv1d.bias"), L, R::kOther, inner);
+  b.add(blk(il, "ssm_x.weight"), L, R::kOther, inner, rank + 2 * state);
+  b.add(blk(il, "ssm_dt_norm.weight"), L, R::kOther, rank);
+  b.add(blk(il, "ssm_dt.weight"), L, R::kOther, rank, inner);
+  b.add(blk(il, "ssm_dt.bias"), L, R::kOther, inner);
+  b.add(blk(il, "ssm_b_norm.weight"), L, R::kOther, state);
+  b.add(blk(il, "ssm_c_norm.weight"), L, R::kOther, state);
+  b.add(blk(il, "ssm_a"), L, R::kOther, state, inner);
+  b.add(blk(il, "ssm_d"), L, R::kOther, inner);
+  b.add(blk(il, "ssm_out.weight"), L, R::kOther, inner, E);
+}
+
 // DeepSeek sparse attention's lightning indexer (llama.cpp src/models/deepseek32.cpp): a key
 // projection with its LayerNorm, per-head weights, and queries from the q LoRA latent.
 void add_dsa_indexer(Builder& b, const ModelArch& m, uint32_t il) {
@@ -136,6 +158,8 @@ std::vector<TensorSpec> model_tensors(const ModelArch& m) {
       // Nemotron-H MLP/MoE block: attn_norm then the FFN below, nothing else.
     } else if (kind == LayerKind::kRecurrent && mamba2) {
       add_mamba2_layer(b, m, il);
+    } else if (kind == LayerKind::kRecurrent && m.arch == "jamba") {
+      add_mamba1_layer(b, m, il);
     } else if (kind == LayerKind::kRecurrent && split_gdn) {
       // Qwen3.5/3.6 (llama.cpp src/models/qwen35*.cpp): the same gated delta net as Qwen3-Next
       // with its input projection split into attn_qkv + attn_gate and beta/alpha apart.

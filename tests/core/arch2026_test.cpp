@@ -495,3 +495,34 @@ TEST(Arch2026, Glm47FlashIsMlaAsLlamaCppConvertsIt) {
 
 }  // namespace
 }  // namespace runcheck
+
+namespace runcheck {
+namespace {
+
+// Jamba v0.1 (llama.cpp src/models/jamba.cpp) from its published config: attention on layers
+// 4, 12, 20, 28 (attn_layer_period 8, offset 4), Mamba v1 on the other 28; 16 experts top-2 on
+// odd layers (expert_layer_period 2, offset 1), a dense MLP on even ones. By hand, E 4096, d_inner
+// 8192, d_state 16, dt_rank 256, conv 4, FFN 14,336, vocab 65,536 (untied):
+//   Mamba mixer: attn_norm 4096 + in 4096 x 16384 + conv 4 x 8192 + 8192 + x_proj 8192 x 288 +
+//     dt_norm 256 + dt 256 x 8192 + 8192 + B/C norms 32 + A 16 x 8192 + D 8192 + out 8192 x 4096
+//     = 106,225,952; attention: 4096 + 2 x 4096^2 + 2 x 4096 x 1024 = 41,947,136;
+//   MoE FFN: ffn_norm 4096 + router 4096 x 16 + 3 x 4096 x 14336 x 16 = 2,818,641,920;
+//   dense FFN: 4096 + 3 x 4096 x 14336 = 176,164,864;
+//   28 x 106,225,952 + 4 x 41,947,136 + 16 x (2,818,641,920 + 176,164,864) + 2 x 65,536 x 4096
+//   + 4096 = 51,570,323,328 (AI21 calls it a 52B model).
+TEST(Arch2026, JambaMambaV1AndAlternatingExpertsCountByHand) {
+  const ModelEntry& e = entry("jamba-v0.1");
+  EXPECT_EQ(e.arch.arch, "jamba");
+  EXPECT_EQ(e.parameters, 51570323328ull);
+  EXPECT_EQ(std::count(e.arch.layers.begin(), e.arch.layers.end(), LayerKind::kFullAttention), 4);
+  EXPECT_TRUE(e.arch.layer_is_moe(1));
+  EXPECT_FALSE(e.arch.layer_is_moe(0));
+  // Mamba v1 state per layer and sequence: conv (4 - 1) x 8192 + SSM 16 x 8192 f32 = 622,592 B.
+  KvOptions o;
+  o.n_ctx = 8192;
+  EXPECT_EQ(total_recurrent(e.arch, o), 28ull * 622592);
+  EXPECT_EQ(total_kv(e.arch, o), 4ull * 8192 * 2 * 1024 * 2);
+}
+
+}  // namespace
+}  // namespace runcheck
