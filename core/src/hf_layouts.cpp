@@ -217,6 +217,31 @@ std::optional<Error> apply_family_layout(const std::string& mt, const json& c, R
       r.missing = "mamba_expand x hidden_size must divide into mamba_n_groups groups";
       r.bad_field = r.prefix + ".mamba_n_groups";
     }
+  } else if (mt == "falcon_h1") {
+    // Falcon-H1 (llama.cpp src/models/falcon-h1.cpp): attention and a Mamba2 mixer side by side in
+    // every layer, then a SwiGLU MLP. The Mamba2 width is mamba_d_ssm when given, else heads x
+    // head dim; n_groups B/C groups of mamba_d_state; conv bias per mamba_conv_bias, the gated
+    // norm per mamba_rms_norm, linear biases per attention_bias / projectors_bias / mlp_bias.
+    m.arch = "falcon-h1";
+    m.ssm_conv_kernel = r.u32("mamba_d_conv", true, 2, 64);
+    m.ssm_state_size = r.u32("mamba_d_state", true);
+    m.ssm_group_count = r.u32("mamba_n_groups", true);
+    m.ssm_time_step_rank = r.u32("mamba_n_heads", true);
+    m.ssm_inner_size = r.has("mamba_d_ssm") ? r.u32("mamba_d_ssm", true)
+                                            : m.ssm_time_step_rank * r.u32("mamba_d_head", true);
+    m.ssm_conv_bias = r.boolean("mamba_conv_bias", true);
+    m.ssm_gated_norm = r.boolean("mamba_rms_norm", false);
+    m.attn_qkv_bias = r.boolean("attention_bias", false);
+    m.tied_embeddings = r.boolean("tie_word_embeddings", false);
+    if (r.boolean("projectors_bias", false) || r.boolean("mlp_bias", false)) {
+      r.missing = "projectors_bias / mlp_bias are not modelled (no published Falcon-H1 sets them)";
+      r.bad_field = r.prefix + (r.boolean("mlp_bias", false) ? ".mlp_bias" : ".projectors_bias");
+    }
+    std::fill(m.layers.begin(), m.layers.end(), LayerKind::kParallelHybrid);
+    if (m.ssm_group_count && m.ssm_inner_size % m.ssm_group_count != 0 && r.missing.empty()) {
+      r.missing = "the Mamba2 width must divide into mamba_n_groups groups";
+      r.bad_field = r.prefix + ".mamba_n_groups";
+    }
   } else if (mt == "jamba") {
     // Jamba (llama.cpp src/models/jamba.cpp; transformers JambaConfig): attention on layers with
     // i % attn_layer_period == attn_layer_offset, Mamba (v1) mixers elsewhere; experts on layers

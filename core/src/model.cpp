@@ -48,11 +48,11 @@ void add_mamba2_layer(Builder& b, const ModelArch& m, uint32_t il) {
   const uint64_t conv_dim = inner + 2 * groups * m.ssm_state_size;
   b.add(blk(il, "ssm_in.weight"), L, R::kOther, E, inner + conv_dim + heads);
   b.add(blk(il, "ssm_conv1d.weight"), L, R::kOther, m.ssm_conv_kernel, conv_dim);
-  b.add(blk(il, "ssm_conv1d.bias"), L, R::kOther, conv_dim);
+  if (m.ssm_conv_bias) b.add(blk(il, "ssm_conv1d.bias"), L, R::kOther, conv_dim);
   b.add(blk(il, "ssm_dt.bias"), L, R::kOther, heads);
   b.add(blk(il, "ssm_a"), L, R::kOther, 1, heads);
   b.add(blk(il, "ssm_d"), L, R::kOther, 1, heads);
-  b.add(blk(il, "ssm_norm.weight"), L, R::kOther, inner / groups, groups);
+  if (m.ssm_gated_norm) b.add(blk(il, "ssm_norm.weight"), L, R::kOther, inner / groups, groups);
   b.add(blk(il, "ssm_out.weight"), L, R::kOther, inner, E);
 }
 
@@ -156,6 +156,20 @@ std::vector<TensorSpec> model_tensors(const ModelArch& m) {
     if (m.dense_biases) b.add(blk(il, "attn_norm.bias"), L, R::kOther, E);
     if (kind == LayerKind::kFeedForward) {
       // Nemotron-H MLP/MoE block: attn_norm then the FFN below, nothing else.
+    } else if (kind == LayerKind::kParallelHybrid) {
+      // Falcon-H1: a Mamba2 mixer and attention side by side, then the MLP below.
+      add_mamba2_layer(b, m, il);
+      const uint64_t kl = m.key_length, vl = m.value_length, kvh = m.head_count_kv;
+      const uint64_t q = uint64_t{m.head_count} * kl;
+      b.add(blk(il, "attn_q.weight"), L, R::kAttnQ, E, q);
+      b.add(blk(il, "attn_k.weight"), L, R::kAttnK, E, kvh * kl);
+      b.add(blk(il, "attn_v.weight"), L, R::kAttnV, E, kvh * vl);
+      if (m.attn_qkv_bias) {
+        b.add(blk(il, "attn_q.bias"), L, R::kOther, q);
+        b.add(blk(il, "attn_k.bias"), L, R::kOther, kvh * kl);
+        b.add(blk(il, "attn_v.bias"), L, R::kOther, kvh * vl);
+      }
+      b.add(blk(il, "attn_output.weight"), L, R::kAttnOutput, uint64_t{m.head_count} * vl, E);
     } else if (kind == LayerKind::kRecurrent && mamba2) {
       add_mamba2_layer(b, m, il);
     } else if (kind == LayerKind::kRecurrent && m.arch == "jamba") {

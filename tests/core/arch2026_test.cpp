@@ -526,3 +526,26 @@ TEST(Arch2026, JambaMambaV1AndAlternatingExpertsCountByHand) {
 
 }  // namespace
 }  // namespace runcheck
+
+namespace runcheck {
+namespace {
+
+// Falcon-H1 0.5B (llama.cpp src/models/falcon-h1.cpp) from its config: every layer holds attention
+// and a Mamba2 mixer. By hand (E 1024, 24 Mamba heads x 64 = 1536, 1 group, state 128, conv 4
+// with bias, no gated norm; 8 Q / 2 KV heads of 64; MLP 2048; vocab 32,784, untied): Mamba2
+// ssm_in 1024 x (1536 + 1792 + 24) + conv 4 x 1792 + 1792 + dt/A/D 3 x 24 + out 1536 x 1024 =
+// 5,013,576; attention 1024 x 512 + 2 x 1024 x 128 + 512 x 1024 = 1,310,720; norms 2 x 1024; MLP
+// 3 x 1024 x 2048 = 6,291,456: 12,617,800 per layer, x 36 + 2 x 32,784 x 1024 + 1024 =
+// 521,411,104.
+TEST(Arch2026, FalconH1CountsMixerAndAttentionInEveryLayer) {
+  const ModelEntry& e = entry("falcon-h1-0.5b");
+  EXPECT_EQ(e.arch.arch, "falcon-h1");
+  EXPECT_EQ(e.parameters, 521411104ull);
+  KvOptions o;
+  o.n_ctx = 8192;
+  EXPECT_EQ(total_kv(e.arch, o), 8192ull * 18432);  // 18,432 B per token over the 36 layers
+  EXPECT_EQ(total_recurrent(e.arch, o), 36ull * 807936);
+}
+
+}  // namespace
+}  // namespace runcheck

@@ -209,11 +209,13 @@ TEST(speed_test, group_holdout_figures_do_not_regress) {
   };
   // holdout     decode median  p90   coverage   prefill median  coverage  rows (today + margin).
   // Under gpu-count holdout no Mac is predicted for prefill: every Metal run is single-device,
-  // and Apple's compute figure (GPU cores) is read by a Metal fit only.
+  // and Apple's compute figure (GPU cores) is read by a Metal fit only. (gpu-count decode p90
+  // 67.5 -> 68.3 % on 2026-12-05 when GLM-4.5-Air and GLM-4.7-Flash entered the catalog and two
+  // more published runs mapped: more data, not a change in the model.)
   const Limit limits[] = {{"hardware", 10.9, 52.7, 89.4, 22.0, 84.5, 543},
                           {"model", 9.1, 47.8, 91.4, 25.5, 90.5, 543},
                           {"source", 11.4, 58.2, 88.0, 26.6, 88.0, 543},
-                          {"gpu-count", 11.0, 68.0, 93.2, 31.5, 78.3, 410}};
+                          {"gpu-count", 11.0, 68.8, 93.2, 31.5, 78.3, 410}};
   for (const Limit& l : limits) {
     const json s = all_calibration(l.holdout);
     EXPECT_GE(s["tg_tps"]["count"].get<int>(), 693) << l.holdout;

@@ -100,6 +100,8 @@ struct ModelArch {
   uint32_t ssm_state_size = 0;       // ssm.state_size: key head dim
   uint32_t ssm_group_count = 0;      // ssm.group_count: key heads
   uint32_t ssm_time_step_rank = 0;   // ssm.time_step_rank: value heads
+  bool ssm_conv_bias = true;         // Falcon-H1 mamba_conv_bias: the conv1d bias exists
+  bool ssm_gated_norm = true;        // Falcon-H1 mamba_rms_norm: the gated RMS norm exists
   bool attn_output_gate = false;     // Qwen3-Next: attn_q holds query and output gate (2x rows)
   bool post_attn_norm_only = false;  // Qwen3-Next: post_attention_norm replaces ffn_norm
   // The vision tower llama.cpp loads from the mmproj file (config.json vision_config; vision.h):
