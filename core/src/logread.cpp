@@ -187,6 +187,13 @@ void Reader::devices_line(sv line) {
           cut(trim(line.substr(p + 3, e == sv::npos ? sv::npos : e - p - 3)), 120);
     }
   }
+  // Ollama's engine names the file it loads: source=ggml.go msg="" architecture=mistral3
+  // file_type=Q8_0 name="" num_tensors=585 (ollama PR #11090's test build, 2025-07).
+  if (line.find("source=ggml.go") != sv::npos && line.find(" architecture=") != sv::npos) {
+    const std::string arch = go_value(line, "architecture"), ft = go_value(line, "file_type");
+    if (!arch.empty() && f.arch.empty()) f.arch = cut(arch, 60);
+    if (!ft.empty() && f.file_type.empty()) f.file_type = cut(ft, 60);
+  }
   // Ollama: msg="inference compute" id=… library=cuda name=CUDA0 description="NVIDIA …"
   // total="24.0 GiB" available="23.1 GiB"
   if (line.find("msg=\"inference compute\"") != sv::npos) {

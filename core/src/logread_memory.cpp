@@ -102,13 +102,17 @@ void Reader::buffer_line(sv line) {
     add_buffer(dev, kind, mib);
     return;
   }
-  // Ollama new engine: msg="model weights" device=CUDA0 size="11.0 GiB"
+  // Ollama new engine: msg="model weights" device=CUDA0 size="11.0 GiB" (Aug 2025, backend.go);
+  // its July 2025 test build named the device buffer= (weights) or backend= (compute graph).
   static constexpr std::pair<sv, sv> kOllama[] = {{"msg=\"model weights\"", "model"},
                                                   {"msg=\"kv cache\"", "kv"},
                                                   {"msg=\"compute graph\"", "compute"}};
   for (const auto& [marker, kind] : kOllama)
     if (line.find(marker) != sv::npos) {
-      const std::string dev = go_value(line, "device"), size = go_value(line, "size");
+      std::string dev = go_value(line, "device");
+      if (dev.empty()) dev = go_value(line, "buffer");
+      if (dev.empty()) dev = go_value(line, "backend");
+      const std::string size = go_value(line, "size");
       double mib = 0;
       if (!dev.empty() && !size.empty() && size_at(size, 0, mib))
         add_buffer(dev, std::string(kind), mib);

@@ -114,6 +114,15 @@ TEST(LogRead, NewFormatsOllamaVllmMlxAndTheBreakdownTable) {
   EXPECT_EQ(f.layers_total, 25u);
   EXPECT_DOUBLE_EQ(buffer(f, "CPU", "model"), 12.8 * 1024);
   EXPECT_DOUBLE_EQ(buffer(f, "CPU", "kv"), 300.0);
+  // The July 2025 test build of that engine (ollama PR #11090) named the device buffer= for the
+  // weights and backend= for the compute graph, and the file on a source=ggml.go line.
+  f = read_fixture("ollama_cuda_2gpu_mistral3-q8_0_newengine_loaded.log");
+  EXPECT_EQ(f.arch, "mistral3");
+  EXPECT_EQ(f.file_type, "Q8_0");
+  EXPECT_DOUBLE_EQ(buffer(f, "CUDA0", "model"), 11.0 * 1024);
+  EXPECT_DOUBLE_EQ(buffer(f, "CUDA1", "model"), 11.0 * 1024);
+  EXPECT_DOUBLE_EQ(buffer(f, "CPU", "model"), 2.1 * 1024);
+  EXPECT_EQ(f.layers_offloaded, 40u);
   // vLLM V0: max seq len 4096 against a KV cache of 3664 tokens; 229 GPU blocks.
   f = read_fixture("vllm_cuda_1gpu_llama2-7b-fp16_c4096_kv-insufficient_v0.2.log");
   EXPECT_EQ(f.vllm_max_seq_len, 4096u);
