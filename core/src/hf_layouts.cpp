@@ -84,6 +84,21 @@ void apply_nemotron_h(const json& c, Reader& r, ModelArch& m) {
   }
 }
 
+// The Mamba2 keys Granite 4 and Falcon-H1 configs share (mamba_*; transformers
+// GraniteMoeHybridConfig / FalconH1Config): conv taps, state size, B/C groups, heads. `inner` is
+// the Mamba2 width, which each family states its own way; it must split into the groups.
+void read_mamba2(Reader& r, ModelArch& m, uint32_t inner) {
+  m.ssm_conv_kernel = r.u32("mamba_d_conv", true, 2, 64);
+  m.ssm_state_size = r.u32("mamba_d_state", true);
+  m.ssm_group_count = r.u32("mamba_n_groups", true);
+  m.ssm_time_step_rank = r.u32("mamba_n_heads", true);
+  m.ssm_inner_size = inner;
+  if (m.ssm_group_count && inner % m.ssm_group_count != 0 && r.missing.empty()) {
+    r.missing = "the Mamba2 width must divide into mamba_n_groups groups";
+    r.bad_field = r.prefix + ".mamba_n_groups";
+  }
+}
+
 // The expert keys Qwen's MoE configs share (Qwen2-MoE, Qwen3-MoE, Qwen3-Next, Qwen3.5/3.6 MoE).
 void read_qwen_experts(Reader& r, ModelArch& m) {
   m.expert_count = r.u32("num_experts", true);
@@ -186,11 +201,7 @@ std::optional<Error> apply_family_layout(const std::string& mt, const json& c, R
     // Mamba2 inner width is mamba_expand x hidden (the loader asserts 2 x n_embd); one dt, A and
     // D per mamba head; n_groups B/C groups of mamba_d_state.
     m.arch = "granitehybrid";
-    m.ssm_conv_kernel = r.u32("mamba_d_conv", true, 2, 64);
-    m.ssm_state_size = r.u32("mamba_d_state", true);
-    m.ssm_group_count = r.u32("mamba_n_groups", true);
-    m.ssm_time_step_rank = r.u32("mamba_n_heads", true);
-    m.ssm_inner_size = r.u32("mamba_expand", true, 1, 16) * m.embedding_length;
+    read_mamba2(r, m, r.u32("mamba_expand", true, 1, 16) * m.embedding_length);
     m.tied_embeddings = r.boolean("tie_word_embeddings", true);
     const uint32_t shared = r.u32("shared_intermediate_size", true);
     m.expert_count = r.u32("num_local_experts", false, 0);
@@ -213,22 +224,15 @@ std::optional<Error> apply_family_layout(const std::string& mt, const json& c, R
         r.bad_field = r.prefix + ".layer_types";
       }
     }
-    if (m.ssm_group_count && m.ssm_inner_size % m.ssm_group_count != 0 && r.missing.empty()) {
-      r.missing = "mamba_expand x hidden_size must divide into mamba_n_groups groups";
-      r.bad_field = r.prefix + ".mamba_n_groups";
-    }
   } else if (mt == "falcon_h1") {
     // Falcon-H1 (llama.cpp src/models/falcon-h1.cpp): attention and a Mamba2 mixer side by side in
     // every layer, then a SwiGLU MLP. The Mamba2 width is mamba_d_ssm when given, else heads x
     // head dim; n_groups B/C groups of mamba_d_state; conv bias per mamba_conv_bias, the gated
     // norm per mamba_rms_norm, linear biases per attention_bias / projectors_bias / mlp_bias.
     m.arch = "falcon-h1";
-    m.ssm_conv_kernel = r.u32("mamba_d_conv", true, 2, 64);
-    m.ssm_state_size = r.u32("mamba_d_state", true);
-    m.ssm_group_count = r.u32("mamba_n_groups", true);
-    m.ssm_time_step_rank = r.u32("mamba_n_heads", true);
-    m.ssm_inner_size = r.has("mamba_d_ssm") ? r.u32("mamba_d_ssm", true)
-                                            : m.ssm_time_step_rank * r.u32("mamba_d_head", true);
+    read_mamba2(r, m,
+                r.has("mamba_d_ssm") ? r.u32("mamba_d_ssm", true)
+                                     : r.u32("mamba_n_heads", true) * r.u32("mamba_d_head", true));
     m.ssm_conv_bias = r.boolean("mamba_conv_bias", true);
     m.ssm_gated_norm = r.boolean("mamba_rms_norm", false);
     m.attn_qkv_bias = r.boolean("attention_bias", false);
@@ -238,10 +242,6 @@ std::optional<Error> apply_family_layout(const std::string& mt, const json& c, R
       r.bad_field = r.prefix + (r.boolean("mlp_bias", false) ? ".mlp_bias" : ".projectors_bias");
     }
     std::fill(m.layers.begin(), m.layers.end(), LayerKind::kParallelHybrid);
-    if (m.ssm_group_count && m.ssm_inner_size % m.ssm_group_count != 0 && r.missing.empty()) {
-      r.missing = "the Mamba2 width must divide into mamba_n_groups groups";
-      r.bad_field = r.prefix + ".mamba_n_groups";
-    }
   } else if (mt == "jamba") {
     // Jamba (llama.cpp src/models/jamba.cpp; transformers JambaConfig): attention on layers with
     // i % attn_layer_period == attn_layer_offset, Mamba (v1) mixers elsewhere; experts on layers

@@ -18,30 +18,14 @@ namespace runcheck {
 namespace {
 
 using test::kMiB;
+using test::total_kv;
+using test::total_recurrent;
 
 const ModelEntry& entry(const char* id) {
   const ModelEntry* e = builtin_catalog().model(id);
   EXPECT_NE(e, nullptr) << id;
   static const ModelEntry kEmpty{};
   return e ? *e : kEmpty;
-}
-
-uint64_t total_kv(const ModelArch& m, const KvOptions& o, uint32_t* layers = nullptr) {
-  uint64_t kv = 0;
-  uint32_t n = 0;
-  for (uint32_t il = 0; il < m.block_count; ++il) {
-    const uint64_t b = kv_layer_bytes(m, il, o);
-    kv += b;
-    n += b > 0;
-  }
-  if (layers) *layers = n;
-  return kv;
-}
-
-uint64_t total_recurrent(const ModelArch& m, const KvOptions& o) {
-  uint64_t rs = 0;
-  for (uint32_t il = 0; il < m.block_count; ++il) rs += recurrent_layer_bytes(m, il, o);
-  return rs;
 }
 
 TEST(Arch2026, Qwen35MoeHybridStateKvAndParameters) {
@@ -470,12 +454,6 @@ TEST(Arch2026, Granite4HybridCountsWhatLlamaCppPrints) {
   EXPECT_EQ(total_recurrent(s.arch, o), 36ull * 1073920 * 4);
 }
 
-}  // namespace
-}  // namespace runcheck
-
-namespace runcheck {
-namespace {
-
 // GLM-4.7-Flash (glm4_moe_lite) is converted as DeepSeek-V2 (conversion/glm.py
 // Glm4MoeLiteModel): its cache is the MLA latent, kv_lora_rank 512 + rope 64 values per token
 // and layer, 47 layers x 576 x 2 B (f16) = 54,144 B per token. Its tensor count, 29.94 B, is
@@ -492,12 +470,6 @@ TEST(Arch2026, Glm47FlashIsMlaAsLlamaCppConvertsIt) {
   EXPECT_EQ(entry("glm-4.7").parameters, entry("glm-4.5").parameters);
   EXPECT_EQ(entry("glm-4.7").arch.context_length, 202752u);
 }
-
-}  // namespace
-}  // namespace runcheck
-
-namespace runcheck {
-namespace {
 
 // Jamba v0.1 (llama.cpp src/models/jamba.cpp) from its published config: attention on layers
 // 4, 12, 20, 28 (attn_layer_period 8, offset 4), Mamba v1 on the other 28; 16 experts top-2 on
@@ -523,12 +495,6 @@ TEST(Arch2026, JambaMambaV1AndAlternatingExpertsCountByHand) {
   EXPECT_EQ(total_recurrent(e.arch, o), 28ull * 622592);
   EXPECT_EQ(total_kv(e.arch, o), 4ull * 8192 * 2 * 1024 * 2);
 }
-
-}  // namespace
-}  // namespace runcheck
-
-namespace runcheck {
-namespace {
 
 // Falcon-H1 0.5B (llama.cpp src/models/falcon-h1.cpp) from its config: every layer holds attention
 // and a Mamba2 mixer. By hand (E 1024, 24 Mamba heads x 64 = 1536, 1 group, state 128, conv 4

@@ -17,6 +17,8 @@ namespace runcheck {
 namespace {
 
 using test::kMiB;
+using test::total_kv;
+using test::total_recurrent;
 
 // A GGUF v3 header with metadata only (no tensors): the hyperparameters the importer reads.
 class Header {
@@ -108,30 +110,6 @@ class Header {
   std::vector<T> tensors_;
   uint64_t n_ = 0;
 };
-
-uint64_t total_kv(const ModelArch& m, const KvOptions& o, uint32_t* layers = nullptr) {
-  uint64_t kv = 0;
-  uint32_t n = 0;
-  for (uint32_t il = 0; il < m.block_count; ++il) {
-    const uint64_t b = kv_layer_bytes(m, il, o);
-    kv += b;
-    n += b > 0;
-  }
-  if (layers) *layers = n;
-  return kv;
-}
-
-uint64_t total_recurrent(const ModelArch& m, const KvOptions& o, uint32_t* layers = nullptr) {
-  uint64_t rs = 0;
-  uint32_t n = 0;
-  for (uint32_t il = 0; il < m.block_count; ++il) {
-    const uint64_t b = recurrent_layer_bytes(m, il, o);
-    rs += b;
-    n += b > 0;
-  }
-  if (layers) *layers = n;
-  return rs;
-}
 
 // Nemotron 3 Ultra as its GGUF states it (the converter writes attention.head_count_kv and
 // feed_forward_length per layer: KV heads on the attention blocks, the FFN width on the MLP /

@@ -10,10 +10,34 @@
 #include <vector>
 
 #include "runcheck/catalog.h"
+#include "runcheck/memory.h"
 
 namespace runcheck::test {
 
 constexpr uint64_t kMiB = 1024 * 1024;
+
+// A model's KV cache and recurrent state summed over its layers (and how many layers hold any).
+template <class PerLayer>
+uint64_t sum_layers(const ModelArch& m, PerLayer bytes, uint32_t* layers) {
+  uint64_t sum = 0;
+  uint32_t n = 0;
+  for (uint32_t il = 0; il < m.block_count; ++il) {
+    const uint64_t b = bytes(il);
+    sum += b;
+    n += b > 0;
+  }
+  if (layers) *layers = n;
+  return sum;
+}
+inline uint64_t total_kv(const ModelArch& m, const KvOptions& o, uint32_t* layers = nullptr) {
+  return sum_layers(
+      m, [&](uint32_t il) { return kv_layer_bytes(m, il, o); }, layers);
+}
+inline uint64_t total_recurrent(const ModelArch& m, const KvOptions& o,
+                                uint32_t* layers = nullptr) {
+  return sum_layers(
+      m, [&](uint32_t il) { return recurrent_layer_bytes(m, il, o); }, layers);
+}
 
 // The steering repo's shared/ folder (third-party fixtures and calibration data), or "" when the
 // checkout has none next to it: tests that read it skip with a message (CMake refuses a CI build
