@@ -164,6 +164,8 @@ Result<json> diagnose_json(const json& req) {
     q["context"] = req["context"];
   else if (f.n_ctx)
     q["context"] = f.n_ctx_seq && f.n_seq_max && *f.n_seq_max > 1 ? *f.n_ctx_seq : *f.n_ctx;
+  else if (f.n_ctx_seq && !f.n_seq_max)  // only the "n_ctx_seq (N) < n_ctx_train" warning
+    q["context"] = *f.n_ctx_seq;
   else if (f.vllm_max_seq_len && *f.vllm_max_seq_len > 0 && *f.vllm_max_seq_len < 100000000)
     q["context"] = *f.vllm_max_seq_len;  // vLLM's max_model_len, as its error line prints it
   else if (f.vllm_request_tokens && *f.vllm_request_tokens < 100000000)

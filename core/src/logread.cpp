@@ -29,8 +29,26 @@ LogDevice& Reader::device(const std::string& id) {
   return f.devices.back();
 }
 
+// LM Studio's developer log puts each llama.cpp message under a "2026-01-21 16:56:58 [DEBUG]"
+// header line (lmstudio-bug-tracker #1395); nothing else here writes that shape.
+bool lmstudio_header(std::string_view line) {
+  if (line.size() < 27) return false;
+  const auto digits = [&](size_t at, size_t n) {
+    for (size_t i = at; i < at + n; ++i)
+      if (line[i] < '0' || line[i] > '9') return false;
+    return true;
+  };
+  return digits(0, 4) && line[4] == '-' && digits(5, 2) && line[7] == '-' && digits(8, 2) &&
+         line[10] == ' ' && digits(11, 2) && line[13] == ':' && digits(14, 2) && line[16] == ':' &&
+         digits(17, 2) && line.substr(19, 2) == " [" &&
+         (line.substr(21, 6) == "DEBUG]" || line.substr(21, 5) == "INFO]" ||
+          line.substr(21, 5) == "WARN]" || line.substr(21, 6) == "ERROR]");
+}
+
 void Reader::runtime_markers(sv line) {
-  if (line.find("LM Studio") != sv::npos || line.find("lmstudio") != sv::npos) ++votes["lmstudio"];
+  if (line.find("LM Studio") != sv::npos || line.find("lmstudio") != sv::npos ||
+      lmstudio_header(line))
+    ++votes["lmstudio"];
   if (line.find("ollama") != sv::npos || line.find("source=") != sv::npos) ++votes["ollama"];
   if (line.find("vllm") != sv::npos || line.find("vLLM") != sv::npos ||
       line.find("GPU blocks:") != sv::npos || line.find("gpu_worker.py") != sv::npos ||
@@ -330,6 +348,18 @@ void Reader::context_line(sv line) {
   take(f.n_seq_max, "n_seq_max");
   take(f.n_ctx_seq, "n_ctx_per_seq");
   take(f.n_ctx_seq, "n_ctx_seq");
+  // The warning "n_ctx_seq (11520) < n_ctx_train (131072) -- the full capacity ..." (and its
+  // older n_ctx_per_seq wording) states both even when the context header is cut off.
+  for (sv key : {sv("n_ctx_seq ("), sv("n_ctx_per_seq (")})
+    if (size_t at = line.find(key); at != sv::npos && !f.n_ctx_seq) {
+      size_t p = at + key.size();
+      double v = 0;
+      if (number_at(line, p, v)) f.n_ctx_seq = as_u32(v);
+      if (size_t t = line.find("n_ctx_train (", at); t != sv::npos && !f.n_ctx_train) {
+        size_t q = t + 13;
+        if (number_at(line, q, v)) f.n_ctx_train = as_u32(v);
+      }
+    }
   if (line.find("using full-size SWA cache") != sv::npos) f.swa_full = true;
   if (f.flash_attn.empty()) {
     const std::string fa = keyed_word(line, "flash_attn");

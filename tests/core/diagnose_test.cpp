@@ -209,6 +209,33 @@ TEST(Diagnose, AnMmprojInTheLogIsReadAsVisionAndMatched) {
   EXPECT_TRUE(weights) << r["comparison"].dump();
 }
 
+TEST(Diagnose, LmStudioDebugLogWithAFullSizeSwaCacheIsMatched) {
+  RUNCHECK_NEEDS_SHARED();
+  // LM Studio's developer log (lmstudio-bug-tracker #1395): llama.cpp's lines under
+  // "2026-01-21 16:56:58 [DEBUG]" headers, the context only in the "n_ctx_seq (11520) <
+  // n_ctx_train (131072)" warning, and "using full-size SWA cache": the 40 sliding layers hold
+  // all 11,520 cells. Gemma 3 12B (8 KV heads x 256, f16): 8 full layers x 11,520 x 8,192 B =
+  // 720.00 MiB and 40 sliding ones 3600.00 MiB, as logged.
+  const std::string name = "lmstudio_rocm-win_gemma3-iswa_c11520_kv-buffers.log";
+  const LogFacts f = read_fixture(name);
+  EXPECT_EQ(f.runtime, "lmstudio");
+  EXPECT_EQ(f.n_ctx_seq, 11520u);
+  EXPECT_EQ(f.n_ctx_train, 131072u);
+  EXPECT_TRUE(f.swa_full);
+  const json d = diagnose_fixture(
+      name, {{"model", "gemma-3-12b"}, {"quant", "Q4_K_M"}, {"hardware", "radeon-pro-w7900"}});
+  EXPECT_EQ(d["request"]["context"], 11520);
+  EXPECT_EQ(d["request"]["runtime"], "lmstudio");
+  double kv = 0, logged = 0;
+  for (const auto& c : d["comparison"])
+    if (c["kind"] == "kv") {
+      kv = c["runcheck_mib"].get<double>();
+      logged = c["log_mib"].get<double>();
+    }
+  EXPECT_DOUBLE_EQ(logged, 720.0 + 3600.0);
+  EXPECT_DOUBLE_EQ(kv, logged);
+}
+
 TEST(Diagnose, ExpertOffloadLogIsRebuiltAndItsBuffersMatch) {
   RUNCHECK_NEEDS_SHARED();
   // Qwen3-235B-A22B Q8_0 on an A6000 with -ot moving the FFN tensors of layers 13-93 (81 layers)
