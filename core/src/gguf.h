@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,5 +50,12 @@ struct GgufModel {
   nlohmann::json summary;  // what was read, for `runcheck inspect`
 };
 Result<GgufModel> model_from_gguf(const GgufFile& f);
+
+// A metadata key as a positive 32-bit count (the largest entry of a per-layer array), or dflt.
+uint32_t gguf_meta_u32(const nlohmann::json& md, const std::string& key, uint32_t dflt = 0);
+// The layer layout (model.h LayerKind per layer, per-layer head shapes, shared KV, state-space
+// sizes) from the metadata, once the shared hyperparameters are read into `m`; an error for what
+// is not modelled (gguf_layout.cpp).
+std::optional<Error> gguf_layer_layout(const nlohmann::json& md, ModelArch& m);
 
 }  // namespace runcheck
