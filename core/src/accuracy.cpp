@@ -435,6 +435,8 @@ Result<json> accuracy_json(const json& req) {
                          {"model", m.model},
                          {"hardware", get(row, "hardware")},
                          {"runtime", st.runtime},
+                         {"n_devices", m.n_dev},
+                         {"moe", me ? json(me->arch.is_moe()) : json(nullptr)},
                          {"tokens", m.tokens},
                          {"measured_tps", m.measured},
                          {"predicted_tps", std::round(sc.pred * 100) / 100},

@@ -171,15 +171,36 @@ struct GroupRatios {
 // `outside`: a group held out of everything (accuracy scoring under group holdout): its rows are
 // neither calibration residuals nor in the fits that make them.
 const GroupRatios& group_ratios(const std::string& group, bool decode, const Holdout& outside = {});
+// Measured / predicted for the runs of runtimes with their own fit groups (vLLM, MLX, Ollama,
+// ...) when predicted from llama.cpp's group for their backend and precision, each without its
+// model and publication: how far a borrowed fit errs, for the band of an estimate that borrows one
+// or whose own group is thin.
+const std::vector<std::pair<size_t, double>>& borrowed_ratios(bool decode,
+                                                              const Holdout& outside = {});
 // Forgets the memoised ratios (reset_engine_state). References handed out before stay valid
 // only until then: callers hold them for one estimate.
 void clear_ratio_memo();
 struct GroupBand {
   double low = 1, high = 1;
+  // The strata whose own residuals widened the band (e.g. "MoE models"), and whether the pool
+  // was thinner than kMinBandRows (then the band is widened and says so).
+  std::vector<std::string> widened_by;
+  size_t rows = 0;
 };
-// The band from a group's held-out ratios, without row `exclude` and any row `held_out` says.
+// A subset of a group's calibration rows that errs differently from the rest (MoE models,
+// several GPUs, a vendor within a backend): the request belongs to it, `member(row)` says
+// whether a calibration row does.
+struct BandStratum {
+  std::string name;
+  std::function<bool(size_t)> member;
+};
+// The band from a group's held-out ratios, without row `exclude` and any row `held_out` says:
+// the kBandLowQuantile-kBandHighQuantile range of the whole pool, joined with that of each
+// stratum the request is in that has at least kMinStratumRows rows (Mondrian conformal: the
+// coverage holds within each stratum, not only on average over the group).
 GroupBand band_of(const std::vector<std::pair<size_t, double>>& ratios, size_t exclude,
-                  const std::function<bool(size_t)>& held_out = nullptr);
+                  const std::function<bool(size_t)>& held_out = nullptr,
+                  const std::vector<BandStratum>& strata = {});
 
 // The largest context (tokens per sequence) for which `pred(plan)` holds, or 0.
 template <typename Pred>

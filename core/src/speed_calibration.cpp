@@ -211,13 +211,71 @@ const GroupRatios& group_ratios(const std::string& group, bool decode, const Hol
   return memo.emplace(key, std::move(g)).first->second;
 }
 
+const std::vector<std::pair<size_t, double>>& borrowed_ratios(bool decode, const Holdout& outside) {
+  std::mutex& mu = ratio_memo().mu;
+  std::map<std::string, GroupRatios>& memo = ratio_memo().by_group;
+  const std::string key =
+      std::string("\nborrowed") + (decode ? "|d|" : "|p|") + outside.field + "=" + outside.value;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    auto it = memo.find(key);
+    if (it != memo.end()) return it->second.known;
+  }
+  GroupRatios g;
+  const auto& all = calibration().samples;
+  std::map<std::string, SpeedFit> fits;
+  for (const auto& s : all) {
+    if (s.decode != decode || s.f.runtime.empty() || (!decode && !s.f.prefill_fixed)) continue;
+    if (outside.holds_out(s)) continue;
+    // llama.cpp's group for this backend and precision, as an estimate that borrows it uses,
+    // fitted without the row's model and publication.
+    const std::string group = s.f.backend + (s.f.high_precision ? "/hi" : "/lo");
+    const Holdout source_out{"source", s.source, &outside};
+    const Holdout model_out{"model", s.model, &source_out};
+    const std::string fkey = group + "\n" + s.model + "\n" + s.source;
+    auto it = fits.find(fkey);
+    if (it == fits.end())
+      it = fits.emplace(fkey, fit_speed(all, group, decode, SIZE_MAX, model_out)).first;
+    if (!it->second.ok) continue;
+    bool corrected = false;
+    const double t = predict_time(all, s, group, s.row, corrected, model_out, &it->second);
+    if (t > 0) g.known.push_back({s.row, s.value_tps * t});
+  }
+  std::lock_guard<std::mutex> lock(mu);
+  return memo.emplace(key, std::move(g)).first->second.known;
+}
+
 GroupBand band_of(const std::vector<std::pair<size_t, double>>& ratios, size_t exclude,
-                  const std::function<bool(size_t)>& held_out) {
-  std::vector<double> v;
+                  const std::function<bool(size_t)>& held_out,
+                  const std::vector<BandStratum>& strata) {
+  std::vector<std::pair<size_t, double>> pool;
   for (const auto& [row, r] : ratios)
-    if (row != exclude && !(held_out && held_out(row))) v.push_back(r);
-  if (v.size() < 3) return GroupBand{0.5, 1.5};  // too few rows to say more
-  return GroupBand{quantile(v, kBandLowQuantile), quantile(v, kBandHighQuantile)};
+    if (row != exclude && !(held_out && held_out(row))) pool.push_back({row, r});
+  GroupBand b;
+  b.rows = pool.size();
+  if (pool.size() < 3) {  // too few rows to say more
+    b.low = 0.5;
+    b.high = 1.5;
+    return b;
+  }
+  auto range = [](const std::vector<double>& v) {
+    return std::make_pair(quantile(v, kBandLowQuantile), quantile(v, kBandHighQuantile));
+  };
+  std::vector<double> v;
+  for (const auto& pr : pool) v.push_back(pr.second);
+  std::tie(b.low, b.high) = range(v);
+  for (const BandStratum& st : strata) {
+    std::vector<double> sv;
+    for (const auto& [row, r] : pool)
+      if (st.member(row)) sv.push_back(r);
+    if (sv.size() < kMinStratumRows) continue;
+    const auto [lo, hi] = range(sv);
+    if (lo >= b.low && hi <= b.high) continue;
+    b.low = std::min(b.low, lo);
+    b.high = std::max(b.high, hi);
+    b.widened_by.push_back(st.name + " (" + std::to_string(sv.size()) + " runs)");
+  }
+  return b;
 }
 
 }  // namespace runcheck::engine

@@ -385,9 +385,67 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
     out.evidence.clear();  // no figure, so nothing is measured or extrapolated
     return out;
   }
+  // The strata this request is in: runs of MoE (or dense) models, on several GPUs (or one), on
+  // this vendor's cards; each stratum's own residuals widen the band where they spread wider.
+  std::vector<BandStratum> strata;
+  {
+    const bool moe = in.model->arch.is_moe();
+    const bool multi = n_gpu > 1;
+    std::string vendor;
+    for (const auto* h : in.hardware)
+      if (vendor.empty()) vendor = h->kind == HardwareKind::kApple ? "apple" : h->vendor;
+    const Catalog& cat = builtin_catalog();
+    strata.push_back({moe ? "MoE models" : "dense models", [&rows, &cat, moe](size_t i) {
+                        const ModelEntry* m = i < rows.size() ? cat.model(rows[i].model) : nullptr;
+                        return m && m->arch.is_moe() == moe;
+                      }});
+    strata.push_back({multi ? "several GPUs" : "one device", [&rows, multi](size_t i) {
+                        return i < rows.size() && (rows[i].n_devices > 1) == multi;
+                      }});
+    if (!vendor.empty())
+      strata.push_back(
+          {vendor + " hardware", [&rows, &cat, vendor](size_t i) {
+             const HardwareEntry* h = i < rows.size() ? cat.hw(rows[i].hardware) : nullptr;
+             return h && (h->kind == HardwareKind::kApple ? "apple" : h->vendor) == vendor;
+           }});
+  }
+  // Another runtime's estimate from llama.cpp's fit, or from a thin group of its own runs: the
+  // band also spans how far llama.cpp's fit errs on the runs of runtimes with their own groups
+  // (this runtime's own, where it has kMinStratumRows of them).
+  auto join_borrowed = [&](GroupBand b, bool decode, const std::string& used) {
+    if (f.runtime.empty()) return b;
+    if (used.rfind(f.runtime + "/", 0) == 0 && b.rows >= kMinBandRows) return b;
+    std::vector<BandStratum> st = strata;
+    st.push_back({std::string(runtime_name(in.plan.kv.runtime)) + " runs", [&rows, &f](size_t i) {
+                    Runtime r = Runtime::kLlamaCpp;
+                    return i < rows.size() && runtime_from_name(rows[i].runtime, r) &&
+                           speed_runtime(r) == f.runtime;
+                  }});
+    const GroupBand x = band_of(borrowed_ratios(decode, holdout), exclude, row_held_out, st);
+    if (x.rows < 3 || (x.low >= b.low && x.high <= b.high)) return b;
+    b.low = std::min(b.low, x.low);
+    b.high = std::max(b.high, x.high);
+    b.widened_by.push_back("runs of runtimes other than llama.cpp predicted from its fit (" +
+                           std::to_string(x.rows) + " runs)");
+    for (const auto& w : x.widened_by) b.widened_by.push_back(w);
+    return b;
+  };
   const GroupRatios& dr = group_ratios(dgroup, true, holdout);
   const GroupBand db =
-      band_of(dfac > 0 ? (dsame ? dr.known_pair : dr.known) : dr.unknown, exclude, row_held_out);
+      join_borrowed(band_of(dfac > 0 ? (dsame ? dr.known_pair : dr.known) : dr.unknown, exclude,
+                            row_held_out, strata),
+                    true, dgroup);
+  // Say what the band rests on when it is thin or a stratum's own spread widened it.
+  auto band_note = [&](const char* what, const GroupBand& b) {
+    std::string why;
+    for (const auto& w : b.widened_by) why += (why.empty() ? "" : ", ") + w;
+    if (!why.empty())
+      assumptions.push_back(std::string(what) + " band widened to the spread of " + why);
+    if (b.rows < kMinBandRows)
+      assumptions.push_back(std::string(what) + " band rests on " + std::to_string(b.rows) +
+                            " held-out runs only: treat its edges as rough");
+  };
+  band_note("decode", db);
   const double widen = evidence == "estimated" ? kEstimatedBandWidening : 1.0;
   auto band = [&](double tps, const GroupBand& b, double cap) {
     const double lo = tps * b.low / widen,
@@ -440,7 +498,10 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
   if (pf.ok && f.prefill_fixed) {
     const GroupRatios& pr = group_ratios(pgroup, false, holdout);
     const GroupBand pb =
-        band_of(pfac > 0 ? (psame ? pr.known_pair : pr.known) : pr.unknown, exclude, row_held_out);
+        join_borrowed(band_of(pfac > 0 ? (psame ? pr.known_pair : pr.known) : pr.unknown, exclude,
+                              row_held_out, strata),
+                      false, pgroup);
+    band_note("prefill", pb);
     const double ov = f.prefill_overlap(in.prompt);
     const double pc = f.flash_attn ? pf.c_fa : pf.c;  // the attention slope for this setting
     // Attention per prompt token reads the context before it: on average depth + prompt / 2
@@ -452,6 +513,12 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
     if (f.old_build) ptps /= pf.k_old;
     // A short prompt is one pass over the weights, not FLOPs.
     ptps = std::min(ptps, 1.0 / f.prefill_floor_s(in.prompt));
+    // Nor faster than decode: a micro-batch reads every weight and runs every layer's kernels,
+    // as one decode step does, so a prompt of N <= n_ubatch tokens takes at least one decode
+    // step (this request's, at its depth) and gets at most N / step tokens per second.
+    if (df.ok)
+      ptps = std::min(ptps, std::min<double>(std::max(1u, in.prompt), in.plan.kv.n_ubatch) /
+                                decode_at(in.depth));
     double widen_p = 1;
     if (sc.host_matmul_bytes > 0) {
       // Weights in system RAM: each micro-batch of a prompt of at least kOpOffloadMinBatch

@@ -2,9 +2,11 @@
 // engine on shared/calibration/measurements.csv (each row left out of the fit that predicts it).
 #include <gtest/gtest.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "accuracy.h"
+#include "engine_internal.h"
 #include "runcheck/api.h"
 #include "test_util.h"
 
@@ -181,6 +183,54 @@ json all_calibration(const std::string& holdout) {
 }
 
 // Leave-one-row-out over all calibration data: a new run of a measured configuration.
+// The band's stratum rule (Mondrian split conformal), by hand. Pool: 20 held-out ratios, rows
+// 0-9 at 0.5, 0.6, ..., 1.4 (the stratum) and rows 10-19 at 1.0. quantile() interpolates at
+// q (n - 1): the whole pool's 2.5 % point is at 0.475 between 0.5 and 0.6 = 0.5475, its 97.5 %
+// point at 18.525 between 1.3 and 1.4 = 1.3525; the stratum's (n = 10) at 0.225 = 0.5225 and
+// 8.775 = 1.3775. The band is their union.
+TEST(speed_test, band_joins_the_spread_of_each_stratum_with_enough_runs) {
+  std::vector<std::pair<size_t, double>> pool;
+  for (size_t i = 0; i < 10; ++i) pool.push_back({i, 0.5 + 0.1 * static_cast<double>(i)});
+  for (size_t i = 10; i < 20; ++i) pool.push_back({i, 1.0});
+  const engine::GroupBand whole = engine::band_of(pool, SIZE_MAX);
+  EXPECT_NEAR(whole.low, 0.5475, 1e-12);
+  EXPECT_NEAR(whole.high, 1.3525, 1e-12);
+  EXPECT_TRUE(whole.widened_by.empty());
+  EXPECT_EQ(whole.rows, 20u);
+  const engine::BandStratum low_rows{"rows under 10", [](size_t i) { return i < 10; }};
+  const engine::GroupBand b = engine::band_of(pool, SIZE_MAX, nullptr, {low_rows});
+  EXPECT_NEAR(b.low, 0.5225, 1e-12);
+  EXPECT_NEAR(b.high, 1.3775, 1e-12);
+  ASSERT_EQ(b.widened_by.size(), 1u);
+  EXPECT_EQ(b.widened_by[0], "rows under 10 (10 runs)");
+  // Row 9 (1.4) excluded: the stratum has 9 runs, under kMinStratumRows, and no say; the pool's
+  // 19 ratios 0.5 ... 1.3 and nine 1.0s give 0.5 + 0.45 x 0.1 = 0.545 and 1.2 + 0.55 x 0.1 = 1.255.
+  const engine::GroupBand thin = engine::band_of(pool, 9, nullptr, {low_rows});
+  EXPECT_NEAR(thin.low, 0.545, 1e-12);
+  EXPECT_NEAR(thin.high, 1.255, 1e-12);
+  EXPECT_TRUE(thin.widened_by.empty());
+  EXPECT_EQ(thin.rows, 19u);
+}
+
+// A prompt shorter than a micro-batch is one pass over the weights through every layer, as a
+// decode step is: it cannot be processed faster than N tokens per decode step. Llama 3.2 1B on
+// an RTX 3090, 16-token prompt: the compute fit alone says about 18,700 tok/s, LocalScore
+// measured 1,061 (set_c.csv); the floor gives 16 x the decode rate.
+TEST(speed_test, a_short_prompt_is_no_faster_than_one_decode_step) {
+  const json s = speed({{"model", "llama-3.2-1b"},
+                        {"quant", "Q4_K_M"},
+                        {"context", 4096},
+                        {"hardware", "rtx-3090"},
+                        {"prompt", 16}});
+  EXPECT_NEAR(s["prefill_tps"].get<double>(), 16 * s["decode_tps"].get<double>(), 1e-6);
+  const json l = speed({{"model", "llama-3.2-1b"},
+                        {"quant", "Q4_K_M"},
+                        {"context", 4096},
+                        {"hardware", "rtx-3090"},
+                        {"prompt", 512}});
+  EXPECT_LT(l["prefill_tps"].get<double>(), 512 * l["decode_tps"].get<double>());
+}
+
 TEST(speed_test, accuracy_on_published_measurements_does_not_regress) {
   RUNCHECK_NEEDS_SHARED();
   const json s = all_calibration("row");
@@ -212,10 +262,19 @@ TEST(speed_test, group_holdout_figures_do_not_regress) {
   // and Apple's compute figure (GPU cores) is read by a Metal fit only. (gpu-count decode p90
   // 67.5 -> 68.3 % on 2026-12-05 when GLM-4.5-Air and GLM-4.7-Flash entered the catalog and two
   // more published runs mapped: more data, not a change in the model.)
-  const Limit limits[] = {{"hardware", 10.9, 52.7, 89.4, 22.0, 84.5, 543},
-                          {"model", 9.1, 47.8, 91.4, 25.5, 90.5, 543},
-                          {"source", 11.4, 58.2, 88.0, 26.6, 88.0, 543},
+  // (Decode coverage rose 88.2 -> 88.8 % and prefill median fell 26.1 -> 25.1 % on 2026-12-05
+  // with the stratified bands and the decode-step floor for short prompts.)
+  const Limit limits[] = {{"hardware", 10.9, 52.7, 90.5, 22.0, 84.5, 543},
+                          {"model", 9.1, 47.8, 92.5, 25.5, 91.0, 543},
+                          {"source", 11.2, 58.2, 88.3, 25.6, 88.3, 543},
                           {"gpu-count", 11.0, 68.8, 93.2, 31.5, 78.3, 410}};
+  // Every group of at least 20 rows keeps its band coverage at or above issue 17's 80 %, except
+  // these four, which stay at today's figure (2026-12-05, worst of the holdouts): the calibration
+  // has too few independent sources in them for a held-out one to be covered.
+  const std::map<std::string, double> below_target = {{"pp_tps amd/vulkan", 76.5},
+                                                      {"pp_tps apple/metal", 77.0},
+                                                      {"pp_tps multi-gpu", 74.5},
+                                                      {"tg_tps runtime vllm", 75.5}};
   for (const Limit& l : limits) {
     const json s = all_calibration(l.holdout);
     EXPECT_GE(s["tg_tps"]["count"].get<int>(), 693) << l.holdout;
@@ -225,6 +284,15 @@ TEST(speed_test, group_holdout_figures_do_not_regress) {
     EXPECT_GE(s["tg_tps"]["band_coverage_pct"].get<double>(), l.tg_cover) << l.holdout;
     EXPECT_LE(s["pp_tps"]["median_abs_error_pct"].get<double>(), l.pp_median) << l.holdout;
     EXPECT_GE(s["pp_tps"]["band_coverage_pct"].get<double>(), l.pp_cover) << l.holdout;
+    if (std::string(l.holdout) != "gpu-count")
+      for (const auto& [name, g] : s.items()) {
+        if (name.rfind("tg_tps", 0) != 0 && name.rfind("pp_tps", 0) != 0) continue;
+        if (g["count"].get<int>() < 20) continue;
+        const auto it = below_target.find(name);
+        EXPECT_GE(g["band_coverage_pct"].get<double>(),
+                  it == below_target.end() ? 80.0 : it->second)
+            << l.holdout << ": " << name;
+      }
     // Speculative runs with their method named (MTP) against the speculative estimate, their
     // own group: 29 rows, 53-72 % median, 86-90 % in band (2026-12-05; 27 rows and 56-64 %
     // before "-MTP" file names mapped to their base model; 91-107 % and 70-74 % before a drafted

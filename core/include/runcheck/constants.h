@@ -79,6 +79,14 @@ constexpr uint32_t kMinPrefillFitTokens = 128;
 // contained only 74-78 % of runs under source and model holdout (make accuracy, 2026-12-05):
 // a new source differs more than the residuals of known ones say.
 constexpr double kBandLowQuantile = 0.025, kBandHighQuantile = 0.975;
+// A stratum of a fit group (MoE models, several GPUs, one vendor within a backend) whose own
+// residuals widen the band needs at least this many of them: fewer would make its 2.5-97.5 %
+// range little more than its two extremes.
+constexpr size_t kMinStratumRows = 10;
+// A runtime's own fit group with fewer held-out residuals than this (the threshold for
+// reporting a group) also takes the spread of borrowed fits into its band
+// (speed_model.cpp join_borrowed).
+constexpr size_t kMinBandRows = 20;
 // A fit group needs runs on at least this many machines (a GPU model x a device count): with
 // fewer, a slope against bandwidth or compute rests on one or two cards' own quirks.
 constexpr size_t kMinFitMachines = 3;
