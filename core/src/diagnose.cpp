@@ -47,8 +47,9 @@ json mismatch_reason(const LogFacts& f, const json& q, const json& device,
            "llama.cpp's allocator";
   if (kind == "compute" && !host && (q.contains("n_cpu_moe") || q.contains("gpu_layers")))
     return "weights stay in system RAM here: for batches of 32+ tokens llama.cpp's scheduler "
-           "copies them to the GPU to multiply there (ggml-backend op offload), and that copy "
-           "lives in the GPU compute buffer; runcheck does not size the copy yet";
+           "copies them, one tensor at a time, to the GPU to multiply there (ggml-backend op "
+           "offload); runcheck adds the largest copy to the graph's own peak, an upper bound, "
+           "and where the allocator puts the copy decides the rest";
   if (kind == "compute" && host && !q.contains("llamacpp_build"))
     return "the host compute buffer depends on the llama.cpp build (its inputs changed in b7819 "
            "and b9410) and the log does not print the build; runcheck assumed the newest";

@@ -64,6 +64,7 @@ json plan_json(const Plan& p, const WeightPlan& w) {
          {"weights_bytes", u.weights_bytes},
          {"kv_bytes", u.kv_bytes},
          {"compute_bytes", u.compute_bytes},
+         {"op_offload_bytes", u.op_offload_bytes},
          {"overhead_bytes", u.overhead_bytes},
          {"layers", u.layers},
          {"holds_output", u.holds_output},

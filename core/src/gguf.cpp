@@ -435,6 +435,8 @@ Result<GgufModel> model_from_gguf(const GgufFile& f) {
   WeightPlan& w = out.weights;
   w.layer_bytes.assign(m.block_count, 0);
   w.layer_expert_bytes.assign(m.block_count, 0);
+  w.layer_largest_bytes.assign(m.block_count, 0);
+  w.layer_largest_expert_bytes.assign(m.block_count, 0);
   bool has_output = false;
   uint64_t tok_embd_only = 0;  // token_embd alone: what a tied output duplicates
   const uint32_t loaded_layers = m.block_count - m.skipped_tail_layers;
@@ -470,8 +472,7 @@ Result<GgufModel> model_from_gguf(const GgufFile& f) {
     unsigned layer = 0;
     if (t.name.rfind("blk.", 0) == 0 && std::sscanf(t.name.c_str(), "blk.%u.", &layer) == 1 &&
         layer < m.block_count) {
-      w.layer_bytes[layer] += t.bytes;
-      if (t.name.find("_exps") != std::string::npos) w.layer_expert_bytes[layer] += t.bytes;
+      w.add_layer_tensor(layer, t.bytes, t.name.find("_exps") != std::string::npos);
     } else {
       w.other_global_bytes += t.bytes;
     }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "runcheck/constants.h"
+
 namespace runcheck {
 namespace {
 
@@ -78,6 +80,35 @@ void finish(Plan& p, const Machine& /*mc*/) {
   for (const auto& u : p.devices) p.kv_total_bytes += u.kv_bytes;
 }
 
+// llama.cpp's scheduler (ggml-backend.cpp, ggml_backend_sched_backend_id_from_cur) runs a
+// matmul whose weight is in system RAM on the first GPU when the batch has at least
+// kOpOffloadMinBatch tokens (the CUDA/ROCm/Vulkan offload_op rule; get_rows, the token
+// embeddings, stays), copying the weight whole into that GPU's compute buffer. It starts a new
+// split at each such weight "so the memory of the previously offloaded weights can be reused":
+// one copy is live at a time, the largest sets the size. The buffer is reserved for a full
+// micro-batch, so the copy counts at load. Counted on top of the graph's own peak, an upper
+// bound: the allocator places the copy after whatever activations are live (published logs:
+// ROCm0 1094.99 MiB for a 788.24 MiB output copy + 380 MiB, 6.7 % under; CUDA0 1024.00 MiB for
+// an 816.00 MiB expert copy + 305 MiB, 9.5 % under). With no layer on the GPUs (-ngl 0) every
+// large matmul still runs on GPU 0, whose buffer then holds the whole graph, and the CPU keeps
+// only the pinned inputs.
+void add_op_offload(Plan& p, const ModelArch& m, const Machine& mc, const KvOptions& kv,
+                    uint64_t host_largest, bool gpu0_used) {
+  if (mc.gpus.empty() || mc.unified || host_largest == 0 || kv.n_ubatch < kOpOffloadMinBatch)
+    return;
+  DeviceUse& g0 = p.devices[0];
+  DeviceUse& host = p.devices.back();
+  if (!gpu0_used) {
+    g0.overhead_bytes = mc.gpus[0].overhead_bytes;
+    g0.compute_bytes = compute_buffer_bytes(m, kv, ComputeShape{true, false});
+    bool any_gpu_layers = false;
+    for (size_t d = 0; d + 1 < p.devices.size(); ++d) any_gpu_layers |= p.devices[d].layers > 0;
+    if (!any_gpu_layers) host.compute_bytes = host_compute_buffer_bytes(m, kv, false);
+  }
+  g0.compute_bytes += host_largest;
+  g0.op_offload_bytes = host_largest;
+}
+
 // One llama.cpp placement: `ngl` layers (counting the output layer) on the GPUs, the first
 // `n_cpu_moe` layers' routed experts on the CPU.
 // `layer_kv[il]`: KV cache + recurrent state of layer il (the same for every placement tried).
@@ -115,10 +146,18 @@ Plan eval_llamacpp(const ModelArch& m, const WeightPlan& w, const Machine& mc, c
   };
 
   std::vector<bool> used_dev(n_gpu, false);
+  uint64_t host_largest = 0;  // the largest weight tensor a GPU multiplies from system RAM
+  auto largest = [](const std::vector<uint64_t>& v, uint32_t il) -> uint64_t {
+    return il < v.size() ? v[il] : 0;
+  };
   for (uint32_t il = 0; il < n_layer; ++il) {
     const int d = device_of(il);
     DeviceUse& u = d < 0 ? host : p.devices[d];
     const uint64_t experts = il < n_cpu_moe ? w.layer_expert_bytes[il] : 0;
+    if (d < 0)
+      host_largest = std::max(host_largest, largest(w.layer_largest_bytes, il));
+    else if (experts > 0)
+      host_largest = std::max(host_largest, largest(w.layer_largest_expert_bytes, il));
     u.weights_bytes += w.layer_bytes[il] - experts;
     u.expert_bytes += w.layer_expert_bytes[il] - experts;
     host.weights_bytes += experts;
@@ -133,6 +172,7 @@ Plan eval_llamacpp(const ModelArch& m, const WeightPlan& w, const Machine& mc, c
   out.weights_bytes += w.output_bytes;
   out.holds_output = true;
   if (out_dev >= 0) used_dev[out_dev] = true;
+  if (out_dev < 0) host_largest = std::max(host_largest, w.output_bytes);
   // token_embd (and small global tensors) stay in host memory: llama.cpp keeps the input
   // layer on the CPU (measured: 281.81 MiB CPU buffer for Llama-3-8B Q4_K_M).
   host.weights_bytes += w.token_embd_bytes + w.other_global_bytes;
@@ -188,6 +228,7 @@ Plan eval_llamacpp(const ModelArch& m, const WeightPlan& w, const Machine& mc, c
           std::max(host.compute_bytes,
                    compute_buffer_bytes(m, o.kv, ComputeShape{host.holds_output, false}));
   }
+  add_op_offload(p, m, mc, o.kv, host_largest, n_used > 0 && used_dev[0]);
   finish(p, mc);
   return p;
 }
@@ -251,6 +292,12 @@ void explain(Plan& p, const ModelArch& m, const Machine& mc) {
         (mc.gpus.size() > 1 ? std::to_string(mc.gpus.size()) + " GPUs" : mc.gpus[0].name) +
         " with at least " + gib_text(free_min) + " free");
   }
+  for (const auto& u : p.devices)
+    if (u.op_offload_bytes > 0)
+      p.reasons.push_back(u.name + "'s compute buffer includes a " + gib_text(u.op_offload_bytes) +
+                          " copy of the largest weight tensor kept in system RAM: llama.cpp "
+                          "multiplies prompt batches of 32+ tokens on the GPU (--no-op-offload "
+                          "keeps them on the CPU: smaller buffer, slower prefill)");
 }
 
 }  // namespace
@@ -302,11 +349,19 @@ LayerSums layer_sums(const ModelArch& m, const WeightPlan& w, const KvOptions& k
   s.w.assign(n + 1, 0);
   s.k.assign(n + 1, 0);
   s.e.assign(n + 1, 0);
+  s.max_tensor.assign(n + 1, 0);
+  s.max_expert.assign(n + 1, 0);
+  auto at = [](const std::vector<uint64_t>& v, uint32_t il) -> uint64_t {
+    return il < v.size() ? v[il] : 0;
+  };
   for (uint32_t il = 0; il < n; ++il) {
     s.w[il + 1] = s.w[il] + w.layer_bytes[il];
     s.k[il + 1] = s.k[il] + layer_cache_bytes(m, il, kv);
     s.e[il + 1] = s.e[il] + w.layer_expert_bytes[il];
+    s.max_tensor[il + 1] = std::max(s.max_tensor[il], at(w.layer_largest_bytes, il));
+    s.max_expert[il + 1] = std::max(s.max_expert[il], at(w.layer_largest_expert_bytes, il));
   }
+  s.op_offload_batch = kv.n_ubatch >= kOpOffloadMinBatch;
   s.output = w.output_bytes;
   s.host_only = w.token_embd_bytes + w.other_global_bytes;
   s.compute_out = compute_buffer_bytes(m, kv, ComputeShape{true, false});
@@ -325,13 +380,20 @@ QuickPlan quick_plan(const LayerSums& s, const Machine& mc) {
     const uint32_t start = L - ngl;  // first layer on the GPU (n = only the output layer)
     const uint32_t lo = std::min(start, n), moved_to = std::max(std::min(ncm, n), lo);
     const uint64_t experts_moved = s.e[moved_to] - s.e[lo];  // of GPU layers below ncm
+    // The op offload copy on the GPU (add_op_offload): the largest weight tensor left in RAM.
+    const bool offload = has_gpu && !mc.unified && s.op_offload_batch;
     if (ngl == 0) {
-      gpu = 0;
-      host = s.w[n] + s.k[n] + s.output + s.host_only + s.compute_out;
+      const uint64_t copy = offload ? std::max(s.max_tensor[n], s.output) : 0;
+      gpu = copy > 0 ? s.compute_out + copy + g->overhead_bytes : 0;
+      host = s.w[n] + s.k[n] + s.output + s.host_only + (copy > 0 ? s.compute_host : s.compute_out);
       return;
     }
+    const uint64_t copy =
+        offload && (lo > 0 || experts_moved > 0)
+            ? std::max(s.max_tensor[lo], experts_moved > 0 ? s.max_expert[moved_to] : 0)
+            : 0;
     gpu = (s.w[n] - s.w[lo]) - experts_moved + s.output + (s.k[n] - s.k[lo]) + s.compute_out +
-          g->overhead_bytes;
+          copy + g->overhead_bytes;
     host = s.w[lo] + experts_moved + s.host_only + s.k[lo] +
            (lo > 0 ? std::max(s.compute_host, s.compute_no_out) : s.compute_host);
   };

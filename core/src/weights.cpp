@@ -27,6 +27,8 @@ WeightPlan quantized_weights(const ModelArch& m, FileType ftype) {
   WeightPlan plan;
   plan.layer_bytes.assign(m.block_count, 0);
   plan.layer_expert_bytes.assign(m.block_count, 0);
+  plan.layer_largest_bytes.assign(m.block_count, 0);
+  plan.layer_largest_expert_bytes.assign(m.block_count, 0);
   for (const auto& t : tensors) {
     GgmlType type = t.source_type;
     if (def == GgmlType::F32) {
@@ -51,9 +53,8 @@ WeightPlan quantized_weights(const ModelArch& m, FileType ftype) {
       else
         plan.other_global_bytes += bytes;
     } else {
-      plan.layer_bytes[t.layer] += bytes;
-      if (t.ne[2] > 1 || t.name.find("_exps.") != std::string::npos)
-        plan.layer_expert_bytes[t.layer] += bytes;
+      plan.add_layer_tensor(static_cast<uint32_t>(t.layer), bytes,
+                            t.ne[2] > 1 || t.name.find("_exps.") != std::string::npos);
     }
   }
   // Tied embeddings: llama.cpp loads token_embd a second time as the output matrix
@@ -66,6 +67,8 @@ WeightPlan format_weights(const ModelArch& m, double bits_per_weight, bool quant
   WeightPlan plan;
   plan.layer_bytes.assign(m.block_count, 0);
   plan.layer_expert_bytes.assign(m.block_count, 0);
+  plan.layer_largest_bytes.assign(m.block_count, 0);
+  plan.layer_largest_expert_bytes.assign(m.block_count, 0);
   for (const auto& t : model_tensors(m)) {
     const bool embed = t.role == TensorRole::kTokenEmbd || t.role == TensorRole::kOutput;
     double bits = 32;
@@ -79,10 +82,8 @@ WeightPlan format_weights(const ModelArch& m, double bits_per_weight, bool quant
       (t.role == TensorRole::kOutput || t.name == "output_norm.weight" ? plan.output_bytes
                                                                        : plan.other_global_bytes) +=
           bytes;
-    else {
-      plan.layer_bytes[t.layer] += bytes;
-      if (t.ne[2] > 1) plan.layer_expert_bytes[t.layer] += bytes;
-    }
+    else
+      plan.add_layer_tensor(static_cast<uint32_t>(t.layer), bytes, t.ne[2] > 1);
   }
   // Tied embeddings in safetensors / MLX runtimes (vLLM, MLX, ExLlamaV2): the output layer uses
   // the embedding's own storage (PyTorch and MLX tie the parameter), so it is not counted twice.

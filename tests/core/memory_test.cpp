@@ -163,6 +163,44 @@ TEST(memory_test, host_compute_buffer_follows_the_logged_build) {
             7680 * 1024 + 2 * 11520ull * 512 * 4);
 }
 
+// Op offload (placement.cpp add_op_offload): a weight tensor left in system RAM is copied whole
+// into the first GPU's compute buffer to multiply a micro-batch of 32+ tokens there, one tensor
+// at a time; runcheck adds the largest to the graph's own peak.
+TEST(memory_test, the_gpu_compute_buffer_holds_the_largest_weight_copied_from_ram) {
+  auto dev = [](const json& r, size_t i) { return r["memory"]["devices"][i]; };
+  // Qwen3-14B Q8_0, -ngl 0, 4096 tokens, FA off, on a 7900 XTX: the output matrix (5120 x 151936,
+  // Q8_0 34 B per 32 weights = 826,552,320 B) is the largest tensor in RAM. GPU 0 holds the whole
+  // graph - the non-FA scores 4096 x 512 x 40 heads x 4 B = 320 MiB plus six 10 MiB activation
+  // rows (380 MiB) - and the copy: 1168.24 MiB (the ROCm log prints 1094.99). The host keeps the
+  // pinned inputs only: embeddings 10 MiB + f32 mask 8 MiB + the embedding input 10 MiB.
+  const json q = {{"model", "qwen3-14b"}, {"quant", "Q8_0"},           {"context", 4096},
+                  {"flash_attn", false},  {"hardware", "rx-7900-xtx"}, {"gpu_layers", 0}};
+  const json r = estimate(q);
+  EXPECT_EQ(dev(r, 0)["op_offload_bytes"].get<uint64_t>(), 826552320u);
+  EXPECT_EQ(dev(r, 0)["compute_bytes"].get<uint64_t>(), 380 * kMiB + 826552320u);
+  EXPECT_EQ(dev(r, 0)["layers"].get<int>(), 0);
+  EXPECT_EQ(dev(r, 1)["compute_bytes"].get<uint64_t>(), 28 * kMiB);
+  // A micro-batch under 32 tokens is multiplied on the CPU: nothing is copied, the GPU holds
+  // nothing and the CPU runs the graph.
+  json small = q;
+  small["ubatch"] = 16;
+  const json rs = estimate(small);
+  EXPECT_EQ(dev(rs, 0)["op_offload_bytes"].get<uint64_t>(), 0u);
+  EXPECT_EQ(dev(rs, 0)["compute_bytes"].get<uint64_t>(), 0u);
+  // Qwen3-235B-A22B Q8_0 with the experts of 81 layers in RAM (the A6000 log): each expert tensor
+  // is 4096 x 1536 x 128 weights at 34 B per 32 = 855,638,016 B (816.00 MiB), on top of the 305
+  // MiB graph (1120.75 MiB; the log prints 1024.00).
+  const json moe = estimate({{"model", "qwen3-235b-a22b"},
+                             {"quant", "Q8_0"},
+                             {"context", 32768},
+                             {"flash_attn", true},
+                             {"hardware", "rtx-a6000"},
+                             {"ram_gb", 256},
+                             {"n_cpu_moe", 81}});
+  EXPECT_EQ(dev(moe, 0)["op_offload_bytes"].get<uint64_t>(), 855638016u);
+  EXPECT_NEAR(dev(moe, 0)["compute_bytes"].get<double>() / kMiB, 1120.75, 0.01);
+}
+
 TEST(memory_test, swa_full_keeps_the_whole_context_on_sliding_layers) {
   // LM Studio log (lmstudio_rocm-win_gemma3-iswa_c11520_kv-buffers.log): "using full-size SWA
   // cache", 720.00 MiB for the 8 global layers + 3600.00 MiB for the 40 sliding ones; each

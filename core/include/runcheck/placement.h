@@ -40,6 +40,9 @@ struct DeviceUse {
   uint32_t expert_layers = 0;  // layers whose routed experts live here (MoE offload)
   uint64_t expert_bytes =
       0;  // routed-expert weights held here (a token reads only the active ones)
+  // Of compute_bytes: the copy of the largest weight tensor kept in system RAM, which llama.cpp's
+  // scheduler brings to this GPU to multiply a batch of kOpOffloadMinBatch+ tokens (op offload).
+  uint64_t op_offload_bytes = 0;
 };
 
 enum class Verdict : uint8_t { kComfortable, kTradeoffs, kWillNotRun };
@@ -98,6 +101,10 @@ struct LayerSums {
   std::vector<uint64_t> w, k, e;  // prefix sums over layers: weights, KV + state, routed experts
   uint64_t output = 0, host_only = 0;
   uint64_t compute_out = 0, compute_no_out = 0, compute_host = 0;  // single-device shapes
+  // Prefix maxima over layers of the largest tensor and the largest routed-expert tensor (the op
+  // offload copy, add_op_offload), and whether the micro-batch is large enough for op offload.
+  std::vector<uint64_t> max_tensor, max_expert;
+  bool op_offload_batch = false;
 };
 LayerSums layer_sums(const ModelArch& m, const WeightPlan& w, const KvOptions& kv);
 

@@ -1,6 +1,7 @@
 // Weight bytes of a model at a file type, tensor by tensor, grouped the way placement needs.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -17,6 +18,17 @@ struct WeightPlan {
   uint64_t other_global_bytes = 0;  // rope_freqs and similar; travel with the first GPU layer
   std::vector<uint64_t> layer_bytes;         // per block, all tensors incl. experts
   std::vector<uint64_t> layer_expert_bytes;  // per block, the routed-expert part (movable to CPU)
+  // Per block, its largest single tensor and its largest routed-expert tensor: what llama.cpp's
+  // scheduler copies whole to the GPU when that tensor stays in system RAM (op offload).
+  std::vector<uint64_t> layer_largest_bytes, layer_largest_expert_bytes;
+  // Adds a tensor of block `layer` (the vectors sized to the block count first).
+  void add_layer_tensor(uint32_t layer, uint64_t bytes, bool expert) {
+    layer_bytes[layer] += bytes;
+    layer_largest_bytes[layer] = std::max(layer_largest_bytes[layer], bytes);
+    if (!expert) return;
+    layer_expert_bytes[layer] += bytes;
+    layer_largest_expert_bytes[layer] = std::max(layer_largest_expert_bytes[layer], bytes);
+  }
   uint64_t total_bytes = 0;  // the file's tensor data (tied embeddings counted once)
   uint64_t parameters = 0;
   // Bytes per ggml type, indexed by the ggml type id (for "per-type tensor bytes" reports).
