@@ -157,6 +157,12 @@ std::optional<Error> parse_models(const std::string& file, const json& root, Cat
     auto arch = model_from_hf_config(cfg, "config");
     if (!arch.ok()) return c.fail(arch.error().field, "is invalid: " + arch.error().message);
     m.arch = std::move(arch).value();
+    // A draft head is only a draft (speculative: eagle3), and only a head's config says so.
+    if ((m.kind == "draft-head") != (m.arch.arch == "eagle3"))
+      return c.fail("kind", m.kind == "draft-head"
+                                ? "is draft-head but the config is not an EAGLE-3 head "
+                                  "(draft_vocab_size missing)"
+                                : "must be draft-head for an EAGLE-3 head config");
     m.parameters = parameter_count(m.arch);
     if (e.contains("aliases"))  // optional: names.cpp derives the hub, GGUF and Ollama names
       if (auto err = string_list(c, e, "aliases", m.aliases)) return err;

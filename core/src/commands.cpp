@@ -216,7 +216,8 @@ std::map<std::string, std::string> launch_commands(const Inputs& in, const Plan&
     if (in.spec.method != "none") {
       json sc;
       sc["method"] = in.spec.method == "draft" ? "draft_model" : in.spec.method;
-      if (in.spec.method == "draft" && in.spec.draft) sc["model"] = in.spec.draft->hf_repo;
+      if ((in.spec.method == "draft" || in.spec.method == "eagle3") && in.spec.draft)
+        sc["model"] = in.spec.draft->hf_repo;
       sc["num_speculative_tokens"] = in.spec.k;
       v += " --speculative-config '" + sc.dump() + "'";
     }

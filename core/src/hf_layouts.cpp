@@ -124,6 +124,14 @@ std::optional<Error> apply_family_layout(const std::string& mt, const json& c, R
     if (mt == "smollm3") m.tied_embeddings = r.boolean("tie_word_embeddings", true);
     if (r.has("sliding_window") && (mt == "mistral" || mt == "mixtral"))
       m.sliding_window = r.u32("sliding_window", false, 1, uint64_t{1} << 31);
+    // An EAGLE-3 draft head is published as a one-layer Llama config with draft_vocab_size
+    // (SafeAILab/EAGLE eagle/traineagle3/config.json; yuhuili/EAGLE3-LLaMA3.1-Instruct-8B).
+    if (mt == "llama" && r.has("draft_vocab_size")) {
+      m.arch = "eagle3";
+      m.eagle_draft_vocab = r.u32("draft_vocab_size", true, 1, m.vocab_size ? m.vocab_size : 1);
+      m.eagle_target_hidden = r.u32("target_hidden_size", false);
+      m.tied_embeddings = false;
+    }
   } else if (mt == "qwen2" || mt == "qwen2_moe" || mt == "qwen3" || mt == "qwen3_moe") {
     // Qwen2 has Q/K/V biases, Qwen3 per-head Q/K norms instead. Either reads a window only when
     // use_sliding_window is set (Qwen2.5 sets sliding_window with use_sliding_window: false).

@@ -123,6 +123,7 @@ const ModelEntry* match_model(const LogFacts& f, std::string& how) {
   }
   std::vector<const ModelEntry*> hits;
   for (const auto& m : builtin_catalog().models) {
+    if (m.kind == "draft-head") continue;
     const ModelArch& a = m.arch;
     if (a.block_count != *f.n_layer || a.embedding_length != *f.n_embd) continue;
     if (f.n_head_kv && a.head_count_kv != *f.n_head_kv) continue;

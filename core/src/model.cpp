@@ -128,8 +128,43 @@ std::vector<TensorSpec> bert_tensors(const ModelArch& m) {
   return b.out;
 }
 
+// An EAGLE-3 draft head as vLLM loads it (vllm/model_executor/models/llama_eagle3.py at 28be48f):
+// fc from 3 target hidden states to one; decoder layers whose first takes the token embedding
+// and the hidden state side by side (2 x hidden into Q/K/V) with its own hidden_norm; a final
+// norm; an output head over draft_vocab_size tokens; and d2t, the int64 map from draft to
+// target token ids (two 32-bit words per entry here, so the flat format counts its 8 bytes).
+// No embedding table: the head uses the target's (t2d is skipped on load).
+std::vector<TensorSpec> eagle3_tensors(const ModelArch& m) {
+  Builder b;
+  using R = TensorRole;
+  const uint64_t E = m.embedding_length, F = m.feed_forward_length;
+  const uint64_t T = m.eagle_target_hidden ? m.eagle_target_hidden : E;
+  const uint64_t q = uint64_t{m.head_count} * m.key_length;
+  const uint64_t kv = uint64_t{m.head_count_kv} * m.key_length;
+  b.add("fc.weight", -1, R::kOther, 3 * T, E);
+  for (uint32_t il = 0; il < m.block_count; ++il) {
+    const int L = static_cast<int>(il);
+    const uint64_t in = il == 0 ? 2 * E : E;
+    b.add(blk(il, "attn_norm.weight"), L, R::kOther, E);
+    if (il == 0) b.add(blk(il, "hidden_norm.weight"), L, R::kOther, E);
+    b.add(blk(il, "attn_q.weight"), L, R::kAttnQ, in, q);
+    b.add(blk(il, "attn_k.weight"), L, R::kAttnK, in, kv);
+    b.add(blk(il, "attn_v.weight"), L, R::kAttnV, in, kv);
+    b.add(blk(il, "attn_output.weight"), L, R::kAttnOutput, q, E);
+    b.add(blk(il, "ffn_norm.weight"), L, R::kOther, E);
+    b.add(blk(il, "ffn_gate.weight"), L, R::kFfnGate, E, F);
+    b.add(blk(il, "ffn_up.weight"), L, R::kFfnUp, E, F);
+    b.add(blk(il, "ffn_down.weight"), L, R::kFfnDown, F, E);
+  }
+  b.add("output_norm.weight", -1, R::kOther, E);
+  b.add("output.weight", -1, R::kOutput, E, m.eagle_draft_vocab);
+  b.add("d2t", -1, R::kOther, 2 * uint64_t{m.eagle_draft_vocab});
+  return b.out;
+}
+
 std::vector<TensorSpec> model_tensors(const ModelArch& m) {
   if (m.arch == "bert") return bert_tensors(m);
+  if (m.arch == "eagle3") return eagle3_tensors(m);
   Builder b;
   using R = TensorRole;
   const uint64_t E = m.embedding_length, V = m.vocab_size;
@@ -355,7 +390,8 @@ void apply_arch_layout(ModelArch& m) {
 
 uint64_t parameter_count(const ModelArch& m) {
   uint64_t n = 0;
-  for (const auto& t : model_tensors(m)) n += t.elements();
+  for (const auto& t : model_tensors(m))
+    if (t.name != "d2t") n += t.elements();  // an EAGLE-3 head's token map, not weights
   return n;
 }
 

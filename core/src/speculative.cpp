@@ -38,10 +38,11 @@ std::optional<Error> read_speculative(const EstimateRequest& q, Inputs& in) {
     if (auto e = check_number("acceptance", *q.acceptance, 0, 0.99)) return e;
     s.acceptance = *q.acceptance;
   }
-  if (s.method != "none" && s.method != "draft" && s.method != "mtp" && s.method != "ngram")
+  if (s.method != "none" && s.method != "draft" && s.method != "mtp" && s.method != "ngram" &&
+      s.method != "eagle3")
     return make_error(
         "bad_value", "speculative",
-        "speculative must be none, draft, mtp or ngram; got '" + safe_echo(s.method) + "'");
+        "speculative must be none, draft, mtp, eagle3 or ngram; got '" + safe_echo(s.method) + "'");
   if (s.method == "none") {
     if (!draft.empty())
       return make_error("incompatible", "draft_model",
@@ -55,6 +56,13 @@ std::optional<Error> read_speculative(const EstimateRequest& q, Inputs& in) {
                       std::string("runcheck models llama.cpp's speculative decoding (llama-server, "
                                   "LM Studio) and vLLM's draft-model, MTP and n-gram methods; ") +
                           runtime_name(rt) + "'s is not modelled yet");
+  // EAGLE-3 heads: vLLM's method "eagle3" (llama_eagle3.py). llama.cpp's --spec-type draft-eagle3
+  // converts the head to a GGUF of its own, whose layout runcheck has not read yet.
+  if (s.method == "eagle3" && !vllm)
+    return make_error("incompatible", "speculative",
+                      "EAGLE-3 heads are modelled for vLLM (--speculative-config method eagle3); "
+                      "llama.cpp's draft-eagle3 is not modelled yet: use runtime vllm, or a draft "
+                      "model / MTP / n-gram on llama.cpp");
   if (s.method == "mtp" && in.model->arch.nextn_layers == 0)
     return make_error("incompatible", "speculative",
                       in.model->name +
@@ -76,14 +84,39 @@ std::optional<Error> read_speculative(const EstimateRequest& q, Inputs& in) {
     return make_error("missing_field", "acceptance",
                       "n-gram lookup has no published acceptance in the catalog: give acceptance "
                       "(0-0.99), the share of looked-up tokens your text repeats");
-  if (s.method != "draft") return std::nullopt;
+  if (s.method != "draft" && s.method != "eagle3") return std::nullopt;
+  const bool eagle = s.method == "eagle3";
   if (draft.empty())
     return make_error("missing_field", "draft_model",
-                      "speculative: draft needs draft_model (a catalog id, e.g. llama-3.2-1b)");
+                      eagle
+                          ? "speculative: eagle3 needs draft_model (an EAGLE-3 head's catalog id, "
+                            "e.g. eagle3-llama-3.1-8b)"
+                          : "speculative: draft needs draft_model (a catalog id, e.g. "
+                            "llama-3.2-1b)");
   s.draft = builtin_catalog().model(draft);
   if (!s.draft)
     return make_error("unknown_id", "draft_model",
                       "draft_model '" + safe_echo(draft) + "' is not in the catalog");
+  if (eagle != (s.draft->kind == "draft-head"))
+    return make_error("incompatible", "draft_model",
+                      eagle ? s.draft->name +
+                                  " is not an EAGLE-3 head: use speculative draft "
+                                  "for a draft model"
+                            : s.draft->name + " is an EAGLE-3 head: use speculative eagle3");
+  if (eagle) {
+    // The head's fc reads three of the target's hidden states and its d2t maps its tokens into
+    // the target's vocabulary: a head trained for another model does not load.
+    const ModelArch& h = s.draft->arch;
+    const uint32_t reads = h.eagle_target_hidden ? h.eagle_target_hidden : h.embedding_length;
+    if (reads != in.model->arch.embedding_length || h.vocab_size != in.model->arch.vocab_size)
+      return make_error("incompatible", "draft_model",
+                        s.draft->name + " was trained for a model with hidden size " +
+                            std::to_string(reads) + " and a " + std::to_string(h.vocab_size) +
+                            "-token vocabulary; " + in.model->name + " has " +
+                            std::to_string(in.model->arch.embedding_length) + " and " +
+                            std::to_string(in.model->arch.vocab_size) +
+                            ": pick the head published for this model");
+  }
   if (vllm) {
     // vLLM loads the draft as a model of its own formats, with the target's tensor parallelism
     // unless told otherwise, and insists on the same vocabulary size
@@ -155,7 +188,7 @@ uint64_t mtp_bytes(const Inputs& in, const WeightPlan& w) {
 }
 
 uint64_t draft_bytes(const Inputs& in) {
-  if (in.spec.method != "draft" || !in.spec.draft) return 0;
+  if ((in.spec.method != "draft" && in.spec.method != "eagle3") || !in.spec.draft) return 0;
   const ModelArch& d = in.spec.draft->arch;
   if (in.spec.draft_format) {
     // vLLM: the draft's weights, and its attention layers' KV for max_model_len in the same KV
@@ -197,6 +230,21 @@ std::optional<SpeculativeSpeed> speculative_speed(const Inputs& in, const SpeedE
     if (!e.ok() || !e.value().speed.decode_tps) return std::nullopt;
     out.draft_decode_tps = *e.value().speed.decode_tps;
     t_draft = 1.0 / *out.draft_decode_tps;
+  } else if (s.method == "eagle3") {
+    // A drafted token reads the whole head (its layer, fc and draft-vocabulary output head), a
+    // share of what a target token reads (its active weights and output head); decode is
+    // read-bound, so it costs that share of the target's time per token.
+    const WeightPlan w = weights_for(in, in.ftype, in.format);
+    const ModelArch& m = in.model->arch;
+    const double active =
+        m.is_moe() ? static_cast<double>(m.expert_used_count) / m.expert_count : 1.0;
+    double reads = static_cast<double>(w.output_bytes);
+    for (size_t i = 0; i < w.layer_bytes.size(); ++i)
+      reads += static_cast<double>(w.layer_bytes[i]) -
+               static_cast<double>(w.layer_expert_bytes[i]) * (1 - active);
+    const WeightPlan h =
+        memo_format_weights(s.draft->id, s.draft->arch, *s.draft_format->bits_per_weight, false);
+    t_draft = t_target * static_cast<double>(h.total_bytes) / std::max(1.0, reads);
   } else if (s.method == "mtp") {
     // Each drafted token runs one nextn block and then the model's own output head over the
     // whole vocabulary (the MTP module shares it: DeepSeek-V3 report §2.2). Decode is read-bound,
@@ -220,6 +268,7 @@ std::optional<SpeculativeSpeed> speculative_speed(const Inputs& in, const SpeedE
   const auto tokens = [&](double a) { return a >= 1 ? k + 1 : (1 - std::pow(a, k + 1)) / (1 - a); };
   double lo = kDraftAcceptanceLow, hi = kDraftAcceptanceHigh;
   if (s.method == "mtp") lo = kMtpAcceptanceLow, hi = kMtpAcceptanceHigh;
+  if (s.method == "eagle3") lo = kEagle3AcceptanceLow, hi = kEagle3AcceptanceHigh;
   const bool given = s.acceptance.has_value();
   const double a = given ? *s.acceptance : (lo + hi) / 2;
   if (given) lo = hi = a;
@@ -229,10 +278,19 @@ std::optional<SpeculativeSpeed> speculative_speed(const Inputs& in, const SpeedE
   if (!given)
     assumptions.push_back(std::string("speculative acceptance not given: the band spans the "
                                       "published range for ") +
-                          (s.method == "mtp" ? "MTP heads" : "draft models") + " (" +
-                          fmt("%.0f", lo * 100) + "-" + fmt("%.0f", hi * 100) +
+                          (s.method == "mtp"      ? "MTP heads"
+                           : s.method == "eagle3" ? "EAGLE-3 heads"
+                                                  : "draft models") +
+                          " (" + fmt("%.0f", lo * 100) + "-" + fmt("%.0f", hi * 100) +
                           " %), the figure uses its middle; set acceptance for your text");
-  if (s.method == "draft" && s.draft_format)
+  if (s.method == "eagle3")
+    assumptions.push_back(
+        "EAGLE-3 head (vLLM method eagle3): its " + s.draft_format->id +
+        " weights (one decoder layer, fc and a " + std::to_string(s.draft->arch.eagle_draft_vocab) +
+        "-token output head; the embedding is the model's) and its layer's KV for max_model_len "
+        "in the model's cache pool, split over the tensor-parallel GPUs; a drafted token costs " +
+        fmt("%.3f", t_draft / t_target) + " of a model token's reads");
+  else if (s.method == "draft" && s.draft_format)
     assumptions.push_back(
         "draft model (vLLM draft_model): its " + s.draft_format->id +
         " weights and its KV for max_model_len in the same cache pool as the model's, split over "

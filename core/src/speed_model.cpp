@@ -399,7 +399,7 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
                         const ModelEntry* m = i < rows.size() ? cat.model(rows[i].model) : nullptr;
                         return m && m->arch.is_moe() == moe;
                       }});
-    strata.push_back({multi ? "several GPUs" : "one device", [&rows, multi](size_t i) {
+    strata.push_back({multi ? "multi-GPU runs" : "single-device runs", [&rows, multi](size_t i) {
                         return i < rows.size() && (rows[i].n_devices > 1) == multi;
                       }});
     if (!vendor.empty())
@@ -441,7 +441,11 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
     for (const auto& w : b.widened_by) why += (why.empty() ? "" : ", ") + w;
     if (!why.empty())
       assumptions.push_back(std::string(what) + " band widened to the spread of " + why);
-    if (b.rows < kMinBandRows)
+    if (b.rows < 3)
+      assumptions.push_back(std::string(what) +
+                            " band: no held-out runs of this kind to size it, so a default "
+                            "0.5-1.5x of the figure (widened where the fit is borrowed)");
+    else if (b.rows < kMinBandRows)
       assumptions.push_back(std::string(what) + " band rests on " + std::to_string(b.rows) +
                             " held-out runs only: treat its edges as rough");
   };

@@ -60,7 +60,8 @@ Result<json> sweep_json(const json& req) {
   if (!builtin_catalog_error().empty())
     return make_error("bad_catalog", "", builtin_catalog_error());
   if (model_ids.empty())
-    for (const auto& m : cat.models) model_ids.push_back(m.id);
+    for (const auto& m : cat.models)
+      if (m.kind != "draft-head") model_ids.push_back(m.id);
   if (hw_ids.empty())
     for (const auto& h : cat.hardware) hw_ids.push_back(h.id);
   if (quants.empty()) quants.assign(std::begin(kSweepQuants), std::end(kSweepQuants));

@@ -313,3 +313,116 @@ TEST(Speculative, RefusesWhatLlamaCppRefuses) {
 
 }  // namespace
 }  // namespace runcheck
+
+namespace runcheck {
+namespace {
+
+// EAGLE-3 (vLLM method eagle3), by hand. The head for Llama 3.1 8B (SafeAILab's config): fc
+// 3 x 4096 -> 4096 = 50,331,648; Q/K/V from 2 x 4096 = 8192 inputs: 8192 x (4096 + 1024 + 1024)
+// = 50,331,648; O 16,777,216; gate/up/down 3 x 4096 x 14336 = 176,160,768; output head
+// 4096 x 32,000 = 131,072,000; four norms of 4096: 424,689,664 parameters, 849.4 MB at 16 bits,
+// which the repository's 850 MB pytorch_model.bin holds (with its d2t/t2d maps).
+TEST(Speculative, Eagle3HeadWeightsAndKvByHand) {
+  const ModelEntry* h = builtin_catalog().model("eagle3-llama-3.1-8b");
+  ASSERT_NE(h, nullptr);
+  EXPECT_EQ(h->kind, "draft-head");
+  EXPECT_EQ(h->parameters, 424689664u);
+  const json q = {{"model", "llama-3.1-8b"},
+                  {"quant", "BF16"},
+                  {"context", 8192},
+                  {"hardware", "rtx-4090"},
+                  {"runtime", "vllm"},
+                  {"speculative", "eagle3"},
+                  {"draft_model", "eagle3-llama-3.1-8b"},
+                  {"draft_max", 4},
+                  {"acceptance", 0.755},
+                  {"inverse", false}};
+  const json r = estimate(q);
+  ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
+  const json& s = r["speed"]["speculative"];
+  // Weights: the 424,673,280 matrix weights at 2 B; the flat format keeps 1-D tensors at 4 B
+  // (16,384 norm weights) and d2t's 32,000 int64 entries are 8 B each. KV: one layer of 8 KV
+  // heads x 128 x (K + V) x 2 B = 4 KiB per token, for 8192 tokens = 32 MiB.
+  const uint64_t weights = 424673280ull * 2 + 16384 * 4 + 32000 * 8;
+  EXPECT_EQ(s["draft_bytes"].get<uint64_t>(), weights + 8192ull * 4096);
+  json plain = q;
+  plain.erase("speculative");
+  plain.erase("draft_model");
+  const json p = estimate(plain);
+  EXPECT_EQ(r["memory"]["devices"][0]["overhead_bytes"].get<uint64_t>(),
+            p["memory"]["devices"][0]["overhead_bytes"].get<uint64_t>() + weights + 8192ull * 4096);
+  // Speed: a drafted token reads the head (849,668,096 B) where a model token reads every layer
+  // and the output head (all BF16 weights but the token embeddings and the 64 f32 rope_freqs).
+  const uint64_t model_reads =
+      r["memory"]["weights_bytes"].get<uint64_t>() - 128256ull * 4096 * 2 - 64 * 4;
+  const double t = 1 / r["speed"]["decode_tps"].get<double>();
+  const double t_draft = t * static_cast<double>(weights) / static_cast<double>(model_reads);
+  const double e = (1 - std::pow(0.755, 5)) / (1 - 0.755);
+  const double step = 4 * t_draft + std::max(t, 5 / r["speed"]["prefill_tps"].get<double>());
+  EXPECT_NEAR(s["tokens_per_step"].get<double>(), e, 1e-12);
+  EXPECT_NEAR(s["step_seconds"].get<double>(), step, 1e-12);
+  EXPECT_NEAR(s["decode_tps"].get<double>(), e / step, 1e-9);
+  EXPECT_NE(
+      r["commands"]["vllm"].get<std::string>().find(
+          R"("method":"eagle3","model":"yuhuili/EAGLE3-LLaMA3.1-Instruct-8B","num_speculative_tokens":4)"),
+      std::string::npos);
+  // Without an acceptance: the published EAGLE-3 range.
+  json u = q;
+  u.erase("acceptance");
+  EXPECT_EQ(estimate(u)["speed"]["speculative"]["acceptance_band"], json({0.604, 0.769}));
+}
+
+// The constant-acceptance formula against vLLM's published EAGLE-3 acceptance lengths for
+// Llama-3.1-8B at 2-7 drafted tokens (vllm issue #20780: 2.36, 2.79, 3.08, 3.32, 3.46, 3.54):
+// one acceptance, 0.75, gives each within 2.5 % (2.31, 2.73, 3.05, 3.29, 3.47, 3.60).
+TEST(Speculative, OneAcceptanceReproducesPublishedEagle3AcceptanceLengths) {
+  const double published[] = {2.36, 2.79, 3.08, 3.32, 3.46, 3.54};
+  for (int k = 2; k <= 7; ++k) {
+    const double e = (1 - std::pow(0.75, k + 1)) / (1 - 0.75);
+    EXPECT_NEAR(e / published[k - 2], 1.0, 0.025) << "k = " << k;
+  }
+}
+
+TEST(Speculative, Eagle3RefusalsNameTheField) {
+  const auto err = [](json q) {
+    q["command"] = "estimate";
+    const json r = json::parse(handle_request(q.dump()));
+    EXPECT_FALSE(r["ok"].get<bool>()) << r.dump();
+    return r["error"];
+  };
+  const json vllm = {{"model", "llama-3.1-8b"},
+                     {"quant", "BF16"},
+                     {"context", 8192},
+                     {"hardware", "rtx-4090"},
+                     {"runtime", "vllm"},
+                     {"speculative", "eagle3"},
+                     {"draft_model", "eagle3-llama-3.1-8b"}};
+  // On llama.cpp: not modelled, said so.
+  json q = vllm;
+  q["runtime"] = "llama.cpp";
+  q["quant"] = "Q8_0";
+  EXPECT_EQ(err(q)["field"], "speculative");
+  // A head for another model: Qwen3-8B has the same width but a 151,936-token vocabulary.
+  q = vllm;
+  q["model"] = "qwen3-8b";
+  json e = err(q);
+  EXPECT_EQ(e["field"], "draft_model");
+  EXPECT_NE(e["message"].get<std::string>().find("151936"), std::string::npos);
+  // A head is not a draft model, a draft model is not a head, and a head is not a model.
+  q = vllm;
+  q["speculative"] = "draft";
+  EXPECT_EQ(err(q)["field"], "draft_model");
+  q = vllm;
+  q["draft_model"] = "llama-3.2-1b";
+  EXPECT_EQ(err(q)["field"], "draft_model");
+  q = vllm;
+  q.erase("speculative");
+  q.erase("draft_model");
+  q["model"] = "eagle3-llama-3.1-8b";
+  EXPECT_EQ(err(q)["field"], "model");
+  // The module keeps working after the errors.
+  EXPECT_TRUE(estimate(vllm)["ok"].get<bool>());
+}
+
+}  // namespace
+}  // namespace runcheck

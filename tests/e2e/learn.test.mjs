@@ -91,6 +91,25 @@ test('speculative on vLLM: a draft model joins the KV pool, its format named, th
   assert.deepEqual(errors, []);
 });
 
+test('speculative on vLLM with an EAGLE-3 head: offered as a draft, never as a model; its command and figures as the CLI', async () => {
+  const url = `${base}?view=run&model=llama-3.1-8b&quant=BF16&context=8192&hardware=rtx-4090&count=1&runtime=vllm&speculative=eagle3&draft_model=eagle3-llama-3.1-8b&draft_max=4`;
+  const { page, errors } = await open(url);
+  await page.waitForSelector('#speculative-speed:not([hidden])');
+  // The head is in the draft picker only.
+  assert.equal(await page.$$eval('#model option[value="eagle3-llama-3.1-8b"]', (o) => o.length), 0);
+  assert.equal(await page.$$eval('#draft_model option[value="eagle3-llama-3.1-8b"]', (o) => o.length), 1);
+  const r = cli({ command: 'estimate', model: 'llama-3.1-8b', quant: 'BF16', context: '8192', hardware: 'rtx-4090', runtime: 'vllm', speculative: 'eagle3', draft_model: 'eagle3-llama-3.1-8b', draft_max: '4' });
+  const s = r.speed.speculative;
+  const text = await page.textContent('#speculative-speed');
+  const tps = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
+  assert.ok(text.startsWith(`${tps(s.decode_tps)} tokens/s`), text);
+  assert.match(text, /with eagle3 eagle3-llama-3\.1-8b \(BF16-safetensors\)/);
+  assert.match(await page.textContent('#commands'), /"method":"eagle3","model":"yuhuili\/EAGLE3-LLaMA3\.1-Instruct-8B","num_speculative_tokens":4/);
+  await page.locator('#speculative-speed').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(artifacts, 'speculative-eagle3-desktop.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+});
+
 test('the answer stays in view: side by side and sticky on a wide screen, a verdict bar on a phone; terms link to Learn', async () => {
   const url = `${base}?view=run&model=qwen3-32b&quant=Q4_K_M&context=32768&hardware=rtx-4090&count=1&ram=64`;
   const { page, errors } = await open(url);

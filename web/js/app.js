@@ -626,9 +626,13 @@ async function main() {
   await loadEngine();
   performance.mark('rc-engine');
   catalog = await request({ command: 'catalog', brief: true });  // pickers only; the Catalog view asks for sources
+  // EAGLE-3 heads are drafts only: out of every model picker, into the draft picker.
+  catalog.heads = catalog.models.filter((m) => m.kind === 'draft-head');
+  catalog.models = catalog.models.filter((m) => m.kind !== 'draft-head');
   fillOptions(await request({ command: 'options' }));
   // Draft models: the catalog's (llama.cpp checks the vocabulary; the core says when it differs).
-  $('draft_model').append(...catalog.models.map((m) => el('option', { value: m.id, textContent: m.name })));
+  $('draft_model').append(...catalog.heads.map((m) => el('option', { value: m.id, textContent: `${m.name} (speculative: EAGLE-3, vLLM)` })),
+    ...catalog.models.map((m) => el('option', { value: m.id, textContent: m.name })));
   // Terms on the page explained by the glossary (the same data as Learn), each linking to its
   // entry, in every view as it renders: asked for once the first answer is on screen (the
   // learn command renders every entry's numbers).

@@ -127,6 +127,13 @@ constexpr double kDraftAcceptanceHigh = 0.721;
 // llama.cpp PR #22673) to 94.4 % (Step-3.5-Flash, code, 1 drafted, llama.cpp PR #23274).
 constexpr double kMtpAcceptanceLow = 0.618;
 constexpr double kMtpAcceptanceHigh = 0.944;
+// The same for EAGLE-3 heads in vLLM's chain drafting, each published mean acceptance length
+// (accepted tokens per step, the bonus token included) turned into a per-token acceptance with
+// E = (1 - a^(k+1)) / (1 - a): 60.4 % (MiniCPM4's head, AL 2.45 at 6 drafted, vLLM PR #24243)
+// to 76.9 % (Llama-3.1-8B's, AL 2.36 at 2 drafted, vLLM issue #20780; the same table's ALs at
+// 3-7 drafted give 74.4-76.3 %).
+constexpr double kEagle3AcceptanceLow = 0.604;
+constexpr double kEagle3AcceptanceHigh = 0.769;
 // llama-server drafts this many tokens per step by default (--spec-draft-n-max, tools/server
 // README at llama.cpp 3f545becc).
 constexpr uint32_t kDefaultDraftMax = 3;

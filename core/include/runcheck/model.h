@@ -62,6 +62,14 @@ struct ModelArch {
   // block_count entries; llama.cpp counts them as layers (KV cache, -ngl) but skips their weights
   // (TENSOR_SKIP, "model has unused tensor ... ignoring"). block_count includes them.
   uint32_t skipped_tail_layers = 0;
+  // An EAGLE-3 draft head (arch "eagle3": a config with draft_vocab_size, vLLM's
+  // --speculative-config method "eagle3"): its decoder layers take the token embedding and the
+  // hidden state side by side (2 x hidden into Q/K/V), an fc layer maps 3 of the target's
+  // hidden states to one, and its own output head covers draft_vocab_size tokens, mapped back by
+  // a d2t table (vllm/model_executor/models/llama_eagle3.py). It has no embedding table: it uses
+  // the target's. vocab_size is the target's vocabulary.
+  uint32_t eagle_draft_vocab = 0;
+  uint32_t eagle_target_hidden = 0;  // target_hidden_size, when it differs from hidden_size
   // DeepSeek sparse attention (DeepSeek-V3.2, GLM-5): the lightning indexer on every layer, whose
   // single key head llama.cpp caches per token (llama_kv_cache_dsa: K only, type_k).
   uint32_t indexer_head_count = 0;  // attention.indexer.head_count
