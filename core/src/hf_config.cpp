@@ -51,6 +51,17 @@ std::optional<Error> read_vision_tower(const json& cfg, const std::string& text_
     m.vision_image_size = r.u32("image_size", true, 1, 1u << 16);
     m.vision_merge = kGemma3VisionMerge;
     m.vision_out = m.embedding_length;
+  } else if (vt == "gemma4_vision") {
+    // Gemma 4 (llama.cpp projector gemma4v): a ViT pooled k x k (pooling_kernel_size) with
+    // factorised x/y position tables of position_embedding_size rows each.
+    m.vision_projector = 4;
+    m.vision_layers = r.u32("num_hidden_layers", true, 1, 256);
+    m.vision_heads = r.u32("num_attention_heads", true);
+    m.vision_merge = r.u32("pooling_kernel_size", true, 1, 16);
+    m.vision_positions = r.u32("position_embedding_size", true, 1, 1u << 24);
+    m.vision_standardize = r.boolean("standardize", false);
+    m.vision_clipped_linears = r.boolean("use_clipped_linears", false);
+    m.vision_out = m.embedding_length;
   } else if (vt == "pixtral") {
     // Mistral 3 / Ministral 3: Pixtral with a patch merger (llama.cpp projector pixtral); the
     // merge size is a top-level key of the published config.

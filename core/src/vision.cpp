@@ -26,6 +26,8 @@ const char* projector_name(const ModelArch& m) {
       return "gemma3";
     case 3:
       return "pixtral";
+    case 4:
+      return "gemma4v";
     default:
       return "";
   }
@@ -75,6 +77,23 @@ Tensors tensors(const ModelArch& m) {
       t.f32 += L * 2 * h + h + h + m.vision_out;
       break;
     }
+    case 4: {
+      // Gemma 4 (llama.cpp gemma4v; conversion/gemma.py Gemma4VisionAudioModel, clip.cpp and
+      // models/gemma4v.cpp at 3f545be): a bias-free conv patch embedding; the x and y position
+      // tables (forced F32); RMS-norm blocks - input, post-attention, pre- and post-FFN norms,
+      // per-head q/k norms, bias-free q/k/v/o and a gated GELU MLP - each with a layer scalar;
+      // std_bias/std_scale when standardize is set; four clamp scalars per linear when the
+      // linears are clipped; the input projection to the text width (the pre-projection RMS
+      // norm has no weight).
+      const uint64_t head_dim = m.vision_heads ? h / m.vision_heads : 0;
+      t.conv = 3 * p * p * h;
+      t.f32 += 2 * uint64_t{m.vision_positions} * h;
+      t.matrix += L * (4 * h * h + 3 * h * f) + h * m.vision_out;
+      t.f32 += L * (4 * h + 2 * head_dim + 1);
+      if (m.vision_standardize) t.f32 += 2 * h;
+      if (m.vision_clipped_linears) t.f32 += 4 * (7 * L + 1);
+      break;
+    }
     default:
       break;
   }
@@ -99,6 +118,8 @@ uint64_t warmup_patches(const ModelArch& m, std::optional<uint32_t> image_max_to
     }
     case 3:
       return uint64_t{image_max_tokens.value_or(kPixtralVisionWarmupTokens)} * merge2;
+    case 4:
+      return uint64_t{image_max_tokens.value_or(kGemma4VisionWarmupTokens)} * merge2;
     default:
       return 0;
   }
@@ -153,7 +174,7 @@ std::optional<Error> read_vision(const EstimateRequest& q, Inputs& in) {
         in.model->kind == "vlm"
             ? in.model->name +
                   " takes images, but runcheck does not model its vision tower yet (its "
-                  "vision_config is not one of Qwen3-VL / Qwen3.5, Gemma 3 or Pixtral)"
+                  "vision_config is not one of Qwen3-VL / Qwen3.5, Gemma 3, Gemma 4 or Pixtral)"
             : in.model->name + " has no vision tower runcheck knows of (a text-only model)");
   const Runtime rt = in.plan.kv.runtime;
   if (rt != Runtime::kLlamaCpp && rt != Runtime::kLmStudio)

@@ -39,6 +39,33 @@ TEST(Vision, Gemma3MmprojMatchesAPublishedFile) {
   EXPECT_EQ(vision::warmup_patches(g, 1024u), 4096u);
 }
 
+TEST(Vision, Gemma4MmprojMatchesAPublishedFile) {
+  // Gemma 4 26B-A4B's mmproj-...-f16.gguf is 1,193,058,432 bytes (keyuan01/Gemma-4-26B-A4B-it-
+  // MixQ-13G-GGUF, "exact size"). Its vision_config: 27 layers of 1152, 16 heads of 72, FFN 4304,
+  // patch 16, pooling 3, 10240 positions, standardize on, clipped linears off; text width 2816.
+  // F16 matrices: 27 x (4 x 1152^2 + 3 x 1152 x 4304) + 1152 x 2816 = 548,186,112; the conv
+  // patch embedding 3 x 16^2 x 1152 = 884,736 (F16 in an F16 file); F32: the x and y position
+  // tables 2 x 10240 x 1152, 27 x (4 x 1152 + 2 x 72 + 1) norms and layer scalars and the
+  // 2 x 1152 std_bias/std_scale = 23,723,595. Bytes: 2 x 548,186,112 + 2 x 884,736 +
+  // 4 x 23,723,595 = 1,193,036,076: the file holds 22,356 bytes more, its GGUF header and table
+  // of 383 tensors. (The same tower as Gemma 4 31B's Q8_0 mmproj, "772 MB": its FFN-down rows
+  // of 4304 are not a multiple of Q8_0's 32 and stay F16, 809,519,148 bytes = 772.0 MiB; runcheck
+  // offers F16/BF16/F32 mmproj types only.)
+  const ModelArch& g = arch("gemma-4-26b-a4b");
+  EXPECT_EQ(std::string(vision::projector_name(g)), "gemma4v");
+  const vision::Tensors t = vision::tensors(g);
+  EXPECT_EQ(t.matrix, 548186112u);
+  EXPECT_EQ(t.conv, 884736u);
+  EXPECT_EQ(t.f32, 23723595u);
+  EXPECT_EQ(vision::weight_bytes(g, vision::MmprojType::kF16), 1193036076u);
+  EXPECT_EQ(1193058432u - vision::weight_bytes(g, vision::MmprojType::kF16), 22356u);
+  // The warmup: 256 tokens of 3 x 3 patches (clip.cpp set_warmup_n_tokens(256)).
+  EXPECT_EQ(vision::warmup_patches(g, std::nullopt), 2304u);
+  // 31B: the same tower, projected to its 5376-wide text.
+  EXPECT_EQ(vision::weight_bytes(arch("gemma-4-31b"), vision::MmprojType::kF16),
+            1193036076u + 2ull * 1152 * (5376 - 2816));
+}
+
 TEST(Vision, PixtralMmprojMatchesLlamaCppsLoadLog) {
   // llama.cpp b6923 loading the Mistral Small 3.2 mmproj prints "model size: 837.36 MiB"
   // (issue 16842). The same tower as 3.1: 24 blocks x (4 x 1024^2 + 3 x 1024 x 4096) + 1024 x

@@ -117,6 +117,9 @@ inline constexpr uint32_t kGemma3VisionMerge = 4;
 // (clip.cpp 1361-1362). --image-max-tokens N makes the warmup N tokens (clip-model.h 186-208).
 inline constexpr uint32_t kQwenVisionWarmupTokens = 46 * 46;
 inline constexpr uint32_t kPixtralVisionWarmupTokens = 256;
+// Gemma 4 (gemma4v) warms up with 256 tokens "to avoid OOM on warmup" (clip.cpp 1599-1613,
+// set_warmup_n_tokens(256)), each pooled from 3 x 3 patches.
+inline constexpr uint32_t kGemma4VisionWarmupTokens = 256;
 // Speculative decoding. Published per-token acceptance of a draft model in llama.cpp, lowest and
 // highest the catalog cites: 34.3 % (Qwen2.5-Coder-32B with a 3B draft, code, llama.cpp PR
 // #10455) and 72.1 % (Llama-3.1-8B with Llama-3.2-1B, chat, llama.cpp issue #5877). The band an

@@ -113,11 +113,15 @@ struct ModelArch {
   bool attn_output_gate = false;     // Qwen3-Next: attn_q holds query and output gate (2x rows)
   bool post_attn_norm_only = false;  // Qwen3-Next: post_attention_norm replaces ffn_norm
   // The vision tower llama.cpp loads from the mmproj file (config.json vision_config; vision.h):
-  // 0 none, 1 Qwen3-VL / Qwen3.5 merger, 2 Gemma 3 (SigLIP), 3 Pixtral (Mistral 3).
+  // 0 none, 1 Qwen3-VL / Qwen3.5 merger, 2 Gemma 3 (SigLIP), 3 Pixtral (Mistral 3),
+  // 4 Gemma 4 (gemma4v).
   uint32_t vision_projector = 0;
   uint32_t vision_layers = 0, vision_hidden = 0, vision_ffn = 0, vision_heads = 0;
   uint32_t vision_patch = 0, vision_merge = 1, vision_out = 0, vision_positions = 0;
   uint32_t vision_deepstack = 0, vision_image_size = 0;
+  // Gemma 4's tower: std_bias/std_scale after pooling (vision_config standardize), and four
+  // clamp scalars per linear (use_clipped_linears, Gemma4ClippableLinear).
+  bool vision_standardize = false, vision_clipped_linears = false;
   std::vector<LayerKind> layers;  // size block_count
 
   bool is_moe() const { return expert_count > 1; }
