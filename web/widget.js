@@ -1,8 +1,9 @@
 // <run-check> — a one-tag "will it run?" box for any page:
 //   <script type="module" src="https://HOST/widget.js"></script>
 //   <run-check model="llama-3.1-8b" quant="Q4_K_M" hardware="rtx-4090" context="8192">Llama 3.1 8B on an RTX 4090</run-check>
-// Attributes: model, quant, hardware, context, runtime, ram-gb, os, show ("memory speed commands" or
-// a subset), theme (light|dark|auto), compact. Renders in a shadow root; the wasm module loads
+// Attributes: model, quant, hardware, context, runtime, ram-gb, os, speculative (draft | mtp |
+// eagle3 | ngram) with draft-model, draft-max and acceptance, show ("memory speed commands" or a
+// subset), theme (light|dark|auto), compact. Renders in a shadow root; the wasm module loads
 // once per page, relative to this script. The element's own text is the fallback without JS.
 // A glossary entry instead: <run-check term="kv-cache">KV cache</run-check> shows its definition
 // and its practical example, whose figures the engine computes (the same as runcheck's Learn).
@@ -48,7 +49,9 @@ function pageLink(params, text) {
 }
 
 class RunCheck extends HTMLElement {
-  static get observedAttributes() { return ['model', 'quant', 'hardware', 'context', 'runtime', 'ram-gb', 'os', 'show', 'compact', 'term']; }
+  static get observedAttributes() {
+    return ['model', 'quant', 'hardware', 'context', 'runtime', 'ram-gb', 'os', 'speculative', 'draft-model', 'draft-max', 'acceptance', 'show', 'compact', 'term'];
+  }
 
   connectedCallback() {
     if (!this.shadowRoot) {
@@ -104,6 +107,9 @@ class RunCheck extends HTMLElement {
       context: a('context', '8192'), runtime: a('runtime', 'llama.cpp'), inverse: false };
     if (this.hasAttribute('ram-gb')) req.ram_gb = a('ram-gb');
     if (this.hasAttribute('os')) req.os = a('os');
+    // Speculative decoding: the same request fields as the page (the core checks them).
+    for (const [attr, field] of [['speculative', 'speculative'], ['draft-model', 'draft_model'], ['draft-max', 'draft_max'], ['acceptance', 'acceptance']])
+      if (this.hasAttribute(attr)) req[field] = a(attr);
     const show = new Set(a('show', this.hasAttribute('compact') ? 'memory speed' : 'memory speed commands').split(/\s+/));
     const res = await request(req);
     const out = [];
@@ -125,6 +131,13 @@ class RunCheck extends HTMLElement {
         r.append(node('span', 'ev', res.speed.evidence));
         r.dataset.tps = String(res.speed.decode_tps);
         out.push(r);
+        const sp = res.speed.speculative;
+        if (sp) {
+          const s = node('div', 'row', `With ${sp.method}${sp.draft_model ? ` (${sp.draft_model})` : ''}: ${tps(sp.decode_tps)} tok/s (${tps(sp.decode_tps_low)}–${tps(sp.decode_tps_high)}), ${tps(sp.tokens_per_step)} tokens a step`);
+          s.dataset.part = 'speculative';
+          s.dataset.tps = String(sp.decode_tps);
+          out.push(s);
+        }
       }
       if (show.has('commands') && res.commands.llama_server) out.push(node('pre', '', res.commands.llama_server));
       this.dataset.state = 'ok';
@@ -136,7 +149,8 @@ class RunCheck extends HTMLElement {
     const hw = /^(.*?)(?:x(\d+))?$/.exec(first || '');
     out.push(pageLink({ view: 'run', model: req.model, quant: req.quant, hardware: hw[1], count: hw[2] || '1',
       context: req.context, runtime: req.runtime, ...(others.length ? { more: others.join(';') } : {}),
-      ...(req.ram_gb !== undefined ? { ram: req.ram_gb } : {}), ...(req.os ? { os: req.os } : {}) }, 'Open in runcheck →'));
+      ...(req.ram_gb !== undefined ? { ram: req.ram_gb } : {}), ...(req.os ? { os: req.os } : {}),
+      ...Object.fromEntries(['speculative', 'draft_model', 'draft_max', 'acceptance'].filter((k) => req[k] !== undefined).map((k) => [k, req[k]])) }, 'Open in runcheck →'));
     this.body.replaceChildren(...out);
   }
 }

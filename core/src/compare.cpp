@@ -41,19 +41,27 @@ Result<json> compare_json(const json& in) {
     const Estimate& e = est.value();
     const SpeedEstimate& sp = e.speed;
     const double decode = sp.decode_tps.value_or(0.0);
-    json row = {{"setup", s.value().label},
-                {"hardware", s.value().hardware},
-                {"verdict", verdict_name(e.plan.verdict)},
-                {"reasons", e.plan.reasons},
-                {"headroom_gib", headroom_gib(e.plan)},
-                {"decode_tps", opt(sp.decode_tps)},
-                {"decode_tps_low", opt(sp.decode_tps_low)},
-                {"decode_tps_high", opt(sp.decode_tps_high)},
-                {"prefill_tps", opt(sp.prefill_tps)},
-                {"evidence", evidence(sp)},
-                {"max_context_fits", opt(e.max_context_fits)},
-                {"max_context_comfortable", opt(e.max_context_comfortable)},
-                {"accelerator_memory_gib", s.value().accel_memory_gib}};
+    json row = {
+        {"setup", s.value().label},
+        {"hardware", s.value().hardware},
+        {"verdict", verdict_name(e.plan.verdict)},
+        {"reasons", e.plan.reasons},
+        {"headroom_gib", headroom_gib(e.plan)},
+        {"decode_tps", opt(sp.decode_tps)},
+        {"decode_tps_low", opt(sp.decode_tps_low)},
+        {"decode_tps_high", opt(sp.decode_tps_high)},
+        {"prefill_tps", opt(sp.prefill_tps)},
+        // With the request's speculative setup (null without one, or when it has no figure).
+        {"speculative_decode_tps",
+         sp.speculative ? json(sp.speculative->decode_tps) : json(nullptr)},
+        {"speculative_decode_tps_low",
+         sp.speculative ? json(sp.speculative->decode_tps_low) : json(nullptr)},
+        {"speculative_decode_tps_high",
+         sp.speculative ? json(sp.speculative->decode_tps_high) : json(nullptr)},
+        {"evidence", evidence(sp)},
+        {"max_context_fits", opt(e.max_context_fits)},
+        {"max_context_comfortable", opt(e.max_context_comfortable)},
+        {"accelerator_memory_gib", s.value().accel_memory_gib}};
     const auto& price = s.value().price;
     row["price_usd"] = price ? json(price->usd) : json(nullptr);
     row["price_basis"] = price                          ? json(price->basis)

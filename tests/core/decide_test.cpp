@@ -97,6 +97,36 @@ TEST(decide_test, cost_end_to_end_uses_the_engine_speed) {
   EXPECT_TRUE(r["break_even_vs_api"].is_object());
 }
 
+// Compare with a speculative setup: each row's speculative figure is the estimate's for that
+// setup (and null without one).
+TEST(decide_test, compare_carries_the_speculative_figure_of_each_setup) {
+  const json base = {{"model", "llama-3.1-8b"}, {"quant", "Q8_0"}, {"context", 8192}};
+  json q = base;
+  q["command"] = "compare";
+  q["setups"] = {"rtx-3060-12gb", "rtx-4090"};
+  q["speculative"] = "draft";
+  q["draft_model"] = "llama-3.2-1b";
+  q["acceptance"] = 0.72;
+  const json r = call(q);
+  ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
+  for (int i = 0; i < 2; ++i) {
+    json e = base;
+    e["command"] = "estimate";
+    e["hardware"] = r["setups"][i]["hardware"];
+    e["speculative"] = "draft";
+    e["draft_model"] = "llama-3.2-1b";
+    e["acceptance"] = 0.72;
+    e["inverse"] = false;
+    const json s = call(e)["speed"]["speculative"];
+    EXPECT_EQ(r["setups"][i]["speculative_decode_tps"], s["decode_tps"]) << i;
+    EXPECT_EQ(r["setups"][i]["speculative_decode_tps_low"], s["decode_tps_low"]) << i;
+  }
+  q.erase("speculative");
+  q.erase("draft_model");
+  q.erase("acceptance");
+  EXPECT_TRUE(call(q)["setups"][0]["speculative_decode_tps"].is_null());
+}
+
 TEST(decide_test, compare_prices_multi_gpu_as_sum_and_names_winners) {
   const json r = call({{"command", "compare"},
                        {"model", "llama-3.1-8b"},

@@ -36,6 +36,24 @@ test('compare: the table equals the CLI, winners highlighted, deltas in words', 
   assert.deepEqual(errors, []);
 });
 
+test('compare with speculative decoding: a draft per setup, the figures the CLI gives, carried in the URL', async () => {
+  const { page, errors } = await open(`${base}?view=compare&model=llama-3.1-8b&quant=Q8_0&context=8192&setups=rtx-3060-12gb;rtx-4090&speculative=draft&draft_model=llama-3.2-1b&acceptance=0.72`);
+  await page.waitForSelector('#compare-result[data-ready="1"]');
+  const expected = cli({ command: 'compare', model: 'llama-3.1-8b', quant: 'Q8_0', context: '8192', setups: ['rtx-3060-12gb', 'rtx-4090'],
+    speculative: 'draft', draft_model: 'llama-3.2-1b', acceptance: '0.72' });
+  const cells = await page.$$eval('#compare-result tbody tr', (rows) => rows.map((r) => [...r.children].map((c, i) => (i === 0 ? c.firstChild?.textContent ?? '' : c.textContent))));
+  const specRow = cells.find((r) => r[0] === 'With speculative decoding, tok/s');
+  assert.ok(specRow, JSON.stringify(cells.map((r) => r[0])));
+  expected.setups.forEach((s, i) => assert.ok(specRow[i + 1].startsWith(tps(s.speculative_decode_tps)), specRow[i + 1]));
+  assert.match(page.url(), /speculative=draft&draft_model=llama-3\.2-1b&acceptance=0\.72/);
+  // Off again: the row goes, and the URL forgets the draft.
+  await page.locator('#compare-result').locator('xpath=preceding-sibling::form').locator('[name=speculative]').selectOption('');
+  await page.waitForFunction(() => ![...document.querySelectorAll('#compare-result tbody tr')].some((r) => r.textContent.startsWith('With speculative')));
+  assert.doesNotMatch(page.url(), /draft_model/);
+  await shots(page, 'compare-speculative');
+  assert.deepEqual(errors, []);
+});
+
 test('choose: picks and reasons equal the CLI; URL reload gives the same page', async () => {
   const url = `${base}?view=choose&budget_usd=1500&price=any&min_decode_tps=20&max_cards=4&max_watts=0&mac_ok=true&workloads=qwen3-32b:Q4_K_M:16384`;
   const { page, errors } = await open(url);

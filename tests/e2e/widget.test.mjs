@@ -23,6 +23,7 @@ test('two widgets on a host page from another origin, with a hostile stylesheet'
 <p>My blog post about local LLMs.</p>
 <run-check id="a" model="llama-3.1-8b" quant="Q4_K_M" hardware="rtx-4090" context="8192">Llama 3.1 8B on an RTX 4090</run-check>
 <run-check id="b" model="qwen3-30b-a3b" quant="Q4_K_M" hardware="rtx-3090x2" context="32768" compact theme="dark">Qwen3 30B-A3B on two 3090s</run-check>
+<run-check id="s" model="llama-3.1-8b" quant="Q8_0" hardware="rtx-3060-12gb" context="8192" speculative="draft" draft-model="llama-3.2-1b" acceptance="0.72">with a draft</run-check>
 <run-check id="t" term="kv-cache">KV cache</run-check>
 <run-check id="u" term="no-such-term">?</run-check>
 </body></html>`);
@@ -43,6 +44,17 @@ test('two widgets on a host page from another origin, with a hostile stylesheet'
     const visible = await page.evaluate((i) => getComputedStyle(document.getElementById(i).shadowRoot.querySelector('.card')).display, id);
     assert.equal(visible, 'block');
   }
+  // Speculative decoding in the widget: the speculative figure is the engine's, and the link
+  // carries the draft to the full page.
+  await page.waitForFunction(() => document.getElementById('s').dataset.state === 'ok');
+  const specExpected = cli({ command: 'estimate', runtime: 'llama.cpp', inverse: false, model: 'llama-3.1-8b', quant: 'Q8_0', hardware: 'rtx-3060-12gb',
+    context: '8192', speculative: 'draft', draft_model: 'llama-3.2-1b', acceptance: '0.72' });
+  const spec = await page.evaluate(() => {
+    const r = document.getElementById('s').shadowRoot;
+    return { tps: r.querySelector('[data-part=speculative]').dataset.tps, href: r.querySelector('a').href };
+  });
+  assert.equal(spec.tps, String(specExpected.speed.speculative.decode_tps));
+  assert.match(spec.href, /speculative=draft&draft_model=llama-3\.2-1b&acceptance=0\.72/);
   // A glossary entry: the definition and the practical example the engine renders (as Learn).
   await page.waitForFunction(() => ['t', 'u'].every((id) => document.getElementById(id).dataset.state));
   const entry = cli({ command: 'learn', term: 'kv-cache' });

@@ -6,6 +6,8 @@ const METRICS = [
   ['Verdict', 'verdict', (r) => r.verdict.replaceAll('_', ' ')],
   [['Headroom (GiB)', 'vram'], 'headroom_gib', (r) => num(r.headroom_gib, 2)],
   [['Decode tok/s', 'decode'], 'decode_tps', (r) => `${tps(r.decode_tps)} (${tps(r.decode_tps_low)}–${tps(r.decode_tps_high)}, ${r.evidence})`],
+  [['With speculative decoding, tok/s', 'speculative-decoding'], 'speculative_decode_tps', (r) => (r.speculative_decode_tps === null ? '—'
+    : `${tps(r.speculative_decode_tps)} (${tps(r.speculative_decode_tps_low)}–${tps(r.speculative_decode_tps_high)})`), 'speculative'],
   [['Prefill tok/s', 'prefill'], 'prefill_tps', (r) => tps(r.prefill_tps)],
   [['Max context', 'max-context'], 'max_context_fits', (r) => (r.max_context_fits === null ? '—' : int(r.max_context_fits))],
   ['Price', 'price_usd', (r) => (r.price_usd === null ? 'unknown' : `${usd(r.price_usd)} (${r.price_basis})`)],
@@ -18,11 +20,17 @@ const METRICS = [
 export function mount(root, { catalog, request, params, setUrl }) {
   const hw = catalog.hardware.map((h) => [h.id, h.name]);
   const models = catalog.models.map((m) => [m.id, m.name]);
+  // Drafts: EAGLE-3 heads first (they exist only as drafts), then every model.
+  const drafts = [['', '—'], ...(catalog.heads || []).map((m) => [m.id, `${m.name} (EAGLE-3, vLLM)`]), ...models];
   const setups = (params.get('setups') || 'rtx-3090x2;rtx-4090x2;apple-m4-max-40c').split(';').slice(0, 6);
   const form = el('form', { className: 'panel', autocomplete: 'off' }, el('h2', { textContent: 'Compare hardware' }),
     row('Model', select('model', models, params.get('model') || 'llama-3.1-70b')),
     row('Quantization', select('quant', catalog.quants.map((q) => [q.id, q.id]), params.get('quant') || 'Q4_K_M')),
-    row('Context (tokens)', number('context', params.get('context') || 16384, { min: 1 })));
+    row('Context (tokens)', number('context', params.get('context') || 16384, { min: 1 })),
+    row('Speculative decoding', select('speculative', [['', 'off'], ['draft', 'draft model'], ['mtp', 'MTP layers'],
+      ['eagle3', 'EAGLE-3 head (vLLM)'], ['ngram', 'n-gram lookup']], params.get('speculative') || '')),
+    row('Draft model', select('draft_model', drafts, params.get('draft_model') || '')),
+    row('Acceptance (0–0.99)', number('acceptance', params.get('acceptance') || '', { min: 0, max: 0.99, step: 0.01 })));
   const list = el('div', { id: 'setups' });
   const addSetup = (spec) => {
     const m = /^(.*?)(?:x(\d+))?$/.exec(spec || 'rtx-4090');
@@ -46,12 +54,14 @@ export function mount(root, { catalog, request, params, setUrl }) {
       const n = p.querySelector('[name=n]').value;
       return Number(n) > 1 ? `${p.querySelector('[name=hw]').value}x${n}` : p.querySelector('[name=hw]').value;
     });
-    setUrl({ view: 'compare', model: v.model, quant: v.quant, context: v.context, setups: specs.join(';') });
-    const res = await request({ command: 'compare', model: v.model, quant: v.quant, context: v.context, setups: specs });
+    // Speculative fields only when chosen (the core checks them and names a bad one).
+    const spec = Object.fromEntries(['speculative', 'draft_model', 'acceptance'].filter((k) => v[k] !== '' && v[k] !== undefined && (k === 'speculative' || v.speculative)).map((k) => [k, v[k]]));
+    setUrl({ view: 'compare', model: v.model, quant: v.quant, context: v.context, setups: specs.join(';'), ...spec });
+    const res = await request({ command: 'compare', model: v.model, quant: v.quant, context: v.context, setups: specs, ...spec });
     if (!res.ok) { out.replaceChildren(el('p', { className: 'error', textContent: errorText(res) })); return; }
     const win = (key, i) => (key === 'verdict' ? res.winners.verdict.includes(i) : res.winners[key] === i);
     out.replaceChildren(table(['', ...res.setups.map((s) => s.setup)],
-      METRICS.map(([label, key, f]) => [Array.isArray(label) ? term(...label) : label, ...res.setups.map((s, i) => ({ text: f(s), className: win(key, i) ? 'win' : '' }))])),
+      METRICS.filter(([, , , only]) => only !== 'speculative' || spec.speculative).map(([label, key, f]) => [Array.isArray(label) ? term(...label) : label, ...res.setups.map((s, i) => ({ text: f(s), className: win(key, i) ? 'win' : '' }))])),
     el('ul', { className: 'plain', id: 'deltas' }, ...res.deltas.map((d) => el('li', { textContent: d }))));
     out.dataset.ready = '1';
   }
