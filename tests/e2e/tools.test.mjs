@@ -46,11 +46,11 @@ test('compare with speculative decoding: a draft per setup, the figures the CLI 
   assert.ok(specRow, JSON.stringify(cells.map((r) => r[0])));
   expected.setups.forEach((s, i) => assert.ok(specRow[i + 1].startsWith(tps(s.speculative_decode_tps)), specRow[i + 1]));
   assert.match(page.url(), /speculative=draft&draft_model=llama-3\.2-1b&acceptance=0\.72/);
+  await shots(page, 'compare-speculative');
   // Off again: the row goes, and the URL forgets the draft.
   await page.locator('#compare-result').locator('xpath=preceding-sibling::form').locator('[name=speculative]').selectOption('');
   await page.waitForFunction(() => ![...document.querySelectorAll('#compare-result tbody tr')].some((r) => r.textContent.startsWith('With speculative')));
   assert.doesNotMatch(page.url(), /draft_model/);
-  await shots(page, 'compare-speculative');
   assert.deepEqual(errors, []);
 });
 
