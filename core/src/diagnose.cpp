@@ -227,6 +227,10 @@ Result<json> diagnose_json(const json& req) {
       b = b * 10 + static_cast<uint64_t>(f.build[i] - '0');
     if (b <= field_range("llamacpp_build").max) q["llamacpp_build"] = b;
   }
+  // No build printed, but a line only some builds print: the earliest of them (their buffers
+  // are laid out alike for what runcheck reads).
+  if (f.runtime == "llama.cpp" && !q.contains("llamacpp_build") && f.build_at_least)
+    q["llamacpp_build"] = f.build_at_least;
   if (f.layers_offloaded && f.layers_total && *f.layers_offloaded < *f.layers_total)
     q["gpu_layers"] = *f.layers_offloaded;
   // No "offloaded N/M layers" line, but every weight sits in a host buffer while a GPU backend

@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "logread_internal.h"
+#include "runcheck/constants.h"
 #include "text_scan.h"
 
 namespace runcheck::logread {
@@ -361,6 +362,10 @@ void Reader::context_line(sv line) {
       }
     }
   if (line.find("using full-size SWA cache") != sv::npos) f.swa_full = true;
+  if (line.find("LLAMA_SET_ROWS=") != sv::npos) {
+    f.build_at_least = kLlamacppBuildSetRowsLine;
+    f.build_before = kLlamacppBuildSetRowsGone;
+  }
   if (f.flash_attn.empty()) {
     const std::string fa = keyed_word(line, "flash_attn");
     if (fa == "1" || fa == "enabled" || fa == "true" || fa == "on")

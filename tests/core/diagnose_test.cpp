@@ -67,6 +67,26 @@ TEST(LogRead, Llamacpp2024CudaLoadedLog) {
   EXPECT_TRUE(f.failures.empty());
 }
 
+// A log without a build number is dated by a line only some builds print: "LLAMA_SET_ROWS=0,
+// using old ggml_cpy() method" came with b5817 (PR #14285) and went with b6307 (PR #15505).
+TEST(LogRead, TheSetRowsLineDatesABuildlessLog) {
+  RUNCHECK_NEEDS_SHARED();
+  const LogFacts f = read_fixture("llamacpp_rocm_gfx1100_c4096_weights-not-offloaded.log");
+  EXPECT_TRUE(f.build.empty());
+  EXPECT_EQ(f.build_at_least, 5817u);
+  EXPECT_EQ(f.build_before, 6307u);
+  const json d =
+      diagnose_fixture("llamacpp_rocm_gfx1100_c4096_weights-not-offloaded.log",
+                       {{"model", "qwen3-14b"}, {"quant", "Q8_0"}, {"hardware", "rx-7900-xtx"}});
+  EXPECT_EQ(d["request"]["llamacpp_build"], 5817);
+  // A log that prints its build keeps it.
+  auto r = read_log(
+      "build: 7000 (abc)\nllama_kv_cache_unified: LLAMA_SET_ROWS=0, using old ggml_cpy() method\n");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.value().build_at_least, 5817u);
+  EXPECT_EQ(r.value().build.substr(0, 4), "7000");
+}
+
 TEST(LogRead, AllocationFailuresNameTheBuffer) {
   RUNCHECK_NEEDS_SHARED();
   // KV cache: 204800.00 MiB on device 0, then "failed to allocate buffer for kv cache".
@@ -300,10 +320,11 @@ TEST(Diagnose, EveryPrintedBufferMatchesOrSaysWhy) {
       // buffer, the whole graph plus the copied output matrix. The model is not named; its
       // buffers are Qwen3-14B Q8_0's to the byte (CPU_Mapped 14965.61 MiB, 40 layers x 8 KV
       // heads x 128, vocabulary 151936 from the 0.58 MiB output buffer). The pinned host inputs
-      // changed with the build, which the log does not print.
+      // changed with the build; the log prints no build number, but its "LLAMA_SET_ROWS=0"
+      // line dates it to b5817-b6306, before the embeddings input joined: 10 + 8 = 18.00 MiB.
       {"llamacpp_rocm_gfx1100_c4096_weights-not-offloaded.log",
        {{"model", "qwen3-14b"}, {"quant", "Q8_0"}, {"hardware", "rx-7900-xtx"}},
-       {"ROCm_Host compute"}},
+       {}},
       // 65536 tokens is past Command R v01's trained 8192: the log's own context is used.
       {"llamacpp_metal_m1max-64gb_command-r-v01-q2k_c65536_kv-too-large.log",
        {{"model", "command-r-v01"}, {"quant", "Q2_K"}},

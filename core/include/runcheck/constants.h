@@ -117,6 +117,12 @@ inline constexpr uint32_t kGemma3VisionMerge = 4;
 // (clip.cpp 1361-1362). --image-max-tokens N makes the warmup N tokens (clip-model.h 186-208).
 inline constexpr uint32_t kQwenVisionWarmupTokens = 46 * 46;
 inline constexpr uint32_t kPixtralVisionWarmupTokens = 256;
+// llama.cpp builds that print "LLAMA_SET_ROWS=0, using old ggml_cpy() method for backwards
+// compatibility": from b5817 (PR #14285, 2025-07-03) until b6307 removed the check (PR #15505,
+// 2025-08-28); tags read in llama.cpp's history at 3f545be. A log with the line and no build
+// number was written by one of these.
+inline constexpr uint32_t kLlamacppBuildSetRowsLine = 5817;
+inline constexpr uint32_t kLlamacppBuildSetRowsGone = 6307;
 // Gemma 4 (gemma4v) warms up with 256 tokens "to avoid OOM on warmup" (clip.cpp 1599-1613,
 // set_warmup_n_tokens(256)), each pooled from 3 x 3 patches.
 inline constexpr uint32_t kGemma4VisionWarmupTokens = 256;

@@ -83,6 +83,10 @@ struct LogFacts {
   std::optional<uint32_t> n_ctx, n_batch, n_ubatch, n_seq_max, n_ctx_seq;
   std::string flash_attn;  // "on" | "off" | "auto" as printed (0/1 mapped)
   bool swa_full = false;   // "using full-size SWA cache" (llama.cpp --swa-full)
+  // The earliest llama.cpp build that prints a line the log has, when the build itself is not
+  // printed: "LLAMA_SET_ROWS=0, using old ggml_cpy() method" appeared in b5817 (PR #14285) and
+  // went in b6307 (PR #15505).
+  uint32_t build_at_least = 0, build_before = 0;
   std::string type_k, type_v;
   std::optional<uint32_t> layers_offloaded, layers_total;
   // Buffers by kind: model, kv, compute, output, input, recurrent; and for llama.cpp's image
