@@ -118,11 +118,13 @@ Result<json> diagnose_json(const json& req) {
   // The request the log implies (each part overridable by the caller).
   std::vector<std::string> notes;
   json q = {{"command", "estimate"}};
-  std::string model_how;
+  std::string model_how, weights_quant;
   if (req.contains("model"))
     q["model"] = req["model"];
   else if (const ModelEntry* m = match_model(f, model_how))
     q["model"] = m->id;
+  else if (const ModelEntry* w = match_by_weights(f, weights_quant, model_how))
+    q["model"] = w->id;
   else {
     // Not in the catalog: the model the log's own hyperparameters describe (as a GGUF would).
     GgufFile g;
@@ -140,6 +142,7 @@ Result<json> diagnose_json(const json& req) {
   std::string quant = req.contains("quant") && req["quant"].is_string()
                           ? req["quant"].get<std::string>()
                           : quant_from_file_type(f.file_type, f.bits_per_weight);
+  if (quant.empty() && !weights_quant.empty()) quant = weights_quant;
   // Not printed (the window starts after the loader): the file name says it, "...-Q4_K_S.gguf".
   if (quant.empty())
     for (const char* flag : {"-m", "--model"})

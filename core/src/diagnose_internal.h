@@ -40,6 +40,7 @@ std::string norm_name(std::string s);
 nlohmann::json log_facts_json(const LogFacts& f);
 // The catalog model whose shape the log prints; `how` says how it was matched or why not.
 const ModelEntry* match_model(const LogFacts& f, std::string& how);
+const ModelEntry* match_by_weights(const LogFacts& f, std::string& quant, std::string& how);
 // llama.cpp's printed file type -> a quant id ("Q4_K - Medium" -> Q4_K_M), or "".
 std::string quant_from_file_type(std::string ft, std::optional<double> bpw);
 // The catalog hardware ids of the log's devices; `notes` say what was assumed or not found.

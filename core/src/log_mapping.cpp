@@ -7,6 +7,7 @@
 #include "diagnose_internal.h"
 #include "names.h"
 #include "runcheck/quant.h"
+#include "runcheck/weights.h"
 
 namespace runcheck::diagnosis {
 
@@ -154,6 +155,57 @@ const ModelEntry* match_model(const LogFacts& f, std::string& how) {
                                " other catalog model(s) share it, which allocate the same"
                          : std::string());
   return best;
+}
+
+// The catalog model and GGUF type whose tensors the log's model buffers hold, when the log prints
+// no shape: one load's model buffers sum to the file's tensor data, plus a second copy of tied
+// embeddings once the output layer sits apart from them (llama.cpp's TENSOR_DUPLICATED). The
+// printed sizes have two decimals: a match must be within half a hundredth of a MiB per buffer,
+// and only one model may match.
+const ModelEntry* match_by_weights(const LogFacts& f, std::string& quant, std::string& how) {
+  if (f.runtime != "llama.cpp" && f.runtime != "lmstudio") return nullptr;
+  double logged = 0;
+  size_t buffers = 0;
+  for (const auto& b : f.buffers)
+    if (b.kind == "model" && !b.breakdown) logged += b.mib, ++buffers;
+  if (buffers == 0 || logged < 1) return nullptr;
+  const double tolerance = 0.005 * static_cast<double>(buffers) + 1e-9;
+  const double bytes = logged * 1048576.0;
+  const ModelEntry* hit = nullptr;
+  std::string hit_type;
+  size_t hits = 0;
+  for (const auto& m : builtin_catalog().models) {
+    if (m.kind == "draft-head" || m.parameters == 0) continue;
+    // 1.5 to 33 bits per weight: any GGUF type, F32 included.
+    const double p = static_cast<double>(m.parameters);
+    if (bytes < p * 1.5 / 8 || bytes > p * 33 / 8) continue;
+    for (const auto& t : kFileTypes) {
+      // Only types whose base bits per weight could give this size (a mix of types per tensor
+      // runs from 0.8 to 1.7 times the base type's bits): each trial builds the file's tensors.
+      const double base_bits = ggml_milli_bpw(t.default_type) / 1000.0;
+      if (bytes < p * base_bits * 0.8 / 8 || bytes > p * base_bits * 1.7 / 8) continue;
+      const WeightPlan w = memo_quantized_weights(m.id, m.arch, t.ftype);
+      const uint64_t totals[] = {w.total_bytes,
+                                 m.arch.tied_embeddings ? w.total_bytes + w.token_embd_bytes : 0};
+      for (const uint64_t total : totals) {
+        if (total == 0 || std::fabs(static_cast<double>(total) / 1048576.0 - logged) > tolerance)
+          continue;
+        // Types that lay a model out alike (MXFP4_MOE on a dense model is Q8_0) are one file: the
+        // first in llama.cpp's list names it.
+        if (hit == &m) continue;
+        ++hits;
+        hit = &m;
+        hit_type = std::string(t.name);
+      }
+    }
+  }
+  if (hits != 1) return nullptr;
+  quant = hit_type;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.2f", logged);
+  how = "matched by its model buffers: " + std::string(buf) + " MiB is " + hit->name + " at " +
+        hit_type + " to the hundredth of a MiB (the log prints no shape)";
+  return hit;
 }
 
 // "Q4_K - Medium" -> Q4_K_M, "MXFP4 MoE" -> MXFP4_MOE, "all F32 (guessed)" -> F32.

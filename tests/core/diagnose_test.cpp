@@ -87,6 +87,23 @@ TEST(LogRead, TheSetRowsLineDatesABuildlessLog) {
   EXPECT_EQ(r.value().build.substr(0, 4), "7000");
 }
 
+// A log that prints no shape is matched by its model buffers when exactly one catalog model and
+// type holds that many bytes: the ROCm log's CPU_Mapped 14965.61 MiB is Qwen3-14B Q8_0's
+// 15,692,574,720 bytes (14965.605 MiB). A size no model has, or a shared one, matches nothing.
+TEST(Diagnose, AModelIsMatchedByItsBuffersWhenTheLogPrintsNoShape) {
+  RUNCHECK_NEEDS_SHARED();
+  const json d = diagnose_fixture("llamacpp_rocm_gfx1100_c4096_weights-not-offloaded.log",
+                                  {{"hardware", "rx-7900-xtx"}});
+  EXPECT_EQ(d["request"]["model"], "qwen3-14b");
+  EXPECT_EQ(d["request"]["quant"], "Q8_0");
+  EXPECT_NE(d["mapping"]["model_how"].get<std::string>().find("14965.61 MiB"), std::string::npos)
+      << d["mapping"].dump();
+  const json none = json::parse(
+      handle_diagnose("load_tensors:   CPU_Mapped model buffer size = 12345.67 MiB\n", "{}"));
+  ASSERT_TRUE(none["ok"].get<bool>());
+  EXPECT_FALSE(none["request"].contains("model"));
+}
+
 TEST(LogRead, AllocationFailuresNameTheBuffer) {
   RUNCHECK_NEEDS_SHARED();
   // KV cache: 204800.00 MiB on device 0, then "failed to allocate buffer for kv cache".
