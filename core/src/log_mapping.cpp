@@ -2,6 +2,8 @@
 // stand for (the model by its logged shape, the quant by its printed file type, the cards by name
 // and memory, the GGUF metadata a model can be built from).
 #include <cmath>
+#include <map>
+#include <mutex>
 #include <cstdlib>
 
 #include "diagnose_internal.h"
@@ -157,6 +159,22 @@ const ModelEntry* match_model(const LogFacts& f, std::string& how) {
   return best;
 }
 
+// A catalog model's file bytes and token-embedding bytes at a GGUF type, kept for the process
+// (catalog models never change; the weights memo is cleared whenever a user model is imported,
+// which a diagnosis may do on every log).
+static std::pair<uint64_t, uint64_t> catalog_file_bytes(const ModelEntry& m, FileType t) {
+  static std::mutex mu;
+  static std::map<std::pair<std::string, int>, std::pair<uint64_t, uint64_t>> sizes;
+  const auto key = std::make_pair(m.id, static_cast<int>(t));
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    if (auto it = sizes.find(key); it != sizes.end()) return it->second;
+  }
+  const WeightPlan w = quantized_weights(m.arch, t);
+  std::lock_guard<std::mutex> lock(mu);
+  return sizes.emplace(key, std::make_pair(w.total_bytes, w.token_embd_bytes)).first->second;
+}
+
 // The catalog model and GGUF type whose tensors the log's model buffers hold, when the log prints
 // no shape: one load's model buffers sum to the file's tensor data, plus a second copy of tied
 // embeddings once the output layer sits apart from them (llama.cpp's TENSOR_DUPLICATED). The
@@ -184,9 +202,8 @@ const ModelEntry* match_by_weights(const LogFacts& f, std::string& quant, std::s
       // runs from 0.8 to 1.7 times the base type's bits): each trial builds the file's tensors.
       const double base_bits = ggml_milli_bpw(t.default_type) / 1000.0;
       if (bytes < p * base_bits * 0.8 / 8 || bytes > p * base_bits * 1.7 / 8) continue;
-      const WeightPlan w = memo_quantized_weights(m.id, m.arch, t.ftype);
-      const uint64_t totals[] = {w.total_bytes,
-                                 m.arch.tied_embeddings ? w.total_bytes + w.token_embd_bytes : 0};
+      const auto [file, embd] = catalog_file_bytes(m, t.ftype);
+      const uint64_t totals[] = {file, m.arch.tied_embeddings ? file + embd : 0};
       for (const uint64_t total : totals) {
         if (total == 0 || std::fabs(static_cast<double>(total) / 1048576.0 - logged) > tolerance)
           continue;
