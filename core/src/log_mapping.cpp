@@ -2,9 +2,9 @@
 // stand for (the model by its logged shape, the quant by its printed file type, the cards by name
 // and memory, the GGUF metadata a model can be built from).
 #include <cmath>
+#include <cstdlib>
 #include <map>
 #include <mutex>
-#include <cstdlib>
 
 #include "diagnose_internal.h"
 #include "names.h"
