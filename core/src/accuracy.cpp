@@ -410,9 +410,7 @@ Result<json> accuracy_json(const json& req) {
       const double err = (sc.pred - m.measured) / m.measured * 100;
       const bool inside = m.measured >= sc.lo && m.measured <= sc.hi;
       const HardwareEntry* he = builtin_catalog().hw(m.hardware);
-      const std::string family =
-          he ? (he->kind == HardwareKind::kApple ? "apple" : he->vendor) + "/" + m.backend
-             : m.backend;
+      const std::string family = he ? hardware_family(*he) + "/" + m.backend : m.backend;
       const ModelEntry* me = builtin_catalog().model(m.model);
       // Speculative runs decode several tokens per step and concurrent runs serve K requests:
       // each is its own group, never mixed into the single-stream decode figures.

@@ -201,6 +201,20 @@ struct BandStratum {
 GroupBand band_of(const std::vector<std::pair<size_t, double>>& ratios, size_t exclude,
                   const std::function<bool(size_t)>& held_out = nullptr,
                   const std::vector<BandStratum>& strata = {});
+// The strata of a request: calibration runs of MoE (or dense) models, on several GPUs (or one
+// device), on this hardware family (hardware_family; none when empty).
+std::vector<BandStratum> band_strata(bool moe, bool multi, const std::string& family);
+// A band for a runtime other than llama.cpp (`runtime`, SpeedFeatures::runtime) whose fit is
+// borrowed, or whose own group (`used_group`) has fewer than kMinBandRows held-out runs: joined
+// with how far llama.cpp's fit errs on other runtimes' runs (borrowed_ratios), this runtime's
+// own runs a stratum of them. Unchanged for llama.cpp.
+GroupBand join_borrowed_band(GroupBand b, bool decode, const std::string& used_group,
+                             const std::string& runtime, const std::string& runtime_label,
+                             std::vector<BandStratum> strata, size_t exclude,
+                             const std::function<bool(size_t)>& held_out, const Holdout& holdout);
+// What the band rests on, for the estimate's assumptions: the strata that widened it, and a
+// warning when it has fewer than kMinBandRows held-out runs.
+void band_notes(const char* what, const GroupBand& b, std::vector<std::string>& assumptions);
 
 // The largest context (tokens per sequence) for which `pred(plan)` holds, or 0.
 template <typename Pred>

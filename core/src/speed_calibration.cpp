@@ -278,4 +278,61 @@ GroupBand band_of(const std::vector<std::pair<size_t, double>>& ratios, size_t e
   return b;
 }
 
+std::vector<BandStratum> band_strata(bool moe, bool multi, const std::string& family) {
+  const Catalog* cat = &builtin_catalog();
+  const auto* rows = &cat->benchmarks;
+  std::vector<BandStratum> strata;
+  strata.push_back({moe ? "MoE models" : "dense models", [rows, cat, moe](size_t i) {
+                      const ModelEntry* m =
+                          i < rows->size() ? cat->model((*rows)[i].model) : nullptr;
+                      return m && m->arch.is_moe() == moe;
+                    }});
+  strata.push_back({multi ? "multi-GPU runs" : "single-device runs", [rows, multi](size_t i) {
+                      return i < rows->size() && ((*rows)[i].n_devices > 1) == multi;
+                    }});
+  if (!family.empty())
+    strata.push_back({family + " hardware", [rows, cat, family](size_t i) {
+                        const HardwareEntry* h =
+                            i < rows->size() ? cat->hw((*rows)[i].hardware) : nullptr;
+                        return h && hardware_family(*h) == family;
+                      }});
+  return strata;
+}
+
+GroupBand join_borrowed_band(GroupBand b, bool decode, const std::string& used_group,
+                             const std::string& runtime, const std::string& runtime_label,
+                             std::vector<BandStratum> strata, size_t exclude,
+                             const std::function<bool(size_t)>& held_out, const Holdout& holdout) {
+  if (runtime.empty()) return b;
+  if (used_group.rfind(runtime + "/", 0) == 0 && b.rows >= kMinBandRows) return b;
+  const auto* rows = &builtin_catalog().benchmarks;
+  strata.push_back({runtime_label + " runs", [rows, runtime](size_t i) {
+                      Runtime r = Runtime::kLlamaCpp;
+                      return i < rows->size() && runtime_from_name((*rows)[i].runtime, r) &&
+                             speed_runtime(r) == runtime;
+                    }});
+  const GroupBand x = band_of(borrowed_ratios(decode, holdout), exclude, held_out, strata);
+  if (x.rows < 3 || (x.low >= b.low && x.high <= b.high)) return b;
+  b.low = std::min(b.low, x.low);
+  b.high = std::max(b.high, x.high);
+  b.widened_by.push_back("runs of runtimes other than llama.cpp predicted from its fit (" +
+                         std::to_string(x.rows) + " runs)");
+  for (const auto& w : x.widened_by) b.widened_by.push_back(w);
+  return b;
+}
+
+void band_notes(const char* what, const GroupBand& b, std::vector<std::string>& assumptions) {
+  std::string why;
+  for (const auto& w : b.widened_by) why += (why.empty() ? "" : ", ") + w;
+  if (!why.empty())
+    assumptions.push_back(std::string(what) + " band widened to the spread of " + why);
+  if (b.rows < 3)
+    assumptions.push_back(std::string(what) +
+                          " band: no held-out runs of this kind to size it, so a default "
+                          "0.5-1.5x of the figure (widened where the fit is borrowed)");
+  else if (b.rows < kMinBandRows)
+    assumptions.push_back(std::string(what) + " band rests on " + std::to_string(b.rows) +
+                          " held-out runs only: treat its edges as rough");
+}
+
 }  // namespace runcheck::engine

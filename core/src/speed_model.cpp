@@ -385,71 +385,21 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
     out.evidence.clear();  // no figure, so nothing is measured or extrapolated
     return out;
   }
-  // The strata this request is in: runs of MoE (or dense) models, on several GPUs (or one), on
-  // this vendor's cards; each stratum's own residuals widen the band where they spread wider.
-  std::vector<BandStratum> strata;
-  {
-    const bool moe = in.model->arch.is_moe();
-    const bool multi = n_gpu > 1;
-    std::string vendor;
-    for (const auto* h : in.hardware)
-      if (vendor.empty()) vendor = h->kind == HardwareKind::kApple ? "apple" : h->vendor;
-    const Catalog& cat = builtin_catalog();
-    strata.push_back({moe ? "MoE models" : "dense models", [&rows, &cat, moe](size_t i) {
-                        const ModelEntry* m = i < rows.size() ? cat.model(rows[i].model) : nullptr;
-                        return m && m->arch.is_moe() == moe;
-                      }});
-    strata.push_back({multi ? "multi-GPU runs" : "single-device runs", [&rows, multi](size_t i) {
-                        return i < rows.size() && (rows[i].n_devices > 1) == multi;
-                      }});
-    if (!vendor.empty())
-      strata.push_back(
-          {vendor + " hardware", [&rows, &cat, vendor](size_t i) {
-             const HardwareEntry* h = i < rows.size() ? cat.hw(rows[i].hardware) : nullptr;
-             return h && (h->kind == HardwareKind::kApple ? "apple" : h->vendor) == vendor;
-           }});
-  }
-  // Another runtime's estimate from llama.cpp's fit, or from a thin group of its own runs: the
-  // band also spans how far llama.cpp's fit errs on the runs of runtimes with their own groups
-  // (this runtime's own, where it has kMinStratumRows of them).
-  auto join_borrowed = [&](GroupBand b, bool decode, const std::string& used) {
-    if (f.runtime.empty()) return b;
-    if (used.rfind(f.runtime + "/", 0) == 0 && b.rows >= kMinBandRows) return b;
-    std::vector<BandStratum> st = strata;
-    st.push_back({std::string(runtime_name(in.plan.kv.runtime)) + " runs", [&rows, &f](size_t i) {
-                    Runtime r = Runtime::kLlamaCpp;
-                    return i < rows.size() && runtime_from_name(rows[i].runtime, r) &&
-                           speed_runtime(r) == f.runtime;
-                  }});
-    const GroupBand x = band_of(borrowed_ratios(decode, holdout), exclude, row_held_out, st);
-    if (x.rows < 3 || (x.low >= b.low && x.high <= b.high)) return b;
-    b.low = std::min(b.low, x.low);
-    b.high = std::max(b.high, x.high);
-    b.widened_by.push_back("runs of runtimes other than llama.cpp predicted from its fit (" +
-                           std::to_string(x.rows) + " runs)");
-    for (const auto& w : x.widened_by) b.widened_by.push_back(w);
-    return b;
+  std::string family;
+  for (const auto* h : in.hardware)
+    if (family.empty()) family = hardware_family(*h);
+  const std::vector<BandStratum> strata = band_strata(in.model->arch.is_moe(), n_gpu > 1, family);
+  // Another runtime's estimate: the band also spans how far borrowed fits err.
+  auto join_borrowed = [&](const GroupBand& b, bool decode, const std::string& used) {
+    return join_borrowed_band(b, decode, used, f.runtime, runtime_name(in.plan.kv.runtime), strata,
+                              exclude, row_held_out, holdout);
   };
   const GroupRatios& dr = group_ratios(dgroup, true, holdout);
   const GroupBand db =
       join_borrowed(band_of(dfac > 0 ? (dsame ? dr.known_pair : dr.known) : dr.unknown, exclude,
                             row_held_out, strata),
                     true, dgroup);
-  // Say what the band rests on when it is thin or a stratum's own spread widened it.
-  auto band_note = [&](const char* what, const GroupBand& b) {
-    std::string why;
-    for (const auto& w : b.widened_by) why += (why.empty() ? "" : ", ") + w;
-    if (!why.empty())
-      assumptions.push_back(std::string(what) + " band widened to the spread of " + why);
-    if (b.rows < 3)
-      assumptions.push_back(std::string(what) +
-                            " band: no held-out runs of this kind to size it, so a default "
-                            "0.5-1.5x of the figure (widened where the fit is borrowed)");
-    else if (b.rows < kMinBandRows)
-      assumptions.push_back(std::string(what) + " band rests on " + std::to_string(b.rows) +
-                            " held-out runs only: treat its edges as rough");
-  };
-  band_note("decode", db);
+  band_notes("decode", db, assumptions);
   const double widen = evidence == "estimated" ? kEstimatedBandWidening : 1.0;
   auto band = [&](double tps, const GroupBand& b, double cap) {
     const double lo = tps * b.low / widen,
@@ -505,7 +455,7 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
         join_borrowed(band_of(pfac > 0 ? (psame ? pr.known_pair : pr.known) : pr.unknown, exclude,
                               row_held_out, strata),
                       false, pgroup);
-    band_note("prefill", pb);
+    band_notes("prefill", pb, assumptions);
     const double ov = f.prefill_overlap(in.prompt);
     const double pc = f.flash_attn ? pf.c_fa : pf.c;  // the attention slope for this setting
     // Attention per prompt token reads the context before it: on average depth + prompt / 2

@@ -54,6 +54,10 @@ struct HardwareEntry {
   std::vector<std::string> aliases;
   std::vector<Source> sources;
 };
+// The family a speed figure groups hardware by: "apple" for a Mac, else the vendor.
+inline std::string hardware_family(const HardwareEntry& h) {
+  return h.kind == HardwareKind::kApple ? "apple" : h.vendor;
+}
 
 struct QuantEntry {
   std::string id;    // "Q4_K_M", "AWQ-4bit", "MLX-4bit"
