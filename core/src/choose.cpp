@@ -31,7 +31,7 @@ Result<json> models_for(const json& req) {
                  {"tradeoffs", json::array()},
                  {"will_not_run", json::array()}};
   for (const auto& m : builtin_catalog().models) {
-    if (m.kind == "draft-head") continue;  // a draft, never a model on its own
+    if (m.draft_only()) continue;  // a draft, never a model on its own
     json w = req;
     w["model"] = m.id;
     const int64_t ctx = std::min<int64_t>(asked, m.arch.context_length);

@@ -267,7 +267,7 @@ std::optional<Error> read_workload(const EstimateRequest& q, Inputs& in) {
     return make_error(
         "unknown_id", "model",
         "model '" + safe_echo(model_id) + "' is not in the catalog (see: runcheck catalog models)");
-  if (in.model->kind == "draft-head")
+  if (in.model->draft_only())
     return make_error("incompatible", "model",
                       in.model->name +
                           " is an EAGLE-3 draft head, not a model: give it as draft_model with "

@@ -126,7 +126,7 @@ const ModelEntry* match_model(const LogFacts& f, std::string& how) {
   }
   std::vector<const ModelEntry*> hits;
   for (const auto& m : builtin_catalog().models) {
-    if (m.kind == "draft-head") continue;
+    if (m.draft_only()) continue;
     const ModelArch& a = m.arch;
     if (a.block_count != *f.n_layer || a.embedding_length != *f.n_embd) continue;
     if (f.n_head_kv && a.head_count_kv != *f.n_head_kv) continue;
@@ -193,7 +193,7 @@ const ModelEntry* match_by_weights(const LogFacts& f, std::string& quant, std::s
   std::string hit_type;
   size_t hits = 0;
   for (const auto& m : builtin_catalog().models) {
-    if (m.kind == "draft-head" || m.parameters == 0) continue;
+    if (m.draft_only() || m.parameters == 0) continue;
     // 1.5 to 33 bits per weight: any GGUF type, F32 included.
     const double p = static_cast<double>(m.parameters);
     if (bytes < p * 1.5 / 8 || bytes > p * 33 / 8) continue;

@@ -97,7 +97,7 @@ std::optional<Error> read_speculative(const EstimateRequest& q, Inputs& in) {
   if (!s.draft)
     return make_error("unknown_id", "draft_model",
                       "draft_model '" + safe_echo(draft) + "' is not in the catalog");
-  if (eagle != (s.draft->kind == "draft-head"))
+  if (eagle != (s.draft->draft_only()))
     return make_error("incompatible", "draft_model",
                       eagle ? s.draft->name +
                                   " is not an EAGLE-3 head: use speculative draft "

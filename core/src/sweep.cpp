@@ -61,7 +61,7 @@ Result<json> sweep_json(const json& req) {
     return make_error("bad_catalog", "", builtin_catalog_error());
   if (model_ids.empty())
     for (const auto& m : cat.models)
-      if (m.kind != "draft-head") model_ids.push_back(m.id);
+      if (!m.draft_only()) model_ids.push_back(m.id);
   if (hw_ids.empty())
     for (const auto& h : cat.hardware) hw_ids.push_back(h.id);
   if (quants.empty()) quants.assign(std::begin(kSweepQuants), std::end(kSweepQuants));

@@ -24,6 +24,8 @@ struct ModelEntry {
   std::optional<double> params_total_b, params_active_b;  // as published (model card)
   ModelArch arch;
   uint64_t parameters = 0;  // from the tensor list (parameter_count), computed when loaded
+  // An EAGLE-3 head (kind "draft-head"): a draft only, never a model on its own.
+  bool draft_only() const { return kind == "draft-head"; }
   // Other names of the same weights that are not derivable from hf_repo or the downloads
   // (common spellings, the general.name GGUF files print); names.h adds the derived ones.
   std::vector<std::string> aliases;
