@@ -44,36 +44,40 @@ std::string completion_script(const std::string& shell, const std::vector<std::s
       if (c == '_') c = '-';
     flags += (flags.empty() ? "--" : " --") + n;
   }
-  flags += " --json --request --use-case --min-decode-tps --max-kld --limit";
+  flags +=
+      " --json --request --use-case --min-decode-tps --max-kld --limit --model-file --draft-file";
   std::string cmds;
   for (const auto& c : commands) cmds += (cmds.empty() ? "" : " ") + c;
   std::string runtimes;
   for (const auto& r : opt["runtimes"])
     runtimes += (runtimes.empty() ? "" : " ") + r["id"].get<std::string>();
-  const std::string values = "    --model|--draft-model) w=\"" + words(models["models"], "id") +
-                             "\" ;;\n"
-                             "    --hardware) w=\"" +
-                             words(hw["hardware"], "id") +
-                             "\" ;;\n"
-                             "    --quant|--draft-quant) w=\"" +
-                             words(quants["quants"], "id") +
-                             "\" ;;\n"
-                             "    --runtime) w=\"" +
-                             runtimes +
-                             "\" ;;\n"
-                             "    --kv-type) w=\"" +
-                             words(opt["kv_types"]) +
-                             "\" ;;\n"
-                             "    --os) w=\"" +
-                             words(opt["os"]) +
-                             "\" ;;\n"
-                             "    --backend) w=\"" +
-                             words(opt["backends"]) +
-                             "\" ;;\n"
-                             "    --use-case) w=\"" +
-                             words(opt["use_cases"], "id") +
-                             "\" ;;\n"
-                             "    --speculative) w=\"none draft mtp ngram\" ;;\n";
+  const std::string values =
+      "    --model|--draft-model) w=\"" + words(models["models"], "id") +
+      "\" ;;\n"
+      "    --hardware) w=\"" +
+      words(hw["hardware"], "id") +
+      "\" ;;\n"
+      "    --quant|--draft-quant) w=\"" +
+      words(quants["quants"], "id") +
+      "\" ;;\n"
+      "    --runtime) w=\"" +
+      runtimes +
+      "\" ;;\n"
+      "    --kv-type) w=\"" +
+      words(opt["kv_types"]) +
+      "\" ;;\n"
+      "    --os) w=\"" +
+      words(opt["os"]) +
+      "\" ;;\n"
+      "    --backend) w=\"" +
+      words(opt["backends"]) +
+      "\" ;;\n"
+      "    --use-case) w=\"" +
+      words(opt["use_cases"], "id") +
+      "\" ;;\n"
+      "    --speculative) w=\"none draft mtp eagle3 ngram\" ;;\n"
+      "    --model-file|--draft-file) COMPREPLY=($(compgen -f -- \"$cur\")); "
+      "return ;;\n";
   std::string s;
   if (shell == "zsh") s += "autoload -U +X bashcompinit && bashcompinit\n";
   s += "# runcheck " + shell + " completion: eval \"$(runcheck completion " + shell +

@@ -53,7 +53,9 @@ constexpr const char* kUsage =
     "--json\n"
     "  inspect    read a model file: runcheck inspect FILE(.gguf|config.json) [--json]; any "
     "command\n"
-    "             takes --model-file FILE instead of --model ID\n"
+    "             takes --model-file FILE instead of --model ID, and --draft-file FILE instead "
+    "of\n"
+    "             --draft-model ID\n"
     "  diagnose   read a runtime log: runcheck diagnose FILE|- [--model ID] [--hardware ID] "
     "[--json]\n"
     "             (what overflowed, the log's buffers beside runcheck's, checked fixes)\n"
@@ -382,14 +384,16 @@ int main(int argc, char** argv) {
       }
       for (char& ch : key)
         if (ch == '-') ch = '_';
-      if (key == "model_file") {  // a .gguf or config.json: imported, then used as --model
+      // A .gguf or config.json: imported, then used as --model (model_file) or as the
+      // speculative draft (draft_file, --draft-model).
+      if (key == "model_file" || key == "draft_file") {
         const json r = import_model_file(value);
         if (!r.value("ok", false)) {
-          std::fprintf(stderr, "runcheck: error: model_file: %s\n",
+          std::fprintf(stderr, "runcheck: error: %s: %s\n", key.c_str(),
                        r["error"].value("message", "cannot import").c_str());
           return 1;
         }
-        req["model"] = r["model"];
+        req[key == "model_file" ? "model" : "draft_model"] = r["model"];
         continue;
       }
       if (key == "data") {  // runcheck accuracy --data FILE.csv: the CSV text goes in the request

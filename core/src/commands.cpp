@@ -7,6 +7,11 @@
 namespace runcheck::engine {
 namespace {
 
+// A model the user brought is "user:<name>"; its file is named for <name>.
+std::string strip_user_prefix(const std::string& id) {
+  return id.rfind("user:", 0) == 0 ? id.substr(5) : id;
+}
+
 // A file name as one shell word: plain names as they are, anything else in single quotes (a
 // quote inside becomes '\''), so a hostile name cannot run as a command.
 std::string shell_quote(const std::string& s) {
@@ -118,10 +123,12 @@ std::map<std::string, std::string> launch_commands(const Inputs& in, const Plan&
       const std::string dq(in.spec.draft_ftype ? in.spec.draft_ftype->name : "Q8_0");
       const DownloadEntry* dd = download_for(*in.spec.draft, "llama.cpp", dq);
       if (dd) cite(*dd);
-      s +=
-          " --spec-type draft-simple " +
-          (dd ? "-hfd " + dd->name + ":" + dq : "-md <" + in.spec.draft->id + "-" + dq + ".gguf>") +
-          " --spec-draft-n-max " + std::to_string(in.spec.k);
+      s += " --spec-type draft-simple " +
+           (dd ? "-hfd " + dd->name + ":" + dq
+            : !in.spec.draft_file.empty()
+                ? "-md " + shell_quote(in.spec.draft_file)
+                : "-md <" + strip_user_prefix(in.spec.draft->id) + "-" + dq + ".gguf>") +
+           " --spec-draft-n-max " + std::to_string(in.spec.k);
     } else if (in.spec.method == "mtp" || in.spec.method == "ngram") {
       s += std::string(" --spec-type ") + (in.spec.method == "mtp" ? "draft-mtp" : "ngram-simple") +
            " --spec-draft-n-max " + std::to_string(in.spec.k);

@@ -70,6 +70,8 @@ struct Inputs {
     const ModelEntry* draft = nullptr;
     const FileTypeInfo* draft_ftype = nullptr;  // llama.cpp: the draft's GGUF file type
     const QuantEntry* draft_format = nullptr;   // vLLM: the draft repository's format
+    const WeightPlan* draft_weights = nullptr;  // a draft GGUF the user brought: its tensors
+    std::string draft_file;                     // ... and its file name (for -md)
     uint32_t k = kDefaultDraftMax;
     std::optional<double> acceptance;
   } spec;

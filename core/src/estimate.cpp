@@ -19,30 +19,31 @@ Estimate run_estimate(const Inputs& in) {
   Machine mc = build_machine(in, out.assumptions);
   // Memory kept beside the model's own: on an accelerator it is part of what the device holds;
   // in system RAM it leaves less for the model (the host's budget).
-  const auto charge = [&](Device* gpu, uint64_t bytes) {
-    if (gpu)
+  const auto charge = [&](Device* gpu, uint64_t bytes, uint64_t Device::*part) {
+    if (gpu) {
       gpu->overhead_bytes += bytes;
-    else
+      gpu->*part += bytes;
+    } else
       mc.host.budget_bytes -= std::min(mc.host.budget_bytes, bytes);
   };
   // A draft model lives next to the target on the first accelerator (or in RAM without one);
   // on vLLM it is split over the tensor-parallel GPUs like the target.
   if (const uint64_t d = draft_bytes(in); d > 0) {
     if (in.spec.draft_format && !mc.gpus.empty())
-      for (auto& g : mc.gpus) charge(&g, d / mc.gpus.size());
+      for (auto& g : mc.gpus) charge(&g, d / mc.gpus.size(), &Device::speculative_bytes);
     else
-      charge(mc.gpus.empty() ? nullptr : &mc.gpus[0], d);
+      charge(mc.gpus.empty() ? nullptr : &mc.gpus[0], d, &Device::speculative_bytes);
   }
   const ModelArch& m = in.model->arch;
   out.weights = weights_for(in, in.ftype, in.format);
   // MTP blocks go with the last layers, on the last accelerator (or in RAM without one).
   if (const uint64_t t = mtp_bytes(in, out.weights); t > 0)
-    charge(mc.gpus.empty() ? nullptr : &mc.gpus.back(), t);
+    charge(mc.gpus.empty() ? nullptr : &mc.gpus.back(), t, &Device::speculative_bytes);
   // The vision tower (mmproj weights and the encoder's buffer) on the first GPU, or in RAM.
   out.vision = vision_cost(in, mc);
   if (out.vision.on)
     charge(in.vis.offload && !mc.gpus.empty() ? &mc.gpus[0] : nullptr,
-           out.vision.weights_bytes + out.vision.compute_bytes);
+           out.vision.weights_bytes + out.vision.compute_bytes, &Device::vision_bytes);
   out.plan = make_plan(m, out.weights, mc, in.plan);
 
   out.model_id = in.model->id;

@@ -66,6 +66,11 @@ json plan_json(const Plan& p, const WeightPlan& w) {
          {"compute_bytes", u.compute_bytes},
          {"op_offload_bytes", u.op_offload_bytes},
          {"overhead_bytes", u.overhead_bytes},
+         {"speculative_bytes", u.speculative_bytes},
+         {"vision_bytes", u.vision_bytes},
+         // The rest of overhead_bytes: the runtime's own context and reserves.
+         {"runtime_bytes", u.overhead_bytes - std::min(u.overhead_bytes,
+                                                       u.speculative_bytes + u.vision_bytes)},
          {"layers", u.layers},
          {"holds_output", u.holds_output},
          {"expert_layers", u.expert_layers}});

@@ -66,6 +66,8 @@ DeviceUse use_of(const Device& d, bool host) {
   u.is_host = host;
   u.budget_bytes = d.budget_bytes;
   u.overhead_bytes = host ? 0 : d.overhead_bytes;
+  u.speculative_bytes = host ? 0 : d.speculative_bytes;
+  u.vision_bytes = host ? 0 : d.vision_bytes;
   return u;
 }
 
@@ -100,6 +102,8 @@ void add_op_offload(Plan& p, const ModelArch& m, const Machine& mc, const KvOpti
   DeviceUse& host = p.devices.back();
   if (!gpu0_used) {
     g0.overhead_bytes = mc.gpus[0].overhead_bytes;
+    g0.speculative_bytes = mc.gpus[0].speculative_bytes;
+    g0.vision_bytes = mc.gpus[0].vision_bytes;
     g0.compute_bytes = compute_buffer_bytes(m, kv, ComputeShape{true, false});
     bool any_gpu_layers = false;
     for (size_t d = 0; d + 1 < p.devices.size(); ++d) any_gpu_layers |= p.devices[d].layers > 0;
@@ -213,6 +217,7 @@ Plan eval_llamacpp(const ModelArch& m, const WeightPlan& w, const Machine& mc, c
   for (size_t d = 0; d < n_gpu; ++d) {
     if (!used_dev[d]) {
       p.devices[d].overhead_bytes = 0;  // an unused card allocates nothing
+      p.devices[d].speculative_bytes = p.devices[d].vision_bytes = 0;
       continue;
     }
     p.devices[d].compute_bytes =

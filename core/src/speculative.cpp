@@ -21,6 +21,7 @@
 #include "estimate.h"
 #include "runcheck/memory.h"
 #include "runcheck/request.h"
+#include "user_models.h"
 
 namespace runcheck::engine {
 
@@ -29,9 +30,16 @@ std::optional<Error> read_speculative(const EstimateRequest& q, Inputs& in) {
   s.method = q.speculative.value_or("none");
   const std::string draft = q.draft_model.value_or("");
   const bool vllm = in.plan.kv.runtime == Runtime::kVllm;
+  // A draft the user brought (a GGUF header or a config.json, "user:<name>") drafts like a
+  // catalog model; a GGUF's own tensors and file type stand for it on llama.cpp.
+  const UserModel* own =
+      draft.empty() || builtin_catalog().model(draft) ? nullptr : user_model(draft);
+  const bool own_gguf = own && own->weights && !vllm;
   // llama.cpp drafts are GGUF files (Q8_0 by default); a vLLM draft is a repository in one of
   // vLLM's formats (BF16 by default, as published).
-  const std::string dq = q.draft_quant.value_or(vllm ? "BF16-safetensors" : "Q8_0");
+  const std::string dq = q.draft_quant.value_or(own_gguf && !own->file_type.empty() ? own->file_type
+                                                : vllm ? "BF16-safetensors"
+                                                       : "Q8_0");
   if (auto e = check_integer("draft_max", q.draft_max.value_or(kDefaultDraftMax), 1, 64)) return e;
   s.k = static_cast<uint32_t>(q.draft_max.value_or(kDefaultDraftMax));
   if (q.acceptance) {
@@ -93,10 +101,20 @@ std::optional<Error> read_speculative(const EstimateRequest& q, Inputs& in) {
                             "e.g. eagle3-llama-3.1-8b)"
                           : "speculative: draft needs draft_model (a catalog id, e.g. "
                             "llama-3.2-1b)");
-  s.draft = builtin_catalog().model(draft);
+  s.draft = own ? &own->entry : builtin_catalog().model(draft);
   if (!s.draft)
     return make_error("unknown_id", "draft_model",
-                      "draft_model '" + safe_echo(draft) + "' is not in the catalog");
+                      "draft_model '" + safe_echo(draft) +
+                          "' is neither in the catalog nor a model file you brought");
+  if (own_gguf) {
+    if (q.draft_quant && !own->file_type.empty() && *q.draft_quant != own->file_type)
+      return make_error("incompatible", "draft_quant",
+                        "draft_quant '" + safe_echo(*q.draft_quant) +
+                            "' is not your draft file's type (" + own->file_type +
+                            "): a GGUF draft is used as it is");
+    s.draft_weights = &*own->weights;
+    s.draft_file = own->file_name;
+  }
   if (eagle != (s.draft->draft_only()))
     return make_error("incompatible", "draft_model",
                       eagle ? s.draft->name +
@@ -201,7 +219,9 @@ uint64_t draft_bytes(const Inputs& in) {
     for (uint32_t l = 0; l < d.block_count; ++l) kv += layer_cache_bytes(d, l, in.plan.kv);
     return w.total_bytes + kv;
   }
-  const WeightPlan w = memo_quantized_weights(in.spec.draft->id, d, in.spec.draft_ftype->ftype);
+  const WeightPlan w = in.spec.draft_weights ? *in.spec.draft_weights
+                                             : memo_quantized_weights(in.spec.draft->id, d,
+                                                                      in.spec.draft_ftype->ftype);
   KvOptions o = in.plan.kv;
   o.type_k = o.type_v = GgmlType::F16;  // -ctkd / -ctvd default f16
   uint64_t kv = 0;

@@ -9,6 +9,8 @@
 #include "runcheck/catalog.h"
 #include "runcheck/memory.h"
 #include "runcheck/weights.h"
+#include "test_util.h"
+#include "user_models.h"
 
 namespace runcheck {
 namespace {
@@ -422,6 +424,57 @@ TEST(Speculative, Eagle3RefusalsNameTheField) {
   EXPECT_EQ(err(q)["field"], "model");
   // The module keeps working after the errors.
   EXPECT_TRUE(estimate(vllm)["ok"].get<bool>());
+}
+
+// A draft the user brought. Its GGUF's own tensors stand for its weights (llama-2-tiny-random:
+// 1,026,144 tensor bytes, one layer, 8-wide, 2 KV heads of 4, a 32,000-token vocabulary, F16),
+// with an f16 cache (-ctkd default) of 1 x 4,096 x (8 + 8) x 2 B = 131,072 B and its compute
+// buffer: a ubatch of logits, 32,000 x 512 x 4 B = 65,536,000 B, and one activation row,
+// 512 x 8 x 4 B = 16,384 B. Its config.json twin drafts exactly like the catalog entry it
+// describes (Qwen3-0.6B's published config against the catalog's qwen3-0.6b).
+TEST(Speculative, DraftFromTheUsersOwnFile) {
+  RUNCHECK_NEEDS_SHARED();
+  const std::string f =
+      test::read_text(test::shared_dir() + "/fixtures/gguf/llama-2-tiny-random.gguf");
+  const json g = import_gguf(reinterpret_cast<const uint8_t*>(f.data()), f.size(), f.size(),
+                             "llama-2-tiny-random.gguf");
+  ASSERT_TRUE(g["ok"].get<bool>()) << g.dump();
+  ASSERT_EQ(g["summary"]["weights_bytes"].get<uint64_t>(), 1026144u);
+  json req = {{"model", "llama-2-7b"},  {"quant", "Q4_K_M"},      {"context", 4096},
+              {"hardware", "rtx-3090"}, {"speculative", "draft"}, {"draft_model", g["model"]},
+              {"inverse", false}};
+  const json r = estimate(req);
+  ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
+  const json& sp = r["speed"]["speculative"];
+  EXPECT_EQ(sp["draft_bytes"].get<uint64_t>(), 1026144u + 131072u + 65536000u + 16384u);
+  EXPECT_EQ(sp["draft_quant"], "F16");  // the file's own type
+  EXPECT_NE(r["commands"]["llama_server"].get<std::string>().find("-md llama-2-tiny-random.gguf "),
+            std::string::npos)
+      << r["commands"]["llama_server"];
+  // A GGUF is used as it is: another draft_quant is refused, naming the field.
+  req["draft_quant"] = "Q8_0";
+  const json bad = estimate(req);
+  EXPECT_EQ(bad["error"]["field"], "draft_quant") << bad.dump();
+
+  const json c = json::parse(handle_request(json{
+      {"command", "import"},
+      {"config", test::read_json(test::shared_dir() + "/fixtures/hf/Qwen3-0.6B/config.json")},
+      {"name", "qwen3-0.6b-own"}}.dump()));
+  ASSERT_TRUE(c["ok"].get<bool>()) << c.dump();
+  json own = {{"model", "qwen3-8b"}, {"context", 8192},        {"hardware", "rtx-3090"},
+              {"inverse", false},    {"speculative", "draft"}, {"draft_model", c["model"]}};
+  json cat = own;
+  cat["draft_model"] = "qwen3-0.6b";
+  const json a = estimate(own), b = estimate(cat);
+  ASSERT_TRUE(a["ok"].get<bool>()) << a.dump();
+  EXPECT_EQ(a["speed"]["speculative"]["draft_bytes"], b["speed"]["speculative"]["draft_bytes"]);
+  EXPECT_EQ(a["speed"]["speculative"]["decode_tps"], b["speed"]["speculative"]["decode_tps"]);
+  // An id that is neither a catalog model nor a file brought says so.
+  own["draft_model"] = "user:never-imported";
+  const json none = estimate(own);
+  EXPECT_EQ(none["error"]["field"], "draft_model");
+  EXPECT_NE(none["error"]["message"].get<std::string>().find("nor a model file you brought"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -4,7 +4,8 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startServer } from '../../tools/serve.mjs';
-import { launch, cli, root, artifacts, openPage, shots } from './browser.mjs';
+import { execFileSync } from 'node:child_process';
+import { launch, cli, root, artifacts, openPage, shots, shared, needsShared } from './browser.mjs';
 
 let server, ctx, base;
 before(async () => {
@@ -108,6 +109,44 @@ test('speculative on vLLM with an EAGLE-3 head: offered as a draft, never as a m
   await page.locator('#speculative-speed').scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(artifacts, 'speculative-eagle3-desktop.png'), fullPage: true });
   assert.deepEqual(errors, []);
+});
+
+test('speculative with the user\'s own draft file: it joins the draft picker, drafts as in the CLI, and its name is in -md', needsShared, async () => {
+  const { page, errors } = await open(`${base}?view=run&model=llama-2-7b&quant=Q4_K_M&context=4096&hardware=rtx-3090&count=1`);
+  const file = join(shared, 'fixtures/gguf/llama-2-tiny-random.gguf');
+  await page.setInputFiles('#model-file', file);
+  await page.waitForFunction(() => document.querySelector('#model').value === 'user:llama-2-tiny-random.gguf');
+  // The file became the model; back to Llama 2 7B, drafting with the file.
+  await page.selectOption('#model', 'llama-2-7b');
+  await page.evaluate(() => { document.querySelector('#advanced').open = true; });
+  assert.equal(await page.$eval('#draft_model option[value="user:llama-2-tiny-random.gguf"]', (o) => o.textContent), 'llama-2-tiny-random.gguf (your GGUF) (your file)');
+  await page.selectOption('#speculative', 'draft');
+  await page.selectOption('#draft_model', 'user:llama-2-tiny-random.gguf');
+  await page.waitForSelector('#speculative-speed:not([hidden])');
+  const r = JSON.parse(execFileSync(join(root, 'build/native/runcheck'), ['estimate', '--model', 'llama-2-7b', '--quant', 'Q4_K_M', '--context', '4096',
+    '--hardware', 'rtx-3090', '--speculative', 'draft', '--draft-file', file, '--json']).toString());
+  const s = r.speed.speculative;
+  assert.equal(s.draft_bytes, 1026144 + 131072 + 65536000 + 16384);  // the file's tensors, its f16 cache, its logits (speculative_test)
+  const tps = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
+  const text = await page.textContent('#speculative-speed');
+  assert.ok(text.startsWith(`${tps(s.decode_tps)} tokens/s`), text);
+  assert.match(text, /with draft user:llama-2-tiny-random\.gguf \(F16\)/);
+  assert.match(await page.textContent('#commands'), /--spec-type draft-simple -md llama-2-tiny-random\.gguf --spec-draft-n-max 3/);
+  // The draft is its own segment of the GPU's bar, not "runtime".
+  const dev = r.memory.devices[0];
+  assert.equal(dev.speculative_bytes, s.draft_bytes);
+  assert.match(await page.textContent('.device .legend'), new RegExp(`speculative draft ${(s.draft_bytes / 2 ** 30).toFixed(2)} GiB · runtime ${(dev.runtime_bytes / 2 ** 30).toFixed(2)} GiB`));
+  assert.equal(dev.runtime_bytes + dev.speculative_bytes, dev.overhead_bytes);
+  const width = `${(s.draft_bytes / Math.max(dev.budget_bytes, dev.used_bytes) * 100).toFixed(3)}%`;
+  assert.equal(await page.$eval('.device .bar .seg-draft', (e) => e.style.width), width);
+  // The link names the draft; the file itself stays here, and a reload says to choose it again.
+  assert.match(page.url(), /draft_model=user%3Allama-2-tiny-random\.gguf/);
+  const again = await open(page.url());
+  assert.match(await again.page.textContent('#notice'), /the link's draft llama-2-tiny-random\.gguf is a file on its owner's machine/);
+  await page.locator('#speculative-speed').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(artifacts, 'speculative-own-draft.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  assert.deepEqual(again.errors, []);
 });
 
 test('the answer stays in view: side by side and sticky on a wide screen, a verdict bar on a phone; terms link to Learn', async () => {

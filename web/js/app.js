@@ -80,7 +80,9 @@ function writeUrl(req) {
 }
 
 function deviceBlock(d) {
-  const segs = [['weights', d.weights_bytes], ['kv', d.kv_bytes], ['compute', d.compute_bytes], ['overhead', d.overhead_bytes]];
+  // A draft / EAGLE-3 head / MTP blocks and the vision tower are their own segments; "runtime" is the rest of overhead.
+  const spec = d.speculative_bytes, vision = d.vision_bytes, runtime = d.runtime_bytes;
+  const segs = [['weights', d.weights_bytes], ['kv', d.kv_bytes], ['compute', d.compute_bytes], ['draft', spec], ['vision', vision], ['overhead', runtime]];
   const over = d.used_bytes > d.budget_bytes;
   // The bar's scale is the larger of budget and use, so an over-budget bar shows where the budget ends.
   const scale = Math.max(d.budget_bytes, d.used_bytes);
@@ -100,7 +102,7 @@ function deviceBlock(d) {
       el('span', { className: 'used', textContent: `${gib(d.used_bytes)} of ${gib(d.budget_bytes)} usable${d.layers ? ` · ${d.layers} layers` : ''}${d.holds_output ? ' + output' : ''}` }),
       ...(over ? [el('span', { className: 'over-by', textContent: `over by ${overBy(d)}` })] : [])),
     bar,
-    el('div', { className: 'legend', textContent: `weights ${gib(d.weights_bytes)} · KV ${gib(d.kv_bytes)} · compute ${gib(d.compute_bytes)} · runtime ${gib(d.overhead_bytes)}` }));
+    el('div', { className: 'legend', textContent: `weights ${gib(d.weights_bytes)} · KV ${gib(d.kv_bytes)} · compute ${gib(d.compute_bytes)}${spec ? ` · speculative draft ${gib(spec)}` : ''}${vision ? ` · vision tower ${gib(vision)}` : ''} · runtime ${gib(runtime)}` }));
 }
 
 const EVIDENCE = {
@@ -348,6 +350,10 @@ function addUserModel(res, status) {
       context_length: res.summary.context_length, block_count: res.summary.block_count, sources: [] });
   if (![...$('model').options].some((o) => o.value === res.model))
     $('model').prepend(el('option', { value: res.model, textContent: `${res.name} (${paramCount(res.summary.parameters)} params)` }));
+  // ... and can draft for another model (Advanced → Draft model): after the heads, before the catalog.
+  if (![...$('draft_model').options].some((o) => o.value === res.model))
+    $('draft_model').insertBefore(el('option', { value: res.model, textContent: `${res.name} (your file)` }),
+      [...$('draft_model').options].find((o) => o.value && !o.value.startsWith('user:') && !catalog.heads.some((h) => h.id === o.value)) || null);
   endPendingFile();
   $('model').value = res.model;
   clampContext();
@@ -542,7 +548,9 @@ function loadRun(url) {
       if (v !== null && [...input.options].some((o) => o.value === v)) input.value = v;
       else {
         input.value = DEFAULTS[key];
-        if (v !== null && !(key === 'model' && pending && v.startsWith('user:')))
+        if (key === 'draft_model' && v?.startsWith('user:'))
+          notices.push(`draft_model: the link's draft ${v.slice(5)} is a file on its owner's machine; choose it with "Or your own model", then pick it as the draft`);
+        else if (v !== null && !(key === 'model' && pending && v.startsWith('user:')))
           notices.push(`ignored ${key}=${v} (${WHAT[key]}); using ${DEFAULTS[key] || 'the default'}`);
       }
     } else input.value = v ?? DEFAULTS[key];

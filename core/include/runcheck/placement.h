@@ -20,6 +20,9 @@ struct Device {
   uint64_t memory_bytes = 0;    // physical memory (VRAM, unified RAM, or system RAM)
   uint64_t budget_bytes = 0;    // what the runtime may allocate on it
   uint64_t overhead_bytes = 0;  // runtime context the runtime itself keeps there
+  // Of overhead_bytes: what sits beside the model there: a draft model, EAGLE-3 head or MTP
+  // blocks (speculative decoding), and the vision tower (mmproj weights and encoder buffer).
+  uint64_t speculative_bytes = 0, vision_bytes = 0;
 };
 
 struct Machine {
@@ -34,6 +37,7 @@ struct DeviceUse {
   std::string backend;
   bool is_host = false;
   uint64_t weights_bytes = 0, kv_bytes = 0, compute_bytes = 0, overhead_bytes = 0;
+  uint64_t speculative_bytes = 0, vision_bytes = 0;  // of overhead_bytes (Device's)
   uint64_t used_bytes = 0, budget_bytes = 0;
   uint32_t layers = 0;  // repeating layers held here
   bool holds_output = false;
