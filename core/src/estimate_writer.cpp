@@ -69,8 +69,8 @@ json plan_json(const Plan& p, const WeightPlan& w) {
          {"speculative_bytes", u.speculative_bytes},
          {"vision_bytes", u.vision_bytes},
          // The rest of overhead_bytes: the runtime's own context and reserves.
-         {"runtime_bytes", u.overhead_bytes - std::min(u.overhead_bytes,
-                                                       u.speculative_bytes + u.vision_bytes)},
+         {"runtime_bytes",
+          u.overhead_bytes - std::min(u.overhead_bytes, u.speculative_bytes + u.vision_bytes)},
          {"layers", u.layers},
          {"holds_output", u.holds_output},
          {"expert_layers", u.expert_layers}});

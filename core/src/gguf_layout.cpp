@@ -40,6 +40,28 @@ std::optional<Error> gguf_layer_layout(const json& md, ModelArch& m) {
       m.layers[i] = swa ? LayerKind::kSlidingAttention : LayerKind::kFullAttention;
     }
   }
+  // DeepSeek-V4 (src/models/deepseek4.cpp load_arch_hparams): every layer keeps a sliding
+  // window (set_swa_pattern(0)); attention.compress_ratios has one entry per layer (0, 4 or 128,
+  // anything else throws); hyper-connections, the grouped output and hash routing.
+  if (a == "deepseek4") {
+    m.layers.assign(m.block_count, LayerKind::kSlidingAttention);
+    const std::string key = k("attention.compress_ratios");
+    if (!md.contains(key) || !md[key].is_array() || md[key].size() < m.block_count)
+      return make_error("bad_gguf", key,
+                        key + " must list a compression ratio for each of the " +
+                            std::to_string(m.block_count) + " layers");
+    for (uint32_t i = 0; i < m.block_count; ++i) {
+      const json& v = md[key][i];
+      const int64_t x = v.is_number_integer() ? v.get<int64_t>() : -1;
+      if (x != 0 && x != 4 && x != 128)
+        return make_error("bad_gguf", key, key + "[" + std::to_string(i) + "] must be 0, 4 or 128");
+      m.compress_ratios.push_back(x == 4 ? '4' : x == 128 ? 'h' : '0');
+    }
+    m.hc_mult = gguf_meta_u32(md, k("hyper_connection.count"));
+    m.output_group_count = gguf_meta_u32(md, k("attention.output_group_count"));
+    m.output_lora_rank = gguf_meta_u32(md, k("attention.output_lora_rank"));
+    m.hash_layer_count = gguf_meta_u32(md, k("hash_layer_count"));
+  }
   // Gemma 4 / Laguna: per-layer head counts (arrays) and Gemma 4's narrower sliding heads
   // (attention.key_length_swa), one value for the full and one for the sliding layers.
   if (a == "gemma4" || a == "laguna") {

@@ -324,6 +324,51 @@ std::optional<Error> apply_family_layout(const std::string& mt, const json& c, R
     m.expert_shared_count = r.u32("n_shared_experts", false);
     m.expert_shared_feed_forward_length = m.expert_shared_count * m.expert_feed_forward_length;
     m.leading_dense_block_count = r.u32("first_k_dense_replace", false, 0, kMaxLayers);
+  } else if (mt == "deepseek_v4") {
+    // DeepSeek-V4 as llama.cpp reads it (3f545be: conversion/deepseek.py DeepseekV4Model,
+    // src/models/deepseek4.cpp): one 512-wide K=V head (head_dim, num_key_value_heads 1), a q
+    // LoRA, a grouped low-rank output, per-layer key compression (compress_ratios: 0, 4 with the
+    // lightning indexer, or 128), hyper-connections (hc_mult residual copies), sqrt-softplus
+    // routing with hash routing on the first num_hash_layers. Every layer keeps a sliding window
+    // of raw keys (set_swa_pattern(0)). The converter drops the MTP block by default.
+    m.arch = "deepseek4";
+    m.q_lora_rank = r.u32("q_lora_rank", true);
+    m.rope_dimension_count = r.u32("qk_rope_head_dim", true);
+    m.indexer_head_count = r.u32("index_n_heads", true);
+    m.indexer_head_dim = r.u32("index_head_dim", true);
+    m.sliding_window = r.u32("sliding_window", true);
+    m.hc_mult = r.u32("hc_mult", true, 1, 64);
+    m.output_group_count = r.u32("o_groups", true);
+    m.output_lora_rank = r.u32("o_lora_rank", true);
+    m.hash_layer_count = r.u32("num_hash_layers", false, 0, kMaxLayers);
+    m.expert_count = r.u32("n_routed_experts", true);
+    m.expert_used_count = r.u32("num_experts_per_tok", true);
+    m.expert_feed_forward_length = r.u32("moe_intermediate_size", true);
+    m.expert_shared_count = r.u32("n_shared_experts", false);
+    m.expert_shared_feed_forward_length = m.expert_shared_count * m.expert_feed_forward_length;
+    m.layers.assign(m.block_count, LayerKind::kSlidingAttention);
+    // compress_ratios has an entry per layer (the HF list adds one for the MTP block).
+    const json* cr = c.contains("compress_ratios") ? &c.at("compress_ratios") : nullptr;
+    if (!cr || !cr->is_array() || cr->size() < m.block_count)
+      return make_error("bad_config", field + ".compress_ratios",
+                        field +
+                            ".compress_ratios must list a ratio (0, 4 or 128) for each of the " +
+                            std::to_string(m.block_count) + " layers");
+    for (uint32_t i = 0; i < m.block_count; ++i) {
+      const json& v = (*cr)[i];
+      const int64_t x = v.is_number_integer() ? v.get<int64_t>() : -1;
+      if (x != 0 && x != 4 && x != 128)
+        return make_error("bad_config", field + ".compress_ratios",
+                          field + ".compress_ratios[" + std::to_string(i) + "] is " +
+                              v.dump().substr(0, 40) +
+                              "; llama.cpp's deepseek4 takes 0, 4 or 128 only");
+      m.compress_ratios.push_back(x == 4 ? '4' : x == 128 ? 'h' : '0');
+    }
+    if (m.head_count_kv != 1)
+      return make_error("bad_config", field + ".num_key_value_heads",
+                        field +
+                            ".num_key_value_heads must be 1 for DeepSeek-V4 (one shared K=V "
+                            "head)");
   } else if (mt == "gpt_oss") {
     m.arch = "gpt-oss";
     m.attn_qkv_bias = true;

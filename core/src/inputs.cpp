@@ -278,6 +278,11 @@ std::optional<Error> read_workload(const EstimateRequest& q, Inputs& in) {
         "unknown_id", "runtime",
         "runtime must be one of " + list_text(kRuntimeIds) + "; got '" + safe_echo(runtime) + "'");
   in.plan.kv.runtime = rt;
+  if (in.model->arch.arch == "deepseek4" && !is_llamacpp_engine(rt))
+    return make_error("incompatible", "runtime",
+                      "DeepSeek-V4's compressed key cache is modelled as llama.cpp allocates it "
+                      "(llama_kv_cache_dsv4); " +
+                          std::string(runtime_name(rt)) + "'s is not modelled yet");
   if (in.plan.split_row && rt != Runtime::kLlamaCpp && rt != Runtime::kLmStudio)
     return make_error("bad_value", "split_mode",
                       "split_mode row is a llama.cpp option (llama-server -sm row, LM Studio); "
@@ -344,6 +349,13 @@ std::optional<Error> read_workload(const EstimateRequest& q, Inputs& in) {
     in.assumptions.push_back(
         "swa_full: sliding-window layers keep the whole context (llama.cpp "
         "--swa-full), not just their window");
+  if (in.model->arch.arch == "deepseek4")
+    in.assumptions.push_back(
+        "DeepSeek-V4 cache: keys only, one stream per sequence (llama_kv_cache_dsv4), sized as "
+        "published load logs print it; its compute buffer is the generic estimate: llama.cpp's "
+        "deepseek4 graph also builds top-k masks, and a backend without the fused "
+        "lightning-indexer op materializes a (context / 4) x 64 x ubatch F32 score tensor "
+        "(about 55 GiB at 131,072 tokens, llama.cpp issue #25468), which is not counted");
   in.plan.kv.n_ctx = static_cast<uint32_t>(ctx);
   in.plan.kv.n_seq = static_cast<uint32_t>(parallel);
   in.plan.kv.n_ubatch = static_cast<uint32_t>(ubatch);

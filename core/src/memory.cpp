@@ -9,6 +9,9 @@ namespace {
 
 // llama.cpp KV padding (src/llama-kv-cache.cpp get_padding): 256 with flash attention, else 32.
 constexpr uint32_t kKvPadFlashAttn = 256;
+// DeepSeek-V4's caches round every cell count up to 256 (GGML_PAD(.., 256u) in
+// llama-kv-cache-dsv4.cpp; the SWA part "is always padded to 256", llama-kv-cache-iswa.cpp).
+constexpr uint32_t kDsv4CellPad = 256;
 constexpr uint32_t kKvPadNoFlashAttn = 32;
 
 // Compute buffer model, fitted to llama.cpp's printed buffers (shared/calibration, XiongjieDai
@@ -102,7 +105,52 @@ uint32_t kv_cells_swa(const ModelArch& m, const KvOptions& o) {
   return std::min(full, pad_up(want, std::max<uint32_t>(kv_padding(o), 1)));
 }
 
+namespace {
+
+// DeepSeek-V4's cache as llama.cpp 3f545be builds it (src/llama-kv-cache-dsv4.cpp,
+// llama_kv_cache_dsv4): keys only (the one 512-wide head serves as K and V), in type_k, one
+// stream per sequence whatever --kv-unified says, each stream n_ctx_seq tokens long:
+//  - raw keys of every layer for the sliding window: min(n_ctx_seq, window + n_ubatch) cells,
+//    padded to 256 (llama-kv-cache-iswa.cpp; n_ctx_seq with --swa-full);
+//  - compressed keys, ceil(n_ctx_seq / ratio) cells padded to 256: ratio 4 on CSA layers and 128
+//    on HCA layers (dsv4_comp_size, DSV4_CSA_RATIO / DSV4_HCA_RATIO);
+//  - the lightning indexer's keys on CSA layers, one indexer_head_dim row per compressed cell.
+// Published: Flash at 131,072 tokens, ubatch 512, f16: SWA 32.25, CSA 672, HCA 20, indexer
+// 168 MiB (llama.cpp issue #25468); at 64,000 tokens, ubatch 4096: SWA 4,352 cells, 182.75 MiB
+// (issue #27680).
+uint64_t dsv4_layer_kv_bytes(const ModelArch& m, uint32_t layer, const KvOptions& o) {
+  const uint64_t seq = o.n_ctx, streams = std::max<uint32_t>(o.n_seq, 1);
+  const uint64_t raw =
+      o.swa_full
+          ? seq
+          : pad_up(std::min<uint64_t>(seq, uint64_t{m.sliding_window} + o.n_ubatch), kDsv4CellPad);
+  const uint64_t width = uint64_t{m.head_count_kv} * m.key_length;
+  uint64_t bytes = raw * ggml_row_bytes(o.type_k, width);
+  if (const uint32_t r = m.compress_ratio(layer); r != 0) {
+    const uint64_t comp = pad_up(std::max<uint64_t>(1, (seq + r - 1) / r), kDsv4CellPad);
+    bytes += comp * ggml_row_bytes(o.type_k, width);
+    if (r == 4) bytes += comp * ggml_row_bytes(o.type_k, m.indexer_head_dim);
+  }
+  return bytes * streams;
+}
+
+// The compressors' carried state (llama_dsv4_comp_state), F32 whatever the cache type: a kv and
+// a score tensor per compressed layer, per sequence (times 1 + n_rs_seq, 0 without speculative
+// checkpoints): CSA {2 x 512, 8}, HCA {512, 128}, indexer {2 x indexer_head_dim, 8}. Published
+// (issue #27680, Flash, one sequence): csa 1.31, hca 10.00, lid 0.33 MiB.
+uint64_t dsv4_layer_state_bytes(const ModelArch& m, uint32_t layer, const KvOptions& o) {
+  const uint32_t r = m.compress_ratio(layer);
+  const uint64_t D = m.key_length, ID = m.indexer_head_dim;
+  uint64_t floats = 0;
+  if (r == 4) floats = 2 * (2 * D) * 8 + 2 * (2 * ID) * 8;
+  if (r == 128) floats = 2 * D * 128;
+  return floats * kF32Bytes * std::max<uint32_t>(o.n_seq, 1);
+}
+
+}  // namespace
+
 uint64_t kv_layer_bytes(const ModelArch& m, uint32_t layer, const KvOptions& o) {
+  if (m.arch == "deepseek4") return dsv4_layer_kv_bytes(m, layer, o);
   const LayerKind kind = layer < m.layers.size() ? m.layers[layer] : LayerKind::kFullAttention;
   if (kind == LayerKind::kRecurrent || kind == LayerKind::kFeedForward) return 0;
   if (m.kv_layers_from_start && layer >= m.kv_layers_from_start) return 0;  // a shared cache
@@ -126,6 +174,7 @@ uint64_t kv_layer_bytes(const ModelArch& m, uint32_t layer, const KvOptions& o) 
 }
 
 uint64_t recurrent_layer_bytes(const ModelArch& m, uint32_t layer, const KvOptions& o) {
+  if (m.arch == "deepseek4") return dsv4_layer_state_bytes(m, layer, o);
   if (layer >= m.layers.size() ||
       (m.layers[layer] != LayerKind::kRecurrent && m.layers[layer] != LayerKind::kParallelHybrid))
     return 0;

@@ -93,6 +93,93 @@ void add_dsa_indexer(Builder& b, const ModelArch& m, uint32_t il) {
 
 }  // namespace
 
+// DeepSeek-V4 (llama.cpp 3f545be src/models/deepseek4.cpp load_arch_tensors; names from
+// gguf-py constants): per layer a q LoRA into 512-wide heads, one shared K=V projection, the
+// grouped low-rank output (attn_output_a is {heads x 512 / groups, o_lora_rank x groups} in the
+// file), attention sinks, the two hyper-connection mixers ({hc_mult x hidden, (2 + hc_mult) x
+// hc_mult}, kept F32 by the converter as the checkpoint stores them), the key compressor on
+// compressed layers (twice as wide on CSA layers, with the position table `ape` of ratio rows),
+// the lightning indexer on CSA layers, and the MoE: router, hash table (int32, first
+// num_hash_layers) or router bias, routed and shared experts. Globals add the output
+// hyper-connection mixer. Flash's config gives 284,334,567,511 parameters, the "284.33 B"
+// llama.cpp prints for it (issue #27680).
+std::vector<TensorSpec> dsv4_tensors(const ModelArch& m) {
+  Builder b;
+  using R = TensorRole;
+  const uint64_t E = m.embedding_length, V = m.vocab_size, HC = m.hc_mult, H = m.head_count;
+  const uint64_t D = m.key_length, QL = m.q_lora_rank,
+                 OG = std::max<uint32_t>(m.output_group_count, 1);
+  const uint64_t OL = m.output_lora_rank, MIX = (2 + HC) * HC;
+  const uint64_t IH = m.indexer_head_count, ID = m.indexer_head_dim;
+  const uint64_t NE = m.expert_count, FF = m.expert_feed_forward_length;
+  const uint64_t SF = m.expert_shared_feed_forward_length;
+  const auto f32 = [&](std::string name, int layer, uint64_t ne0, uint64_t ne1) {
+    b.add(std::move(name), layer, R::kOther, ne0, ne1);
+    b.out.back().source_type = GgmlType::F32;
+  };
+  b.add("token_embd.weight", -1, R::kTokenEmbd, E, V);
+  for (uint32_t il = 0; il < m.block_count; ++il) {
+    const int L = static_cast<int>(il);
+    const uint32_t r = m.compress_ratio(il);
+    b.add(blk(il, "attn_norm.weight"), L, R::kOther, E);
+    b.add(blk(il, "attn_sinks.weight"), L, R::kOther, H);
+    b.add(blk(il, "attn_q_a.weight"), L, R::kOther, E, QL);
+    b.add(blk(il, "attn_q_a_norm.weight"), L, R::kOther, QL);
+    b.add(blk(il, "attn_q_b.weight"), L, R::kOther, QL, H * D);
+    b.add(blk(il, "attn_kv.weight"), L, R::kOther, E, D);
+    b.add(blk(il, "attn_kv_a_norm.weight"), L, R::kOther, D);
+    b.add(blk(il, "attn_output_a.weight"), L, R::kOther, H * D / OG, OL * OG);
+    b.add(blk(il, "attn_output_b.weight"), L, R::kOther, OG * OL, E);
+    for (const char* p : {"hc_attn", "hc_ffn"}) {
+      f32(blk(il, (std::string(p) + "_fn.weight").c_str()), L, HC * E, MIX);
+      b.add(blk(il, (std::string(p) + "_base.weight").c_str()), L, R::kOther, MIX);
+      b.add(blk(il, (std::string(p) + "_scale.weight").c_str()), L, R::kOther, 3);
+    }
+    if (r != 0) {
+      const uint64_t c = r == 4 ? 2 : 1;
+      b.add(blk(il, "attn_compressor_kv.weight"), L, R::kOther, E, c * D);
+      b.add(blk(il, "attn_compressor_gate.weight"), L, R::kOther, E, c * D);
+      b.add(blk(il, "attn_compressor_ape.weight"), L, R::kOther, c * D, r);
+      b.add(blk(il, "attn_compressor_norm.weight"), L, R::kOther, D);
+    }
+    if (r == 4) {
+      b.add(blk(il, "indexer.proj.weight"), L, R::kOther, E, IH);
+      b.add(blk(il, "indexer.attn_q_b.weight"), L, R::kOther, QL, IH * ID);
+      b.add(blk(il, "indexer_compressor_kv.weight"), L, R::kOther, E, 2 * ID);
+      b.add(blk(il, "indexer_compressor_gate.weight"), L, R::kOther, E, 2 * ID);
+      b.add(blk(il, "indexer_compressor_ape.weight"), L, R::kOther, 2 * ID, 4);
+      b.add(blk(il, "indexer_compressor_norm.weight"), L, R::kOther, ID);
+    }
+    b.add(blk(il, "ffn_gate_inp.weight"), L, R::kOther, E, NE);
+    if (il < m.hash_layer_count) {  // token id -> experts, int32, never quantized
+      b.out.push_back(TensorSpec{blk(il, "ffn_gate_tid2eid.weight"),
+                                 L,
+                                 R::kOther,
+                                 {m.expert_used_count, V, 1},
+                                 2,
+                                 false,
+                                 GgmlType::I32});
+    } else {
+      b.add(blk(il, "exp_probs_b.bias"), L, R::kOther, NE);
+    }
+    b.add(blk(il, "ffn_norm.weight"), L, R::kOther, E);
+    b.add(blk(il, "ffn_gate_exps.weight"), L, R::kFfnGate, E, FF, NE);
+    b.add(blk(il, "ffn_up_exps.weight"), L, R::kFfnUp, E, FF, NE);
+    b.add(blk(il, "ffn_down_exps.weight"), L, R::kFfnDown, FF, E, NE);
+    if (SF) {
+      b.add(blk(il, "ffn_gate_shexp.weight"), L, R::kFfnGate, E, SF);
+      b.add(blk(il, "ffn_up_shexp.weight"), L, R::kFfnUp, E, SF);
+      b.add(blk(il, "ffn_down_shexp.weight"), L, R::kFfnDown, SF, E);
+    }
+  }
+  b.add("output_norm.weight", -1, R::kOther, E);
+  b.add("output.weight", -1, R::kOutput, E, V);
+  f32("output_hc_fn.weight", -1, HC * E, HC);
+  b.add("output_hc_base.weight", -1, R::kOther, HC);
+  b.add("output_hc_scale.weight", -1, R::kOther, 1);
+  return b.out;
+}
+
 // BERT (llama.cpp src/models/bert.cpp, LLM_ARCH_BERT): token, segment and learned position
 // embeddings with a LayerNorm; post-norm blocks of q/k/v/o with biases, a plain MLP with biases
 // and two LayerNorms; no output head (the embeddings are pooled).
@@ -165,6 +252,7 @@ std::vector<TensorSpec> eagle3_tensors(const ModelArch& m) {
 std::vector<TensorSpec> model_tensors(const ModelArch& m) {
   if (m.arch == "bert") return bert_tensors(m);
   if (m.arch == "eagle3") return eagle3_tensors(m);
+  if (m.arch == "deepseek4") return dsv4_tensors(m);
   Builder b;
   using R = TensorRole;
   const uint64_t E = m.embedding_length, V = m.vocab_size;

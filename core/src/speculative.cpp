@@ -82,6 +82,13 @@ std::optional<Error> read_speculative(const EstimateRequest& q, Inputs& in) {
     // at 3f545be: src/models/deepseek2, deepseek32, glm-dsa, qwen3next, qwen35, qwen35moe,
     // nemotron-h); glm4moe and exaone4 keep them in the file but always skip them.
     const std::string& a = in.model->arch.arch;
+    if (a == "deepseek4")  // conversion/deepseek.py drops the block; --mtp writes its own file
+      return make_error("incompatible", "speculative",
+                        in.model->name +
+                            "'s MTP block is converted to a GGUF of its own (convert --mtp), "
+                            "which llama.cpp loads for --spec-type draft-mtp with its own cache; "
+                            "runcheck does not model that file yet: use a draft model or n-gram "
+                            "lookup");
     if (!arch_traits(a).loads_mtp)
       return make_error("incompatible", "speculative",
                         in.model->name + " ships MTP layers, but llama.cpp's '" + a +

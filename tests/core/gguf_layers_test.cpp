@@ -377,5 +377,45 @@ TEST(GgufLayers, PureStateSpaceFilesAreRefusedByName) {
   EXPECT_EQ(r.error().field, "general.architecture");
 }
 
+// DeepSeek-V4-Flash as its GGUF states it (the keys conversion/deepseek.py writes: 43 layers,
+// attention.compress_ratios per layer, the 512-wide single K=V head, the indexer's 128-wide
+// keys, window 128): the same cache as the catalog's config gives, 903.89 MiB at 131,072
+// tokens (dsv4_test); a ratio llama.cpp does not take is refused naming the key.
+TEST(GgufLayers, DeepSeekV4CompressRatiosFromTheHeader) {
+  const ModelEntry* e = builtin_catalog().model("deepseek-v4-flash");
+  ASSERT_NE(e, nullptr);
+  const ModelArch& c = e->arch;
+  std::vector<int32_t> ratios;
+  for (uint32_t i = 0; i < c.block_count; ++i)
+    ratios.push_back(static_cast<int32_t>(c.compress_ratio(i)));
+  const auto header = [&](const std::vector<int32_t>& r) {
+    return Header("deepseek4")
+        .a("block_count", c.block_count)
+        .a("embedding_length", c.embedding_length)
+        .a("attention.head_count", c.head_count)
+        .a("attention.head_count_kv", 1)
+        .a("attention.key_length", 512)
+        .a("attention.value_length", 512)
+        .a("attention.sliding_window", 128)
+        .a("attention.indexer.head_count", 64)
+        .a("attention.indexer.key_length", 128)
+        .a("vocab_size", c.vocab_size)
+        .a("context_length", 1048576)
+        .a("attention.compress_ratios", r)
+        .import();
+  };
+  auto g = header(ratios);
+  ASSERT_TRUE(g.ok()) << g.error().message;
+  const ModelArch& m = g.value().arch;
+  EXPECT_EQ(m.compress_ratios, c.compress_ratios);
+  KvOptions o;
+  o.n_ctx = 131072;
+  EXPECT_EQ(total_kv(m, o) + total_recurrent(m, o), 947798016u);  // 903.89 MiB
+  ratios[5] = 64;
+  auto bad = header(ratios);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().field, "deepseek4.attention.compress_ratios");
+}
+
 }  // namespace
 }  // namespace runcheck

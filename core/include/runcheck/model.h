@@ -93,6 +93,13 @@ struct ModelArch {
   // and a cached key), '0' = it reuses the previous full layer's top-k (no weights, no cache).
   // Empty: every layer has one (DeepSeek-V3.2, GLM-5, GLM-5.1).
   std::string indexer_types;
+  // DeepSeek-V4 (llama.cpp deepseek4): one character per layer for config compress_ratios,
+  // '0' (sliding window only), '4' (CSA: keys compressed 4:1, with the lightning indexer) or 'h'
+  // (HCA: compressed 128:1); the residual stream's hc_mult copies (hyper-connections); the
+  // grouped low-rank output projection (o_groups, o_lora_rank); the first num_hash_layers route
+  // by token id.
+  std::string compress_ratios;
+  uint32_t hc_mult = 0, output_group_count = 0, output_lora_rank = 0, hash_layer_count = 0;
   // Encoder-only embedding models (BERT; llama.cpp create_memory builds no cache for them): the
   // whole input is one non-causal ubatch, nothing is cached, no logits are computed.
   bool encoder_only = false;
@@ -144,6 +151,11 @@ struct ModelArch {
     return indexer_head_dim > 0 && (il >= indexer_types.size() || indexer_types[il] == '1');
   }
   bool is_mla() const { return kv_lora_rank > 0; }
+  // DeepSeek-V4's compression ratio of layer il: 0, 4 or 128.
+  uint32_t compress_ratio(uint32_t il) const {
+    const char c = il < compress_ratios.size() ? compress_ratios[il] : '0';
+    return c == '4' ? 4 : c == 'h' ? 128 : 0;
+  }
   // Per sequence, per recurrent layer: llama.cpp's r (conv) and s (state) rows, both f32
   // (llama_hparams::n_embd_r / n_embd_s; the hybrid memory keeps them in F32).
   uint64_t recurrent_state_bytes() const {
