@@ -2,7 +2,8 @@
 //   <script type="module" src="https://HOST/widget.js"></script>
 //   <run-check model="llama-3.1-8b" quant="Q4_K_M" hardware="rtx-4090" context="8192">Llama 3.1 8B on an RTX 4090</run-check>
 // Attributes: model, quant, hardware, context, runtime, ram-gb, os, speculative (draft | mtp |
-// eagle3 | ngram) with draft-model, draft-max and acceptance, show ("memory speed commands" or a
+// eagle3 | ngram) with draft-model, draft-max, acceptance and task (chat | code | math |
+// summarization: the published acceptance range for that text), show ("memory speed commands" or a
 // subset), theme (light|dark|auto), compact. Renders in a shadow root; the wasm module loads
 // once per page, relative to this script. The element's own text is the fallback without JS.
 // A glossary entry instead: <run-check term="kv-cache">KV cache</run-check> shows its definition
@@ -50,7 +51,7 @@ function pageLink(params, text) {
 
 class RunCheck extends HTMLElement {
   static get observedAttributes() {
-    return ['model', 'quant', 'hardware', 'context', 'runtime', 'ram-gb', 'os', 'speculative', 'draft-model', 'draft-max', 'acceptance', 'show', 'compact', 'term'];
+    return ['model', 'quant', 'hardware', 'context', 'runtime', 'ram-gb', 'os', 'speculative', 'draft-model', 'draft-max', 'acceptance', 'task', 'show', 'compact', 'term'];
   }
 
   connectedCallback() {
@@ -108,7 +109,7 @@ class RunCheck extends HTMLElement {
     if (this.hasAttribute('ram-gb')) req.ram_gb = a('ram-gb');
     if (this.hasAttribute('os')) req.os = a('os');
     // Speculative decoding: the same request fields as the page (the core checks them).
-    for (const [attr, field] of [['speculative', 'speculative'], ['draft-model', 'draft_model'], ['draft-max', 'draft_max'], ['acceptance', 'acceptance']])
+    for (const [attr, field] of [['speculative', 'speculative'], ['draft-model', 'draft_model'], ['draft-max', 'draft_max'], ['acceptance', 'acceptance'], ['task', 'task']])
       if (this.hasAttribute(attr)) req[field] = a(attr);
     const show = new Set(a('show', this.hasAttribute('compact') ? 'memory speed' : 'memory speed commands').split(/\s+/));
     const res = await request(req);
@@ -150,7 +151,7 @@ class RunCheck extends HTMLElement {
     out.push(pageLink({ view: 'run', model: req.model, quant: req.quant, hardware: hw[1], count: hw[2] || '1',
       context: req.context, runtime: req.runtime, ...(others.length ? { more: others.join(';') } : {}),
       ...(req.ram_gb !== undefined ? { ram: req.ram_gb } : {}), ...(req.os ? { os: req.os } : {}),
-      ...Object.fromEntries(['speculative', 'draft_model', 'draft_max', 'acceptance'].filter((k) => req[k] !== undefined).map((k) => [k, req[k]])) }, 'Open in runcheck →'));
+      ...Object.fromEntries(['speculative', 'draft_model', 'draft_max', 'acceptance', 'task'].filter((k) => req[k] !== undefined).map((k) => [k, req[k]])) }, 'Open in runcheck →'));
     this.body.replaceChildren(...out);
   }
 }

@@ -74,6 +74,7 @@ struct Inputs {
     std::string draft_file;                     // ... and its file name (for -md)
     uint32_t k = kDefaultDraftMax;
     std::optional<double> acceptance;
+    std::string task;  // chat | code | math | summarization, or "" (any text)
   } spec;
   // Images (vision.cpp): the model's vision tower loaded from its mmproj file.
   struct Vision {

@@ -18,6 +18,7 @@ json speculative_to_json(const SpeculativeSpeed& s) {
           {"draft_max", s.draft_max},
           {"acceptance", opt(s.acceptance)},
           {"acceptance_band", {s.acceptance_low, s.acceptance_high}},
+          {"acceptance_task", s.task ? json(*s.task) : json(nullptr)},
           {"tokens_per_step", s.tokens_per_step},
           {"step_seconds", s.step_seconds},
           {"decode_tps", s.decode_tps},

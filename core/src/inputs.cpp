@@ -44,6 +44,7 @@ const std::vector<std::string_view>& estimate_fields_list() {
                                                   "draft_quant",
                                                   "draft_max",
                                                   "acceptance",
+                                                  "task",
                                                   "vision",
                                                   "mmproj_type",
                                                   "mmproj_offload",
@@ -148,6 +149,7 @@ Result<EstimateRequest> read_request(const json& req) {
   opt_string(r, "draft_quant", q.draft_quant);
   if (r.has("draft_max")) q.draft_max = r.integer("draft_max", kDefaultDraftMax, 1, 64);
   if (r.has("acceptance")) q.acceptance = r.number("acceptance", 0.5, 0, 0.99);
+  opt_string(r, "task", q.task);
   opt_bool(r, "vision", q.vision);
   opt_string(r, "mmproj_type", q.mmproj_type);
   opt_bool(r, "mmproj_offload", q.mmproj_offload);

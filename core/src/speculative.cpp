@@ -46,6 +46,12 @@ std::optional<Error> read_speculative(const EstimateRequest& q, Inputs& in) {
     if (auto e = check_number("acceptance", *q.acceptance, 0, 0.99)) return e;
     s.acceptance = *q.acceptance;
   }
+  s.task = q.task.value_or("");
+  if (!s.task.empty() && s.task != "chat" && s.task != "code" && s.task != "math" &&
+      s.task != "summarization")
+    return make_error(
+        "bad_value", "task",
+        "task must be chat, code, math or summarization; got '" + safe_echo(s.task) + "'");
   if (s.method != "none" && s.method != "draft" && s.method != "mtp" && s.method != "ngram" &&
       s.method != "eagle3")
     return make_error(
@@ -236,6 +242,29 @@ uint64_t draft_bytes(const Inputs& in) {
   return w.total_bytes + kv + compute_buffer_bytes(d, o, ComputeShape{});
 }
 
+// The published per-token acceptance band of a method on a task (constants.h), if any.
+static std::optional<std::pair<double, double>> task_acceptance(const std::string& method,
+                                                                const std::string& task) {
+  struct Row {
+    const char* method;
+    const char* task;
+    double lo, hi;
+  };
+  static constexpr Row kRows[] = {
+      {"mtp", "code", kMtpCodeLow, kMtpCodeHigh},
+      {"mtp", "chat", kMtpChatLow, kMtpChatHigh},
+      {"mtp", "math", kMtpMathLow, kMtpMathHigh},
+      {"mtp", "summarization", kMtpSummarizeLow, kMtpSummarizeHigh},
+      {"eagle3", "code", kEagle3CodeLow, kEagle3CodeHigh},
+      {"eagle3", "chat", kEagle3ChatLow, kEagle3ChatHigh},
+      {"eagle3", "math", kEagle3MathLow, kEagle3MathHigh},
+      {"eagle3", "summarization", kEagle3SummarizeLow, kEagle3SummarizeHigh},
+  };
+  for (const Row& r : kRows)
+    if (method == r.method && task == r.task) return std::make_pair(r.lo, r.hi);
+  return std::nullopt;
+}
+
 std::optional<SpeculativeSpeed> speculative_speed(const Inputs& in, const SpeedEstimate& speed,
                                                   std::vector<std::string>& assumptions) {
   const Inputs::Speculative& s = in.spec;
@@ -296,6 +325,9 @@ std::optional<SpeculativeSpeed> speculative_speed(const Inputs& in, const SpeedE
   double lo = kDraftAcceptanceLow, hi = kDraftAcceptanceHigh;
   if (s.method == "mtp") lo = kMtpAcceptanceLow, hi = kMtpAcceptanceHigh;
   if (s.method == "eagle3") lo = kEagle3AcceptanceLow, hi = kEagle3AcceptanceHigh;
+  // The band for the task, where published runs of this method on that kind of text exist.
+  const auto by_task = task_acceptance(s.method, s.task);
+  if (by_task) lo = by_task->first, hi = by_task->second;
   const bool given = s.acceptance.has_value();
   const double a = given ? *s.acceptance : (lo + hi) / 2;
   if (given) lo = hi = a;
@@ -308,8 +340,14 @@ std::optional<SpeculativeSpeed> speculative_speed(const Inputs& in, const SpeedE
                           (s.method == "mtp"      ? "MTP heads"
                            : s.method == "eagle3" ? "EAGLE-3 heads"
                                                   : "draft models") +
-                          " (" + fmt("%.0f", lo * 100) + "-" + fmt("%.0f", hi * 100) +
-                          " %), the figure uses its middle; set acceptance for your text");
+                          (by_task ? " on " + s.task : std::string()) + " (" +
+                          fmt("%.1f", lo * 100) + "-" + fmt("%.1f", hi * 100) +
+                          " % per drafted token), the figure uses its middle; set acceptance "
+                          "for your text");
+  if (!given && !s.task.empty() && !by_task)
+    assumptions.push_back("no published per-task acceptance for " + s.method +
+                          (s.method == "draft" ? " models (two published runs in all)" : "") +
+                          " on " + s.task + ": the band is the method's whole published range");
   if (s.method == "eagle3")
     assumptions.push_back(
         "EAGLE-3 head (vLLM method eagle3): its " + s.draft_format->id +
@@ -349,6 +387,7 @@ std::optional<SpeculativeSpeed> speculative_speed(const Inputs& in, const SpeedE
       s.method == "mtp" ? mtp_bytes(in, weights_for(in, in.ftype, in.format)) : draft_bytes(in);
   out.draft_max = s.k;
   if (given) out.acceptance = a;
+  if (by_task && !given) out.task = s.task;
   out.acceptance_low = lo;
   out.acceptance_high = hi;
   out.tokens_per_step = tokens(a);

@@ -7,6 +7,7 @@
 
 #include "runcheck/api.h"
 #include "runcheck/catalog.h"
+#include "runcheck/constants.h"
 #include "runcheck/memory.h"
 #include "runcheck/weights.h"
 #include "test_util.h"
@@ -236,7 +237,8 @@ TEST(Speculative, SpeedFollowsTheFormula) {
   req.erase("acceptance");
   const json u = estimate(req)["speed"]["speculative"];
   EXPECT_TRUE(u["acceptance"].is_null());
-  EXPECT_EQ(u["acceptance_band"], json({0.343, 0.721}));
+  // α from the two published draft-pair runs (accepted per step at their draft length).
+  EXPECT_EQ(u["acceptance_band"], json({0.854, 0.890}));
   EXPECT_LT(u["decode_tps_low"].get<double>(), u["decode_tps"].get<double>());
   EXPECT_GT(u["decode_tps_high"].get<double>(), u["decode_tps"].get<double>());
 }
@@ -258,7 +260,7 @@ TEST(Speculative, RefusesWhatLlamaCppRefuses) {
                 {"speculative", "mtp"},
                 {"inverse", false}});
   ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
-  EXPECT_EQ(r["speed"]["speculative"]["acceptance_band"], json({0.618, 0.944}));
+  EXPECT_EQ(r["speed"]["speculative"]["acceptance_band"], json({0.671, 0.944}));
   // GLM-4.5 ships a nextn block, but llama.cpp's glm4moe loader always skips it.
   const json glm = estimate({{"model", "glm-4.5"},
                              {"quant", "Q2_K"},
@@ -475,6 +477,73 @@ TEST(Speculative, DraftFromTheUsersOwnFile) {
   EXPECT_EQ(none["error"]["field"], "draft_model");
   EXPECT_NE(none["error"]["message"].get<std::string>().find("nor a model file you brought"),
             std::string::npos);
+}
+
+// The α constants reproduce what was published: llama.cpp's accepted / drafted at a fixed draft
+// length k is (α - α^(k+1)) / (k (1 - α)), a step emits its accepted tokens plus one, and an
+// acceptance length (the bonus token included) is (1 - α^(k+1)) / (1 - α).
+TEST(Speculative, AcceptanceConstantsReproduceThePublishedRuns) {
+  const auto rate = [](double a, int k) { return (a - std::pow(a, k + 1)) / (k * (1 - a)); };
+  const auto length = [](double a, int k) { return (1 - std::pow(a, k + 1)) / (1 - a); };
+  // Draft pairs: 313 accepted over 371 - 313 = 58 steps of 16 (PR #10455); 526 over 673 - 526 =
+  // 147 steps of 5 (issue #5877).
+  EXPECT_NEAR(length(kDraftAcceptanceLow, 16) - 1, 313.0 / 58, 0.02);
+  EXPECT_NEAR(length(kDraftAcceptanceHigh, 5) - 1, 526.0 / 147, 0.01);
+  // MTP on llama.cpp's mtp-bench: translation 0.406 at 4 (PR #22673); code, lowest 0.646 at 3
+  // (PR #24340) and highest 0.811 at 4; chat 0.470 and 0.719 at 4; math 0.745 at 4 and 0.798 at
+  // 3; summarization 0.778 at 3 and 0.750 at 4.
+  EXPECT_NEAR(rate(kMtpAcceptanceLow, 4), 0.406, 0.001);
+  EXPECT_NEAR(rate(kMtpCodeLow, 3), 0.646, 0.001);
+  EXPECT_NEAR(rate(kMtpCodeHigh, 4), 0.811, 0.001);
+  EXPECT_NEAR(rate(kMtpChatLow, 4), 0.470, 0.001);
+  EXPECT_NEAR(rate(kMtpChatHigh, 4), 0.719, 0.001);
+  EXPECT_NEAR(rate(kMtpMathLow, 4), 0.745, 0.001);
+  EXPECT_NEAR(rate(kMtpMathHigh, 3), 0.798, 0.001);
+  EXPECT_NEAR(rate(kMtpSummarizeLow, 3), 0.778, 0.001);
+  EXPECT_NEAR(rate(kMtpSummarizeHigh, 4), 0.750, 0.001);
+  // EAGLE-3: MT-Bench 2.26 and 2.811 at 3 (vLLM); HumanEval 3.62 at 7 and 1.83 at 1, GSM8K 4.02
+  // and 1.86, CNN/DailyMail 2.63 and 1.69 (RedHatAI's Maverick head).
+  EXPECT_NEAR(length(kEagle3ChatLow, 3), 2.26, 0.005);
+  EXPECT_NEAR(length(kEagle3ChatHigh, 3), 2.811, 0.005);
+  EXPECT_NEAR(length(kEagle3CodeLow, 7), 3.62, 0.005);
+  EXPECT_NEAR(length(kEagle3CodeHigh, 1), 1.83, 0.005);
+  EXPECT_NEAR(length(kEagle3MathLow, 7), 4.02, 0.005);
+  EXPECT_NEAR(length(kEagle3MathHigh, 1), 1.86, 0.005);
+  EXPECT_NEAR(length(kEagle3SummarizeLow, 7), 2.63, 0.005);
+  EXPECT_NEAR(length(kEagle3SummarizeHigh, 1), 1.69, 0.005);
+}
+
+// A task narrows the band to that task's published runs; without any, the method's range,
+// said so; an unknown task is refused naming the field.
+TEST(Speculative, TaskPicksThePublishedBandForThatText) {
+  json mtp = {{"model", "deepseek-v3"}, {"quant", "Q2_K"}, {"hardware", "h200-sxmx8"},
+              {"speculative", "mtp"},   {"task", "code"},  {"inverse", false}};
+  json r = estimate(mtp);
+  ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
+  const json& s = r["speed"]["speculative"];
+  EXPECT_EQ(s["acceptance_band"], json({kMtpCodeLow, kMtpCodeHigh}));
+  EXPECT_EQ(s["acceptance_task"], "code");
+  // The figure at the band's middle: E = (1 - a^4) / (1 - a) at a = (0.797 + 0.918) / 2.
+  const double a = (kMtpCodeLow + kMtpCodeHigh) / 2;
+  EXPECT_NEAR(s["tokens_per_step"].get<double>(), (1 - std::pow(a, 4)) / (1 - a), 1e-12);
+  mtp["task"] = "summarization";
+  EXPECT_EQ(estimate(mtp)["speed"]["speculative"]["acceptance_band"],
+            json({kMtpSummarizeLow, kMtpSummarizeHigh}));
+  // Draft models have no per-task runs: the whole range, and the estimate says why.
+  json draft = kBase;
+  draft["speculative"] = "draft";
+  draft["draft_model"] = "llama-3.2-1b";
+  draft["task"] = "math";
+  r = estimate(draft);
+  EXPECT_EQ(r["speed"]["speculative"]["acceptance_band"], json({0.854, 0.890}));
+  EXPECT_TRUE(r["speed"]["speculative"]["acceptance_task"].is_null());
+  bool said = false;
+  for (const auto& x : r["assumptions"])
+    said = said || x.get<std::string>().find("no published per-task acceptance for draft") !=
+                       std::string::npos;
+  EXPECT_TRUE(said) << r["assumptions"].dump();
+  draft["task"] = "poetry";
+  EXPECT_EQ(estimate(draft)["error"]["field"], "task");
 }
 
 }  // namespace

@@ -271,10 +271,15 @@ TEST(speed_test, group_holdout_figures_do_not_regress) {
   // Every group of at least 20 rows keeps its band coverage at or above issue 17's 80 %, except
   // these four, which stay at today's figure (2026-12-05, worst of the holdouts): the calibration
   // has too few independent sources in them for a held-out one to be covered.
+  // The speculative group joined them when the MTP band's low end was corrected from a printed
+  // accepted / drafted rate (0.618) to the per-token acceptance it implies (0.671): its runs sit
+  // 1.5-2.5x under the estimate (one submitter's experimental Vulkan lanes), which the misread
+  // low end had covered.
   const std::map<std::string, double> below_target = {{"pp_tps amd/vulkan", 76.5},
                                                       {"pp_tps apple/metal", 77.0},
                                                       {"pp_tps multi-gpu", 74.5},
-                                                      {"tg_tps runtime vllm", 75.5}};
+                                                      {"tg_tps runtime vllm", 75.5},
+                                                      {"tg_tps speculative", 75.5}};
   for (const Limit& l : limits) {
     const json s = all_calibration(l.holdout);
     EXPECT_GE(s["tg_tps"]["count"].get<int>(), 693) << l.holdout;
@@ -294,14 +299,15 @@ TEST(speed_test, group_holdout_figures_do_not_regress) {
             << l.holdout << ": " << name;
       }
     // Speculative runs with their method named (MTP) against the speculative estimate, their
-    // own group: 29 rows, 53-72 % median, 86-90 % in band (2026-12-05; 27 rows and 56-64 %
-    // before "-MTP" file names mapped to their base model; 91-107 % and 70-74 % before a drafted
-    // token paid for the output head).
+    // own group: 29 rows, 79 % median at worst, 76-79 % in band (2026-12-05, after the MTP
+    // acceptance band became per-token α: 0.671-0.944; 72 % and 86-90 % with the misread
+    // 0.618 low end; 56-64 % before "-MTP" file names mapped to their base model; 91-107 % and
+    // 70-74 % before a drafted token paid for the output head).
     if (std::string(l.holdout) != "gpu-count") {
       const json& x = s["tg_tps speculative"];
       EXPECT_GE(x["count"].get<int>(), 29) << l.holdout;
-      EXPECT_LE(x["median_abs_error_pct"].get<double>(), 72.5) << l.holdout;
-      EXPECT_GE(x["band_coverage_pct"].get<double>(), 85.0) << l.holdout;
+      EXPECT_LE(x["median_abs_error_pct"].get<double>(), 79.5) << l.holdout;
+      EXPECT_GE(x["band_coverage_pct"].get<double>(), 75.5) << l.holdout;
     }
   }
 }

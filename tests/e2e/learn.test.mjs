@@ -149,6 +149,26 @@ test('speculative with the user\'s own draft file: it joins the draft picker, dr
   assert.deepEqual(again.errors, []);
 });
 
+test('speculative by task: MTP on code takes the published code range, as the CLI; the task is in the URL', async () => {
+  const url = `${base}?view=run&model=qwen3.6-27b&quant=Q4_K_M&context=8192&hardware=rtx-4090&count=1&speculative=mtp&task=code`;
+  const { page, errors } = await open(url);
+  await page.waitForSelector('#speculative-speed:not([hidden])');
+  assert.equal(await page.inputValue('#task'), 'code');
+  const r = cli({ command: 'estimate', model: 'qwen3.6-27b', quant: 'Q4_K_M', context: '8192', hardware: 'rtx-4090', speculative: 'mtp', task: 'code' });
+  const s = r.speed.speculative;
+  assert.deepEqual(s.acceptance_band, [0.797, 0.918]);  // llama.cpp PRs #24340 / #22673, code prompts (speculative_test)
+  const tps = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
+  const text = await page.textContent('#speculative-speed');
+  assert.ok(text.startsWith(`${tps(s.decode_tps)} tokens/s`), text);
+  assert.match(text, /at acceptance 0\.797–0\.918 \(published range for code;/);
+  // Back to any text: the method's whole range.
+  await page.selectOption('#task', '');
+  await page.waitForFunction(() => /published range;/.test(document.querySelector('#speculative-speed').textContent));
+  assert.match(await page.textContent('#speculative-speed'), /0\.671–0\.944/);
+  assert.doesNotMatch(page.url(), /task=/);
+  assert.deepEqual(errors, []);
+});
+
 test('the answer stays in view: side by side and sticky on a wide screen, a verdict bar on a phone; terms link to Learn', async () => {
   const url = `${base}?view=run&model=qwen3-32b&quant=Q4_K_M&context=32768&hardware=rtx-4090&count=1&ram=64`;
   const { page, errors } = await open(url);

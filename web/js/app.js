@@ -37,7 +37,7 @@ function addGpuRow(value = 'rtx-3060-12gb', count = 1) {
 }
 
 // What the page cannot see, asked for under "Advanced": request fields and URL keys of the same name.
-const ADVANCED = ['gpu_reserved_mb', 'ram_bandwidth_gb_s', 'llamacpp_build', 'wired_limit_mb', 'parallel', 'speculative', 'draft_model', 'draft_max', 'acceptance',
+const ADVANCED = ['gpu_reserved_mb', 'ram_bandwidth_gb_s', 'llamacpp_build', 'wired_limit_mb', 'parallel', 'speculative', 'draft_model', 'draft_max', 'acceptance', 'task',
   'vision', 'mmproj_type', 'mmproj_offload', 'image_max_tokens'];
 const isMac = () => catalog.hardware.find((h) => h.id === $('hardware').value)?.kind === 'apple';
 
@@ -137,7 +137,9 @@ function renderSpeed(s) {
   const sp = s.speculative;
   $('speculative-term').hidden = $('speculative-speed').hidden = !sp;
   if (sp) {
-    const acc = sp.acceptance === null ? `${num(sp.acceptance_band[0], 2)}–${num(sp.acceptance_band[1], 2)} (published range; set yours under Advanced)` : num(sp.acceptance, 2);
+    const acc = sp.acceptance === null
+      ? `${num(sp.acceptance_band[0], 3)}–${num(sp.acceptance_band[1], 3)} (published range${sp.acceptance_task ? ` for ${sp.acceptance_task}` : ''}; set yours under Advanced)`
+      : num(sp.acceptance, 2);
     $('speculative-speed').textContent = `${tps(sp.decode_tps)} tokens/s (range ${tps(sp.decode_tps_low)}–${tps(sp.decode_tps_high)}; ceiling ${tps(sp.ceiling_tps)}, plain ${tps(sp.plain_ceiling_tps)}) with ${sp.method}${sp.draft_model ? ` ${sp.draft_model} (${sp.draft_quant})` : ''}: ${num(sp.tokens_per_step, 2)} tokens a step at acceptance ${acc}, ${num(sp.speedup, 2)}× the plain decode`;
   }
   $('prefill').textContent = s.prefill_tps === null ? `unknown (${s.why_prefill_null || 'not modelled'})`
@@ -526,11 +528,11 @@ function fillOptions(o) {
 
 // The page's documented defaults: what a bare link, or a value the page cannot use, falls back to.
 const DEFAULTS = { model: 'llama-3.1-8b', quant: 'Q4_K_M', hardware: 'rtx-4090', context: '8192', count: '1', ram: '32', os: '',
-  runtime: 'llama.cpp', kv: 'f16', fa: 'on', ngl: '', ncm: '', gpu_reserved_mb: '', ram_bandwidth_gb_s: '', llamacpp_build: '', wired_limit_mb: '', parallel: '', speculative: '', draft_model: '', draft_max: '', acceptance: '',
+  runtime: 'llama.cpp', kv: 'f16', fa: 'on', ngl: '', ncm: '', gpu_reserved_mb: '', ram_bandwidth_gb_s: '', llamacpp_build: '', wired_limit_mb: '', parallel: '', speculative: '', draft_model: '', draft_max: '', acceptance: '', task: '',
   vision: '', mmproj_type: '', mmproj_offload: '', image_max_tokens: '' };
 const WHAT = { model: 'not a model in the catalog', quant: 'not a known quantization', hardware: 'not hardware in the catalog',
   os: 'not an OS the page knows', runtime: 'not a runtime the page knows', kv: 'not a KV cache type', fa: 'not on or off',
-  vision: 'not true', mmproj_type: 'not F16, BF16 or F32', mmproj_offload: 'not false' };
+  task: 'not chat, code, math or summarization', vision: 'not true', mmproj_type: 'not F16, BF16 or F32', mmproj_offload: 'not false' };
 
 // Fills every input from the link; an input the link leaves out gets its default (so nothing of a
 // previous state survives), and a value no option matches falls back to the default, with a notice.

@@ -126,16 +126,43 @@ inline constexpr uint32_t kLlamacppBuildSetRowsGone = 6307;
 // Gemma 4 (gemma4v) warms up with 256 tokens "to avoid OOM on warmup" (clip.cpp 1599-1613,
 // set_warmup_n_tokens(256)), each pooled from 3 x 3 patches.
 inline constexpr uint32_t kGemma4VisionWarmupTokens = 256;
-// Speculative decoding. Published per-token acceptance of a draft model in llama.cpp, lowest and
-// highest the catalog cites: 34.3 % (Qwen2.5-Coder-32B with a 3B draft, code, llama.cpp PR
-// #10455) and 72.1 % (Llama-3.1-8B with Llama-3.2-1B, chat, llama.cpp issue #5877). The band an
-// estimate carries when the user gives no acceptance.
-constexpr double kDraftAcceptanceLow = 0.343;
-constexpr double kDraftAcceptanceHigh = 0.721;
-// The same for a model's own MTP head: 61.8 % (Qwen3.6-35B-A3B, creative writing, 3 drafted,
-// llama.cpp PR #22673) to 94.4 % (Step-3.5-Flash, code, 1 drafted, llama.cpp PR #23274).
-constexpr double kMtpAcceptanceLow = 0.618;
+// Speculative decoding: the per-token acceptance α (the chance a drafted token is kept, given the
+// ones before it were), lowest and highest published, the band an estimate carries when the user
+// gives no acceptance. What llama.cpp prints, accepted / drafted, is not α: at a fixed draft
+// length k it is (α - α^(k+1)) / (k (1 - α)), and a step emits its accepted tokens plus one, so
+// steps = generated - accepted. Draft models: 85.4 % (Qwen2.5-Coder-32B with a 3B draft, code:
+// 313 of 912 drafted accepted over 371 generated, 58 steps of 15.7 drafted, 5.40 accepted a step
+// at 16, llama.cpp PR #10455) and 89.0 % (Llama-3.1-8B with Llama-3.2-1B, prose: 526 of 730 over
+// 673 generated, 147 steps of 5, 3.58 a step, llama.cpp issue #5877). Two runs only.
+constexpr double kDraftAcceptanceLow = 0.854;
+constexpr double kDraftAcceptanceHigh = 0.890;
+// The same for a model's own MTP head: 67.1 % (Qwen3.6-35B-A3B, translation, 0.406 accepted /
+// drafted at 4, llama.cpp PR #22673) to 94.4 % (Step-3.5-Flash, code, 1 drafted, where the
+// printed rate is α, llama.cpp PR #23274).
+constexpr double kMtpAcceptanceLow = 0.671;
 constexpr double kMtpAcceptanceHigh = 0.944;
+// α by task (speculative request field `task`), from published per-task runs turned into α as
+// above (MTP: llama.cpp's mtp-bench accepted / drafted per prompt; EAGLE-3: acceptance lengths
+// with the bonus token, E = (1 - α^(k+1)) / (1 - α)), lowest and highest:
+// MTP, llama.cpp PR #24340 (Qwen3.6-27B Q8_0, 3 drafted) and PR #22673 (Qwen3.6-35B-A3B, 4
+// drafted): code (code_python, code_cpp, long_code_review) 0.646 / 0.834 / 0.718 at 3 and
+// 0.811 / 0.630 at 4 -> 79.7-91.8 %; chat (explain_concept, qa_factual, creative_short) 0.718 /
+// 0.750 / 0.631 and 0.598 / 0.719 / 0.470 -> 72.0-87.2 %; math (stepwise_math) 0.798 and 0.745
+// -> 88.6-89.1 %; summarization 0.778 and 0.750 -> 88.0-88.8 %.
+constexpr double kMtpCodeLow = 0.797, kMtpCodeHigh = 0.918;
+constexpr double kMtpChatLow = 0.720, kMtpChatHigh = 0.872;
+constexpr double kMtpMathLow = 0.886, kMtpMathHigh = 0.891;
+constexpr double kMtpSummarizeLow = 0.880, kMtpSummarizeHigh = 0.888;
+// EAGLE-3 in vLLM: chat from vLLM's acceptance tests on MT-Bench at 3 drafted (AL 2.26 for
+// Qwen3-8B's RedHat head, tests/v1/spec_decode/test_acceptance_length.py; 2.811 for
+// Llama-3.1-8B's yuhuili head, examples/offline_inference/spec_decode.py) -> 62.5-76.8 %; code,
+// math and summarization from RedHatAI's Llama-4-Maverick EAGLE-3 card at 1-7 drafted
+// (HumanEval 1.83-3.62 -> 75.2-83.0 %; GSM8K 1.86-4.02 -> 78.8-86.0 %; CNN/DailyMail
+// 1.69-2.63 -> 62.9-69.0 %; the card read through a Hugging Face mirror).
+constexpr double kEagle3ChatLow = 0.625, kEagle3ChatHigh = 0.768;
+constexpr double kEagle3CodeLow = 0.752, kEagle3CodeHigh = 0.830;
+constexpr double kEagle3MathLow = 0.788, kEagle3MathHigh = 0.860;
+constexpr double kEagle3SummarizeLow = 0.629, kEagle3SummarizeHigh = 0.690;
 // The same for EAGLE-3 heads in vLLM's chain drafting, each published mean acceptance length
 // (accepted tokens per step, the bonus token included) turned into a per-token acceptance with
 // E = (1 - a^(k+1)) / (1 - a): 60.4 % (MiniCPM4's head, AL 2.45 at 6 drafted, vLLM PR #24243)

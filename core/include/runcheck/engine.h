@@ -44,6 +44,8 @@ struct EstimateRequest {
   // Speculative decoding: none | draft | mtp | ngram, the draft model and its quant, draft
   // length, the user's acceptance rate.
   std::optional<std::string> speculative, draft_model, draft_quant;
+  // The text being generated (chat | code | math | summarization): the acceptance band for it.
+  std::optional<std::string> task;
   std::optional<int64_t> draft_max;
   std::optional<double> acceptance;
   // Images: load the model's vision tower (llama.cpp's mmproj) of this type, on the GPU or not,
@@ -91,6 +93,7 @@ struct SpeculativeSpeed {
   uint32_t draft_max = 0;
   std::optional<double> acceptance;  // the user's, when given
   double acceptance_low = 0, acceptance_high = 0;
+  std::optional<std::string> task;  // the task whose published band was used
   double tokens_per_step = 0, step_seconds = 0;
   double decode_tps = 0, decode_tps_low = 0, decode_tps_high = 0;
   double plain_decode_tps = 0;
