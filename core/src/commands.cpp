@@ -129,6 +129,11 @@ std::map<std::string, std::string> launch_commands(const Inputs& in, const Plan&
                 ? "-md " + shell_quote(in.spec.draft_file)
                 : "-md <" + strip_user_prefix(in.spec.draft->id) + "-" + dq + ".gguf>") +
            " --spec-draft-n-max " + std::to_string(in.spec.k);
+    } else if (in.spec.method == "eagle3") {
+      // The head converted to a GGUF of its own (convert_hf_to_gguf.py), by -md.
+      s += " --spec-type draft-eagle3 -md <" + strip_user_prefix(in.spec.draft->id) + "-" +
+           std::string(in.spec.draft_ftype ? in.spec.draft_ftype->name : "F16") +
+           ".gguf> --spec-draft-n-max " + std::to_string(in.spec.k);
     } else if (in.spec.method == "mtp" || in.spec.method == "ngram") {
       s += std::string(" --spec-type ") + (in.spec.method == "mtp" ? "draft-mtp" : "ngram-simple") +
            " --spec-draft-n-max " + std::to_string(in.spec.k);

@@ -35,9 +35,11 @@ std::optional<Error> read_speculative(const EstimateRequest& q, Inputs& in) {
   const UserModel* own =
       draft.empty() || builtin_catalog().model(draft) ? nullptr : user_model(draft);
   const bool own_gguf = own && own->weights && !vllm;
-  // llama.cpp drafts are GGUF files (Q8_0 by default); a vLLM draft is a repository in one of
-  // vLLM's formats (BF16 by default, as published).
+  // llama.cpp drafts are GGUF files (Q8_0 by default; an EAGLE-3 head converted to F16, the
+  // converter's type for its BF16/F16 checkpoint); a vLLM draft is a repository in one of vLLM's
+  // formats (BF16 by default, as published).
   const std::string dq = q.draft_quant.value_or(own_gguf && !own->file_type.empty() ? own->file_type
+                                                : s.method == "eagle3" && !vllm     ? "F16"
                                                 : vllm ? "BF16-safetensors"
                                                        : "Q8_0");
   if (auto e = check_integer("draft_max", q.draft_max.value_or(kDefaultDraftMax), 1, 64)) return e;
@@ -70,13 +72,13 @@ std::optional<Error> read_speculative(const EstimateRequest& q, Inputs& in) {
                       std::string("runcheck models llama.cpp's speculative decoding (llama-server, "
                                   "LM Studio) and vLLM's draft-model, MTP and n-gram methods; ") +
                           runtime_name(rt) + "'s is not modelled yet");
-  // EAGLE-3 heads: vLLM's method "eagle3" (llama_eagle3.py). llama.cpp's --spec-type draft-eagle3
-  // converts the head to a GGUF of its own, whose layout runcheck has not read yet.
-  if (s.method == "eagle3" && !vllm)
+  // EAGLE-3 heads: vLLM's method "eagle3" (llama_eagle3.py) and llama-server's --spec-type
+  // draft-eagle3 (src/models/eagle3.cpp at 3f545be: the same tensors in a GGUF of the head's own);
+  // LM Studio does not offer it.
+  if (s.method == "eagle3" && rt == Runtime::kLmStudio)
     return make_error("incompatible", "speculative",
-                      "EAGLE-3 heads are modelled for vLLM (--speculative-config method eagle3); "
-                      "llama.cpp's draft-eagle3 is not modelled yet: use runtime vllm, or a draft "
-                      "model / MTP / n-gram on llama.cpp");
+                      "EAGLE-3 heads run in llama-server (--spec-type draft-eagle3) and vLLM; LM "
+                      "Studio offers draft models only");
   if (s.method == "mtp" && in.model->arch.nextn_layers == 0)
     return make_error("incompatible", "speculative",
                       in.model->name +
@@ -239,7 +241,10 @@ uint64_t draft_bytes(const Inputs& in) {
   o.type_k = o.type_v = GgmlType::F16;  // -ctkd / -ctvd default f16
   uint64_t kv = 0;
   for (uint32_t l = 0; l < d.block_count; ++l) kv += layer_cache_bytes(d, l, o);
-  return w.total_bytes + kv + compute_buffer_bytes(d, o, ComputeShape{});
+  // An EAGLE-3 head's context computes logits over its own (draft) vocabulary.
+  ModelArch shape = d;
+  if (d.eagle_draft_vocab) shape.vocab_size = d.eagle_draft_vocab;
+  return w.total_bytes + kv + compute_buffer_bytes(shape, o, ComputeShape{});
 }
 
 // The published per-token acceptance band of a method on a task (constants.h), if any.
@@ -299,7 +304,9 @@ std::optional<SpeculativeSpeed> speculative_speed(const Inputs& in, const SpeedE
       reads += static_cast<double>(w.layer_bytes[i]) -
                static_cast<double>(w.layer_expert_bytes[i]) * (1 - active);
     const WeightPlan h =
-        memo_format_weights(s.draft->id, s.draft->arch, *s.draft_format->bits_per_weight, false);
+        s.draft_format ? memo_format_weights(s.draft->id, s.draft->arch,
+                                             *s.draft_format->bits_per_weight, false)
+                       : memo_quantized_weights(s.draft->id, s.draft->arch, s.draft_ftype->ftype);
     t_draft = t_target * static_cast<double>(h.total_bytes) / std::max(1.0, reads);
   } else if (s.method == "mtp") {
     // Each drafted token runs one nextn block and then the model's own output head over the
@@ -348,7 +355,15 @@ std::optional<SpeculativeSpeed> speculative_speed(const Inputs& in, const SpeedE
     assumptions.push_back("no published per-task acceptance for " + s.method +
                           (s.method == "draft" ? " models (two published runs in all)" : "") +
                           " on " + s.task + ": the band is the method's whole published range");
-  if (s.method == "eagle3")
+  if (s.method == "eagle3" && !s.draft_format)
+    assumptions.push_back(
+        "EAGLE-3 head (llama-server --spec-type draft-eagle3): its " +
+        std::string(s.draft_ftype->name) + " GGUF (one decoder layer, fc and a " +
+        std::to_string(s.draft->arch.eagle_draft_vocab) +
+        "-token output head; the embedding is the model's) with its own f16 cache at this "
+        "context and compute buffer on the first GPU; a drafted token costs " +
+        fmt("%.3f", t_draft / t_target) + " of a model token's reads");
+  else if (s.method == "eagle3")
     assumptions.push_back(
         "EAGLE-3 head (vLLM method eagle3): its " + s.draft_format->id +
         " weights (one decoder layer, fc and a " + std::to_string(s.draft->arch.eagle_draft_vocab) +

@@ -401,9 +401,9 @@ TEST(Speculative, Eagle3RefusalsNameTheField) {
                      {"runtime", "vllm"},
                      {"speculative", "eagle3"},
                      {"draft_model", "eagle3-llama-3.1-8b"}};
-  // On llama.cpp: not modelled, said so.
+  // LM Studio offers draft models only.
   json q = vllm;
-  q["runtime"] = "llama.cpp";
+  q["runtime"] = "lm-studio";
   q["quant"] = "Q8_0";
   EXPECT_EQ(err(q)["field"], "speculative");
   // A head for another model: Qwen3-8B has the same width but a 151,936-token vocabulary.
@@ -544,6 +544,38 @@ TEST(Speculative, TaskPicksThePublishedBandForThatText) {
   EXPECT_TRUE(said) << r["assumptions"].dump();
   draft["task"] = "poetry";
   EXPECT_EQ(estimate(draft)["error"]["field"], "task");
+}
+
+// EAGLE-3 on llama-server (--spec-type draft-eagle3; src/models/eagle3.cpp at 3f545be loads the
+// same tensors from the head's own GGUF): yuhuili's Llama-3.1-8B head as F16 holds fc 3 x 4096
+// x 4096 = 50,331,648; q 8192 x 4096 = 33,554,432; k and v 8192 x 1024 = 8,388,608 each; o
+// 4096 x 4096 = 16,777,216; gate, up and down 4096 x 14,336 = 58,720,256 each; the output head
+// 4096 x 32,000 = 131,072,000: 424,673,280 x 2 B = 849,346,560 B, plus four 4096-wide F32 norms
+// (65,536 B) and d2t, 32,000 int64 (256,000 B): 849,668,096 B. Its own f16 cache: 1 layer x
+// 8,192 x (1024 + 1024) x 2 B = 33,554,432 B. Its compute buffer (flash attention) is the FFN
+// phase: the gate and up outputs, 2 x 14,336 x 512 x 4 B = 58,720,256, and 4 activation rows of
+// 4096 x 512 x 4 B = 33,554,432: 92,274,688 B, above its logits over the 32,000-token draft
+// vocabulary (32,000 x 512 x 4 B = 65,536,000 B and one activation row), not the target's
+// 128,256.
+TEST(Speculative, Eagle3HeadOnLlamaServerByHand) {
+  const json r = estimate({{"model", "llama-3.1-8b"},
+                           {"quant", "Q4_K_M"},
+                           {"context", 8192},
+                           {"hardware", "rtx-4090"},
+                           {"speculative", "eagle3"},
+                           {"draft_model", "eagle3-llama-3.1-8b"},
+                           {"inverse", false}});
+  ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
+  const json& s = r["speed"]["speculative"];
+  EXPECT_EQ(s["draft_quant"], "F16");
+  EXPECT_EQ(s["draft_bytes"].get<uint64_t>(), 849668096u + 33554432u + 92274688u);
+  // On the first GPU, its own segment of the bar.
+  EXPECT_EQ(r["memory"]["devices"][0]["speculative_bytes"], s["draft_bytes"]);
+  EXPECT_NE(r["commands"]["llama_server"].get<std::string>().find(
+                "--spec-type draft-eagle3 -md <eagle3-llama-3.1-8b-F16.gguf> "
+                "--spec-draft-n-max 3"),
+            std::string::npos)
+      << r["commands"]["llama_server"];
 }
 
 }  // namespace

@@ -111,6 +111,22 @@ test('speculative on vLLM with an EAGLE-3 head: offered as a draft, never as a m
   assert.deepEqual(errors, []);
 });
 
+test('speculative on llama-server with an EAGLE-3 head: draft-eagle3 with the head\'s GGUF, figures as the CLI', async () => {
+  const url = `${base}?view=run&model=llama-3.1-8b&quant=Q4_K_M&context=8192&hardware=rtx-4090&count=1&speculative=eagle3&draft_model=eagle3-llama-3.1-8b`;
+  const { page, errors } = await open(url);
+  await page.waitForSelector('#speculative-speed:not([hidden])');
+  const r = cli({ command: 'estimate', model: 'llama-3.1-8b', quant: 'Q4_K_M', context: '8192', hardware: 'rtx-4090', speculative: 'eagle3', draft_model: 'eagle3-llama-3.1-8b' });
+  const s = r.speed.speculative;
+  assert.equal(s.draft_bytes, 849668096 + 33554432 + 92274688);  // by hand in speculative_test
+  const tps = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
+  const text = await page.textContent('#speculative-speed');
+  assert.ok(text.startsWith(`${tps(s.decode_tps)} tokens/s`), text);
+  assert.match(text, /with eagle3 eagle3-llama-3\.1-8b \(F16\)/);
+  assert.match(await page.textContent('#commands'), /--spec-type draft-eagle3 -md <eagle3-llama-3\.1-8b-F16\.gguf> --spec-draft-n-max 3/);
+  assert.equal(await page.$eval('#draft_model option[value="eagle3-llama-3.1-8b"]', (o) => o.textContent), 'EAGLE-3 head for Llama 3.1 8B Instruct');
+  assert.deepEqual(errors, []);
+});
+
 test('speculative with the user\'s own draft file: it joins the draft picker, drafts as in the CLI, and its name is in -md', needsShared, async () => {
   const { page, errors } = await open(`${base}?view=run&model=llama-2-7b&quant=Q4_K_M&context=4096&hardware=rtx-3090&count=1`);
   const file = join(shared, 'fixtures/gguf/llama-2-tiny-random.gguf');

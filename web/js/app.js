@@ -641,7 +641,7 @@ async function main() {
   catalog.models = catalog.models.filter((m) => m.kind !== 'draft-head');
   fillOptions(await request({ command: 'options' }));
   // Draft models: the catalog's (llama.cpp checks the vocabulary; the core says when it differs).
-  $('draft_model').append(...catalog.heads.map((m) => el('option', { value: m.id, textContent: `${m.name} (speculative: EAGLE-3, vLLM)` })),
+  $('draft_model').append(...catalog.heads.map((m) => el('option', { value: m.id, textContent: m.name })),
     ...catalog.models.map((m) => el('option', { value: m.id, textContent: m.name })));
   // Terms on the page explained by the glossary (the same data as Learn), each linking to its
   // entry, in every view as it renders: asked for once the first answer is on screen (the

@@ -21,14 +21,14 @@ export function mount(root, { catalog, request, params, setUrl }) {
   const hw = catalog.hardware.map((h) => [h.id, h.name]);
   const models = catalog.models.map((m) => [m.id, m.name]);
   // Drafts: EAGLE-3 heads first (they exist only as drafts), then every model.
-  const drafts = [['', '—'], ...(catalog.heads || []).map((m) => [m.id, `${m.name} (EAGLE-3, vLLM)`]), ...models];
+  const drafts = [['', '—'], ...(catalog.heads || []).map((m) => [m.id, m.name]), ...models];
   const setups = (params.get('setups') || 'rtx-3090x2;rtx-4090x2;apple-m4-max-40c').split(';').slice(0, 6);
   const form = el('form', { className: 'panel', autocomplete: 'off' }, el('h2', { textContent: 'Compare hardware' }),
     row('Model', select('model', models, params.get('model') || 'llama-3.1-70b')),
     row('Quantization', select('quant', catalog.quants.map((q) => [q.id, q.id]), params.get('quant') || 'Q4_K_M')),
     row('Context (tokens)', number('context', params.get('context') || 16384, { min: 1 })),
     row('Speculative decoding', select('speculative', [['', 'off'], ['draft', 'draft model'], ['mtp', 'MTP layers'],
-      ['eagle3', 'EAGLE-3 head (vLLM)'], ['ngram', 'n-gram lookup']], params.get('speculative') || '')),
+      ['eagle3', 'EAGLE-3 head'], ['ngram', 'n-gram lookup']], params.get('speculative') || '')),
     row('Draft model', select('draft_model', drafts, params.get('draft_model') || '')),
     row('Acceptance (0–0.99)', number('acceptance', params.get('acceptance') || '', { min: 0, max: 0.99, step: 0.01 })));
   const list = el('div', { id: 'setups' });
