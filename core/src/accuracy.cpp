@@ -92,6 +92,12 @@ SpeedRow map_speed_row(const Getter& get) {
   r.tg = metric == "tg_tps";
   const std::string sub = submitter_of(get("source_note"));
   r.source = get("source_url") + (sub.empty() ? "" : "#submitter=" + sub);
+  // The data set's own flag: rows whose source_note says "treat as outlier" (the calibration
+  // README: XiongjieDai's F16 prefill on A100 SXM, L40S and RTX 5000 Ada x4 is "implausibly low
+  // as published: don't fit prefill to those rows"). Listed with the reason, neither fitted nor
+  // scored.
+  if (calib::lower(get("source_note")).find("treat as outlier") != std::string::npos)
+    return r.why = "the data set marks this run an outlier (implausible as published)", r;
   if (r.model.empty()) return r.why = "model not in catalog", r;
   if (r.hardware.empty()) return r.why = "hardware not in catalog", r;
   if (r.backend.empty()) return r.why = "backend not named", r;

