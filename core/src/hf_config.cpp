@@ -75,6 +75,30 @@ std::optional<Error> read_vision_tower(const json& cfg, const std::string& text_
                          ? static_cast<uint32_t>(top.at("spatial_merge_size").get<int64_t>())
                          : 1;
     m.vision_out = m.embedding_length;
+  } else if (text_type == "kimi_k25" || r.has("vt_hidden_size")) {
+    // Kimi K2.5 / K2.6: MoonViT (llama.cpp projector kimik25; conversion/kimivl.py KimiK25Model
+    // at 3f545be), keyed vt_*: a fused-qkv LayerNorm ViT with biases, a learned 2-D position
+    // table of init_pos_emb_height x init_pos_emb_width, merged merge_kernel_size^2 into the
+    // text width (text_hidden_size).
+    m.vision_projector = 5;
+    m.vision_layers = r.u32("vt_num_hidden_layers", true, 1, 256);
+    m.vision_heads = r.u32("vt_num_attention_heads", true);
+    m.vision_hidden = r.u32("vt_hidden_size", true);
+    m.vision_ffn = r.u32("vt_intermediate_size", true);
+    m.vision_patch = r.u32("patch_size", true, 1, 1024);
+    m.vision_positions =
+        r.u32("init_pos_emb_height", true, 1, 4096) * r.u32("init_pos_emb_width", true, 1, 4096);
+    const json* mk = v.contains("merge_kernel_size") ? &v.at("merge_kernel_size") : nullptr;
+    m.vision_merge = mk && mk->is_array() && !mk->empty() && (*mk)[0].is_number_integer()
+                         ? static_cast<uint32_t>(std::max<int64_t>(0, (*mk)[0].get<int64_t>()))
+                         : 0;
+    m.vision_out = r.has("text_hidden_size") ? r.u32("text_hidden_size", true) : m.embedding_length;
+    if (!r.missing.empty())
+      return make_error("bad_config", r.bad_field, r.bad_field + ": " + r.missing);
+    if (m.vision_merge == 0 || m.vision_merge > 16)
+      return make_error("bad_config", vf + ".merge_kernel_size",
+                        vf + ".merge_kernel_size must start with an integer in [1, 16]");
+    return std::nullopt;
   } else {
     return std::nullopt;  // another tower: not modelled (vision.h says so when asked)
   }

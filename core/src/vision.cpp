@@ -28,6 +28,8 @@ const char* projector_name(const ModelArch& m) {
       return "pixtral";
     case 4:
       return "gemma4v";
+    case 5:
+      return "kimik25";
     default:
       return "";
   }
@@ -94,6 +96,19 @@ Tensors tensors(const ModelArch& m) {
       if (m.vision_clipped_linears) t.f32 += 4 * (7 * L + 1);
       break;
     }
+    case 5: {
+      // Kimi K2.5 (llama.cpp kimik25; conversion/kimivl.py KimiK25Model at 3f545be): a conv
+      // patch embedding with a bias, the learned 2-D position table (forced F32), LayerNorm
+      // blocks with a fused qkv, the output and a GELU MLP (all with biases), a final LayerNorm,
+      // then the projector: a LayerNorm over the hidden size and two biased linears from the
+      // merged width to it and on to the text width. Kimi-K2.5's F16 file: 952,552,384 tensor
+      // bytes (335 tensors, 111 F16), a published file of 952,572,160 B with its header.
+      t.conv = 3 * p * p * h;
+      t.f32 += h + uint64_t{m.vision_positions} * h;
+      t.matrix += L * (4 * h * h + 2 * h * f) + merged * merged + merged * m.vision_out;
+      t.f32 += L * (2 * h + 3 * h + h + 2 * h + f + h) + 2 * h + 2 * h + merged + m.vision_out;
+      break;
+    }
     default:
       break;
   }
@@ -120,6 +135,12 @@ uint64_t warmup_patches(const ModelArch& m, std::optional<uint32_t> image_max_to
       return uint64_t{image_max_tokens.value_or(kPixtralVisionWarmupTokens)} * merge2;
     case 4:
       return uint64_t{image_max_tokens.value_or(kGemma4VisionWarmupTokens)} * merge2;
+    case 5: {
+      // clip.cpp: a file with image_min/max_pixels warms up on one sqrt(max_pixels)-wide square
+      // image (the converter writes in_patch_limit 16,384 x patch^2: 1792 px, 128 x 128
+      // patches); --image-max-tokens does not apply to it.
+      return kKimiK25VisionWarmupPatches;
+    }
     default:
       return 0;
   }
@@ -174,7 +195,8 @@ std::optional<Error> read_vision(const EstimateRequest& q, Inputs& in) {
         in.model->kind == "vlm"
             ? in.model->name +
                   " takes images, but runcheck does not model its vision tower yet (its "
-                  "vision_config is not one of Qwen3-VL / Qwen3.5, Gemma 3, Gemma 4 or Pixtral)"
+                  "vision_config is not one of Qwen3-VL / Qwen3.5, Gemma 3, Gemma 4, Pixtral "
+                  "or Kimi's MoonViT)"
             : in.model->name + " has no vision tower runcheck knows of (a text-only model)");
   const Runtime rt = in.plan.kv.runtime;
   if (rt != Runtime::kLlamaCpp && rt != Runtime::kLmStudio)
@@ -186,6 +208,10 @@ std::optional<Error> read_vision(const EstimateRequest& q, Inputs& in) {
     return make_error("incompatible", "image_max_tokens",
                       "Gemma 3 encodes every image at 896 px into 256 tokens: image_max_tokens "
                       "does not apply");
+  if (m.vision_projector == 5 && v.max_tokens)
+    return make_error("incompatible", "image_max_tokens",
+                      "Kimi's mmproj states its own pixel limits, which llama.cpp uses in place of "
+                      "--image-max-tokens: image_max_tokens does not apply");
   return std::nullopt;
 }
 

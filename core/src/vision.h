@@ -1,5 +1,5 @@
 // The vision tower's cost: what llama.cpp's mmproj file holds and what its image encoder
-// reserves, for the three towers the importer reads (model.h vision_*). Sized tensor by tensor
+// reserves, for the towers the importer reads (model.h vision_*). Sized tensor by tensor
 // as the converter writes them (conversion/base.py at 3f545be: 1-D tensors and position
 // embeddings F32; patch embedding and patch merger F16 in an F16 file, else F32; Gemma 3's
 // embeddings F32 and its input projection F16; every other matrix in the file's type).
@@ -28,8 +28,8 @@ uint64_t weight_bytes(const ModelArch& m, MmprojType t);
 
 // The image the encoder's compute buffer is reserved for at load (llama.cpp's warmup image), in
 // patches before merging: Qwen 46 x 46 tokens x merge^2, Pixtral 256 tokens x merge^2, Gemma 3
-// its fixed (image_size / patch)^2; image_max_tokens (--image-max-tokens) replaces the token count
-// of the dynamic-resolution towers.
+// its fixed (image_size / patch)^2, Kimi one 1792 px image (128 x 128 patches); image_max_tokens
+// (--image-max-tokens) replaces the token count of the dynamic-resolution towers.
 uint64_t warmup_patches(const ModelArch& m, std::optional<uint32_t> image_max_tokens);
 
 // The encoder's compute buffer for that image: one layer's widest activations, P x (FFN + 3

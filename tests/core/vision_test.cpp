@@ -11,6 +11,8 @@
 namespace runcheck {
 namespace {
 
+using nlohmann::json;
+
 const ModelArch& arch(const std::string& id) {
   const ModelEntry* m = builtin_catalog().model(id);
   EXPECT_NE(m, nullptr) << id;
@@ -64,6 +66,38 @@ TEST(Vision, Gemma4MmprojMatchesAPublishedFile) {
   // 31B: the same tower, projected to its 5376-wide text.
   EXPECT_EQ(vision::weight_bytes(arch("gemma-4-31b"), vision::MmprojType::kF16),
             1193036076u + 2ull * 1152 * (5376 - 2816));
+}
+
+TEST(Vision, KimiK25MmprojMatchesAPublishedFile) {
+  // Kimi K2.5's MoonViT (vision_config vt_*: 27 blocks of 1152, FFN 4304, patch 14, a 64 x 64
+  // position table, 2 x 2 merge into the 7168-wide text) as llama.cpp's kimik25 converter
+  // writes it. F16 matrices: 27 x (qkv 3 x 1152^2 + out 1152^2 + up and down 2 x 1152 x 4304) =
+  // 411,070,464, the projector 4608^2 + 4608 x 7168 = 54,263,808; the patch conv 3 x 14^2 x
+  // 1152 = 677,376 (F16 in an F16 file); F32: its bias 1152, the 4,096 x 1152 position table,
+  // 27 x (9 x 1152 + 4304) norms and biases, 4 x 1152 final and input norms, the 4608 and 7168
+  // projector biases = 5,132,272. Bytes: 2 x 465,334,272 + 2 x 677,376 + 4 x 5,132,272 =
+  // 952,552,384; the published mmproj-Kimi-K2.5-F16.gguf (AesSedai/Kimi-K2.5-GGUF) is
+  // 952,572,160 B, 19,776 B of header and metadata more (335 tensors either way).
+  const ModelArch& k = arch("kimi-k2.5");
+  EXPECT_EQ(std::string(vision::projector_name(k)), "kimik25");
+  const vision::Tensors t = vision::tensors(k);
+  EXPECT_EQ(t.matrix, 465334272u);
+  EXPECT_EQ(t.conv, 677376u);
+  EXPECT_EQ(t.f32, 5132272u);
+  EXPECT_EQ(vision::weight_bytes(k, vision::MmprojType::kF16), 952552384u);
+  // K2.6 ships the same tower.
+  EXPECT_EQ(vision::weight_bytes(arch("kimi-k2.6"), vision::MmprojType::kF16), 952552384u);
+  // Warmup: one sqrt(3,211,264) = 1792 px image, 128 x 128 patches; --image-max-tokens does not
+  // apply (the file's pixel limits win), and asking for it says so.
+  EXPECT_EQ(vision::warmup_patches(k, std::nullopt), 16384u);
+  const json r = json::parse(handle_request(json{
+      {"command", "estimate"},
+      {"model", "kimi-k2.5"},
+      {"quant", "Q2_K"},
+      {"hardware", "h200-sxmx8"},
+      {"vision", true},
+      {"image_max_tokens", 1024}}.dump()));
+  EXPECT_EQ(r["error"]["field"], "image_max_tokens") << r.dump();
 }
 
 TEST(Vision, PixtralMmprojMatchesLlamaCppsLoadLog) {
@@ -158,7 +192,8 @@ TEST(Vision, RequestsThatCannotBeAnsweredNameTheField) {
   const nlohmann::json base = {{"model", "qwen3-vl-8b"}, {"hardware", "rtx-4090"}};
   EXPECT_EQ(field({{"model", "llama-3.1-8b"}, {"hardware", "rtx-4090"}, {"vision", true}}),
             "vision");
-  EXPECT_EQ(field({{"model", "kimi-k2.5"}, {"hardware", "rtx-4090"}, {"vision", true}}), "vision");
+  EXPECT_EQ(field({{"model", "exaone-4.5-33b"}, {"hardware", "rtx-4090"}, {"vision", true}}),
+            "vision");
   nlohmann::json q = base;
   q["vision"] = true;
   q["mmproj_type"] = "Q4_K_M";

@@ -126,6 +126,11 @@ inline constexpr uint32_t kLlamacppBuildSetRowsGone = 6307;
 // Gemma 4 (gemma4v) warms up with 256 tokens "to avoid OOM on warmup" (clip.cpp 1599-1613,
 // set_warmup_n_tokens(256)), each pooled from 3 x 3 patches.
 inline constexpr uint32_t kGemma4VisionWarmupTokens = 256;
+// Kimi K2.5 (kimik25): a file with image_min/max_pixels warms up on one square image of
+// sqrt(max_pixels) px (clip.cpp: warmup_image_size = sqrt(max_pixels)); the converter writes
+// max_pixels = in_patch_limit 16,384 x 14^2 = 3,211,264 (conversion/kimivl.py), so 1792 px:
+// 128 x 128 = 16,384 patches, 4,096 tokens after the 2 x 2 merge.
+inline constexpr uint64_t kKimiK25VisionWarmupPatches = 16384;
 // Speculative decoding: the per-token acceptance α (the chance a drafted token is kept, given the
 // ones before it were), lowest and highest published, the band an estimate carries when the user
 // gives no acceptance. What llama.cpp prints, accepted / drafted, is not α: at a fixed draft
