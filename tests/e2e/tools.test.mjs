@@ -54,6 +54,20 @@ test('compare with speculative decoding: a draft per setup, the figures the CLI 
   assert.deepEqual(errors, []);
 });
 
+test('compare with MTP on code: the published range for code, the figures the CLI gives, carried in the URL', async () => {
+  const { page, errors } = await open(`${base}?view=compare&model=qwen3.6-27b&quant=Q4_K_M&context=8192&setups=rtx-4090;rtx-3090&speculative=mtp&task=code`);
+  await page.waitForSelector('#compare-result[data-ready="1"]');
+  const expected = cli({ command: 'compare', model: 'qwen3.6-27b', quant: 'Q4_K_M', context: '8192', setups: ['rtx-4090', 'rtx-3090'], speculative: 'mtp', task: 'code' });
+  const anyText = cli({ command: 'compare', model: 'qwen3.6-27b', quant: 'Q4_K_M', context: '8192', setups: ['rtx-4090', 'rtx-3090'], speculative: 'mtp' });
+  // Code's band (0.797-0.918) sits above MTP's whole range (0.671-0.944) at its middle: faster.
+  assert.ok(expected.setups[0].speculative_decode_tps > anyText.setups[0].speculative_decode_tps);
+  const cells = await page.$$eval('#compare-result tbody tr', (rows) => rows.map((r) => [...r.children].map((c, i) => (i === 0 ? c.firstChild?.textContent ?? '' : c.textContent))));
+  const specRow = cells.find((r) => r[0] === 'With speculative decoding, tok/s');
+  expected.setups.forEach((s, i) => assert.ok(specRow[i + 1].startsWith(tps(s.speculative_decode_tps)), specRow[i + 1]));
+  assert.match(page.url(), /speculative=mtp&task=code/);
+  assert.deepEqual(errors, []);
+});
+
 test('choose: picks and reasons equal the CLI; URL reload gives the same page', async () => {
   const url = `${base}?view=choose&budget_usd=1500&price=any&min_decode_tps=20&max_cards=4&max_watts=0&mac_ok=true&workloads=qwen3-32b:Q4_K_M:16384`;
   const { page, errors } = await open(url);

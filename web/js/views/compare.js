@@ -30,7 +30,9 @@ export function mount(root, { catalog, request, params, setUrl }) {
     row('Speculative decoding', select('speculative', [['', 'off'], ['draft', 'draft model'], ['mtp', 'MTP layers'],
       ['eagle3', 'EAGLE-3 head'], ['ngram', 'n-gram lookup']], params.get('speculative') || '')),
     row('Draft model', select('draft_model', drafts, params.get('draft_model') || '')),
-    row('Acceptance (0–0.99)', number('acceptance', params.get('acceptance') || '', { min: 0, max: 0.99, step: 0.01 })));
+    row('Acceptance (0–0.99)', number('acceptance', params.get('acceptance') || '', { min: 0, max: 0.99, step: 0.01 })),
+    row('Text generated', select('task', [['', 'any (the whole range)'], ['chat', 'chat'], ['code', 'code'], ['math', 'math'],
+      ['summarization', 'summarization']], params.get('task') || '')));
   const list = el('div', { id: 'setups' });
   const addSetup = (spec) => {
     const m = /^(.*?)(?:x(\d+))?$/.exec(spec || 'rtx-4090');
@@ -55,7 +57,7 @@ export function mount(root, { catalog, request, params, setUrl }) {
       return Number(n) > 1 ? `${p.querySelector('[name=hw]').value}x${n}` : p.querySelector('[name=hw]').value;
     });
     // Speculative fields only when chosen (the core checks them and names a bad one).
-    const spec = Object.fromEntries(['speculative', 'draft_model', 'acceptance'].filter((k) => v[k] !== '' && v[k] !== undefined && (k === 'speculative' || v.speculative)).map((k) => [k, v[k]]));
+    const spec = Object.fromEntries(['speculative', 'draft_model', 'acceptance', 'task'].filter((k) => v[k] !== '' && v[k] !== undefined && (k === 'speculative' || v.speculative)).map((k) => [k, v[k]]));
     setUrl({ view: 'compare', model: v.model, quant: v.quant, context: v.context, setups: specs.join(';'), ...spec });
     const res = await request({ command: 'compare', model: v.model, quant: v.quant, context: v.context, setups: specs, ...spec });
     if (!res.ok) { out.replaceChildren(el('p', { className: 'error', textContent: errorText(res) })); return; }
