@@ -76,6 +76,7 @@ std::string completion_script(const std::string& shell, const std::vector<std::s
       words(opt["use_cases"], "id") +
       "\" ;;\n"
       "    --speculative) w=\"none draft mtp eagle3 ngram\" ;;\n"
+      "    --task) w=\"chat code math summarization\" ;;\n"
       "    --model-file|--draft-file) COMPREPLY=($(compgen -f -- \"$cur\")); "
       "return ;;\n";
   std::string s;
