@@ -27,7 +27,7 @@
   X(ssm_conv_kernel) X(ssm_inner_size) X(ssm_state_size) X(ssm_group_count)                    \
   X(ssm_time_step_rank) X(attn_output_gate) X(post_attn_norm_only) X(vision_projector)         \
   X(vision_layers) X(vision_hidden) X(vision_ffn) X(vision_heads) X(vision_patch)              \
-  X(vision_merge) X(vision_out) X(vision_positions) X(vision_deepstack) X(vision_image_size)   \
+  X(vision_merge) X(vision_out) X(vision_positions) X(vision_deepstack) X(vision_image_size) X(vision_heads_kv)   \
   X(vision_standardize) X(vision_clipped_linears)   \
   X(layers)
 

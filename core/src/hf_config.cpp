@@ -75,6 +75,18 @@ std::optional<Error> read_vision_tower(const json& cfg, const std::string& text_
                          ? static_cast<uint32_t>(top.at("spatial_merge_size").get<int64_t>())
                          : 1;
     m.vision_out = m.embedding_length;
+  } else if (vt == "exaone4_5_vision") {
+    // EXAONE 4.5 (llama.cpp projector exaone4_5; conversion/exaone.py Exaone4_5VisionModel at
+    // 3f545be): a Qwen2.5-VL-style windowed ViT with grouped-query heads in a fused qkv.
+    m.vision_projector = 6;
+    m.vision_layers = r.u32("depth", true, 1, 256);
+    m.vision_heads = r.u32("num_heads", true);
+    m.vision_heads_kv = r.u32("num_key_value_heads", true);
+    m.vision_out = r.u32("out_hidden_size", true);
+    m.vision_merge = r.u32("spatial_merge_size", true, 1, 16);
+    if (m.vision_heads_kv && m.vision_heads % m.vision_heads_kv != 0)
+      return make_error("bad_config", vf + ".num_key_value_heads",
+                        vf + ".num_key_value_heads must divide num_heads");
   } else if (text_type == "kimi_k25" || r.has("vt_hidden_size")) {
     // Kimi K2.5 / K2.6: MoonViT (llama.cpp projector kimik25; conversion/kimivl.py KimiK25Model
     // at 3f545be), keyed vt_*: a fused-qkv LayerNorm ViT with biases, a learned 2-D position

@@ -30,6 +30,8 @@ const char* projector_name(const ModelArch& m) {
       return "gemma4v";
     case 5:
       return "kimik25";
+    case 6:
+      return "exaone4_5";
     default:
       return "";
   }
@@ -109,6 +111,19 @@ Tensors tensors(const ModelArch& m) {
       t.f32 += L * (2 * h + 3 * h + h + 2 * h + f + h) + 2 * h + 2 * h + merged + m.vision_out;
       break;
     }
+    case 6: {
+      // EXAONE 4.5 (llama.cpp exaone4_5; conversion/exaone.py Exaone4_5VisionModel at 3f545be):
+      // the 3-D patch conv split into two 2-D halves (no bias); RMS-norm blocks with a fused
+      // grouped-query qkv, the output and a gated SiLU FFN, all with biases; the final norm; a
+      // two-layer merger from the merged width. EXAONE-4.5-33B's F16 file: 2,574,200,832
+      // tensor bytes (343 tensors, 144 F16), a published file of 2,574,221,920 B with its header.
+      const uint64_t head_dim = m.vision_heads ? h / m.vision_heads : 0;
+      const uint64_t qkv = h + 2ull * m.vision_heads_kv * head_dim;
+      t.conv = 2 * 3 * p * p * h;
+      t.matrix += L * (h * qkv + h * h + 3 * h * f) + merged * merged + merged * m.vision_out;
+      t.f32 += L * (2 * h + qkv + h + 2 * f + h) + h + merged + m.vision_out;
+      break;
+    }
     default:
       break;
   }
@@ -135,6 +150,9 @@ uint64_t warmup_patches(const ModelArch& m, std::optional<uint32_t> image_max_to
       return uint64_t{image_max_tokens.value_or(kPixtralVisionWarmupTokens)} * merge2;
     case 4:
       return uint64_t{image_max_tokens.value_or(kGemma4VisionWarmupTokens)} * merge2;
+    case 6:
+      // clip.cpp set_warmup_n_tokens(46 * 46): fixed, whatever the file's pixel limits.
+      return uint64_t{kQwenVisionWarmupTokens} * merge2;
     case 5: {
       // clip.cpp: a file with image_min/max_pixels warms up on one sqrt(max_pixels)-wide square
       // image (the converter writes in_patch_limit 16,384 x patch^2: 1792 px, 128 x 128
@@ -151,7 +169,10 @@ uint64_t compute_bytes(const ModelArch& m, uint64_t patches, bool flash_attn) {
   constexpr uint64_t kF32 = 4;
   const uint64_t act = patches * (uint64_t{m.vision_ffn} + 3ull * m.vision_hidden) * kF32;
   const uint64_t scores = flash_attn ? 0 : uint64_t{m.vision_heads} * patches * patches * kF32;
-  return act + scores;
+  // EXAONE 4.5's window attention takes a patches x patches F32 mask as a graph input
+  // (models/exaone4_5.cpp window_mask).
+  const uint64_t window_mask = m.vision_projector == 6 ? patches * patches * kF32 : 0;
+  return act + scores + window_mask;
 }
 
 }  // namespace runcheck::vision
@@ -195,8 +216,8 @@ std::optional<Error> read_vision(const EstimateRequest& q, Inputs& in) {
         in.model->kind == "vlm"
             ? in.model->name +
                   " takes images, but runcheck does not model its vision tower yet (its "
-                  "vision_config is not one of Qwen3-VL / Qwen3.5, Gemma 3, Gemma 4, Pixtral "
-                  "or Kimi's MoonViT)"
+                  "vision_config is not one of Qwen3-VL / Qwen3.5, Gemma 3, Gemma 4, Pixtral, "
+                  "Kimi's MoonViT or EXAONE 4.5)"
             : in.model->name + " has no vision tower runcheck knows of (a text-only model)");
   const Runtime rt = in.plan.kv.runtime;
   if (rt != Runtime::kLlamaCpp && rt != Runtime::kLmStudio)
@@ -208,6 +229,10 @@ std::optional<Error> read_vision(const EstimateRequest& q, Inputs& in) {
     return make_error("incompatible", "image_max_tokens",
                       "Gemma 3 encodes every image at 896 px into 256 tokens: image_max_tokens "
                       "does not apply");
+  if (m.vision_projector == 6 && v.max_tokens)
+    return make_error("incompatible", "image_max_tokens",
+                      "EXAONE 4.5's encoder warms up on a fixed 46 x 46-token image whatever "
+                      "--image-max-tokens says: image_max_tokens does not apply");
   if (m.vision_projector == 5 && v.max_tokens)
     return make_error("incompatible", "image_max_tokens",
                       "Kimi's mmproj states its own pixel limits, which llama.cpp uses in place of "

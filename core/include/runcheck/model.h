@@ -121,11 +121,12 @@ struct ModelArch {
   bool post_attn_norm_only = false;  // Qwen3-Next: post_attention_norm replaces ffn_norm
   // The vision tower llama.cpp loads from the mmproj file (config.json vision_config; vision.h):
   // 0 none, 1 Qwen3-VL / Qwen3.5 merger, 2 Gemma 3 (SigLIP), 3 Pixtral (Mistral 3),
-  // 4 Gemma 4 (gemma4v), 5 Kimi K2.5 MoonViT (kimik25).
+  // 4 Gemma 4 (gemma4v), 5 Kimi K2.5 MoonViT (kimik25), 6 EXAONE 4.5 (exaone4_5).
   uint32_t vision_projector = 0;
   uint32_t vision_layers = 0, vision_hidden = 0, vision_ffn = 0, vision_heads = 0;
   uint32_t vision_patch = 0, vision_merge = 1, vision_out = 0, vision_positions = 0;
   uint32_t vision_deepstack = 0, vision_image_size = 0;
+  uint32_t vision_heads_kv = 0;  // EXAONE 4.5: grouped-query heads in the tower (0 = vision_heads)
   // Gemma 4's tower: std_bias/std_scale after pooling (vision_config standardize), and four
   // clamp scalars per linear (use_clipped_linears, Gemma4ClippableLinear).
   bool vision_standardize = false, vision_clipped_linears = false;
