@@ -147,7 +147,8 @@ bool high_precision(const Inputs& in);
 bool quantized_weights(const Inputs& in);
 // Prefill compute figure of one accelerator (FP16 TFLOPS on the GeForce scale; Apple: GPU cores);
 // `mmq`: quantized weights on CUDA; `fallback` set when taken from the FP32 rate.
-std::optional<double> compute_figure(const HardwareEntry* h, bool mmq, bool& fallback);
+std::optional<double> compute_figure(const HardwareEntry* h, bool mmq, bool cublas_f16,
+                                     bool& fallback);
 // Payload GB/s of a PCIe link (gen/lanes assumed, and said, when unknown).
 double pcie_gb_s(std::optional<double> gen, std::optional<double> lanes, bool& assumed);
 SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p, const WeightPlan& w);

@@ -48,6 +48,8 @@ SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p,
   size_t gpu_i = 0, used_gpus = 0;
   bool compute_fallback = false;
   const bool mmq = in.backend == "cuda" && quantized_weights(in);
+  const bool cublas_f16 = in.backend == "cuda" && is_llamacpp_engine(in.plan.kv.runtime) &&
+                          in.ftype && in.ftype->ftype == FileType::F16;
   for (const auto& u : p.devices) {
     Dev d{};
     const HardwareEntry* h = nullptr;
@@ -64,7 +66,7 @@ SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p,
                      : (gpu_i < in.hardware.size() ? builtin_catalog().hw(u.hardware_id) : nullptr);
       ++gpu_i;
       d.bw = h && h->bandwidth_gb_s ? *h->bandwidth_gb_s : 0;
-      d.compute = compute_figure(h, mmq, compute_fallback);
+      d.compute = compute_figure(h, mmq, cublas_f16, compute_fallback);
     }
     double read = static_cast<double>(u.weights_bytes) -
                   static_cast<double>(u.expert_bytes) * (1 - active_frac);

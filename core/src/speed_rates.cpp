@@ -61,13 +61,22 @@ bool quantized_weights(const Inputs& in) {
 // (INT8 / kInt8OverFp16GeForce). On GeForce that is the FP16 figure again; on workstation and
 // datacenter cards, whose FP16 tensor rate is not halved, it is half of it (A100: 624 / 4 = 156,
 // not 312), which is what their published llama-bench runs show.
-std::optional<double> compute_figure(const HardwareEntry* h, bool mmq, bool& fallback) {
+// `cublas_f16`: F16 weights on llama.cpp's CUDA backend go to cuBLAS with FP16 accumulate
+// (ggml-cuda.cu, batched_mul_mat_traits<GGML_TYPE_F16>: CUBLAS_COMPUTE_16F), whose rate is
+// INT8 / 2 on every NVIDIA part: GeForce cards do not halve it as they halve FP16 with FP32
+// accumulate. So F16 takes MMQ's INT8-derived figure (the fit group it shares with Q8_0 carries
+// one efficiency for both). Same card, same build, F16 ran 1.10-1.33 x Q4_K_M's prefill on
+// GeForce and workstation cards alike (XiongjieDai's tables, RTX 3090 to H100), which the
+// FP32-accumulate figure, 2 x apart between the two kinds, could not give. BF16 keeps FP32
+// accumulate (CUBLAS_COMPUTE_32F) and the FP16 figure.
+std::optional<double> compute_figure(const HardwareEntry* h, bool mmq, bool cublas_f16,
+                                     bool& fallback) {
   if (!h) return std::nullopt;
   if (h->kind == HardwareKind::kApple) {
     if (h->gpu_cores) return static_cast<double>(*h->gpu_cores);
     return std::nullopt;
   }
-  if (mmq && h->vendor == "nvidia") {
+  if ((mmq || cublas_f16) && h->vendor == "nvidia") {
     if (h->int8_tops) return *h->int8_tops / kInt8OverFp16GeForce;
     // Without an INT8 figure: FP16 with FP16 accumulate is INT8 / 2 on every NVIDIA part.
     if (h->fp16_tflops_fp16acc) return *h->fp16_tflops_fp16acc * 2 / kInt8OverFp16GeForce;
