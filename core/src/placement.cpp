@@ -213,7 +213,11 @@ Plan eval_llamacpp(const ModelArch& m, const WeightPlan& w, const Machine& mc, c
 
   size_t n_used = 0;
   for (bool b : used_dev) n_used += b;
-  const bool multi = n_used > 1;
+  // Pipeline parallelism (kSchedMaxCopies copies of the graph inputs) only when every layer and
+  // the output are offloaded and no tensor is overridden - --n-cpu-moe is an override
+  // (llama-context.cpp: n_gpu_layers > n_layer_all && split_mode == LAYER && offload_kqv &&
+  // !has_tensor_overrides()).
+  const bool multi = n_used > 1 && p.gpu_layers == p.total_layers && n_cpu_moe == 0;
   for (size_t d = 0; d < n_gpu; ++d) {
     if (!used_dev[d]) {
       p.devices[d].overhead_bytes = 0;  // an unused card allocates nothing
