@@ -23,7 +23,7 @@
   X(expert_shared_count) X(expert_feed_forward_length) X(expert_shared_feed_forward_length)    \
   X(leading_dense_block_count) X(moe_every_n_layers) X(expert_bias) X(shared_expert_gate)      \
   X(sliding_window) X(q_lora_rank) X(kv_lora_rank) X(rope_dimension_count) X(qk_nope_head_dim) \
-  X(nextn_layers) X(skipped_tail_layers) X(eagle_draft_vocab) X(eagle_target_hidden) X(indexer_head_count) X(indexer_head_dim) X(indexer_types) X(compress_ratios) X(hc_mult) X(output_group_count) X(output_lora_rank) X(hash_layer_count) X(swa_head_count_kv) X(swa_key_length) X(swa_head_count) X(attn_head_gate) X(swa_attn_sinks) X(full_attn_sinks) X(full_k_eq_v) X(moe_latent_size) X(encoder_only) X(token_type_count) X(kv_layers_from_start) X(ssm_conv_bias) X(ssm_gated_norm)                \
+  X(nextn_layers) X(skipped_tail_layers) X(eagle_draft_vocab) X(eagle_target_hidden) X(indexer_head_count) X(indexer_head_dim) X(indexer_types) X(compress_ratios) X(hc_mult) X(output_group_count) X(output_lora_rank) X(hash_layer_count) X(swa_head_count_kv) X(swa_key_length) X(swa_head_count) X(attn_head_gate) X(swa_attn_sinks) X(full_attn_sinks) X(full_k_eq_v) X(moe_latent_size) X(encoder_only) X(token_type_count) X(kv_layers_from_start) X(embd_per_layer) X(narrow_ffn_layers) X(audio_encoder) X(ssm_conv_bias) X(ssm_gated_norm)                \
   X(ssm_conv_kernel) X(ssm_inner_size) X(ssm_state_size) X(ssm_group_count)                    \
   X(ssm_time_step_rank) X(attn_output_gate) X(post_attn_norm_only) X(vision_projector)         \
   X(vision_layers) X(vision_hidden) X(vision_ffn) X(vision_heads) X(vision_patch)              \

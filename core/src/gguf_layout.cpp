@@ -90,6 +90,14 @@ std::optional<Error> gguf_layer_layout(const json& md, ModelArch& m) {
   if (a == "gemma4") {
     const uint32_t shared = gguf_meta_u32(md, k("attention.shared_kv_layers"));
     if (shared > 0 && shared < m.block_count) m.kv_layers_from_start = m.block_count - shared;
+    m.embd_per_layer = gguf_meta_u32(md, k("embedding_length_per_layer_input"));
+    // use_double_wide_mlp: feed_forward_length is written per layer (gemma.py n_ff_arr), wide
+    // from the first KV-sharing layer on; the reader above kept the widest.
+    const std::string ff = k("feed_forward_length");
+    if (m.kv_layers_from_start && md.contains(ff) && md[ff].is_array() &&
+        md[ff].size() == m.block_count && md[ff][0].is_number_integer() &&
+        uint64_t{md[ff][0].get<uint32_t>()} * 2 == m.feed_forward_length)
+      m.narrow_ffn_layers = m.kv_layers_from_start;
   }
   // Hybrid attention + state-space files, as llama.cpp's loaders mark their layers
   // (src/models/{nemotron-h,granite-hybrid,jamba,falcon-h1}.cpp load_arch_hparams at 3f545be): a

@@ -28,6 +28,10 @@ namespace {
 std::optional<Error> read_vision_tower(const json& cfg, const std::string& text_type,
                                        const std::string& field, ModelArch& m) {
   if (!cfg.contains("vision_config") || !cfg.at("vision_config").is_object()) return std::nullopt;
+  // An audio tower beside it (Gemma 4 E2B/E4B's conformer): llama.cpp's converter writes both
+  // encoders into one mmproj file (conversion/gemma.py Gemma4VisionAudioModel), and runcheck
+  // sizes the vision one only; the estimate says so.
+  m.audio_encoder = cfg.contains("audio_config") && cfg.at("audio_config").is_object();
   const json& v = cfg.at("vision_config");
   const std::string vf = field + ".vision_config";
   Reader r{v, vf, {}, {}};

@@ -428,11 +428,29 @@ std::optional<Error> apply_family_layout(const std::string& mt, const json& c, R
     // post-norms as Gemma 3, proportional RoPE factors in one rope_freqs tensor. MoE layers
     // (enable_moe_block) keep the dense MLP next to the experts.
     m.arch = "gemma4";
-    if (r.u32("hidden_size_per_layer_input", false, 0, uint64_t{1} << 24) > 0 ||
-        r.u32("num_kv_shared_layers", false, 0, kMaxLayers) > 0)
-      return make_error("unsupported_architecture", field + ".hidden_size_per_layer_input",
-                        "Gemma 4 with per-layer embeddings or KV-sharing layers (E2B/E4B) is not "
-                        "modelled yet");
+    // E2B/E4B: per-layer embeddings (hidden_size_per_layer_input; llama.cpp reads the main
+    // vocabulary for its table, and vocab_size_per_layer_input must equal it), the last
+    // num_kv_shared_layers layers reading earlier layers' caches (n_layer_kv_from_start =
+    // n_layer - shared), and use_double_wide_mlp: those shared layers get twice
+    // intermediate_size (conversion/gemma.py Gemma4Model.set_gguf_parameters, n_ff_arr).
+    m.embd_per_layer = r.u32("hidden_size_per_layer_input", false, 0, uint64_t{1} << 16);
+    if (m.embd_per_layer && r.has("vocab_size_per_layer_input") &&
+        r.u32("vocab_size_per_layer_input", false) != m.vocab_size)
+      return make_error("unsupported_architecture", field + ".vocab_size_per_layer_input",
+                        "a per-layer embedding vocabulary other than vocab_size: llama.cpp "
+                        "sizes the table by the main vocabulary");
+    const uint32_t shared = r.u32("num_kv_shared_layers", false, 0, kMaxLayers);
+    if (shared >= m.block_count)
+      return make_error("bad_config", field + ".num_kv_shared_layers",
+                        field + ".num_kv_shared_layers must be below num_hidden_layers");
+    if (shared) m.kv_layers_from_start = m.block_count - shared;
+    if (shared && r.boolean("use_double_wide_mlp", false)) {
+      if (m.feed_forward_length > (uint32_t{1} << 30))
+        return make_error("bad_config", field + ".intermediate_size",
+                          field + ".intermediate_size is too large to double");
+      m.feed_forward_length *= 2;
+      m.narrow_ffn_layers = m.kv_layers_from_start;
+    }
     m.attn_qk_norm = true;
     m.post_norms = true;
     m.rope_freqs = true;

@@ -269,6 +269,17 @@ std::vector<TensorSpec> model_tensors(const ModelArch& m) {
   const bool router_bias = traits.router_bias;
   const bool ffn_blocks = m.has_ffn_blocks();
   b.add("token_embd.weight", -1, R::kTokenEmbd, E, V);
+  // Per-layer embeddings (src/models/gemma4.cpp load_arch_tensors): a second lookup table, an
+  // input-layer tensor kept in host memory with token_embd, which llama-quant types as token_embd
+  // (tensor_name_match_token_embd); the model projection and its norm go with layer 0 and are
+  // never quantized ("not too big so keep them as it is").
+  const uint64_t PL = m.embd_per_layer;
+  if (PL) {
+    b.add("per_layer_token_embd.weight", -1, R::kTokenEmbd, PL * m.block_count, V);
+    b.add("per_layer_model_proj.weight", 0, R::kOther, E, PL * m.block_count);
+    b.out.back().quantizable = false;
+    b.add("per_layer_proj_norm.weight", 0, R::kOther, PL);
+  }
   if (m.rope_freqs) b.add("rope_freqs.weight", -1, R::kOther, m.key_length / 2);
 
   const uint32_t loaded_layers = m.block_count - std::min(m.skipped_tail_layers, m.block_count);
@@ -437,7 +448,7 @@ std::vector<TensorSpec> model_tensors(const ModelArch& m) {
         b.add(blk(il, "ffn_down_shexp.weight"), L, R::kFfnDown, S, E);
       }
     } else {
-      const uint64_t F = m.feed_forward_length;
+      const uint64_t F = m.ff_length(il);
       if (m.fused_gate_up) {
         b.add(blk(il, "ffn_up.weight"), L, R::kFfnUp, E, 2 * F);
       } else {
@@ -449,6 +460,11 @@ std::vector<TensorSpec> model_tensors(const ModelArch& m) {
       if (m.dense_biases) b.add(blk(il, "ffn_down.bias"), L, R::kOther, E);
     }
     if (m.post_norms) b.add(blk(il, "post_ffw_norm.weight"), L, R::kOther, E);
+    if (PL) {  // the layer's gate on its slice of the per-layer input, back to n_embd
+      b.add(blk(il, "inp_gate.weight"), L, R::kOther, E, PL);
+      b.add(blk(il, "proj.weight"), L, R::kOther, PL, E);
+      b.add(blk(il, "post_norm.weight"), L, R::kOther, E);
+    }
   }
   b.add("output_norm.weight", -1, R::kOther, E);
   if (m.dense_biases) b.add("output_norm.bias", -1, R::kOther, E);

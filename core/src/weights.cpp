@@ -29,6 +29,7 @@ WeightPlan quantized_weights(const ModelArch& m, FileType ftype) {
   plan.layer_expert_bytes.assign(m.block_count, 0);
   plan.layer_largest_bytes.assign(m.block_count, 0);
   plan.layer_largest_expert_bytes.assign(m.block_count, 0);
+  uint64_t tok_embd_only = 0;  // token_embd alone: what a tied output duplicates
   for (const auto& t : tensors) {
     GgmlType type = t.source_type;
     if (def == GgmlType::F32) {
@@ -47,6 +48,7 @@ WeightPlan quantized_weights(const ModelArch& m, FileType ftype) {
     plan.parameters += t.elements();
     if (t.role == TensorRole::kTokenEmbd) {
       plan.token_embd_bytes += bytes;
+      if (t.name == "token_embd.weight") tok_embd_only += bytes;
     } else if (t.layer < 0) {
       if (t.role == TensorRole::kOutput || t.name == "output_norm.weight")
         plan.output_bytes += bytes;
@@ -59,7 +61,8 @@ WeightPlan quantized_weights(const ModelArch& m, FileType ftype) {
   }
   // Tied embeddings: llama.cpp loads token_embd a second time as the output matrix
   // (TENSOR_DUPLICATED in llama-model.cpp), so the output layer holds a copy on the device.
-  if (m.tied_embeddings) plan.output_bytes += plan.token_embd_bytes;
+  // Only token_embd itself: per-layer embeddings are looked up, never an output.
+  if (m.tied_embeddings) plan.output_bytes += tok_embd_only;
   return plan;
 }
 

@@ -335,6 +335,43 @@ TEST(Arch2026, Gemma4FullAndSlidingLayersHaveTheirOwnShapes) {
   EXPECT_EQ(entry("gemma-4-26b-a4b").parameters, 25233142046ull);
 }
 
+TEST(Arch2026, Gemma4E2bPerLayerEmbeddingsSharedKvAndDoubleWideMlp) {
+  // Gemma 4 E2B text_config (tt-metal's copy of google/gemma-4-E2B-it): 35 layers, 4 sliding
+  // (window 512, 8 Q / 1 KV heads of 256) : 1 full (heads of 512), hidden 1,536, PLE 256 per
+  // layer over the 262,144-token vocabulary, the last 20 layers sharing KV, use_double_wide_mlp.
+  const ModelArch& m = entry("gemma-4-e2b").arch;
+  EXPECT_EQ(m.arch, "gemma4");
+  EXPECT_EQ(m.embd_per_layer, 256u);
+  EXPECT_EQ(m.kv_layers_from_start, 15u);
+  EXPECT_EQ(m.ff_length(14), 6144u);   // layers 0-14: intermediate_size
+  EXPECT_EQ(m.ff_length(15), 12288u);  // KV-sharing layers 15-34: twice it (gemma.py n_ff_arr)
+  // KV f16 at 4,096 tokens, flash attention on: only layers 0-14 hold a cache (3 full + 12
+  // sliding). Full: 3 x 4,096 x (512 + 512) x 2 B = 24 MiB; sliding: min(4,096, 512 + 512 ubatch)
+  // = 1,024 cells x 12 x (256 + 256) x 2 B = 12 MiB.
+  KvOptions o;
+  o.n_ctx = 4096;
+  o.flash_attn = true;
+  EXPECT_EQ(total_kv(m, o), 36 * test::kMiB);
+  // Parameters by hand: token_embd 262,144 x 1,536 = 402,653,184; per_layer_token_embd 262,144
+  // x (256 x 35) = 2,348,810,240; per_layer_model_proj 1,536 x 8,960 = 13,762,560, its norm 256,
+  // rope_freqs 256, output_norm 1,536. Per sliding layer Q and O 1,536 x 2,048 each, K and V
+  // 1,536 x 256 each; per full layer twice those; q/k norms of the head width, the layer scale,
+  // five 1,536 norms and the PLE gate and projection 2 x 1,536 x 256. GeGLU MLP 3 x 1,536 x 6,144
+  // on layers 0-14 and 3 x 1,536 x 12,288 on 15-34. Total 4,647,450,147; without the per-layer
+  // table 2,298,639,907, the "2.3B effective" the model is sold as.
+  EXPECT_EQ(entry("gemma-4-e2b").parameters, 4647450147ull);
+  EXPECT_EQ(entry("gemma-4-e2b").parameters - 262144ull * 256 * 35, 2298639907ull);
+  // Q4_K_M: the per-layer table is typed as token_embd (llama-quant tensor_name_match_token_embd:
+  // Q6_K with tied embeddings) and lives in host memory with it; the tied output duplicates
+  // token_embd alone: 402,653,184 x 6.5625 / 8 = 330,301,440 B + the F32 output norm 6,144 B.
+  const WeightPlan w = quantized_weights(m, FileType::Q4_K_M);
+  EXPECT_EQ(w.token_embd_bytes, (402653184ull + 2348810240ull) * 210 / 256);
+  EXPECT_EQ(w.output_bytes, 330301440ull + 6144);
+  // A published plain Q4_K_M of the text model: 3.412 GB (Asystemoffields/gemma-4-E2B-it-PMRA-GGUF
+  // card, which compares its own mix against it).
+  EXPECT_NEAR(static_cast<double>(w.total_bytes), 3.412e9, 0.0005e9);
+}
+
 TEST(Arch2026, Glm45KeepsItsNextnBlockInTheCacheButNotInMemory) {
   // GLM-4.5/4.6/4.7 (llama.cpp glm4moe): conversion/glm.py writes num_hidden_layers +
   // num_nextn_predict_layers blocks; the loader skips the nextn block's weights ("model has

@@ -107,6 +107,16 @@ struct ModelArch {
   // Cross-layer KV sharing (Gemma 3n, Gemma 4 E2B/E4B; llama.cpp n_layer_kv_from_start): layers
   // from this index on read an earlier layer's cache and hold none of their own. 0 = none shared.
   uint32_t kv_layers_from_start = 0;
+  // Gemma 3n / Gemma 4 E2B/E4B per-layer embeddings (hidden_size_per_layer_input, GGUF
+  // embedding_length_per_layer_input): each layer's slice width of the per-layer token table
+  // per_layer_token_embd {width x block_count, n_vocab}. 0 = none.
+  uint32_t embd_per_layer = 0;
+  // Gemma 4 use_double_wide_mlp: feed_forward_length is the widest FFN; this many leading layers
+  // (those before the KV-sharing ones) have half of it. 0 = every layer at feed_forward_length.
+  uint32_t narrow_ffn_layers = 0;
+  uint32_t ff_length(uint32_t il) const {
+    return il < narrow_ffn_layers ? feed_forward_length / 2 : feed_forward_length;
+  }
   // Nemotron 3 Super/Ultra latent MoE: routed experts work in this width (moe_latent_size).
   uint32_t moe_latent_size = 0;
   // Recurrent layers (Qwen3-Next gated delta net), GGUF `ssm.*` keys as llama.cpp reads them
@@ -123,6 +133,7 @@ struct ModelArch {
   // 0 none, 1 Qwen3-VL / Qwen3.5 merger, 2 Gemma 3 (SigLIP), 3 Pixtral (Mistral 3),
   // 4 Gemma 4 (gemma4v), 5 Kimi K2.5 MoonViT (kimik25), 6 EXAONE 4.5 (exaone4_5).
   uint32_t vision_projector = 0;
+  bool audio_encoder = false;  // the mmproj file also holds an audio encoder runcheck does not size
   uint32_t vision_layers = 0, vision_hidden = 0, vision_ffn = 0, vision_heads = 0;
   uint32_t vision_patch = 0, vision_merge = 1, vision_out = 0, vision_positions = 0;
   uint32_t vision_deepstack = 0, vision_image_size = 0;
