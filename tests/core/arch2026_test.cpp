@@ -13,6 +13,7 @@
 #include "runcheck/memory.h"
 #include "runcheck/weights.h"
 #include "test_util.h"
+#include "vision.h"
 
 namespace runcheck {
 namespace {
@@ -370,6 +371,32 @@ TEST(Arch2026, Gemma4E2bPerLayerEmbeddingsSharedKvAndDoubleWideMlp) {
   // A published plain Q4_K_M of the text model: 3.412 GB (Asystemoffields/gemma-4-E2B-it-PMRA-GGUF
   // card, which compares its own mix against it).
   EXPECT_NEAR(static_cast<double>(w.total_bytes), 3.412e9, 0.0005e9);
+}
+
+TEST(Arch2026, Qwen35SmallModelsAddUpToTheirSafetensorsHeaders) {
+  // The published safetensors headers of Qwen3.5-0.8B / 2B / 4B / 9B (as recorded by
+  // KinChow/model-structure-viewer header-truth.json) count text, vision tower and the one MTP
+  // block (its 15 tensors) together. The MTP block by hand: a gated full-attention layer (Q and
+  // its gate E x 2 x heads x 256, K and V E x heads_kv x 256, O heads x 256 x E, two 256-wide
+  // norms, two E-wide norms), the dense MLP 3 x E x F, the fc E x 2E and three E-wide norms.
+  struct Case {
+    const char* id;
+    uint64_t hf_total;
+    uint64_t mtp;
+  };
+  auto mtp = [](uint64_t E, uint64_t F, uint64_t q, uint64_t kv) {
+    return E * q * 256 * 2 + 2 * E * kv * 256 + q * 256 * E + 2 * 256 + 2 * E + 3 * E * F +
+           2 * E * E + 3 * E;
+  };
+  const Case cases[] = {{"qwen3.5-0.8b", 873438784, mtp(1024, 3584, 8, 2)},
+                        {"qwen3.5-2b", 2274069824, mtp(2048, 6144, 8, 2)},
+                        {"qwen3.5-4b", 4659865088, mtp(2560, 9216, 16, 4)},
+                        {"qwen3.5-9b", 9653104368, mtp(4096, 12288, 16, 4)}};
+  for (const Case& c : cases) {
+    const ModelEntry& e = entry(c.id);
+    const vision::Tensors v = vision::tensors(e.arch);
+    EXPECT_EQ(e.parameters + v.matrix + v.f16 + v.f32 + v.conv + c.mtp, c.hf_total) << c.id;
+  }
 }
 
 TEST(Arch2026, Glm45KeepsItsNextnBlockInTheCacheButNotInMemory) {

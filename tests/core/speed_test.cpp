@@ -274,11 +274,14 @@ TEST(speed_test, group_holdout_figures_do_not_regress) {
   // 23.6 / 23.7 / 24.1 -> 16.4 / 19.9 / 20.5 % under hardware / model / source holdout, coverage
   // 84.7 -> 92.5 / 94.3 / 90.2 %, multi-GPU prefill coverage 75.4 -> 96.6 %. Gemma 4 E2B
   // entered the catalog the same day and 23 of its runs mapped, its prefill 40-60 % under the
-  // estimate on an RTX 3060: source-holdout prefill median 20.5 -> 21.4 %.)
-  const Limit limits[] = {{"hardware", 10.9, 52.7, 90.5, 17.0, 92.0, 533},
-                          {"model", 9.1, 47.8, 92.5, 20.7, 93.8, 533},
-                          {"source", 11.2, 58.2, 88.3, 21.9, 89.7, 533},
-                          {"gpu-count", 11.0, 68.8, 93.2, 21.5, 86.5, 400}};
+  // estimate on an RTX 3060: source-holdout prefill median 20.5 -> 21.4 %. Then Qwen3.5 0.8B /
+  // 2B / 4B and 24 more runs, among them one submitter's GTX 1050 Ti runs 2.6-2.8 x under the
+  // estimate ("GPU backend not recorded"): source-holdout decode median 10.9 -> 11.7 %, prefill
+  // 21.4 -> 22.4 %, gpu-count decode p90 68.0 -> 69.6 %.)
+  const Limit limits[] = {{"hardware", 10.9, 53.2, 90.2, 17.2, 92.3, 539},
+                          {"model", 9.0, 47.5, 93.2, 21.0, 93.4, 539},
+                          {"source", 12.2, 58.6, 88.2, 22.9, 90.0, 539},
+                          {"gpu-count", 11.2, 70.1, 92.6, 21.8, 86.9, 406}};
   // Every group of at least 20 rows keeps its band coverage at or above issue 17's 80 %, except
   // these, which stay at today's figure (2026-12-05, worst of the holdouts): the calibration
   // has too few independent sources in them for a held-out one to be covered.
@@ -292,7 +295,7 @@ TEST(speed_test, group_holdout_figures_do_not_regress) {
                                                       {"tg_tps speculative", 75.5}};
   for (const Limit& l : limits) {
     const json s = all_calibration(l.holdout);
-    EXPECT_GE(s["tg_tps"]["count"].get<int>(), 706) << l.holdout;
+    EXPECT_GE(s["tg_tps"]["count"].get<int>(), 726) << l.holdout;
     EXPECT_GE(s["pp_tps"]["count"].get<int>(), l.pp_count) << l.holdout;
     EXPECT_LE(s["tg_tps"]["median_abs_error_pct"].get<double>(), l.tg_median) << l.holdout;
     EXPECT_LE(s["tg_tps"]["p90_abs_error_pct"].get<double>(), l.tg_p90) << l.holdout;
