@@ -41,11 +41,16 @@ Estimate run_estimate(const Inputs& in) {
     charge(mc.gpus.empty() ? nullptr : &mc.gpus.back(), t, &Device::speculative_bytes);
   // The vision tower (mmproj weights and the encoder's buffer) on the first GPU, or in RAM.
   out.vision = vision_cost(in, mc);
-  if (out.vision.on && m.audio_encoder)
+  if (out.vision.on && m.audio_encoder && m.audio_layers == 0)
     out.assumptions.push_back(
         "vision: the mmproj file llama.cpp's converter writes for " + in.model->name +
         " also holds its audio encoder, which runcheck does not size - the vision tower's "
         "figure is a lower bound for that file");
+  else if (out.vision.on && m.audio_layers > 0)
+    out.assumptions.push_back(
+        "vision: the mmproj file also holds " + in.model->name +
+        "'s audio encoder, loaded with it: its weights are counted in the mmproj figure; the "
+        "audio encoder's own warmup buffer is not");
   if (out.vision.on)
     charge(in.vis.offload && !mc.gpus.empty() ? &mc.gpus[0] : nullptr,
            out.vision.weights_bytes + out.vision.compute_bytes, &Device::vision_bytes);

@@ -32,6 +32,30 @@ std::optional<Error> read_vision_tower(const json& cfg, const std::string& text_
   // encoders into one mmproj file (conversion/gemma.py Gemma4VisionAudioModel), and runcheck
   // sizes the vision one only; the estimate says so.
   m.audio_encoder = cfg.contains("audio_config") && cfg.at("audio_config").is_object();
+  const json* at = m.audio_encoder ? &cfg.at("audio_config") : nullptr;
+  if (at && at->contains("model_type") && at->at("model_type") == "gemma4_audio") {
+    const std::string af = field + ".audio_config";
+    Reader a{*at, af, {}, {}};
+    m.audio_layers = a.u32("num_hidden_layers", true, 1, 256);
+    m.audio_hidden = a.u32("hidden_size", true, 1, 1u << 16);
+    m.audio_heads = a.u32("num_attention_heads", true, 1, 1024);
+    m.audio_conv_kernel = a.u32("conv_kernel_size", true, 1, 1024);
+    m.audio_out = a.u32("output_proj_dims", true, 1, 1u << 16);
+    if (!a.missing.empty())
+      return make_error("bad_config", a.bad_field, a.bad_field + ": " + a.missing);
+    static const json kNone;
+    const json& ch =
+        at->contains("subsampling_conv_channels") ? at->at("subsampling_conv_channels") : kNone;
+    if (!ch.is_array() || ch.size() != 2 || !ch[0].is_number_unsigned() ||
+        !ch[1].is_number_unsigned() || ch[0].get<uint64_t>() == 0 || ch[0].get<uint64_t>() > 4096 ||
+        ch[1].get<uint64_t>() == 0 || ch[1].get<uint64_t>() > 4096)
+      return make_error("bad_config", field + ".audio_config.subsampling_conv_channels",
+                        field +
+                            ".audio_config.subsampling_conv_channels must be two channel "
+                            "counts in [1, 4096]");
+    m.audio_sub_c0 = ch[0].get<uint32_t>();
+    m.audio_sub_c1 = ch[1].get<uint32_t>();
+  }
   const json& v = cfg.at("vision_config");
   const std::string vf = field + ".vision_config";
   Reader r{v, vf, {}, {}};

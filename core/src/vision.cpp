@@ -134,7 +134,30 @@ uint64_t weight_bytes(const ModelArch& m, MmprojType type) {
   const Tensors t = tensors(m);
   const uint64_t matrix_bytes = type == MmprojType::kF32 ? 4 : 2;
   const uint64_t conv_bytes = type == MmprojType::kF16 ? 2 : 4;
-  return t.matrix * matrix_bytes + t.f16 * 2 + t.f32 * 4 + t.conv * conv_bytes;
+  return t.matrix * matrix_bytes + t.f16 * 2 + t.f32 * 4 + t.conv * conv_bytes +
+         audio_weight_bytes(m, type);
+}
+
+// Gemma 4's audio conformer as conversion/gemma.py (Gemma4VisionAudioModel) writes it and
+// clip.cpp (PROJECTOR_TYPE_GEMMA4A) loads it, H = hidden_size. Per layer, matrices in the file's
+// type: Q, K, V, O and the relative-position K projection H x H, two FFN halves (up H x 4H,
+// down 4H x H, no gate), the conv module's GLU pointwise H x 2H and pointwise H x H; in F32: nine
+// H-wide norms, the per-dim scale (H / heads) and the depthwise conv kernel x H (the converter
+// forces "_conv" names to F32). Globals: two 3 x 3 subsampling convs (1 -> c0 -> c1 channels)
+// with their norms and the input projection (c0 / 4) x c1 -> H, all F32 ("subsample_conv" in
+// its name trips the same rule); the output projection H x out (matrix) with its F32 bias; the
+// embedder's projection out x text width (matrix). The 40 clamp scalars a layer carries are read
+// as values, not allocated.
+uint64_t audio_weight_bytes(const ModelArch& m, MmprojType type) {
+  if (m.audio_layers == 0) return 0;
+  const uint64_t H = m.audio_hidden, heads = std::max<uint32_t>(1, m.audio_heads);
+  const uint64_t c0 = m.audio_sub_c0, c1 = m.audio_sub_c1, O = m.audio_out;
+  const uint64_t T = m.embedding_length, K = m.audio_conv_kernel;
+  const uint64_t matrix = type == MmprojType::kF32 ? 4 : 2;
+  const uint64_t per_layer = matrix * 24 * H * H + 4 * (9 * H + H / heads + K * H);
+  const uint64_t globals =
+      4 * (9 * c0 + c0 + 9 * c0 * c1 + c1 + (c0 / 4) * c1 * H + O) + matrix * (H * O + O * T);
+  return per_layer * m.audio_layers + globals;
 }
 
 uint64_t warmup_patches(const ModelArch& m, std::optional<uint32_t> image_max_tokens) {

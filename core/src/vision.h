@@ -24,7 +24,8 @@ struct Tensors {
   uint64_t conv = 0;    // patch embedding / merger: F16 in an F16 file, else F32
 };
 Tensors tensors(const ModelArch& m);
-uint64_t weight_bytes(const ModelArch& m, MmprojType t);
+uint64_t weight_bytes(const ModelArch& m, MmprojType t);        // the whole mmproj, audio tower too
+uint64_t audio_weight_bytes(const ModelArch& m, MmprojType t);  // 0 without a sized one
 
 // The image the encoder's compute buffer is reserved for at load (llama.cpp's warmup image), in
 // patches before merging: Qwen 46 x 46 tokens x merge^2, Pixtral 256 tokens x merge^2, Gemma 3

@@ -371,6 +371,18 @@ TEST(Arch2026, Gemma4E2bPerLayerEmbeddingsSharedKvAndDoubleWideMlp) {
   // A published plain Q4_K_M of the text model: 3.412 GB (Asystemoffields/gemma-4-E2B-it-PMRA-GGUF
   // card, which compares its own mix against it).
   EXPECT_NEAR(static_cast<double>(w.total_bytes), 3.412e9, 0.0005e9);
+  // The mmproj holds the vision tower and the audio conformer (gemma4a). Audio by hand, H 1,024,
+  // 12 layers: per layer 24 H^2 F16 (Q, K, V, O, relative K, two FFNs' up and down at 4H, the
+  // GLU pointwise H x 2H, pointwise H x H) = 50,331,648 B and F32 9 H norms + 128 per-dim scale +
+  // 5 x H depthwise kernel = 57,856 B; globals F32 convs 3x3x1x128 and 3x3x128x32 with norms and
+  // the 1,024 x 1,024 input projection (4,347,136 B with the 1,536 output bias), F16 output
+  // projection 1,024 x 1,536 and embedder 1,536 x 1,536 (7,864,320 B): 616,891,520 B.
+  EXPECT_EQ(vision::audio_weight_bytes(m, vision::MmprojType::kF16), 616891520ull);
+  // unsloth/gemma-4-E2B-it-GGUF mmproj-F16.gguf is 985,654,080 B (its Hugging Face size as a
+  // model catalog recorded it): what runcheck loads is 112,496 B under it - the header, 1,411
+  // tensor-info entries with their 32-byte alignment and the 480 clamp scalars, never allocated.
+  const uint64_t mmproj = vision::weight_bytes(m, vision::MmprojType::kF16);
+  EXPECT_EQ(985654080ull - mmproj, 112496ull);
 }
 
 TEST(Arch2026, Qwen35SmallModelsAddUpToTheirSafetensorsHeaders) {

@@ -133,7 +133,12 @@ struct ModelArch {
   // 0 none, 1 Qwen3-VL / Qwen3.5 merger, 2 Gemma 3 (SigLIP), 3 Pixtral (Mistral 3),
   // 4 Gemma 4 (gemma4v), 5 Kimi K2.5 MoonViT (kimik25), 6 EXAONE 4.5 (exaone4_5).
   uint32_t vision_projector = 0;
-  bool audio_encoder = false;  // the mmproj file also holds an audio encoder runcheck does not size
+  bool audio_encoder = false;  // the mmproj file also holds an audio encoder
+  // Gemma 4 E2B/E4B's audio conformer (llama.cpp projector gemma4a; audio_config), sized with
+  // the vision tower because the converter writes both into one mmproj file. 0 layers = an audio
+  // encoder runcheck does not size (audio_encoder alone).
+  uint32_t audio_layers = 0, audio_hidden = 0, audio_heads = 0, audio_conv_kernel = 0;
+  uint32_t audio_sub_c0 = 0, audio_sub_c1 = 0, audio_out = 0;
   uint32_t vision_layers = 0, vision_hidden = 0, vision_ffn = 0, vision_heads = 0;
   uint32_t vision_patch = 0, vision_merge = 1, vision_out = 0, vision_positions = 0;
   uint32_t vision_deepstack = 0, vision_image_size = 0;
