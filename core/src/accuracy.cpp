@@ -136,7 +136,10 @@ SpeedRow map_speed_row(const Getter& get) {
   // The run's own settings; decode at the mean depth of tgN, prefill at prompt N.
   r.request = {{"model", r.model},
                {"quant", r.quant},
-               {"context", std::max(2048, r.tokens + r.depth_before)},
+               // The context the run loaded (it sets the cache and so the placement), else
+               // what the test needs.
+               {"context",
+                std::max(st.n_ctx && *st.n_ctx > 0 ? *st.n_ctx : 2048, r.tokens + r.depth_before)},
                {"allow_long_context", true},  // the run happened at this length
                {"hardware", r.hardware + (r.n_dev > 1 ? "x" + std::to_string(r.n_dev) : "")},
                {"runtime", st.runtime},
@@ -181,6 +184,17 @@ SpeedScore score_speed_row(const SpeedRow& r, const json& request) {
   if (!est.ok()) return out.why = est.error().message, out;
   const SpeedEstimate& sp = est.value().speed;
   const RowSettings& st = r.st;
+  // The run's own context does not fit as runcheck places it (a driver that spills to system
+  // memory, as Vulkan can, still ran it): listed with the reason, not scored.
+  if (est.value().plan.verdict == Verdict::kWillNotRun)
+    return out.why =
+               "at its context of " + std::to_string(request.value("context", 0)) +
+               " tokens this setup does not fit as runcheck places it (" +
+               (est.value().plan.reasons.empty() ? std::string("will not run")
+                                                 : est.value().plan.reasons.front()) +
+               "); the run went ahead, so the runtime shrank or spilled something runcheck does "
+               "not model (llama.cpp's automatic fit, a driver's fallback to system memory)",
+           out;
   out.quant = est.value().quant;
   std::optional<double> figure = r.tg ? sp.decode_tps : sp.prefill_tps;
   double lo_r = 1, hi_r = 1;  // band as ratios of the figure

@@ -112,6 +112,7 @@ RowSettings parse_row_settings(const std::string& backend, const std::string& de
   if (!r.gpu_layers) r.gpu_layers = int_after(cmd, "--n-gpu-layers ");
   r.n_cpu_moe = int_after(cmd, "--n-cpu-moe ");
   if (!r.n_cpu_moe) r.n_cpu_moe = int_after(cmd, " -ncmoe ");
+  r.n_ctx = int_after(head, "n_ctx ");
   r.ubatch = int_after(cmd, " -ub ");
   if (!r.ubatch) r.ubatch = int_after(cmd, "--ubatch-size ");
 

@@ -22,6 +22,7 @@ TEST(calibration_rows_test, llama_bench_row_keeps_its_command_line_settings) {
   EXPECT_EQ(s.kv_type, "q8_0");
   EXPECT_EQ(s.gpu_layers, 24);
   EXPECT_EQ(s.ubatch, 1024);
+  EXPECT_EQ(s.n_ctx, 32768);  // the context it loaded: the scorer places the run at it
   EXPECT_FALSE(s.n_cpu_moe.has_value());
   EXPECT_EQ(s.concurrency, 1);
   EXPECT_FALSE(s.speculative);
@@ -179,6 +180,28 @@ TEST(calibration_rows_test, decode_runs_outside_physics_are_listed_not_scored) {
             std::string::npos)
       << u[0]["why"];
   EXPECT_NE(u[1]["why"].get<std::string>().find("mislabelled"), std::string::npos) << u[1]["why"];
+  EXPECT_EQ(r.value()["summary"]["tg_tps"]["count"], 1);
+}
+
+// A run loaded at a context it states: placed at it. Llama 3 8B (8 KV heads of 128, 32 layers)
+// at 262,144 tokens keeps a 32 GiB f16 cache, beyond an RTX 3060's 12 GB: listed with the reason,
+// not scored; the same run at 8,192 tokens is scored.
+TEST(calibration_rows_test, a_run_is_placed_at_the_context_it_states) {
+  using nlohmann::json;
+  const std::string head =
+      "model,quant,context_tokens,hardware,n_devices,backend,metric,value,"
+      "test_detail\n";
+  const std::string row =
+      "Meta-Llama-3-8B,Q4_K_M,128,RTX 3060 12GB,1,llama.cpp CUDA,tg_tps,60,"
+      "\"decode of 128 tokens after a 16-token prompt (tg 128 @ d 16); flash-attn on; n_ctx ";
+  auto r = accuracy_json(json{{"csv", head + row + "262144\"\n" + row + "8192\"\n"}});
+  ASSERT_TRUE(r.ok());
+  const json& u = r.value()["unmapped"];
+  ASSERT_EQ(u.size(), 1u);
+  EXPECT_NE(u[0]["why"].get<std::string>().find("at its context of 262144 tokens this setup does "
+                                                "not fit"),
+            std::string::npos)
+      << u[0]["why"];
   EXPECT_EQ(r.value()["summary"]["tg_tps"]["count"], 1);
 }
 

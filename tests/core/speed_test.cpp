@@ -278,10 +278,14 @@ TEST(speed_test, group_holdout_figures_do_not_regress) {
   // 2B / 4B and 24 more runs, among them one submitter's GTX 1050 Ti runs 2.6-2.8 x under the
   // estimate ("GPU backend not recorded"): source-holdout decode median 10.9 -> 11.2 %, prefill
   // 21.4 -> 22.4 %, gpu-count decode p90 68.0 -> 69.9 %.)
-  const Limit limits[] = {{"hardware", 10.8, 53.0, 89.9, 17.2, 92.1, 539},
-                          {"model", 9.3, 47.3, 93.6, 20.7, 92.4, 539},
-                          {"source", 11.7, 58.6, 88.5, 22.9, 88.9, 539},
-                          {"gpu-count", 11.2, 70.4, 92.6, 21.9, 86.7, 406}};
+  // (The scorer loads each run at the context it states, "n_ctx N", on 2026-12-05: 21 runs whose
+  // stated context does not fit as runcheck places it - 27B models at 229k-262k tokens on a 24 GB
+  // card, run anyway - are listed, not scored. Among them 11 MTP runs that sat 1.5-2.5x under the
+  // speculative estimate: prefill p90 81.7 -> 78.2 %, AMD Vulkan prefill coverage 77.4 -> 82.6 %.)
+  const Limit limits[] = {{"hardware", 10.8, 53.0, 89.9, 17.0, 92.7, 530},
+                          {"model", 9.3, 47.3, 93.4, 20.6, 93.1, 530},
+                          {"source", 11.7, 58.6, 88.5, 22.1, 89.5, 530},
+                          {"gpu-count", 11.3, 70.7, 92.6, 21.9, 86.7, 397}};
   // Every group of at least 20 rows keeps its band coverage at or above issue 17's 80 %, except
   // these, which stay at today's figure (2026-12-05, worst of the holdouts): the calibration
   // has too few independent sources in them for a held-out one to be covered.
@@ -289,13 +293,11 @@ TEST(speed_test, group_holdout_figures_do_not_regress) {
   // accepted / drafted rate (0.618) to the per-token acceptance it implies (0.671): its runs sit
   // 1.5-2.5x under the estimate (one submitter's experimental Vulkan lanes), which the misread
   // low end had covered.
-  const std::map<std::string, double> below_target = {{"pp_tps amd/vulkan", 76.5},
-                                                      {"pp_tps apple/metal", 77.0},
-                                                      {"tg_tps runtime vllm", 75.5},
-                                                      {"tg_tps speculative", 75.5}};
+  const std::map<std::string, double> below_target = {{"pp_tps apple/metal", 77.0},
+                                                      {"tg_tps runtime vllm", 74.5}};
   for (const Limit& l : limits) {
     const json s = all_calibration(l.holdout);
-    EXPECT_GE(s["tg_tps"]["count"].get<int>(), 726) << l.holdout;
+    EXPECT_GE(s["tg_tps"]["count"].get<int>(), 725) << l.holdout;
     EXPECT_GE(s["pp_tps"]["count"].get<int>(), l.pp_count) << l.holdout;
     EXPECT_LE(s["tg_tps"]["median_abs_error_pct"].get<double>(), l.tg_median) << l.holdout;
     EXPECT_LE(s["tg_tps"]["p90_abs_error_pct"].get<double>(), l.tg_p90) << l.holdout;
@@ -312,15 +314,16 @@ TEST(speed_test, group_holdout_figures_do_not_regress) {
             << l.holdout << ": " << name;
       }
     // Speculative runs with their method named (MTP) against the speculative estimate, their
-    // own group: 29 rows, 79 % median at worst, 76-79 % in band (2026-12-05, after the MTP
-    // acceptance band became per-token α: 0.671-0.944; 72 % and 86-90 % with the misread
-    // 0.618 low end; 56-64 % before "-MTP" file names mapped to their base model; 91-107 % and
-    // 70-74 % before a drafted token paid for the output head).
+    // own group: 18 rows, 62 % median at worst, 94 % in band (2026-12-05, once each run is
+    // loaded at its stated context: the 11 MTP runs that sat 1.5-2.5x under the estimate had
+    // asked for 262,144 tokens on a 24 GB card and are listed, not scored. Before: 29 rows, 79 %
+    // and 76-79 %; 72 % and 86-90 % with the misread 0.618 acceptance; 56-64 % before "-MTP"
+    // file names mapped to their base model).
     if (std::string(l.holdout) != "gpu-count") {
       const json& x = s["tg_tps speculative"];
-      EXPECT_GE(x["count"].get<int>(), 29) << l.holdout;
-      EXPECT_LE(x["median_abs_error_pct"].get<double>(), 79.5) << l.holdout;
-      EXPECT_GE(x["band_coverage_pct"].get<double>(), 75.5) << l.holdout;
+      EXPECT_GE(x["count"].get<int>(), 18) << l.holdout;
+      EXPECT_LE(x["median_abs_error_pct"].get<double>(), 62.5) << l.holdout;
+      EXPECT_GE(x["band_coverage_pct"].get<double>(), 88.0) << l.holdout;
     }
   }
 }
