@@ -67,6 +67,10 @@ const std::vector<NamedConstant>& constants_table() {
         {"kMinStratumRows", static_cast<double>(kMinStratumRows), "runs",
          "fewest runs of a stratum (MoE, several GPUs, a vendor) whose residuals widen a band",
          "assumption"},
+        {"kMinLegacyQuantRuns", static_cast<double>(kMinLegacyQuantRuns), "runs",
+         "fewest prefill runs of legacy-quant weights (and of others) before a fit group fits its "
+         "own legacy-quant factor",
+         "assumption"},
         {"kMinBandRows", static_cast<double>(kMinBandRows), "runs",
          "fewest residuals of a runtime's own group before its band stands alone",
          "assumption (the accuracy report's group threshold)"},

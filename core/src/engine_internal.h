@@ -147,6 +147,7 @@ bool high_precision(const Inputs& in);
 bool quantized_weights(const Inputs& in);
 // Prefill compute figure of one accelerator (FP16 TFLOPS on the GeForce scale; Apple: GPU cores);
 // `mmq`: quantized weights on CUDA; `fallback` set when taken from the FP32 rate.
+bool legacy_quant(const Inputs& in);
 std::optional<double> compute_figure(const HardwareEntry* h, bool mmq, bool cublas_f16,
                                      bool& fallback);
 // Payload GB/s of a PCIe link (gen/lanes assumed, and said, when unknown).

@@ -48,7 +48,8 @@ double speed_time(const SpeedFit& fit, const SpeedSample& s) {
                : fit.a;
   const double t = (fixed + fit.b * speed_regressor(s) +
                     (!s.decode && s.f.flash_attn ? fit.c_fa : fit.c) * speed_regressor2(s)) *
-                   (s.f.old_build ? fit.k_old : 1.0);
+                   (s.f.old_build ? fit.k_old : 1.0) *
+                   (!s.decode && s.f.legacy_quant ? fit.k_legacy : 1.0);
   return s.decode ? t : std::max(t, s.f.prefill_floor_s(s.tokens));
 }
 
@@ -131,10 +132,12 @@ namespace {
 // share is removed from each sample's time before a, b and c are fitted).
 SpeedFit fit_speed_core(const std::vector<SpeedSample>& samples, const std::string& group,
                         bool decode, size_t exclude, const Holdout& holdout, double k_old,
-                        double moe, double rec) {
-  // Seconds per token as a current build would run the sample, without the layer-kind costs.
+                        double k_legacy, double moe, double rec) {
+  // Seconds per token as a current build would run the sample, without the layer-kind costs
+  // (and, for prefill, as k-quant weights would run).
   auto y_of = [&](const SpeedSample& smp) {
-    return 1.0 / smp.value_tps / (smp.f.old_build ? k_old : 1.0) -
+    return 1.0 / smp.value_tps / (smp.f.old_build ? k_old : 1.0) /
+               (!smp.decode && smp.f.legacy_quant ? k_legacy : 1.0) -
            (smp.decode ? moe * smp.f.moe_layers + rec * smp.f.recurrent_layers : 0.0);
   };
   Sums s;
@@ -273,8 +276,9 @@ SpeedFit fit_speed_core(const std::vector<SpeedSample>& samples, const std::stri
 // costs are fitted by backfitting: the per-layer fit, then each extra cost from what that fit
 // leaves (weighted least squares through the origin, never negative), then the fit again.
 SpeedFit fit_speed_era(const std::vector<SpeedSample>& samples, const std::string& group,
-                       bool decode, size_t exclude, const Holdout& holdout, double k_old) {
-  SpeedFit f = fit_speed_core(samples, group, decode, exclude, holdout, k_old, 0, 0);
+                       bool decode, size_t exclude, const Holdout& holdout, double k_old,
+                       double k_legacy = 1.0) {
+  SpeedFit f = fit_speed_core(samples, group, decode, exclude, holdout, k_old, k_legacy, 0, 0);
   if (!decode || !f.ok) return f;
   double moe = 0, rec = 0;
   for (int pass = 0; pass < 1; ++pass) {  // one backfitting pass: a second moved no figure
@@ -298,7 +302,7 @@ SpeedFit fit_speed_era(const std::vector<SpeedSample>& samples, const std::strin
       f.a_moe = moe;
       f.a_rec = rec;
     }
-    f = fit_speed_core(samples, group, decode, exclude, holdout, k_old, moe, rec);
+    f = fit_speed_core(samples, group, decode, exclude, holdout, k_old, k_legacy, moe, rec);
   }
   return f;
 }
@@ -329,6 +333,29 @@ SpeedFit fit_speed(const std::vector<SpeedSample>& samples, const std::string& g
     }
     f = fit_speed_era(samples, group, decode, exclude, holdout, k);
     f.k_old = k;
+  }
+  // Prefill of legacy-quant weights: the median of their runs' measured / fitted time, the fit
+  // then redone with their times scaled by it (a group without both kinds keeps 1).
+  if (!decode && f.ok) {
+    std::vector<double> r;
+    size_t others = 0;
+    for (const auto& smp : samples) {
+      if (smp.decode || smp.row == exclude || smp.group != group || holdout.holds_out(smp))
+        continue;
+      if (!smp.f.prefill_fixed || smp.tokens < kMinPrefillFitTokens) continue;
+      if (!smp.f.legacy_quant) {
+        ++others;
+        continue;
+      }
+      r.push_back(1.0 / smp.value_tps / speed_time(f, smp));
+    }
+    if (r.size() >= kMinLegacyQuantRuns && others >= kMinLegacyQuantRuns) {
+      const double k = quantile(r, 0.5);
+      const double k_old = f.k_old;
+      f = fit_speed_era(samples, group, decode, exclude, holdout, k_old, k);
+      f.k_old = k_old;
+      f.k_legacy = k;
+    }
   }
   return f;
 }

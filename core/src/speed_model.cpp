@@ -31,6 +31,10 @@ SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p,
                    in.plan.kv.llamacpp_build < kLlamacppBuild2025 &&
                    is_llamacpp_engine(in.plan.kv.runtime);
   sc.f.high_precision = high_precision(in);
+  // Metal's mul_mm dequantizes each weight tile to half in threadgroup memory, where a legacy
+  // block (one scale per 32) unpacks with less work than a k-quant super-block; CUDA's MMQ
+  // converts every type to the same int8 tiles, and the calibration shows no such gap there.
+  sc.f.legacy_quant = in.backend == "metal" && legacy_quant(in);
   const HardwareEntry* host_entry = nullptr;
   for (const auto* h : in.hardware)
     if (h->kind != HardwareKind::kGpu) host_entry = h;
@@ -467,6 +471,15 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
     double ptps = (pfac > 0 ? pfac : 1.0) /
                   (pf.a + (pf.b * *f.prefill_fixed + pc * f.prefill_per_prompt * attn_tokens) / ov);
     if (f.old_build) ptps /= pf.k_old;
+    if (f.legacy_quant && pf.k_legacy != 1.0) {
+      ptps /= pf.k_legacy;
+      assumptions.push_back("prefill: " + in.quant +
+                            " is one of ggml's legacy block types, which "
+                            "Metal's matmul kernels unpack more cheaply than k- and i-quants: x" +
+                            fmt("%.2f", pf.k_legacy) +
+                            " the fit's time, the median of the calibration's runs of such weights "
+                            "on Metal");
+    }
     // A short prompt is one pass over the weights, not FLOPs.
     ptps = std::min(ptps, 1.0 / f.prefill_floor_s(in.prompt));
     // Nor faster than decode: a micro-batch reads every weight and runs every layer's kernels,

@@ -42,6 +42,14 @@ bool high_precision(const Inputs& in) {
   return in.format && in.format->bits_per_weight && *in.format->bits_per_weight >= 8;
 }
 
+// ggml's legacy block types, as the file type names them (llama.cpp's LLAMA_FTYPE_MOSTLY_Q4_0
+// ... Q8_0): one scale (and min) per 32 weights.
+bool legacy_quant(const Inputs& in) {
+  if (!in.ftype) return false;
+  const FileType f = in.ftype->ftype;
+  return f == FileType::Q4_0 || f == FileType::Q4_1 || f == FileType::Q5_0 || f == FileType::Q5_1;
+}
+
 // Weights llama.cpp's CUDA backend multiplies with its quantized kernels (MMQ): every quantized
 // type; F16, BF16 and F32 weights go through cuBLAS instead.
 bool quantized_weights(const Inputs& in) {

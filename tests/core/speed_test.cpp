@@ -73,6 +73,40 @@ TEST(speed_test, prefill_compute_figure_follows_the_kernels_llamacpp_runs) {
   EXPECT_LT(s["prefill_ceiling_tps"].get<double>(), 660.6e12 / (2 * 6.9e9));
 }
 
+// Legacy block types (Q4_0 ...) get their own prefill factor on Metal only, fitted from the
+// calibration's runs (llama.cpp discussion 4167: Q4_0 at 1.1-1.5x the K-quant fit on M1-M4), and
+// the estimate says so; on CUDA, MMQ turns every type into the same int8 tiles and nothing changes.
+TEST(speed_test, legacy_quants_have_their_own_prefill_factor_on_metal) {
+  auto says = [](const char* hw) {
+    const json r = json::parse(handle_request(json{
+        {"command", "estimate"},
+        {"model", "llama-2-7b"},
+        {"quant", "Q4_0"},
+        {"context", 4096},
+        {"hardware", hw}}.dump()));
+    for (const auto& a : r["assumptions"])
+      if (a.get<std::string>().find("legacy block types") != std::string::npos) return true;
+    return false;
+  };
+  EXPECT_TRUE(says("apple-m2-max-38c"));
+  EXPECT_FALSE(says("rtx-4090"));
+  const json q4 = speed({{"model", "llama-2-7b"},
+                         {"quant", "Q4_0"},
+                         {"context", 4096},
+                         {"hardware", "apple-m2-max-38c"}});
+  const json q41 = speed({{"model", "llama-2-7b"},
+                          {"quant", "Q4_1"},
+                          {"context", 4096},
+                          {"hardware", "apple-m2-max-38c"}});
+  const json qk = speed({{"model", "llama-2-7b"},
+                         {"quant", "Q4_K_S"},
+                         {"context", 4096},
+                         {"hardware", "apple-m2-max-38c"}});
+  // Q4_0 and Q4_K_S have near equal FLOPs per token: the legacy type's prefill is faster.
+  EXPECT_GT(q4["prefill_tps"].get<double>(), qk["prefill_tps"].get<double>());
+  EXPECT_GT(q41["prefill_tps"].get<double>(), qk["prefill_tps"].get<double>());
+}
+
 // A CPU-backend run on a machine with a GPU is refused, naming the field: the engine would
 // otherwise answer with the GPU's figures.
 TEST(speed_test, cpu_backend_on_a_gpu_machine_is_refused) {
@@ -282,19 +316,18 @@ TEST(speed_test, group_holdout_figures_do_not_regress) {
   // stated context does not fit as runcheck places it - 27B models at 229k-262k tokens on a 24 GB
   // card, run anyway - are listed, not scored. Among them 11 MTP runs that sat 1.5-2.5x under the
   // speculative estimate: prefill p90 81.7 -> 78.2 %, AMD Vulkan prefill coverage 77.4 -> 82.6 %.)
-  const Limit limits[] = {{"hardware", 10.8, 53.0, 89.9, 17.0, 92.7, 530},
+  // (Legacy-quant prefill on Metal with its own fitted factor, the same day: Apple prefill
+  // coverage 77.4 -> 85.0 %, headline prefill 21.6 -> 21.0 % median, 90.0 -> 91.9 % in band.)
+  const Limit limits[] = {{"hardware", 10.8, 53.0, 89.9, 17.1, 92.7, 530},
                           {"model", 9.3, 47.3, 93.4, 20.6, 93.1, 530},
-                          {"source", 11.7, 58.6, 88.5, 22.1, 89.5, 530},
+                          {"source", 11.7, 58.6, 88.5, 21.5, 91.4, 530},
                           {"gpu-count", 11.3, 70.7, 92.6, 21.9, 86.7, 397}};
   // Every group of at least 20 rows keeps its band coverage at or above issue 17's 80 %, except
-  // these, which stay at today's figure (2026-12-05, worst of the holdouts): the calibration
-  // has too few independent sources in them for a held-out one to be covered.
-  // The speculative group joined them when the MTP band's low end was corrected from a printed
-  // accepted / drafted rate (0.618) to the per-token acceptance it implies (0.671): its runs sit
-  // 1.5-2.5x under the estimate (one submitter's experimental Vulkan lanes), which the misread
-  // low end had covered.
-  const std::map<std::string, double> below_target = {{"pp_tps apple/metal", 77.0},
-                                                      {"tg_tps runtime vllm", 74.5}};
+  // vLLM decode, which stays at today's figure (2026-12-05, worst of the holdouts): 24 runs, most
+  // of them NVFP4 / GPTQ on one RTX 5090, some at 2-3x the estimate, too few independent sources
+  // for a held-out one to be covered. (AMD Vulkan prefill, Apple prefill, multi-GPU prefill and
+  // the speculative group left this list on 2026-12-05 with the fixes noted above.)
+  const std::map<std::string, double> below_target = {{"tg_tps runtime vllm", 74.5}};
   for (const Limit& l : limits) {
     const json s = all_calibration(l.holdout);
     EXPECT_GE(s["tg_tps"]["count"].get<int>(), 725) << l.holdout;

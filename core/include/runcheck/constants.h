@@ -83,6 +83,9 @@ constexpr double kBandLowQuantile = 0.025, kBandHighQuantile = 0.975;
 // residuals widen the band needs at least this many of them: fewer would make its 2.5-97.5 %
 // range little more than its two extremes.
 constexpr size_t kMinStratumRows = 10;
+// Fewest prefill runs of legacy-quant weights, and of other weights, in a fit group before the
+// group fits its own legacy-quant factor (SpeedFit::k_legacy).
+constexpr size_t kMinLegacyQuantRuns = 5;
 // A runtime's own fit group with fewer held-out residuals than this (the threshold for
 // reporting a group) also takes the spread of borrowed fits into its band
 // (speed_model.cpp join_borrowed).

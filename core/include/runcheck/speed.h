@@ -42,6 +42,10 @@ struct SpeedFeatures {
   double moe_layers = 0, recurrent_layers = 0;  // of those, MoE and recurrent (extra fixed costs)
   // A llama.cpp build before b4400 (2024-12-31): the era whose runs are slower (SpeedFit::k_old).
   bool old_build = false;
+  // Weights in ggml's legacy block types (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0: one scale per block of
+  // 32, no super-blocks): their matmul kernels dequantize more cheaply than k- and i-quants, so
+  // prefill has its own factor (SpeedFit::k_legacy).
+  bool legacy_quant = false;
   double n_batch = 2048, n_ubatch = 512;
   double prefill_overlap(uint32_t prompt) const;
   // Seconds per prompt token no prefill can beat: one pass over the weights per micro-batch.
@@ -89,6 +93,9 @@ struct SpeedFit {
   // Runs of llama.cpp builds before 2025 (b4400) took k_old times as long as the fit of current
   // builds says (1 when the group has none): the fit itself is for current builds.
   double k_old = 1;
+  // Prefill of legacy-quant weights (SpeedFeatures::legacy_quant) took k_legacy times as long as
+  // the group's fit says (the median ratio of its runs; 1 when the group has none).
+  double k_legacy = 1;
   // Decode: the extra fixed cost of an MoE layer and of a recurrent layer, per token (seconds).
   double a_moe = 0, a_rec = 0;
   size_t n = 0;
