@@ -102,6 +102,8 @@ std::map<std::string, std::string> launch_commands(const Inputs& in, const Plan&
     // An embedding model is served on /v1/embeddings (tools/server README: --embedding; the
     // pooling type comes from the file).
     if (in.model->kind == "embedding") s += " --embedding";
+    // A reranker is served on /v1/rerank (--reranking: embeddings on, pooling rank).
+    if (in.model->kind == "reranker") s += " --reranking";
     if (in.plan.split_row && mc.gpus.size() > 1) s += " -sm row";
     if (in.kv_type != "f16") s += " --cache-type-k " + in.kv_type + " --cache-type-v " + in.kv_type;
     if (p.n_cpu_moe > 0) s += " --n-cpu-moe " + std::to_string(p.n_cpu_moe);

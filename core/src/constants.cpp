@@ -71,6 +71,11 @@ const std::vector<NamedConstant>& constants_table() {
          "fewest prefill runs of legacy-quant weights (and of others) before a fit group fits its "
          "own legacy-quant factor",
          "assumption"},
+        {"kLlamaServerBatch", static_cast<double>(kLlamaServerBatch), "tokens",
+         "llama.cpp's default logical batch (n_batch): the most outputs an embedding or "
+         "reranking batch holds",
+         "https://github.com/ngxson/llama.cpp/blob/3f545beccee69d9975f466ec7e45fd9aacd8ba90/"
+         "common/common.h"},
         {"kMinBandRows", static_cast<double>(kMinBandRows), "runs",
          "fewest residuals of a runtime's own group before its band stands alone",
          "assumption (the accuracy report's group threshold)"},

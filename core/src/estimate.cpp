@@ -74,16 +74,31 @@ Estimate run_estimate(const Inputs& in) {
   out.context_length = m.context_length;
 
   out.speed = speed_estimate(in, mc, out.plan, out.weights, out.assumptions);
-  if (in.model->kind == "embedding" && out.speed.decode_tps) {
-    // An embedding model returns one vector per input and generates no token: decode has no
-    // meaning, its throughput is the prefill rate (tokens embedded per second).
+  if (const uint64_t ob = pooled_output_buffer_bytes(m, in.plan.kv); ob > 0)
+    out.assumptions.push_back(
+        "system RAM: the host compute figure includes llama.cpp's output buffer for " +
+        std::string(in.model->kind == "reranker" ? "reranking" : "embedding") + ", " +
+        fmt("%.2f", static_cast<double>(ob) / kGiB) +
+        " GiB: every token of a batch is an output and it reserves n_vocab + n_embd floats for "
+        "each (read in llama.cpp's code, not measured)");
+  if ((in.model->kind == "embedding" || in.model->kind == "reranker") && out.speed.decode_tps) {
+    // An embedding model returns one vector per input, a reranker one score per document: no
+    // token is generated, decode has no meaning, throughput is the prefill rate.
     SpeedEstimate& s = out.speed;
+    out.assumptions.erase(
+        std::remove_if(out.assumptions.begin(), out.assumptions.end(),
+                       [](const std::string& a) { return a.rfind("decode band", 0) == 0; }),
+        out.assumptions.end());
     s.decode_tps.reset();
     s.decode_tps_low.reset();
     s.decode_tps_high.reset();
     s.decode_ceiling_tps.reset();
     s.decode_by_context.clear();
-    s.why_null = "an embedding model generates no tokens: its throughput is the prefill rate";
+    s.why_null = in.model->kind == "reranker"
+                     ? "a reranker scores documents and generates no tokens: its throughput is "
+                       "the prefill rate"
+                     : "an embedding model generates no tokens: its throughput is the prefill "
+                       "rate";
   }
   if (in.spec.method != "none") {
     out.speed.speculative_requested = true;

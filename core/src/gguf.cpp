@@ -373,6 +373,14 @@ Result<GgufModel> model_from_gguf(const GgufFile& f) {
     m.gated_ffn = false;
     m.token_type_count = gguf_meta_u32(md, "tokenizer.ggml.token_type_count");
   }
+  // A reranker (llama.cpp LLAMA_POOLING_TYPE_RANK = 4): one score per label of
+  // classifier.output_labels (n_cls_out, 1 when the file lists none; llama-model.cpp).
+  if (gguf_meta_u32(md, k("pooling_type")) == 4) {
+    const std::string labels = k("classifier.output_labels");
+    m.rank_labels = md.contains(labels) && md[labels].is_array() && !md[labels].empty()
+                        ? static_cast<uint32_t>(std::min<size_t>(md[labels].size(), 1024))
+                        : 1;
+  }
   const uint32_t head_dim = m.head_count ? m.embedding_length / m.head_count : 0;
   m.key_length = gguf_meta_u32(md, k("attention.key_length"), head_dim);
   m.value_length = gguf_meta_u32(md, k("attention.value_length"), head_dim);

@@ -595,6 +595,38 @@ std::optional<Error> apply_family_layout(const std::string& mt, const json& c, R
         m.layers.resize(m.block_count, LayerKind::kFullAttention);
       }
     }
+  } else if (mt == "xlm-roberta" || mt == "bert") {
+    // BERT-family encoders (llama.cpp conversion/bert.py BertModel / XLMRobertaModel, GGUF arch
+    // bert): no cache, pooled outputs. XLM-RoBERTa's position table starts at pad_token_id + 1,
+    // and the converter cuts those rows off (max_position_embeddings too). A
+    // ...ForSequenceClassification checkpoint is a reranker: its classifier becomes cls (dense
+    // n_embd x n_embd) and cls.output (n_embd x labels), both with biases.
+    m.arch = "bert";
+    m.encoder_only = true;
+    m.tied_embeddings = false;
+    m.token_type_count = r.u32("type_vocab_size", false, 0, 1u << 16);
+    if (mt == "xlm-roberta" && r.has("pad_token_id")) {
+      const uint32_t offset = r.u32("pad_token_id", false, 0, 1u << 20) + 1;
+      if (m.context_length <= offset)
+        return make_error("bad_config", field + ".max_position_embeddings",
+                          field + ".max_position_embeddings must exceed pad_token_id + 1");
+      m.context_length -= offset;
+    }
+    bool classifier = false;
+    if (c.contains("architectures") && c.at("architectures").is_array())
+      for (const auto& a : c.at("architectures"))
+        if (a.is_string() &&
+            a.get<std::string>().find("ForSequenceClassification") != std::string::npos)
+          classifier = true;
+    if (classifier) {
+      if (mt != "xlm-roberta")
+        return make_error("unsupported_architecture", field + ".architectures",
+                          "a BERT sequence classifier other than XLM-RoBERTa's is not modelled");
+      m.rank_dense = true;
+      m.rank_labels = 1;
+      if (c.contains("id2label") && c.at("id2label").is_object() && !c.at("id2label").empty())
+        m.rank_labels = static_cast<uint32_t>(std::min<size_t>(c.at("id2label").size(), 1024));
+    }
   } else if (mt == "gpt_neox") {  // Pythia, GPT-NeoX-20B: no GQA, 4x MLP, biases everywhere
     m.arch = "gptneox";
     apply_arch_layout(m);

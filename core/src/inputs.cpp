@@ -361,6 +361,7 @@ std::optional<Error> read_workload(const EstimateRequest& q, Inputs& in) {
   in.plan.kv.n_ctx = static_cast<uint32_t>(ctx);
   in.plan.kv.n_seq = static_cast<uint32_t>(parallel);
   in.plan.kv.n_ubatch = static_cast<uint32_t>(ubatch);
+  in.plan.kv.pooled_outputs = in.model->kind == "embedding" || in.model->kind == "reranker";
 
   return std::nullopt;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "arch_traits.h"
+#include "runcheck/constants.h"
 
 namespace runcheck {
 namespace {
@@ -205,6 +206,13 @@ uint64_t compute_buffer_bytes(const ModelArch& m, const KvOptions& o, const Comp
   return std::max(attn, logits);
 }
 
+uint64_t pooled_output_buffer_bytes(const ModelArch& m, const KvOptions& o) {
+  if (!o.pooled_outputs) return 0;
+  const uint64_t tokens =
+      m.encoder_only ? o.n_ubatch : std::min<uint64_t>(kLlamaServerBatch, o.n_ctx);
+  return (uint64_t{m.vocab_size} + m.embedding_length) * tokens * kF32Bytes;
+}
+
 uint64_t host_compute_buffer_bytes(const ModelArch& m, const KvOptions& o, bool multi_device) {
   const uint64_t act = uint64_t{m.embedding_length} * o.n_ubatch * kF32Bytes;
   const bool newest = o.llamacpp_build == 0;
@@ -218,7 +226,7 @@ uint64_t host_compute_buffer_bytes(const ModelArch& m, const KvOptions& o, bool 
     masks += uint64_t{kv_cells_swa(m, o)} * o.n_ubatch * mask_row;
   uint64_t inputs = masks;
   if (newest || o.llamacpp_build >= kLlamacppBuildEmbdInput) inputs += act;
-  return act + (multi_device ? kSchedMaxCopies : 1) * inputs;
+  return act + (multi_device ? kSchedMaxCopies : 1) * inputs + pooled_output_buffer_bytes(m, o);
 }
 
 }  // namespace runcheck

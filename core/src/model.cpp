@@ -189,8 +189,19 @@ std::vector<TensorSpec> bert_tensors(const ModelArch& m) {
   const uint64_t E = m.embedding_length, F = m.feed_forward_length;
   const uint64_t kv = uint64_t{m.head_count_kv} * m.key_length;
   b.add("token_embd.weight", -1, R::kTokenEmbd, E, m.vocab_size);
-  if (m.token_type_count) b.add("token_types.weight", -1, R::kOther, E, m.token_type_count);
+  // The converter always writes position and token-type embeddings in F32 (conversion/base.py)
+  // and llama-quant never quantizes them ("do not quantize positional embeddings and token
+  // types (BERT)").
+  auto keep_f32 = [&b] {
+    b.out.back().quantizable = false;
+    b.out.back().source_type = GgmlType::F32;
+  };
+  if (m.token_type_count) {
+    b.add("token_types.weight", -1, R::kOther, E, m.token_type_count);
+    keep_f32();
+  }
   b.add("position_embd.weight", -1, R::kOther, E, m.context_length);
+  keep_f32();
   b.add("token_embd_norm.weight", -1, R::kOther, E);
   b.add("token_embd_norm.bias", -1, R::kOther, E);
   for (uint32_t il = 0; il < m.block_count; ++il) {
@@ -211,6 +222,17 @@ std::vector<TensorSpec> bert_tensors(const ModelArch& m) {
     b.add(blk(il, "ffn_down.bias"), L, R::kOther, E);
     b.add(blk(il, "layer_output_norm.weight"), L, R::kOther, E);
     b.add(blk(il, "layer_output_norm.bias"), L, R::kOther, E);
+  }
+  // A reranker's classifier (src/models/bert.cpp: cls {n_embd, n_embd}, cls.output {n_embd,
+  // n_cls_out}, with biases). A one-label output is a [1, n_embd] matrix in the checkpoint: F16
+  // as converted, and llama-quant sees one dimension and leaves it alone.
+  if (m.rank_labels) {
+    if (m.rank_dense) {
+      b.add("cls.weight", -1, R::kOther, E, E);
+      b.add("cls.bias", -1, R::kOther, E);
+    }
+    b.add("cls.output.weight", -1, R::kOther, E, m.rank_labels, 1, 2);
+    b.add("cls.output.bias", -1, R::kOther, m.rank_labels);
   }
   return b.out;
 }
@@ -469,6 +491,9 @@ std::vector<TensorSpec> model_tensors(const ModelArch& m) {
   b.add("output_norm.weight", -1, R::kOther, E);
   if (m.dense_biases) b.add("output_norm.bias", -1, R::kOther, E);
   if (!m.tied_embeddings) b.add("output.weight", -1, R::kOutput, E, V);
+  // A decoder reranker (Qwen3-Reranker, conversion/qwen.py): the yes/no rows of the output
+  // matrix as cls.output {n_embd, 2}, no bias.
+  if (m.rank_labels) b.add("cls.output.weight", -1, R::kOther, E, m.rank_labels);
   return b.out;
 }
 

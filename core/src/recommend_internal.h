@@ -69,10 +69,12 @@ std::vector<size_t> rank_order(const std::vector<RankEntry>& entries);
 
 const UseCase* use_case(const std::string& id);
 // Whether a model can serve a use: its kind when the use names one (vision), else any generative
-// model - an embedding model answers no prompt, so no chat, coding or document use ranks it.
+// model - an embedding model or a reranker answers no prompt, so no chat, coding or document use
+// ranks it.
 inline bool serves(const ModelEntry& m, const UseCase& uc) {
   if (m.draft_only()) return false;  // a draft, never a model on its own
-  return uc.model_kind.empty() ? m.kind != "embedding" : m.kind == uc.model_kind;
+  return uc.model_kind.empty() ? m.kind != "embedding" && m.kind != "reranker"
+                               : m.kind == uc.model_kind;
 }
 std::string use_case_ids();  // "chat, coding, ..." for messages
 

@@ -112,8 +112,10 @@ Result<json> import_config_json(const json& req) {
   m.entry.id = slug(name);
   m.entry.name = safe_echo(name, 80) + " (your config.json)";
   m.entry.family = "user";
-  m.entry.kind = "llm";
   m.entry.arch = std::move(arch).value();
+  m.entry.kind = m.entry.arch.rank_labels    ? "reranker"
+                 : m.entry.arch.encoder_only ? "embedding"
+                                             : "llm";
   const UserModel* u = add(std::move(m));
   return json{{"ok", true},
               {"command", "import"},
@@ -141,7 +143,9 @@ json import_gguf(const uint8_t* data, size_t size, uint64_t file_size, const std
   m.entry.name = safe_echo(name.empty() ? g.value().name : name, 80) + " (your GGUF)";
   m.file_name = safe_echo(name, 200);  // control characters stripped: it goes into commands
   m.entry.family = "user";
-  m.entry.kind = g.value().arch.encoder_only ? "embedding" : "llm";
+  m.entry.kind = g.value().arch.rank_labels    ? "reranker"
+                 : g.value().arch.encoder_only ? "embedding"
+                                               : "llm";
   m.entry.arch = g.value().arch;
   if (g.value().has_tensors) m.weights = g.value().weights;
   m.file_type = g.value().file_type;

@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "hf_config.h"
+#include "runcheck/api.h"
 #include "runcheck/catalog.h"
 #include "runcheck/memory.h"
 #include "runcheck/weights.h"
@@ -18,6 +19,7 @@
 namespace runcheck {
 namespace {
 
+using nlohmann::json;
 using test::kMiB;
 using test::total_kv;
 using test::total_recurrent;
@@ -409,6 +411,55 @@ TEST(Arch2026, Qwen35SmallModelsAddUpToTheirSafetensorsHeaders) {
     const vision::Tensors v = vision::tensors(e.arch);
     EXPECT_EQ(e.parameters + v.matrix + v.f16 + v.f32 + v.conv + c.mtp, c.hf_total) << c.id;
   }
+}
+
+TEST(Arch2026, RerankersAreTheirOwnKind) {
+  // bge-reranker-v2-m3 (XLM-RoBERTa classifier, llama.cpp arch bert). By hand: token_embd
+  // 250,002 x 1,024; token types 1 x 1,024; positions 8,194 - (pad 1 + 1) = 8,192 x 1,024; the
+  // embedding norm 2 x 1,024; 24 layers of Q/K/V/O 1,024^2 + bias, FFN 1,024 x 4,096 up and down
+  // with biases, 2 LayerNorms; the classifier cls 1,024^2 + 1,024 and cls.output 1,024 + 1:
+  // 567,753,729, the "model params = 567.75 M" llama.cpp prints for it (xorbitsai/inference
+  // #5001), in 393 tensors as it loads.
+  const ModelEntry& bge = entry("bge-reranker-v2-m3");
+  EXPECT_EQ(bge.kind, "reranker");
+  EXPECT_EQ(bge.parameters, 567753729ull);
+  EXPECT_EQ(model_tensors(bge.arch).size(), 393u);
+  EXPECT_EQ(bge.arch.context_length, 8192u);
+  // Q8_0: matrices 34 B per 32; the position and token-type tables F32 (conversion/base.py), the
+  // one-row cls.output F16, norms and biases F32: token_embd 272,002,176 + positions 33,554,432
+  // + 24 x 13,422,592 + cls 1,114,112 + 4,096 + 2,048 + 4 + the token-type row and embedding
+  // norm 12,288 = 628,831,364 B. The same load
+  // prints "CPU model buffer size = 599.70 MiB" and mlocks a 628,834,304-byte (page-rounded)
+  // buffer.
+  const WeightPlan w = quantized_weights(bge.arch, FileType::Q8_0);
+  EXPECT_EQ(w.total_bytes, 628831364ull);
+  EXPECT_NEAR(static_cast<double>(w.total_bytes) / (1024.0 * 1024.0), 599.70, 0.005);
+  EXPECT_LE(w.total_bytes, 628834304ull);
+  // Qwen3-Reranker-0.6B: a Qwen3 decoder (vocab 151,669, tied) plus the 1,024 x 2 yes/no head
+  // llama.cpp's converter writes: 595,778,560 parameters (Ollama lists the GGUF as "596M").
+  const ModelEntry& qr = entry("qwen3-reranker-0.6b");
+  EXPECT_EQ(qr.kind, "reranker");
+  EXPECT_EQ(qr.arch.rank_labels, 2u);
+  EXPECT_EQ(qr.parameters, 595778560ull);
+  // Served with --reranking, every token of a batch is an output: the host output buffer holds
+  // n_vocab + n_embd floats per token - the server's 2,048-token batch for the decoder,
+  // (151,669 + 1,024) x 2,048 x 4 = 1,250,861,056 B; one 512-token micro-batch for the encoder,
+  // (250,002 + 1,024) x 512 x 4 = 514,101,248 B.
+  KvOptions o;
+  o.n_ctx = 8192;
+  o.pooled_outputs = true;
+  EXPECT_EQ(pooled_output_buffer_bytes(qr.arch, o), 1250861056ull);
+  EXPECT_EQ(pooled_output_buffer_bytes(bge.arch, o), 514101248ull);
+  o.pooled_outputs = false;
+  EXPECT_EQ(pooled_output_buffer_bytes(qr.arch, o), 0u);
+  const json r = json::parse(handle_request(
+      R"({"command":"estimate","model":"bge-reranker-v2-m3","quant":"Q8_0","context":8192,)"
+      R"("hardware":"rtx-4090"})"));
+  ASSERT_TRUE(r["ok"].get<bool>()) << r.dump();
+  EXPECT_EQ(r["memory"]["kv_cache_bytes"], 0);
+  EXPECT_TRUE(r["speed"]["decode_tps"].is_null());
+  EXPECT_NE(r["commands"]["llama_server"].get<std::string>().find("--reranking"),
+            std::string::npos);
 }
 
 TEST(Arch2026, Glm45KeepsItsNextnBlockInTheCacheButNotInMemory) {

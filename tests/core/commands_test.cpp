@@ -25,6 +25,7 @@ const std::set<std::string> kLlamaServer = {"-m",
                                             "-np",
                                             "-sm",
                                             "--embedding",  // tools/server README line 206
+                                            "--reranking",  // tools/server README line 207
                                             "--cache-type-k",
                                             "--cache-type-v",
                                             "--n-cpu-moe",

@@ -86,6 +86,9 @@ constexpr size_t kMinStratumRows = 10;
 // Fewest prefill runs of legacy-quant weights, and of other weights, in a fit group before the
 // group fits its own legacy-quant factor (SpeedFit::k_legacy).
 constexpr size_t kMinLegacyQuantRuns = 5;
+// llama.cpp's default logical batch (common.h n_batch = 2048): the most tokens one llama_decode
+// call of the server takes, so the most outputs an embedding or reranking batch holds.
+constexpr uint32_t kLlamaServerBatch = 2048;
 // A runtime's own fit group with fewer held-out residuals than this (the threshold for
 // reporting a group) also takes the spread of borrowed fits into its band
 // (speed_model.cpp join_borrowed).

@@ -33,7 +33,17 @@ struct KvOptions {
   Runtime runtime = Runtime::kLlamaCpp;
   bool swa_full = false;        // llama.cpp --swa-full: sliding layers keep the whole context
   uint32_t llamacpp_build = 0;  // llama.cpp build whose buffer layout to follow (0 = newest)
+  // An embedding or reranking context (llama-server --embedding / --reranking): every token of a
+  // batch is an output, and llama.cpp's host output buffer grows to hold them.
+  bool pooled_outputs = false;
 };
+
+// That output buffer (llama-context.cpp output_reserve at 3f545be: logits are reserved whatever
+// the pooling, has_logits = true, next to n_embd floats per output): (n_vocab + n_embd) x 4 B per
+// token of the largest batch - a micro-batch for an encoder (one sequence must fit in it), the
+// server's n_batch (kLlamaServerBatch, capped at the context) for a decoder. Read in the code,
+// not measured: no published log shows it grown. 0 for a generation context.
+uint64_t pooled_output_buffer_bytes(const ModelArch& m, const KvOptions& o);
 
 // llama.cpp builds where a host-side buffer changed (build number = commits on master, as
 // `llama-cli --version` prints it):

@@ -104,6 +104,11 @@ struct ModelArch {
   // whole input is one non-causal ubatch, nothing is cached, no logits are computed.
   bool encoder_only = false;
   uint32_t token_type_count = 0;  // BERT segment embeddings (tokenizer.ggml.token_type_count)
+  // A reranker's scoring head (llama.cpp LLAMA_POOLING_TYPE_RANK): cls.output {n_embd, labels};
+  // rank_dense: a dense n_embd x n_embd layer (cls) before it, as XLM-RoBERTa classifiers have.
+  // Qwen3 rerankers get the 2-row yes/no head their converter cuts from the output matrix.
+  uint32_t rank_labels = 0;
+  bool rank_dense = false;
   // Cross-layer KV sharing (Gemma 3n, Gemma 4 E2B/E4B; llama.cpp n_layer_kv_from_start): layers
   // from this index on read an earlier layer's cache and hold none of their own. 0 = none shared.
   uint32_t kv_layers_from_start = 0;
