@@ -207,7 +207,7 @@ Result<ModelArch> model_from_hf_config(const json& cfg, const std::string& field
                                                "mimo_v2_flash", "granitemoehybrid",
                                                "jamba",         "falcon_h1",
                                                "deepseek_v4",   "xlm-roberta",
-                                               "bert"};
+                                               "bert",          "lfm2"};
   if (mt.empty())
     return make_error("bad_config", field + ".model_type",
                       field + ".model_type is missing: runcheck needs it to know the layout");

@@ -595,6 +595,63 @@ std::optional<Error> apply_family_layout(const std::string& mt, const json& c, R
         m.layers.resize(m.block_count, LayerKind::kFullAttention);
       }
     }
+  } else if (mt == "lfm2") {
+    // LFM2 (llama.cpp conversion/lfm2.py, src/models/lfm2.cpp): short-convolution blocks and
+    // grouped-query attention blocks (full_attn_idxs, or layer_types "conv" / "full_attention"),
+    // each followed by a SwiGLU FFN; Q/K norms; tied embeddings. With block_auto_adjust_ff_dim
+    // the FFN is 2/3 of block_ff_dim (times block_ffn_dim_multiplier), rounded up to
+    // block_multiple_of. A conv layer keeps (conv_L_cache - 1) x n_embd f32 per sequence: the
+    // recurrent-state formula with d_inner = n_embd and no SSM state.
+    m.arch = "lfm2";
+    m.attn_qk_norm = true;
+    m.tied_embeddings = true;
+    const uint32_t ff =
+        r.has("block_ff_dim") ? r.u32("block_ff_dim", true) : r.u32("intermediate_size", true);
+    uint64_t f = ff;
+    if (r.boolean("block_auto_adjust_ff_dim", false)) {
+      f = 2 * f / 3;
+      if (c.contains("block_ffn_dim_multiplier") && c.at("block_ffn_dim_multiplier").is_number()) {
+        const double mult = c.at("block_ffn_dim_multiplier").get<double>();
+        if (!(mult > 0 && mult <= 16))
+          return make_error("bad_config", field + ".block_ffn_dim_multiplier",
+                            field + ".block_ffn_dim_multiplier must be in (0, 16]");
+        f = static_cast<uint64_t>(mult * static_cast<double>(f));
+      }
+      const uint64_t mo =
+          r.has("block_multiple_of") ? r.u32("block_multiple_of", true, 1, 1u << 16) : 1;
+      if (mo) f = mo * ((f + mo - 1) / mo);
+    }
+    if (f == 0 || f > kMaxDimension)
+      return make_error("bad_config", field + ".block_ff_dim",
+                        field + ".block_ff_dim gives no usable FFN width");
+    m.feed_forward_length = static_cast<uint32_t>(f);
+    m.ssm_conv_kernel = r.u32("conv_L_cache", true, 2, 64);
+    m.ssm_inner_size = m.embedding_length;
+    m.ssm_state_size = m.ssm_group_count = 0;
+    for (uint32_t i = 0; i < m.block_count; ++i) m.layers[i] = LayerKind::kRecurrent;
+    if (c.contains("full_attn_idxs") && c.at("full_attn_idxs").is_array()) {
+      for (const auto& v : c.at("full_attn_idxs")) {
+        if (!v.is_number_integer() || v.get<int64_t>() < 0 || v.get<int64_t>() >= m.block_count)
+          return make_error("bad_config", field + ".full_attn_idxs",
+                            field +
+                                ".full_attn_idxs must list layer indices below "
+                                "num_hidden_layers");
+        m.layers[static_cast<size_t>(v.get<int64_t>())] = LayerKind::kFullAttention;
+      }
+    } else if (c.contains("layer_types") && c.at("layer_types").is_array() &&
+               c.at("layer_types").size() == m.block_count) {
+      for (uint32_t i = 0; i < m.block_count; ++i) {
+        const json& t = c.at("layer_types")[i];
+        if (!t.is_string() || (t != "conv" && t != "full_attention"))
+          return make_error("bad_config", field + ".layer_types",
+                            field + ".layer_types entries must be \"conv\" or \"full_attention\"");
+        if (t == "full_attention") m.layers[i] = LayerKind::kFullAttention;
+      }
+    } else {
+      return make_error("bad_config", field + ".full_attn_idxs",
+                        "an LFM2 config must say which layers are attention (full_attn_idxs or "
+                        "layer_types, one per layer)");
+    }
   } else if (mt == "xlm-roberta" || mt == "bert") {
     // BERT-family encoders (llama.cpp conversion/bert.py BertModel / XLMRobertaModel, GGUF arch
     // bert): no cache, pooled outputs. XLM-RoBERTa's position table starts at pad_token_id + 1,

@@ -330,6 +330,15 @@ std::vector<TensorSpec> model_tensors(const ModelArch& m) {
       add_mamba2_layer(b, m, il);
     } else if (kind == LayerKind::kRecurrent && m.arch == "jamba") {
       add_mamba1_layer(b, m, il);
+    } else if (kind == LayerKind::kRecurrent && m.arch == "lfm2") {
+      // LFM2's short convolution (src/models/lfm2.cpp): the depthwise kernel {l_cache, n_embd}
+      // (F32: the converter forces it and llama-quant skips "shortconv.conv.weight"), the input
+      // projection to B, C and x {n_embd, 3 n_embd} and the output projection.
+      b.add(blk(il, "shortconv.conv.weight"), L, R::kOther, m.ssm_conv_kernel, E);
+      b.out.back().quantizable = false;
+      b.out.back().source_type = GgmlType::F32;
+      b.add(blk(il, "shortconv.in_proj.weight"), L, R::kOther, E, 3 * E);
+      b.add(blk(il, "shortconv.out_proj.weight"), L, R::kOther, E, E);
     } else if (kind == LayerKind::kRecurrent && split_gdn) {
       // Qwen3.5/3.6 (llama.cpp src/models/qwen35*.cpp): the same gated delta net as Qwen3-Next
       // with its input projection split into attn_qkv + attn_gate and beta/alpha apart.

@@ -462,6 +462,24 @@ TEST(Arch2026, RerankersAreTheirOwnKind) {
             std::string::npos);
 }
 
+TEST(Arch2026, Lfm2ShortConvolutionsFromItsConfig) {
+  // LFM2-700M: 16 layers, attention at full_attn_idxs 2, 5, 8, 10, 12, 14 (24 Q / 8 KV heads of
+  // 64, Q/K norms), short convolutions elsewhere (kernel 3: in_proj 1,536 x 4,608, out_proj
+  // 1,536^2, conv 3 x 1,536); the FFN block_ff_dim 10,240 auto-adjusted: 2/3 -> 6,826, up to a
+  // multiple of 256 -> 6,912 (conversion/lfm2.py), SwiGLU on every layer; tied 65,536-token
+  // embedding. By hand: 742,489,344 parameters, the model card's figure and llama-bench's
+  // "742.49 M" (llama.cpp PR #16204).
+  const ModelEntry& e = entry("lfm2-700m");
+  EXPECT_EQ(e.arch.feed_forward_length, 6912u);
+  EXPECT_EQ(e.parameters, 742489344ull);
+  // Cache: 6 attention layers x 8 x 64 x (K + V) x 2 B = 12,288 B per token; each of the 10 conv
+  // layers keeps (3 - 1) x 1,536 f32 per sequence (llama_hparams::n_embd_r): 122,880 B.
+  KvOptions o;
+  o.n_ctx = 32768;
+  EXPECT_EQ(total_kv(e.arch, o), 12288ull * 32768);
+  EXPECT_EQ(total_recurrent(e.arch, o), 122880ull);
+}
+
 TEST(Arch2026, Glm45KeepsItsNextnBlockInTheCacheButNotInMemory) {
   // GLM-4.5/4.6/4.7 (llama.cpp glm4moe): conversion/glm.py writes num_hidden_layers +
   // num_nextn_predict_layers blocks; the loader skips the nextn block's weights ("model has
