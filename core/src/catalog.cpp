@@ -163,16 +163,7 @@ std::optional<Error> parse_models(const std::string& file, const json& root, Cat
                                 ? "is draft-head but the config is not an EAGLE-3 head "
                                   "(draft_vocab_size missing)"
                                 : "must be draft-head for an EAGLE-3 head config");
-    // A reranker is its config plus how it is run: an XLM-RoBERTa classifier says so itself; a
-    // Qwen3 reranker's config is a plain Qwen3ForCausalLM, and llama.cpp's converter adds the
-    // yes/no head (conversion/qwen.py _is_qwen3_reranker, by the repository's name).
-    if (m.kind == "reranker" && m.arch.rank_labels == 0) {
-      if (m.arch.arch != "qwen3")
-        return c.fail("kind", "is reranker but the config has no classifier head");
-      m.arch.rank_labels = 2;
-    }
-    if (m.kind != "reranker" && m.arch.rank_labels > 0)
-      return c.fail("kind", "must be reranker for a sequence-classification config");
+    if (auto why = apply_model_kind(m.kind, m.arch)) return c.fail("kind", *why);
     m.parameters = parameter_count(m.arch);
     if (e.contains("aliases"))  // optional: names.cpp derives the hub, GGUF and Ollama names
       if (auto err = string_list(c, e, "aliases", m.aliases)) return err;

@@ -298,4 +298,14 @@ Result<ModelArch> model_from_hf_config(const json& cfg, const std::string& field
   return m;
 }
 
+std::optional<std::string> apply_model_kind(const std::string& kind, ModelArch& arch) {
+  if (kind == "reranker" && arch.rank_labels == 0) {
+    if (arch.arch != "qwen3") return "is reranker but the config has no classifier head";
+    arch.rank_labels = 2;
+  }
+  if (kind != "reranker" && arch.rank_labels > 0)
+    return "must be reranker for a sequence-classification config";
+  return std::nullopt;
+}
+
 }  // namespace runcheck

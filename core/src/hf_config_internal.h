@@ -78,4 +78,11 @@ void apply_nemotron_h(const json& c, Reader& r, ModelArch& m);
 std::optional<Error> apply_family_layout(const std::string& mt, const json& c, Reader& r,
                                          ModelArch& m, const std::string& field);
 
+// Gemma 4, LFM2 and the BERT family (hf_layouts_extra.cpp).
+std::optional<Error> gemma4_layout(const json& c, Reader& r, ModelArch& m,
+                                   const std::string& field);
+std::optional<Error> lfm2_layout(const json& c, Reader& r, ModelArch& m, const std::string& field);
+std::optional<Error> bert_layout(const std::string& mt, const json& c, Reader& r, ModelArch& m,
+                                 const std::string& field);
+
 }  // namespace runcheck::hf
