@@ -111,6 +111,8 @@ Result<json> catalog_command(const json& req) {
                    {"fp16_tflops_dense", opt(h.fp16_tflops)},
                    {"fp16_tflops_dense_fp16acc", opt(h.fp16_tflops_fp16acc)},
                    {"int8_tops_dense", opt(h.int8_tops)},
+                   {"sm_count", h.sm_count ? json(*h.sm_count) : json(nullptr)},
+                   {"boost_clock_mhz", opt(h.boost_clock_mhz)},
                    {"kind", h.kind == HardwareKind::kGpu     ? "gpu"
                             : h.kind == HardwareKind::kApple ? "apple"
                             : h.kind == HardwareKind::kApu   ? "apu"

@@ -252,6 +252,11 @@ std::optional<Error> parse_hardware(const std::string& file, const json& root, C
     }
     if (e.contains("gpu_cores") && e["gpu_cores"].is_number_integer())
       h.gpu_cores = e["gpu_cores"].get<int>();
+    std::optional<double> sms;
+    if (auto err = opt_number(c, e, "sm_count", sms, 1, 1000, "SMs")) return err;
+    if (sms) h.sm_count = static_cast<int>(*sms);
+    if (auto err = opt_number(c, e, "boost_clock_mhz", h.boost_clock_mhz, 100, 5000, "MHz"))
+      return err;
     if (!e.contains("backends") || !e["backends"].is_array() || e["backends"].empty())
       return c.fail("backends", "must list at least one of cuda, rocm, vulkan, metal, sycl, cpu");
     for (const auto& b : e["backends"]) {

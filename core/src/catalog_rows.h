@@ -38,8 +38,8 @@
 #define RC_HARDWARE_FIELDS(X)                                                                  \
   X(id) X(name) X(vendor) X(segment) X(architecture) X(memory_type) X(kind) X(memory_gib)      \
   X(memory_options_gib) X(bandwidth_gb_s) X(fp16_tflops) X(fp16_tflops_fp16acc) X(fp32_tflops) \
-  X(int8_tops) \
-  X(tdp_w) X(idle_w) X(gpu_cores) X(pcie_gen) X(pcie_lanes) X(backends) X(launch_price_usd)    \
+  X(int8_tops) X(tdp_w) X(idle_w) X(gpu_cores) X(sm_count) X(boost_clock_mhz) X(pcie_gen)         \
+  X(pcie_lanes) X(backends) X(launch_price_usd)                                                \
   X(street_price_usd) X(street_price_date) X(street_price_kind) X(release_date) X(aliases)    \
   X(sources)
 

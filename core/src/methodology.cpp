@@ -34,7 +34,11 @@ Result<json> methodology_json() {
                     {"decode", d.ok ? json{{"rows", d.n},
                                            {"t0_ms", d.a * 1e3},
                                            {"efficiency", 1.0 / d.b},
-                                           {"per_extra_gpu_ms", d.c * 1e3}}
+                                           {"per_extra_gpu_ms", d.c * 1e3},
+                                           // null: no issue bound (speed.h, weights_x)
+                                           {"issue_bytes_per_sm_cycle",
+                                            d.issue_beta > 0 ? json(d.issue_beta) : json(nullptr)},
+                                           {"old_build_factor", d.k_old}}
                                     : json(nullptr)},
                     {"prefill", p.ok ? json{{"rows", p.n},
                                             {"overhead_us", p.a * 1e6},

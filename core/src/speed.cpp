@@ -22,12 +22,22 @@ double SpeedFeatures::prefill_overlap(uint32_t prompt) const {
   return std::max(1.0, m * g / (m + g - 1));
 }
 
-double speed_regressor(const SpeedSample& s) {
+double SpeedFeatures::weights_x(double beta) const {
+  if (beta <= 0 || device_reads.empty()) return decode_fixed_s;
+  double t = 0;
+  for (const DeviceRead& d : device_reads) {
+    const double each = std::max(d.x, d.y > 0 ? d.y / beta : 0.0);
+    t = reads_parallel ? std::max(t, each) : t + each;
+  }
+  return t;
+}
+
+double speed_regressor(const SpeedSample& s, double issue_beta) {
   if (s.decode) {
     // llama-bench tgN generates N tokens from an empty context: the mean depth is (N-1)/2, and
     // time per token is linear in depth, so the mean time is the time at the mean depth.
     const double depth = s.depth + (s.tokens > 0 ? (s.tokens - 1) / 2.0 : 0);
-    return s.f.decode_fixed_s + s.f.decode_per_depth_s * depth;
+    return s.f.weights_x(issue_beta) + s.f.decode_per_depth_s * depth;
   }
   return s.f.prefill_fixed.value_or(0) / s.f.prefill_overlap(s.tokens);
 }
@@ -46,7 +56,7 @@ double speed_time(const SpeedFit& fit, const SpeedSample& s) {
   const double fixed =
       s.decode ? fit.a * s.f.layers + fit.a_moe * s.f.moe_layers + fit.a_rec * s.f.recurrent_layers
                : fit.a;
-  const double t = (fixed + fit.b * speed_regressor(s) +
+  const double t = (fixed + fit.b * speed_regressor(s, fit.issue_beta) +
                     (!s.decode && s.f.flash_attn ? fit.c_fa : fit.c) * speed_regressor2(s)) *
                    (s.f.old_build ? fit.k_old : 1.0) *
                    (!s.decode && s.f.legacy_quant ? fit.k_legacy : 1.0);
@@ -130,9 +140,12 @@ namespace {
 // slower than a current build would be: their time is divided by k_old before fitting.
 // `moe`, `rec`: decode's extra fixed cost per MoE and per recurrent layer, taken as known (their
 // share is removed from each sample's time before a, b and c are fitted).
-SpeedFit fit_speed_core(const std::vector<SpeedSample>& samples, const std::string& group,
-                        bool decode, size_t exclude, const Holdout& holdout, double k_old,
-                        double k_legacy, double moe, double rec) {
+// `members`: the samples of the group and kind that the fit may use (fit_speed filters them
+// once: not the excluded row, not held out).
+using Members = std::vector<const SpeedSample*>;
+
+SpeedFit fit_speed_core(const Members& members, bool decode, double k_old, double k_legacy,
+                        double moe, double rec, double beta) {
   // Seconds per token as a current build would run the sample, without the layer-kind costs
   // (and, for prefill, as k-quant weights would run).
   auto y_of = [&](const SpeedSample& smp) {
@@ -143,13 +156,10 @@ SpeedFit fit_speed_core(const std::vector<SpeedSample>& samples, const std::stri
   Sums s;
   bool any_h = false;
   double min_x = 1e300, max_x = 0;
-  std::set<std::string> machines;
-  for (const auto& smp : samples) {
-    if (smp.row == exclude || smp.decode != decode || smp.group != group) continue;
-    if (holdout.holds_out(smp)) continue;
+  for (const SpeedSample* p : members) {
+    const SpeedSample& smp = *p;
     if (!decode && (!smp.f.prefill_fixed || smp.tokens < kMinPrefillFitTokens)) continue;
-    machines.insert(smp.hardware + "x" + std::to_string(smp.n_devices));
-    const double x = speed_regressor(smp);
+    const double x = speed_regressor(smp, beta);
     const double h = speed_regressor2(smp);
     const double y = y_of(smp);
     s.add(decode ? smp.f.layers : 1.0, x, h, y, 1.0 / (y * y));
@@ -159,7 +169,6 @@ SpeedFit fit_speed_core(const std::vector<SpeedSample>& samples, const std::stri
   }
   SpeedFit f;
   f.n = s.count;
-  f.machines = machines.size();
   if (f.n < 2) return f;
   bool free_c = any_h;
   bool c_follows_b = false;
@@ -171,9 +180,9 @@ SpeedFit fit_speed_core(const std::vector<SpeedSample>& samples, const std::stri
     // KQ scores go through memory, with it they stay in on-chip tiles.
     std::map<std::string, std::vector<std::pair<double, double>>> by_config;  // config -> (h, y)
     std::map<std::string, bool> config_fa;
-    for (const auto& smp : samples) {
-      if (smp.row == exclude || smp.decode || smp.group != group || !smp.f.prefill_fixed) continue;
-      if (holdout.holds_out(smp) || smp.tokens < kMinPrefillFitTokens) continue;
+    for (const SpeedSample* p : members) {
+      const SpeedSample& smp = *p;
+      if (!smp.f.prefill_fixed || smp.tokens < kMinPrefillFitTokens) continue;
       by_config[smp.config].push_back({speed_regressor2(smp), y_of(smp)});
       config_fa[smp.config] = smp.f.flash_attn;
     }
@@ -214,12 +223,12 @@ SpeedFit fit_speed_core(const std::vector<SpeedSample>& samples, const std::stri
   if (split_c) {
     // The attention term is known per sample: fit a and b on what remains.
     s = Sums{};
-    for (const auto& smp : samples) {
-      if (smp.row == exclude || smp.decode || smp.group != group || !smp.f.prefill_fixed) continue;
-      if (holdout.holds_out(smp) || smp.tokens < kMinPrefillFitTokens) continue;
+    for (const SpeedSample* p : members) {
+      const SpeedSample& smp = *p;
+      if (!smp.f.prefill_fixed || smp.tokens < kMinPrefillFitTokens) continue;
       const double c = smp.f.flash_attn ? f.c_fa : f.c;
       const double y = y_of(smp);
-      s.add(1.0, speed_regressor(smp), 0, y - c * speed_regressor2(smp), 1.0 / (y * y));
+      s.add(1.0, speed_regressor(smp, beta), 0, y - c * speed_regressor2(smp), 1.0 / (y * y));
     }
   }
   const double c_off = f.c, c_on = f.c_fa;
@@ -267,7 +276,7 @@ SpeedFit fit_speed_core(const std::vector<SpeedSample>& samples, const std::stri
   f.ok = std::isfinite(f.a) && std::isfinite(f.b) && std::isfinite(f.c) && std::isfinite(f.c_fa);
   f.a_moe = moe;
   f.a_rec = rec;
-  f.machines = machines.size();
+  f.issue_beta = beta;
   return f;
 }
 
@@ -275,18 +284,16 @@ SpeedFit fit_speed_core(const std::vector<SpeedSample>& samples, const std::stri
 // update kernels) launch more work per token than a dense attention layer. Their extra fixed
 // costs are fitted by backfitting: the per-layer fit, then each extra cost from what that fit
 // leaves (weighted least squares through the origin, never negative), then the fit again.
-SpeedFit fit_speed_era(const std::vector<SpeedSample>& samples, const std::string& group,
-                       bool decode, size_t exclude, const Holdout& holdout, double k_old,
-                       double k_legacy = 1.0) {
-  SpeedFit f = fit_speed_core(samples, group, decode, exclude, holdout, k_old, k_legacy, 0, 0);
+SpeedFit fit_speed_era(const Members& members, bool decode, double k_old, double k_legacy,
+                       double beta) {
+  SpeedFit f = fit_speed_core(members, decode, k_old, k_legacy, 0, 0, beta);
   if (!decode || !f.ok) return f;
   double moe = 0, rec = 0;
   for (int pass = 0; pass < 1; ++pass) {  // one backfitting pass: a second moved no figure
     for (int kind = 0; kind < 2; ++kind) {
       double num = 0, den = 0;
-      for (const auto& smp : samples) {
-        if (smp.row == exclude || !smp.decode || smp.group != group) continue;
-        if (holdout.holds_out(smp)) continue;
+      for (const SpeedSample* p : members) {
+        const SpeedSample& smp = *p;
         const double u = kind == 0 ? smp.f.moe_layers : smp.f.recurrent_layers;
         if (u <= 0) continue;
         const double y = 1.0 / smp.value_tps / (smp.f.old_build ? k_old : 1.0);
@@ -302,24 +309,24 @@ SpeedFit fit_speed_era(const std::vector<SpeedSample>& samples, const std::strin
       f.a_moe = moe;
       f.a_rec = rec;
     }
-    f = fit_speed_core(samples, group, decode, exclude, holdout, k_old, k_legacy, moe, rec);
+    f = fit_speed_core(members, decode, k_old, k_legacy, moe, rec, beta);
   }
   return f;
 }
 
 }  // namespace
 
-SpeedFit fit_speed(const std::vector<SpeedSample>& samples, const std::string& group, bool decode,
-                   size_t exclude, const Holdout& holdout) {
+namespace {
+
+SpeedFit fit_speed_at(const Members& members, bool decode, double beta) {
   // Runs of 2024 builds in the group: how much slower they are than the fit of current builds
   // says (the median ratio), refitted once with that factor.
-  SpeedFit f = fit_speed_era(samples, group, decode, exclude, holdout, 1.0);
+  SpeedFit f = fit_speed_era(members, decode, 1.0, 1.0, beta);
   for (int pass = 0; pass < 2 && f.ok; ++pass) {
     std::vector<double> r;
-    for (const auto& smp : samples) {
-      if (!smp.f.old_build || smp.row == exclude || smp.decode != decode || smp.group != group)
-        continue;
-      if (holdout.holds_out(smp)) continue;
+    for (const SpeedSample* p : members) {
+      const SpeedSample& smp = *p;
+      if (!smp.f.old_build) continue;
       if (!decode && (!smp.f.prefill_fixed || smp.tokens < kMinPrefillFitTokens)) continue;
       SpeedSample now = smp;
       now.f.old_build = false;
@@ -331,7 +338,7 @@ SpeedFit fit_speed(const std::vector<SpeedSample>& samples, const std::string& g
       f.k_old = k;
       break;
     }
-    f = fit_speed_era(samples, group, decode, exclude, holdout, k);
+    f = fit_speed_era(members, decode, k, 1.0, beta);
     f.k_old = k;
   }
   // Prefill of legacy-quant weights: the median of their runs' measured / fitted time, the fit
@@ -339,9 +346,8 @@ SpeedFit fit_speed(const std::vector<SpeedSample>& samples, const std::string& g
   if (!decode && f.ok) {
     std::vector<double> r;
     size_t others = 0;
-    for (const auto& smp : samples) {
-      if (smp.decode || smp.row == exclude || smp.group != group || holdout.holds_out(smp))
-        continue;
+    for (const SpeedSample* p : members) {
+      const SpeedSample& smp = *p;
       if (!smp.f.prefill_fixed || smp.tokens < kMinPrefillFitTokens) continue;
       if (!smp.f.legacy_quant) {
         ++others;
@@ -352,12 +358,75 @@ SpeedFit fit_speed(const std::vector<SpeedSample>& samples, const std::string& g
     if (r.size() >= kMinLegacyQuantRuns && others >= kMinLegacyQuantRuns) {
       const double k = quantile(r, 0.5);
       const double k_old = f.k_old;
-      f = fit_speed_era(samples, group, decode, exclude, holdout, k_old, k);
+      f = fit_speed_era(members, decode, k_old, k, beta);
       f.k_old = k_old;
       f.k_legacy = k;
     }
   }
   return f;
+}
+
+}  // namespace
+
+SpeedFit fit_speed(const std::vector<SpeedSample>& samples, const std::string& group, bool decode,
+                   size_t exclude, const Holdout& holdout) {
+  // The issue bound is a property of a backend's matmul-vector kernels on a GPU, so the group of
+  // the other precision class (".../hi" for ".../lo" and back) shares its beta.
+  const bool hi = group.size() > 3 && group.compare(group.size() - 3, 3, "/hi") == 0;
+  const bool lo = group.size() > 3 && group.compare(group.size() - 3, 3, "/lo") == 0;
+  const std::string sibling =
+      hi || lo ? group.substr(0, group.size() - 3) + (hi ? "/lo" : "/hi") : std::string();
+  Members members, others;
+  bool any_issue = false;  // a decode run on a GPU whose SM count and clock are known
+  std::set<std::string> machines;
+  for (const auto& smp : samples) {
+    if (smp.decode != decode || smp.row == exclude) continue;
+    const bool own = smp.group == group;
+    if (!own && (!decode || smp.group != sibling)) continue;
+    if (holdout.holds_out(smp)) continue;
+    (own ? members : others).push_back(&smp);
+    for (const auto& d : smp.f.device_reads) any_issue = any_issue || d.y > 0;
+    if (!own || (!decode && (!smp.f.prefill_fixed || smp.tokens < kMinPrefillFitTokens))) continue;
+    machines.insert(smp.hardware + "x" + std::to_string(smp.n_devices));
+  }
+  SpeedFit best = fit_speed_at(members, decode, 0);
+  best.machines = machines.size();
+  if (!decode || !best.ok || !any_issue) return best;
+  // The issue bound (SpeedFeatures::weights_x): beta, the bytes per SM-cycle the kernels reach,
+  // is the grid value whose fits leave the least weighted squared relative error over the runs
+  // of both groups; no bound (0) unless one does better. The search refits the bandwidth, layer
+  // and hop terms with the era and layer-kind factors of each group's fit without the bound; the
+  // chosen beta is then fitted in full.
+  auto sse = [](const Members& m, const SpeedFit& f) {
+    double e = 0;
+    if (!f.ok) return e;
+    for (const SpeedSample* p : m) {
+      const double y = 1.0 / p->value_tps, t = speed_time(f, *p);
+      e += (y - t) * (y - t) / (y * y);
+    }
+    return e;
+  };
+  const SpeedFit other = others.empty() ? SpeedFit{} : fit_speed_at(others, decode, 0);
+  double best_e = sse(members, best) + sse(others, other), best_beta = 0;
+  for (double beta : kIssueBetaGrid) {
+    SpeedFit f = fit_speed_core(members, decode, best.k_old, 1.0, best.a_moe, best.a_rec, beta);
+    if (!f.ok) continue;
+    f.k_old = best.k_old;
+    double e = sse(members, f);
+    if (other.ok) {
+      SpeedFit g = fit_speed_core(others, decode, other.k_old, 1.0, other.a_moe, other.a_rec, beta);
+      g.k_old = other.k_old;
+      e += g.ok ? sse(others, g) : sse(others, other);
+    }
+    if (e < best_e) {
+      best_e = e;
+      best_beta = beta;
+    }
+  }
+  if (best_beta <= 0) return best;
+  SpeedFit f = fit_speed_at(members, decode, best_beta);
+  f.machines = machines.size();
+  return f.ok ? f : best;
 }
 
 }  // namespace runcheck

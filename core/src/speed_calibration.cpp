@@ -92,12 +92,12 @@ double max_bandwidth_utilization() {
 // measured/predicted ratios (`factor`, 0 when there are none), but never faster than the best
 // measured share of the bandwidth ceiling (max_bandwidth_utilization), so a card whose small-model
 // runs beat the fit is not predicted at or above its ceiling for a large model.
-double decode_time(const SpeedFit& fit, double x, double hops, double factor,
+double decode_time(const SpeedFit& fit, double x, double x_bw, double hops, double factor,
                    const SpeedFeatures& f) {
   const double fixed = fit.a * f.layers + fit.a_moe * f.moe_layers + fit.a_rec * f.recurrent_layers;
   const double t = (fixed + fit.b * x + fit.c * hops) * (f.old_build ? fit.k_old : 1.0);
   if (factor <= 0) return t;
-  return std::max(t / factor, x / max_bandwidth_utilization());
+  return std::max(t / factor, x_bw / max_bandwidth_utilization());
 }
 
 // Predicted seconds per token for `s` from the fit of `group` without row `exclude`; scaled by
@@ -125,7 +125,8 @@ double predict_time(const std::vector<SpeedSample>& all, const SpeedSample& s,
   if (s.decode) {
     const double k = r.empty() ? 0 : quantile(r, 0.5);
     corrected = k > 0;
-    return decode_time(fit, speed_regressor(s), speed_regressor2(s), k, s.f);
+    return decode_time(fit, speed_regressor(s, fit.issue_beta), speed_regressor(s),
+                       speed_regressor2(s), k, s.f);
   }
   if (!r.empty()) {
     t /= quantile(r, 0.5);

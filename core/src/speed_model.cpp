@@ -47,6 +47,7 @@ SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p,
     double read, kv, bw;
     std::optional<double> compute;
     uint32_t layers;
+    double issue_hz;  // SMs x boost clock (SM-cycles per second); 0 = unknown
   };
   std::vector<Dev> devs;
   size_t gpu_i = 0, used_gpus = 0;
@@ -71,6 +72,8 @@ SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p,
       ++gpu_i;
       d.bw = h && h->bandwidth_gb_s ? *h->bandwidth_gb_s : 0;
       d.compute = compute_figure(h, mmq, cublas_f16, compute_fallback);
+      if (h && h->sm_count && h->boost_clock_mhz)
+        d.issue_hz = *h->sm_count * *h->boost_clock_mhz * 1e6;
     }
     double read = static_cast<double>(u.weights_bytes) -
                   static_cast<double>(u.expert_bytes) * (1 - active_frac);
@@ -136,6 +139,7 @@ SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p,
       fx += x;
       fkv += xk;
     }
+    sc.f.device_reads.push_back({x, d.issue_hz > 0 ? d.read / d.issue_hz : 0.0});
     const double share = total_read > 0 ? d.read / total_read : 0;
     if (share > 0.001 || d.layers > 0) {
       if (!d.compute) {
@@ -156,6 +160,7 @@ SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p,
     }
   }
   sc.f.decode_fixed_s = fx;
+  sc.f.reads_parallel = parallel;
   sc.f.decode_per_depth_s = fkv;
   sc.weights_x = fx;
   sc.kv_x_per_depth = fkv;
@@ -288,6 +293,24 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
     assumptions.push_back("speed: " + say("decode", dgroup, df) + "; " +
                           say("prefill", pgroup, pf));
   }
+  // The issue bound (speed.h): say where it, not the bandwidth, sets a GPU's decode.
+  if (df.ok && df.issue_beta > 0) {
+    std::set<std::string> said;
+    for (const auto& g : mc.gpus) {
+      const HardwareEntry* h = builtin_catalog().hw(g.hardware_id);
+      if (!h || !h->sm_count || !h->boost_clock_mhz || !h->bandwidth_gb_s) continue;
+      if (!said.insert(h->id).second) continue;
+      const double rate = *h->sm_count * *h->boost_clock_mhz * 1e6 * df.issue_beta / 1e9;
+      if (rate >= *h->bandwidth_gb_s) continue;
+      assumptions.push_back(
+          "decode: " + h->name + " streams weights at most at " + fmt("%.0f", rate) +
+          " GB/s, below its " + fmt("%.0f", *h->bandwidth_gb_s) + " GB/s: llama.cpp's decode " +
+          "matmuls unpack (dequantize or convert) each weight they read, and its " +
+          std::to_string(*h->sm_count) + " SMs at " + fmt("%.0f", *h->boost_clock_mhz) +
+          " MHz issue that work at about " + fmt("%.1f", df.issue_beta) +
+          " bytes per SM-cycle (fitted on the calibration runs)");
+    }
+  }
   // Published measurements of exactly this model, quant, hardware and backend.
   std::vector<MeasuredRun> measured;
   std::string gpu_id;
@@ -362,8 +385,9 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
   // This hardware's own runs (every layer on its GPUs) speak for the GPU share only: what is read
   // from system RAM (CPU layers, offloaded experts) keeps the group's slope at the RAM bandwidth.
   auto decode_at = [&](double depth) {
-    const double x = f.decode_fixed_s + f.decode_per_depth_s * depth;
-    return decode_time(df, x - sc.host_x, f.hops, dfac, f) + df.b * sc.host_x;
+    const double x = f.weights_x(df.issue_beta) + f.decode_per_depth_s * depth;
+    const double x_bw = f.decode_fixed_s + f.decode_per_depth_s * depth;
+    return decode_time(df, x - sc.host_x, x_bw - sc.host_x, f.hops, dfac, f) + df.b * sc.host_x;
   };
   SpeedEstimate out;
   out.backend = in.backend;

@@ -42,6 +42,48 @@ TEST(speed_test, ceiling_is_bandwidth_over_bytes_read) {
   EXPECT_GT(by[0]["tps"].get<double>(), by[2]["tps"].get<double>());
 }
 
+// Issue-bound decode (speed.h): a device's share of x is max(bytes / bandwidth, bytes / (SMs x
+// boost clock x beta)). By hand: two devices in a row, 1 ms + 2 ms at bandwidth, the first 6 ms
+// at one byte per SM-cycle. At beta 6 the first is 1 ms either way; at beta 3 it is 2 ms.
+TEST(speed_test, issue_bound_takes_the_slower_of_bandwidth_and_instruction_issue) {
+  SpeedFeatures f;
+  f.decode_fixed_s = 3e-3;
+  f.device_reads = {{1e-3, 6e-3}, {2e-3, 0}};
+  EXPECT_DOUBLE_EQ(f.weights_x(0), 3e-3);  // no bound: bandwidth only
+  EXPECT_DOUBLE_EQ(f.weights_x(6), 3e-3);
+  EXPECT_DOUBLE_EQ(f.weights_x(3), 4e-3);
+  f.reads_parallel = true;  // tensor split: the devices read at once
+  EXPECT_DOUBLE_EQ(f.weights_x(3), 2e-3);
+}
+
+// Llama-3-8B Q4_K_M reads 4,617,396,224 B of weights a token on either card. An A100 80GB SXM
+// has 2039 GB/s over 108 SMs at 1410 MHz: 13.4 B per SM-cycle to stream at its bandwidth. An
+// RTX 4090 needs 1008 GB/s over 128 SMs at 2520 MHz: 3.1. The published 2024 runs (XiongjieDai)
+// reached 135 tok/s on the A100 (31 % of its ceiling of 441.6) and 131 on the 4090 (60 % of
+// 218.3): the fitted bound must sit between what the two cards need, so the A100 is bound by it
+// and the 4090 is not.
+TEST(speed_test, decode_is_issue_bound_where_bandwidth_per_sm_cycle_is_high) {
+  const json m = json::parse(handle_request(R"({"command":"methodology"})"));
+  double beta = 0;
+  for (const auto& g : m["speed_fits"])
+    if (g["group"] == "cuda/lo") beta = g["decode"]["issue_bytes_per_sm_cycle"].get<double>();
+  EXPECT_GT(beta, 1008e9 / (128 * 2520e6));
+  EXPECT_LT(beta, 2039e9 / (108 * 1410e6));
+  const double bytes = 4617396224.0;
+  const json a100 = speed({{"model", "llama-3-8b"},
+                           {"quant", "Q4_K_M"},
+                           {"context", 8192},
+                           {"hardware", "a100-80gb-sxm"}});
+  EXPECT_NEAR(a100["decode_ceiling_tps"].get<double>(), 2039e9 / bytes, 1e-6);
+  EXPECT_LT(a100["decode_tps"].get<double>(), 108 * 1410e6 * beta / bytes);
+  EXPECT_LT(a100["decode_tps"].get<double>(), 0.5 * a100["decode_ceiling_tps"].get<double>());
+  EXPECT_LE(a100["decode_tps_low"].get<double>(), 135.04);
+  EXPECT_GE(a100["decode_tps_high"].get<double>(), 135.04);
+  const json rtx = speed(
+      {{"model", "llama-3-8b"}, {"quant", "Q4_K_M"}, {"context", 8192}, {"hardware", "rtx-4090"}});
+  EXPECT_GT(rtx["decode_tps"].get<double>(), 0.5 * rtx["decode_ceiling_tps"].get<double>());
+}
+
 // Prefill's compute figure follows the kernels llama.cpp runs: quantized weights on CUDA go
 // through MMQ on the INT8 tensor cores (INT8 TOPS / 4 on the GeForce scale), F16 weights through
 // cuBLAS (the FP16 figure), and RDNA 3's quoted rate counts dual issue (halved). The ceiling is
@@ -319,16 +361,23 @@ TEST(speed_test, group_holdout_figures_do_not_regress) {
   // (Legacy-quant prefill on Metal with its own fitted factor, the same day: Apple prefill
   // coverage 77.4 -> 85.0 %, headline prefill 21.6 -> 21.0 % median, 90.0 -> 91.9 % in band.
   // LFM2-700M entered the catalog and one more run mapped: gpu-count decode p90 70.2 -> 71.4 %.)
-  const Limit limits[] = {{"hardware", 10.8, 53.0, 89.9, 17.1, 92.7, 530},
-                          {"model", 9.3, 47.3, 93.4, 20.6, 93.1, 530},
-                          {"source", 11.7, 58.6, 88.5, 21.5, 91.4, 530},
-                          {"gpu-count", 11.3, 71.9, 92.5, 21.9, 86.7, 397}};
+  // (The issue bound of decode, 2026-12-05: NVIDIA GPUs with much bandwidth per SM-cycle -
+  // A100/H100, GTX 1050 Ti, P100 - stream weights at about 6 bytes per SM-cycle, not at their
+  // bandwidth. Decode p90 52.6 / 46.8 / 58.5 -> 36.1 / 34.9 / 38.4 % and coverage 90.4 / 93.9 /
+  // 88.8 -> 94.8 / 93.7 / 93.3 % under hardware / model / source holdout. The median under model
+  // and source holdout rose 8.8 -> 9.9 and 11.3 -> 11.7 %: the bandwidth efficiency no longer
+  // absorbs the HBM cards' shortfall, and with the 2024 runs (one publication, one model) held
+  // out nothing else says how much slower 2024 builds were; gpu-count decode p90 71.4 -> 45.4 %.)
+  const Limit limits[] = {{"hardware", 8.2, 37.0, 94.3, 17.1, 92.7, 530},
+                          {"model", 10.3, 35.5, 93.2, 20.6, 93.1, 530},
+                          {"source", 12.1, 39.0, 92.8, 21.5, 91.4, 530},
+                          {"gpu-count", 7.8, 46.0, 96.0, 21.9, 86.7, 397}};
   // Every group of at least 20 rows keeps its band coverage at or above issue 17's 80 %, except
   // vLLM decode, which stays at today's figure (2026-12-05, worst of the holdouts): 24 runs, most
   // of them NVFP4 / GPTQ on one RTX 5090, some at 2-3x the estimate, too few independent sources
   // for a held-out one to be covered. (AMD Vulkan prefill, Apple prefill, multi-GPU prefill and
   // the speculative group left this list on 2026-12-05 with the fixes noted above.)
-  const std::map<std::string, double> below_target = {{"tg_tps runtime vllm", 74.5}};
+  const std::map<std::string, double> below_target = {{"tg_tps runtime vllm", 78.7}};
   for (const Limit& l : limits) {
     const json s = all_calibration(l.holdout);
     EXPECT_GE(s["tg_tps"]["count"].get<int>(), 725) << l.holdout;

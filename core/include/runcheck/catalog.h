@@ -46,6 +46,11 @@ struct HardwareEntry {
   std::optional<double> int8_tops;            // dense INT8 tensor TOPS, no sparsity
   std::optional<double> tdp_w, idle_w;
   std::optional<int> gpu_cores;
+  // NVIDIA streaming multiprocessors and the boost clock: the rate at which the GPU issues
+  // instructions (SMs x clock), which bounds a decode matmul that dequantizes each weight it
+  // reads when the card's bandwidth per SM-cycle is high (speed.h, issue-bound decode).
+  std::optional<int> sm_count;
+  std::optional<double> boost_clock_mhz;
   std::optional<double> pcie_gen, pcie_lanes;  // host link of a discrete card
   std::vector<std::string> backends;           // cuda, rocm, vulkan, metal, sycl, cpu
   std::optional<double> launch_price_usd, street_price_usd;

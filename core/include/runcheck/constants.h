@@ -86,6 +86,12 @@ constexpr size_t kMinStratumRows = 10;
 // Fewest prefill runs of legacy-quant weights, and of other weights, in a fit group before the
 // group fits its own legacy-quant factor (SpeedFit::k_legacy).
 constexpr size_t kMinLegacyQuantRuns = 5;
+// Candidate bytes per SM-cycle for the issue bound of decode (SpeedFit::issue_beta), searched by
+// fit_speed. The range spans what decode runs reached where bandwidth cannot be the limit:
+// 8B Q4_K_M and F16 runs on A100/H100 and a GTX 1050 Ti streamed 4-6 bytes per SM-cycle
+// (calibration, XiongjieDai 2024 and llmfit 2026 runs); a grid, as the fit is not linear in it.
+constexpr double kIssueBetaGrid[] = {2.0, 2.5, 3.0, 3.5, 4.0,  4.5,  5.0,
+                                     5.5, 6.0, 7.0, 8.0, 10.0, 12.0, 16.0};
 // llama.cpp's default logical batch (common.h n_batch = 2048): the most tokens one llama_decode
 // call of the server takes, so the most outputs an embedding or reranking batch holds.
 constexpr uint32_t kLlamaServerBatch = 2048;

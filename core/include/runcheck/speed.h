@@ -12,6 +12,12 @@
 //   za(P) = attention 2 x layers x heads x (K+V head dims) x P/2 / compute (summed over devices).
 // g is the fit group: backend (cuda, rocm, vulkan, metal, sycl, cpu) x precision class
 // (weights below 8 bits per weight, or 8 and above).
+// Issue-bound decode: a decode matmul dequantizes every weight it reads, so a GPU cannot stream
+// weights faster than its SMs issue those instructions. Where the catalog knows a GPU's SM count
+// and boost clock, its share of x is max(bytes / bandwidth, bytes / (SMs x clock x beta_g)),
+// beta_g the bytes per SM-cycle the group's kernels reach (fitted, SpeedFit::issue_beta). Cards
+// with a lot of bandwidth per SM (A100/H100 HBM, GTX 1050 Ti) are bound by it; most GeForce
+// cards are not.
 #pragma once
 
 #include <cstdint>
@@ -26,8 +32,17 @@ struct SpeedFeatures {
   // The runtime's own fit: "" for llama.cpp and the runtimes built on it that keep its kernels
   // (LM Studio's llama.cpp engine, llamafile); else ollama, vllm, mlx, exllamav2.
   std::string runtime;
-  bool high_precision = false;              // Q8_0 / F16 / BF16 / F32 weights
-  double decode_fixed_s = 0;                // x(0): weights / bandwidth, summed over devices
+  bool high_precision = false;  // Q8_0 / F16 / BF16 / F32 weights
+  double decode_fixed_s = 0;    // x(0): weights / bandwidth, summed over devices
+  // Per device a token runs through: weights read / bandwidth (x) and / (SMs x boost clock) in
+  // seconds at one byte per SM-cycle (y; 0 where the SM count or clock is unknown).
+  struct DeviceRead {
+    double x = 0, y = 0;
+  };
+  std::vector<DeviceRead> device_reads;
+  bool reads_parallel = false;  // tensor / row split: devices read at once (max, not sum)
+  // x(0) with the issue bound at beta bytes per SM-cycle (beta <= 0: bandwidth only).
+  double weights_x(double beta) const;
   double decode_per_depth_s = 0;            // dx/dD: KV bytes per context token / bandwidth
   double hops = 0;                          // GPUs used - 1
   std::optional<double> prefill_fixed = 0;  // z at P=0 (FLOPs / compute); null = compute unknown
@@ -98,6 +113,9 @@ struct SpeedFit {
   double k_legacy = 1;
   // Decode: the extra fixed cost of an MoE layer and of a recurrent layer, per token (seconds).
   double a_moe = 0, a_rec = 0;
+  // Decode: bytes per SM-cycle the group's matmuls reach where instruction issue bounds them
+  // (SpeedFeatures::weights_x); 0 = no bound found in the group's runs.
+  double issue_beta = 0;
   size_t n = 0;
   size_t machines = 0;  // distinct machines (GPU model x device count) among the n runs
   bool ok = false;
@@ -106,7 +124,7 @@ struct SpeedFit {
 // The regressors of a sample. Decode: x at the tgN mean depth (N-1)/2, and the GPU hops.
 // Prefill: the weight FLOPs over compute, and the attention FLOPs over compute at prompt N
 // (fitted separately: prefill time = a + b * weights + c * attention).
-double speed_regressor(const SpeedSample& s);
+double speed_regressor(const SpeedSample& s, double issue_beta = 0);
 double speed_regressor2(const SpeedSample& s);
 // Seconds per token the fit predicts for a sample's features and regressor.
 double speed_time(const SpeedFit& fit, const SpeedSample& s);
