@@ -358,6 +358,7 @@ Result<json> benchmarks_from_csv(const json& req) {
     if (m.wall) b["kind"] = "wall-time";
     const std::string sub = submitter_of(get("source_note"));
     if (!sub.empty()) b["submitter"] = sub;
+    if (st.engine == "llamafile") b["engine"] = st.engine;
     if (st.build > 0) b["build"] = st.build;
     out.push_back(b);
   }

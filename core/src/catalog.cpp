@@ -432,6 +432,9 @@ std::optional<Error> parse_benchmarks(const std::string& file, const json& root,
     need_string(c, e, "kv_type", b.kv_type, false);
     need_string(c, e, "kind", b.kind, false);
     need_string(c, e, "submitter", b.submitter, false);
+    need_string(c, e, "engine", b.engine, false);
+    if (!b.engine.empty() && b.engine != "llamafile")
+      return c.fail("engine", "must be llamafile or absent");
     if (b.flash_attn != "" && b.flash_attn != "on" && b.flash_attn != "off")
       return c.fail("flash_attn", "must be on, off or absent");
     if (b.kind != "bench" && b.kind != "server" && b.kind != "wall-time")

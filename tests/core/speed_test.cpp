@@ -320,7 +320,9 @@ TEST(speed_test, accuracy_on_published_measurements_does_not_regress) {
   EXPECT_GE(s["pp_tps"]["count"].get<int>(), 523);
   EXPECT_LE(s["tg_tps"]["median_abs_error_pct"].get<double>(), 5.5);
   EXPECT_LE(s["pp_tps"]["median_abs_error_pct"].get<double>(), 12.5);
-  EXPECT_GE(s["tg_tps"]["band_coverage_pct"].get<double>(), 95.5);
+  // (95.5 -> 95.0 % decode coverage on 2026-12-05 when llamafile's decode runs left llama.cpp's
+  // fit: their own residuals no longer widen the llama.cpp bands they are scored with.)
+  EXPECT_GE(s["tg_tps"]["band_coverage_pct"].get<double>(), 95.0);
   EXPECT_GE(s["pp_tps"]["band_coverage_pct"].get<double>(), 93.5);
 }
 
@@ -368,10 +370,15 @@ TEST(speed_test, group_holdout_figures_do_not_regress) {
   // and source holdout rose 8.8 -> 9.9 and 11.3 -> 11.7 %: the bandwidth efficiency no longer
   // absorbs the HBM cards' shortfall, and with the 2024 runs (one publication, one model) held
   // out nothing else says how much slower 2024 builds were; gpu-count decode p90 71.4 -> 45.4 %.)
-  const Limit limits[] = {{"hardware", 8.2, 37.0, 94.3, 17.1, 92.7, 530},
-                          {"model", 10.3, 35.5, 93.2, 20.6, 93.1, 530},
-                          {"source", 12.1, 39.0, 92.8, 21.5, 91.4, 530},
-                          {"gpu-count", 7.8, 46.0, 96.0, 21.9, 86.7, 397}};
+  // (llamafile's decode runs, LocalScore's, left llama.cpp's decode fit and its hardware factors
+  // the same day: they slow with depth twice as fast and ran 0.6-0.9x llama.cpp on the same Macs.
+  // Decode median 7.7 / 9.9 / 11.7 -> 7.7 / 8.5 / 9.4 % under hardware / model / source
+  // holdout; model-holdout p90 34.9 -> 38.6 % and coverage 93.7 / 93.3 -> 92.7 / 92.1 % under
+  // model / source holdout, as LocalScore's own residuals no longer widen llama.cpp's bands.)
+  const Limit limits[] = {{"hardware", 8.2, 37.4, 93.7, 17.1, 92.7, 530},
+                          {"model", 9.0, 39.1, 92.2, 20.6, 93.1, 530},
+                          {"source", 9.9, 39.2, 91.6, 21.5, 91.4, 530},
+                          {"gpu-count", 7.8, 46.2, 95.9, 21.9, 86.7, 397}};
   // Every group of at least 20 rows keeps its band coverage at or above issue 17's 80 %, except
   // vLLM decode, which stays at today's figure (2026-12-05, worst of the holdouts): 24 runs, most
   // of them NVFP4 / GPTQ on one RTX 5090, some at 2-3x the estimate, too few independent sources
@@ -481,6 +488,39 @@ TEST(speed_test, speculative_runs_are_their_own_group) {
   const json& u = r.value()["unmapped"];
   ASSERT_EQ(u.size(), 1u);
   EXPECT_NE(u[0]["why"].get<std::string>().find("multi-token-prediction"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace runcheck
+
+namespace runcheck {
+namespace {
+
+// llamafile's decode runs (LocalScore) are their own fit group, which no estimate uses; its
+// prefill runs stay in llama.cpp's (speed_calibration.cpp says why).
+TEST(speed_test, llamafile_decode_runs_are_not_llamacpp_decode) {
+  const auto& rows = builtin_catalog().benchmarks;
+  size_t tg = 0, pp = 0;
+  for (const auto& b : rows)
+    if (b.engine == "llamafile") ++(b.decode ? tg : pp);
+  EXPECT_EQ(tg, 81u);  // LocalScore's decode tests of the calibration that map to the catalog
+  EXPECT_EQ(pp, 81u);
+  size_t own = 0, in_llamacpp_prefill = 0;
+  for (const auto& s : engine::calibration().samples) {
+    if (rows[s.row].engine != "llamafile") {
+      EXPECT_EQ(s.group.rfind("llamafile/", 0), std::string::npos);
+      continue;
+    }
+    if (s.decode) {
+      EXPECT_EQ(s.group.rfind("llamafile/", 0), 0u) << s.group;
+      ++own;
+    } else {
+      EXPECT_EQ(s.group, s.f.backend + (s.f.high_precision ? "/hi" : "/lo"));
+      ++in_llamacpp_prefill;
+    }
+  }
+  EXPECT_EQ(own, tg);
+  EXPECT_GT(in_llamacpp_prefill, 0u);
 }
 
 }  // namespace

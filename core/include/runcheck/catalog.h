@@ -115,7 +115,10 @@ struct BenchmarkRow {
   uint32_t depth = 0;          // tokens already in the cache (llama-bench "@ dD", server prompt)
   std::string kind = "bench";  // bench | server | wall-time (calibration_rows.h RowSettings)
   std::string submitter;       // who ran it, when one publication gathers many (source groups)
-  uint32_t build = 0;          // llama.cpp build number the run names (0: not named)
+  // A llama.cpp-based program with kernels of its own that ran it ("llamafile"; "" = the
+  // runtime itself): its decode runs are not llama.cpp's (speed_calibration.cpp).
+  std::string engine;
+  uint32_t build = 0;  // llama.cpp build number the run names (0: not named)
 };
 
 // A literal line a runtime prints when a load or a run fails (catalog/errors.json): what it
