@@ -368,23 +368,37 @@ SpeedFit fit_speed_at(const Members& members, bool decode, double beta) {
 
 }  // namespace
 
+// The groups that share a group's issue bound (SpeedFit::issue_beta): it is a property of the
+// kernels, so both precision classes of a backend share it, and llama.cpp's ROCm backend is its
+// CUDA code compiled with HIP, so CUDA and ROCm share one (an AMD compute unit, like an NVIDIA SM
+// since Volta, issues 64 lanes of integer work a cycle).
+std::vector<std::string> issue_family(const std::string& group) {
+  const size_t n = group.size();
+  if (n < 4 || (group.compare(n - 3, 3, "/hi") != 0 && group.compare(n - 3, 3, "/lo") != 0))
+    return {};
+  const std::string base = group.substr(0, n - 3);
+  std::vector<std::string> bases = {base};
+  if (base == "cuda" || base == "rocm") bases = {"cuda", "rocm"};
+  std::vector<std::string> out;
+  for (const auto& b : bases)
+    for (const char* p : {"/hi", "/lo"})
+      if (b + p != group) out.push_back(b + p);
+  return out;
+}
+
 SpeedFit fit_speed(const std::vector<SpeedSample>& samples, const std::string& group, bool decode,
                    size_t exclude, const Holdout& holdout) {
-  // The issue bound is a property of a backend's matmul-vector kernels on a GPU, so the group of
-  // the other precision class (".../hi" for ".../lo" and back) shares its beta.
-  const bool hi = group.size() > 3 && group.compare(group.size() - 3, 3, "/hi") == 0;
-  const bool lo = group.size() > 3 && group.compare(group.size() - 3, 3, "/lo") == 0;
-  const std::string sibling =
-      hi || lo ? group.substr(0, group.size() - 3) + (hi ? "/lo" : "/hi") : std::string();
-  Members members, others;
+  const std::vector<std::string> family = decode ? issue_family(group) : std::vector<std::string>{};
+  Members members;
+  std::map<std::string, Members> others;  // the family's other groups
   bool any_issue = false;  // a decode run on a GPU whose SM count and clock are known
   std::set<std::string> machines;
   for (const auto& smp : samples) {
     if (smp.decode != decode || smp.row == exclude) continue;
     const bool own = smp.group == group;
-    if (!own && (!decode || smp.group != sibling)) continue;
+    if (!own && std::find(family.begin(), family.end(), smp.group) == family.end()) continue;
     if (holdout.holds_out(smp)) continue;
-    (own ? members : others).push_back(&smp);
+    (own ? members : others[smp.group]).push_back(&smp);
     for (const auto& d : smp.f.device_reads) any_issue = any_issue || d.y > 0;
     if (!own || (!decode && (!smp.f.prefill_fixed || smp.tokens < kMinPrefillFitTokens))) continue;
     machines.insert(smp.hardware + "x" + std::to_string(smp.n_devices));
@@ -394,9 +408,9 @@ SpeedFit fit_speed(const std::vector<SpeedSample>& samples, const std::string& g
   if (!decode || !best.ok || !any_issue) return best;
   // The issue bound (SpeedFeatures::weights_x): beta, the bytes per SM-cycle the kernels reach,
   // is the grid value whose fits leave the least weighted squared relative error over the runs
-  // of both groups; no bound (0) unless one does better. The search refits the bandwidth, layer
-  // and hop terms with the era and layer-kind factors of each group's fit without the bound; the
-  // chosen beta is then fitted in full.
+  // of the whole family; no bound (0) unless one does better. The search refits each group's
+  // bandwidth, layer and hop terms with the era and layer-kind factors of its fit without the
+  // bound; the chosen beta is then fitted in full.
   auto sse = [](const Members& m, const SpeedFit& f) {
     double e = 0;
     if (!f.ok) return e;
@@ -406,18 +420,22 @@ SpeedFit fit_speed(const std::vector<SpeedSample>& samples, const std::string& g
     }
     return e;
   };
-  const SpeedFit other = others.empty() ? SpeedFit{} : fit_speed_at(others, decode, 0);
-  double best_e = sse(members, best) + sse(others, other), best_beta = 0;
+  std::map<std::string, SpeedFit> unbound;  // each other group's fit without the bound
+  double best_e = sse(members, best);
+  for (const auto& [g, m] : others) {
+    unbound[g] = fit_speed_at(m, decode, 0);
+    best_e += sse(m, unbound[g]);
+  }
+  double best_beta = 0;
+  auto at = [&](const Members& m, const SpeedFit& f0, double beta) {
+    SpeedFit f = fit_speed_core(m, decode, f0.k_old, 1.0, f0.a_moe, f0.a_rec, beta);
+    f.k_old = f0.k_old;
+    return f.ok ? sse(m, f) : sse(m, f0);
+  };
   for (double beta : kIssueBetaGrid) {
-    SpeedFit f = fit_speed_core(members, decode, best.k_old, 1.0, best.a_moe, best.a_rec, beta);
-    if (!f.ok) continue;
-    f.k_old = best.k_old;
-    double e = sse(members, f);
-    if (other.ok) {
-      SpeedFit g = fit_speed_core(others, decode, other.k_old, 1.0, other.a_moe, other.a_rec, beta);
-      g.k_old = other.k_old;
-      e += g.ok ? sse(others, g) : sse(others, other);
-    }
+    double e = at(members, best, beta);
+    for (const auto& [g, m] : others)
+      if (unbound[g].ok) e += at(m, unbound[g], beta);
     if (e < best_e) {
       best_e = e;
       best_beta = beta;

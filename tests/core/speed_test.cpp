@@ -82,6 +82,19 @@ TEST(speed_test, decode_is_issue_bound_where_bandwidth_per_sm_cycle_is_high) {
   const json rtx = speed(
       {{"model", "llama-3-8b"}, {"quant", "Q4_K_M"}, {"context", 8192}, {"hardware", "rtx-4090"}});
   EXPECT_GT(rtx["decode_tps"].get<double>(), 0.5 * rtx["decode_ceiling_tps"].get<double>());
+  // ROCm runs llama.cpp's CUDA kernels (HIP): one bound for both. An MI50 (60 compute units at
+  // 1746 MHz, 1024 GB/s: 9.8 B per CU-cycle at its bandwidth) is bound by it.
+  for (const auto& g : m["speed_fits"]) {
+    if (g["group"] == "rocm/lo") {
+      EXPECT_EQ(g["decode"]["issue_bytes_per_sm_cycle"].get<double>(), beta);
+    }
+  }
+  const json mi50 = speed({{"model", "llama-3-8b"},
+                           {"quant", "Q4_K_M"},
+                           {"context", 8192},
+                           {"hardware", "mi50-32gb"},
+                           {"backend", "rocm"}});
+  EXPECT_LT(mi50["decode_tps"].get<double>(), 60 * 1746e6 * beta / bytes);
 }
 
 // Prefill's compute figure follows the kernels llama.cpp runs: quantized weights on CUDA go

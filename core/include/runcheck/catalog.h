@@ -46,7 +46,8 @@ struct HardwareEntry {
   std::optional<double> int8_tops;            // dense INT8 tensor TOPS, no sparsity
   std::optional<double> tdp_w, idle_w;
   std::optional<int> gpu_cores;
-  // NVIDIA streaming multiprocessors and the boost clock: the rate at which the GPU issues
+  // NVIDIA streaming multiprocessors (AMD: 64-lane compute units) and the boost clock: the rate
+  // at which the GPU issues
   // instructions (SMs x clock), which bounds a decode matmul that dequantizes each weight it
   // reads when the card's bandwidth per SM-cycle is high (speed.h, issue-bound decode).
   std::optional<int> sm_count;
