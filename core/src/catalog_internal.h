@@ -47,6 +47,7 @@ std::optional<Error> entry_id(Ctx& c, const json& e, T& out) {
 const json* top_array(const json& root, const char* key);
 
 // catalog_kb.cpp
+std::optional<Error> parse_benchmarks(const std::string& file, const json& root, Catalog& cat);
 std::optional<Error> parse_errors(const std::string& file, const json& root, Catalog& cat);
 std::optional<Error> parse_glossary(const std::string& file, const json& root, Catalog& cat);
 // Every glossary `related` names an entry and every `errors` id an errors-KB entry.

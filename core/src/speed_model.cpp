@@ -293,24 +293,7 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
     assumptions.push_back("speed: " + say("decode", dgroup, df) + "; " +
                           say("prefill", pgroup, pf));
   }
-  // The issue bound (speed.h): say where it, not the bandwidth, sets a GPU's decode.
-  if (df.ok && df.issue_beta > 0) {
-    std::set<std::string> said;
-    for (const auto& g : mc.gpus) {
-      const HardwareEntry* h = builtin_catalog().hw(g.hardware_id);
-      if (!h || !h->sm_count || !h->boost_clock_mhz || !h->bandwidth_gb_s) continue;
-      if (!said.insert(h->id).second) continue;
-      const double rate = *h->sm_count * *h->boost_clock_mhz * 1e6 * df.issue_beta / 1e9;
-      if (rate >= *h->bandwidth_gb_s) continue;
-      assumptions.push_back(
-          "decode: " + h->name + " streams weights at most at " + fmt("%.0f", rate) +
-          " GB/s, below its " + fmt("%.0f", *h->bandwidth_gb_s) + " GB/s: llama.cpp's decode " +
-          "matmuls unpack (dequantize or convert) each weight they read, and its " +
-          std::to_string(*h->sm_count) + " SMs at " + fmt("%.0f", *h->boost_clock_mhz) +
-          " MHz issue that work at about " + fmt("%.1f", df.issue_beta) +
-          " bytes per SM-cycle (fitted on the calibration runs)");
-    }
-  }
+  if (df.ok) issue_bound_notes(df.issue_beta, mc, assumptions);
   // Published measurements of exactly this model, quant, hardware and backend.
   std::vector<MeasuredRun> measured;
   std::string gpu_id;

@@ -110,4 +110,24 @@ double pcie_gb_s(std::optional<double> gen, std::optional<double> lanes, bool& a
   return gts * payload / 8 * l;
 }
 
+// Where the issue bound (speed.h), not the bandwidth, sets a GPU's decode: one note per GPU model.
+void issue_bound_notes(double beta, const Machine& mc, std::vector<std::string>& assumptions) {
+  if (beta <= 0) return;
+  std::set<std::string> said;
+  for (const auto& g : mc.gpus) {
+    const HardwareEntry* h = builtin_catalog().hw(g.hardware_id);
+    if (!h || !h->sm_count || !h->boost_clock_mhz || !h->bandwidth_gb_s) continue;
+    if (!said.insert(h->id).second) continue;
+    const double rate = *h->sm_count * *h->boost_clock_mhz * 1e6 * beta / 1e9;
+    if (rate >= *h->bandwidth_gb_s) continue;
+    assumptions.push_back(
+        "decode: " + h->name + " streams weights at most at " + fmt("%.0f", rate) +
+        " GB/s, below its " + fmt("%.0f", *h->bandwidth_gb_s) + " GB/s: llama.cpp's decode " +
+        "matmuls unpack (dequantize or convert) each weight they read, and its " +
+        std::to_string(*h->sm_count) + (h->vendor == "amd" ? " compute units" : " SMs") + " at " +
+        fmt("%.0f", *h->boost_clock_mhz) + " MHz issue that work at about " + fmt("%.1f", beta) +
+        " bytes per unit-cycle (fitted on the calibration runs)");
+  }
+}
+
 }  // namespace runcheck::engine
