@@ -141,6 +141,11 @@ test('my machine, catalog, methodology; back/forward between views; hostile name
   const method = cli({ command: 'methodology' });
   const firstConst = await page.$$eval('#view-method table', (t) => t[0].querySelector('tbody tr td').textContent);
   assert.equal(firstConst, method.constants[0].name);
+  // The CUDA decode fit shows its issue bound, as the core reports it.
+  const cuda = method.speed_fits.find((f) => f.group === 'cuda/lo');
+  const fitRows = await page.$$eval('#view-method table', (t) => [...t[1].querySelectorAll('tbody tr')].map((r) => [...r.cells].map((c) => c.textContent)));
+  const cudaRow = fitRows.find((r) => r[0] === 'cuda/lo');
+  assert.match(cudaRow[1], new RegExp(`issue bound ${cuda.decode.issue_bytes_per_sm_cycle.toFixed(1).replace('.', '\\.')} B per SM-cycle`));
   await shots(page, 'method');
   await page.goBack();
   await page.waitForSelector('#catalog-result[data-ready="1"]');
