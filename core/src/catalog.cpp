@@ -254,6 +254,7 @@ std::optional<Error> parse_hardware(const std::string& file, const json& root, C
       h.gpu_cores = e["gpu_cores"].get<int>();
     std::optional<double> sms;
     if (auto err = opt_number(c, e, "sm_count", sms, 1, 1000, "SMs")) return err;
+    if (sms && *sms != static_cast<int>(*sms)) return c.fail("sm_count", "must be a whole number");
     if (sms) h.sm_count = static_cast<int>(*sms);
     if (auto err = opt_number(c, e, "boost_clock_mhz", h.boost_clock_mhz, 100, 5000, "MHz"))
       return err;

@@ -156,6 +156,20 @@ TEST(catalog_lint_test, wrong_unit_is_caught_by_range_and_by_name) {
       << all(f);
 }
 
+// The fields of the issue bound (SM count, boost clock) and a benchmark row's engine: bad values
+// are findings that name the entry and the field.
+TEST(catalog_lint_test, bad_sm_count_clock_or_engine_is_named) {
+  for (const json& bad : {json(-3), json(60.5), json("60"), json(1e9)}) {
+    const auto f = lint_with("hardware.json", [&](json& d) { d["hardware"][1]["sm_count"] = bad; });
+    EXPECT_NE(all(f).find("'gtx-1050-ti': sm_count"), std::string::npos) << bad << all(f);
+  }
+  auto f = lint_with("hardware.json", [](json& d) { d["hardware"][1]["boost_clock_mhz"] = 0; });
+  EXPECT_NE(all(f).find("'gtx-1050-ti': boost_clock_mhz"), std::string::npos) << all(f);
+  f = lint_with("benchmarks.json",
+                [](json& d) { d["benchmarks"][0]["engine"] = "<script>alert(1)</script>"; });
+  EXPECT_NE(all(f).find("engine"), std::string::npos) << all(f);
+}
+
 // hf_repo goes into commands (vllm serve ORG/NAME): a note typed into it is a finding.
 TEST(catalog_lint_test, a_repository_id_carries_no_note) {
   const auto f = lint_with("models.json", [](json& d) {
