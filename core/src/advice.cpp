@@ -223,7 +223,7 @@ void add_advice(const Inputs& in, const Machine& mc, const Plan& plan, const Wei
       const Plan p = make_plan(m, wa, mca, c.alt.plan);
       if (p.verdict == Verdict::kWillNotRun) continue;
       std::vector<std::string> ignored;
-      const double tps = speed_estimate(c.alt, mca, p, wa, ignored).decode_tps.value_or(0.0);
+      const double tps = speed_estimate(c.alt, mca, p, ignored).decode_tps.value_or(0.0);
       const int vgain = static_cast<int>(plan.verdict) - static_cast<int>(p.verdict);
       const double sgain = base_tps > 0 && tps > 0 ? tps / base_tps : 1;
       if (vgain < 0 || (vgain == 0 && sgain < kMaterialSpeedGain)) continue;

@@ -152,12 +152,12 @@ std::optional<double> compute_figure(const HardwareEntry* h, bool mmq, bool cubl
                                      bool& fallback);
 // Payload GB/s of a PCIe link (gen/lanes assumed, and said, when unknown).
 double pcie_gb_s(std::optional<double> gen, std::optional<double> lanes, bool& assumed);
-SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p, const WeightPlan& w);
+SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p);
 // The notes that say which GPUs of the machine are issue-bound at `beta` (speed_rates.cpp).
 void issue_bound_notes(double beta, const Machine& mc, std::vector<std::string>& assumptions);
 // The speed answer (decode, prefill, TTFT, aggregate, bands, evidence) for this plan.
 SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
-                             const WeightPlan& w, std::vector<std::string>& assumptions);
+                             std::vector<std::string>& assumptions);
 
 // speed_calibration.cpp: the shipped benchmarks as features, fits, bands.
 struct Calibration {

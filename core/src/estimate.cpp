@@ -73,7 +73,7 @@ Estimate run_estimate(const Inputs& in) {
   out.block_count = m.block_count;
   out.context_length = m.context_length;
 
-  out.speed = speed_estimate(in, mc, out.plan, out.weights, out.assumptions);
+  out.speed = speed_estimate(in, mc, out.plan, out.assumptions);
   if (const uint64_t ob = pooled_output_buffer_bytes(m, in.plan.kv); ob > 0)
     out.assumptions.push_back(
         "system RAM: the host compute figure includes llama.cpp's output buffer for " +

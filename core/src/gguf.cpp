@@ -489,6 +489,7 @@ Result<GgufModel> model_from_gguf(const GgufFile& f) {
   if (!out.has_tensors) apply_arch_layout(m);  // no tensors to read the layout from
   m.tied_embeddings = out.has_tensors && !has_output;
   if (m.tied_embeddings) w.output_bytes += tok_embd_only;  // llama.cpp duplicates it as the output
+  w.tied_table_bytes = m.tied_embeddings ? tok_embd_only : 0;
   out.name = md.contains("general.name") && md["general.name"].is_string()
                  ? md["general.name"].get<std::string>()
                  : a;

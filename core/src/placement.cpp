@@ -180,6 +180,7 @@ Plan eval_llamacpp(const ModelArch& m, const WeightPlan& w, const Machine& mc, c
   // token_embd (and small global tensors) stay in host memory: llama.cpp keeps the input
   // layer on the CPU (measured: 281.81 MiB CPU buffer for Llama-3-8B Q4_K_M).
   host.weights_bytes += w.token_embd_bytes + w.other_global_bytes;
+  host.lookup_bytes += w.token_embd_bytes;  // a tied output has its own copy (output_bytes)
 
   if (o.split_row && n_gpu > 1 && p.gpu_layers == p.total_layers) {
     // --split-mode row (llama.cpp LLAMA_SPLIT_MODE_ROW): all offloaded layers live on the main
@@ -468,6 +469,8 @@ Plan plan_vllm(const ModelArch& m, const WeightPlan& w, const Machine& mc, const
     uint64_t experts = 0;
     for (uint64_t e : w.layer_expert_bytes) experts += e;
     u.expert_bytes = experts / tp;
+    // Vocab-parallel embedding, a slice per GPU; a tied output reads its table whole.
+    u.lookup_bytes = (w.token_embd_bytes - w.tied_table_bytes) / tp;
     u.kv_bytes = kv_total / tp;
     u.compute_bytes = activation;
     u.layers = m.block_count;
@@ -523,6 +526,7 @@ Plan plan_all_on_accelerator(const ModelArch& m, const WeightPlan& w, const Mach
     ++u.layers;
   }
   p.devices[n - 1].weights_bytes += w.output_bytes + w.token_embd_bytes + w.other_global_bytes;
+  p.devices[n - 1].lookup_bytes += w.token_embd_bytes - w.tied_table_bytes;
   p.devices[n - 1].holds_output = true;
   for (size_t d = 0; d < n; ++d)
     p.devices[d].compute_bytes = compute_buffer_bytes(m, o.kv, ComputeShape{d == n - 1, n > 1});

@@ -49,7 +49,7 @@ const Calibration& calibration() {
         const Machine mc = build_machine(in.value(), ignored);
         const WeightPlan w = weights_for(in.value(), in.value().ftype, in.value().format);
         const Plan p = make_plan(in.value().model->arch, w, mc, in.value().plan);
-        it = cache.emplace(key, speed_context(in.value(), mc, p, w).f).first;
+        it = cache.emplace(key, speed_context(in.value(), mc, p).f).first;
       }
       // A server's prefill rate is prompt over time to first token (a decode step and request
       // overhead included): scored as such by the accuracy report, but not what the prefill fit,
@@ -266,12 +266,25 @@ GroupBand band_of(const std::vector<std::pair<size_t, double>>& ratios, size_t e
     b.high = 1.5;
     return b;
   }
+  // The group's own pool: split-conformal edges. Of n held-out ratios, the ceil((n+1) q)-th
+  // smallest for the upper edge and the floor((n+1) (1 - q))-th for the lower one (ranks from
+  // 1), the finite-sample rank that keeps coverage of a new run at q per side. Below 39 ratios
+  // that rank passes n and the edge is the extreme run itself, where an interpolated percentile
+  // falls inside it. Strata below only widen the band, with interpolated percentiles: their
+  // extremes would be the band of a handful of runs.
+  {
+    std::vector<double> v;
+    for (const auto& pr : pool) v.push_back(pr.second);
+    std::sort(v.begin(), v.end());
+    const double n1 = static_cast<double>(v.size() + 1);
+    const auto hi = static_cast<size_t>(std::ceil(n1 * kBandHighQuantile));
+    const auto lo = static_cast<size_t>(std::floor(n1 * kBandLowQuantile));
+    b.low = v[std::clamp<size_t>(lo, 1, v.size()) - 1];
+    b.high = v[std::clamp<size_t>(hi, 1, v.size()) - 1];
+  }
   auto range = [](const std::vector<double>& v) {
     return std::make_pair(quantile(v, kBandLowQuantile), quantile(v, kBandHighQuantile));
   };
-  std::vector<double> v;
-  for (const auto& pr : pool) v.push_back(pr.second);
-  std::tie(b.low, b.high) = range(v);
   for (const BandStratum& st : strata) {
     std::vector<double> sv;
     for (const auto& [row, r] : pool)

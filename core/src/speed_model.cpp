@@ -12,8 +12,7 @@ namespace runcheck::engine {
 
 // Context depths reported in decode_by_context (those within the context are shown).
 constexpr uint32_t kDepths[] = {0, 1024, 4096, 16384, 32768, 65536, 131072};
-SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p,
-                           const WeightPlan& w) {
+SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p) {
   SpeedContext sc;
   const ModelArch& m = in.model->arch;
   sc.f.backend = in.backend;
@@ -77,9 +76,8 @@ SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p,
     }
     double read = static_cast<double>(u.weights_bytes) -
                   static_cast<double>(u.expert_bytes) * (1 - active_frac);
-    if (u.is_host)
-      read -= static_cast<double>(
-          std::min<uint64_t>(u.weights_bytes, w.token_embd_bytes));  // one row per token
+    read -= static_cast<double>(
+        std::min<uint64_t>(u.weights_bytes, u.lookup_bytes));  // one row per token
     d.read = std::max(0.0, read);
     d.kv = static_cast<double>(u.kv_bytes) / cells;
     d.layers = u.layers;
@@ -95,7 +93,7 @@ SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p,
       !parallel && (p.devices.back().layers > 0 || p.devices.back().expert_layers > 0)) {
     const auto& hu = p.devices.back();
     sc.host_matmul_bytes = static_cast<double>(
-        hu.weights_bytes - std::min<uint64_t>(hu.weights_bytes, w.token_embd_bytes));
+        hu.weights_bytes - std::min<uint64_t>(hu.weights_bytes, hu.lookup_bytes));
     sc.host_active_bytes = devs.back().read;
     for (const auto& d : devs)
       if (d.compute) {
@@ -181,9 +179,9 @@ SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p,
 }
 
 SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
-                             const WeightPlan& w, std::vector<std::string>& assumptions) {
+                             std::vector<std::string>& assumptions) {
   const Calibration& cal = calibration();
-  const SpeedContext sc = speed_context(in, mc, p, w);
+  const SpeedContext sc = speed_context(in, mc, p);
   for (const auto& n : sc.notes) assumptions.push_back(n);
   if (mc.gpus.empty() && in.ram_bandwidth_gb_s <= 0) {
     bool host_bw = false;

@@ -63,6 +63,7 @@ WeightPlan quantized_weights(const ModelArch& m, FileType ftype) {
   // (TENSOR_DUPLICATED in llama-model.cpp), so the output layer holds a copy on the device.
   // Only token_embd itself: per-layer embeddings are looked up, never an output.
   if (m.tied_embeddings) plan.output_bytes += tok_embd_only;
+  plan.tied_table_bytes = m.tied_embeddings ? tok_embd_only : 0;
   return plan;
 }
 
@@ -79,9 +80,10 @@ WeightPlan format_weights(const ModelArch& m, double bits_per_weight, bool quant
     const uint64_t bytes = flat_weight_bytes(t.elements(), bits);
     plan.total_bytes += bytes;
     plan.parameters += t.elements();
-    if (t.role == TensorRole::kTokenEmbd)
+    if (t.role == TensorRole::kTokenEmbd) {
       plan.token_embd_bytes += bytes;
-    else if (t.layer < 0)
+      if (t.name == "token_embd.weight" && m.tied_embeddings) plan.tied_table_bytes = bytes;
+    } else if (t.layer < 0)
       (t.role == TensorRole::kOutput || t.name == "output_norm.weight" ? plan.output_bytes
                                                                        : plan.other_global_bytes) +=
           bytes;

@@ -42,6 +42,29 @@ TEST(speed_test, ceiling_is_bandwidth_over_bytes_read) {
   EXPECT_GT(by[0]["tps"].get<double>(), by[2]["tps"].get<double>());
 }
 
+// An embedding table is a lookup wherever it lives: a token reads one row of it. vLLM keeps it
+// on the GPU, so the GPU's weights less the table are what a token reads. Llama 3.1 8B BF16 on an
+// RTX 3090 (936.2 GB/s): the table is 128,256 x 4,096 x 2 B = 1,050,673,152 B. Llama 3.2 1B ties
+// its output to the table: vLLM multiplies by it in place, so every byte is read.
+TEST(speed_test, an_embedding_table_on_the_gpu_is_read_one_row_a_token) {
+  auto run = [](const char* model) {
+    const json r = json::parse(handle_request(json{
+        {"command", "estimate"},
+        {"model", model},
+        {"quant", "BF16"},
+        {"context", 4096},
+        {"hardware", "rtx-3090"},
+        {"runtime", "vllm"}}.dump()));
+    EXPECT_TRUE(r["ok"].get<bool>()) << r.dump();
+    return std::make_pair(r["memory"]["devices"][0]["weights_bytes"].get<double>(),
+                          r["speed"]["decode_ceiling_tps"].get<double>());
+  };
+  const auto [w8, c8] = run("llama-3.1-8b");
+  EXPECT_NEAR(c8, 936.2e9 / (w8 - 1050673152.0), 1e-9);
+  const auto [w1, c1] = run("llama-3.2-1b");
+  EXPECT_NEAR(c1, 936.2e9 / w1, 1e-9);
+}
+
 // Issue-bound decode (speed.h): a device's share of x is max(bytes / bandwidth, bytes / (SMs x
 // boost clock x beta)). By hand: two devices in a row, 1 ms + 2 ms at bandwidth, the first 6 ms
 // at one byte per SM-cycle. At beta 6 the first is 1 ms either way; at beta 3 it is 2 ms.
@@ -274,34 +297,45 @@ json all_calibration(const std::string& holdout) {
   return r.ok() ? r.value()["summary"] : json::object();
 }
 
-// Leave-one-row-out over all calibration data: a new run of a measured configuration.
-// The band's stratum rule (Mondrian split conformal), by hand. Pool: 20 held-out ratios, rows
-// 0-9 at 0.5, 0.6, ..., 1.4 (the stratum) and rows 10-19 at 1.0. quantile() interpolates at
-// q (n - 1): the whole pool's 2.5 % point is at 0.475 between 0.5 and 0.6 = 0.5475, its 97.5 %
-// point at 18.525 between 1.3 and 1.4 = 1.3525; the stratum's (n = 10) at 0.225 = 0.5225 and
-// 8.775 = 1.3775. The band is their union.
+// The band's rules (split conformal, Mondrian strata), by hand. The group's own pool takes the
+// finite-sample conformal ranks: of n ratios, the ceil((n+1) 0.975)-th smallest as the upper
+// edge and the floor((n+1) 0.025)-th as the lower (ranks from 1, clamped to 1..n). A stratum
+// with at least kMinStratumRows runs widens the band to its interpolated 2.5-97.5 % range.
 TEST(speed_test, band_joins_the_spread_of_each_stratum_with_enough_runs) {
-  std::vector<std::pair<size_t, double>> pool;
-  for (size_t i = 0; i < 10; ++i) pool.push_back({i, 0.5 + 0.1 * static_cast<double>(i)});
-  for (size_t i = 10; i < 20; ++i) pool.push_back({i, 1.0});
+  // 20 ratios, rows 0-9 at 0.5, 0.6, ..., 1.4 and rows 10-19 at 1.0: ranks floor(21 x 0.025) = 0
+  // -> 1 and ceil(21 x 0.975) = 21 -> 20, the extremes 0.5 and 1.4 (an interpolated percentile
+  // would give 0.5475 and 1.3525, inside the runs it rests on).
+  std::vector<std::pair<size_t, double>> small;
+  for (size_t i = 0; i < 10; ++i) small.push_back({i, 0.5 + 0.1 * static_cast<double>(i)});
+  for (size_t i = 10; i < 20; ++i) small.push_back({i, 1.0});
+  const engine::GroupBand few = engine::band_of(small, SIZE_MAX);
+  EXPECT_NEAR(few.low, 0.5, 1e-12);
+  EXPECT_NEAR(few.high, 1.4, 1e-12);
+  EXPECT_EQ(few.rows, 20u);
+  // 100 ratios: the same ten, then 90 at 1.0. Ranks floor(101 x 0.025) = 2 and
+  // ceil(101 x 0.975) = 99 of 0.5, 0.6, 0.7, 0.8, 0.9, 1.0 x 91, 1.1, 1.2, 1.3, 1.4: 0.6 and 1.3.
+  std::vector<std::pair<size_t, double>> pool = small;
+  for (size_t i = 20; i < 100; ++i) pool.push_back({i, 1.0});
   const engine::GroupBand whole = engine::band_of(pool, SIZE_MAX);
-  EXPECT_NEAR(whole.low, 0.5475, 1e-12);
-  EXPECT_NEAR(whole.high, 1.3525, 1e-12);
+  EXPECT_NEAR(whole.low, 0.6, 1e-12);
+  EXPECT_NEAR(whole.high, 1.3, 1e-12);
   EXPECT_TRUE(whole.widened_by.empty());
-  EXPECT_EQ(whole.rows, 20u);
+  EXPECT_EQ(whole.rows, 100u);
+  // The stratum (rows 0-9, n = 10): quantile() interpolates at q (n - 1), 0.225 -> 0.5225 and
+  // 8.775 -> 1.3775, outside both edges. The band is the union.
   const engine::BandStratum low_rows{"rows under 10", [](size_t i) { return i < 10; }};
   const engine::GroupBand b = engine::band_of(pool, SIZE_MAX, nullptr, {low_rows});
   EXPECT_NEAR(b.low, 0.5225, 1e-12);
   EXPECT_NEAR(b.high, 1.3775, 1e-12);
   ASSERT_EQ(b.widened_by.size(), 1u);
   EXPECT_EQ(b.widened_by[0], "rows under 10 (10 runs)");
-  // Row 9 (1.4) excluded: the stratum has 9 runs, under kMinStratumRows, and no say; the pool's
-  // 19 ratios 0.5 ... 1.3 and nine 1.0s give 0.5 + 0.45 x 0.1 = 0.545 and 1.2 + 0.55 x 0.1 = 1.255.
+  // Row 9 (1.4) excluded: the stratum has 9 runs, under kMinStratumRows, and no say. The pool's
+  // 99 ratios give ranks floor(100 x 0.025) = 2 and ceil(100 x 0.975) = 98: 0.6 and 1.2.
   const engine::GroupBand thin = engine::band_of(pool, 9, nullptr, {low_rows});
-  EXPECT_NEAR(thin.low, 0.545, 1e-12);
-  EXPECT_NEAR(thin.high, 1.255, 1e-12);
+  EXPECT_NEAR(thin.low, 0.6, 1e-12);
+  EXPECT_NEAR(thin.high, 1.2, 1e-12);
   EXPECT_TRUE(thin.widened_by.empty());
-  EXPECT_EQ(thin.rows, 19u);
+  EXPECT_EQ(thin.rows, 99u);
 }
 
 // A prompt shorter than a micro-batch is one pass over the weights through every layer, as a
@@ -335,8 +369,8 @@ TEST(speed_test, accuracy_on_published_measurements_does_not_regress) {
   EXPECT_LE(s["pp_tps"]["median_abs_error_pct"].get<double>(), 12.5);
   // (95.5 -> 95.0 % decode coverage on 2026-12-05 when llamafile's decode runs left llama.cpp's
   // fit: their own residuals no longer widen the llama.cpp bands they are scored with.)
-  EXPECT_GE(s["tg_tps"]["band_coverage_pct"].get<double>(), 95.0);
-  EXPECT_GE(s["pp_tps"]["band_coverage_pct"].get<double>(), 93.5);
+  EXPECT_GE(s["tg_tps"]["band_coverage_pct"].get<double>(), 95.8);
+  EXPECT_GE(s["pp_tps"]["band_coverage_pct"].get<double>(), 96.1);
 }
 
 // The headline (README): whole groups held out on all calibration data. Every mapped row must be
@@ -388,16 +422,19 @@ TEST(speed_test, group_holdout_figures_do_not_regress) {
   // Decode median 7.7 / 9.9 / 11.7 -> 7.7 / 8.5 / 9.4 % under hardware / model / source
   // holdout; model-holdout p90 34.9 -> 38.6 % and coverage 93.7 / 93.3 -> 92.7 / 92.1 % under
   // model / source holdout, as LocalScore's own residuals no longer widen llama.cpp's bands.)
-  const Limit limits[] = {{"hardware", 8.2, 37.4, 93.7, 17.1, 92.7, 530},
-                          {"model", 9.0, 39.1, 92.2, 20.6, 93.1, 530},
-                          {"source", 9.9, 39.2, 91.6, 21.5, 91.4, 530},
-                          {"gpu-count", 7.8, 46.2, 95.9, 21.9, 86.7, 397}};
-  // Every group of at least 20 rows keeps its band coverage at or above issue 17's 80 %, except
-  // vLLM decode, which stays at today's figure (2026-12-05, worst of the holdouts): 24 runs, most
-  // of them NVFP4 / GPTQ on one RTX 5090, some at 2-3x the estimate, too few independent sources
-  // for a held-out one to be covered. (AMD Vulkan prefill, Apple prefill, multi-GPU prefill and
-  // the speculative group left this list on 2026-12-05 with the fixes noted above.)
-  const std::map<std::string, double> below_target = {{"tg_tps runtime vllm", 78.7}};
+  // (2026-12-06: an embedding table on a GPU is a lookup, not read whole per token - vLLM's
+  // Nemotron 3 Nano ceiling 586 -> 762 tok/s; and the group's band edges take the split-conformal
+  // finite-sample ranks, the extreme runs below 39 of them. Decode coverage 94.2 / 92.7 / 92.1 ->
+  // 95.3 / 93.5 / 93.5 %, prefill 93.2 / 93.2 / 91.9 -> 94.9 / 96.2 / 94.5 %, vLLM decode 79.2 ->
+  // 87.5 %; source-holdout decode p90 38.4 -> 38.8 %.)
+  const Limit limits[] = {{"hardware", 8.2, 37.1, 94.8, 17.1, 94.4, 530},
+                          {"model", 8.9, 37.8, 93.0, 20.6, 95.7, 530},
+                          {"source", 9.8, 39.3, 93.0, 21.5, 94.0, 530},
+                          {"gpu-count", 7.8, 44.2, 97.6, 21.9, 93.2, 397}};
+  // Every group of at least 20 rows keeps its band coverage at or above issue 17's 80 %.
+  // (AMD Vulkan prefill, Apple prefill, multi-GPU prefill, the speculative group and vLLM decode
+  // left the list of exceptions on 2026-12-05/06 with the fixes noted above.)
+  const std::map<std::string, double> below_target = {};
   for (const Limit& l : limits) {
     const json s = all_calibration(l.holdout);
     EXPECT_GE(s["tg_tps"]["count"].get<int>(), 725) << l.holdout;

@@ -47,6 +47,8 @@ struct DeviceUse {
   // Of compute_bytes: the copy of the largest weight tensor kept in system RAM, which llama.cpp's
   // scheduler brings to this GPU to multiply a batch of kOpOffloadMinBatch+ tokens (op offload).
   uint64_t op_offload_bytes = 0;
+  // Of weights_bytes: embedding tables a token reads one row of (a lookup, not a matmul).
+  uint64_t lookup_bytes = 0;
 };
 
 enum class Verdict : uint8_t { kComfortable, kTradeoffs, kWillNotRun };

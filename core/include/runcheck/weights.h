@@ -13,10 +13,14 @@
 namespace runcheck {
 
 struct WeightPlan {
-  uint64_t token_embd_bytes = 0;    // stays in host memory (llama.cpp keeps the input layer on CPU)
-  uint64_t output_bytes = 0;        // output.weight (or the tied copy) + output_norm
-  uint64_t other_global_bytes = 0;  // rope_freqs and similar; travel with the first GPU layer
-  std::vector<uint64_t> layer_bytes;         // per block, all tensors incl. experts
+  uint64_t token_embd_bytes = 0;  // stays in host memory (llama.cpp keeps the input layer on CPU)
+  // Of token_embd_bytes: token_embd itself when the model ties its output to it. llama.cpp loads
+  // a second copy as the output (in output_bytes); runtimes that load safetensors or MLX files
+  // multiply by the embedding's own storage, so a token reads that table whole.
+  uint64_t tied_table_bytes = 0;
+  uint64_t output_bytes = 0;          // output.weight (or the tied copy) + output_norm
+  uint64_t other_global_bytes = 0;    // rope_freqs and similar; travel with the first GPU layer
+  std::vector<uint64_t> layer_bytes;  // per block, all tensors incl. experts
   std::vector<uint64_t> layer_expert_bytes;  // per block, the routed-expert part (movable to CPU)
   // Per block, its largest single tensor and its largest routed-expert tensor: what llama.cpp's
   // scheduler copies whole to the GPU when that tensor stays in system RAM (op offload).
