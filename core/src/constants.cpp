@@ -60,9 +60,11 @@ const std::vector<NamedConstant>& constants_table() {
          "prefill ceiling: INT8 tensor rate over the FP16 (FP32 accumulate) figure",
          "RTX 3090 whitepaper 284 / 71 TOPS (A100: 624 / 312)"},
         {"kBandLowQuantile", kBandLowQuantile, "",
-         "lower edge of a speed band (quantile of out-of-group measured/predicted)",
+         "lower edge of a speed band: the floor((n+1) q)-th smallest of n out-of-group "
+         "measured/predicted ratios (split-conformal rank)",
          "calibration, catalog/benchmarks.json"},
-        {"kBandHighQuantile", kBandHighQuantile, "", "upper edge of a speed band",
+        {"kBandHighQuantile", kBandHighQuantile, "",
+         "upper edge of a speed band: the ceil((n+1) q)-th smallest ratio, the largest below 39",
          "calibration, catalog/benchmarks.json"},
         {"kMinStratumRows", static_cast<double>(kMinStratumRows), "runs",
          "fewest runs of a stratum (MoE, several GPUs, a vendor) whose residuals widen a band",

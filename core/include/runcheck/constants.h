@@ -73,11 +73,12 @@ constexpr double kPrefillCeilingOverFp16 = 4.0;
 // 32 tokens with its vector kernels (MMVQ), and a short prompt's time is one pass over the weights
 // plus fixed overheads, not FLOPs (the estimate bounds it by the weight pass instead).
 constexpr uint32_t kMinPrefillFitTokens = 128;
-// The band: 2.5th and 97.5th percentiles of measured/predicted over the fit group, each ratio
-// computed with its own publication and its model or hardware left out (the pool that matches
-// the estimate's evidence; speed_calibration.cpp group_ratios). The 5th-95th percentiles
-// contained only 74-78 % of runs under source and model holdout (make accuracy, 2026-12-05):
-// a new source differs more than the residuals of known ones say.
+// The band: the split-conformal 2.5 % and 97.5 % edges of measured/predicted over the fit group
+// (the floor((n+1) 0.025)-th and ceil((n+1) 0.975)-th of n ratios, band_of), each ratio computed
+// with its own publication and its model or hardware left out (the pool that matches the
+// estimate's evidence; speed_calibration.cpp group_ratios). The 5th-95th percentiles contained
+// only 74-78 % of runs under source and model holdout (make accuracy, 2026-12-05): a new source
+// differs more than the residuals of known ones say.
 constexpr double kBandLowQuantile = 0.025, kBandHighQuantile = 0.975;
 // A stratum of a fit group (MoE models, several GPUs, one vendor within a backend) whose own
 // residuals widen the band needs at least this many of them: fewer would make its 2.5-97.5 %
