@@ -422,11 +422,11 @@ TEST(speed_test, group_holdout_figures_do_not_regress) {
   // Decode median 7.7 / 9.9 / 11.7 -> 7.7 / 8.5 / 9.4 % under hardware / model / source
   // holdout; model-holdout p90 34.9 -> 38.6 % and coverage 93.7 / 93.3 -> 92.7 / 92.1 % under
   // model / source holdout, as LocalScore's own residuals no longer widen llama.cpp's bands.)
-  // (2026-12-05, session 17: an embedding table on a GPU is a lookup, not read whole per token - vLLM's
-  // Nemotron 3 Nano ceiling 586 -> 762 tok/s; and the group's band edges take the split-conformal
-  // finite-sample ranks, the extreme runs below 39 of them. Decode coverage 94.2 / 92.7 / 92.1 ->
-  // 95.3 / 93.5 / 93.5 %, prefill 93.2 / 93.2 / 91.9 -> 94.9 / 96.2 / 94.5 %, vLLM decode 79.2 ->
-  // 87.5 %; source-holdout decode p90 38.4 -> 38.8 %.)
+  // (2026-12-05, session 17: an embedding table on a GPU is a lookup, not read whole per token -
+  // vLLM's Nemotron 3 Nano ceiling 586 -> 762 tok/s; and the group's band edges take the
+  // split-conformal finite-sample ranks, the extreme runs below 39 of them. Decode coverage 94.2
+  // / 92.7 / 92.1 -> 95.3 / 93.5 / 93.5 %, prefill 93.2 / 93.2 / 91.9 -> 94.9 / 96.2 / 94.5 %, vLLM
+  // decode 79.2 -> 87.5 %; source-holdout decode p90 38.4 -> 38.8 %.)
   const Limit limits[] = {{"hardware", 8.2, 37.1, 94.8, 17.1, 94.4, 530},
                           {"model", 8.9, 37.8, 93.0, 20.6, 95.7, 530},
                           {"source", 9.8, 39.3, 93.0, 21.5, 94.0, 530},
