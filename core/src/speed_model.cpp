@@ -341,6 +341,7 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
   // Whether this model's own runs on this hardware (other quants or lengths) are among them:
   // then the band is the one for a new run of a known pair, else the one for a new model.
   bool dsame = false, psame = false;
+  const bool moe = f.moe_layers > 0;
   auto hw_factor = [&](const SpeedFit& fit, const std::string& group, bool decode) -> double {
     if (!same_gpu || group.empty() || holdout.field == "hardware") return 0;
     std::vector<double> r;
@@ -351,6 +352,10 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
       if (holdout.holds_out(j)) continue;
       if (static_cast<size_t>(j.n_devices) != std::max<size_t>(1, n_gpu)) continue;
       if (!decode && (!j.f.prefill_fixed || j.tokens < kMinPrefillFitTokens)) continue;
+      // Prefill of an MoE model splits each micro-batch over its experts, a few dozen tokens a
+      // matmul (Gemma 4 26B-A4B: 512 x 8 / 128 = 32), which runs far below a dense matmul's
+      // rate: MoE runs say how this GPU runs MoE prefill, not how fast its dense kernels are.
+      if (!decode && (j.f.moe_layers > 0) != moe) continue;
       r.push_back(j.value_tps * speed_time(fit, j));
       same_model = same_model || j.model == in.model->id;
     }

@@ -2,8 +2,10 @@
 // engine on shared/calibration/measurements.csv (each row left out of the fit that predicts it).
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "accuracy.h"
 #include "engine_internal.h"
@@ -357,6 +359,30 @@ TEST(speed_test, a_short_prompt_is_no_faster_than_one_decode_step) {
   EXPECT_LT(l["prefill_tps"].get<double>(), 512 * l["decode_tps"].get<double>());
 }
 
+// A GPU's own runs scale the prefill fit only when they are of the estimate's kind, dense or
+// MoE: an MoE prefill splits each micro-batch over its experts and runs far below a dense
+// matmul's rate. The RTX 3090's 2026 runs include gpt-oss-20b and Gemma 4 26B-A4B prefill at
+// 0.4-0.7x the fit; taken as the card's factor they set Llama 3 8B's prefill 36-42 % under
+// XiongjieDai's pp512 runs (4,030 tok/s Q4_K_M, 4,445 F16; measurements.csv lines 54 and 62),
+// predicted with that publication held out. Now both are within 10 %.
+TEST(speed_test, moe_runs_do_not_scale_a_dense_models_prefill) {
+  RUNCHECK_NEEDS_SHARED();
+  std::istringstream in(test::read_text(test::shared_dir() + "/calibration/measurements.csv"));
+  std::string line, csv;
+  for (int n = 1; std::getline(in, line); ++n)
+    if (n == 1 || n == 54 || n == 62) csv += line + "\n";
+  const auto r = accuracy_json(json{{"csv", csv}, {"holdout", "source"}});
+  ASSERT_TRUE(r.ok());
+  const json& rows = r.value()["rows"];
+  ASSERT_EQ(rows.size(), 2u);
+  const double measured[] = {4030.40, 4444.65};
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(rows[i]["hardware"], "RTX 3090 24GB");
+    EXPECT_EQ(rows[i]["measured_tps"].get<double>(), measured[i]);
+    EXPECT_LT(std::fabs(rows[i]["error_pct"].get<double>()), 10.0) << rows[i].dump();
+  }
+}
+
 TEST(speed_test, accuracy_on_published_measurements_does_not_regress) {
   RUNCHECK_NEEDS_SHARED();
   const json s = all_calibration("row");
@@ -366,7 +392,7 @@ TEST(speed_test, accuracy_on_published_measurements_does_not_regress) {
   EXPECT_GE(s["tg_tps"]["count"].get<int>(), 693);
   EXPECT_GE(s["pp_tps"]["count"].get<int>(), 523);
   EXPECT_LE(s["tg_tps"]["median_abs_error_pct"].get<double>(), 5.5);
-  EXPECT_LE(s["pp_tps"]["median_abs_error_pct"].get<double>(), 12.5);
+  EXPECT_LE(s["pp_tps"]["median_abs_error_pct"].get<double>(), 9.2);
   // (95.5 -> 95.0 % decode coverage on 2026-12-05 when llamafile's decode runs left llama.cpp's
   // fit: their own residuals no longer widen the llama.cpp bands they are scored with.)
   EXPECT_GE(s["tg_tps"]["band_coverage_pct"].get<double>(), 95.8);
@@ -427,9 +453,12 @@ TEST(speed_test, group_holdout_figures_do_not_regress) {
   // split-conformal finite-sample ranks, the extreme runs below 39 of them. Decode coverage 94.2
   // / 92.7 / 92.1 -> 95.3 / 93.5 / 93.5 %, prefill 93.2 / 93.2 / 91.9 -> 94.9 / 96.2 / 94.5 %, vLLM
   // decode 79.2 -> 87.5 %; source-holdout decode p90 38.4 -> 38.8 %.)
+  // (The same day: a GPU's MoE runs no longer scale a dense model's prefill, nor its dense runs
+  // an MoE model's. Prefill median 20.1 / 21.0 -> 17.8 / 18.7 % under model / source holdout,
+  // issue 17's prefill target met; source-holdout prefill p90 78.2 -> 80.9 %.)
   const Limit limits[] = {{"hardware", 8.2, 37.1, 94.8, 17.1, 94.4, 530},
-                          {"model", 8.9, 37.8, 93.0, 20.6, 95.7, 530},
-                          {"source", 9.8, 39.3, 93.0, 21.5, 94.0, 530},
+                          {"model", 8.9, 37.8, 93.0, 18.3, 95.7, 530},
+                          {"source", 9.8, 39.3, 93.0, 19.2, 93.8, 530},
                           {"gpu-count", 7.8, 44.2, 97.6, 21.9, 93.2, 397}};
   // Every group of at least 20 rows keeps its band coverage at or above issue 17's 80 %.
   // (AMD Vulkan prefill, Apple prefill, multi-GPU prefill, the speculative group and vLLM decode
