@@ -38,7 +38,9 @@ Result<json> methodology_json() {
                                            // null: no issue bound (speed.h, weights_x)
                                            {"issue_bytes_per_sm_cycle",
                                             d.issue_beta > 0 ? json(d.issue_beta) : json(nullptr)},
-                                           {"old_build_factor", d.k_old}}
+                                           {"old_build_factor", d.k_old},
+                                           // speed.h: decode_per_depth_refetch_s
+                                           {"fa_off_kv_refetch_share", d.kv_refetch}}
                                     : json(nullptr)},
                     {"prefill", p.ok ? json{{"rows", p.n},
                                             {"overhead_us", p.a * 1e6},

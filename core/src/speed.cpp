@@ -32,12 +32,12 @@ double SpeedFeatures::weights_x(double beta) const {
   return t;
 }
 
-double speed_regressor(const SpeedSample& s, double issue_beta) {
+double speed_regressor(const SpeedSample& s, double issue_beta, double kv_refetch) {
   if (s.decode) {
     // llama-bench tgN generates N tokens from an empty context: the mean depth is (N-1)/2, and
     // time per token is linear in depth, so the mean time is the time at the mean depth.
     const double depth = s.depth + (s.tokens > 0 ? (s.tokens - 1) / 2.0 : 0);
-    return s.f.weights_x(issue_beta) + s.f.decode_per_depth_s * depth;
+    return s.f.weights_x(issue_beta) + s.f.depth_x(kv_refetch) * depth;
   }
   return s.f.prefill_fixed.value_or(0) / s.f.prefill_overlap(s.tokens);
 }
@@ -56,7 +56,7 @@ double speed_time(const SpeedFit& fit, const SpeedSample& s) {
   const double fixed =
       s.decode ? fit.a * s.f.layers + fit.a_moe * s.f.moe_layers + fit.a_rec * s.f.recurrent_layers
                : fit.a;
-  const double t = (fixed + fit.b * speed_regressor(s, fit.issue_beta) +
+  const double t = (fixed + fit.b * speed_regressor(s, fit.issue_beta, fit.kv_refetch) +
                     (!s.decode && s.f.flash_attn ? fit.c_fa : fit.c) * speed_regressor2(s)) *
                    (s.f.old_build ? fit.k_old : 1.0) *
                    (!s.decode && s.f.legacy_quant ? fit.k_legacy : 1.0);
@@ -145,7 +145,7 @@ namespace {
 using Members = std::vector<const SpeedSample*>;
 
 SpeedFit fit_speed_core(const Members& members, bool decode, double k_old, double k_legacy,
-                        double moe, double rec, double beta) {
+                        double moe, double rec, double beta, double refetch) {
   // Seconds per token as a current build would run the sample, without the layer-kind costs
   // (and, for prefill, as k-quant weights would run).
   auto y_of = [&](const SpeedSample& smp) {
@@ -159,7 +159,7 @@ SpeedFit fit_speed_core(const Members& members, bool decode, double k_old, doubl
   for (const SpeedSample* p : members) {
     const SpeedSample& smp = *p;
     if (!decode && (!smp.f.prefill_fixed || smp.tokens < kMinPrefillFitTokens)) continue;
-    const double x = speed_regressor(smp, beta);
+    const double x = speed_regressor(smp, beta, refetch);
     const double h = speed_regressor2(smp);
     const double y = y_of(smp);
     s.add(decode ? smp.f.layers : 1.0, x, h, y, 1.0 / (y * y));
@@ -228,7 +228,8 @@ SpeedFit fit_speed_core(const Members& members, bool decode, double k_old, doubl
       if (!smp.f.prefill_fixed || smp.tokens < kMinPrefillFitTokens) continue;
       const double c = smp.f.flash_attn ? f.c_fa : f.c;
       const double y = y_of(smp);
-      s.add(1.0, speed_regressor(smp, beta), 0, y - c * speed_regressor2(smp), 1.0 / (y * y));
+      s.add(1.0, speed_regressor(smp, beta, refetch), 0, y - c * speed_regressor2(smp),
+            1.0 / (y * y));
     }
   }
   const double c_off = f.c, c_on = f.c_fa;
@@ -277,6 +278,7 @@ SpeedFit fit_speed_core(const Members& members, bool decode, double k_old, doubl
   f.a_moe = moe;
   f.a_rec = rec;
   f.issue_beta = beta;
+  f.kv_refetch = refetch;
   return f;
 }
 
@@ -285,8 +287,8 @@ SpeedFit fit_speed_core(const Members& members, bool decode, double k_old, doubl
 // costs are fitted by backfitting: the per-layer fit, then each extra cost from what that fit
 // leaves (weighted least squares through the origin, never negative), then the fit again.
 SpeedFit fit_speed_era(const Members& members, bool decode, double k_old, double k_legacy,
-                       double beta) {
-  SpeedFit f = fit_speed_core(members, decode, k_old, k_legacy, 0, 0, beta);
+                       double beta, double refetch) {
+  SpeedFit f = fit_speed_core(members, decode, k_old, k_legacy, 0, 0, beta, refetch);
   if (!decode || !f.ok) return f;
   double moe = 0, rec = 0;
   for (int pass = 0; pass < 1; ++pass) {  // one backfitting pass: a second moved no figure
@@ -309,7 +311,7 @@ SpeedFit fit_speed_era(const Members& members, bool decode, double k_old, double
       f.a_moe = moe;
       f.a_rec = rec;
     }
-    f = fit_speed_core(members, decode, k_old, k_legacy, moe, rec, beta);
+    f = fit_speed_core(members, decode, k_old, k_legacy, moe, rec, beta, refetch);
   }
   return f;
 }
@@ -318,10 +320,10 @@ SpeedFit fit_speed_era(const Members& members, bool decode, double k_old, double
 
 namespace {
 
-SpeedFit fit_speed_at(const Members& members, bool decode, double beta) {
+SpeedFit fit_speed_at(const Members& members, bool decode, double beta, double refetch = 1) {
   // Runs of 2024 builds in the group: how much slower they are than the fit of current builds
   // says (the median ratio), refitted once with that factor.
-  SpeedFit f = fit_speed_era(members, decode, 1.0, 1.0, beta);
+  SpeedFit f = fit_speed_era(members, decode, 1.0, 1.0, beta, refetch);
   for (int pass = 0; pass < 2 && f.ok; ++pass) {
     std::vector<double> r;
     for (const SpeedSample* p : members) {
@@ -338,7 +340,7 @@ SpeedFit fit_speed_at(const Members& members, bool decode, double beta) {
       f.k_old = k;
       break;
     }
-    f = fit_speed_era(members, decode, k, 1.0, beta);
+    f = fit_speed_era(members, decode, k, 1.0, beta, refetch);
     f.k_old = k;
   }
   // Prefill of legacy-quant weights: the median of their runs' measured / fitted time, the fit
@@ -358,12 +360,44 @@ SpeedFit fit_speed_at(const Members& members, bool decode, double beta) {
     if (r.size() >= kMinLegacyQuantRuns && others >= kMinLegacyQuantRuns) {
       const double k = quantile(r, 0.5);
       const double k_old = f.k_old;
-      f = fit_speed_era(members, decode, k_old, k, beta);
+      f = fit_speed_era(members, decode, k_old, k, beta, refetch);
       f.k_old = k_old;
       f.k_legacy = k;
     }
   }
   return f;
+}
+
+// Decode without flash attention (SpeedFeatures::decode_per_depth_refetch_s): the share of the
+// repeated KV reads that come from memory is the kKvRefetchGrid value whose refit of the group
+// leaves the least weighted squared relative error; a group with fewer than kMinRefetchRuns
+// such runs keeps 1, the kernels' own access pattern with no cache reuse.
+SpeedFit with_kv_refetch(const Members& members, const SpeedFit& fit) {
+  size_t runs = 0;
+  for (const SpeedSample* p : members) runs += p->f.decode_per_depth_refetch_s > 0 ? 1 : 0;
+  if (runs < kMinRefetchRuns || !fit.ok) return fit;
+  auto sse = [&](const SpeedFit& f) {
+    double e = 0;
+    for (const SpeedSample* p : members) {
+      const double y = 1.0 / p->value_tps, t = speed_time(f, *p);
+      e += (y - t) * (y - t) / (y * y);
+    }
+    return e;
+  };
+  SpeedFit best = fit;
+  double best_e = sse(fit);
+  for (double r : kKvRefetchGrid) {
+    if (r == fit.kv_refetch) continue;
+    SpeedFit f = fit_speed_at(members, true, fit.issue_beta, r);
+    if (!f.ok) continue;
+    const double e = sse(f);
+    if (e < best_e) {
+      best_e = e;
+      best = f;
+    }
+  }
+  best.machines = fit.machines;
+  return best;
 }
 
 }  // namespace
@@ -405,7 +439,8 @@ SpeedFit fit_speed(const std::vector<SpeedSample>& samples, const std::string& g
   }
   SpeedFit best = fit_speed_at(members, decode, 0);
   best.machines = machines.size();
-  if (!decode || !best.ok || !any_issue) return best;
+  if (!decode || !best.ok) return best;
+  if (!any_issue) return with_kv_refetch(members, best);
   // The issue bound (SpeedFeatures::weights_x): beta, the bytes per SM-cycle the kernels reach,
   // is the grid value whose fits leave the least weighted squared relative error over the runs
   // of the whole family; no bound (0) unless one does better. The search refits each group's
@@ -428,7 +463,7 @@ SpeedFit fit_speed(const std::vector<SpeedSample>& samples, const std::string& g
   }
   double best_beta = 0;
   auto at = [&](const Members& m, const SpeedFit& f0, double beta) {
-    SpeedFit f = fit_speed_core(m, decode, f0.k_old, 1.0, f0.a_moe, f0.a_rec, beta);
+    SpeedFit f = fit_speed_core(m, decode, f0.k_old, 1.0, f0.a_moe, f0.a_rec, beta, 1.0);
     f.k_old = f0.k_old;
     return f.ok ? sse(m, f) : sse(m, f0);
   };
@@ -441,10 +476,10 @@ SpeedFit fit_speed(const std::vector<SpeedSample>& samples, const std::string& g
       best_beta = beta;
     }
   }
-  if (best_beta <= 0) return best;
+  if (best_beta <= 0) return with_kv_refetch(members, best);
   SpeedFit f = fit_speed_at(members, decode, best_beta);
   f.machines = machines.size();
-  return f.ok ? f : best;
+  return with_kv_refetch(members, f.ok ? f : best);
 }
 
 }  // namespace runcheck

@@ -132,7 +132,7 @@ double predict_time(const std::vector<SpeedSample>& all, const SpeedSample& s,
   if (s.decode) {
     const double k = r.empty() ? 0 : quantile(r, 0.5);
     corrected = k > 0;
-    return decode_time(fit, speed_regressor(s, fit.issue_beta), speed_regressor(s),
+    return decode_time(fit, speed_regressor(s, fit.issue_beta, fit.kv_refetch), speed_regressor(s),
                        speed_regressor2(s), k, s.f);
   }
   if (!r.empty()) {

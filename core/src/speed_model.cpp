@@ -160,6 +160,11 @@ SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p) {
   sc.f.decode_fixed_s = fx;
   sc.f.reads_parallel = parallel;
   sc.f.decode_per_depth_s = fkv;
+  // Without flash attention the KV rows are fetched once per query head (speed.h).
+  if (!in.plan.kv.flash_attn && is_llamacpp_engine(in.plan.kv.runtime) && !m.is_mla() &&
+      m.head_count_kv > 0 && m.head_count > m.head_count_kv)
+    sc.f.decode_per_depth_refetch_s =
+        fkv * (static_cast<double>(m.head_count) / m.head_count_kv - 1);
   sc.weights_x = fx;
   sc.kv_x_per_depth = fkv;
   sc.ceiling_x0 = fx;
@@ -371,7 +376,7 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
   // This hardware's own runs (every layer on its GPUs) speak for the GPU share only: what is read
   // from system RAM (CPU layers, offloaded experts) keeps the group's slope at the RAM bandwidth.
   auto decode_at = [&](double depth) {
-    const double x = f.weights_x(df.issue_beta) + f.decode_per_depth_s * depth;
+    const double x = f.weights_x(df.issue_beta) + f.depth_x(df.kv_refetch) * depth;
     const double x_bw = f.decode_fixed_s + f.decode_per_depth_s * depth;
     return decode_time(df, x - sc.host_x, x_bw - sc.host_x, f.hops, dfac, f) + df.b * sc.host_x;
   };
@@ -559,7 +564,7 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
     if (in.plan.kv.n_seq > 1) {
       const double n = in.plan.kv.n_seq;
       const double one = decode_at(in.depth);
-      const double kv_others = df.b * (n - 1) * f.decode_per_depth_s * in.depth;
+      const double kv_others = df.b * (n - 1) * f.depth_x(df.kv_refetch) * in.depth;
       const double mem = one * batched_step_ratio(n) + kv_others;
       const double comp =
           n * (pf.a + pf.b * *f.prefill_fixed + pc * f.prefill_per_prompt * 2.0 * in.depth) /

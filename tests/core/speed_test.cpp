@@ -67,6 +67,40 @@ TEST(speed_test, an_embedding_table_on_the_gpu_is_read_one_row_a_token) {
   EXPECT_NEAR(c1, 936.2e9 / w1, 1e-9);
 }
 
+// Without flash attention llama.cpp's decode attention runs one query head at a time and fetches
+// that head's K and V rows again: Llama 3.1 8B has 32 query heads over 8 KV heads, so up to 3
+// further reads of every cache row. The share of them that reaches memory is fitted per group
+// (methodology: fa_off_kv_refetch_share); the slowdown with depth is then 1 + 3 x that share
+// times the flash-attention one, the rest of the token's time unchanged. Metal fits 1 (x4).
+TEST(speed_test, without_flash_attention_decode_reads_the_cache_once_per_query_head) {
+  const json meth = json::parse(handle_request(R"({"command":"methodology"})"));
+  std::map<std::string, double> share;
+  for (const auto& f : meth["speed_fits"])
+    if (!f["decode"].is_null())
+      share[f["group"].get<std::string>()] = f["decode"]["fa_off_kv_refetch_share"].get<double>();
+  ASSERT_TRUE(share.count("metal/lo") && share.count("cuda/lo"));
+  auto slope = [](const char* hw, bool fa) {
+    const json s = speed({{"model", "llama-3.1-8b"},
+                          {"quant", "Q4_K_M"},
+                          {"context", 32768},
+                          {"hardware", hw},
+                          {"flash_attn", fa}});
+    const json& by = s["decode_by_context"];
+    EXPECT_EQ(by[3]["depth"], 16384);
+    return 1 / by[3]["tps"].get<double>() - 1 / by[0]["tps"].get<double>();
+  };
+  EXPECT_NEAR(slope("apple-m2-ultra-76c", false) / slope("apple-m2-ultra-76c", true),
+              1 + 3 * share["metal/lo"], 1e-9);
+  EXPECT_NEAR(share["metal/lo"], 1.0, 1e-12);
+  EXPECT_NEAR(slope("rtx-3090", false) / slope("rtx-3090", true), 1 + 3 * share["cuda/lo"], 1e-9);
+  // By hand on the features: depth_x(r) = dx/dD + r x the further reads.
+  SpeedFeatures f;
+  f.decode_per_depth_s = 1e-9;
+  f.decode_per_depth_refetch_s = 3e-9;
+  EXPECT_DOUBLE_EQ(f.depth_x(0.5), 2.5e-9);
+  EXPECT_DOUBLE_EQ(f.depth_x(0), 1e-9);
+}
+
 // Issue-bound decode (speed.h): a device's share of x is max(bytes / bandwidth, bytes / (SMs x
 // boost clock x beta)). By hand: two devices in a row, 1 ms + 2 ms at bandwidth, the first 6 ms
 // at one byte per SM-cycle. At beta 6 the first is 1 ms either way; at beta 3 it is 2 ms.
@@ -391,11 +425,11 @@ TEST(speed_test, accuracy_on_published_measurements_does_not_regress) {
   // nor is a server's time to first token for a prompt under 512 tokens (request overhead).
   EXPECT_GE(s["tg_tps"]["count"].get<int>(), 693);
   EXPECT_GE(s["pp_tps"]["count"].get<int>(), 523);
-  EXPECT_LE(s["tg_tps"]["median_abs_error_pct"].get<double>(), 5.5);
+  EXPECT_LE(s["tg_tps"]["median_abs_error_pct"].get<double>(), 4.2);
   EXPECT_LE(s["pp_tps"]["median_abs_error_pct"].get<double>(), 9.2);
   // (95.5 -> 95.0 % decode coverage on 2026-12-05 when llamafile's decode runs left llama.cpp's
   // fit: their own residuals no longer widen the llama.cpp bands they are scored with.)
-  EXPECT_GE(s["tg_tps"]["band_coverage_pct"].get<double>(), 95.8);
+  EXPECT_GE(s["tg_tps"]["band_coverage_pct"].get<double>(), 96.1);
   EXPECT_GE(s["pp_tps"]["band_coverage_pct"].get<double>(), 96.1);
 }
 
@@ -456,14 +490,20 @@ TEST(speed_test, group_holdout_figures_do_not_regress) {
   // (The same day: a GPU's MoE runs no longer scale a dense model's prefill, nor its dense runs
   // an MoE model's. Prefill median 20.1 / 21.0 -> 17.8 / 18.7 % under model / source holdout,
   // issue 17's prefill target met; source-holdout prefill p90 78.2 -> 80.9 %.)
-  const Limit limits[] = {{"hardware", 8.2, 37.1, 94.8, 17.1, 94.4, 530},
-                          {"model", 8.9, 37.8, 93.0, 18.3, 95.7, 530},
-                          {"source", 9.8, 39.3, 93.0, 19.2, 93.8, 530},
-                          {"gpu-count", 7.8, 44.2, 97.6, 21.9, 93.2, 397}};
-  // Every group of at least 20 rows keeps its band coverage at or above issue 17's 80 %.
-  // (AMD Vulkan prefill, Apple prefill, multi-GPU prefill, the speculative group and vLLM decode
-  // left the list of exceptions on 2026-12-05/06 with the fixes noted above.)
-  const std::map<std::string, double> below_target = {};
+  // (The same day: without flash attention the KV rows are fetched once per query head, the
+  // share from memory fitted per group - CUDA 0.5-0.75, Metal 1. Decode p90 36.6 / 37.3 / 38.8
+  // -> 32.8 / 35.8 / 36.8 % under hardware / model / source holdout, the source-holdout median
+  // 9.3 -> 9.7 %, gpu-count p90 43.7 -> 44.4 %. vLLM decode coverage fell back to 79.2 %: two
+  // GPTQ runs at 20k tokens of depth, measured at 0.48x the estimate, left a band whose lower
+  // edge the borrowed llama.cpp ratios set.)
+  const Limit limits[] = {{"hardware", 8.0, 33.3, 96.1, 17.1, 94.4, 530},
+                          {"model", 8.9, 36.3, 94.1, 18.3, 95.7, 530},
+                          {"source", 10.0, 37.3, 93.0, 19.2, 93.8, 530},
+                          {"gpu-count", 8.1, 44.9, 97.8, 21.9, 93.2, 397}};
+  // Every group of at least 20 rows keeps its band coverage at or above issue 17's 80 %, except
+  // vLLM decode at today's 79.2 % (24 runs, 19 of them in band; above). (AMD Vulkan prefill,
+  // Apple prefill, multi-GPU prefill and the speculative group left this list on 2026-12-05.)
+  const std::map<std::string, double> below_target = {{"tg_tps runtime vllm", 79.1}};
   for (const Limit& l : limits) {
     const json s = all_calibration(l.holdout);
     EXPECT_GE(s["tg_tps"]["count"].get<int>(), 725) << l.holdout;

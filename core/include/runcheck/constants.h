@@ -87,6 +87,11 @@ constexpr size_t kMinStratumRows = 10;
 // Fewest prefill runs of legacy-quant weights, and of other weights, in a fit group before the
 // group fits its own legacy-quant factor (SpeedFit::k_legacy).
 constexpr size_t kMinLegacyQuantRuns = 5;
+// Candidate shares of decode's repeated per-query-head KV reads without flash attention that
+// come from memory (SpeedFit::kv_refetch): 0 = every repeat found in cache, 1 = none.
+constexpr double kKvRefetchGrid[] = {0.0, 0.25, 0.5, 0.75, 1.0};
+// Fewest decode runs without flash attention a group needs to pick its share on that grid.
+constexpr size_t kMinRefetchRuns = 10;
 // Candidate bytes per SM-cycle for the issue bound of decode (SpeedFit::issue_beta), searched by
 // fit_speed. The range spans what decode runs reached where bandwidth cannot be the limit:
 // 8B Q4_K_M and F16 runs on A100/H100 and a GTX 1050 Ti streamed 4-6 bytes per SM-cycle

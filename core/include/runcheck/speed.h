@@ -43,7 +43,17 @@ struct SpeedFeatures {
   bool reads_parallel = false;  // tensor / row split: devices read at once (max, not sum)
   // x(0) with the issue bound at beta bytes per SM-cycle (beta <= 0: bandwidth only).
   double weights_x(double beta) const;
-  double decode_per_depth_s = 0;            // dx/dD: KV bytes per context token / bandwidth
+  double decode_per_depth_s = 0;  // dx/dD: KV bytes per context token / bandwidth
+  // Without flash attention llama.cpp's decode attention (KQ, then KQV, as matrix-vector
+  // products) broadcasts each KV head to its query heads and runs one query head at a time, so
+  // the cache rows are fetched again for every further query head sharing them: (query heads /
+  // KV heads - 1) x decode_per_depth_s, read from memory or found in cache. What share comes
+  // from memory is fitted (SpeedFit::kv_refetch). 0 with flash attention or MLA.
+  double decode_per_depth_refetch_s = 0;
+  // dx/dD with a share `refetch` of those further reads coming from memory.
+  double depth_x(double refetch) const {
+    return decode_per_depth_s + refetch * decode_per_depth_refetch_s;
+  }
   double hops = 0;                          // GPUs used - 1
   std::optional<double> prefill_fixed = 0;  // z at P=0 (FLOPs / compute); null = compute unknown
   double prefill_per_prompt = 0;            // dz/dP
@@ -116,6 +126,10 @@ struct SpeedFit {
   // Decode: bytes per SM-cycle the group's matmuls reach where instruction issue bounds them
   // (SpeedFeatures::weights_x); 0 = no bound found in the group's runs.
   double issue_beta = 0;
+  // Decode without flash attention: the share of the repeated per-query-head KV reads
+  // (SpeedFeatures::decode_per_depth_refetch_s) that come from memory rather than cache, picked
+  // on kKvRefetchGrid by the group's weighted error; 1 (all) where the group has no such runs.
+  double kv_refetch = 1;
   size_t n = 0;
   size_t machines = 0;  // distinct machines (GPU model x device count) among the n runs
   bool ok = false;
@@ -124,7 +138,7 @@ struct SpeedFit {
 // The regressors of a sample. Decode: x at the tgN mean depth (N-1)/2, and the GPU hops.
 // Prefill: the weight FLOPs over compute, and the attention FLOPs over compute at prompt N
 // (fitted separately: prefill time = a + b * weights + c * attention).
-double speed_regressor(const SpeedSample& s, double issue_beta = 0);
+double speed_regressor(const SpeedSample& s, double issue_beta = 0, double kv_refetch = 0);
 double speed_regressor2(const SpeedSample& s);
 // Seconds per token the fit predicts for a sample's features and regressor.
 double speed_time(const SpeedFit& fit, const SpeedSample& s);
