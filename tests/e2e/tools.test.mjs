@@ -146,6 +146,7 @@ test('my machine, catalog, methodology; back/forward between views; hostile name
   const fitRows = await page.$$eval('#view-method table', (t) => [...t[1].querySelectorAll('tbody tr')].map((r) => [...r.cells].map((c) => c.textContent)));
   const cudaRow = fitRows.find((r) => r[0] === 'cuda/lo');
   assert.match(cudaRow[1], new RegExp(`issue bound ${cuda.decode.issue_bytes_per_sm_cycle.toFixed(1).replace('.', '\\.')} B per SM-cycle`));
+  assert.match(cudaRow[1], new RegExp(`without flash attention ${Math.round(cuda.decode.fa_off_kv_refetch_share * 100)} % of repeated KV reads from memory`));
   await shots(page, 'method');
   await page.goBack();
   await page.waitForSelector('#catalog-result[data-ready="1"]');
