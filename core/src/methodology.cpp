@@ -27,26 +27,35 @@ Result<json> methodology_json() {
   json fits = json::array();
   std::set<std::string> groups;
   for (const auto& smp : engine::calibration().samples) groups.insert(smp.group);
+  // Fit groups whose decode runs llama.cpp's kernels (llama.cpp, LM Studio, Ollama, llamafile).
+  auto llamacpp_kernels = [](const std::string& g) {
+    for (const char* r : {"vllm/", "mlx/", "exllamav2/"})
+      if (g.rfind(r, 0) == 0) return false;
+    return true;
+  };
   for (const auto& g : groups) {
     const SpeedFit d = fit_speed(engine::calibration().samples, g, true);
     const SpeedFit p = fit_speed(engine::calibration().samples, g, false);
-    fits.push_back({{"group", g},
-                    {"decode", d.ok ? json{{"rows", d.n},
-                                           {"t0_ms", d.a * 1e3},
-                                           {"efficiency", 1.0 / d.b},
-                                           {"per_extra_gpu_ms", d.c * 1e3},
-                                           // null: no issue bound (speed.h, weights_x)
-                                           {"issue_bytes_per_sm_cycle",
-                                            d.issue_beta > 0 ? json(d.issue_beta) : json(nullptr)},
-                                           {"old_build_factor", d.k_old},
-                                           // speed.h: decode_per_depth_refetch_s
-                                           {"fa_off_kv_refetch_share", d.kv_refetch}}
-                                    : json(nullptr)},
-                    {"prefill", p.ok ? json{{"rows", p.n},
-                                            {"overhead_us", p.a * 1e6},
-                                            {"matmul_efficiency", 1.0 / p.b},
-                                            {"attention_factor", p.c}}
-                                     : json(nullptr)}});
+    fits.push_back(
+        {{"group", g},
+         {"decode", d.ok ? json{{"rows", d.n},
+                                {"t0_ms", d.a * 1e3},
+                                {"efficiency", 1.0 / d.b},
+                                {"per_extra_gpu_ms", d.c * 1e3},
+                                // null: no issue bound (speed.h, weights_x)
+                                {"issue_bytes_per_sm_cycle",
+                                 d.issue_beta > 0 ? json(d.issue_beta) : json(nullptr)},
+                                {"old_build_factor", d.k_old},
+                                // speed.h: decode_per_depth_refetch_s; null where
+                                // the runtime's attention is not llama.cpp's
+                                {"fa_off_kv_refetch_share",
+                                 llamacpp_kernels(g) ? json(d.kv_refetch) : json(nullptr)}}
+                         : json(nullptr)},
+         {"prefill", p.ok ? json{{"rows", p.n},
+                                 {"overhead_us", p.a * 1e6},
+                                 {"matmul_efficiency", 1.0 / p.b},
+                                 {"attention_factor", p.c}}
+                          : json(nullptr)}});
   }
   return json{
       {"ok", true}, {"command", "methodology"}, {"constants", constants}, {"speed_fits", fits}};
