@@ -155,6 +155,9 @@ double pcie_gb_s(std::optional<double> gen, std::optional<double> lanes, bool& a
 SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p);
 // The notes that say which GPUs of the machine are issue-bound at `beta` (speed_rates.cpp).
 void issue_bound_notes(double beta, const Machine& mc, std::vector<std::string>& assumptions);
+// Decode without flash attention on llama.cpp's kernels: how many more times each KV row is
+// fetched, query heads / KV heads - 1 (speed.h, decode_per_depth_refetch_s); 0 otherwise.
+double kv_refetches(const Inputs& in);
 // The speed answer (decode, prefill, TTFT, aggregate, bands, evidence) for this plan.
 SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
                              std::vector<std::string>& assumptions);

@@ -160,11 +160,7 @@ SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p) {
   sc.f.decode_fixed_s = fx;
   sc.f.reads_parallel = parallel;
   sc.f.decode_per_depth_s = fkv;
-  // Without flash attention the KV rows are fetched once per query head (speed.h).
-  if (!in.plan.kv.flash_attn && is_llamacpp_engine(in.plan.kv.runtime) && !m.is_mla() &&
-      m.head_count_kv > 0 && m.head_count > m.head_count_kv)
-    sc.f.decode_per_depth_refetch_s =
-        fkv * (static_cast<double>(m.head_count) / m.head_count_kv - 1);
+  sc.f.decode_per_depth_refetch_s = fkv * kv_refetches(in);
   sc.weights_x = fx;
   sc.kv_x_per_depth = fkv;
   sc.ceiling_x0 = fx;

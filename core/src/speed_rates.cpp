@@ -130,4 +130,15 @@ void issue_bound_notes(double beta, const Machine& mc, std::vector<std::string>&
   }
 }
 
+double kv_refetches(const Inputs& in) {
+  const ModelArch& m = in.model->arch;
+  // Without flash attention llama.cpp computes decode attention as two mat-vec products over the
+  // cache (KQ, then KQV) that broadcast each KV head to its query heads (ggml_mul_mat with
+  // ne12 / ne02 = head_count / head_count_kv), one query head at a time.
+  if (in.plan.kv.flash_attn || !is_llamacpp_engine(in.plan.kv.runtime) || m.is_mla() ||
+      m.head_count_kv == 0 || m.head_count <= m.head_count_kv)
+    return 0;
+  return static_cast<double>(m.head_count) / m.head_count_kv - 1;
+}
+
 }  // namespace runcheck::engine
