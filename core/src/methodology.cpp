@@ -49,7 +49,9 @@ Result<json> methodology_json() {
                                 // speed.h: decode_per_depth_refetch_s; null where
                                 // the runtime's attention is not llama.cpp's
                                 {"fa_off_kv_refetch_share",
-                                 llamacpp_kernels(g) ? json(d.kv_refetch) : json(nullptr)}}
+                                 llamacpp_kernels(g) ? json(d.kv_refetch) : json(nullptr)},
+                                // false: too few such runs, the default 1 is used
+                                {"fa_off_kv_refetch_fitted", d.kv_refetch_fitted}}
                          : json(nullptr)},
          {"prefill", p.ok ? json{{"rows", p.n},
                                  {"overhead_us", p.a * 1e6},

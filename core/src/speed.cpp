@@ -397,6 +397,7 @@ SpeedFit with_kv_refetch(const Members& members, const SpeedFit& fit) {
     }
   }
   best.machines = fit.machines;
+  best.kv_refetch_fitted = true;
   return best;
 }
 

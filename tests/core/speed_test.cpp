@@ -79,6 +79,13 @@ TEST(speed_test, without_flash_attention_decode_reads_the_cache_once_per_query_h
     if (!f["decode"].is_null() && !f["decode"]["fa_off_kv_refetch_share"].is_null())
       share[f["group"].get<std::string>()] = f["decode"]["fa_off_kv_refetch_share"].get<double>();
   EXPECT_EQ(share.count("vllm/cuda/lo"), 0u);  // vLLM's attention reads the cache once
+  // Fitted where a group has at least kMinRefetchRuns such runs (CUDA's 2024 runs are all without
+  // flash attention), else the default 1, and the core says which.
+  for (const auto& f : meth["speed_fits"]) {
+    if (f["group"] == "cuda/lo" || f["group"] == "vulkan/lo") {
+      EXPECT_EQ(f["decode"]["fa_off_kv_refetch_fitted"].get<bool>(), f["group"] == "cuda/lo");
+    }
+  }
   ASSERT_TRUE(share.count("metal/lo") && share.count("cuda/lo"));
   auto slope = [](const char* hw, bool fa) {
     const json s = speed({{"model", "llama-3.1-8b"},

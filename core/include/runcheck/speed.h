@@ -130,6 +130,7 @@ struct SpeedFit {
   // (SpeedFeatures::decode_per_depth_refetch_s) that come from memory rather than cache, picked
   // on kKvRefetchGrid by the group's weighted error; 1 (all) where the group has no such runs.
   double kv_refetch = 1;
+  bool kv_refetch_fitted = false;  // picked from the group's runs (else the default 1)
   size_t n = 0;
   size_t machines = 0;  // distinct machines (GPU model x device count) among the n runs
   bool ok = false;
