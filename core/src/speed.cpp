@@ -372,25 +372,29 @@ SpeedFit fit_speed_at(const Members& members, bool decode, double beta, double r
 // repeated KV reads that come from memory is the kKvRefetchGrid value whose refit of the group
 // leaves the least weighted squared relative error; a group with fewer than kMinRefetchRuns
 // such runs keeps 1, the kernels' own access pattern with no cache reuse.
+// A fit's weighted squared relative error over runs (each weighs 1 / y^2, as in the fits);
+// 0 for a fit that failed.
+double weighted_sse(const Members& members, const SpeedFit& f) {
+  double e = 0;
+  if (!f.ok) return e;
+  for (const SpeedSample* p : members) {
+    const double y = 1.0 / p->value_tps, t = speed_time(f, *p);
+    e += (y - t) * (y - t) / (y * y);
+  }
+  return e;
+}
+
 SpeedFit with_kv_refetch(const Members& members, const SpeedFit& fit) {
   size_t runs = 0;
   for (const SpeedSample* p : members) runs += p->f.decode_per_depth_refetch_s > 0 ? 1 : 0;
   if (runs < kMinRefetchRuns || !fit.ok) return fit;
-  auto sse = [&](const SpeedFit& f) {
-    double e = 0;
-    for (const SpeedSample* p : members) {
-      const double y = 1.0 / p->value_tps, t = speed_time(f, *p);
-      e += (y - t) * (y - t) / (y * y);
-    }
-    return e;
-  };
   SpeedFit best = fit;
-  double best_e = sse(fit);
+  double best_e = weighted_sse(members, fit);
   for (double r : kKvRefetchGrid) {
     if (r == fit.kv_refetch) continue;
     SpeedFit f = fit_speed_at(members, true, fit.issue_beta, r);
     if (!f.ok) continue;
-    const double e = sse(f);
+    const double e = weighted_sse(members, f);
     if (e < best_e) {
       best_e = e;
       best = f;
@@ -447,26 +451,17 @@ SpeedFit fit_speed(const std::vector<SpeedSample>& samples, const std::string& g
   // of the whole family; no bound (0) unless one does better. The search refits each group's
   // bandwidth, layer and hop terms with the era and layer-kind factors of its fit without the
   // bound; the chosen beta is then fitted in full.
-  auto sse = [](const Members& m, const SpeedFit& f) {
-    double e = 0;
-    if (!f.ok) return e;
-    for (const SpeedSample* p : m) {
-      const double y = 1.0 / p->value_tps, t = speed_time(f, *p);
-      e += (y - t) * (y - t) / (y * y);
-    }
-    return e;
-  };
   std::map<std::string, SpeedFit> unbound;  // each other group's fit without the bound
-  double best_e = sse(members, best);
+  double best_e = weighted_sse(members, best);
   for (const auto& [g, m] : others) {
     unbound[g] = fit_speed_at(m, decode, 0);
-    best_e += sse(m, unbound[g]);
+    best_e += weighted_sse(m, unbound[g]);
   }
   double best_beta = 0;
   auto at = [&](const Members& m, const SpeedFit& f0, double beta) {
     SpeedFit f = fit_speed_core(m, decode, f0.k_old, 1.0, f0.a_moe, f0.a_rec, beta, 1.0);
     f.k_old = f0.k_old;
-    return f.ok ? sse(m, f) : sse(m, f0);
+    return f.ok ? weighted_sse(m, f) : weighted_sse(m, f0);
   };
   for (double beta : kIssueBetaGrid) {
     double e = at(members, best, beta);
