@@ -175,7 +175,8 @@ struct SpeedScore {
   std::string why;
   double pred = 0, lo = 0, hi = 0;
   std::optional<std::string> evidence;
-  std::string quant;  // the catalog's name of the row's quantization ("MXFP4" -> "MXFP4_MOE")
+  std::string fit_group;  // the fit the figure rests on (decode's or prefill's)
+  std::string quant;      // the catalog's name of the row's quantization ("MXFP4" -> "MXFP4_MOE")
 };
 
 SpeedScore score_speed_row(const SpeedRow& r, const json& request) {
@@ -257,6 +258,7 @@ SpeedScore score_speed_row(const SpeedRow& r, const json& request) {
   out.lo = *figure * lo_r;
   out.hi = *figure * hi_r;
   if (!sp.evidence.empty()) out.evidence = sp.evidence;
+  out.fit_group = r.tg ? sp.fit_group : sp.prefill_fit_group;
   return out;
 }
 
@@ -463,6 +465,7 @@ Result<json> accuracy_json(const json& req) {
                          {"high", std::round(sc.hi * 100) / 100},
                          {"in_band", inside},
                          {"evidence", sc.evidence ? json(*sc.evidence) : json(nullptr)},
+                         {"fit_group", sc.fit_group},
                          {"speculative", st.speculative},
                          {"concurrency", st.concurrency},
                          {"kind", st.kind == RowSettings::Kind::kServer     ? "server"

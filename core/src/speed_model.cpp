@@ -260,19 +260,24 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
       if (g.size() > prec.size() && g.compare(g.size() - prec.size(), prec.size(), prec) == 0)
         tries.push_back(g);
     for (const auto& g : rest) tries.push_back(g);
+    // A group measured on fewer machines cannot tell a card's efficiency from the group's own:
+    // the next group's fit answers (labelled estimated, its band widened). When none has
+    // enough machines, the first group that has a fit at all answers.
+    SpeedFit first;
+    std::string first_group;
     for (const std::string& g : tries) {
       // Apple's prefill compute figure is GPU cores, not TFLOPS: only a Metal fit reads it.
       if (!decode && (f.backend == "metal") != (g.find("metal") != std::string::npos)) continue;
       const SpeedFit fit = fit_speed(cal.samples, g, decode, exclude, holdout);
-      // A group measured on fewer machines cannot tell a card's efficiency from the group's
-      // own: the next group's fit answers (labelled estimated, its band widened).
-      if (fit.ok && (fit.machines >= kMinFitMachines || g == tries.back())) {
+      if (!fit.ok) continue;
+      if (fit.machines >= kMinFitMachines) {
         used = g;
         return fit;
       }
+      if (first_group.empty()) first = fit, first_group = g;
     }
-    used.clear();
-    return SpeedFit{};
+    used = first_group;
+    return first;
   };
   std::string dgroup, pgroup;
   const SpeedFit df = fit_for(true, dgroup);

@@ -52,6 +52,28 @@ TEST(speed_test, moe_runs_do_not_scale_a_dense_models_prefill) {
   }
 }
 
+// With the Vulkan scoreboard (discussion 10879) held out, the Vulkan decode runs left are one
+// machine's (llmfit's RX 7900 XTX): too few to tell a card from the backend, so the estimate
+// takes the next group with enough machines (CUDA's), labelled estimated. "vulkan/lo" sorts last
+// among the fit groups, and the fallback used to take it as the last resort on its first try:
+// the RTX 5090's Llama 2 7B Q4_0 came out at 94.7 tok/s (measured 263.6, 64 % under).
+TEST(speed_test, a_group_measured_on_one_machine_does_not_answer_for_a_card) {
+  RUNCHECK_NEEDS_SHARED();
+  std::istringstream in(test::read_text(test::shared_dir() + "/calibration/measurements.csv"));
+  std::string line, csv;
+  for (int n = 1; std::getline(in, line); ++n)
+    if (n == 1 || n == 783) csv += line + "\n";
+  ASSERT_NE(csv.find("RTX 5090 32GB"), std::string::npos);
+  const auto r = accuracy_json(json{{"csv", csv}, {"holdout", "source"}});
+  ASSERT_TRUE(r.ok());
+  const json& rows = r.value()["rows"];
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0]["measured_tps"].get<double>(), 263.63);
+  EXPECT_EQ(rows[0]["fit_group"], "cuda/lo");
+  EXPECT_EQ(rows[0]["evidence"], "estimated");
+  EXPECT_LT(std::fabs(rows[0]["error_pct"].get<double>()), 15.0) << rows[0].dump();
+}
+
 TEST(speed_test, accuracy_on_published_measurements_does_not_regress) {
   RUNCHECK_NEEDS_SHARED();
   const json s = all_calibration("row");
@@ -131,9 +153,13 @@ TEST(speed_test, group_holdout_figures_do_not_regress) {
   // 9.3 -> 9.7 %, gpu-count p90 43.7 -> 44.4 %. vLLM decode coverage fell back to 79.2 %: two
   // GPTQ runs at 20k tokens of depth, measured at 0.48x the estimate, left a band whose lower
   // edge the borrowed llama.cpp ratios set.)
+  // (2026-12-06: a fit group measured on fewer than 3 machines no longer answers because its
+  // name sorts last - Vulkan's, with the scoreboard held out, had predicted its Llama 2 7B runs
+  // 40-64 % under. Decode p90 36.8 / 35.8 -> 32.4 / 32.0 % and coverage 93.5 / 94.6 -> 94.8 /
+  // 95.9 % under source / model holdout.)
   const Limit limits[] = {{"hardware", 8.0, 33.3, 96.1, 17.1, 94.4, 530},
-                          {"model", 8.9, 36.3, 94.1, 18.3, 95.7, 530},
-                          {"source", 10.0, 37.3, 93.0, 19.2, 93.8, 530},
+                          {"model", 8.6, 32.5, 95.4, 18.3, 95.7, 530},
+                          {"source", 9.9, 32.9, 94.3, 19.2, 93.8, 530},
                           {"gpu-count", 8.1, 44.9, 97.8, 21.9, 93.2, 397}};
   // Every group of at least 20 rows keeps its band coverage at or above issue 17's 80 %, except
   // vLLM decode at today's 79.2 % (24 runs, 19 of them in band; above). (AMD Vulkan prefill,
