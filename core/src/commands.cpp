@@ -173,7 +173,10 @@ std::map<std::string, std::string> launch_commands(const Inputs& in, const Plan&
     };
     const Plan op = layer_plan(Runtime::kOllama);
     std::string env;
-    if (kv.flash_attn) env += "OLLAMA_FLASH_ATTENTION=1 ";
+    // Ollama's own choice (llama-server --flash-attn auto; off on a CUDA GPU under compute
+    // capability 6.0) is left alone; the variable is set only where the plan differs from it.
+    if (kv.flash_attn != in.ollama_fa_default)
+      env += std::string("OLLAMA_FLASH_ATTENTION=") + (kv.flash_attn ? "1 " : "0 ");
     if (in.kv_type != "f16") env += "OLLAMA_KV_CACHE_TYPE=" + in.kv_type + " ";
     if (kv.n_seq > 1) env += "OLLAMA_NUM_PARALLEL=" + std::to_string(kv.n_seq) + " ";
     env += "OLLAMA_CONTEXT_LENGTH=" + std::to_string(kv.n_ctx) + " ";

@@ -60,6 +60,7 @@ struct Inputs {
   double ram_bandwidth_gb_s = 0;      // system RAM bandwidth (0 = assumed)
   std::optional<LeaveOut> leave_out;  // benchmark rows kept out of the fit (accuracy scoring)
   PlanOptions plan;
+  bool ollama_fa_default = true;  // Ollama's own flash-attention choice on this machine
   std::string kv_type = "f16";
   std::string os;  // linux | windows | macos (derived from the hardware if not given)
   std::vector<std::string> assumptions;

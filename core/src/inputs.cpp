@@ -289,10 +289,11 @@ std::optional<Error> read_workload(const EstimateRequest& q, Inputs& in) {
     return make_error("bad_value", "split_mode",
                       "split_mode row is a llama.cpp option (llama-server -sm row, LM Studio); "
                       "this runtime splits by layer");
-  // Ollama defaults flash attention off unless OLLAMA_FLASH_ATTENTION=1; llama.cpp's -fa auto
-  // turns it on where the backend supports it (llama.cpp PR #15434).
-  const bool fa_default = rt != Runtime::kOllama;
-  in.plan.kv.flash_attn = q.flash_attn.value_or(fa_default);
+  // Flash attention unless the request says: llama.cpp's -fa auto turns it on where the backend
+  // supports it (llama.cpp PR #15434). Ollama runs llama-server for GGUF models since v0.30
+  // (ollama PR #16031, 2026-05-29) and passes it --flash-attn auto unless OLLAMA_FLASH_ATTENTION
+  // is set, or off on a CUDA GPU it does not trust with it (read_machine, ollama_fa_default).
+  in.plan.kv.flash_attn = q.flash_attn.value_or(true);
 
   // Quantization: a llama.cpp file type, or a catalog format (BF16, FP8, AWQ, MLX-4bit ...).
   in.ftype = file_type_by_name(in.quant);
@@ -367,6 +368,17 @@ std::optional<Error> read_workload(const EstimateRequest& q, Inputs& in) {
 }
 
 // The machine half: devices, operating system, backend, and the speculative draft.
+// Ollama passes llama-server --flash-attn off when a CUDA GPU of the machine has compute
+// capability under 6.0 (Kepler, Maxwell), which its FlashAttentionSupported rules out (ollama
+// ml/device.go @fb30760; it also rules out 7.2, the Jetson AGX Xavier, not in the catalog).
+bool ollama_turns_fa_off(const Inputs& in) {
+  if (in.backend != "cuda") return false;
+  return std::any_of(in.hardware.begin(), in.hardware.end(), [](const HardwareEntry* h) {
+    return h->kind == HardwareKind::kGpu && h->vendor == "nvidia" &&
+           (h->architecture == "Kepler" || h->architecture == "Maxwell");
+  });
+}
+
 std::optional<Error> read_machine(const EstimateRequest& q, Inputs& in) {
   const Catalog& cat = builtin_catalog();
   const std::vector<std::string>& hw = q.hardware;
@@ -478,6 +490,21 @@ std::optional<Error> read_machine(const EstimateRequest& q, Inputs& in) {
                 return b;
               }() +
               ")");
+  }
+  in.ollama_fa_default = !ollama_turns_fa_off(in);
+  if (in.plan.kv.runtime == Runtime::kOllama && !in.ollama_fa_default) {
+    if (!q.flash_attn) {
+      in.plan.kv.flash_attn = false;
+      in.assumptions.push_back(
+          "flash attention off: Ollama turns it off on a CUDA GPU of compute capability under 6.0 "
+          "(set flash_attn on for OLLAMA_FLASH_ATTENTION=1)");
+      const GgmlType v = in.plan.kv.type_v;
+      if (v != GgmlType::F16 && v != GgmlType::F32 && v != GgmlType::BF16)
+        return make_error("incompatible", "kv_type",
+                          "Ollama turns flash attention off on a CUDA GPU of compute capability "
+                          "under 6.0 (Kepler, Maxwell) unless OLLAMA_FLASH_ATTENTION=1, and a "
+                          "quantized V cache needs it: set kv_type f16 or flash_attn on");
+    }
   }
   if (auto e = read_speculative(q, in)) return *e;
   if (auto e = read_vision(q, in)) return *e;

@@ -26,7 +26,7 @@ Result<json> options_json() {
               {"name", std::string(id)},
               {"os", nullptr},
               {"formats", json::array()},
-              {"flash_attn_default", id != "ollama"}};
+              {"flash_attn_default", true}};
     for (const auto& e : builtin_catalog().runtimes)
       if (e.id == id) {
         r["name"] = e.name;

@@ -151,6 +151,54 @@ TEST(Commands, MlxCommandUsesACitedRepository) {
             "mlx_lm.server --model mlx-community/Qwen3-8B-4bit --max-tokens 512");
 }
 
+// Ollama runs llama-server for GGUF models since v0.30 and passes --flash-attn auto unless
+// OLLAMA_FLASH_ATTENTION is set, or off when a CUDA GPU has compute capability under 6.0
+// (ollama llm/llama_server.go LlamaServerFlashAttention, ml/device.go @fb307609). The plan
+// follows that default, and the command sets the variable only where the plan differs from it.
+TEST(Commands, OllamaFlashAttentionFollowsItsOwnDefault) {
+  const auto est = [](const char* hw, const char* runtime, json extra = json::object()) {
+    json q = {{"command", "estimate"}, {"model", "llama-3.1-8b"}, {"quant", "Q4_K_M"},
+              {"hardware", hw},        {"runtime", runtime},      {"context", 8192}};
+    q.update(extra);
+    return json::parse(handle_request(q.dump()));
+  };
+  const json ampere = est("rtx-3090", "ollama");
+  ASSERT_TRUE(ampere["ok"].get<bool>()) << ampere.dump();
+  EXPECT_EQ(ampere["request"]["flash_attn"], true);
+  EXPECT_EQ(ampere["commands"]["ollama"].get<std::string>().rfind(
+                "OLLAMA_CONTEXT_LENGTH=8192 ollama serve", 0),
+            0u)
+      << ampere["commands"]["ollama"];
+  // With it off on request, the variable turns Ollama's auto off.
+  const json off = est("rtx-3090", "ollama", {{"flash_attn", false}});
+  EXPECT_EQ(off["commands"]["ollama"].get<std::string>().rfind(
+                "OLLAMA_FLASH_ATTENTION=0 OLLAMA_CONTEXT_LENGTH=8192 ollama serve", 0),
+            0u)
+      << off["commands"]["ollama"];
+  // A Tesla M40 (Maxwell, compute capability 5.2): Ollama turns it off, and says why.
+  const json maxwell = est("tesla-m40-24gb", "ollama");
+  ASSERT_TRUE(maxwell["ok"].get<bool>()) << maxwell.dump();
+  EXPECT_EQ(maxwell["request"]["flash_attn"], false);
+  EXPECT_EQ(maxwell["commands"]["ollama"].get<std::string>().rfind(
+                "OLLAMA_CONTEXT_LENGTH=8192 ollama serve", 0),
+            0u);
+  bool said = false;
+  for (const auto& a : maxwell["assumptions"])
+    said = said || a.get<std::string>().find("Ollama turns it off") != std::string::npos;
+  EXPECT_TRUE(said) << maxwell["assumptions"].dump();
+  // ... so a quantized V cache, which needs it, is refused there, naming the field.
+  const json q8 = est("tesla-m40-24gb", "ollama", {{"kv_type", "q8_0"}});
+  EXPECT_FALSE(q8["ok"].get<bool>());
+  EXPECT_EQ(q8["error"]["field"], "kv_type") << q8.dump();
+  // llama.cpp's plan on the M40 keeps flash attention on: its Ollama command then asks for it.
+  const json llama = est("tesla-m40-24gb", "llama.cpp");
+  EXPECT_EQ(llama["request"]["flash_attn"], true);
+  EXPECT_EQ(llama["commands"]["ollama"].get<std::string>().rfind(
+                "OLLAMA_FLASH_ATTENTION=1 OLLAMA_CONTEXT_LENGTH=8192 ollama serve", 0),
+            0u)
+      << llama["commands"]["ollama"];
+}
+
 TEST(Commands, EmbeddingModelsServeEmbeddingsAndRankForNoChatUse) {
   // Qwen3-Embedding-8B (kind "embedding"): llama-server gets --embedding (tools/server README),
   // decode has no figure (no token is generated) while prefill - its throughput - keeps one.

@@ -527,7 +527,7 @@ test('items 03, 06, 14, 15, 17: offload speed, parallel streams, command notes a
   // 14: Ollama's command is a layer offload with the server's environment, and the notes say what is not cited.
   const cmds = await page.$$eval('#commands .cmd', (n) => n.map((x) => x.textContent));
   assert.ok(cmds.includes(expected.commands.ollama));
-  assert.match(expected.commands.ollama, /^OLLAMA_FLASH_ATTENTION=1 OLLAMA_NUM_PARALLEL=4 OLLAMA_CONTEXT_LENGTH=8192 ollama serve/);
+  assert.match(expected.commands.ollama, /^OLLAMA_NUM_PARALLEL=4 OLLAMA_CONTEXT_LENGTH=8192 ollama serve/);
   // The notes, then one line per cited download.
   assert.equal(await page.$$eval('#commands-notes li', (n) => n.length), expected.commands_notes.length + expected.downloads.length);
   await page.screenshot({ path: join(artifacts, 'item22-offload-desktop.png'), fullPage: true });
