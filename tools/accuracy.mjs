@@ -18,13 +18,13 @@ const line = (g) =>
 
 const results = {};
 console.log(`calibration: ${files.join(', ')}`);
-console.log('holdout     decode: median     p90  in band   prefill: median     p90  in band   rows      unmapped');
+console.log('holdout     decode: median     p90  in band   prefill: median     p90  in band     TTFT: median     p90  in band   rows          unmapped');
 for (const h of ['row', 'hardware', 'model', 'source', 'gpu-count']) {
   const r = run(h);
   results[h] = r.summary;
   const m = r.summary;
   console.log(
-    `${h.padEnd(10)}  ${line(m.tg_tps)}          ${line(m.pp_tps)}   ${String(m.tg_tps.count).padStart(4)}+${String(m.pp_tps.count).padEnd(4)}  ${r.unmapped.length}`,
+    `${h.padEnd(10)}  ${line(m.tg_tps)}          ${line(m.pp_tps)}         ${line(m.ttft_s)}   ${String(m.tg_tps.count).padStart(4)}+${String(m.pp_tps.count)}+${String(m.ttft_s?.count ?? 0).padEnd(4)}  ${r.unmapped.length}`,
   );
 }
 // Headline: per figure, the worst of the three group holdouts.
@@ -41,17 +41,21 @@ const head = (key) => ({
 console.log(`\nheadline (worst of source, model, hardware holdout)`);
 console.log(`  decode   ${line(head('tg_tps'))}   (median, p90, in band)`);
 console.log(`  prefill  ${line(head('pp_tps'))}`);
+console.log(`  TTFT     ${line(head('ttft_s'))}   (seconds; prompts of 512 tokens or more)`);
 console.log(`\ngroups with at least 20 rows, headline (worst of the three holdouts)`);
 console.log('group                              rows   median      p90  in band   targets met');
 const groups = Object.keys(results.model)
-  .filter((k) => k.startsWith('tg_tps') || k.startsWith('pp_tps'))
+  .filter((k) => k.startsWith('tg_tps') || k.startsWith('pp_tps') || k.startsWith('ttft_s'))
   .filter((k) => (results.model[k].count ?? 0) >= 20)
   .sort();
 for (const k of groups) {
   const h = head(k);
   const tg = k.startsWith('tg_tps');
-  const errOk = tg ? h.median_abs_error_pct <= 10 && h.p90_abs_error_pct <= 25 : h.median_abs_error_pct <= 20;
+  // Issue 17's error targets are for decode and prefill; a TTFT group has the band target only.
+  const ttft = k.startsWith('ttft_s');
+  const errOk = ttft || (tg ? h.median_abs_error_pct <= 10 && h.p90_abs_error_pct <= 25 : h.median_abs_error_pct <= 20);
   const bandOk = h.band_coverage_pct >= 80;
-  const met = errOk && bandOk ? 'yes' : bandOk ? 'band only' : errOk ? 'error only' : 'no';
+  const met = ttft ? (bandOk ? 'band (no error target)' : 'no')
+    : errOk && bandOk ? 'yes' : bandOk ? 'band only' : errOk ? 'error only' : 'no';
   console.log(`${k.padEnd(33)} ${String(h.count).padStart(5)} ${line(h)}   ${met}`);
 }

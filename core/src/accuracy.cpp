@@ -45,6 +45,7 @@ struct SpeedRow {
   int n_dev = 1, tokens = 0, depth_before = 0;
   double ram_gib = 0;  // a Mac's memory from its name
   bool tg = true, wall = false;
+  bool ttft = false;  // a time to first token (seconds), not a rate
   double measured = 0;
   json request;
 };
@@ -90,6 +91,7 @@ SpeedRow map_speed_row(const Getter& get) {
   r.backend = map_backend(backend_col);
   r.n_dev = std::max(1, std::atoi(get("n_devices").c_str()));
   r.tg = metric == "tg_tps";
+  r.ttft = metric == "ttft_s";
   const std::string sub = submitter_of(get("source_note"));
   r.source = get("source_url") + (sub.empty() ? "" : "#submitter=" + sub);
   // The data set's own flag: rows whose source_note says "treat as outlier" (the calibration
@@ -103,8 +105,14 @@ SpeedRow map_speed_row(const Getter& get) {
   if (r.backend.empty()) return r.why = "backend not named", r;
   if (st.runtime.empty())
     return r.why = "runtime '" + safe_echo(st.engine) + "' is not one runcheck models", r;
-  if (st.kind == RowSettings::Kind::kLengthsUnknown)
+  if (st.kind == RowSettings::Kind::kLengthsUnknown ||
+      (r.ttft && (detail.find("prompt token count not recorded") != std::string::npos ||
+                  detail.find("prompt 0 tokens") != std::string::npos)))
     return r.why = "the run's prompt and output lengths were not recorded", r;
+  if (r.ttft && st.concurrency > 1)
+    return r.why = "time to first token of " + std::to_string(st.concurrency) +
+                   " concurrent requests is not scored",
+           r;
   if (!r.tg && st.concurrency > 1)
     return r.why = "prefill of " + std::to_string(st.concurrency) +
                    " concurrent requests is not scored",
@@ -126,10 +134,16 @@ SpeedRow map_speed_row(const Getter& get) {
   if (r.wall) r.depth_before = kLlmfitPromptTokens;
   r.tokens = std::max(1, tokens);
   // A short prompt's time to first token is request handling (tokenizer, scheduler, HTTP, a
-  // prefix-cache hit), which the engine does not model: neither fitted nor scored.
-  if (!r.tg && st.kind == RowSettings::Kind::kServer && r.tokens < kMinServerPrefillTokens)
-    return r.why = "a server's prefill of " + std::to_string(r.tokens) +
-                   " tokens is mostly its first decode step and request overhead",
+  // prefix-cache hit), which the engine does not model: neither fitted nor scored. Every TTFT
+  // row is one: LocalScore's llamafile runs, timed in-process, still take 30-70 ms for a 16-token
+  // prompt where its prefill and first decode step take 7-33 ms.
+  if (!r.tg && (st.kind == RowSettings::Kind::kServer || r.ttft) &&
+      r.tokens < kMinServerPrefillTokens)
+    return r.why = r.ttft ? "the time to first token of a " + std::to_string(r.tokens) +
+                                "-token prompt is mostly per-request work runcheck does not "
+                                "model (tokenizing, graph setup, a server's request handling)"
+                          : "a server's prefill of " + std::to_string(r.tokens) +
+                                " tokens is mostly its first decode step and request overhead",
            r;
   r.measured = std::atof(get("value").c_str());
   r.quant = scoring_quant(get("quant"), st.runtime);
@@ -170,6 +184,12 @@ SpeedRow map_speed_row(const Getter& get) {
   return r;
 }
 
+// A figure as the report prints it: rates to 0.01 tok/s, times to 0.1 ms.
+double round_to(double v, bool seconds) {
+  const double k = seconds ? 1e4 : 1e2;
+  return std::round(v * k) / k;
+}
+
 // The engine's figure for what the row measured, with its band; `why` when there is none.
 struct SpeedScore {
   std::string why;
@@ -197,6 +217,23 @@ SpeedScore score_speed_row(const SpeedRow& r, const json& request) {
                "not model (llama.cpp's automatic fit, a driver's fallback to system memory)",
            out;
   out.quant = est.value().quant;
+  if (r.ttft) {  // seconds: the prompt at the prefill rate, then the first decode step
+    if (!sp.ttft_seconds) return out.why = "no ttft_seconds predicted", out;
+    // Sooner than the prompt's FLOPs allow at the peak tensor rate: not this model or hardware.
+    if (sp.prefill_ceiling_tps &&
+        r.measured * kMislabelledOverCeiling < r.tokens / *sp.prefill_ceiling_tps)
+      return out.why = "measured " + fmt("%.3f", r.measured) +
+                       " s is under this prompt's time at the compute ceiling (" +
+                       fmt("%.3f", r.tokens / *sp.prefill_ceiling_tps) +
+                       " s): the row's model or hardware is mislabelled",
+             out;
+    out.pred = *sp.ttft_seconds;
+    out.lo = sp.ttft_seconds_low.value_or(out.pred);
+    out.hi = sp.ttft_seconds_high.value_or(out.pred);
+    if (!sp.evidence.empty()) out.evidence = sp.evidence;
+    out.fit_group = sp.prefill_fit_group;
+    return out;
+  }
   std::optional<double> figure = r.tg ? sp.decode_tps : sp.prefill_tps;
   double lo_r = 1, hi_r = 1;  // band as ratios of the figure
   if (figure) {
@@ -399,7 +436,7 @@ Result<json> accuracy_json(const json& req) {
     const std::string model = map_model(get(row, "model"));
     const HwMatch hw = map_hardware(get(row, "hardware"));
     const int n_dev = std::max(1, std::atoi(get(row, "n_devices").c_str()));
-    if (metric == "tg_tps" || metric == "pp_tps") {
+    if (metric == "tg_tps" || metric == "pp_tps" || metric == "ttft_s") {
       ++speed_rows;
       const Getter cell = [&](const char* k) { return col.count(k) ? get(row, k) : std::string(); };
       const SpeedRow m = map_speed_row(cell);
@@ -459,10 +496,10 @@ Result<json> accuracy_json(const json& req) {
                          {"n_devices", m.n_dev},
                          {"moe", me ? json(me->arch.is_moe()) : json(nullptr)},
                          {"tokens", m.tokens},
-                         {"measured_tps", m.measured},
-                         {"predicted_tps", std::round(sc.pred * 100) / 100},
-                         {"low", std::round(sc.lo * 100) / 100},
-                         {"high", std::round(sc.hi * 100) / 100},
+                         {m.ttft ? "measured_s" : "measured_tps", m.measured},
+                         {m.ttft ? "predicted_s" : "predicted_tps", round_to(sc.pred, m.ttft)},
+                         {"low", round_to(sc.lo, m.ttft)},
+                         {"high", round_to(sc.hi, m.ttft)},
                          {"in_band", inside},
                          {"evidence", sc.evidence ? json(*sc.evidence) : json(nullptr)},
                          {"fit_group", sc.fit_group},
