@@ -125,7 +125,7 @@ test-sanitize: sanitize
 	@$(MAKE) fuzz FUZZ_RUNS=20000
 
 # Per-estimate timings, native core and the wasm module (numbers printed, nothing asserted).
-bench: native site
+bench: native site node_modules/.package-lock.json
 	build/native/runcheck_bench tests/bench/requests.json
 	node tests/bench/wasm-bench.mjs
 	node tests/bench/browser-bench.mjs

@@ -118,6 +118,7 @@ void reset_engine_state() {
   clear_user_models();
   clear_weights_memo();
   clear_ratio_memo();
+  clear_fit_memo();
 }
 
 Result<Estimate> estimate(const EstimateRequest& request) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -425,8 +426,52 @@ std::vector<std::string> issue_family(const std::string& group) {
   return out;
 }
 
+namespace {
+
+// Fits already made: a fit depends only on its samples (the calibration, built once), the group,
+// the kind, the excluded row and the holdout, and an estimate asks for the same few fits again
+// and again (the decode and prefill groups, each hardware correction). Without the memo every
+// estimate refitted its groups with the issue-bound and KV-refetch grid searches.
+struct FitMemo {
+  std::mutex mu;
+  std::map<std::string, SpeedFit> fits;
+};
+FitMemo& fit_memo() {
+  static FitMemo m;
+  return m;
+}
+
+SpeedFit fit_speed_uncached(const std::vector<SpeedSample>& samples, const std::string& group,
+                            bool decode, size_t exclude, const Holdout& holdout);
+
+}  // namespace
+
+void clear_fit_memo() {
+  FitMemo& m = fit_memo();
+  std::lock_guard<std::mutex> lock(m.mu);
+  m.fits.clear();
+}
+
 SpeedFit fit_speed(const std::vector<SpeedSample>& samples, const std::string& group, bool decode,
                    size_t exclude, const Holdout& holdout) {
+  std::string key = std::to_string(reinterpret_cast<uintptr_t>(samples.data())) + ":" +
+                    std::to_string(samples.size()) + "|" + group + (decode ? "|d|" : "|p|") +
+                    std::to_string(exclude);
+  for (const Holdout* h = &holdout; h; h = h->also) key += "|" + h->field + "=" + h->value;
+  FitMemo& m = fit_memo();
+  {
+    std::lock_guard<std::mutex> lock(m.mu);
+    if (auto it = m.fits.find(key); it != m.fits.end()) return it->second;
+  }
+  const SpeedFit f = fit_speed_uncached(samples, group, decode, exclude, holdout);
+  std::lock_guard<std::mutex> lock(m.mu);
+  return m.fits.emplace(key, f).first->second;
+}
+
+namespace {
+
+SpeedFit fit_speed_uncached(const std::vector<SpeedSample>& samples, const std::string& group,
+                            bool decode, size_t exclude, const Holdout& holdout) {
   const std::vector<std::string> family = decode ? issue_family(group) : std::vector<std::string>{};
   Members members;
   std::map<std::string, Members> others;  // the family's other groups
@@ -477,5 +522,7 @@ SpeedFit fit_speed(const std::vector<SpeedSample>& samples, const std::string& g
   f.machines = machines.size();
   return with_kv_refetch(members, f.ok ? f : best);
 }
+
+}  // namespace
 
 }  // namespace runcheck

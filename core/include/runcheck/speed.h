@@ -150,5 +150,8 @@ double speed_time(const SpeedFit& fit, const SpeedSample& s);
 // GPU count).
 SpeedFit fit_speed(const std::vector<SpeedSample>& samples, const std::string& group, bool decode,
                    size_t exclude = SIZE_MAX, const Holdout& holdout = {});
+// Forgets the fits fit_speed keeps (keyed on the samples' address, so a new sample vector at a
+// reused address must clear them first).
+void clear_fit_memo();
 
 }  // namespace runcheck
