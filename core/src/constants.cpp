@@ -168,6 +168,13 @@ const std::vector<NamedConstant>& constants_table() {
         {"kMlxRequestOverheadS", kMlxRequestOverheadS * 1e3, "ms",
          "MLX time to first token: fixed cost per request",
          "MLX rows of shared/calibration/set_c.csv (5-250 ms for tiny prompts)"},
+        {"kRequestOverheadInProcessS", kRequestOverheadInProcessS * 1e3, "ms",
+         "time to first token of a short prompt: per-request work left out, median in-process",
+         "LocalScore rows of shared/calibration/set_c.csv, prompts under 512 tokens"},
+        {"kRequestOverheadServerMaxS", kRequestOverheadServerMaxS * 1e3, "ms",
+         "time to first token of a short prompt: per-request work left out, largest behind a "
+         "server",
+         "localmaxxing llama-server and vLLM rows of shared/calibration/set_c.csv"},
         {"kOpOffloadMinBatch", kOpOffloadMinBatch, "tokens",
          "batch from which llama.cpp runs system-RAM weights' matmuls on the GPU",
          "ggml-cuda.cu ggml_backend_cuda_device_offload_op (min_batch_size 32)"},

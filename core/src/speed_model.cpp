@@ -556,6 +556,14 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
                             " ms per request (published MLX runs with tiny prompts: " +
                             fmt("%.0f", kMlxRequestOverheadLowS * 1e3) + "-" +
                             fmt("%.0f", kMlxRequestOverheadHighS * 1e3) + " ms)");
+    } else if (in.prompt < kShortPromptTokens) {
+      assumptions.push_back("time to first token for a " + std::to_string(in.prompt) +
+                            "-token prompt leaves out per-request work (tokenizing, scheduling, "
+                            "HTTP): in published runs with prompts under " +
+                            fmt("%.0f", kShortPromptTokens) + " tokens it added a median " +
+                            fmt("%.0f", kRequestOverheadInProcessS * 1e3) +
+                            " ms in-process and up to " +
+                            fmt("%.0f", kRequestOverheadServerMaxS * 1e3) + " ms behind a server");
     }
     // Several sequences decoding together (llama-server -np N, vLLM): weights are read once per
     // step, each sequence reads its own KV, and the step cannot beat N tokens of compute.
