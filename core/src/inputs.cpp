@@ -367,7 +367,6 @@ std::optional<Error> read_workload(const EstimateRequest& q, Inputs& in) {
   return std::nullopt;
 }
 
-// The machine half: devices, operating system, backend, and the speculative draft.
 // Ollama passes llama-server --flash-attn off when a CUDA GPU of the machine has compute
 // capability under 6.0 (Kepler, Maxwell), which its FlashAttentionSupported rules out (ollama
 // ml/device.go @fb30760; it also rules out 7.2, the Jetson AGX Xavier, not in the catalog).
@@ -379,6 +378,7 @@ bool ollama_turns_fa_off(const Inputs& in) {
   });
 }
 
+// The machine half: devices, operating system, backend, and the speculative draft.
 std::optional<Error> read_machine(const EstimateRequest& q, Inputs& in) {
   const Catalog& cat = builtin_catalog();
   const std::vector<std::string>& hw = q.hardware;
