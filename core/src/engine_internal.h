@@ -207,6 +207,17 @@ struct BandStratum {
   std::string name;
   std::function<bool(size_t)> member;
 };
+// What an accuracy request (Inputs::leave_out) keeps out of the speed fit, the hardware factor,
+// the measured list and the band: the measurement itself (`exclude`: the index of the benchmark
+// row matching every identifying field, or SIZE_MAX) and the whole group of its scope
+// (`holdout`: every row of that hardware, model, source or GPU count).
+struct LeftOut {
+  size_t exclude = SIZE_MAX;
+  Holdout holdout;
+  bool row_held_out(size_t benchmark_row) const;
+};
+LeftOut left_out_rows(const Inputs& in);
+
 // The band from a group's held-out ratios, without row `exclude` and any row `held_out` says:
 // the kBandLowQuantile-kBandHighQuantile range of the whole pool, joined with that of each
 // stratum the request is in that has at least kMinStratumRows rows (Mondrian conformal: the

@@ -82,6 +82,40 @@ const Calibration& calibration() {
   return cal;
 }
 
+LeftOut left_out_rows(const Inputs& in) {
+  LeftOut out;
+  if (!in.leave_out) return out;
+  const LeaveOut& L = *in.leave_out;
+  if (L.scope == "hardware") out.holdout = {L.scope, L.hardware};
+  if (L.scope == "model") out.holdout = {L.scope, L.model};
+  if (L.scope == "source") out.holdout = {L.scope, L.source};
+  if (L.scope == "gpu-count")
+    out.holdout = {L.scope, std::to_string(L.n_devices > 0 ? L.n_devices : 1)};
+  const auto& rows = builtin_catalog().benchmarks;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const auto& b = rows[i];
+    if (L.model == b.model && L.quant == b.quant && L.hardware == b.hardware &&
+        L.n_devices == b.n_devices && L.backend == b.backend && L.depth == b.depth &&
+        L.metric == (b.decode ? "tg" : "pp") && L.tokens == b.tokens &&
+        std::fabs(L.value_tps - b.value_tps) < 1e-9) {
+      out.exclude = i;
+      break;
+    }
+  }
+  return out;
+}
+
+bool LeftOut::row_held_out(size_t i) const {
+  const auto& rows = builtin_catalog().benchmarks;
+  if (i >= rows.size() || holdout.field.empty()) return false;
+  SpeedSample probe;
+  probe.hardware = rows[i].hardware;
+  probe.model = rows[i].model;
+  probe.source = benchmark_source(rows[i]);
+  probe.n_devices = rows[i].n_devices;
+  return holdout.holds_out(probe);
+}
+
 // The highest share of its rated bandwidth any measured decode run reached: the 99th percentile
 // over every calibration row of (bytes read per token / bandwidth) / measured time per token.
 // No estimate streams weights faster than this share, however well a card's own runs went.

@@ -204,42 +204,13 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
                             " GB/s (dual-channel DDR4-3200; set ram_bandwidth_gb_s to your RAM's: "
                             "channels x MT/s x 8 B)");
   }
-  // The measurement to leave out (accuracy scoring): match on every identifying field.
-  size_t exclude = SIZE_MAX;
-  // Group holdout (accuracy scoring): no row of this hardware / model / source / GPU count
-  // informs the estimate, its fit, its hardware factor or its band.
-  Holdout holdout;
-  const auto& rows = builtin_catalog().benchmarks;
-  if (in.leave_out) {
-    const LeaveOut& L = *in.leave_out;
-    if (L.scope == "hardware") holdout = {L.scope, L.hardware};
-    if (L.scope == "model") holdout = {L.scope, L.model};
-    if (L.scope == "source") holdout = {L.scope, L.source};
-    if (L.scope == "gpu-count")
-      holdout = {L.scope, std::to_string(L.n_devices > 0 ? L.n_devices : 1)};
-  }
-  auto row_held_out = [&](size_t i) {
-    if (i >= rows.size() || holdout.field.empty()) return false;
-    SpeedSample probe;
-    probe.hardware = rows[i].hardware;
-    probe.model = rows[i].model;
-    probe.source = benchmark_source(rows[i]);
-    probe.n_devices = rows[i].n_devices;
-    return holdout.holds_out(probe);
+  // What an accuracy request keeps out of the fit, the hardware factor and the band.
+  const LeftOut left = left_out_rows(in);
+  const size_t exclude = left.exclude;
+  const Holdout& holdout = left.holdout;
+  const std::function<bool(size_t)> row_held_out = [&left](size_t i) {
+    return left.row_held_out(i);
   };
-  if (in.leave_out) {
-    const LeaveOut& L = *in.leave_out;
-    for (size_t i = 0; i < rows.size(); ++i) {
-      const auto& b = rows[i];
-      if (L.model == b.model && L.quant == b.quant && L.hardware == b.hardware &&
-          L.n_devices == b.n_devices && L.backend == b.backend && L.depth == b.depth &&
-          L.metric == (b.decode ? "tg" : "pp") && L.tokens == b.tokens &&
-          std::fabs(L.value_tps - b.value_tps) < 1e-9) {
-        exclude = i;
-        break;
-      }
-    }
-  }
   // Fit group, with fallbacks when this backend/precision has no calibration rows.
   std::string evidence = "extrapolated";
   SpeedFeatures f = sc.f;
@@ -311,6 +282,7 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
     }
   if (n_gpu == 0)
     for (const auto* h : in.hardware) gpu_id = h->id;
+  const auto& rows = builtin_catalog().benchmarks;
   for (size_t i = 0; i < rows.size(); ++i) {
     const auto& b = rows[i];
     if (i == exclude || !same_gpu || b.model != in.model->id || b.hardware != gpu_id ||
