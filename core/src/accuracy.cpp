@@ -13,6 +13,7 @@
 #include "estimate.h"
 #include "names.h"
 #include "runcheck/catalog.h"
+#include "runcheck/constants.h"
 #include "runcheck/memory.h"
 #include "runcheck/request.h"
 #include "text_format.h"
@@ -138,7 +139,7 @@ SpeedRow map_speed_row(const Getter& get) {
   // row is one: LocalScore's llamafile runs, timed in-process, still take 30-70 ms for a 16-token
   // prompt where its prefill and first decode step take 7-33 ms.
   if (!r.tg && (st.kind == RowSettings::Kind::kServer || r.ttft) &&
-      r.tokens < kMinServerPrefillTokens)
+      r.tokens < static_cast<int>(kShortPromptTokens))
     return r.why = r.ttft ? "the time to first token of a " + std::to_string(r.tokens) +
                                 "-token prompt is mostly per-request work runcheck does not "
                                 "model (tokenizing, graph setup, a server's request handling)"

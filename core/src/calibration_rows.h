@@ -39,9 +39,6 @@ struct RowSettings {
 // llmfit's benchmark prompts: "about 10-60 tokens before the chat template" (SET_C.md, source 2);
 // a wall-time row is predicted with this prompt ahead of its output.
 inline constexpr int kLlmfitPromptTokens = 50;
-// A server's prefill rate (prompt / time to first token) over a shorter prompt is mostly its first
-// decode step and request overhead: such rows are scored but stay out of the prefill fit.
-inline constexpr int kMinServerPrefillTokens = 512;
 
 // `backend` is the CSV's backend column ("vLLM CUDA", "llamafile Metal"); `detail` its
 // test_detail. Never fails: what is not stated stays unset.

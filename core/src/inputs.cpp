@@ -177,6 +177,11 @@ Result<EstimateRequest> read_request(const json& req) {
 
 namespace {
 
+// A KV cache type llama.cpp stores quantized (its V half then needs flash attention).
+bool quantized_cache(GgmlType t) {
+  return t != GgmlType::F16 && t != GgmlType::F32 && t != GgmlType::BF16;
+}
+
 // The workload half of a request: model, quant, runtime, KV cache, context and the other
 // machine-independent fields.
 std::optional<Error> read_workload(const EstimateRequest& q, Inputs& in) {
@@ -323,8 +328,7 @@ std::optional<Error> read_workload(const EstimateRequest& q, Inputs& in) {
   if (!kv)
     return make_error("bad_value", "kv_type", "kv_type must be one of " + list_text(kKvTypes));
   in.plan.kv.type_k = in.plan.kv.type_v = *kv;
-  if (kv != GgmlType::F16 && kv != GgmlType::F32 && kv != GgmlType::BF16 &&
-      is_llamacpp_engine(rt) && !in.plan.kv.flash_attn)
+  if (quantized_cache(*kv) && is_llamacpp_engine(rt) && !in.plan.kv.flash_attn)
     return make_error(
         "incompatible", "kv_type",
         "a quantized V cache needs flash attention in llama.cpp: set flash_attn on or kv_type f16");
@@ -498,8 +502,7 @@ std::optional<Error> read_machine(const EstimateRequest& q, Inputs& in) {
       in.assumptions.push_back(
           "flash attention off: Ollama turns it off on a CUDA GPU of compute capability under 6.0 "
           "(set flash_attn on for OLLAMA_FLASH_ATTENTION=1)");
-      const GgmlType v = in.plan.kv.type_v;
-      if (v != GgmlType::F16 && v != GgmlType::F32 && v != GgmlType::BF16)
+      if (quantized_cache(in.plan.kv.type_v))
         return make_error("incompatible", "kv_type",
                           "Ollama turns flash attention off on a CUDA GPU of compute capability "
                           "under 6.0 (Kepler, Maxwell) unless OLLAMA_FLASH_ATTENTION=1, and a "

@@ -25,8 +25,7 @@ Result<json> options_json() {
     json r = {{"id", std::string(id)},
               {"name", std::string(id)},
               {"os", nullptr},
-              {"formats", json::array()},
-              {"flash_attn_default", true}};
+              {"formats", json::array()}};
     for (const auto& e : builtin_catalog().runtimes)
       if (e.id == id) {
         r["name"] = e.name;

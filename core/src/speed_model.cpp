@@ -532,7 +532,7 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
       assumptions.push_back("time to first token for a " + std::to_string(in.prompt) +
                             "-token prompt leaves out per-request work (tokenizing, scheduling, "
                             "HTTP): in published runs with prompts under " +
-                            fmt("%.0f", kShortPromptTokens) + " tokens it added a median " +
+                            std::to_string(kShortPromptTokens) + " tokens it added a median " +
                             fmt("%.0f", kRequestOverheadInProcessS * 1e3) +
                             " ms in-process and up to " +
                             fmt("%.0f", kRequestOverheadServerMaxS * 1e3) + " ms behind a server");

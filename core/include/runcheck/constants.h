@@ -223,13 +223,15 @@ constexpr double kExpertOffloadHostExcess = 1.5;
 // (localmaxxing, 2026); 50 ms, near the middle of the larger models' 22-106 ms, is the point.
 constexpr double kMlxRequestOverheadS = 0.050, kMlxRequestOverheadLowS = 0.005,
                  kMlxRequestOverheadHighS = 0.250;
-// Per-request work other runtimes' time to first token includes and the estimate leaves out
-// (tokenizing, the chat template, scheduling, HTTP): measured minus estimated TTFT of the
+// A prompt shorter than this: its time to first token is mostly per-request work (tokenizing, the
+// chat template, scheduling, HTTP) and, behind a server, its prefill rate mostly its first decode
+// step. The accuracy report neither fits nor scores such TTFT and server prefill rows, and an
+// estimate for one says what it leaves out: measured minus estimated TTFT of the
 // shared/calibration/set_c.csv runs with prompts under 512 tokens, under source holdout
-// (2026-12-06): a median 13 ms for LocalScore's in-process llamafile runs (27 runs), 6 ms for
+// (2026-12-06), a median 13 ms for LocalScore's in-process llamafile runs (27 runs), 6 ms for
 // llama-server and 115 ms for vLLM (11 and 9 localmaxxing runs), the largest 0.6 s. Said next to
 // a short prompt's figure, not added to it (the spread is wider than the figure).
-constexpr double kShortPromptTokens = 512;
+constexpr uint32_t kShortPromptTokens = 512;
 constexpr double kRequestOverheadInProcessS = 0.013, kRequestOverheadServerMaxS = 0.6;
 // Batch size from which llama.cpp's CUDA backend takes an op on weights held in system RAM
 // (ggml-cuda.cu, ggml_backend_cuda_device_offload_op: min_batch_size 32); smaller batches run on
