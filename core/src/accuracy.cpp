@@ -118,7 +118,14 @@ SpeedRow map_speed_row(const Getter& get) {
     return r.why = "prefill of " + std::to_string(st.concurrency) +
                    " concurrent requests is not scored",
            r;
-  int tokens = std::atoi(get("context_tokens").c_str());
+  // A length past any context a runtime loads (4,194,304 tokens, the request's own limit) is not
+  // a run's: listed, not parsed into an overflowed int.
+  const double ctx_tokens = std::atof(get("context_tokens").c_str());
+  if (!(ctx_tokens <= (1 << 22)))
+    return r.why = "context_tokens must be at most 4194304; got '" +
+                   safe_echo(get("context_tokens")) + "'",
+           r;
+  int tokens = static_cast<int>(ctx_tokens);
   // "llama-bench pp512 @ d 2048": N tokens after D already in the cache (context_tokens then
   // holds N + D). Scored at that depth, with N as the test's length.
   const size_t at = detail.find(" @ d ");
@@ -147,6 +154,8 @@ SpeedRow map_speed_row(const Getter& get) {
                                 " tokens is mostly its first decode step and request overhead",
            r;
   r.measured = std::atof(get("value").c_str());
+  if (!std::isfinite(r.measured) || r.measured <= 0)
+    return r.why = "value must be a positive number; got '" + safe_echo(get("value")) + "'", r;
   r.quant = scoring_quant(get("quant"), st.runtime);
   // The run's own settings; decode at the mean depth of tgN, prefill at prompt N.
   r.request = {{"model", r.model},

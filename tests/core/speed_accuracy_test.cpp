@@ -110,6 +110,26 @@ TEST(speed_test, time_to_first_token_is_scored_as_prefill_then_one_decode_step) 
       << skipped.dump();
 }
 
+// A speed row whose value is not a positive number, or whose length is past any context a runtime
+// loads, is listed with the field it fails on, not scored (nor parsed into an overflowed int).
+TEST(speed_test, accuracy_rows_with_impossible_values_are_listed_naming_the_field) {
+  const std::string csv =
+      "source_url,model,quant,context_tokens,hardware,n_devices,backend,metric,value,test_detail\n"
+      "x,Llama 3.1 8B,Q4_K_M,999999999999,RTX 4090 24GB,1,llama.cpp CUDA,ttft_s,2.5,"
+      "\"time to first token, prompt 999999999999 tokens\"\n"
+      "x,Llama 3.1 8B,Q4_K_M,4096,RTX 4090 24GB,1,llama.cpp CUDA,ttft_s,-1,"
+      "\"time to first token, prompt 4096 tokens\"\n"
+      "x,Llama 3.1 8B,Q4_K_M,512,RTX 4090 24GB,1,llama.cpp CUDA,pp_tps,NaN,pp512\n";
+  const auto r = accuracy_json(json{{"csv", csv}, {"holdout", "source"}});
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r.value()["rows"].empty());
+  const json& u = r.value()["unmapped"];
+  ASSERT_EQ(u.size(), 3u) << u.dump();
+  EXPECT_EQ(u[0]["why"], "context_tokens must be at most 4194304; got '999999999999'");
+  EXPECT_EQ(u[1]["why"], "value must be a positive number; got '-1'");
+  EXPECT_EQ(u[2]["why"], "value must be a positive number; got 'NaN'");
+}
+
 // The per-request work a short prompt's time to first token holds (unscored above) is said next
 // to the figure: 13 ms at the median in-process, up to 600 ms behind a server.
 TEST(speed_test, a_short_prompts_time_to_first_token_says_what_it_leaves_out) {
