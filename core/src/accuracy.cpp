@@ -51,15 +51,6 @@ struct SpeedRow {
   json request;
 };
 
-// "submitter SgtPooki;" in a localmaxxing row's source_note: one publication, many submitters.
-std::string submitter_of(const std::string& note) {
-  const size_t at = note.find("submitter ");
-  if (at == std::string::npos) return {};
-  size_t j = at + 10;
-  while (j < note.size() && note[j] != ';' && note[j] != ',' && note[j] != ' ') ++j;
-  return note.substr(at + 10, j - at - 10);
-}
-
 using Getter = std::function<std::string(const char*)>;
 
 SpeedRow map_speed_row(const Getter& get) {

@@ -159,6 +159,14 @@ RowSettings parse_row_settings(const std::string& backend, const std::string& de
   return r;
 }
 
+std::string submitter_of(const std::string& note) {
+  const size_t at = note.find("submitter ");
+  if (at == std::string::npos) return {};
+  size_t j = at + 10;
+  while (j < note.size() && note[j] != ';' && note[j] != ',' && note[j] != ' ') ++j;
+  return note.substr(at + 10, j - at - 10);
+}
+
 std::string scoring_quant(const std::string& quant, const std::string& runtime) {
   const std::string q = lower(quant);
   // llama.cpp's own long names (llama-bench and LocalScore print "Q4_K - Medium").

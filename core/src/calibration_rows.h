@@ -44,6 +44,10 @@ inline constexpr int kLlmfitPromptTokens = 50;
 // test_detail. Never fails: what is not stated stays unset.
 RowSettings parse_row_settings(const std::string& backend, const std::string& detail);
 
+// "submitter SgtPooki;" in a localmaxxing row's source_note: one publication, many submitters
+// (empty when the note names none).
+std::string submitter_of(const std::string& note);
+
 // A published quantization name in the catalog's spelling for `runtime`: "Q4_K - Medium" ->
 // "Q4_K_M", vLLM "GPTQ" -> "GPTQ-4bit", MLX "4bit" -> "MLX-4bit". Names with no exact catalog
 // format (Unsloth's per-model "UD-" mixes, "INT4") come back unchanged and stay unmapped.
