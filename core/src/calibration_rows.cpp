@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "runcheck/memory.h"
+
 namespace runcheck {
 namespace {
 
@@ -140,6 +142,9 @@ RowSettings parse_row_settings(const std::string& backend, const std::string& de
         r.build = std::atoi(w.c_str() + digits);
     }
   }
+  // llamafile names its own version; 0.9.x is a 2024 llama.cpp underneath.
+  if (r.engine == "llamafile" && word_after(head, "llamafile ").rfind("0.9.", 0) == 0)
+    r.build = static_cast<int>(kLlamafile09LlamacppBuild);
   // "base model Qwen/Qwen3.6-27B (28B, ...)" in the original case.
   const size_t bm = d.find("base model ");
   if (bm != std::string::npos && bm < cmd_at) {

@@ -27,7 +27,8 @@ struct RowSettings {
   std::optional<int> draft_max;  // --spec-draft-n-max / --draft-max / num_speculative_tokens
   std::string base_model;        // "org/name" after "base model "
   // The llama.cpp build number the row names ("build d11afd66 (2837)", "engine llama.cpp b8931");
-  // 0 when it names none (or is not a llama.cpp build: llamafile has its own versions).
+  // for llamafile 0.9.x, the llama.cpp build it carries (kLlamafile09LlamacppBuild); 0 when it
+  // names none.
   int build = 0;
   // What the value measures: llama-bench's (or LocalScore's) ppN / tgN; a server's prefill
   // (prompt / time to first token) or decode of one request; completion tokens over the whole

@@ -42,8 +42,13 @@ TEST(calibration_rows_test, llama_cpp_build_numbers) {
             10156);
   EXPECT_EQ(parse_row_settings("llama.cpp CUDA", "x; engine llama.cpp b9020-12-g5d5f1b46e").build,
             9020);
+  // llamafile 0.9.x carries llama.cpp 8b3befc (b3599, 2024-08-16); other llamafile versions
+  // name no llama.cpp build.
   EXPECT_EQ(parse_row_settings("llamafile CUDA", "llamafile 0.9.1 (a30b324); build x (12)").build,
-            0);  // llamafile's versions are not llama.cpp builds
+            3599);
+  EXPECT_EQ(parse_row_settings("llamafile Metal", "x; llamafile 0.9.0 (a30b324)").build, 3599);
+  EXPECT_EQ(parse_row_settings("llamafile CUDA", "x; llamafile 0.10.0 (abc)").build, 0);
+  EXPECT_EQ(parse_row_settings("llama.cpp CUDA", "x; llamafile 0.9.1 mentioned").build, 0);
 }
 
 // A vLLM server row: runtime from the backend column, aggregate over 8 requests, MTP on, the

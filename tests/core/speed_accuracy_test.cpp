@@ -33,7 +33,8 @@ json all_calibration(const std::string& holdout) {
 // matmul's rate. The RTX 3090's 2026 runs include gpt-oss-20b and Gemma 4 26B-A4B prefill at
 // 0.4-0.7x the fit; taken as the card's factor they set Llama 3 8B's prefill 36-42 % under
 // XiongjieDai's pp512 runs (4,030 tok/s Q4_K_M, 4,445 F16; measurements.csv lines 54 and 62),
-// predicted with that publication held out. Now both are within 10 %.
+// predicted with that publication held out. Now both are within 11 % (10.2 % for the Q4_K_M run
+// since LocalScore's 3090 runs count as a 2024 build).
 TEST(speed_test, moe_runs_do_not_scale_a_dense_models_prefill) {
   RUNCHECK_NEEDS_SHARED();
   std::istringstream in(test::read_text(test::shared_dir() + "/calibration/measurements.csv"));
@@ -48,7 +49,7 @@ TEST(speed_test, moe_runs_do_not_scale_a_dense_models_prefill) {
   for (size_t i = 0; i < 2; ++i) {
     EXPECT_EQ(rows[i]["hardware"], "RTX 3090 24GB");
     EXPECT_EQ(rows[i]["measured_tps"].get<double>(), measured[i]);
-    EXPECT_LT(std::fabs(rows[i]["error_pct"].get<double>()), 10.0) << rows[i].dump();
+    EXPECT_LT(std::fabs(rows[i]["error_pct"].get<double>()), 11.0) << rows[i].dump();
   }
 }
 
@@ -77,7 +78,9 @@ TEST(speed_test, a_group_measured_on_one_machine_does_not_answer_for_a_card) {
 // A time to first token is the prompt at the prefill rate, then one decode step at the prompt's
 // depth. LocalScore's M4 Max run of Llama 3.1 8B Q4_K_M, pp1024 + tg16 (set_c.csv lines
 // 3299-3301): its TTFT row, 1.270 s as published, is scored against that sum of the run's own
-// prefill and decode figures, with LocalScore held out. A 16-token prompt's TTFT (line 3325,
+// prefill and decode figures, with LocalScore held out: llamafile 0.9's 2024 llama.cpp build
+// predicts its prefill at 724 tok/s where the run's own pp1024 measured 817, so 1.430 s, 12.6 %
+// over the published time and inside the band. A 16-token prompt's TTFT (line 3325,
 // 110 ms) is mostly per-request work runcheck does not model: listed with the reason.
 TEST(speed_test, time_to_first_token_is_scored_as_prefill_then_one_decode_step) {
   RUNCHECK_NEEDS_SHARED();
@@ -98,7 +101,8 @@ TEST(speed_test, time_to_first_token_is_scored_as_prefill_then_one_decode_step) 
   const double sum =
       1024 / pp["predicted_tps"].get<double>() + 1 / tg["predicted_tps"].get<double>();
   EXPECT_NEAR(ttft["predicted_s"].get<double>(), sum, 1e-3) << ttft.dump();
-  EXPECT_LT(std::fabs(ttft["error_pct"].get<double>()), 5.0) << ttft.dump();
+  EXPECT_NEAR(ttft["predicted_s"].get<double>(), 1.430, 0.01) << ttft.dump();
+  EXPECT_NEAR(ttft["error_pct"].get<double>(), 12.6, 0.5) << ttft.dump();
   EXPECT_TRUE(ttft["in_band"].get<bool>());
   EXPECT_LT(ttft["low"].get<double>(), ttft["predicted_s"].get<double>());
   EXPECT_GT(ttft["high"].get<double>(), ttft["predicted_s"].get<double>());
@@ -238,10 +242,16 @@ TEST(speed_test, group_holdout_figures_do_not_regress) {
   // 95.9 % under source / model holdout.)
   // Time to first token (seconds, prompts of 512 tokens or more), scored from 2026-12-06: 138
   // runs (120 under gpu-count holdout, whose Macs have no prefill figure).
-  const Limit limits[] = {{"hardware", 8.0, 33.3, 96.1, 17.1, 94.4, 530, 24.7, 86.5, 138},
-                          {"model", 8.6, 32.5, 95.4, 18.3, 95.7, 530, 22.1, 91.5, 138},
-                          {"source", 9.9, 32.9, 94.3, 19.2, 93.8, 530, 28.3, 87.9, 138},
-                          {"gpu-count", 8.1, 44.9, 97.8, 21.9, 93.2, 397, 33.6, 86.2, 120}};
+  // (2026-12-06: LocalScore's llamafile 0.9 runs are read as the 2024 llama.cpp build they
+  // carry (b3599), not as a current one. Decode p90 32.8 / 32.0 / 32.4 -> 31.4 / 30.6 / 30.7 %
+  // and prefill p90 (no target) 80.9 -> 75.8 % under hardware / model / source holdout; prefill
+  // median 17.1 -> 18.0 % under hardware holdout and TTFT median 24.7 / 28.3 -> 28.0 / 30.9 %
+  // under hardware / source holdout: llamafile's CUDA prefill runs faster than the calibration's
+  // other 2024 builds, so its TTFT is now over-estimated where the wrong era had hidden it.)
+  const Limit limits[] = {{"hardware", 7.6, 31.9, 96.4, 18.3, 94.2, 530, 28.4, 86.5, 138},
+                          {"model", 8.6, 31.0, 95.7, 17.9, 96.9, 530, 20.9, 92.4, 138},
+                          {"source", 9.8, 31.2, 94.7, 19.3, 95.0, 530, 31.3, 88.7, 138},
+                          {"gpu-count", 8.0, 44.6, 98.0, 21.9, 92.6, 397, 36.9, 84.6, 120}};
   // Every group of at least 20 rows keeps its band coverage at or above issue 17's 80 %, except
   // vLLM decode at today's 79.2 % (24 runs, 19 of them in band; above). (AMD Vulkan prefill,
   // Apple prefill, multi-GPU prefill and the speculative group left this list on 2026-12-05.)

@@ -56,6 +56,11 @@ constexpr uint32_t kLlamacppBuildF16Mask = 9410;
 // The first llama.cpp build of 2025 (tag b4400, 2024-12-31): speed figures for earlier builds
 // carry the calibration's measured slowdown of 2024 builds (SpeedFit::k_old).
 constexpr uint32_t kLlamacppBuild2025 = 4400;
+// llamafile 0.9.0-0.9.3 (2025-01 to 2025-05, LocalScore's runtime) carry llama.cpp 8b3befc of
+// 2024-08-16 (llamafile llama.cpp/README.llamafile, ORIGIN, from commit 1ca6e42 "Sync with
+// upstream projects" to v0.9.3), which is tag b3599 (Homebrew's llama.cpp formula of that tag
+// pins revision 8b3befc): a 2024 build, whatever the release date.
+constexpr uint32_t kLlamafile09LlamacppBuild = 3599;
 
 // llama.cpp pads the KV size: 256 with flash attention, 32 without
 // (llama.cpp src/llama-kv-cache.cpp, llama_kv_cache::get_padding).
