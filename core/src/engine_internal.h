@@ -92,6 +92,13 @@ struct Inputs {
 const std::vector<std::string_view>& estimate_fields_list();
 Result<EstimateRequest> read_request(const json& req);
 Result<Inputs> read_inputs(const EstimateRequest& q);
+// A KV cache type llama.cpp stores quantized (its V half then needs flash attention).
+bool quantized_cache(GgmlType t);
+// Ollama passes llama-server --flash-attn off when a CUDA GPU of the machine (`in.hardware`, on
+// `in.backend`) has compute capability under 6.0 (Kepler, Maxwell), which its
+// FlashAttentionSupported rules out (ollama ml/device.go @fb30760; it also rules out 7.2, the
+// Jetson AGX Xavier, not in the catalog).
+bool ollama_turns_fa_off(const Inputs& in);
 std::optional<Error> check_workload(const EstimateRequest& q);  // the machine-independent half
 // estimate.cpp: the whole answer for resolved inputs.
 Estimate run_estimate(const Inputs& in);

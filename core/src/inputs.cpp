@@ -175,12 +175,11 @@ Result<EstimateRequest> read_request(const json& req) {
   return q;
 }
 
-namespace {
-
-// A KV cache type llama.cpp stores quantized (its V half then needs flash attention).
 bool quantized_cache(GgmlType t) {
   return t != GgmlType::F16 && t != GgmlType::F32 && t != GgmlType::BF16;
 }
+
+namespace {
 
 // The workload half of a request: model, quant, runtime, KV cache, context and the other
 // machine-independent fields.
@@ -371,9 +370,8 @@ std::optional<Error> read_workload(const EstimateRequest& q, Inputs& in) {
   return std::nullopt;
 }
 
-// Ollama passes llama-server --flash-attn off when a CUDA GPU of the machine has compute
-// capability under 6.0 (Kepler, Maxwell), which its FlashAttentionSupported rules out (ollama
-// ml/device.go @fb30760; it also rules out 7.2, the Jetson AGX Xavier, not in the catalog).
+}  // namespace
+
 bool ollama_turns_fa_off(const Inputs& in) {
   if (in.backend != "cuda") return false;
   return std::any_of(in.hardware.begin(), in.hardware.end(), [](const HardwareEntry* h) {
@@ -381,6 +379,8 @@ bool ollama_turns_fa_off(const Inputs& in) {
            (h->architecture == "Kepler" || h->architecture == "Maxwell");
   });
 }
+
+namespace {
 
 // The machine half: devices, operating system, backend, and the speculative draft.
 std::optional<Error> read_machine(const EstimateRequest& q, Inputs& in) {

@@ -106,11 +106,19 @@ Result<json> sweep_json(const json& req) {
   }
   const Inputs base = std::move(parsed).value();
 
+  // Flash attention is machine-dependent under Ollama alone: unless the request sets it, Ollama
+  // turns it off on Kepler and Maxwell CUDA GPUs (ollama_turns_fa_off), and a quantized V cache
+  // cannot load there at all.
+  const bool ollama_fa_auto =
+      base.plan.kv.runtime == Runtime::kOllama && !req.contains("flash_attn");
   struct Box {
     const HardwareEntry* h;
     Machine mc;
+    bool flash_attn;
+    bool refused;  // Ollama's flash-attention choice rules out the requested KV type
   };
   std::vector<Box> boxes;
+  json notes = json::array();
   for (const auto& id : hw_ids) {
     const HardwareEntry* h = cat.hw(id);
     if (!h)
@@ -119,8 +127,20 @@ Result<json> sweep_json(const json& req) {
     if (h->kind == HardwareKind::kGpu && !h->memory_gib) continue;  // memory unknown: not swept
     Inputs in = base;
     in.hardware = {h};
+    if (!req.contains("backend") && !h->backends.empty()) in.backend = h->backends[0];
+    bool fa = base.plan.kv.flash_attn, refused = false;
+    if (ollama_fa_auto && ollama_turns_fa_off(in)) {
+      fa = false;
+      refused = quantized_cache(base.plan.kv.type_v);
+      if (refused)
+        notes.push_back(h->id +
+                        ": Ollama turns flash attention off on this GPU and a quantized V cache "
+                        "needs it, so every cell is will-not-run (kv_type f16 or flash_attn on "
+                        "would load)");
+    }
+    in.plan.kv.flash_attn = fa;
     std::vector<std::string> unused;
-    boxes.push_back({h, build_machine(in, unused)});
+    boxes.push_back({h, build_machine(in, unused), fa, refused});
   }
 
   json grid = json::array();
@@ -138,8 +158,19 @@ Result<json> sweep_json(const json& req) {
           KvOptions kv = base.plan.kv;
           kv.n_ctx = ctx;
           const LayerSums sums = layer_sums(m, w, kv);
+          std::optional<LayerSums> other_fa;  // for boxes whose flash attention differs
           for (size_t i = 0; i < boxes.size(); ++i) {
-            const Verdict v = quick_plan(sums, boxes[i].mc).verdict;
+            const LayerSums* s = &sums;
+            if (boxes[i].flash_attn != kv.flash_attn) {
+              if (!other_fa) {
+                KvOptions o = kv;
+                o.flash_attn = boxes[i].flash_attn;
+                other_fa = layer_sums(m, w, o);
+              }
+              s = &*other_fa;
+            }
+            const Verdict v =
+                boxes[i].refused ? Verdict::kWillNotRun : quick_plan(*s, boxes[i].mc).verdict;
             row[i] = verdict_char(v);
             ++counts[static_cast<int>(v)];
           }
@@ -165,6 +196,7 @@ Result<json> sweep_json(const json& req) {
                "grid[(model * quants + quant) * contexts + context][hardware]: c comfortable, "
                "t tradeoffs, x will not run, - context beyond the model's maximum"},
               {"grid", grid},
+              {"notes", notes},
               {"cells", grid.size() * boxes.size()},
               {"counts",
                {{"comfortable", counts[0]},

@@ -148,6 +148,54 @@ TEST(sweep_test, contexts_as_a_comma_list) {
   EXPECT_EQ(a["contexts"], json::array({4096, 131072}));
 }
 
+// Under Ollama, flash attention is the machine's: off on a Tesla M40 (Maxwell) unless asked for,
+// where its KQ scores at 131,072 tokens (131072 x 512 x 32 heads x 4 B = 8 GiB) no longer fit
+// beside the 16 GiB f16 cache: 24 of 33 layers on the GPU (tradeoffs, comfortable with it on).
+// Each column matches the estimate on that card alone; with flash_attn set, both cards plan it
+// on. A q8_0 cache cannot load on the M40 under Ollama's
+// choice: its cells are will-not-run, with a note saying why.
+TEST(sweep_test, ollama_plans_flash_attention_per_card) {
+  const auto sweep = [](json extra) {
+    json q = {{"command", "sweep"},
+              {"models", {"llama-3.1-8b"}},
+              {"quants", {"Q4_K_M"}},
+              {"contexts", {131072}},
+              {"hardware", {"rtx-3090", "tesla-m40-24gb"}},
+              {"runtime", "ollama"},
+              {"ram_gb", 64}};
+    q.update(extra);
+    return json::parse(handle_request(q.dump()));
+  };
+  const auto verdict = [](const char* hw) {
+    const json e = json::parse(handle_request(json{
+        {"command", "estimate"},
+        {"model", "llama-3.1-8b"},
+        {"quant", "Q4_K_M"},
+        {"context", 131072},
+        {"hardware", hw},
+        {"runtime", "ollama"},
+        {"ram_gb", 64},
+        {"inverse", false}}.dump()));
+    EXPECT_TRUE(e["ok"].get<bool>()) << e.dump();
+    return e["verdict"] == "comfortable" ? 'c' : e["verdict"] == "tradeoffs" ? 't' : 'x';
+  };
+  const json own = sweep(json::object());
+  ASSERT_TRUE(own["ok"].get<bool>()) << own.dump();
+  const std::string row = own["grid"][0];
+  EXPECT_EQ(row[0], verdict("rtx-3090"));
+  EXPECT_EQ(row[1], verdict("tesla-m40-24gb"));
+  EXPECT_EQ(row[1], 't');
+  const json forced = sweep({{"flash_attn", true}});
+  ASSERT_TRUE(forced["ok"].get<bool>()) << forced.dump();
+  EXPECT_EQ(forced["grid"][0].get<std::string>()[1], 'c') << forced.dump();
+  EXPECT_TRUE(forced["notes"].empty());
+  const json q8 = sweep({{"kv_type", "q8_0"}, {"contexts", {8192}}});
+  ASSERT_TRUE(q8["ok"].get<bool>()) << q8.dump();
+  EXPECT_EQ(q8["grid"][0], "cx");
+  ASSERT_EQ(q8["notes"].size(), 1u);
+  EXPECT_EQ(q8["notes"][0].get<std::string>().rfind("tesla-m40-24gb: Ollama turns flash", 0), 0u);
+}
+
 TEST(sweep_test, bad_sweeps_name_the_field) {
   const std::pair<const char*, const char*> cases[] = {
       {R"({"command":"sweep","models":["nope"]})", "models"},

@@ -58,7 +58,8 @@ function readForm() {
   return {
     command: 'estimate', model: $('model').value, quant: $('quant').value, context: $('context').value,
     hardware, ram_gb: $('ram').value, os: $('os').value, runtime: $('runtime').value,
-    kv_type: $('kv').value, flash_attn: $('fa').value,
+    kv_type: $('kv').value,
+    ...($('fa').value !== 'auto' ? { flash_attn: $('fa').value } : {}),
     ...($('ngl').value !== '' ? { gpu_layers: $('ngl').value } : {}),
     ...($('ncm').value !== '' ? { n_cpu_moe: $('ncm').value } : {}),
     ...Object.fromEntries(ADVANCED.filter((k) => $(k).value !== '').map((k) => [k, $(k).value])),
@@ -67,7 +68,7 @@ function readForm() {
 
 function writeUrl(req) {
   const p = new URLSearchParams({ view: 'run', model: req.model, quant: req.quant, context: req.context, hardware: $('hardware').value,
-    count: $('count').value, ram: req.ram_gb, runtime: req.runtime, kv: req.kv_type, fa: req.flash_attn });
+    count: $('count').value, ram: req.ram_gb, runtime: req.runtime, kv: req.kv_type, fa: $('fa').value });
   if (req.os) p.set('os', req.os);
   if (req.gpu_layers !== undefined) p.set('ngl', req.gpu_layers);
   if (req.n_cpu_moe !== undefined) p.set('ncm', req.n_cpu_moe);
@@ -528,10 +529,10 @@ function fillOptions(o) {
 
 // The page's documented defaults: what a bare link, or a value the page cannot use, falls back to.
 const DEFAULTS = { model: 'llama-3.1-8b', quant: 'Q4_K_M', hardware: 'rtx-4090', context: '8192', count: '1', ram: '32', os: '',
-  runtime: 'llama.cpp', kv: 'f16', fa: 'on', ngl: '', ncm: '', gpu_reserved_mb: '', ram_bandwidth_gb_s: '', llamacpp_build: '', wired_limit_mb: '', parallel: '', speculative: '', draft_model: '', draft_max: '', acceptance: '', task: '',
+  runtime: 'llama.cpp', kv: 'f16', fa: 'auto', ngl: '', ncm: '', gpu_reserved_mb: '', ram_bandwidth_gb_s: '', llamacpp_build: '', wired_limit_mb: '', parallel: '', speculative: '', draft_model: '', draft_max: '', acceptance: '', task: '',
   vision: '', mmproj_type: '', mmproj_offload: '', image_max_tokens: '' };
 const WHAT = { model: 'not a model in the catalog', quant: 'not a known quantization', hardware: 'not hardware in the catalog',
-  os: 'not an OS the page knows', runtime: 'not a runtime the page knows', kv: 'not a KV cache type', fa: 'not on or off',
+  os: 'not an OS the page knows', runtime: 'not a runtime the page knows', kv: 'not a KV cache type', fa: 'not auto, on or off',
   task: 'not chat, code, math or summarization', vision: 'not true', mmproj_type: 'not F16, BF16 or F32', mmproj_offload: 'not false' };
 
 // Fills every input from the link; an input the link leaves out gets its default (so nothing of a
