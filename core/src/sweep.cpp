@@ -97,6 +97,13 @@ Result<json> sweep_json(const json& req) {
   for (const char* k : {"command", "models", "quants", "contexts"}) base_req.erase(k);
   base_req["model"] = models.empty() ? "" : models[0]->id;
   base_req["hardware"] = hw_ids.empty() ? "" : hw_ids[0];
+  // Flash attention is machine-dependent under Ollama alone: unless the request sets it, Ollama
+  // turns it off on Kepler and Maxwell CUDA GPUs (ollama_turns_fa_off), and a quantized V cache
+  // cannot load there at all. The shared fields are read with Ollama's default (on), whatever
+  // the first card; each card's own choice is made below.
+  const bool ollama_fa_auto = runtime_from_name(r.string("runtime", "llama.cpp"), rt) &&
+                              rt == Runtime::kOllama && !req.contains("flash_attn");
+  if (ollama_fa_auto) base_req["flash_attn"] = true;
   auto typed = read_request(base_req);
   auto parsed = typed.ok() ? read_inputs(typed.value()) : Result<Inputs>(typed.error());
   if (!parsed.ok()) {
@@ -106,11 +113,6 @@ Result<json> sweep_json(const json& req) {
   }
   const Inputs base = std::move(parsed).value();
 
-  // Flash attention is machine-dependent under Ollama alone: unless the request sets it, Ollama
-  // turns it off on Kepler and Maxwell CUDA GPUs (ollama_turns_fa_off), and a quantized V cache
-  // cannot load there at all.
-  const bool ollama_fa_auto =
-      base.plan.kv.runtime == Runtime::kOllama && !req.contains("flash_attn");
   struct Box {
     const HardwareEntry* h;
     Machine mc;

@@ -194,6 +194,12 @@ TEST(sweep_test, ollama_plans_flash_attention_per_card) {
   EXPECT_EQ(q8["grid"][0], "cx");
   ASSERT_EQ(q8["notes"].size(), 1u);
   EXPECT_EQ(q8["notes"][0].get<std::string>().rfind("tesla-m40-24gb: Ollama turns flash", 0), 0u);
+  // The same with the M40 listed first: the shared fields do not take the first card's choice.
+  const json first = sweep(
+      {{"kv_type", "q8_0"}, {"contexts", {8192}}, {"hardware", {"tesla-m40-24gb", "rtx-3090"}}});
+  ASSERT_TRUE(first["ok"].get<bool>()) << first.dump();
+  EXPECT_EQ(first["grid"][0], "xc");
+  EXPECT_EQ(first["notes"].size(), 1u);
 }
 
 TEST(sweep_test, bad_sweeps_name_the_field) {
