@@ -301,9 +301,13 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
     if (b.kv_type != "f16") how += (how.empty() ? "" : ", ") + b.kv_type + " KV";
     if (b.kind != "bench") how += (how.empty() ? "" : ", ") + std::string("one server request");
     if (b.gpu_layers) how += (how.empty() ? "" : ", ") + ("-ngl " + std::to_string(*b.gpu_layers));
-    if (b.build > 0)
-      how += (how.empty() ? "" : ", ") + ("build b" + std::to_string(b.build)) +
-             (b.build < kLlamacppBuild2025 ? ", a 2024 build" : "");
+    if (b.build > 0) {
+      // llamafile carries a llama.cpp build of its own version's date (kLlamafile09LlamacppBuild).
+      const std::string build = "build b" + std::to_string(b.build) +
+                                (b.build < kLlamacppBuild2025 ? ", a 2024 build" : "");
+      how += (how.empty() ? "" : ", ") +
+             (b.engine == "llamafile" ? "llamafile (llama.cpp " + build + ")" : build);
+    }
     measured.push_back({b.decode,
                         b.tokens,
                         b.value_tps,

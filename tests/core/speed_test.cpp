@@ -426,5 +426,26 @@ TEST(speed_test, prefill_slows_with_the_context_already_in_the_cache) {
   EXPECT_GT(p32k / p0, 0.12);
 }
 
+// A published llamafile run says what it is: LocalScore's llamafile 0.9.1 runs of Llama 3.1 8B
+// Q4_K_M on an RTX 3090 (pp1024 4,249.9 tok/s) carry the llama.cpp build llamafile 0.9 is made of
+// (b3599, 2024-08-16), and the measured list names both.
+TEST(speed_test, a_llamafile_run_names_the_llamacpp_build_it_carries) {
+  const json sp = speed({{"model", "llama-3.1-8b"},
+                         {"quant", "Q4_K_M"},
+                         {"context", 8192},
+                         {"hardware", "rtx-3090"}});
+  size_t found = 0;
+  bool pp1024 = false;
+  for (const auto& m : sp["measured"])
+    if (m["source"].get<std::string>().find("cjpais/LocalScore") != std::string::npos) {
+      ++found;
+      EXPECT_EQ(m["settings"], "llamafile (llama.cpp build b3599, a 2024 build)") << m.dump();
+      pp1024 = pp1024 || (m["test"] == "pp1024" &&
+                          std::fabs(m["value_tps"].get<double>() - 4249.872075) < 1e-6);
+    }
+  EXPECT_GE(found, 9u) << sp["measured"].dump();
+  EXPECT_TRUE(pp1024);
+}
+
 }  // namespace
 }  // namespace runcheck
