@@ -94,6 +94,9 @@ Result<EstimateRequest> read_request(const json& req);
 Result<Inputs> read_inputs(const EstimateRequest& q);
 // A KV cache type llama.cpp stores quantized (its V half then needs flash attention).
 bool quantized_cache(GgmlType t);
+// The backend a machine runs when the request names none: Metal on a Mac, the CPU backend on a
+// CPU-only machine, else the accelerator's first listed backend (Vulkan if it lists none).
+std::string default_backend(const HardwareEntry& accel, bool cpu_only);
 // Ollama passes llama-server --flash-attn off when a CUDA GPU of the machine (`in.hardware`, on
 // `in.backend`) has compute capability under 6.0 (Kepler, Maxwell), which its
 // FlashAttentionSupported rules out (ollama ml/device.go @fb30760; it also rules out 7.2, the

@@ -372,6 +372,11 @@ std::optional<Error> read_workload(const EstimateRequest& q, Inputs& in) {
 
 }  // namespace
 
+std::string default_backend(const HardwareEntry& accel, bool cpu_only) {
+  if (accel.kind == HardwareKind::kApple) return "metal";
+  return cpu_only ? "cpu" : accel.backends.empty() ? "vulkan" : accel.backends[0];
+}
+
 bool ollama_turns_fa_off(const Inputs& in) {
   if (in.backend != "cuda") return false;
   return std::any_of(in.hardware.begin(), in.hardware.end(), [](const HardwareEntry* h) {
@@ -467,8 +472,7 @@ std::optional<Error> read_machine(const EstimateRequest& q, Inputs& in) {
     }
   const bool cpu_only = gpus == 0 && accel->kind == HardwareKind::kCpu;
   if (in.backend.empty()) {
-    in.backend = cpu_only ? "cpu" : accel->backends.empty() ? "vulkan" : accel->backends[0];
-    if (accel->kind == HardwareKind::kApple) in.backend = "metal";
+    in.backend = default_backend(*accel, cpu_only);
   } else {
     if (!one_of(kBackendIds, in.backend))
       return make_error("bad_value", "backend",

@@ -129,7 +129,7 @@ Result<json> sweep_json(const json& req) {
     if (h->kind == HardwareKind::kGpu && !h->memory_gib) continue;  // memory unknown: not swept
     Inputs in = base;
     in.hardware = {h};
-    if (!req.contains("backend") && !h->backends.empty()) in.backend = h->backends[0];
+    if (!req.contains("backend")) in.backend = default_backend(*h, h->kind == HardwareKind::kCpu);
     bool fa = base.plan.kv.flash_attn, refused = false;
     if (ollama_fa_auto && ollama_turns_fa_off(in)) {
       fa = false;
