@@ -90,7 +90,8 @@ Result<json> sweep_json(const json& req) {
   // The machine-independent fields (runtime, KV type, flash attention, RAM, os) are read and
   // checked once, by the estimate's own reader, on the first model and hardware.
   Runtime rt;
-  if (runtime_from_name(r.string("runtime", "llama.cpp"), rt) && !is_llamacpp_engine(rt))
+  const bool runtime_known = runtime_from_name(r.string("runtime", "llama.cpp"), rt);
+  if (runtime_known && !is_llamacpp_engine(rt))
     return make_error("incompatible", "runtime",
                       "a sweep models llama.cpp-engine placement (llama.cpp, Ollama, LM Studio)");
   json base_req = req;
@@ -101,8 +102,8 @@ Result<json> sweep_json(const json& req) {
   // turns it off on Kepler and Maxwell CUDA GPUs (ollama_turns_fa_off), and a quantized V cache
   // cannot load there at all. The shared fields are read with Ollama's default (on), whatever
   // the first card; each card's own choice is made below.
-  const bool ollama_fa_auto = runtime_from_name(r.string("runtime", "llama.cpp"), rt) &&
-                              rt == Runtime::kOllama && !req.contains("flash_attn");
+  const bool ollama_fa_auto =
+      runtime_known && rt == Runtime::kOllama && !req.contains("flash_attn");
   if (ollama_fa_auto) base_req["flash_attn"] = true;
   auto typed = read_request(base_req);
   auto parsed = typed.ok() ? read_inputs(typed.value()) : Result<Inputs>(typed.error());
