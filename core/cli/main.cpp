@@ -82,8 +82,8 @@ const char* command_help(const std::string& c) {
            "[--n-cpu-moe N]\n"
            "  [--split-mode layer|row] [--gpu-reserved-mb N] [--backend B] [--prompt N] [--depth "
            "N]\n"
-           "  [--ram-bandwidth-gb-s N] [--os linux|windows|macos] [--inverse false] [--request "
-           "FILE.json] [--json]\n"
+           "  [--ram-bandwidth-gb-s N] [--threads N] [--os linux|windows|macos] [--inverse false]\n"
+           "  [--request FILE.json] [--json]\n"
            "Memory per device, placement, verdict, speed with evidence, inverse answers, launch "
            "commands.\n";
   if (c == "compare")

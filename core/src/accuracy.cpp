@@ -94,6 +94,13 @@ SpeedRow map_speed_row(const Getter& get) {
     return r.why = "the data set marks this run an outlier (implausible as published)", r;
   if (r.model.empty()) return r.why = "model not in catalog", r;
   if (r.hardware.empty()) return r.why = "hardware not in catalog", r;
+  // A processor sold with more than one memory type (a laptop chip with DDR5 or LPDDR5x): its
+  // decode reads RAM at a bandwidth the row does not record.
+  if (const HardwareEntry* h = builtin_catalog().hw(r.hardware);
+      h && h->kind == HardwareKind::kCpu && !h->bandwidth_gb_s && metric != "pp_tps")
+    return r.why = "the machine's RAM speed is not recorded and " + h->name +
+                   " takes more than one memory type: its decode bandwidth is unknown",
+           r;
   if (r.backend.empty()) return r.why = "backend not named", r;
   if (st.runtime.empty())
     return r.why = "runtime '" + safe_echo(st.engine) + "' is not one runcheck models", r;
@@ -172,6 +179,7 @@ SpeedRow map_speed_row(const Getter& get) {
     r.request["flash_attn"] = false;
   if (st.n_cpu_moe) r.request["n_cpu_moe"] = *st.n_cpu_moe;
   if (st.ubatch) r.request["ubatch"] = *st.ubatch;
+  if (st.threads && *st.threads >= 1 && *st.threads <= 4096) r.request["threads"] = *st.threads;
   if (st.build > 0) r.request["llamacpp_build"] = st.build;
   // A speculative run with its method named is predicted with it (MTP: the model's own heads,
   // acceptance unknown, so the band spans the published range).
@@ -198,6 +206,7 @@ struct SpeedScore {
   std::optional<std::string> evidence;
   std::string fit_group;  // the fit the figure rests on (decode's or prefill's)
   std::string quant;      // the catalog's name of the row's quantization ("MXFP4" -> "MXFP4_MOE")
+  bool unfitted = false;  // a prefill run of a backend with no prefill runs yet (see engine.h)
 };
 
 SpeedScore score_speed_row(const SpeedRow& r, const json& request) {
@@ -267,8 +276,10 @@ SpeedScore score_speed_row(const SpeedRow& r, const json& request) {
       hi_r = sp.aggregate->high / sp.aggregate->tps;
     }
   }
-  if (!figure)
+  if (!figure) {
+    out.unfitted = !r.tg && st.concurrency == 1 && sp.prefill_unfitted;
     return out.why = std::string("no ") + (r.tg ? "decode" : "prefill") + "_tps predicted", out;
+  }
   // Faster than physics allows (above the bandwidth ceiling for one-token decode, above the
   // peak tensor rate for prefill): the row's model or hardware is mislabelled (SET_C.md:
   // fields are typed by submitters). Listed, not scored.
@@ -360,7 +371,8 @@ Result<json> benchmarks_from_csv(const json& req) {
     if (m.why.empty() && m.st.concurrency > 1) m.why = "several concurrent requests";
     if (m.why.empty()) {
       const SpeedScore sc = score_speed_row(m, m.request);
-      m.why = sc.why;
+      // A backend's first prefill runs have no fit to predict them: admitted unpredicted.
+      m.why = sc.unfitted && m.st.kind == RowSettings::Kind::kBench ? "" : sc.why;
       m.quant = sc.quant;
     }
     if (!m.why.empty()) {
@@ -393,6 +405,7 @@ Result<json> benchmarks_from_csv(const json& req) {
     if (st.gpu_layers) b["gpu_layers"] = *st.gpu_layers;
     if (st.n_cpu_moe) b["n_cpu_moe"] = *st.n_cpu_moe;
     if (st.ubatch) b["ubatch"] = *st.ubatch;
+    if (st.threads && *st.threads >= 1 && *st.threads <= 4096) b["threads"] = *st.threads;
     if (m.depth_before > 0) b["depth"] = m.depth_before;
     if (st.kind == RowSettings::Kind::kServer) b["kind"] = "server";
     if (m.wall) b["kind"] = "wall-time";

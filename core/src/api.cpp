@@ -113,6 +113,10 @@ Result<json> catalog_command(const json& req) {
                    {"int8_tops_dense", opt(h.int8_tops)},
                    {"sm_count", h.sm_count ? json(*h.sm_count) : json(nullptr)},
                    {"boost_clock_mhz", opt(h.boost_clock_mhz)},
+                   {"cpu_cores", h.cpu_cores ? json(*h.cpu_cores) : json(nullptr)},
+                   {"cpu_threads", h.cpu_threads ? json(*h.cpu_threads) : json(nullptr)},
+                   {"cpu_base_clock_mhz", opt(h.cpu_base_clock_mhz)},
+                   {"cpu_fp32_flops_per_cycle", opt(h.cpu_fp32_flops_per_cycle)},
                    {"kind", h.kind == HardwareKind::kGpu     ? "gpu"
                             : h.kind == HardwareKind::kApple ? "apple"
                             : h.kind == HardwareKind::kApu   ? "apu"

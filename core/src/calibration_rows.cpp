@@ -116,6 +116,8 @@ RowSettings parse_row_settings(const std::string& backend, const std::string& de
   if (!r.n_cpu_moe) r.n_cpu_moe = int_after(cmd, " -ncmoe ");
   r.n_ctx = int_after(head, "n_ctx ");
   r.ubatch = int_after(cmd, " -ub ");
+  r.threads = int_after(cmd, " -t ");
+  if (!r.threads) r.threads = int_after(cmd, "--threads ");
   if (!r.ubatch) r.ubatch = int_after(cmd, "--ubatch-size ");
 
   if (const auto k = int_after(head, "concurrency="); k && *k > 0) r.concurrency = *k;

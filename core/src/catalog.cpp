@@ -236,6 +236,25 @@ std::optional<Error> parse_hardware(const std::string& file, const json& root, C
       if (auto err = opt_number(c, e, "memory_channels", channels, 1, 24, "channels")) return err;
       if (auto err = opt_number(c, e, "memory_mt_s", mts, 100, 20000, "MT/s")) return err;
     }
+    if (h.kind == HardwareKind::kCpu) {
+      std::optional<double> cores, threads;
+      if (auto err = opt_number(c, e, "cpu_cores", cores, 1, 1024, "cores")) return err;
+      if (auto err = opt_number(c, e, "cpu_threads", threads, 1, 2048, "threads")) return err;
+      if ((cores && *cores != static_cast<int>(*cores)) ||
+          (threads && *threads != static_cast<int>(*threads)))
+        return c.fail("cpu_cores", "and cpu_threads must be whole numbers");
+      if (cores) h.cpu_cores = static_cast<int>(*cores);
+      if (threads) h.cpu_threads = static_cast<int>(*threads);
+      if (auto err =
+              opt_number(c, e, "cpu_base_clock_mhz", h.cpu_base_clock_mhz, 100, 10000, "MHz"))
+        return err;
+      if (auto err =
+              opt_number(c, e, "cpu_boost_clock_mhz", h.cpu_boost_clock_mhz, 100, 10000, "MHz"))
+        return err;
+      if (auto err = opt_number(c, e, "cpu_fp32_flops_per_cycle", h.cpu_fp32_flops_per_cycle, 1,
+                                1024, "FLOPs per cycle"))
+        return err;
+    }
     if (!h.bandwidth_gb_s && channels && mts && h.kind == HardwareKind::kCpu)
       h.bandwidth_gb_s = *channels * *mts * kBytesPerDdrTransfer / 1000;
     if (auto err = opt_number(c, e, "pcie_gen", h.pcie_gen, 1, 7, "")) return err;

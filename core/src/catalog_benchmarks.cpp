@@ -54,7 +54,7 @@ std::optional<Error> parse_benchmarks(const std::string& file, const json& root,
       return c.fail("kind", "must be bench, server or wall-time");
     for (auto [key, field] :
          {std::pair{"gpu_layers", &b.gpu_layers}, std::pair{"n_cpu_moe", &b.n_cpu_moe},
-          std::pair{"ubatch", &b.ubatch}}) {
+          std::pair{"ubatch", &b.ubatch}, std::pair{"threads", &b.threads}}) {
       std::optional<double> v;
       if (!e.contains(key)) continue;
       if (auto err = opt_number(c, e, key, v, 0, 100000, "")) return err;

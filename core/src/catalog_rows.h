@@ -39,7 +39,8 @@
   X(id) X(name) X(vendor) X(segment) X(architecture) X(memory_type) X(kind) X(memory_gib)      \
   X(memory_options_gib) X(bandwidth_gb_s) X(fp16_tflops) X(fp16_tflops_fp16acc) X(fp32_tflops) \
   X(int8_tops) X(tdp_w) X(idle_w) X(gpu_cores) X(sm_count) X(boost_clock_mhz) X(pcie_gen)         \
-  X(pcie_lanes) X(backends) X(launch_price_usd)                                                \
+  X(pcie_lanes) X(cpu_cores) X(cpu_threads) X(cpu_base_clock_mhz) X(cpu_boost_clock_mhz)      \
+  X(cpu_fp32_flops_per_cycle) X(backends) X(launch_price_usd)                                  \
   X(street_price_usd) X(street_price_date) X(street_price_kind) X(release_date) X(aliases)    \
   X(sources)
 
@@ -88,7 +89,7 @@
 #define RC_BENCHMARK_FIELDS(X)                                                                 \
   X(id) X(model) X(quant) X(hardware) X(backend) X(n_devices) X(decode) X(tokens)              \
   X(value_tps) X(ram_gib) X(sources) X(runtime) X(flash_attn) X(kv_type) X(gpu_layers)        \
-  X(n_cpu_moe) X(ubatch) X(depth) X(kind) X(submitter) X(engine) X(build)
+  X(n_cpu_moe) X(ubatch) X(threads) X(depth) X(kind) X(submitter) X(engine) X(build)
 // clang-format on
 
 namespace runcheck::rows {

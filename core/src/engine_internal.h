@@ -58,6 +58,7 @@ struct Inputs {
   uint32_t prompt = 512;              // prompt tokens for prefill and time to first token
   uint32_t depth = 0;                 // context depth at which decode_tps is given
   double ram_bandwidth_gb_s = 0;      // system RAM bandwidth (0 = assumed)
+  uint32_t threads = 0;               // llama.cpp --threads (0 = its default, physical cores)
   std::optional<LeaveOut> leave_out;  // benchmark rows kept out of the fit (accuracy scoring)
   PlanOptions plan;
   bool ollama_fa_default = true;  // Ollama's own flash-attention choice on this machine
@@ -161,6 +162,13 @@ bool quantized_weights(const Inputs& in);
 bool legacy_quant(const Inputs& in);
 std::optional<double> compute_figure(const HardwareEntry* h, bool mmq, bool cublas_f16,
                                      bool& fallback);
+// A named processor's prefill peak (speed_rates.cpp): the physical cores `threads` occupy (0 =
+// llama.cpp's default, every physical core) x base clock x FP32 FLOPs per cycle.
+struct CpuPeak {
+  uint32_t cores = 0, threads = 0, used = 0;
+  double tflops = 0;
+};
+std::optional<CpuPeak> cpu_peak(const HardwareEntry* h, uint32_t threads);
 // Payload GB/s of a PCIe link (gen/lanes assumed, and said, when unknown).
 double pcie_gb_s(std::optional<double> gen, std::optional<double> lanes, bool& assumed);
 SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p);

@@ -34,6 +34,7 @@ const std::vector<std::string_view>& estimate_fields_list() {
                                                   "prompt",
                                                   "depth",
                                                   "ram_bandwidth_gb_s",
+                                                  "threads",
                                                   "os",
                                                   "swa_full",
                                                   "llamacpp_build",
@@ -138,6 +139,7 @@ Result<EstimateRequest> read_request(const json& req) {
   opt_integer(r, "prompt", q.prompt);
   opt_integer(r, "depth", q.depth);
   opt_number(r, "ram_bandwidth_gb_s", q.ram_bandwidth_gb_s);
+  opt_integer(r, "threads", q.threads);
   opt_string(r, "os", q.os);
   opt_bool(r, "swa_full", q.swa_full);
   opt_integer(r, "llamacpp_build", q.llamacpp_build);
@@ -240,6 +242,11 @@ std::optional<Error> read_workload(const EstimateRequest& q, Inputs& in) {
   in.prompt = static_cast<uint32_t>(prompt);
   in.depth = static_cast<uint32_t>(depth);
   RC_TAKE(in.ram_bandwidth_gb_s, number("ram_bandwidth_gb_s", q.ram_bandwidth_gb_s, 0));
+  {
+    int64_t threads = 0;
+    RC_TAKE(threads, integer("threads", q.threads));
+    in.threads = static_cast<uint32_t>(threads);
+  }
   in.os = q.os.value_or("");
   in.plan.kv.swa_full = q.swa_full.value_or(false);
   RC_TAKE(build, integer("llamacpp_build", q.llamacpp_build));

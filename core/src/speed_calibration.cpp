@@ -19,7 +19,7 @@ const Calibration& calibration() {
           b.backend + "|" + (b.ram_gib ? std::to_string(*b.ram_gib) : "") + "|" + b.runtime + "|" +
           b.flash_attn + "|" + b.kv_type + "|" + std::to_string(b.gpu_layers.value_or(-1)) + "|" +
           std::to_string(b.n_cpu_moe.value_or(-1)) + "|" + std::to_string(b.ubatch.value_or(-1)) +
-          "|" + std::to_string(b.build);
+          "|" + std::to_string(b.build) + "|" + std::to_string(b.threads.value_or(0));
       auto it = cache.find(key);
       if (it == cache.end()) {
         // As the row was run (catalog/benchmarks.json keeps its settings; absent ones are
@@ -34,6 +34,7 @@ const Calibration& calibration() {
         q.gpu_layers = b.gpu_layers.value_or(100000);
         if (b.n_cpu_moe) q.n_cpu_moe = *b.n_cpu_moe;
         if (b.ubatch) q.ubatch = *b.ubatch;
+        if (b.threads) q.threads = *b.threads;
         q.kv_type = b.kv_type;
         q.backend = b.backend;
         q.allow_long_context = true;

@@ -65,6 +65,22 @@ SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p) {
         d.bw = in.ram_bandwidth_gb_s;
       else
         d.bw = kDefaultRamBandwidthGBs;
+      // A CPU-only machine: the processor's own peak, when the catalog names one.
+      if (mc.gpus.empty() && !mc.unified)
+        if (const auto c = cpu_peak(h, in.threads)) {
+          d.compute = c->tflops;
+          sc.notes.push_back(
+              "prefill: CPU peak " + std::to_string(c->used) + " of " + std::to_string(c->cores) +
+              " physical cores (" +
+              (in.threads > 0 ? std::to_string(in.threads) + " threads"
+                              : std::string("llama.cpp's default threads: one per physical core")) +
+              ") x " + fmt("%.2f", *h->cpu_base_clock_mhz / 1000) + " GHz base x " +
+              fmt("%.0f", *h->cpu_fp32_flops_per_cycle) +
+              " FP32 FLOPs/cycle = " + fmt("%.2f", c->tflops) + " TFLOPS" +
+              (c->threads > c->cores ? "; threads beyond the physical cores share them (SMT "
+                                       "adds no matmul throughput)"
+                                     : ""));
+        }
     } else {
       h = mc.unified ? host_entry
                      : (gpu_i < in.hardware.size() ? builtin_catalog().hw(u.hardware_id) : nullptr);
@@ -186,11 +202,19 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
   for (const auto& n : sc.notes) assumptions.push_back(n);
   if (mc.gpus.empty() && in.ram_bandwidth_gb_s <= 0) {
     bool host_bw = false;
-    for (const auto* h : in.hardware)
+    std::string processor;  // a named CPU whose memory speed the catalog cannot give
+    for (const auto* h : in.hardware) {
       host_bw = host_bw || (h->kind != HardwareKind::kGpu && h->bandwidth_gb_s);
+      if (h->kind == HardwareKind::kCpu && h->cpu_cores) processor = h->name;
+    }
     if (!host_bw)
       assumptions.push_back("system RAM bandwidth assumed " + fmt("%.1f", kDefaultRamBandwidthGBs) +
-                            " GB/s (dual-channel DDR4-3200; set ram_bandwidth_gb_s)");
+                            " GB/s (dual-channel DDR4-3200; set ram_bandwidth_gb_s" +
+                            (processor.empty()
+                                 ? std::string(")")
+                                 : ": the catalog gives no memory speed for " + processor +
+                                       ", which takes more than one memory type; channels x MT/s x "
+                                       "8 B)"));
   } else if (sc.host_x > 0) {
     const std::string what =
         p.devices.back().layers > 0 ? "layers on the CPU" : "the routed experts in system RAM";
@@ -239,6 +263,10 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
     for (const std::string& g : tries) {
       // Apple's prefill compute figure is GPU cores, not TFLOPS: only a Metal fit reads it.
       if (!decode && (f.backend == "metal") != (g.find("metal") != std::string::npos)) continue;
+      // A CPU's figure is an FP32 peak its int8 kernels exceed: only a CPU fit reads it.
+      if (!decode &&
+          (f.backend == "cpu") != (g.rfind("cpu/", 0) == 0 || g.find("/cpu/") != std::string::npos))
+        continue;
       const SpeedFit fit = fit_speed(cal.samples, g, decode, exclude, holdout);
       if (!fit.ok) continue;
       if (fit.machines >= kMinFitMachines) {
@@ -453,7 +481,13 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
         join_borrowed(band_of(pfac > 0 ? (psame ? pr.known_pair : pr.known) : pr.unknown, exclude,
                               row_held_out, strata),
                       false, pgroup);
-    band_notes("prefill", pb, assumptions);
+    // Too few held-out runs to size the band (a backend measured on one or two machines, such
+    // as a CPU): the physical range is given instead (below).
+    const bool physical_band = pb.rows < 3 && df.ok && *f.prefill_fixed > 0 &&
+                               std::none_of(in.hardware.begin(), in.hardware.end(), [](auto* h) {
+                                 return h->kind == HardwareKind::kApple;
+                               });
+    if (!physical_band) band_notes("prefill", pb, assumptions);
     const double ov = f.prefill_overlap(in.prompt);
     const double pc = f.flash_attn ? pf.c_fa : pf.c;  // the attention slope for this setting
     // Attention per prompt token reads the context before it: on average depth + prompt / 2
@@ -511,6 +545,20 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
     auto [plo, phi] = band(ptps, pb, 0);
     plo /= widen_p;
     phi *= widen_p;
+    if (physical_band) {
+      // A prompt is never slower than decoding its tokens one at a time (one weight pass each;
+      // at the decode band's low edge, at the prompt's end), nor faster than the compute ceiling.
+      const double one_by_one = dlo / tps / decode_at(in.depth + in.prompt);
+      const double ceiling = kPrefillCeilingOverFp16 / *f.prefill_fixed;
+      plo = std::min(ptps, one_by_one);
+      phi = std::max(ptps, ceiling);
+      assumptions.push_back(
+          "prefill band: " + std::to_string(pb.rows) +
+          " held-out runs of this kind, too few to size it, so it spans the physical range: from "
+          "decoding the prompt one token at a time (" +
+          fmt("%.0f", plo) + " tok/s) to " + fmt("%.0f", kPrefillCeilingOverFp16) +
+          "x the compute figure (" + fmt("%.0f", phi) + " tok/s)");
+    }
     out.prefill_tps = ptps;
     const bool apple = std::any_of(in.hardware.begin(), in.hardware.end(),
                                    [](const auto* h) { return h->kind == HardwareKind::kApple; });
@@ -566,9 +614,20 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
       out.aggregate->ttft_last_high_s = n * prompt / plo + step;
     }
   } else {
+    const HardwareEntry* cpu = nullptr;
+    for (const auto* h : in.hardware)
+      if (h->kind == HardwareKind::kCpu) cpu = h;
     out.why_prefill_null =
-        mc.gpus.empty() ? "prefill on a CPU-only machine is not modelled: the catalog has no CPU "
-                          "compute figures"
+        mc.gpus.empty() && cpu && !f.prefill_fixed
+            ? (cpu->cpu_cores ? "the catalog has no core count, base clock or FP32 FLOPs per "
+                                "cycle for " +
+                                    cpu->name
+                              : cpu->name +
+                                    " is a memory configuration, not a processor: choose your "
+                                    "CPU (cores, clock and FLOPs per cycle set its prefill)")
+        : mc.gpus.empty() && !f.prefill_fixed
+            ? "prefill on this CPU-only machine is not modelled: the catalog has no compute "
+              "figure for it"
         : !f.prefill_fixed
             ? "the catalog has no compute figure (FP16 or FP32 TFLOPS) for " +
                   [&] {
@@ -579,6 +638,7 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
                     return n.empty() ? std::string("a device") : n;
                   }()
             : "no prefill measurements to fit for this backend";
+    out.prefill_unfitted = f.prefill_fixed && !pf.ok;
   }
   return out;
 }

@@ -102,6 +102,25 @@ std::optional<double> compute_figure(const HardwareEntry* h, bool mmq, bool cubl
   return std::nullopt;
 }
 
+// A CPU's prefill peak: the cores llama.cpp's matmuls run on x base clock x the core design's
+// FP32 FLOPs per cycle (catalog), in TFLOPS. llama.cpp runs --threads threads, by default the
+// physical cores (common.cpp cpu_get_num_math: "hyperthreading isn't useful for linear
+// algebra"); more threads than physical cores share those cores, so they count as the cores.
+// The CPU fit's efficiency relates this FP32 figure to what llama.cpp's int8 dot-product kernels
+// reach (AVX-512 VNNI, AVX2), so it may exceed 1; the base clock is the guaranteed one (the
+// boost a laptop or a loaded server sustains varies, and the fit and its band absorb it).
+std::optional<CpuPeak> cpu_peak(const HardwareEntry* h, uint32_t threads) {
+  if (!h || h->kind != HardwareKind::kCpu || !h->cpu_cores || !h->cpu_base_clock_mhz ||
+      !h->cpu_fp32_flops_per_cycle)
+    return std::nullopt;
+  CpuPeak c;
+  c.cores = static_cast<uint32_t>(*h->cpu_cores);
+  c.threads = threads > 0 ? threads : c.cores;
+  c.used = std::min(c.threads, c.cores);
+  c.tflops = c.used * *h->cpu_base_clock_mhz * 1e6 * *h->cpu_fp32_flops_per_cycle / 1e12;
+  return c;
+}
+
 double pcie_gb_s(std::optional<double> gen, std::optional<double> lanes, bool& assumed) {
   assumed = !gen || !lanes;
   const double g = gen ? *gen : kPcieAssumedGen, l = lanes ? *lanes : kPcieAssumedLanes;

@@ -303,9 +303,9 @@ TEST(regression22, item17_prefill_is_modelled_when_weights_sit_in_system_ram) {
   // A CPU-only machine says why, naming what is missing.
   const json c =
       estimate({{"model", "llama-3.1-8b"}, {"quant", "Q4_K_M"}, {"hardware", "cpu-ddr5-6000-2ch"}});
-  EXPECT_EQ(
-      c["speed"]["why_prefill_null"],
-      "prefill on a CPU-only machine is not modelled: the catalog has no CPU compute figures");
+  EXPECT_EQ(c["speed"]["why_prefill_null"],
+            "CPU-only: dual-channel DDR5-6000 desktop is a memory configuration, not a processor: "
+            "choose your CPU (cores, clock and FLOPs per cycle set its prefill)");
 }
 
 TEST(regression22, item05_best_quant_searches_the_formats_the_runtime_loads) {

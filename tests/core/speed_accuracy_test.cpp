@@ -248,10 +248,19 @@ TEST(speed_test, group_holdout_figures_do_not_regress) {
   // median 17.1 -> 18.0 % under hardware holdout and TTFT median 24.7 / 28.3 -> 28.0 / 30.9 %
   // under hardware / source holdout: llamafile's CUDA prefill runs faster than the calibration's
   // other 2024 builds, so its TTFT is now over-estimated where the wrong era had hidden it.)
-  const Limit limits[] = {{"hardware", 7.6, 31.9, 96.4, 18.3, 94.2, 530, 28.4, 86.5, 138},
-                          {"model", 8.6, 31.0, 95.7, 17.9, 96.9, 530, 20.9, 92.4, 138},
-                          {"source", 9.8, 31.2, 94.7, 19.3, 95.0, 530, 31.3, 88.7, 138},
-                          {"gpu-count", 8.0, 44.6, 98.0, 21.9, 92.6, 397, 36.9, 84.6, 120}};
+  // (2026-12-06: CPU-only prefill is modelled - a named processor's cores x base clock x FP32
+  // FLOPs per cycle - and 35 CPU prefill runs and 6 CPU TTFT runs (a Ryzen 7 7840HS, an EPYC
+  // 7352) are scored. With two CPUs from two sources, holding one out predicts it from the other:
+  // their prefill errs 28-66 % at the median, so the prefill median rose 18.0 / 17.5 / 19.0 ->
+  // 18.6 / 18.0 / 21.1 % and TTFT 28.0 / 20.5 / 30.9 -> 31.1 / 21.4 / 32.0 % under hardware /
+  // model / source holdout (GPU and Mac runs alone: unchanged). A band with fewer than 3
+  // held-out runs now spans the physical range (decoding the prompt token by token up to the
+  // compute ceiling) instead of a default 0.5-1.5x: prefill coverage 91.0 / 96.3 / 91.7 % with
+  // the CPU runs -> 95.9 / 98.6 / 96.3 %.)
+  const Limit limits[] = {{"hardware", 7.6, 31.9, 96.4, 18.8, 95.6, 560, 31.4, 87.9, 144},
+                          {"model", 8.6, 31.0, 95.7, 18.2, 98.3, 560, 21.7, 96.2, 144},
+                          {"source", 9.8, 31.2, 94.7, 21.4, 96.0, 560, 32.3, 90.0, 144},
+                          {"gpu-count", 8.0, 44.6, 98.0, 21.9, 94.7, 397, 36.9, 86.4, 120}};
   // Every group of at least 20 rows keeps its band coverage at or above issue 17's 80 %, except
   // vLLM decode at today's 79.2 % (24 runs, 19 of them in band; above). (AMD Vulkan prefill,
   // Apple prefill, multi-GPU prefill and the speculative group left this list on 2026-12-05.)
@@ -344,7 +353,7 @@ TEST(speed_test, llamafile_decode_runs_are_not_llamacpp_decode) {
   for (const auto& b : rows)
     if (b.engine == "llamafile") ++(b.decode ? tg : pp);
   EXPECT_EQ(tg, 81u);  // LocalScore's decode tests of the calibration that map to the catalog
-  EXPECT_EQ(pp, 81u);
+  EXPECT_EQ(pp, 90u);  // 81 on GPUs and Macs, 9 on the CPU-only EPYC 7352
   size_t own = 0, in_llamacpp_prefill = 0;
   for (const auto& s : engine::calibration().samples) {
     if (rows[s.row].engine != "llamafile") {

@@ -53,7 +53,11 @@ struct HardwareEntry {
   std::optional<int> sm_count;
   std::optional<double> boost_clock_mhz;
   std::optional<double> pcie_gen, pcie_lanes;  // host link of a discrete card
-  std::vector<std::string> backends;           // cuda, rocm, vulkan, metal, sycl, cpu
+  // A named processor (kind cpu): physical cores, base clock and the core design's peak FP32
+  // FLOPs per cycle, whose product is the peak CPU prefill is measured against.
+  std::optional<int> cpu_cores, cpu_threads;
+  std::optional<double> cpu_base_clock_mhz, cpu_boost_clock_mhz, cpu_fp32_flops_per_cycle;
+  std::vector<std::string> backends;  // cuda, rocm, vulkan, metal, sycl, cpu
   std::optional<double> launch_price_usd, street_price_usd;
   std::string street_price_date, street_price_kind, release_date;
   // Names tools print for this part: nvidia-smi / CUDA, ROCm (incl. the gfx target), Vulkan,
@@ -113,6 +117,7 @@ struct BenchmarkRow {
   // uses the same settings. flash_attn "on" | "off" | "" (not stated: the runtime's default).
   std::string runtime = "llama.cpp", flash_attn, kv_type = "f16";
   std::optional<int> gpu_layers, n_cpu_moe, ubatch;
+  std::optional<int> threads;  // llama.cpp --threads of a CPU run, when stated
   uint32_t depth = 0;          // tokens already in the cache (llama-bench "@ dD", server prompt)
   std::string kind = "bench";  // bench | server | wall-time (calibration_rows.h RowSettings)
   std::string submitter;       // who ran it, when one publication gathers many (source groups)

@@ -37,6 +37,8 @@ struct EstimateRequest {
   std::optional<bool> flash_attn, inverse, swa_full, allow_long_context;
   std::optional<bool> quant_contexts;  // also the largest context of every quant (a chart)
   std::optional<int64_t> parallel, ubatch, gpu_layers, n_cpu_moe, prompt, depth, llamacpp_build;
+  // llama.cpp --threads on a CPU-only machine (0 / unset = its default, the physical cores).
+  std::optional<int64_t> threads;
   // vLLM --max-num-batched-tokens: the tokens of its profile run (the activation peak).
   std::optional<int64_t> vllm_max_num_batched_tokens;
   std::optional<double> ram_gb, wired_limit_mb, gpu_memory_utilization, gpu_reserved_mb,
@@ -127,6 +129,9 @@ struct SpeedEstimate {
   // Apple (its figure is GPU cores, not FLOPS).
   std::optional<double> prefill_ceiling_tps;
   std::string prefill_fit_group, why_prefill_null;
+  // Prefill has its FLOPs and a compute figure but no calibration run to fit on this backend:
+  // `make benchmarks` still admits such a run, which is how a backend's first runs get in.
+  bool prefill_unfitted = false;
   std::optional<double> prefill_offload_seconds;  // weights in system RAM crossing PCIe
   std::optional<double> ttft_seconds, ttft_seconds_low, ttft_seconds_high;
   std::optional<AggregateSpeed> aggregate;

@@ -39,6 +39,8 @@ inline constexpr FieldRange kRanges[] = {
     {"prompt", 512, 1, 1 << 22},
     {"depth", 0, 0, 1 << 24},
     {"ram_bandwidth_gb_s", 0, 0, 20000},
+    // llama.cpp --threads (0 = its default: the physical cores, common.cpp cpu_get_num_math).
+    {"threads", 0, 0, 4096},
     // llama.cpp build number whose buffer layout to follow (0 = the newest runcheck knows).
     {"llamacpp_build", 0, 0, 1000000},
     // llama-server --image-max-tokens: image tokens the encoder is sized for (dynamic towers).
