@@ -143,6 +143,9 @@ RowSettings parse_row_settings(const std::string& backend, const std::string& de
       if (w.size() > digits && std::isdigit(static_cast<unsigned char>(w[digits])))
         r.build = std::atoi(w.c_str() + digits);
     }
+    // llama.cpp numbers a build by its commit count (cmake/build-info.cmake, git rev-list --count
+    // HEAD), so a shallow clone of any date builds as "b1" ("b1-6b4dc21"): not a build number.
+    if (r.build == 1) r.build = 0;
   }
   // llamafile names its own version; 0.9.x is a 2024 llama.cpp underneath.
   if (r.engine == "llamafile" && word_after(head, "llamafile ").rfind("0.9.", 0) == 0)

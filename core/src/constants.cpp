@@ -59,6 +59,12 @@ const std::vector<NamedConstant>& constants_table() {
         {"kPrefillCeilingOverFp16", kPrefillCeilingOverFp16, "x FP16",
          "prefill ceiling: INT8 tensor rate over the FP16 (FP32 accumulate) figure",
          "RTX 3090 whitepaper 284 / 71 TOPS (A100: 624 / 312)"},
+        {"kCpuInt8OverFp32", kCpuInt8OverFp32, "x FP32",
+         "CPU prefill compute figure and ceiling: int8 multiply-adds per 32-bit lane of an int8 "
+         "dot-product instruction over one FP32 FMA",
+         "Intel Intrinsics Guide, _mm256_dpbusd_epi32 (VPDPBUSD): 'Multiply groups of 4 adjacent "
+         "pairs of unsigned 8-bit integers ... Sum these 4 results with the corresponding 32-bit "
+         "integer'"},
         {"kBandLowQuantile", kBandLowQuantile, "",
          "lower edge of a speed band: the floor((n+1) q)-th smallest of n out-of-group "
          "measured/predicted ratios (split-conformal rank)",

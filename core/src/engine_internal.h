@@ -166,7 +166,7 @@ std::optional<double> compute_figure(const HardwareEntry* h, bool mmq, bool cubl
 // llama.cpp's default, every physical core) x base clock x FP32 FLOPs per cycle.
 struct CpuPeak {
   uint32_t cores = 0, threads = 0, used = 0;
-  double tflops = 0;
+  double fp32_tflops = 0, tflops = 0;  // FP32 peak; the int8 rate (the compute figure)
 };
 std::optional<CpuPeak> cpu_peak(const HardwareEntry* h, uint32_t threads);
 // Payload GB/s of a PCIe link (gen/lanes assumed, and said, when unknown).

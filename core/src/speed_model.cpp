@@ -76,7 +76,10 @@ SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p) {
                               : std::string("llama.cpp's default threads: one per physical core")) +
               ") x " + fmt("%.2f", *h->cpu_base_clock_mhz / 1000) + " GHz base x " +
               fmt("%.0f", *h->cpu_fp32_flops_per_cycle) +
-              " FP32 FLOPs/cycle = " + fmt("%.2f", c->tflops) + " TFLOPS" +
+              " FP32 FLOPs/cycle = " + fmt("%.2f", c->fp32_tflops) + " TFLOPS FP32, " +
+              fmt("%.2f", c->tflops) + " TOPS int8 (" + fmt("%.0f", kCpuInt8OverFp32) +
+              " int8 multiply-adds per 32-bit lane: the ceiling of llama.cpp's quantized CPU "
+              "matmuls)" +
               (c->threads > c->cores ? "; threads beyond the physical cores share them (SMT "
                                        "adds no matmul throughput)"
                                      : ""));
@@ -483,6 +486,9 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
                       false, pgroup);
     // Too few held-out runs to size the band (a backend measured on one or two machines, such
     // as a CPU): the physical range is given instead (below).
+    // The compute ceiling over the compute figure: a GPU's INT8 tensor rate over its FP16 figure;
+    // a CPU's figure is already its int8 rate.
+    const double ceiling_over = f.backend == "cpu" ? 1.0 : kPrefillCeilingOverFp16;
     const bool physical_band = pb.rows < 3 && df.ok && *f.prefill_fixed > 0 &&
                                std::none_of(in.hardware.begin(), in.hardware.end(), [](auto* h) {
                                  return h->kind == HardwareKind::kApple;
@@ -549,21 +555,20 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
       // A prompt is never slower than decoding its tokens one at a time (one weight pass each;
       // at the decode band's low edge, at the prompt's end), nor faster than the compute ceiling.
       const double one_by_one = dlo / tps / decode_at(in.depth + in.prompt);
-      const double ceiling = kPrefillCeilingOverFp16 / *f.prefill_fixed;
+      const double ceiling = ceiling_over / *f.prefill_fixed;
       plo = std::min(ptps, one_by_one);
       phi = std::max(ptps, ceiling);
       assumptions.push_back(
           "prefill band: " + std::to_string(pb.rows) +
           " held-out runs of this kind, too few to size it, so it spans the physical range: from "
           "decoding the prompt one token at a time (" +
-          fmt("%.0f", plo) + " tok/s) to " + fmt("%.0f", kPrefillCeilingOverFp16) +
-          "x the compute figure (" + fmt("%.0f", phi) + " tok/s)");
+          fmt("%.0f", plo) + " tok/s) to " + fmt("%.0f", ceiling_over) + "x the compute figure (" +
+          fmt("%.0f", phi) + " tok/s)");
     }
     out.prefill_tps = ptps;
     const bool apple = std::any_of(in.hardware.begin(), in.hardware.end(),
                                    [](const auto* h) { return h->kind == HardwareKind::kApple; });
-    if (!apple && *f.prefill_fixed > 0)
-      out.prefill_ceiling_tps = kPrefillCeilingOverFp16 / *f.prefill_fixed;
+    if (!apple && *f.prefill_fixed > 0) out.prefill_ceiling_tps = ceiling_over / *f.prefill_fixed;
     out.prefill_tps_low = plo;
     out.prefill_tps_high = phi;
     out.prefill_fit_group = pgroup;

@@ -106,9 +106,9 @@ std::optional<double> compute_figure(const HardwareEntry* h, bool mmq, bool cubl
 // FP32 FLOPs per cycle (catalog), in TFLOPS. llama.cpp runs --threads threads, by default the
 // physical cores (common.cpp cpu_get_num_math: "hyperthreading isn't useful for linear
 // algebra"); more threads than physical cores share those cores, so they count as the cores.
-// The CPU fit's efficiency relates this FP32 figure to what llama.cpp's int8 dot-product kernels
-// reach (AVX-512 VNNI, AVX2), so it may exceed 1; the base clock is the guaranteed one (the
-// boost a laptop or a loaded server sustains varies, and the fit and its band absorb it).
+// The compute figure is the int8 rate llama.cpp's quantized kernels can reach on those cores
+// (kCpuInt8OverFp32 x the FP32 rate), so the fit's efficiency is at most 1; the base clock is the
+// guaranteed one (the boost a laptop or a loaded server sustains varies; the fit absorbs it).
 std::optional<CpuPeak> cpu_peak(const HardwareEntry* h, uint32_t threads) {
   if (!h || h->kind != HardwareKind::kCpu || !h->cpu_cores || !h->cpu_base_clock_mhz ||
       !h->cpu_fp32_flops_per_cycle)
@@ -117,7 +117,8 @@ std::optional<CpuPeak> cpu_peak(const HardwareEntry* h, uint32_t threads) {
   c.cores = static_cast<uint32_t>(*h->cpu_cores);
   c.threads = threads > 0 ? threads : c.cores;
   c.used = std::min(c.threads, c.cores);
-  c.tflops = c.used * *h->cpu_base_clock_mhz * 1e6 * *h->cpu_fp32_flops_per_cycle / 1e12;
+  c.fp32_tflops = c.used * *h->cpu_base_clock_mhz * 1e6 * *h->cpu_fp32_flops_per_cycle / 1e12;
+  c.tflops = c.fp32_tflops * kCpuInt8OverFp32;
   return c;
 }
 

@@ -39,14 +39,15 @@ TEST(cpu_speed_test, a_named_cpu_prefill_peak_is_cores_times_base_clock_times_fl
   ASSERT_TRUE(a["ok"].get<bool>()) << a.dump();
   ASSERT_TRUE(a["speed"]["prefill_tps"].is_number()) << a["speed"].dump();
   EXPECT_EQ(a["speed"]["prefill_fit_group"], "cpu/lo");
-  EXPECT_TRUE(has_note(a,
-                       "CPU peak 8 of 8 physical cores (llama.cpp's default threads: one per "
-                       "physical core) x 3.80 GHz base x 32 FP32 FLOPs/cycle = 0.97 TFLOPS"))
+  EXPECT_TRUE(has_note(
+      a,
+      "CPU peak 8 of 8 physical cores (llama.cpp's default threads: one per "
+      "physical core) x 3.80 GHz base x 32 FP32 FLOPs/cycle = 0.97 TFLOPS FP32, 3.89 TOPS int8"))
       << a["assumptions"].dump();
   // EPYC 7352: 24 Zen 2 cores x 2.3 GHz x 32 = 1766.4 GFLOPS.
   const json e = qwen8b_on("amd-epyc-7352");
   EXPECT_TRUE(has_note(e, "24 of 24 physical cores")) << e["assumptions"].dump();
-  EXPECT_TRUE(has_note(e, "= 1.77 TFLOPS")) << e["assumptions"].dump();
+  EXPECT_TRUE(has_note(e, "= 1.77 TFLOPS FP32, 7.07 TOPS int8")) << e["assumptions"].dump();
 }
 
 TEST(cpu_speed_test, threads_past_the_physical_cores_add_nothing_and_fewer_cores_cost_prefill) {
@@ -102,6 +103,15 @@ TEST(cpu_speed_test, bad_thread_counts_are_refused_by_name) {
     EXPECT_FALSE(r["ok"].get<bool>()) << v.dump();
     EXPECT_EQ(r["error"]["field"], "threads") << r.dump();
   }
+}
+
+TEST(cpu_speed_test, a_shallow_clone_build_is_not_build_one) {
+  // llama.cpp numbers builds by commit count: a depth-1 clone reports b1 whatever its date.
+  EXPECT_EQ(
+      parse_row_settings("llama.cpp CPU", "llama-bench pp512; engine llama.cpp b1-6b4dc21").build,
+      0);
+  EXPECT_EQ(parse_row_settings("llama.cpp CUDA", "llama-bench pp512; engine llama.cpp b8931").build,
+            8931);
 }
 
 TEST(cpu_speed_test, a_calibration_row_keeps_its_thread_count) {

@@ -256,10 +256,12 @@ TEST(speed_test, group_holdout_figures_do_not_regress) {
   // model / source holdout (GPU and Mac runs alone: unchanged). A band with fewer than 3
   // held-out runs now spans the physical range (decoding the prompt token by token up to the
   // compute ceiling) instead of a default 0.5-1.5x: prefill coverage 91.0 / 96.3 / 91.7 % with
-  // the CPU runs -> 95.9 / 98.6 / 96.3 %.)
+  // the CPU runs -> 95.9 / 98.6 / 96.3 %. The same day a "b1-<commit>" build (a shallow clone's
+  // commit count; commit 6217b49 is build 8893 of 2026) is read as an unknown, current build:
+  // three RTX 3090 Ti decode runs left the 2024 era, source-holdout decode median 9.5 -> 9.8 %.)
   const Limit limits[] = {{"hardware", 7.6, 31.9, 96.4, 18.8, 95.6, 560, 31.4, 87.9, 144},
                           {"model", 8.6, 31.0, 95.7, 18.2, 98.3, 560, 21.7, 96.2, 144},
-                          {"source", 9.8, 31.2, 94.7, 21.4, 96.0, 560, 32.3, 90.0, 144},
+                          {"source", 10.0, 31.2, 94.7, 21.4, 96.0, 560, 32.3, 90.0, 144},
                           {"gpu-count", 8.0, 44.6, 98.0, 21.9, 94.7, 397, 36.9, 86.4, 120}};
   // Every group of at least 20 rows keeps its band coverage at or above issue 17's 80 %, except
   // vLLM decode at today's 79.2 % (24 runs, 19 of them in band; above). (AMD Vulkan prefill,

@@ -69,6 +69,11 @@ constexpr double kRdna3DualIssue = 2.0;
 // 2x on datacenter parts (A100: 624 / 312), so 4x the compute figure (on the GeForce scale) bounds
 // every card.
 constexpr double kPrefillCeilingOverFp16 = 4.0;
+// A CPU's int8 dot-product instructions (AVX-512 VNNI / AVX-VNNI VPDPBUSD, AVX2 VPMADDUBSW, Arm
+// SDOT) multiply 4 int8 pairs in each 32-bit lane where an FP32 FMA multiplies one: llama.cpp's
+// quantized CPU matmuls (weights against int8-quantized activations) can reach 4x the FP32 FLOP
+// rate, which is the CPU's prefill compute figure and its ceiling.
+constexpr double kCpuInt8OverFp32 = 4.0;
 // Prefill runs of fewer tokens stay out of the prefill fit: llama.cpp multiplies batches under
 // 32 tokens with its vector kernels (MMVQ), and a short prompt's time is one pass over the weights
 // plus fixed overheads, not FLOPs (the estimate bounds it by the weight pass instead).
