@@ -149,7 +149,11 @@ std::string estimate(const json& r, bool color) {
                 num(sp["prefill_tps"], "%.0f") + " tok/s (range " +
                     num(sp["prefill_tps_low"], "%.0f") + "-" + num(sp["prefill_tps_high"], "%.0f") +
                     ") for " + thousands(sp["prompt_tokens"]) + " prompt tokens" +
-                    (sp.value("prefill_evidence", "") == "estimated" ? ", estimated" : ""),
+                    // Its own label where it differs from the heading's (decode's).
+                    (sp.value("prefill_evidence", "") != sp.value("evidence", "") &&
+                             !sp.value("prefill_evidence", "").empty()
+                         ? ", " + sp.value("prefill_evidence", "")
+                         : ""),
                 11);
   else
     out += wrap("  prefill  ",

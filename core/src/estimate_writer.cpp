@@ -139,6 +139,7 @@ json speed_to_json(const SpeedEstimate& s) {
     if (!s.measured.empty()) out["measured_note"] = s.measured_note;
     if (s.prefill_tps) {
       out["prefill_fit_group"] = s.prefill_fit_group;
+      out["prefill_evidence"] = s.prefill_evidence;
       if (s.prefill_offload_seconds) {
         out["prefill_offload_seconds"] = *s.prefill_offload_seconds;
         out["prefill_evidence"] = "estimated";

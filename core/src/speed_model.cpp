@@ -348,7 +348,15 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
                         b.build,
                         {}});
   }
-  if (!measured.empty()) evidence = "measured";
+  // A figure is "measured" when a published run of this setup measured that figure: a decode
+  // run for decode, a prefill run for prefill (each is still the engine's, at this depth).
+  const std::string fitted_evidence = evidence;
+  const auto has_run = [&](bool decode) {
+    return std::any_of(measured.begin(), measured.end(),
+                       [&](const MeasuredRun& r) { return r.decode == decode; });
+  };
+  const bool measured_pp = has_run(false);
+  if (has_run(true)) evidence = "measured";
 
   // This hardware's own measurements (other models, quants or lengths) scale the group fit.
   // Whether this model's own runs on this hardware (other quants or lengths) are among them:
@@ -566,6 +574,9 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
           fmt("%.0f", phi) + " tok/s)");
     }
     out.prefill_tps = ptps;
+    out.prefill_evidence = measured_pp                                        ? "measured"
+                           : physical_band || widen_p > 1 || pgroup != wanted ? "estimated"
+                                                                              : fitted_evidence;
     const bool apple = std::any_of(in.hardware.begin(), in.hardware.end(),
                                    [](const auto* h) { return h->kind == HardwareKind::kApple; });
     if (!apple && *f.prefill_fixed > 0) out.prefill_ceiling_tps = ceiling_over / *f.prefill_fixed;

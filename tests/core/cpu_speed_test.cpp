@@ -97,6 +97,21 @@ TEST(cpu_speed_test, a_memory_configuration_or_a_laptop_chip_says_what_is_missin
   EXPECT_EQ(epyc->cpu_cores.value_or(0), 24);
 }
 
+TEST(cpu_speed_test, each_figure_is_labelled_by_the_runs_of_that_figure) {
+  // The 7840HS has a published Qwen3-8B pp512 run and no decode run runcheck scores (its memory
+  // is not recorded): prefill "measured", decode "estimated" (a borrowed fit).
+  const json a = qwen8b_on("amd-ryzen-7-7840hs");
+  EXPECT_EQ(a["speed"]["prefill_evidence"], "measured");
+  EXPECT_EQ(a["speed"]["evidence"], "estimated");
+  // No run of Qwen3-8B on an EPYC 9654, and a band with no held-out runs: estimated.
+  EXPECT_EQ(qwen8b_on("amd-epyc-9654")["speed"]["prefill_evidence"], "estimated");
+  // Llama 3 8B Q4_K_M on an RTX 4090: XiongjieDai's pp512 and tg128 runs.
+  const json g = run(
+      {{"model", "llama-3-8b"}, {"quant", "Q4_K_M"}, {"context", 8192}, {"hardware", "rtx-4090"}});
+  EXPECT_EQ(g["speed"]["evidence"], "measured");
+  EXPECT_EQ(g["speed"]["prefill_evidence"], "measured");
+}
+
 TEST(cpu_speed_test, bad_thread_counts_are_refused_by_name) {
   for (const json& v : {json(-1), json(5000), json("eight"), json(1.5)}) {
     const json r = run({{"model", "qwen3-8b"}, {"hardware", "amd-ryzen-7-7840hs"}, {"threads", v}});

@@ -145,7 +145,7 @@ function renderSpeed(s) {
   }
   $('prefill').textContent = s.prefill_tps === null ? `unknown (${s.why_prefill_null || 'not modelled'})`
     : `${tps(s.prefill_tps)} tokens/s (range ${tps(s.prefill_tps_low)}–${tps(s.prefill_tps_high)}) for a ${int(s.prompt_tokens)}-token prompt`
-      + (s.prefill_evidence === 'estimated' ? ' · estimated: weights in system RAM cross PCIe for each micro-batch' : '');
+      + ` · ${s.prefill_evidence}` + (s.prefill_offload_seconds !== undefined ? ': weights in system RAM cross PCIe for each micro-batch' : '');
   $('ttft').textContent = s.ttft_seconds === null || s.ttft_seconds === undefined ? 'unknown'
     : `${s.ttft_seconds.toFixed(2)} s` + (s.ttft_seconds_low !== undefined ? ` (range ${s.ttft_seconds_low.toFixed(2)}–${s.ttft_seconds_high.toFixed(2)} s)` : '');
   const agg = s.aggregate_decode_tps !== undefined;

@@ -109,6 +109,9 @@ struct SpeculativeSpeed {
 struct SpeedEstimate {
   std::string backend;
   std::string evidence;  // measured | extrapolated | estimated ("" when there is no figure)
+  // The prefill figure's own label: measured when a published prefill run of this setup exists,
+  // estimated when its fit is borrowed, its band is the physical range or weights cross PCIe.
+  std::string prefill_evidence;
   // Which llama.cpp builds the figures are for (current ones unless llamacpp_build is older);
   // "" for runtimes without llama.cpp's kernels.
   std::string build_era;
