@@ -5,21 +5,18 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 
 #include "calibration_rows.h"
-#include "runcheck/api.h"
 #include "runcheck/catalog.h"
+#include "test_util.h"
 
 namespace runcheck {
 namespace {
 
 using nlohmann::json;
 
-json run(json req) {
-  req["command"] = "estimate";
-  req["inverse"] = false;
-  return json::parse(handle_request(req.dump()));
-}
+json run(json req) { return test::estimate_response(std::move(req)); }
 
 bool has_note(const json& r, const std::string& text) {
   for (const auto& a : r["assumptions"])

@@ -6,6 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <utility>
 
 #include "accuracy.h"
 #include "engine_internal.h"
@@ -18,9 +19,7 @@ namespace {
 using nlohmann::json;
 
 json speed(json req) {
-  req["command"] = "estimate";
-  req["inverse"] = false;
-  json r = json::parse(handle_request(req.dump()));
+  const json r = test::estimate_response(std::move(req));
   EXPECT_TRUE(r["ok"].get<bool>()) << r.dump();
   return r["speed"];
 }

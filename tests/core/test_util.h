@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "runcheck/api.h"
 #include "runcheck/catalog.h"
 #include "runcheck/memory.h"
 
@@ -45,6 +46,13 @@ inline uint64_t total_recurrent(const ModelArch& m, const KvOptions& o,
 inline std::string shared_dir() { return RUNCHECK_SHARED_DIR; }
 inline bool have_shared() { return !shared_dir().empty(); }
 inline std::string source_dir() { return RUNCHECK_SOURCE_DIR; }
+
+// An estimate through the JSON API without the inverse answers: the whole response.
+inline nlohmann::json estimate_response(nlohmann::json req) {
+  req["command"] = "estimate";
+  req["inverse"] = false;
+  return nlohmann::json::parse(handle_request(req.dump()));
+}
 
 inline std::string read_text(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
