@@ -51,8 +51,6 @@ struct SpeedRow {
   json request;
 };
 
-using Getter = std::function<std::string(const char*)>;
-
 SpeedRow map_speed_row(const Getter& get) {
   SpeedRow r;
   const std::string metric = get("metric"), detail = get("test_detail");
@@ -322,11 +320,7 @@ std::string run_family(const Getter& get, const SpeedRow& m) {
 std::map<std::string, std::string> mislabelled_families(const CsvTable& t) {
   std::map<std::string, std::string> out;  // family -> the row's reason
   for (size_t i = 1; i < t.rows.size(); ++i) {
-    const auto& row = t.rows[i];
-    const Getter get = [&](const char* k) {
-      auto it = t.col.find(k);
-      return it != t.col.end() && it->second < row.size() ? row[it->second] : std::string();
-    };
+    const Getter get = row_getter(t, i);
     if (get("metric") != "tg_tps") continue;
     const SpeedRow m = map_speed_row(get);
     if (!m.why.empty() || m.st.speculative || m.st.concurrency > 1) continue;
@@ -349,15 +343,10 @@ Result<json> benchmarks_from_csv(const json& req) {
                                      "n_devices", "backend", "metric", "value"});
   if (!table.ok()) return table.error();
   const auto& rows = table.value().rows;
-  const auto& col = table.value().col;
   const auto mislabelled = mislabelled_families(table.value());
   json out = json::array(), unmapped = json::array();
   for (size_t i = 1; i < rows.size(); ++i) {
-    const auto& row = rows[i];
-    const Getter get = [&](const char* k) {
-      auto it = col.find(k);
-      return it != col.end() && it->second < row.size() ? row[it->second] : std::string();
-    };
+    const Getter get = row_getter(table.value(), i);
     const std::string metric = get("metric");
     if (metric != "tg_tps" && metric != "pp_tps") continue;
     SpeedRow m = map_speed_row(get);
@@ -433,11 +422,7 @@ Result<json> accuracy_json(const json& req) {
       req, {"model", "quant", "context_tokens", "hardware", "n_devices", "metric", "value"});
   if (!table.ok()) return table.error();
   const auto& rows = table.value().rows;
-  const auto& col = table.value().col;
-  auto get = [&](const std::vector<std::string>& row, const char* k) {
-    auto it = col.find(k);
-    return it != col.end() && it->second < row.size() ? row[it->second] : std::string();
-  };
+  auto get = [&](size_t i, const char* k) { return cell(table.value(), i, k); };
 
   const auto mislabelled = mislabelled_families(table.value());
   json details = json::array(), unmapped = json::array();
@@ -445,26 +430,25 @@ Result<json> accuracy_json(const json& req) {
   std::map<std::string, int> covered;                 // speed rows whose measurement is in the band
   int oom_rows = 0, oom_agree = 0, speed_rows = 0;
   for (size_t i = 1; i < rows.size(); ++i) {
-    const auto& row = rows[i];
-    const std::string metric = get(row, "metric");
-    const std::string model = map_model(get(row, "model"));
-    const HwMatch hw = map_hardware(get(row, "hardware"));
-    const int n_dev = std::max(1, std::atoi(get(row, "n_devices").c_str()));
+    const std::string metric = get(i, "metric");
+    const std::string model = map_model(get(i, "model"));
+    const HwMatch hw = map_hardware(get(i, "hardware"));
+    const int n_dev = std::max(1, std::atoi(get(i, "n_devices").c_str()));
     if (metric == "tg_tps" || metric == "pp_tps" || metric == "ttft_s") {
       ++speed_rows;
-      const Getter cell = [&](const char* k) { return col.count(k) ? get(row, k) : std::string(); };
-      const SpeedRow m = map_speed_row(cell);
+      const Getter row = row_getter(table.value(), i);
+      const SpeedRow m = map_speed_row(row);
       auto skip = [&](const std::string& why) {
         unmapped.push_back({{"row", i + 1},
-                            {"model", get(row, "model")},
-                            {"hardware", get(row, "hardware")},
+                            {"model", get(i, "model")},
+                            {"hardware", get(i, "hardware")},
                             {"why", why}});
       };
       if (!m.why.empty()) {
         skip(m.why);
         continue;
       }
-      if (auto f = mislabelled.find(run_family(cell, m)); f != mislabelled.end()) {
+      if (auto f = mislabelled.find(run_family(row, m)); f != mislabelled.end()) {
         skip("a run of this model name on this machine by the same submitter: " + f->second);
         continue;
       }
@@ -505,7 +489,7 @@ Result<json> accuracy_json(const json& req) {
       details.push_back({{"row", i + 1},
                          {"metric", metric},
                          {"model", m.model},
-                         {"hardware", get(row, "hardware")},
+                         {"hardware", get(i, "hardware")},
                          {"runtime", st.runtime},
                          {"n_devices", m.n_dev},
                          {"moe", me ? json(me->arch.is_moe()) : json(nullptr)},
@@ -528,15 +512,15 @@ Result<json> accuracy_json(const json& req) {
     if (model.empty() || hw.id.empty()) {
       unmapped.push_back(
           {{"row", i + 1},
-           {"model", get(row, "model")},
-           {"hardware", get(row, "hardware")},
+           {"model", get(i, "model")},
+           {"hardware", get(i, "hardware")},
            {"why", model.empty() ? "model not in catalog" : "hardware not in catalog"}});
       continue;
     }
     // The published runs: -ngl 99 (all layers), flash attention off, f16 KV (calibration README).
     json q = {{"model", model},
-              {"quant", get(row, "quant")},
-              {"context", get(row, "context_tokens")},
+              {"quant", get(i, "quant")},
+              {"context", get(i, "context_tokens")},
               {"hardware", hw.id + (n_dev > 1 ? "x" + std::to_string(n_dev) : "")},
               {"flash_attn", false},
               {"gpu_layers", 100000},
@@ -545,8 +529,8 @@ Result<json> accuracy_json(const json& req) {
     auto est = typed_estimate(q);
     if (!est.ok()) {
       unmapped.push_back({{"row", i + 1},
-                          {"model", get(row, "model")},
-                          {"hardware", get(row, "hardware")},
+                          {"model", get(i, "model")},
+                          {"hardware", get(i, "hardware")},
                           {"why", est.error().message}});
       continue;
     }
@@ -577,12 +561,12 @@ Result<json> accuracy_json(const json& req) {
     }
     const double predicted =
         static_cast<double>(e.plan.devices[d].*key) / static_cast<double>(kMiB);
-    const double measured = std::atof(get(row, "value").c_str());
+    const double measured = std::atof(get(i, "value").c_str());
     const double err = measured > 0 ? (predicted - measured) / measured * 100 : 0;
     errors[metric].push_back(std::fabs(err));
     details.push_back({{"row", i + 1},
                        {"metric", metric},
-                       {"hardware", get(row, "hardware")},
+                       {"hardware", get(i, "hardware")},
                        {"measured_mib", measured},
                        {"predicted_mib", std::round(predicted * 100) / 100},
                        {"error_pct", std::round(err * 1000) / 1000}});

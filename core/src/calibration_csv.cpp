@@ -272,4 +272,11 @@ void name_rows(json& entries, const CsvTable& t) {
   }
 }
 
+std::string cell(const CsvTable& t, size_t i, const char* k) {
+  const auto it = t.col.find(k);
+  return i < t.rows.size() && it != t.col.end() && it->second < t.rows[i].size()
+             ? t.rows[i][it->second]
+             : std::string();
+}
+
 }  // namespace runcheck::calib

@@ -2,6 +2,7 @@
 // Native only, with the accuracy scorer.
 #pragma once
 
+#include <functional>
 #include <initializer_list>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -44,5 +45,12 @@ Result<CsvTable> read_csv_tables(const nlohmann::json& req,
 // Rewrites entries' "row" (merged index + 1) to the line in its own file, adding "file" when
 // several files were given.
 void name_rows(nlohmann::json& entries, const CsvTable& t);
+// Row i's cell in column k ("" when the file has no such column or the row is short).
+std::string cell(const CsvTable& t, size_t i, const char* k);
+// Row i's cells by column name (what map_speed_row reads).
+using Getter = std::function<std::string(const char*)>;
+inline Getter row_getter(const CsvTable& t, size_t i) {
+  return [&t, i](const char* k) { return cell(t, i, k); };
+}
 
 }  // namespace runcheck::calib

@@ -169,6 +169,22 @@ struct CpuPeak {
   double fp32_tflops = 0, tflops = 0;  // FP32 peak; the int8 rate (the compute figure)
 };
 std::optional<CpuPeak> cpu_peak(const HardwareEntry* h, uint32_t threads);
+// The assumption that states a CPU's peak and how it was reached.
+std::string cpu_peak_note(const HardwareEntry& h, const CpuPeak& c, uint32_t threads);
+// Why an estimate has no prefill figure: the missing compute figure, or no runs to fit.
+std::string why_prefill_null(const Inputs& in, const Machine& mc, const SpeedFeatures& f);
+// The published runs of exactly this setup (speed_measured.cpp): model, quant, hardware, GPU
+// count, backend and `runtime` (a speed group's runtime, "" for llama.cpp's), without row
+// `exclude` and the rows `held_out` says. `hardware_id` is the GPU's (or the machine's when it
+// has none); `same_gpu` is false for a mix of GPUs, which has no setup runs.
+struct SetupRuns {
+  std::vector<MeasuredRun> runs;
+  std::string hardware_id;
+  size_t n_gpu = 0;
+  bool same_gpu = true;
+};
+SetupRuns setup_runs(const Inputs& in, const std::string& runtime, size_t exclude,
+                     const std::function<bool(size_t)>& held_out);
 // Payload GB/s of a PCIe link (gen/lanes assumed, and said, when unknown).
 double pcie_gb_s(std::optional<double> gen, std::optional<double> lanes, bool& assumed);
 SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p);

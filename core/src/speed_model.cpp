@@ -69,20 +69,7 @@ SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p) {
       if (mc.gpus.empty() && !mc.unified)
         if (const auto c = cpu_peak(h, in.threads)) {
           d.compute = c->tflops;
-          sc.notes.push_back(
-              "prefill: CPU peak " + std::to_string(c->used) + " of " + std::to_string(c->cores) +
-              " physical cores (" +
-              (in.threads > 0 ? std::to_string(in.threads) + " threads"
-                              : std::string("llama.cpp's default threads: one per physical core")) +
-              ") x " + fmt("%.2f", *h->cpu_base_clock_mhz / 1000) + " GHz base x " +
-              fmt("%.0f", *h->cpu_fp32_flops_per_cycle) +
-              " FP32 FLOPs/cycle = " + fmt("%.2f", c->fp32_tflops) + " TFLOPS FP32, " +
-              fmt("%.2f", c->tflops) + " TOPS int8 (" + fmt("%.0f", kCpuInt8OverFp32) +
-              " int8 multiply-adds per 32-bit lane: the ceiling of llama.cpp's quantized CPU "
-              "matmuls)" +
-              (c->threads > c->cores ? "; threads beyond the physical cores share them (SMT "
-                                       "adds no matmul throughput)"
-                                     : ""));
+          sc.notes.push_back(cpu_peak_note(*h, *c, in.threads));
         }
     } else {
       h = mc.unified ? host_entry
@@ -301,53 +288,11 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
   }
   if (df.ok) issue_bound_notes(df.issue_beta, mc, assumptions);
   // Published measurements of exactly this model, quant, hardware and backend.
-  std::vector<MeasuredRun> measured;
-  std::string gpu_id;
-  size_t n_gpu = 0;
-  bool same_gpu = true;
-  for (const auto* h : in.hardware)
-    if (h->kind == HardwareKind::kGpu) {
-      same_gpu = same_gpu && (gpu_id.empty() || gpu_id == h->id);
-      gpu_id = h->id;
-      ++n_gpu;
-    }
-  if (n_gpu == 0)
-    for (const auto* h : in.hardware) gpu_id = h->id;
-  const auto& rows = builtin_catalog().benchmarks;
-  for (size_t i = 0; i < rows.size(); ++i) {
-    const auto& b = rows[i];
-    if (i == exclude || !same_gpu || b.model != in.model->id || b.hardware != gpu_id ||
-        b.backend != in.backend)
-      continue;
-    Runtime brt = Runtime::kLlamaCpp;
-    if (!runtime_from_name(b.runtime, brt) || speed_runtime(brt) != f.runtime) continue;
-    if (row_held_out(i)) continue;
-    if (static_cast<size_t>(b.n_devices) != std::max<size_t>(1, n_gpu)) continue;
-    const QuantEntry* q = builtin_catalog().quant(b.quant);
-    if (!q || q->id != in.quant) continue;
-    // The run's own test and settings (all of them are in catalog/benchmarks.json).
-    std::string how = b.flash_attn == "on"   ? "flash attention on"
-                      : b.flash_attn.empty() ? "flash attention not stated"
-                                             : "";
-    if (b.kv_type != "f16") how += (how.empty() ? "" : ", ") + b.kv_type + " KV";
-    if (b.kind != "bench") how += (how.empty() ? "" : ", ") + std::string("one server request");
-    if (b.gpu_layers) how += (how.empty() ? "" : ", ") + ("-ngl " + std::to_string(*b.gpu_layers));
-    if (b.build > 0) {
-      // llamafile carries a llama.cpp build of its own version's date (kLlamafile09LlamacppBuild).
-      const std::string build = "build b" + std::to_string(b.build) +
-                                (b.build < kLlamacppBuild2025 ? ", a 2024 build" : "");
-      how += (how.empty() ? "" : ", ") +
-             (b.engine == "llamafile" ? "llamafile (llama.cpp " + build + ")" : build);
-    }
-    measured.push_back({b.decode,
-                        b.tokens,
-                        b.value_tps,
-                        b.sources.empty() ? "" : b.sources[0].url,
-                        b.depth,
-                        how,
-                        b.build,
-                        {}});
-  }
+  SetupRuns setup = setup_runs(in, f.runtime, exclude, row_held_out);
+  std::vector<MeasuredRun>& measured = setup.runs;
+  const std::string& gpu_id = setup.hardware_id;
+  const size_t n_gpu = setup.n_gpu;
+  const bool same_gpu = setup.same_gpu;
   // A figure is "measured" when a published run of this setup measured that figure: a decode
   // run for decode, a prefill run for prefill (each is still the engine's, at this depth).
   const std::string fitted_evidence = evidence;
@@ -630,30 +575,7 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
       out.aggregate->ttft_last_high_s = n * prompt / plo + step;
     }
   } else {
-    const HardwareEntry* cpu = nullptr;
-    for (const auto* h : in.hardware)
-      if (h->kind == HardwareKind::kCpu) cpu = h;
-    out.why_prefill_null =
-        mc.gpus.empty() && cpu && !f.prefill_fixed
-            ? (cpu->cpu_cores ? "the catalog has no core count, base clock or FP32 FLOPs per "
-                                "cycle for " +
-                                    cpu->name
-                              : cpu->name +
-                                    " is a memory configuration, not a processor: choose your "
-                                    "CPU (cores, clock and FLOPs per cycle set its prefill)")
-        : mc.gpus.empty() && !f.prefill_fixed
-            ? "prefill on this CPU-only machine is not modelled: the catalog has no compute "
-              "figure for it"
-        : !f.prefill_fixed
-            ? "the catalog has no compute figure (FP16 or FP32 TFLOPS) for " +
-                  [&] {
-                    std::string n;
-                    for (const auto* h : in.hardware)
-                      if (h->kind == HardwareKind::kGpu && !h->fp16_tflops && !h->fp32_tflops)
-                        n = h->name;
-                    return n.empty() ? std::string("a device") : n;
-                  }()
-            : "no prefill measurements to fit for this backend";
+    out.why_prefill_null = why_prefill_null(in, mc, f);
     out.prefill_unfitted = f.prefill_fixed && !pf.ok;
   }
   return out;

@@ -122,6 +122,43 @@ std::optional<CpuPeak> cpu_peak(const HardwareEntry* h, uint32_t threads) {
   return c;
 }
 
+std::string cpu_peak_note(const HardwareEntry& h, const CpuPeak& c, uint32_t threads) {
+  return "prefill: CPU peak " + std::to_string(c.used) + " of " + std::to_string(c.cores) +
+         " physical cores (" +
+         (threads > 0 ? std::to_string(threads) + " threads"
+                      : std::string("llama.cpp's default threads: one per physical core")) +
+         ") x " + text::fmt("%.2f", h.cpu_base_clock_mhz.value_or(0) / 1000) + " GHz base x " +
+         text::fmt("%.0f", h.cpu_fp32_flops_per_cycle.value_or(0)) +
+         " FP32 FLOPs/cycle = " + text::fmt("%.2f", c.fp32_tflops) + " TFLOPS FP32, " +
+         text::fmt("%.2f", c.tflops) + " TOPS int8 (" + text::fmt("%.0f", kCpuInt8OverFp32) +
+         " int8 multiply-adds per 32-bit lane: the ceiling of llama.cpp's quantized CPU matmuls)" +
+         (c.threads > c.cores
+              ? "; threads beyond the physical cores share them (SMT adds no matmul throughput)"
+              : "");
+}
+
+std::string why_prefill_null(const Inputs& in, const Machine& mc, const SpeedFeatures& f) {
+  const HardwareEntry* cpu = nullptr;
+  std::string gpu;  // a GPU without a compute figure
+  for (const auto* h : in.hardware) {
+    if (h->kind == HardwareKind::kCpu) cpu = h;
+    if (h->kind == HardwareKind::kGpu && !h->fp16_tflops && !h->fp32_tflops) gpu = h->name;
+  }
+  if (f.prefill_fixed) return "no prefill measurements to fit for this backend";
+  if (mc.gpus.empty() && cpu)
+    return cpu->cpu_cores ? "the catalog has no core count, base clock or FP32 FLOPs per cycle "
+                            "for " +
+                                cpu->name
+                          : cpu->name +
+                                " is a memory configuration, not a processor: choose your CPU "
+                                "(cores, clock and FLOPs per cycle set its prefill)";
+  if (mc.gpus.empty())
+    return "prefill on this CPU-only machine is not modelled: the catalog has no compute figure "
+           "for it";
+  return "the catalog has no compute figure (FP16 or FP32 TFLOPS) for " +
+         (gpu.empty() ? std::string("a device") : gpu);
+}
+
 double pcie_gb_s(std::optional<double> gen, std::optional<double> lanes, bool& assumed) {
   assumed = !gen || !lanes;
   const double g = gen ? *gen : kPcieAssumedGen, l = lanes ? *lanes : kPcieAssumedLanes;
