@@ -56,12 +56,17 @@ double speed_regressor2(const SpeedSample& s) {
 double speed_time(const SpeedFit& fit, const SpeedSample& s) {
   const double fixed =
       s.decode ? fit.a * s.f.layers + fit.a_moe * s.f.moe_layers + fit.a_rec * s.f.recurrent_layers
-               : fit.a;
+               : fit.a * s.f.prefill_layer_passes(s.tokens);
   const double t = (fixed + fit.b * speed_regressor(s, fit.issue_beta, fit.kv_refetch) +
                     (!s.decode && s.f.flash_attn ? fit.c_fa : fit.c) * speed_regressor2(s)) *
                    (s.f.old_build ? fit.k_old : 1.0) *
                    (!s.decode && s.f.legacy_quant ? fit.k_legacy : 1.0);
   return s.decode ? t : std::max(t, s.f.prefill_floor_s(s.tokens));
+}
+
+double SpeedFeatures::prefill_layer_passes(uint32_t prompt) const {
+  const double n = std::max<uint32_t>(1, prompt);
+  return layers * std::ceil(n / std::max(1.0, n_ubatch)) / n;
 }
 
 double SpeedFeatures::prefill_floor_s(uint32_t prompt) const {
@@ -163,7 +168,7 @@ SpeedFit fit_speed_core(const Members& members, bool decode, double k_old, doubl
     const double x = speed_regressor(smp, beta, refetch);
     const double h = speed_regressor2(smp);
     const double y = y_of(smp);
-    s.add(decode ? smp.f.layers : 1.0, x, h, y, 1.0 / (y * y));
+    s.add(decode ? smp.f.layers : smp.f.prefill_layer_passes(smp.tokens), x, h, y, 1.0 / (y * y));
     any_h = any_h || h > 0;
     min_x = std::min(min_x, x);
     max_x = std::max(max_x, x);
@@ -229,8 +234,8 @@ SpeedFit fit_speed_core(const Members& members, bool decode, double k_old, doubl
       if (!smp.f.prefill_fixed || smp.tokens < kMinPrefillFitTokens) continue;
       const double c = smp.f.flash_attn ? f.c_fa : f.c;
       const double y = y_of(smp);
-      s.add(1.0, speed_regressor(smp, beta, refetch), 0, y - c * speed_regressor2(smp),
-            1.0 / (y * y));
+      s.add(smp.f.prefill_layer_passes(smp.tokens), speed_regressor(smp, beta, refetch), 0,
+            y - c * speed_regressor2(smp), 1.0 / (y * y));
     }
   }
   const double c_off = f.c, c_on = f.c_fa;
@@ -242,7 +247,7 @@ SpeedFit fit_speed_core(const Members& members, bool decode, double k_old, doubl
   // are shared by its hundreds of tokens, so its time is FLOPs over an efficiency (b, c) only.
   // With no spread in FLOPs (one configuration) the efficiency cannot be told from an overhead
   // and the intercept is fitted instead.
-  const bool free_a = decode || !spread;
+  const bool free_a = true;
   f.b = 1;
   f.a = 0;
   solve(s, free_a, spread, free_c, f);

@@ -454,7 +454,8 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
     // tokens already in the cache, llama-bench's "ppN @ dD", pays for those too).
     const double attn_tokens = in.prompt + 2.0 * in.depth;
     double ptps = (pfac > 0 ? pfac : 1.0) /
-                  (pf.a + (pf.b * *f.prefill_fixed + pc * f.prefill_per_prompt * attn_tokens) / ov);
+                  (pf.a * f.prefill_layer_passes(in.prompt) +
+                   (pf.b * *f.prefill_fixed + pc * f.prefill_per_prompt * attn_tokens) / ov);
     if (f.old_build) ptps /= pf.k_old;
     if (f.legacy_quant && pf.k_legacy != 1.0) {
       ptps /= pf.k_legacy;
@@ -560,9 +561,10 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
       const double one = decode_at(in.depth);
       const double kv_others = df.b * (n - 1) * f.depth_x(df.kv_refetch) * in.depth;
       const double mem = one * batched_step_ratio(n) + kv_others;
-      const double comp =
-          n * (pf.a + pf.b * *f.prefill_fixed + pc * f.prefill_per_prompt * 2.0 * in.depth) /
-          (pfac > 0 ? pfac : 1.0);
+      const double comp = n *
+                          (pf.a * f.prefill_layer_passes(static_cast<uint32_t>(n)) +
+                           pf.b * *f.prefill_fixed + pc * f.prefill_per_prompt * 2.0 * in.depth) /
+                          (pfac > 0 ? pfac : 1.0);
       const double agg = n / std::max(mem, comp);
       out.aggregate = AggregateSpeed{agg, agg * (dlo / tps) / kBatchedBandWidening,
                                      std::min(n * dhi, agg * (dhi / tps) * kBatchedBandWidening),

@@ -101,8 +101,9 @@ TEST(speed_test, time_to_first_token_is_scored_as_prefill_then_one_decode_step) 
   const double sum =
       1024 / pp["predicted_tps"].get<double>() + 1 / tg["predicted_tps"].get<double>();
   EXPECT_NEAR(ttft["predicted_s"].get<double>(), sum, 1e-3) << ttft.dump();
-  EXPECT_NEAR(ttft["predicted_s"].get<double>(), 1.430, 0.01) << ttft.dump();
-  EXPECT_NEAR(ttft["error_pct"].get<double>(), 12.6, 0.5) << ttft.dump();
+  // (1.430 s, 12.6 % over, before prefill paid its per-layer cost per micro-batch: 2026-12-06.)
+  EXPECT_NEAR(ttft["predicted_s"].get<double>(), 1.362, 0.01) << ttft.dump();
+  EXPECT_NEAR(ttft["error_pct"].get<double>(), 7.2, 0.5) << ttft.dump();
   EXPECT_TRUE(ttft["in_band"].get<bool>());
   EXPECT_LT(ttft["low"].get<double>(), ttft["predicted_s"].get<double>());
   EXPECT_GT(ttft["high"].get<double>(), ttft["predicted_s"].get<double>());
@@ -164,7 +165,10 @@ TEST(speed_test, accuracy_on_published_measurements_does_not_regress) {
   EXPECT_GE(s["tg_tps"]["count"].get<int>(), 693);
   EXPECT_GE(s["pp_tps"]["count"].get<int>(), 523);
   EXPECT_LE(s["tg_tps"]["median_abs_error_pct"].get<double>(), 4.2);
-  EXPECT_LE(s["pp_tps"]["median_abs_error_pct"].get<double>(), 9.2);
+  // (9.2 -> 10.8 % on 2026-12-06 when prefill's intercept became a cost per layer per
+  // micro-batch: with a row's neighbours in the fit it does worse, under every group holdout
+  // better - this is not an accuracy figure.)
+  EXPECT_LE(s["pp_tps"]["median_abs_error_pct"].get<double>(), 11.0);
   // (95.5 -> 95.0 % decode coverage on 2026-12-05 when llamafile's decode runs left llama.cpp's
   // fit: their own residuals no longer widen the llama.cpp bands they are scored with.)
   EXPECT_GE(s["tg_tps"]["band_coverage_pct"].get<double>(), 96.1);
@@ -259,14 +263,25 @@ TEST(speed_test, group_holdout_figures_do_not_regress) {
   // the CPU runs -> 95.9 / 98.6 / 96.3 %. The same day a "b1-<commit>" build (a shallow clone's
   // commit count; commit 6217b49 is build 8893 of 2026) is read as an unknown, current build:
   // three RTX 3090 Ti decode runs left the 2024 era, source-holdout decode median 9.5 -> 9.8 %.)
-  const Limit limits[] = {{"hardware", 7.6, 31.9, 96.4, 18.8, 95.6, 560, 31.4, 87.9, 144},
-                          {"model", 8.6, 31.0, 95.7, 18.2, 98.3, 560, 21.7, 96.2, 144},
-                          {"source", 10.0, 31.2, 94.7, 21.4, 96.0, 560, 32.3, 90.0, 144},
-                          {"gpu-count", 8.0, 44.6, 98.0, 21.9, 94.7, 397, 36.9, 86.4, 120}};
+  // (Then, the same day: prefill pays a fixed cost per layer per micro-batch - kernel launches
+  // and synchronisation, layers x ceil(N / n_ubatch) / N per token - fitted as the prefill
+  // intercept, which had been held at 0. Small models had run 32-48 % slower than the estimate
+  // at the median. Prefill 18.5 / 18.0 / 21.0 -> 16.6 / 15.8 / 18.3 % median and 77.8 / 77.0 /
+  // 86.2 -> 59.5 / 53.2 / 66.1 % p90 under hardware / model / source holdout; TTFT median 31.1 /
+  // 21.1 / 32.0 -> 24.5 / 18.5 / 24.3 %. The tighter prefill band leaves MoE TTFT runs that the
+  // estimate puts 50-75 % too short (gpt-oss-20b, Gemma 4 26B-A4B on an RTX 3090) outside it:
+  // TTFT coverage 88.2 / 96.5 / 90.3 -> 83.3 / 94.4 / 84.7 %, CUDA TTFT 79.1 %; under gpu-count
+  // holdout prefill coverage 95.0 -> 84.9 % and TTFT 86.7 -> 72.5 %.)
+  const Limit limits[] = {{"hardware", 7.6, 31.9, 96.4, 16.9, 96.7, 560, 24.8, 83.0, 144},
+                          {"model", 8.8, 31.0, 95.7, 16.1, 97.2, 560, 18.8, 94.1, 144},
+                          {"source", 10.0, 31.2, 94.7, 18.6, 96.0, 560, 24.6, 84.4, 144},
+                          {"gpu-count", 8.0, 44.6, 98.0, 19.3, 84.6, 397, 25.1, 72.2, 120}};
   // Every group of at least 20 rows keeps its band coverage at or above issue 17's 80 %, except
   // vLLM decode at today's 79.2 % (24 runs, 19 of them in band; above). (AMD Vulkan prefill,
   // Apple prefill, multi-GPU prefill and the speculative group left this list on 2026-12-05.)
-  const std::map<std::string, double> below_target = {{"tg_tps runtime vllm", 79.1}};
+  // CUDA TTFT at 79.1 % (115 runs; the MoE runs above) since prefill's per-layer cost.
+  const std::map<std::string, double> below_target = {{"tg_tps runtime vllm", 79.1},
+                                                      {"ttft_s nvidia/cuda", 79.0}};
   for (const Limit& l : limits) {
     const json s = all_calibration(l.holdout);
     EXPECT_GE(s["tg_tps"]["count"].get<int>(), 725) << l.holdout;

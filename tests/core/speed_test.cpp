@@ -372,15 +372,17 @@ TEST(speed_test, band_joins_the_spread_of_each_stratum_with_enough_runs) {
 
 // A prompt shorter than a micro-batch is one pass over the weights through every layer, as a
 // decode step is: it cannot be processed faster than N tokens per decode step. Llama 3.2 1B on
-// an RTX 3090, 16-token prompt: the compute fit alone says about 18,700 tok/s, LocalScore
-// measured 1,061 (set_c.csv); the floor gives 16 x the decode rate.
+// an RTX 3090, 16-token prompt: the compute fit alone said about 18,700 tok/s, LocalScore
+// measured 1,061 (set_c.csv). The floor is 16 x the decode rate; since prefill pays a fixed
+// cost per layer per micro-batch (16 tokens share one), the estimate is below that floor.
 TEST(speed_test, a_short_prompt_is_no_faster_than_one_decode_step) {
   const json s = speed({{"model", "llama-3.2-1b"},
                         {"quant", "Q4_K_M"},
                         {"context", 4096},
                         {"hardware", "rtx-3090"},
                         {"prompt", 16}});
-  EXPECT_NEAR(s["prefill_tps"].get<double>(), 16 * s["decode_tps"].get<double>(), 1e-6);
+  EXPECT_LE(s["prefill_tps"].get<double>(), 16 * s["decode_tps"].get<double>() + 1e-6);
+  EXPECT_LT(s["prefill_tps"].get<double>(), 0.5 * 16 * s["decode_tps"].get<double>());
   const json l = speed({{"model", "llama-3.2-1b"},
                         {"quant", "Q4_K_M"},
                         {"context", 4096},

@@ -75,6 +75,10 @@ struct SpeedFeatures {
   double prefill_overlap(uint32_t prompt) const;
   // Seconds per prompt token no prefill can beat: one pass over the weights per micro-batch.
   double prefill_floor_s(uint32_t prompt) const;
+  // Layer passes per prompt token: each micro-batch of a prompt of N tokens runs every layer's
+  // kernels once (launches, synchronisation), so a fixed cost per layer per micro-batch adds
+  // layers x ceil(N / n_ubatch) / N per token (the prefill fit's intercept is that cost).
+  double prefill_layer_passes(uint32_t prompt) const;
   std::string group() const {
     return (runtime.empty() ? "" : runtime + "/") + backend + (high_precision ? "/hi" : "/lo");
   }
