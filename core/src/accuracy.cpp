@@ -177,7 +177,7 @@ SpeedRow map_speed_row(const Getter& get) {
     r.request["flash_attn"] = false;
   if (st.n_cpu_moe) r.request["n_cpu_moe"] = *st.n_cpu_moe;
   if (st.ubatch) r.request["ubatch"] = *st.ubatch;
-  if (st.threads && *st.threads >= 1 && *st.threads <= 4096) r.request["threads"] = *st.threads;
+  if (st.threads) r.request["threads"] = *st.threads;
   if (st.build > 0) r.request["llamacpp_build"] = st.build;
   // A speculative run with its method named is predicted with it (MTP: the model's own heads,
   // acceptance unknown, so the band spans the published range).
@@ -394,7 +394,7 @@ Result<json> benchmarks_from_csv(const json& req) {
     if (st.gpu_layers) b["gpu_layers"] = *st.gpu_layers;
     if (st.n_cpu_moe) b["n_cpu_moe"] = *st.n_cpu_moe;
     if (st.ubatch) b["ubatch"] = *st.ubatch;
-    if (st.threads && *st.threads >= 1 && *st.threads <= 4096) b["threads"] = *st.threads;
+    if (st.threads) b["threads"] = *st.threads;
     if (m.depth_before > 0) b["depth"] = m.depth_before;
     if (st.kind == RowSettings::Kind::kServer) b["kind"] = "server";
     if (m.wall) b["kind"] = "wall-time";

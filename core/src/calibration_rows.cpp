@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "runcheck/memory.h"
+#include "runcheck/options.h"
 
 namespace runcheck {
 namespace {
@@ -116,9 +117,11 @@ RowSettings parse_row_settings(const std::string& backend, const std::string& de
   if (!r.n_cpu_moe) r.n_cpu_moe = int_after(cmd, " -ncmoe ");
   r.n_ctx = int_after(head, "n_ctx ");
   r.ubatch = int_after(cmd, " -ub ");
+  if (!r.ubatch) r.ubatch = int_after(cmd, "--ubatch-size ");
   r.threads = int_after(cmd, " -t ");
   if (!r.threads) r.threads = int_after(cmd, "--threads ");
-  if (!r.ubatch) r.ubatch = int_after(cmd, "--ubatch-size ");
+  // A count the request would refuse is not a run's setting (the estimate takes its default).
+  if (r.threads && (*r.threads < 1 || *r.threads > field_range("threads").max)) r.threads.reset();
 
   if (const auto k = int_after(head, "concurrency="); k && *k > 0) r.concurrency = *k;
   r.aggregate = r.concurrency > 1 && head.find("aggregate") != std::string::npos;

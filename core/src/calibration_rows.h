@@ -19,7 +19,7 @@ struct RowSettings {
   bool flash_attn_stated_unknown = false;  // "flash-attn not stated" (a 2026 community run)
   std::string kv_type;                     // "q8_0" ...; "" when not stated or not llama.cpp's
   std::optional<int> gpu_layers, n_cpu_moe, ubatch;
-  std::optional<int> threads;  // -t / --threads (a CPU run's thread count), when stated
+  std::optional<int> threads;  // -t / --threads (a CPU run's thread count), when stated and valid
   std::optional<int> n_ctx;    // the context the run was loaded with ("n_ctx 32768"), when stated
   int concurrency = 1;
   bool aggregate = false;    // concurrency > 1 and the value is the sum over all requests

@@ -140,10 +140,7 @@ json speed_to_json(const SpeedEstimate& s) {
     if (s.prefill_tps) {
       out["prefill_fit_group"] = s.prefill_fit_group;
       out["prefill_evidence"] = s.prefill_evidence;
-      if (s.prefill_offload_seconds) {
-        out["prefill_offload_seconds"] = *s.prefill_offload_seconds;
-        out["prefill_evidence"] = "estimated";
-      }
+      if (s.prefill_offload_seconds) out["prefill_offload_seconds"] = *s.prefill_offload_seconds;
       if (s.ttft_seconds_low) out["ttft_seconds_low"] = *s.ttft_seconds_low;
       if (s.ttft_seconds_high) out["ttft_seconds_high"] = *s.ttft_seconds_high;
       if (s.aggregate) {

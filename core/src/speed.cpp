@@ -243,18 +243,15 @@ SpeedFit fit_speed_core(const Members& members, bool decode, double k_old, doubl
   // With one distinct regressor value the slope is unidentifiable: keep b at the ceiling (1)
   // and fit the intercept only.
   const bool spread = max_x > min_x * 1.05;
-  // Prefill has no fixed cost per token: a batch's overheads (kernel launches, synchronisation)
-  // are shared by its hundreds of tokens, so its time is FLOPs over an efficiency (b, c) only.
-  // With no spread in FLOPs (one configuration) the efficiency cannot be told from an overhead
-  // and the intercept is fitted instead.
-  const bool free_a = true;
+  // The intercept is always fitted: decode's per layer run, prefill's per layer per micro-batch
+  // (SpeedFeatures::prefill_layer_passes: a micro-batch's launches and synchronisation).
   f.b = 1;
   f.a = 0;
-  solve(s, free_a, spread, free_c, f);
+  solve(s, true, spread, free_c, f);
   // Constraints, applied by refitting with the violated parameter pinned to its bound.
   if (f.b < 1) {
     f.b = 1;
-    solve(s, free_a, false, free_c, f);
+    solve(s, true, false, free_c, f);
   }
   if (f.a < 0) {
     f.a = 0;

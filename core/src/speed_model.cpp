@@ -442,10 +442,10 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
     // The compute ceiling over the compute figure: a GPU's INT8 tensor rate over its FP16 figure;
     // a CPU's figure is already its int8 rate.
     const double ceiling_over = f.backend == "cpu" ? 1.0 : kPrefillCeilingOverFp16;
-    const bool physical_band = pb.rows < 3 && df.ok && *f.prefill_fixed > 0 &&
-                               std::none_of(in.hardware.begin(), in.hardware.end(), [](auto* h) {
-                                 return h->kind == HardwareKind::kApple;
-                               });
+    // Apple's compute figure is GPU cores, which give no ceiling.
+    const bool apple = std::any_of(in.hardware.begin(), in.hardware.end(),
+                                   [](const auto* h) { return h->kind == HardwareKind::kApple; });
+    const bool physical_band = pb.rows < 3 && df.ok && *f.prefill_fixed > 0 && !apple;
     if (!physical_band) band_notes("prefill", pb, assumptions);
     const double ov = f.prefill_overlap(in.prompt);
     const double pc = f.flash_attn ? pf.c_fa : pf.c;  // the attention slope for this setting
@@ -523,8 +523,6 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
     out.prefill_evidence = measured_pp                                        ? "measured"
                            : physical_band || widen_p > 1 || pgroup != wanted ? "estimated"
                                                                               : fitted_evidence;
-    const bool apple = std::any_of(in.hardware.begin(), in.hardware.end(),
-                                   [](const auto* h) { return h->kind == HardwareKind::kApple; });
     if (!apple && *f.prefill_fixed > 0) out.prefill_ceiling_tps = ceiling_over / *f.prefill_fixed;
     out.prefill_tps_low = plo;
     out.prefill_tps_high = phi;

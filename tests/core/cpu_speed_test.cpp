@@ -134,6 +134,9 @@ TEST(cpu_speed_test, a_calibration_row_keeps_its_thread_count) {
   const RowSettings l =
       parse_row_settings("llama.cpp CPU", "llama-server; cmd: llama-server -m x.gguf --threads 6");
   EXPECT_EQ(l.threads.value_or(0), 6);
+  // A count the request would refuse is not kept: the run is predicted at the default.
+  EXPECT_FALSE(parse_row_settings("llama.cpp CPU", "cmd: llama-bench -m x.gguf -t 0").threads);
+  EXPECT_FALSE(parse_row_settings("llama.cpp CPU", "cmd: llama-bench -m x.gguf -t 99999").threads);
 }
 
 }  // namespace
