@@ -56,7 +56,9 @@ Result<json> methodology_json() {
          {"prefill", p.ok ? json{{"rows", p.n},
                                  {"overhead_us", p.a * 1e6},
                                  {"matmul_efficiency", 1.0 / p.b},
-                                 {"attention_factor", p.c}}
+                                 {"attention_factor", p.c},
+                                 // speed.h: SpeedFit::moe_t0 (0: too few MoE runs)
+                                 {"moe_expert_tokens", p.moe_t0}}
                           : json(nullptr)}});
   }
   return json{

@@ -60,7 +60,8 @@ double speed_time(const SpeedFit& fit, const SpeedSample& s) {
   const double t = (fixed + fit.b * speed_regressor(s, fit.issue_beta, fit.kv_refetch) +
                     (!s.decode && s.f.flash_attn ? fit.c_fa : fit.c) * speed_regressor2(s)) *
                    (s.f.old_build ? fit.k_old : 1.0) *
-                   (!s.decode && s.f.legacy_quant ? fit.k_legacy : 1.0);
+                   (!s.decode && s.f.legacy_quant ? fit.k_legacy : 1.0) *
+                   (!s.decode ? fit.moe_factor(s.f, s.tokens) : 1.0);
   return s.decode ? t : std::max(t, s.f.prefill_floor_s(s.tokens));
 }
 
@@ -150,13 +151,21 @@ namespace {
 // once: not the excluded row, not held out).
 using Members = std::vector<const SpeedSample*>;
 
-SpeedFit fit_speed_core(const Members& members, bool decode, double k_old, double k_legacy,
+// Prefill's per-kind time factors (SpeedFit::k_legacy, SpeedFit::k_moe) a fit is made with.
+struct PrefillKinds {
+  double legacy = 1, moe_t0 = 0;
+};
+
+SpeedFit fit_speed_core(const Members& members, bool decode, double k_old, const PrefillKinds& pk,
                         double moe, double rec, double beta, double refetch) {
   // Seconds per token as a current build would run the sample, without the layer-kind costs
   // (and, for prefill, as k-quant weights would run).
   auto y_of = [&](const SpeedSample& smp) {
     return 1.0 / smp.value_tps / (smp.f.old_build ? k_old : 1.0) /
-               (!smp.decode && smp.f.legacy_quant ? k_legacy : 1.0) -
+               (!smp.decode && smp.f.legacy_quant ? pk.legacy : 1.0) /
+               (!smp.decode && smp.f.expert_batch(smp.tokens) > 0
+                    ? 1.0 + pk.moe_t0 / smp.f.expert_batch(smp.tokens)
+                    : 1.0) -
            (smp.decode ? moe * smp.f.moe_layers + rec * smp.f.recurrent_layers : 0.0);
   };
   Sums s;
@@ -289,9 +298,9 @@ SpeedFit fit_speed_core(const Members& members, bool decode, double k_old, doubl
 // update kernels) launch more work per token than a dense attention layer. Their extra fixed
 // costs are fitted by backfitting: the per-layer fit, then each extra cost from what that fit
 // leaves (weighted least squares through the origin, never negative), then the fit again.
-SpeedFit fit_speed_era(const Members& members, bool decode, double k_old, double k_legacy,
+SpeedFit fit_speed_era(const Members& members, bool decode, double k_old, const PrefillKinds& pk,
                        double beta, double refetch) {
-  SpeedFit f = fit_speed_core(members, decode, k_old, k_legacy, 0, 0, beta, refetch);
+  SpeedFit f = fit_speed_core(members, decode, k_old, pk, 0, 0, beta, refetch);
   if (!decode || !f.ok) return f;
   double moe = 0, rec = 0;
   for (int pass = 0; pass < 1; ++pass) {  // one backfitting pass: a second moved no figure
@@ -314,7 +323,7 @@ SpeedFit fit_speed_era(const Members& members, bool decode, double k_old, double
       f.a_moe = moe;
       f.a_rec = rec;
     }
-    f = fit_speed_core(members, decode, k_old, k_legacy, moe, rec, beta, refetch);
+    f = fit_speed_core(members, decode, k_old, pk, moe, rec, beta, refetch);
   }
   return f;
 }
@@ -326,7 +335,7 @@ namespace {
 SpeedFit fit_speed_at(const Members& members, bool decode, double beta, double refetch = 1) {
   // Runs of 2024 builds in the group: how much slower they are than the fit of current builds
   // says (the median ratio), refitted once with that factor.
-  SpeedFit f = fit_speed_era(members, decode, 1.0, 1.0, beta, refetch);
+  SpeedFit f = fit_speed_era(members, decode, 1.0, PrefillKinds{}, beta, refetch);
   for (int pass = 0; pass < 2 && f.ok; ++pass) {
     std::vector<double> r;
     for (const SpeedSample* p : members) {
@@ -343,29 +352,45 @@ SpeedFit fit_speed_at(const Members& members, bool decode, double beta, double r
       f.k_old = k;
       break;
     }
-    f = fit_speed_era(members, decode, k, 1.0, beta, refetch);
+    f = fit_speed_era(members, decode, k, PrefillKinds{}, beta, refetch);
     f.k_old = k;
   }
-  // Prefill of legacy-quant weights: the median of their runs' measured / fitted time, the fit
-  // then redone with their times scaled by it (a group without both kinds keeps 1).
+  // Prefill of legacy-quant weights, then of MoE models: the median of their runs' measured /
+  // fitted time, the fit then redone with their times scaled by it (a group without enough runs
+  // of both the kind and the rest keeps no factor).
+  // MoE: llama.cpp's mul_mat_id splits a micro-batch's tokens among the experts they are routed
+  // to, so each expert's matmul runs on n_ubatch x experts used / experts tokens (64 for
+  // gpt-oss-20b, 32 for Gemma 4 26B-A4B at 512) and converts its whole weight tile for them:
+  // a cost of moe_t0 tokens per expert per micro-batch (SpeedFit::moe_t0). On an RTX 3090 the
+  // two models ran 1.51x and 1.97x the dense fit's time at short prompts: 1 + 33/64 and
+  // 1 + 31/32, one t0 for both.
   if (!decode && f.ok) {
-    std::vector<double> r;
-    size_t others = 0;
-    for (const SpeedSample* p : members) {
-      const SpeedSample& smp = *p;
-      if (!smp.f.prefill_fixed || smp.tokens < kMinPrefillFitTokens) continue;
-      if (!smp.f.legacy_quant) {
-        ++others;
-        continue;
+    PrefillKinds pk;
+    for (int kind = 0; kind < 2; ++kind) {
+      auto is_kind = [kind](const SpeedSample& smp) {
+        return kind == 0 ? smp.f.legacy_quant : smp.f.expert_batch(smp.tokens) > 0;
+      };
+      std::vector<double> r;
+      size_t others = 0;
+      for (const SpeedSample* p : members) {
+        const SpeedSample& smp = *p;
+        if (!smp.f.prefill_fixed || smp.tokens < kMinPrefillFitTokens) continue;
+        if (!is_kind(smp)) {
+          ++others;
+          continue;
+        }
+        const double ratio = 1.0 / smp.value_tps / speed_time(f, smp);
+        // MoE: the tokens' worth each expert's matmul pays on top of its own.
+        r.push_back(kind == 0 ? ratio : (ratio - 1.0) * smp.f.expert_batch(smp.tokens));
       }
-      r.push_back(1.0 / smp.value_tps / speed_time(f, smp));
-    }
-    if (r.size() >= kMinLegacyQuantRuns && others >= kMinLegacyQuantRuns) {
-      const double k = quantile(r, 0.5);
+      if (r.size() < kMinLegacyQuantRuns || others < kMinLegacyQuantRuns) continue;
+      (kind == 0 ? pk.legacy : pk.moe_t0) =
+          kind == 0 ? quantile(r, 0.5) : std::max(0.0, quantile(r, 0.5));
       const double k_old = f.k_old;
-      f = fit_speed_era(members, decode, k_old, k, beta, refetch);
+      f = fit_speed_era(members, decode, k_old, pk, beta, refetch);
       f.k_old = k_old;
-      f.k_legacy = k;
+      f.k_legacy = pk.legacy;
+      f.moe_t0 = pk.moe_t0;
     }
   }
   return f;
@@ -506,7 +531,7 @@ SpeedFit fit_speed_uncached(const std::vector<SpeedSample>& samples, const std::
   }
   double best_beta = 0;
   auto at = [&](const Members& m, const SpeedFit& f0, double beta) {
-    SpeedFit f = fit_speed_core(m, decode, f0.k_old, 1.0, f0.a_moe, f0.a_rec, beta, 1.0);
+    SpeedFit f = fit_speed_core(m, decode, f0.k_old, PrefillKinds{}, f0.a_moe, f0.a_rec, beta, 1.0);
     f.k_old = f0.k_old;
     return f.ok ? weighted_sse(m, f) : weighted_sse(m, f0);
   };

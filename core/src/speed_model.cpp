@@ -178,6 +178,7 @@ SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p) {
   sc.f.prefill_per_prompt = zp;
   sc.f.pipeline_gpus = parallel ? 1.0 : std::max<double>(1, used_gpus);
   sc.f.n_ubatch = in.plan.kv.n_ubatch;
+  sc.f.expert_route_share = active_frac < 1 ? active_frac : 0;
   if (compute_fallback)
     sc.notes.push_back(
         "prefill: a GPU's tensor FP16 rate is not in the catalog; taken as 2 x its FP32 rate "
@@ -465,6 +466,16 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
                             fmt("%.2f", pf.k_legacy) +
                             " the fit's time, the median of the calibration's runs of such weights "
                             "on Metal");
+    }
+    if (pf.moe_factor(f, in.prompt) != 1.0) {
+      ptps /= pf.moe_factor(f, in.prompt);
+      assumptions.push_back(
+          "prefill: each expert's matmul runs on the " + fmt("%.0f", f.expert_batch(in.prompt)) +
+          " tokens of a micro-batch routed to it (llama.cpp's mul_mat_id) and pays about " +
+          fmt("%.0f", pf.moe_t0) +
+          " tokens' worth more, the median of the calibration's MoE prefill runs on this "
+          "backend: x" +
+          fmt("%.2f", pf.moe_factor(f, in.prompt)) + " the dense fit's time");
     }
     // A short prompt is one pass over the weights, not FLOPs.
     ptps = std::min(ptps, 1.0 / f.prefill_floor_s(in.prompt));

@@ -272,16 +272,22 @@ TEST(speed_test, group_holdout_figures_do_not_regress) {
   // estimate puts 50-75 % too short (gpt-oss-20b, Gemma 4 26B-A4B on an RTX 3090) outside it:
   // TTFT coverage 88.2 / 96.5 / 90.3 -> 83.3 / 94.4 / 84.7 %, CUDA TTFT 79.1 %; under gpu-count
   // holdout prefill coverage 95.0 -> 84.9 % and TTFT 86.7 -> 72.5 %.)
-  const Limit limits[] = {{"hardware", 7.6, 31.9, 96.4, 16.9, 96.7, 560, 24.8, 83.0, 144},
-                          {"model", 8.8, 31.0, 95.7, 16.1, 97.2, 560, 18.8, 94.1, 144},
-                          {"source", 10.0, 31.2, 94.7, 18.6, 96.0, 560, 24.6, 84.4, 144},
-                          {"gpu-count", 8.0, 44.6, 98.0, 19.3, 84.6, 397, 25.1, 72.2, 120}};
+  // (2026-12-06, session 21: MoE prefill pays a per-expert cost - each expert's matmul runs on
+  // the n_ubatch x used / experts tokens routed to it and costs moe_t0 tokens more, fitted as
+  // the median of the group's MoE runs: 27 tokens on CUDA. TTFT 24.5 / 18.5 / 24.3 -> 24.1 /
+  // 20.5 / 21.7 % median and 83.3 / 94.4 / 84.7 -> 85.4 / 98.6 / 86.8 % in band under hardware
+  // / model / source holdout, CUDA TTFT 79.1 -> 81.7 %; prefill median 16.6 -> 17.0 % under
+  // hardware holdout and 15.8 -> 15.2 % under model holdout. The model-holdout TTFT median rose
+  // with the dense runs' estimates, no longer pulled by MoE runs taken as dense.)
+  const Limit limits[] = {{"hardware", 7.6, 31.9, 96.4, 17.2, 96.7, 560, 24.4, 85.1, 144},
+                          {"model", 8.8, 31.0, 95.7, 15.5, 97.9, 560, 20.8, 98.3, 144},
+                          {"source", 10.0, 31.2, 94.7, 18.6, 95.9, 560, 22.0, 86.5, 144},
+                          {"gpu-count", 8.0, 44.6, 98.0, 18.3, 84.6, 397, 24.7, 72.2, 120}};
   // Every group of at least 20 rows keeps its band coverage at or above issue 17's 80 %, except
   // vLLM decode at today's 79.2 % (24 runs, 19 of them in band; above). (AMD Vulkan prefill,
-  // Apple prefill, multi-GPU prefill and the speculative group left this list on 2026-12-05.)
-  // CUDA TTFT at 79.1 % (115 runs; the MoE runs above) since prefill's per-layer cost.
-  const std::map<std::string, double> below_target = {{"tg_tps runtime vllm", 79.1},
-                                                      {"ttft_s nvidia/cuda", 79.0}};
+  // Apple prefill, multi-GPU prefill and the speculative group left this list on 2026-12-05;
+  // CUDA TTFT, at 79.1 % from prefill's per-layer cost, on 2026-12-06 with the MoE term.)
+  const std::map<std::string, double> below_target = {{"tg_tps runtime vllm", 79.1}};
   for (const Limit& l : limits) {
     const json s = all_calibration(l.holdout);
     EXPECT_GE(s["tg_tps"]["count"].get<int>(), 725) << l.holdout;

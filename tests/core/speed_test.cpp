@@ -228,6 +228,33 @@ TEST(speed_test, legacy_quants_have_their_own_prefill_factor_on_metal) {
   EXPECT_GT(q41["prefill_tps"].get<double>(), qk["prefill_tps"].get<double>());
 }
 
+// MoE prefill: each expert's matmul runs on the tokens of a micro-batch routed to it and pays
+// moe_t0 tokens' worth more. gpt-oss-20b routes 4 of 32 experts: 512 x 4 / 32 = 64 tokens an
+// expert, so with t0 = 32 the time is 1 + 32 / 64 = 1.5x the dense fit's; a 100-token prompt
+// gives 12.5 tokens an expert, 1 + 32 / 12.5 = 3.56x; a dense model has no factor.
+TEST(speed_test, moe_prefill_pays_a_per_expert_cost_on_its_share_of_the_micro_batch) {
+  SpeedFeatures f;
+  f.n_ubatch = 512;
+  f.expert_route_share = 4.0 / 32;
+  SpeedFit fit;
+  fit.moe_t0 = 32;
+  EXPECT_DOUBLE_EQ(f.expert_batch(512), 64);
+  EXPECT_DOUBLE_EQ(f.expert_batch(4096), 64);  // a micro-batch is at most n_ubatch tokens
+  EXPECT_DOUBLE_EQ(fit.moe_factor(f, 512), 1.5);
+  EXPECT_DOUBLE_EQ(fit.moe_factor(f, 100), 1.0 + 32 / 12.5);
+  SpeedFeatures dense = f;
+  dense.expert_route_share = 0;
+  EXPECT_DOUBLE_EQ(fit.moe_factor(dense, 512), 1.0);
+  // The estimate says what it applied, with the tokens an expert gets at its prompt.
+  const json r = test::estimate_response(
+      {{"model", "gpt-oss-20b"}, {"quant", "MXFP4"}, {"context", 4096}, {"hardware", "rtx-3090"}});
+  bool said = false;
+  for (const auto& a : r["assumptions"])
+    said = said || a.get<std::string>().find("each expert's matmul runs on the 64 tokens") !=
+                       std::string::npos;
+  EXPECT_TRUE(said) << r["assumptions"].dump();
+}
+
 // A CPU-backend run on a machine with a GPU is refused, naming the field: the engine would
 // otherwise answer with the GPU's figures.
 TEST(speed_test, cpu_backend_on_a_gpu_machine_is_refused) {

@@ -72,6 +72,13 @@ struct SpeedFeatures {
   // prefill has its own factor (SpeedFit::k_legacy).
   bool legacy_quant = false;
   double n_batch = 2048, n_ubatch = 512;
+  // MoE: the share of a routed expert in each token (experts used / experts); 0 for a dense
+  // model. A micro-batch of B tokens gives each expert's matmul B x this many tokens.
+  double expert_route_share = 0;
+  // Tokens each routed expert's matmul runs on in a micro-batch of a prompt of N tokens.
+  double expert_batch(uint32_t prompt) const {
+    return std::min<double>(std::max<uint32_t>(1, prompt), n_ubatch) * expert_route_share;
+  }
   double prefill_overlap(uint32_t prompt) const;
   // Seconds per prompt token no prefill can beat: one pass over the weights per micro-batch.
   double prefill_floor_s(uint32_t prompt) const;
@@ -125,6 +132,15 @@ struct SpeedFit {
   // Prefill of legacy-quant weights (SpeedFeatures::legacy_quant) took k_legacy times as long as
   // the group's fit says (the median ratio of its runs; 1 when the group has none).
   double k_legacy = 1;
+  // Prefill of an MoE model: each expert's matmul runs on expert_batch(N) tokens, and pays what
+  // moe_t0 more tokens would cost (loading and converting its weight tiles once per micro-batch,
+  // whatever the tokens), so its time is (1 + moe_t0 / expert_batch(N)) times the dense fit's:
+  // the median of the group's MoE runs (0 when it has too few).
+  double moe_t0 = 0;
+  double moe_factor(const SpeedFeatures& f, uint32_t prompt) const {
+    const double b = f.expert_batch(prompt);
+    return b > 0 ? 1.0 + moe_t0 / b : 1.0;
+  }
   // Decode: the extra fixed cost of an MoE layer and of a recurrent layer, per token (seconds).
   double a_moe = 0, a_rec = 0;
   // Decode: bytes per SM-cycle the group's matmuls reach where instruction issue bounds them
