@@ -185,6 +185,11 @@ struct SetupRuns {
 };
 SetupRuns setup_runs(const Inputs& in, const std::string& runtime, size_t exclude,
                      const std::function<bool(size_t)>& held_out);
+// A runtime with kernels of its own (fit name `runtime_fit`: "vllm", "mlx") that has no decode
+// run of the request's model, outside the rows held out: the note saying its decode band
+// reaches the bandwidth ceiling; "" when it has one (speed_measured.cpp).
+std::string unseen_model_note(const Inputs& in, const std::string& runtime_fit, size_t exclude,
+                              const std::function<bool(size_t)>& held_out);
 // Payload GB/s of a PCIe link (gen/lanes assumed, and said, when unknown).
 double pcie_gb_s(std::optional<double> gen, std::optional<double> lanes, bool& assumed);
 SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p);

@@ -1,5 +1,7 @@
 // The published runs of exactly the setup an estimate is for: the same model, quant, hardware,
 // GPU count, backend and runtime, each with how it ran (the "measured" list and its evidence).
+#include <set>
+
 #include "engine_internal.h"
 #include "runcheck/request.h"
 
@@ -52,6 +54,29 @@ SetupRuns setup_runs(const Inputs& in, const std::string& runtime, size_t exclud
                         {}});
   }
   return out;
+}
+
+// How close vLLM's, MLX's or ExLlamaV2's kernels come to the bandwidth differs from model to
+// model far more than llama.cpp's (vLLM on one RTX 5090: Nemotron 3 Nano at 0.76 of its
+// ceiling, Qwen3.6-35B-A3B at 0.40, Qwen3.6-27B at 0.50), and such a fit rests on a handful of
+// models: for a model it has no decode run of, the band's upper edge is the ceiling itself.
+std::string unseen_model_note(const Inputs& in, const std::string& runtime_fit, size_t exclude,
+                              const std::function<bool(size_t)>& held_out) {
+  if (is_llamacpp_engine(in.plan.kv.runtime)) return "";
+  std::set<std::string> models;
+  for (const auto& s : calibration().samples) {
+    if (!s.decode || s.f.runtime != runtime_fit || s.row == exclude || held_out(s.row)) continue;
+    if (s.model == in.model->id) return "";
+    models.insert(s.model);
+  }
+  std::string name = runtime_name(in.plan.kv.runtime);  // the catalog's, without its commands
+  for (const auto& r : builtin_catalog().runtimes)
+    if (r.id == name) name = r.name.substr(0, r.name.find(" ("));
+  return "decode band: " + name + " has no published decode run of " + in.model->name +
+         " (its runs are of " + std::to_string(models.size()) +
+         " other models), and how close its kernels come to the bandwidth varies from model to "
+         "model (0.40-0.76 of the ceiling for vLLM on one RTX 5090): the upper edge is the "
+         "bandwidth ceiling";
 }
 
 }  // namespace runcheck::engine

@@ -384,9 +384,14 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
                     true, dgroup);
   band_notes("decode", db, assumptions);
   const double widen = evidence == "estimated" ? kEstimatedBandWidening : 1.0;
+  // A runtime with kernels of its own and no decode run of this model: up to the ceiling
+  // (unseen_model_note). `cap` > 0 is the decode ceiling, 0 for prefill.
+  const std::string unseen =
+      ceiling > 0 ? unseen_model_note(in, f.runtime, exclude, row_held_out) : std::string();
+  if (!unseen.empty()) assumptions.push_back(unseen);
   auto band = [&](double tps, const GroupBand& b, double cap) {
-    const double lo = tps * b.low / widen,
-                 hi = std::min(cap > 0 ? cap : 1e300, tps * b.high * widen);
+    const double up = cap > 0 && !unseen.empty() ? 1e300 : tps * b.high * widen;
+    const double lo = tps * b.low / widen, hi = std::min(cap > 0 ? cap : 1e300, up);
     return std::make_pair(lo, std::max(lo, hi));
   };
   const double tps = 1.0 / decode_at(in.depth);
@@ -467,15 +472,15 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
                             " the fit's time, the median of the calibration's runs of such weights "
                             "on Metal");
     }
-    if (pf.moe_factor(f, in.prompt) != 1.0) {
-      ptps /= pf.moe_factor(f, in.prompt);
-      assumptions.push_back(
-          "prefill: each expert's matmul runs on the " + fmt("%.0f", f.expert_batch(in.prompt)) +
-          " tokens of a micro-batch routed to it (llama.cpp's mul_mat_id) and pays about " +
-          fmt("%.0f", pf.moe_t0) +
-          " tokens' worth more, the median of the calibration's MoE prefill runs on this "
-          "backend: x" +
-          fmt("%.2f", pf.moe_factor(f, in.prompt)) + " the dense fit's time");
+    if (const double k = pf.moe_factor(f, in.prompt); k != 1.0) {
+      ptps /= k;
+      assumptions.push_back("prefill: each expert's matmul runs on the " +
+                            fmt("%.0f", f.expert_batch(in.prompt)) +
+                            " tokens of a micro-batch routed to it (llama.cpp's mul_mat_id) and "
+                            "pays about " +
+                            fmt("%.0f", pf.moe_t0) +
+                            " tokens' worth more (the calibration's MoE runs on this backend): x" +
+                            fmt("%.2f", k) + " the dense fit's time");
     }
     // A short prompt is one pass over the weights, not FLOPs.
     ptps = std::min(ptps, 1.0 / f.prefill_floor_s(in.prompt));

@@ -283,11 +283,13 @@ TEST(speed_test, group_holdout_figures_do_not_regress) {
                           {"model", 8.8, 31.0, 95.7, 15.5, 97.9, 560, 20.8, 98.3, 144},
                           {"source", 10.0, 31.2, 94.7, 18.6, 95.9, 560, 22.0, 86.5, 144},
                           {"gpu-count", 8.0, 44.6, 98.0, 18.3, 84.6, 397, 24.7, 72.2, 120}};
-  // Every group of at least 20 rows keeps its band coverage at or above issue 17's 80 %, except
-  // vLLM decode at today's 79.2 % (24 runs, 19 of them in band; above). (AMD Vulkan prefill,
-  // Apple prefill, multi-GPU prefill and the speculative group left this list on 2026-12-05;
-  // CUDA TTFT, at 79.1 % from prefill's per-layer cost, on 2026-12-06 with the MoE term.)
-  const std::map<std::string, double> below_target = {{"tg_tps runtime vllm", 79.1}};
+  // Every group of at least 20 rows keeps its band coverage at or above issue 17's 80 %. (AMD
+  // Vulkan prefill, Apple prefill, multi-GPU prefill and the speculative group reached it on
+  // 2026-12-05; CUDA TTFT, at 79.1 % from prefill's per-layer cost, on 2026-12-06 with the MoE
+  // term; vLLM decode, at 79.2 %, the same day, once a runtime with its own kernels and no run
+  // of the model has its decode band reach the bandwidth ceiling: 87.5 % under source holdout,
+  // Nemotron 3 Nano's two runs at 3.9x the estimate now inside.)
+  const std::map<std::string, double> below_target = {};
   for (const Limit& l : limits) {
     const json s = all_calibration(l.holdout);
     EXPECT_GE(s["tg_tps"]["count"].get<int>(), 725) << l.holdout;

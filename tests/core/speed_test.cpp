@@ -255,6 +255,42 @@ TEST(speed_test, moe_prefill_pays_a_per_expert_cost_on_its_share_of_the_micro_ba
   EXPECT_TRUE(said) << r["assumptions"].dump();
 }
 
+// A runtime with its own kernels and no decode run of the model: the band reaches the
+// bandwidth ceiling (its fit rests on a handful of models, whose efficiency differs 2x on one
+// card). llama.cpp's fit, with runs of a hundred models, keeps its band.
+TEST(speed_test, a_runtime_without_runs_of_the_model_bands_decode_up_to_the_ceiling) {
+  auto note = [](const json& r) {
+    for (const auto& a : r["assumptions"])
+      if (a.get<std::string>().find("the upper edge is the bandwidth ceiling") != std::string::npos)
+        return true;
+    return false;
+  };
+  const json unseen = test::estimate_response({{"model", "llama-3.1-8b"},
+                                               {"quant", "AWQ-4bit"},
+                                               {"context", 4096},
+                                               {"hardware", "rtx-5090"},
+                                               {"runtime", "vllm"}});
+  EXPECT_TRUE(note(unseen)) << unseen["assumptions"].dump();
+  EXPECT_DOUBLE_EQ(unseen["speed"]["decode_tps_high"].get<double>(),
+                   unseen["speed"]["decode_ceiling_tps"].get<double>());
+  EXPECT_LT(unseen["speed"]["decode_tps"].get<double>(),
+            unseen["speed"]["decode_ceiling_tps"].get<double>());
+  // vLLM has published runs of Qwen3.6-35B-A3B on this card: no such note.
+  const json seen = test::estimate_response({{"model", "qwen3.6-35b-a3b"},
+                                             {"quant", "GPTQ-4bit"},
+                                             {"context", 4096},
+                                             {"hardware", "rtx-5090"},
+                                             {"runtime", "vllm"}});
+  EXPECT_FALSE(note(seen)) << seen["assumptions"].dump();
+  const json cpp = test::estimate_response({{"model", "llama-3.1-8b"},
+                                            {"quant", "Q4_K_M"},
+                                            {"context", 4096},
+                                            {"hardware", "rtx-5090"}});
+  EXPECT_FALSE(note(cpp));
+  EXPECT_LT(cpp["speed"]["decode_tps_high"].get<double>(),
+            cpp["speed"]["decode_ceiling_tps"].get<double>());
+}
+
 // A CPU-backend run on a machine with a GPU is refused, naming the field: the engine would
 // otherwise answer with the GPU's figures.
 TEST(speed_test, cpu_backend_on_a_gpu_machine_is_refused) {
