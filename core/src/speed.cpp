@@ -151,7 +151,7 @@ namespace {
 // once: not the excluded row, not held out).
 using Members = std::vector<const SpeedSample*>;
 
-// Prefill's per-kind time factors (SpeedFit::k_legacy, SpeedFit::k_moe) a fit is made with.
+// Prefill's per-kind terms (SpeedFit::k_legacy, SpeedFit::moe_t0) a fit is made with.
 struct PrefillKinds {
   double legacy = 1, moe_t0 = 0;
 };
@@ -163,9 +163,7 @@ SpeedFit fit_speed_core(const Members& members, bool decode, double k_old, const
   auto y_of = [&](const SpeedSample& smp) {
     return 1.0 / smp.value_tps / (smp.f.old_build ? k_old : 1.0) /
                (!smp.decode && smp.f.legacy_quant ? pk.legacy : 1.0) /
-               (!smp.decode && smp.f.expert_batch(smp.tokens) > 0
-                    ? 1.0 + pk.moe_t0 / smp.f.expert_batch(smp.tokens)
-                    : 1.0) -
+               (!smp.decode ? smp.f.expert_factor(pk.moe_t0, smp.tokens) : 1.0) -
            (smp.decode ? moe * smp.f.moe_layers + rec * smp.f.recurrent_layers : 0.0);
   };
   Sums s;

@@ -476,8 +476,8 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
       ptps /= k;
       assumptions.push_back("prefill: each expert's matmul runs on the " +
                             fmt("%.0f", f.expert_batch(in.prompt)) +
-                            " tokens of a micro-batch routed to it (llama.cpp's mul_mat_id) and "
-                            "pays about " +
+                            " tokens of a micro-batch routed to it (MoE kernels group a batch's "
+                            "tokens by expert) and pays about " +
                             fmt("%.0f", pf.moe_t0) +
                             " tokens' worth more (the calibration's MoE runs on this backend): x" +
                             fmt("%.2f", k) + " the dense fit's time");

@@ -79,6 +79,12 @@ struct SpeedFeatures {
   double expert_batch(uint32_t prompt) const {
     return std::min<double>(std::max<uint32_t>(1, prompt), n_ubatch) * expert_route_share;
   }
+  // An MoE prefill's time over the dense fit's when each expert's matmul pays `t0` tokens' worth
+  // more than its own expert_batch(N) tokens (SpeedFit::moe_t0): 1 + t0 / that; 1 if dense.
+  double expert_factor(double t0, uint32_t prompt) const {
+    const double b = expert_batch(prompt);
+    return b > 0 ? 1.0 + t0 / b : 1.0;
+  }
   double prefill_overlap(uint32_t prompt) const;
   // Seconds per prompt token no prefill can beat: one pass over the weights per micro-batch.
   double prefill_floor_s(uint32_t prompt) const;
@@ -138,8 +144,7 @@ struct SpeedFit {
   // the median of the group's MoE runs (0 when it has too few).
   double moe_t0 = 0;
   double moe_factor(const SpeedFeatures& f, uint32_t prompt) const {
-    const double b = f.expert_batch(prompt);
-    return b > 0 ? 1.0 + moe_t0 / b : 1.0;
+    return f.expert_factor(moe_t0, prompt);
   }
   // Decode: the extra fixed cost of an MoE layer and of a recurrent layer, per token (seconds).
   double a_moe = 0, a_rec = 0;
