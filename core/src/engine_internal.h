@@ -171,6 +171,9 @@ struct CpuPeak {
 std::optional<CpuPeak> cpu_peak(const HardwareEntry* h, uint32_t threads);
 // The assumption that states a CPU's peak and how it was reached.
 std::string cpu_peak_note(const HardwareEntry& h, const CpuPeak& c, uint32_t threads);
+// The note an MoE prefill estimate carries: the tokens each expert's matmul gets at `prompt`
+// and what SpeedFit::moe_t0 costs it.
+std::string moe_prefill_note(const SpeedFeatures& f, const SpeedFit& fit, uint32_t prompt);
 // Why an estimate has no prefill figure: the missing compute figure, or no runs to fit.
 std::string why_prefill_null(const Inputs& in, const Machine& mc, const SpeedFeatures& f);
 // The published runs of exactly this setup (speed_measured.cpp): model, quant, hardware, GPU

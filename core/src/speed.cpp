@@ -33,14 +33,15 @@ double SpeedFeatures::weights_x(double beta) const {
   return t;
 }
 
-double speed_regressor(const SpeedSample& s, double issue_beta, double kv_refetch) {
+double speed_regressor(const SpeedSample& s, double issue_beta, double kv_refetch, double moe_t0) {
   if (s.decode) {
     // llama-bench tgN generates N tokens from an empty context: the mean depth is (N-1)/2, and
     // time per token is linear in depth, so the mean time is the time at the mean depth.
     const double depth = s.depth + (s.tokens > 0 ? (s.tokens - 1) / 2.0 : 0);
     return s.f.weights_x(issue_beta) + s.f.depth_x(kv_refetch) * depth;
   }
-  return s.f.prefill_fixed.value_or(0) / s.f.prefill_overlap(s.tokens);
+  return s.f.prefill_fixed.value_or(0) * s.f.expert_factor(moe_t0, s.tokens) /
+         s.f.prefill_overlap(s.tokens);
 }
 
 double speed_regressor2(const SpeedSample& s) {
@@ -57,11 +58,10 @@ double speed_time(const SpeedFit& fit, const SpeedSample& s) {
   const double fixed =
       s.decode ? fit.a * s.f.layers + fit.a_moe * s.f.moe_layers + fit.a_rec * s.f.recurrent_layers
                : fit.a * s.f.prefill_layer_passes(s.tokens);
-  const double t = (fixed + fit.b * speed_regressor(s, fit.issue_beta, fit.kv_refetch) +
+  const double t = (fixed + fit.b * speed_regressor(s, fit.issue_beta, fit.kv_refetch, fit.moe_t0) +
                     (!s.decode && s.f.flash_attn ? fit.c_fa : fit.c) * speed_regressor2(s)) *
                    (s.f.old_build ? fit.k_old : 1.0) *
-                   (!s.decode && s.f.legacy_quant ? fit.k_legacy : 1.0) *
-                   (!s.decode ? fit.moe_factor(s.f, s.tokens) : 1.0);
+                   (!s.decode && s.f.legacy_quant ? fit.k_legacy : 1.0);
   return s.decode ? t : std::max(t, s.f.prefill_floor_s(s.tokens));
 }
 
@@ -71,10 +71,14 @@ double SpeedFeatures::prefill_layer_passes(uint32_t prompt) const {
 }
 
 double SpeedFeatures::prefill_floor_s(uint32_t prompt) const {
-  // A micro-batch reads every weight once: a prompt of N tokens (N <= n_ubatch) takes at least
-  // one weight pass at rated bandwidth, so its time per token is at least that pass / N.
+  // A micro-batch reads every weight its tokens use once: a prompt of N tokens (N <= n_ubatch)
+  // takes at least one pass at rated bandwidth, so its time per token is at least that pass / N.
+  // An MoE micro-batch reads every expert one of its tokens is routed to: with each token
+  // routed to a share s of the experts, 1 - (1 - s)^N of them (0.64 of Qwen3-30B-A3B's for 16
+  // tokens, each picking 8 of 128), where a decode step reads s.
   const double per_pass = std::min<double>(std::max<uint32_t>(1, prompt), n_ubatch);
-  return decode_fixed_s / per_pass;
+  const double touched = 1.0 - std::pow(1.0 - expert_route_share, per_pass);
+  return (decode_fixed_s + experts_x * std::max(0.0, touched - expert_route_share)) / per_pass;
 }
 
 namespace {
@@ -162,8 +166,7 @@ SpeedFit fit_speed_core(const Members& members, bool decode, double k_old, const
   // (and, for prefill, as k-quant weights would run).
   auto y_of = [&](const SpeedSample& smp) {
     return 1.0 / smp.value_tps / (smp.f.old_build ? k_old : 1.0) /
-               (!smp.decode && smp.f.legacy_quant ? pk.legacy : 1.0) /
-               (!smp.decode ? smp.f.expert_factor(pk.moe_t0, smp.tokens) : 1.0) -
+               (!smp.decode && smp.f.legacy_quant ? pk.legacy : 1.0) -
            (smp.decode ? moe * smp.f.moe_layers + rec * smp.f.recurrent_layers : 0.0);
   };
   Sums s;
@@ -172,7 +175,7 @@ SpeedFit fit_speed_core(const Members& members, bool decode, double k_old, const
   for (const SpeedSample* p : members) {
     const SpeedSample& smp = *p;
     if (!decode && (!smp.f.prefill_fixed || smp.tokens < kMinPrefillFitTokens)) continue;
-    const double x = speed_regressor(smp, beta, refetch);
+    const double x = speed_regressor(smp, beta, refetch, pk.moe_t0);
     const double h = speed_regressor2(smp);
     const double y = y_of(smp);
     s.add(decode ? smp.f.layers : smp.f.prefill_layer_passes(smp.tokens), x, h, y, 1.0 / (y * y));
@@ -241,8 +244,8 @@ SpeedFit fit_speed_core(const Members& members, bool decode, double k_old, const
       if (!smp.f.prefill_fixed || smp.tokens < kMinPrefillFitTokens) continue;
       const double c = smp.f.flash_attn ? f.c_fa : f.c;
       const double y = y_of(smp);
-      s.add(smp.f.prefill_layer_passes(smp.tokens), speed_regressor(smp, beta, refetch), 0,
-            y - c * speed_regressor2(smp), 1.0 / (y * y));
+      s.add(smp.f.prefill_layer_passes(smp.tokens), speed_regressor(smp, beta, refetch, pk.moe_t0),
+            0, y - c * speed_regressor2(smp), 1.0 / (y * y));
     }
   }
   const double c_off = f.c, c_on = f.c_fa;
@@ -377,9 +380,14 @@ SpeedFit fit_speed_at(const Members& members, bool decode, double beta, double r
           ++others;
           continue;
         }
-        const double ratio = 1.0 / smp.value_tps / speed_time(f, smp);
-        // MoE: the tokens' worth each expert's matmul pays on top of its own.
-        r.push_back(kind == 0 ? ratio : (ratio - 1.0) * smp.f.expert_batch(smp.tokens));
+        const double y = 1.0 / smp.value_tps, t = speed_time(f, smp);
+        // MoE: the tokens' worth each touched expert pays, from the time the dense fit leaves
+        // over: (y - t) / (b x weight FLOPs term) = t0 x touched / expert batch (a 2024 build's
+        // term at its era's factor).
+        const double x = f.b * speed_regressor(smp) * (smp.f.old_build ? f.k_old : 1.0);
+        r.push_back(kind == 0 ? y / t
+                              : (y - t) / x * smp.f.expert_batch(smp.tokens) /
+                                    smp.f.experts_touched(smp.tokens));
       }
       if (r.size() < kMinLegacyQuantRuns || others < kMinLegacyQuantRuns) continue;
       (kind == 0 ? pk.legacy : pk.moe_t0) =

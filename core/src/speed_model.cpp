@@ -43,7 +43,7 @@ SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p) {
   const bool parallel = p.tensor_parallel > 1 || (in.plan.split_row && mc.gpus.size() > 1);
   double total_read = 0;
   struct Dev {
-    double read, kv, bw;
+    double read, kv, bw, experts;  // experts: routed-expert bytes a GPU holds
     std::optional<double> compute;
     uint32_t layers;
     double issue_hz;  // SMs x boost clock (SM-cycles per second); 0 = unknown
@@ -85,6 +85,7 @@ SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p) {
     read -= static_cast<double>(
         std::min<uint64_t>(u.weights_bytes, u.lookup_bytes));  // one row per token
     d.read = std::max(0.0, read);
+    d.experts = u.is_host ? 0.0 : static_cast<double>(u.expert_bytes);
     d.kv = static_cast<double>(u.kv_bytes) / cells;
     d.layers = u.layers;
     if (!u.is_host && (u.layers > 0 || u.holds_output)) ++used_gpus;
@@ -136,12 +137,15 @@ SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p) {
       sc.host_x = x;
       sc.host_bw_gb_s = d.bw;
     }
+    const double xe = d.experts / (d.bw * 1e9);
     if (parallel) {
       fx = std::max(fx, x);
       fkv = std::max(fkv, xk);
+      sc.f.experts_x = std::max(sc.f.experts_x, xe);
     } else {
       fx += x;
       fkv += xk;
+      sc.f.experts_x += xe;
     }
     sc.f.device_reads.push_back({x, d.issue_hz > 0 ? d.read / d.issue_hz : 0.0});
     const double share = total_read > 0 ? d.read / total_read : 0;
@@ -459,9 +463,11 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
     // tokens (prefill_per_prompt * N is the depth-0 average, N / 2; a prompt sent after `depth`
     // tokens already in the cache, llama-bench's "ppN @ dD", pays for those too).
     const double attn_tokens = in.prompt + 2.0 * in.depth;
+    const double moe = pf.moe_factor(f, in.prompt);  // SpeedFit::moe_t0
+    if (moe != 1.0) assumptions.push_back(moe_prefill_note(f, pf, in.prompt));
     double ptps = (pfac > 0 ? pfac : 1.0) /
                   (pf.a * f.prefill_layer_passes(in.prompt) +
-                   (pf.b * *f.prefill_fixed + pc * f.prefill_per_prompt * attn_tokens) / ov);
+                   (pf.b * *f.prefill_fixed * moe + pc * f.prefill_per_prompt * attn_tokens) / ov);
     if (f.old_build) ptps /= pf.k_old;
     if (f.legacy_quant && pf.k_legacy != 1.0) {
       ptps /= pf.k_legacy;
@@ -471,16 +477,6 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
                             fmt("%.2f", pf.k_legacy) +
                             " the fit's time, the median of the calibration's runs of such weights "
                             "on Metal");
-    }
-    if (const double k = pf.moe_factor(f, in.prompt); k != 1.0) {
-      ptps /= k;
-      assumptions.push_back("prefill: each expert's matmul runs on the " +
-                            fmt("%.0f", f.expert_batch(in.prompt)) +
-                            " tokens of a micro-batch routed to it (MoE kernels group a batch's "
-                            "tokens by expert) and pays about " +
-                            fmt("%.0f", pf.moe_t0) +
-                            " tokens' worth more (the calibration's MoE runs on this backend): x" +
-                            fmt("%.2f", k) + " the dense fit's time");
     }
     // A short prompt is one pass over the weights, not FLOPs.
     ptps = std::min(ptps, 1.0 / f.prefill_floor_s(in.prompt));
@@ -577,7 +573,8 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
       const double mem = one * batched_step_ratio(n) + kv_others;
       const double comp = n *
                           (pf.a * f.prefill_layer_passes(static_cast<uint32_t>(n)) +
-                           pf.b * *f.prefill_fixed + pc * f.prefill_per_prompt * 2.0 * in.depth) /
+                           pf.b * *f.prefill_fixed * pf.moe_factor(f, static_cast<uint32_t>(n)) +
+                           pc * f.prefill_per_prompt * 2.0 * in.depth) /
                           (pfac > 0 ? pfac : 1.0);
       const double agg = n / std::max(mem, comp);
       out.aggregate = AggregateSpeed{agg, agg * (dlo / tps) / kBatchedBandWidening,

@@ -198,4 +198,11 @@ double kv_refetches(const Inputs& in) {
   return static_cast<double>(m.head_count) / m.head_count_kv - 1;
 }
 
+std::string moe_prefill_note(const SpeedFeatures& f, const SpeedFit& fit, uint32_t prompt) {
+  return "prefill: each expert's matmul runs on the " + fmt("%.1f", f.expert_batch(prompt)) +
+         " tokens of a micro-batch routed to it and pays about " + fmt("%.0f", fit.moe_t0) +
+         " tokens' worth more (the calibration's MoE runs on this backend): x" +
+         fmt("%.2f", fit.moe_factor(f, prompt)) + " the dense fit's weight FLOPs time";
+}
+
 }  // namespace runcheck::engine

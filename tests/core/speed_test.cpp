@@ -228,10 +228,13 @@ TEST(speed_test, legacy_quants_have_their_own_prefill_factor_on_metal) {
   EXPECT_GT(q41["prefill_tps"].get<double>(), qk["prefill_tps"].get<double>());
 }
 
-// MoE prefill: each expert's matmul runs on the tokens of a micro-batch routed to it and pays
-// moe_t0 tokens' worth more. gpt-oss-20b routes 4 of 32 experts: 512 x 4 / 32 = 64 tokens an
-// expert, so with t0 = 32 the time is 1 + 32 / 64 = 1.5x the dense fit's; a 100-token prompt
-// gives 12.5 tokens an expert, 1 + 32 / 12.5 = 3.56x; a dense model has no factor.
+// MoE prefill: each expert's matmul runs on the tokens of a micro-batch routed to it, and each
+// expert the micro-batch touches pays moe_t0 tokens' worth more on the weight FLOPs term.
+// gpt-oss-20b routes 4 of 32 experts: 512 x 4 / 32 = 64 tokens an expert, every expert touched,
+// so with t0 = 32 the term is 1 + 32 / 64 = 1.5x the dense one; a 100-token prompt gives 12.5
+// tokens an expert and touches 1 - (28/32)^100 of them, 1 + 32 x 0.999998 / 12.5 = 3.56x; a
+// 4-token prompt touches 1 - (28/32)^4 = 0.4138 of them with half a token each, 1 + 32 x 0.4138
+// / 0.5 = 27.48x (of a term that is tiny for 4 tokens); a dense model has no factor.
 TEST(speed_test, moe_prefill_pays_a_per_expert_cost_on_its_share_of_the_micro_batch) {
   SpeedFeatures f;
   f.n_ubatch = 512;
@@ -240,17 +243,32 @@ TEST(speed_test, moe_prefill_pays_a_per_expert_cost_on_its_share_of_the_micro_ba
   fit.moe_t0 = 32;
   EXPECT_DOUBLE_EQ(f.expert_batch(512), 64);
   EXPECT_DOUBLE_EQ(f.expert_batch(4096), 64);  // a micro-batch is at most n_ubatch tokens
-  EXPECT_DOUBLE_EQ(fit.moe_factor(f, 512), 1.5);
-  EXPECT_DOUBLE_EQ(fit.moe_factor(f, 100), 1.0 + 32 / 12.5);
+  EXPECT_NEAR(fit.moe_factor(f, 512), 1.5, 1e-12);
+  EXPECT_NEAR(fit.moe_factor(f, 100), 3.559996, 1e-6);
+  EXPECT_NEAR(f.experts_touched(4), 0.413818359375, 1e-12);
+  EXPECT_NEAR(fit.moe_factor(f, 4), 27.484375, 1e-9);
   SpeedFeatures dense = f;
   dense.expert_route_share = 0;
   EXPECT_DOUBLE_EQ(fit.moe_factor(dense, 512), 1.0);
+  // A short prompt reads the experts its tokens are routed to: 16 tokens each picking 8 of 128
+  // touch 1 - (120/128)^16 = 0.6439 of them. With 1 ms for a decode step's read and 10 ms for
+  // all experts, the floor is (1 + 10 x (0.6439 - 0.0625)) / 16 = 0.4259 ms a token; 512 tokens
+  // touch them all, (1 + 10 x 0.9375) / 512 ms. A dense model's floor is its one pass / N.
+  SpeedFeatures q3 = f;
+  q3.expert_route_share = 8.0 / 128;
+  q3.decode_fixed_s = 1e-3;
+  q3.experts_x = 10e-3;
+  EXPECT_NEAR(q3.prefill_floor_s(16), 4.258912e-4, 1e-9);
+  EXPECT_NEAR(q3.prefill_floor_s(512), 2.0263672e-5, 1e-11);
+  dense.decode_fixed_s = 1e-3;
+  dense.experts_x = 0;
+  EXPECT_DOUBLE_EQ(dense.prefill_floor_s(16), 1e-3 / 16);
   // The estimate says what it applied, with the tokens an expert gets at its prompt.
   const json r = test::estimate_response(
       {{"model", "gpt-oss-20b"}, {"quant", "MXFP4"}, {"context", 4096}, {"hardware", "rtx-3090"}});
   bool said = false;
   for (const auto& a : r["assumptions"])
-    said = said || a.get<std::string>().find("each expert's matmul runs on the 64 tokens") !=
+    said = said || a.get<std::string>().find("each expert's matmul runs on the 64.0 tokens") !=
                        std::string::npos;
   EXPECT_TRUE(said) << r["assumptions"].dump();
 }

@@ -20,6 +20,7 @@
 // cards are not.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -75,15 +76,28 @@ struct SpeedFeatures {
   // MoE: the share of a routed expert in each token (experts used / experts); 0 for a dense
   // model. A micro-batch of B tokens gives each expert's matmul B x this many tokens.
   double expert_route_share = 0;
+  // Seconds to read every routed expert the GPUs hold at rated bandwidth: a micro-batch of B
+  // tokens reads the experts any of its tokens is routed to, 1 - (1 - share)^B of them, where one
+  // token reads `share` (prefill_floor_s).
+  double experts_x = 0;
   // Tokens each routed expert's matmul runs on in a micro-batch of a prompt of N tokens.
   double expert_batch(uint32_t prompt) const {
     return std::min<double>(std::max<uint32_t>(1, prompt), n_ubatch) * expert_route_share;
   }
-  // An MoE prefill's time over the dense fit's when each expert's matmul pays `t0` tokens' worth
-  // more than its own expert_batch(N) tokens (SpeedFit::moe_t0): 1 + t0 / that; 1 if dense.
+  // Share of the routed experts a micro-batch of a prompt of N tokens reads: each token picks
+  // `expert_route_share` of them, so 1 - (1 - share)^B are picked by one of its B tokens.
+  double experts_touched(uint32_t prompt) const {
+    const double b = std::min<double>(std::max<uint32_t>(1, prompt), n_ubatch);
+    return 1.0 - std::pow(1.0 - expert_route_share, b);
+  }
+  // An MoE prefill's weight FLOPs term over the dense one when each expert a micro-batch touches
+  // pays `t0` tokens' worth on top of its expert_batch(N) tokens (SpeedFit::moe_t0): the
+  // micro-batch's B x k token-expert products cost as B x k + touched experts x t0, so
+  // 1 + t0 x experts_touched(N) / expert_batch(N) (1 + t0 / expert_batch(N) once a batch
+  // touches every expert); 1 for a dense model.
   double expert_factor(double t0, uint32_t prompt) const {
     const double b = expert_batch(prompt);
-    return b > 0 ? 1.0 + t0 / b : 1.0;
+    return b > 0 ? 1.0 + t0 * experts_touched(prompt) / b : 1.0;
   }
   double prefill_overlap(uint32_t prompt) const;
   // Seconds per prompt token no prefill can beat: one pass over the weights per micro-batch.
@@ -140,8 +154,8 @@ struct SpeedFit {
   double k_legacy = 1;
   // Prefill of an MoE model: each expert's matmul runs on expert_batch(N) tokens, and pays what
   // moe_t0 more tokens would cost (loading and converting its weight tiles once per micro-batch,
-  // whatever the tokens), so its time is (1 + moe_t0 / expert_batch(N)) times the dense fit's:
-  // the median of the group's MoE runs (0 when it has too few).
+  // whatever the tokens): the weight FLOPs term is SpeedFeatures::expert_factor times the dense
+  // one. moe_t0 is the median of the group's MoE runs (0 when it has too few).
   double moe_t0 = 0;
   double moe_factor(const SpeedFeatures& f, uint32_t prompt) const {
     return f.expert_factor(moe_t0, prompt);
@@ -164,7 +178,9 @@ struct SpeedFit {
 // The regressors of a sample. Decode: x at the tgN mean depth (N-1)/2, and the GPU hops.
 // Prefill: the weight FLOPs over compute, and the attention FLOPs over compute at prompt N
 // (fitted separately: prefill time = a + b * weights + c * attention).
-double speed_regressor(const SpeedSample& s, double issue_beta = 0, double kv_refetch = 0);
+// `moe_t0`: prefill's per-expert cost (SpeedFit::moe_t0) on the weight FLOPs of an MoE model.
+double speed_regressor(const SpeedSample& s, double issue_beta = 0, double kv_refetch = 0,
+                       double moe_t0 = 0);
 double speed_regressor2(const SpeedSample& s);
 // Seconds per token the fit predicts for a sample's features and regressor.
 double speed_time(const SpeedFit& fit, const SpeedSample& s);
