@@ -52,14 +52,15 @@ struct Inputs {
   double gpu_reserved_mb = 0;                // per GPU, kept by the desktop/display and other apps
   const WeightPlan* user_weights = nullptr;  // a GGUF's exact weights (the quant is the file's)
   std::string user_file;                     // that GGUF's name as given (commands use it)
-  bool inverse = true;                // also answer max context / best quant / smallest hardware
-  bool quant_contexts = false;        // and the largest context of every quant
-  std::string backend;                // requested backend ("" = the hardware's first)
-  uint32_t prompt = 512;              // prompt tokens for prefill and time to first token
-  uint32_t depth = 0;                 // context depth at which decode_tps is given
-  double ram_bandwidth_gb_s = 0;      // system RAM bandwidth (0 = assumed)
-  uint32_t threads = 0;               // llama.cpp --threads (0 = its default, physical cores)
-  std::optional<LeaveOut> leave_out;  // benchmark rows kept out of the fit (accuracy scoring)
+  bool inverse = true;            // also answer max context / best quant / smallest hardware
+  bool quant_contexts = false;    // and the largest context of every quant
+  std::string backend;            // requested backend ("" = the hardware's first)
+  uint32_t prompt = 512;          // prompt tokens for prefill and time to first token
+  uint32_t depth = 0;             // context depth at which decode_tps is given
+  double ram_bandwidth_gb_s = 0;  // system RAM bandwidth (0 = assumed)
+  uint32_t threads = 0;           // llama.cpp --threads (0 = its default, physical cores)
+  uint32_t pcie_gen = 0, pcie_lanes = 0;  // each GPU's actual host link (0 = the card's own)
+  std::optional<LeaveOut> leave_out;      // benchmark rows kept out of the fit (accuracy scoring)
   PlanOptions plan;
   bool ollama_fa_default = true;  // Ollama's own flash-attention choice on this machine
   std::string kv_type = "f16";
@@ -195,6 +196,16 @@ std::string unseen_model_note(const Inputs& in, const std::string& runtime_fit, 
                               const std::function<bool(size_t)>& held_out);
 // Payload GB/s of a PCIe link (gen/lanes assumed, and said, when unknown).
 double pcie_gb_s(std::optional<double> gen, std::optional<double> lanes, bool& assumed);
+// The PCIe link of the first GPU: the card's own, or the slower one the request names
+// (Inputs::pcie_gen / pcie_lanes; a card never links faster than its own interface).
+double gpu_link_gb_s(const Inputs& in, const Machine& mc, bool& assumed);
+// A GPU link slower than the card's own (an eGPU, a riser): what crosses it per token beyond
+// what the calibration's runs, on their cards' own links, paid (speed_rates.cpp).
+struct LinkCost {
+  double decode_s = 0, prefill_s = 0;  // seconds per decoded / per prompt token
+  std::string note;                    // "" when the request keeps the cards' own links
+};
+LinkCost link_cost(const Inputs& in, const Machine& mc, const SpeedFeatures& f);
 SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p);
 // The notes that say which GPUs of the machine are issue-bound at `beta` (speed_rates.cpp).
 void issue_bound_notes(double beta, const Machine& mc, std::vector<std::string>& assumptions);

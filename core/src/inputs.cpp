@@ -35,6 +35,8 @@ const std::vector<std::string_view>& estimate_fields_list() {
                                                   "depth",
                                                   "ram_bandwidth_gb_s",
                                                   "threads",
+                                                  "pcie_gen",
+                                                  "pcie_lanes",
                                                   "os",
                                                   "swa_full",
                                                   "llamacpp_build",
@@ -140,6 +142,8 @@ Result<EstimateRequest> read_request(const json& req) {
   opt_integer(r, "depth", q.depth);
   opt_number(r, "ram_bandwidth_gb_s", q.ram_bandwidth_gb_s);
   opt_integer(r, "threads", q.threads);
+  opt_integer(r, "pcie_gen", q.pcie_gen);
+  opt_integer(r, "pcie_lanes", q.pcie_lanes);
   opt_string(r, "os", q.os);
   opt_bool(r, "swa_full", q.swa_full);
   opt_integer(r, "llamacpp_build", q.llamacpp_build);
@@ -246,6 +250,11 @@ std::optional<Error> read_workload(const EstimateRequest& q, Inputs& in) {
     int64_t threads = 0;
     RC_TAKE(threads, integer("threads", q.threads));
     in.threads = static_cast<uint32_t>(threads);
+    int64_t gen = 0, lanes = 0;
+    RC_TAKE(gen, integer("pcie_gen", q.pcie_gen));
+    RC_TAKE(lanes, integer("pcie_lanes", q.pcie_lanes));
+    in.pcie_gen = static_cast<uint32_t>(gen);
+    in.pcie_lanes = static_cast<uint32_t>(lanes);
   }
   in.os = q.os.value_or("");
   in.plan.kv.swa_full = q.swa_full.value_or(false);

@@ -107,9 +107,7 @@ SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p) {
         devs.back().compute = d.compute;
         break;
       }
-    const HardwareEntry* g0 = builtin_catalog().hw(mc.gpus[0].hardware_id);
-    sc.pcie_gb_s = pcie_gb_s(g0 ? g0->pcie_gen : std::nullopt, g0 ? g0->pcie_lanes : std::nullopt,
-                             sc.pcie_assumed);
+    sc.pcie_gb_s = gpu_link_gb_s(in, mc, sc.pcie_assumed);
   }
   sc.f.hops = used_gpus > 1 ? static_cast<double>(used_gpus - 1) : 0;
   // FLOPs per token: 2 x active parameters, and attention 2 x query heads x (K+V dims) per layer
@@ -195,6 +193,8 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
   const Calibration& cal = calibration();
   const SpeedContext sc = speed_context(in, mc, p);
   for (const auto& n : sc.notes) assumptions.push_back(n);
+  const LinkCost link = link_cost(in, mc, sc.f);  // an eGPU's or a riser's slower link
+  if (!link.note.empty()) assumptions.push_back(link.note);
   if (mc.gpus.empty() && in.ram_bandwidth_gb_s <= 0) {
     bool host_bw = false;
     std::string processor;  // a named CPU whose memory speed the catalog cannot give
@@ -344,7 +344,8 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
   auto decode_at = [&](double depth) {
     const double x = f.weights_x(df.issue_beta) + f.depth_x(df.kv_refetch) * depth;
     const double x_bw = f.decode_fixed_s + f.decode_per_depth_s * depth;
-    return decode_time(df, x - sc.host_x, x_bw - sc.host_x, f.hops, dfac, f) + df.b * sc.host_x;
+    return decode_time(df, x - sc.host_x, x_bw - sc.host_x, f.hops, dfac, f) + df.b * sc.host_x +
+           link.decode_s;
   };
   SpeedEstimate out;
   out.backend = in.backend;
@@ -486,6 +487,7 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
     if (df.ok)
       ptps = std::min(ptps, std::min<double>(std::max(1u, in.prompt), in.plan.kv.n_ubatch) /
                                 decode_at(in.depth));
+    if (link.prefill_s > 0) ptps = 1.0 / (1.0 / ptps + link.prefill_s);
     double widen_p = 1;
     if (sc.host_matmul_bytes > 0) {
       // Weights in system RAM: each micro-batch of a prompt of at least kOpOffloadMinBatch

@@ -205,4 +205,52 @@ std::string moe_prefill_note(const SpeedFeatures& f, const SpeedFit& fit, uint32
          fmt("%.2f", fit.moe_factor(f, prompt)) + " the dense fit's weight FLOPs time";
 }
 
+double gpu_link_gb_s(const Inputs& in, const Machine& mc, bool& assumed) {
+  const HardwareEntry* h = mc.gpus.empty() ? nullptr : builtin_catalog().hw(mc.gpus[0].hardware_id);
+  const std::optional<double> gen = h ? h->pcie_gen : std::nullopt;
+  const std::optional<double> lanes = h ? h->pcie_lanes : std::nullopt;
+  const double own = pcie_gb_s(gen, lanes, assumed);
+  if (in.pcie_gen == 0 && in.pcie_lanes == 0) return own;
+  bool ignored = false;
+  const double asked =
+      pcie_gb_s(in.pcie_gen ? std::optional<double>(in.pcie_gen) : gen,
+                in.pcie_lanes ? std::optional<double>(in.pcie_lanes) : lanes, ignored);
+  return std::min(own, asked);
+}
+
+LinkCost link_cost(const Inputs& in, const Machine& mc, const SpeedFeatures& f) {
+  LinkCost c;
+  if (in.pcie_gen == 0 && in.pcie_lanes == 0) return c;
+  if (mc.gpus.empty() || mc.unified) {
+    c.note = "pcie_gen / pcie_lanes: this machine has no discrete GPU on a PCIe link; ignored";
+    return c;
+  }
+  bool own_assumed = false;
+  const HardwareEntry* h = builtin_catalog().hw(mc.gpus[0].hardware_id);
+  const double own =
+      pcie_gb_s(h ? h->pcie_gen : std::nullopt, h ? h->pcie_lanes : std::nullopt, own_assumed);
+  bool ignored = false;
+  const double link = gpu_link_gb_s(in, mc, ignored);
+  const double per_byte = std::max(0.0, 1.0 / (link * 1e9) - 1.0 / (own * 1e9));
+  const ModelArch& m = in.model->arch;
+  // Each decode step copies the token's F32 logits to the host (llama_context's output buffer),
+  // and a layer split over GPUs hands the F32 hidden state of every token from one GPU to the
+  // next: out of one card and into the other, through the host without peer-to-peer copies.
+  const double logits = 4.0 * m.vocab_size;
+  const double hidden = f.reads_parallel ? 0.0 : 2.0 * 4.0 * m.embedding_length * f.hops;
+  c.decode_s = (logits + hidden) * per_byte;
+  c.prefill_s = hidden * per_byte;
+  c.note = "GPU link: " + fmt("%.1f", link) + " GB/s where the card's own takes " +
+           fmt("%.1f", own) + (own_assumed ? " (assumed)" : "") +
+           ": each decoded token's logits (" + fmt("%.2f", logits / 1e6) + " MB)" +
+           (hidden > 0 ? " and the hidden state at " + fmt("%.0f", f.hops) + " GPU boundaries"
+                       : std::string()) +
+           " cross it, +" + fmt("%.3f", c.decode_s * 1e3) + " ms a token" +
+           (c.prefill_s > 0 ? ", prefill +" + fmt("%.3f", c.prefill_s * 1e3) + " ms a token"
+                            : std::string()) +
+           "; from the bytes alone (no published runs on such links)" +
+           (f.reads_parallel ? "; tensor-parallel traffic over it is not modelled" : "");
+  return c;
+}
+
 }  // namespace runcheck::engine

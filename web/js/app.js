@@ -37,7 +37,7 @@ function addGpuRow(value = 'rtx-3060-12gb', count = 1) {
 }
 
 // What the page cannot see, asked for under "Advanced": request fields and URL keys of the same name.
-const ADVANCED = ['gpu_reserved_mb', 'ram_bandwidth_gb_s', 'threads', 'llamacpp_build', 'wired_limit_mb', 'parallel', 'speculative', 'draft_model', 'draft_max', 'acceptance', 'task',
+const ADVANCED = ['gpu_reserved_mb', 'ram_bandwidth_gb_s', 'threads', 'pcie_gen', 'pcie_lanes', 'llamacpp_build', 'wired_limit_mb', 'parallel', 'speculative', 'draft_model', 'draft_max', 'acceptance', 'task',
   'vision', 'mmproj_type', 'mmproj_offload', 'image_max_tokens'];
 const isMac = () => catalog.hardware.find((h) => h.id === $('hardware').value)?.kind === 'apple';
 
@@ -529,7 +529,7 @@ function fillOptions(o) {
 
 // The page's documented defaults: what a bare link, or a value the page cannot use, falls back to.
 const DEFAULTS = { model: 'llama-3.1-8b', quant: 'Q4_K_M', hardware: 'rtx-4090', context: '8192', count: '1', ram: '32', os: '',
-  runtime: 'llama.cpp', kv: 'f16', fa: 'auto', ngl: '', ncm: '', gpu_reserved_mb: '', ram_bandwidth_gb_s: '', threads: '', llamacpp_build: '', wired_limit_mb: '', parallel: '', speculative: '', draft_model: '', draft_max: '', acceptance: '', task: '',
+  runtime: 'llama.cpp', kv: 'f16', fa: 'auto', ngl: '', ncm: '', gpu_reserved_mb: '', ram_bandwidth_gb_s: '', threads: '', pcie_gen: '', pcie_lanes: '', llamacpp_build: '', wired_limit_mb: '', parallel: '', speculative: '', draft_model: '', draft_max: '', acceptance: '', task: '',
   vision: '', mmproj_type: '', mmproj_offload: '', image_max_tokens: '' };
 const WHAT = { model: 'not a model in the catalog', quant: 'not a known quantization', hardware: 'not hardware in the catalog',
   os: 'not an OS the page knows', runtime: 'not a runtime the page knows', kv: 'not a KV cache type', fa: 'not auto, on or off',

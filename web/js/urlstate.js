@@ -12,7 +12,7 @@ export const KEYS = new Set([
   'view', 'model', 'quant', 'context', 'hardware', 'count', 'ram', 'ram_gb', 'os', 'runtime', 'kv', 'fa', 'ngl', 'ncm', 'more',
   'cfg', 'cfgname', 'gguf', 'setups', 'price', 'budget_usd', 'min_decode_tps', 'max_cards', 'max_watts', 'mac_ok',
   'workloads', 'family', 'max_b', 'sort', 'list', 'q', 'usd_per_kwh', 'output_tokens_per_day', 'input_output_ratio',
-  'life_years', 'resale_fraction', 'price_usd', 'gpu_reserved_mb', 'ram_bandwidth_gb_s', 'threads', 'llamacpp_build', 'wired_limit_mb', 'parallel', 'limit',
+  'life_years', 'resale_fraction', 'price_usd', 'gpu_reserved_mb', 'ram_bandwidth_gb_s', 'threads', 'pcie_gen', 'pcie_lanes', 'llamacpp_build', 'wired_limit_mb', 'parallel', 'limit',
   'error', 'term', 'use_case', 'min_tps', 'max_kld', 'speculative', 'draft_model', 'draft_max', 'acceptance', 'task',
   'vision', 'mmproj_type', 'mmproj_offload', 'image_max_tokens',
 ]);

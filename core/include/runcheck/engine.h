@@ -39,6 +39,9 @@ struct EstimateRequest {
   std::optional<int64_t> parallel, ubatch, gpu_layers, n_cpu_moe, prompt, depth, llamacpp_build;
   // llama.cpp --threads on a CPU-only machine (0 / unset = its default, the physical cores).
   std::optional<int64_t> threads;
+  // The PCIe link each GPU actually has (eGPU, riser, chipset slot): generation and lanes, 0 /
+  // unset = the card's own.
+  std::optional<int64_t> pcie_gen, pcie_lanes;
   // vLLM --max-num-batched-tokens: the tokens of its profile run (the activation peak).
   std::optional<int64_t> vllm_max_num_batched_tokens;
   std::optional<double> ram_gb, wired_limit_mb, gpu_memory_utilization, gpu_reserved_mb,

@@ -41,6 +41,10 @@ inline constexpr FieldRange kRanges[] = {
     {"ram_bandwidth_gb_s", 0, 0, 20000},
     // llama.cpp --threads (0 = its default: the physical cores, common.cpp cpu_get_num_math).
     {"threads", 0, 0, 4096},
+    // The link each GPU has to the host, when it is not the card's own (an eGPU over Thunderbolt
+    // runs PCIe 3.0 x4, a riser x1): PCIe generation and lanes (0 = the card's own).
+    {"pcie_gen", 0, 0, 6},
+    {"pcie_lanes", 0, 0, 16},
     // llama.cpp build number whose buffer layout to follow (0 = the newest runcheck knows).
     {"llamacpp_build", 0, 0, 1000000},
     // llama-server --image-max-tokens: image tokens the encoder is sized for (dynamic towers).
