@@ -196,9 +196,13 @@ std::string unseen_model_note(const Inputs& in, const std::string& runtime_fit, 
                               const std::function<bool(size_t)>& held_out);
 // Payload GB/s of a PCIe link (gen/lanes assumed, and said, when unknown).
 double pcie_gb_s(std::optional<double> gen, std::optional<double> lanes, bool& assumed);
-// The PCIe link of the first GPU: the card's own, or the slower one the request names
+// The PCIe link of the first GPU: the card's own, and the slower one the request names
 // (Inputs::pcie_gen / pcie_lanes; a card never links faster than its own interface).
-double gpu_link_gb_s(const Inputs& in, const Machine& mc, bool& assumed);
+struct GpuLink {
+  double own_gb_s = 0, gb_s = 0;  // payload GB/s of the card's own link and of the one in use
+  bool own_assumed = false;       // the card's gen or lanes not in the catalog
+};
+GpuLink gpu_link(const Inputs& in, const Machine& mc);
 // A GPU link slower than the card's own (an eGPU, a riser): what crosses it per token beyond
 // what the calibration's runs, on their cards' own links, paid (speed_rates.cpp).
 struct LinkCost {

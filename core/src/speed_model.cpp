@@ -107,7 +107,9 @@ SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p) {
         devs.back().compute = d.compute;
         break;
       }
-    sc.pcie_gb_s = gpu_link_gb_s(in, mc, sc.pcie_assumed);
+    const GpuLink link = gpu_link(in, mc);
+    sc.pcie_gb_s = link.gb_s;
+    sc.pcie_assumed = link.own_assumed;
   }
   sc.f.hops = used_gpus > 1 ? static_cast<double>(used_gpus - 1) : 0;
   // FLOPs per token: 2 x active parameters, and attention 2 x query heads x (K+V dims) per layer
@@ -389,8 +391,7 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
                     true, dgroup);
   band_notes("decode", db, assumptions);
   const double widen = evidence == "estimated" ? kEstimatedBandWidening : 1.0;
-  // A runtime with kernels of its own and no decode run of this model: up to the ceiling
-  // (unseen_model_note). `cap` > 0 is the decode ceiling, 0 for prefill.
+  // No run of this model by a runtime with its own kernels: up to `cap`, the decode ceiling.
   const std::string unseen =
       ceiling > 0 ? unseen_model_note(in, f.runtime, exclude, row_held_out) : std::string();
   if (!unseen.empty()) assumptions.push_back(unseen);

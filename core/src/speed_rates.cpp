@@ -205,17 +205,19 @@ std::string moe_prefill_note(const SpeedFeatures& f, const SpeedFit& fit, uint32
          fmt("%.2f", fit.moe_factor(f, prompt)) + " the dense fit's weight FLOPs time";
 }
 
-double gpu_link_gb_s(const Inputs& in, const Machine& mc, bool& assumed) {
+GpuLink gpu_link(const Inputs& in, const Machine& mc) {
+  GpuLink l;
   const HardwareEntry* h = mc.gpus.empty() ? nullptr : builtin_catalog().hw(mc.gpus[0].hardware_id);
   const std::optional<double> gen = h ? h->pcie_gen : std::nullopt;
   const std::optional<double> lanes = h ? h->pcie_lanes : std::nullopt;
-  const double own = pcie_gb_s(gen, lanes, assumed);
-  if (in.pcie_gen == 0 && in.pcie_lanes == 0) return own;
+  l.own_gb_s = l.gb_s = pcie_gb_s(gen, lanes, l.own_assumed);
+  if (in.pcie_gen == 0 && in.pcie_lanes == 0) return l;
   bool ignored = false;
   const double asked =
       pcie_gb_s(in.pcie_gen ? std::optional<double>(in.pcie_gen) : gen,
                 in.pcie_lanes ? std::optional<double>(in.pcie_lanes) : lanes, ignored);
-  return std::min(own, asked);
+  l.gb_s = std::min(l.own_gb_s, asked);
+  return l;
 }
 
 LinkCost link_cost(const Inputs& in, const Machine& mc, const SpeedFeatures& f) {
@@ -225,12 +227,8 @@ LinkCost link_cost(const Inputs& in, const Machine& mc, const SpeedFeatures& f) 
     c.note = "pcie_gen / pcie_lanes: this machine has no discrete GPU on a PCIe link; ignored";
     return c;
   }
-  bool own_assumed = false;
-  const HardwareEntry* h = builtin_catalog().hw(mc.gpus[0].hardware_id);
-  const double own =
-      pcie_gb_s(h ? h->pcie_gen : std::nullopt, h ? h->pcie_lanes : std::nullopt, own_assumed);
-  bool ignored = false;
-  const double link = gpu_link_gb_s(in, mc, ignored);
+  const GpuLink l = gpu_link(in, mc);
+  const double link = l.gb_s, own = l.own_gb_s;
   const double per_byte = std::max(0.0, 1.0 / (link * 1e9) - 1.0 / (own * 1e9));
   const ModelArch& m = in.model->arch;
   // Each decode step copies the token's F32 logits to the host (llama_context's output buffer),
@@ -241,7 +239,7 @@ LinkCost link_cost(const Inputs& in, const Machine& mc, const SpeedFeatures& f) 
   c.decode_s = (logits + hidden) * per_byte;
   c.prefill_s = hidden * per_byte;
   c.note = "GPU link: " + fmt("%.1f", link) + " GB/s where the card's own takes " +
-           fmt("%.1f", own) + (own_assumed ? " (assumed)" : "") +
+           fmt("%.1f", own) + (l.own_assumed ? " (assumed)" : "") +
            ": each decoded token's logits (" + fmt("%.2f", logits / 1e6) + " MB)" +
            (hidden > 0 ? " and the hidden state at " + fmt("%.0f", f.hops) + " GPU boundaries"
                        : std::string()) +

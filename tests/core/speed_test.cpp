@@ -283,22 +283,21 @@ TEST(speed_test, a_runtime_without_runs_of_the_model_bands_decode_up_to_the_ceil
         return true;
     return false;
   };
-  const json unseen = test::estimate_response({{"model", "llama-3.1-8b"},
-                                               {"quant", "AWQ-4bit"},
-                                               {"context", 4096},
-                                               {"hardware", "rtx-5090"},
-                                               {"runtime", "vllm"}});
+  auto vllm_on_5090 = [](const char* model, const char* quant) {
+    return test::estimate_response({{"model", model},
+                                    {"quant", quant},
+                                    {"context", 4096},
+                                    {"hardware", "rtx-5090"},
+                                    {"runtime", "vllm"}});
+  };
+  const json unseen = vllm_on_5090("llama-3.1-8b", "AWQ-4bit");
   EXPECT_TRUE(note(unseen)) << unseen["assumptions"].dump();
   EXPECT_DOUBLE_EQ(unseen["speed"]["decode_tps_high"].get<double>(),
                    unseen["speed"]["decode_ceiling_tps"].get<double>());
   EXPECT_LT(unseen["speed"]["decode_tps"].get<double>(),
             unseen["speed"]["decode_ceiling_tps"].get<double>());
   // vLLM has published runs of Qwen3.6-35B-A3B on this card: no such note.
-  const json seen = test::estimate_response({{"model", "qwen3.6-35b-a3b"},
-                                             {"quant", "GPTQ-4bit"},
-                                             {"context", 4096},
-                                             {"hardware", "rtx-5090"},
-                                             {"runtime", "vllm"}});
+  const json seen = vllm_on_5090("qwen3.6-35b-a3b", "GPTQ-4bit");
   EXPECT_FALSE(note(seen)) << seen["assumptions"].dump();
   const json cpp = test::estimate_response({{"model", "llama-3.1-8b"},
                                             {"quant", "Q4_K_M"},
