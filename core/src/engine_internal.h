@@ -216,6 +216,15 @@ void issue_bound_notes(double beta, const Machine& mc, std::vector<std::string>&
 // Decode without flash attention on llama.cpp's kernels: how many more times each KV row is
 // fetched, query heads / KV heads - 1 (speed.h, decode_per_depth_refetch_s); 0 otherwise.
 double kv_refetches(const Inputs& in);
+// Metal without flash attention in llama.cpp's kernels: seconds per cache token at 1 ns of one
+// GPU core per (layer, query head) score (SpeedFeatures::decode_per_depth_score_s); else 0.
+double metal_score_s(const Inputs& in);
+// A decode's depth terms: one read of the cache (`kv_x` seconds per cache token at rated
+// bandwidth), Metal's per-score cost and the repeated reads without flash attention.
+void set_depth_terms(const Inputs& in, double kv_x, SpeedFeatures& f);
+// The estimate's note on Metal's per-score attention cost (SpeedFit::score_ns) at the request's
+// depth; "" where the cost does not apply.
+std::string score_note(const SpeedFeatures& f, const SpeedFit& fit, const Inputs& in);
 // The speed answer (decode, prefill, TTFT, aggregate, bands, evidence) for this plan.
 SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
                              std::vector<std::string>& assumptions);

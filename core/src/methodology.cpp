@@ -38,21 +38,28 @@ Result<json> methodology_json() {
     const SpeedFit p = fit_speed(engine::calibration().samples, g, false);
     fits.push_back(
         {{"group", g},
-         {"decode", d.ok ? json{{"rows", d.n},
-                                {"t0_ms", d.a * 1e3},
-                                {"efficiency", 1.0 / d.b},
-                                {"per_extra_gpu_ms", d.c * 1e3},
-                                // null: no issue bound (speed.h, weights_x)
-                                {"issue_bytes_per_sm_cycle",
-                                 d.issue_beta > 0 ? json(d.issue_beta) : json(nullptr)},
-                                {"old_build_factor", d.k_old},
-                                // speed.h: decode_per_depth_refetch_s; null where
-                                // the runtime's attention is not llama.cpp's
-                                {"fa_off_kv_refetch_share",
-                                 llamacpp_kernels(g) ? json(d.kv_refetch) : json(nullptr)},
-                                // false: too few such runs, the default 1 is used
-                                {"fa_off_kv_refetch_fitted", d.kv_refetch_fitted}}
-                         : json(nullptr)},
+         {"decode",
+          d.ok ? json{{"rows", d.n},
+                      {"t0_ms", d.a * 1e3},
+                      {"efficiency", 1.0 / d.b},
+                      {"per_extra_gpu_ms", d.c * 1e3},
+                      // null: no issue bound (speed.h, weights_x)
+                      {"issue_bytes_per_sm_cycle",
+                       d.issue_beta > 0 ? json(d.issue_beta) : json(nullptr)},
+                      {"old_build_factor", d.k_old},
+                      // speed.h: decode_per_depth_refetch_s; null where
+                      // the runtime's attention is not llama.cpp's
+                      {"fa_off_kv_refetch_share", llamacpp_kernels(g) && d.score_configs == 0
+                                                      ? json(d.kv_refetch)
+                                                      : json(nullptr)},
+                      // false: too few such runs, the default 1 is used
+                      {"fa_off_kv_refetch_fitted", d.kv_refetch_fitted},
+                      // speed.h: SpeedFit::score_ns (Metal without flash
+                      // attention); null where no run of the group has it
+                      {"fa_off_score_ns",
+                       d.score_configs > 0 || d.score_ns > 0 ? json(d.score_ns) : json(nullptr)},
+                      {"fa_off_score_configs", d.score_configs}}
+               : json(nullptr)},
          {"prefill", p.ok ? json{{"rows", p.n},
                                  {"overhead_us", p.a * 1e6},
                                  {"matmul_efficiency", 1.0 / p.b},

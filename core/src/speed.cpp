@@ -33,12 +33,13 @@ double SpeedFeatures::weights_x(double beta) const {
   return t;
 }
 
-double speed_regressor(const SpeedSample& s, double issue_beta, double kv_refetch, double moe_t0) {
+double speed_regressor(const SpeedSample& s, double issue_beta, double kv_refetch, double moe_t0,
+                       double score_ns) {
   if (s.decode) {
     // llama-bench tgN generates N tokens from an empty context: the mean depth is (N-1)/2, and
     // time per token is linear in depth, so the mean time is the time at the mean depth.
     const double depth = s.depth + (s.tokens > 0 ? (s.tokens - 1) / 2.0 : 0);
-    return s.f.weights_x(issue_beta) + s.f.depth_x(kv_refetch) * depth;
+    return s.f.weights_x(issue_beta) + s.f.depth_x(kv_refetch, score_ns) * depth;
   }
   return s.f.prefill_fixed.value_or(0) * s.f.expert_factor(moe_t0, s.tokens) /
          s.f.prefill_overlap(s.tokens);
@@ -58,10 +59,11 @@ double speed_time(const SpeedFit& fit, const SpeedSample& s) {
   const double fixed =
       s.decode ? fit.a * s.f.layers + fit.a_moe * s.f.moe_layers + fit.a_rec * s.f.recurrent_layers
                : fit.a * s.f.prefill_layer_passes(s.tokens);
-  const double t = (fixed + fit.b * speed_regressor(s, fit.issue_beta, fit.kv_refetch, fit.moe_t0) +
-                    (!s.decode && s.f.flash_attn ? fit.c_fa : fit.c) * speed_regressor2(s)) *
-                   (s.f.old_build ? fit.k_old : 1.0) *
-                   (!s.decode && s.f.legacy_quant ? fit.k_legacy : 1.0);
+  const double t =
+      (fixed +
+       fit.b * speed_regressor(s, fit.issue_beta, fit.kv_refetch, fit.moe_t0, fit.score_ns) +
+       (!s.decode && s.f.flash_attn ? fit.c_fa : fit.c) * speed_regressor2(s)) *
+      (s.f.old_build ? fit.k_old : 1.0) * (!s.decode && s.f.legacy_quant ? fit.k_legacy : 1.0);
   return s.decode ? t : std::max(t, s.f.prefill_floor_s(s.tokens));
 }
 
@@ -160,8 +162,13 @@ struct PrefillKinds {
   double legacy = 1, moe_t0 = 0;
 };
 
+// Decode's depth terms a fit is made with (SpeedFit::kv_refetch, SpeedFit::score_ns).
+struct DepthCost {
+  double refetch = 1, score_ns = 0;
+};
+
 SpeedFit fit_speed_core(const Members& members, bool decode, double k_old, const PrefillKinds& pk,
-                        double moe, double rec, double beta, double refetch) {
+                        double moe, double rec, double beta, const DepthCost& dc) {
   // Seconds per token as a current build would run the sample, without the layer-kind costs
   // (and, for prefill, as k-quant weights would run).
   auto y_of = [&](const SpeedSample& smp) {
@@ -175,7 +182,7 @@ SpeedFit fit_speed_core(const Members& members, bool decode, double k_old, const
   for (const SpeedSample* p : members) {
     const SpeedSample& smp = *p;
     if (!decode && (!smp.f.prefill_fixed || smp.tokens < kMinPrefillFitTokens)) continue;
-    const double x = speed_regressor(smp, beta, refetch, pk.moe_t0);
+    const double x = speed_regressor(smp, beta, dc.refetch, pk.moe_t0, dc.score_ns);
     const double h = speed_regressor2(smp);
     const double y = y_of(smp);
     s.add(decode ? smp.f.layers : smp.f.prefill_layer_passes(smp.tokens), x, h, y, 1.0 / (y * y));
@@ -244,8 +251,9 @@ SpeedFit fit_speed_core(const Members& members, bool decode, double k_old, const
       if (!smp.f.prefill_fixed || smp.tokens < kMinPrefillFitTokens) continue;
       const double c = smp.f.flash_attn ? f.c_fa : f.c;
       const double y = y_of(smp);
-      s.add(smp.f.prefill_layer_passes(smp.tokens), speed_regressor(smp, beta, refetch, pk.moe_t0),
-            0, y - c * speed_regressor2(smp), 1.0 / (y * y));
+      s.add(smp.f.prefill_layer_passes(smp.tokens),
+            speed_regressor(smp, beta, dc.refetch, pk.moe_t0, dc.score_ns), 0,
+            y - c * speed_regressor2(smp), 1.0 / (y * y));
     }
   }
   const double c_off = f.c, c_on = f.c_fa;
@@ -291,7 +299,8 @@ SpeedFit fit_speed_core(const Members& members, bool decode, double k_old, const
   f.a_moe = moe;
   f.a_rec = rec;
   f.issue_beta = beta;
-  f.kv_refetch = refetch;
+  f.kv_refetch = dc.refetch;
+  f.score_ns = dc.score_ns;
   return f;
 }
 
@@ -300,8 +309,8 @@ SpeedFit fit_speed_core(const Members& members, bool decode, double k_old, const
 // costs are fitted by backfitting: the per-layer fit, then each extra cost from what that fit
 // leaves (weighted least squares through the origin, never negative), then the fit again.
 SpeedFit fit_speed_era(const Members& members, bool decode, double k_old, const PrefillKinds& pk,
-                       double beta, double refetch) {
-  SpeedFit f = fit_speed_core(members, decode, k_old, pk, 0, 0, beta, refetch);
+                       double beta, const DepthCost& dc) {
+  SpeedFit f = fit_speed_core(members, decode, k_old, pk, 0, 0, beta, dc);
   if (!decode || !f.ok) return f;
   double moe = 0, rec = 0;
   for (int pass = 0; pass < 1; ++pass) {  // one backfitting pass: a second moved no figure
@@ -324,7 +333,7 @@ SpeedFit fit_speed_era(const Members& members, bool decode, double k_old, const 
       f.a_moe = moe;
       f.a_rec = rec;
     }
-    f = fit_speed_core(members, decode, k_old, pk, moe, rec, beta, refetch);
+    f = fit_speed_core(members, decode, k_old, pk, moe, rec, beta, dc);
   }
   return f;
 }
@@ -333,10 +342,10 @@ SpeedFit fit_speed_era(const Members& members, bool decode, double k_old, const 
 
 namespace {
 
-SpeedFit fit_speed_at(const Members& members, bool decode, double beta, double refetch = 1) {
+SpeedFit fit_speed_at(const Members& members, bool decode, double beta, const DepthCost& dc) {
   // Runs of 2024 builds in the group: how much slower they are than the fit of current builds
   // says (the median ratio), refitted once with that factor.
-  SpeedFit f = fit_speed_era(members, decode, 1.0, PrefillKinds{}, beta, refetch);
+  SpeedFit f = fit_speed_era(members, decode, 1.0, PrefillKinds{}, beta, dc);
   for (int pass = 0; pass < 2 && f.ok; ++pass) {
     std::vector<double> r;
     for (const SpeedSample* p : members) {
@@ -353,7 +362,7 @@ SpeedFit fit_speed_at(const Members& members, bool decode, double beta, double r
       f.k_old = k;
       break;
     }
-    f = fit_speed_era(members, decode, k, PrefillKinds{}, beta, refetch);
+    f = fit_speed_era(members, decode, k, PrefillKinds{}, beta, dc);
     f.k_old = k;
   }
   // Prefill of legacy-quant weights, then of MoE models: the median of their runs' measured /
@@ -393,7 +402,7 @@ SpeedFit fit_speed_at(const Members& members, bool decode, double beta, double r
       (kind == 0 ? pk.legacy : pk.moe_t0) =
           kind == 0 ? quantile(r, 0.5) : std::max(0.0, quantile(r, 0.5));
       const double k_old = f.k_old;
-      f = fit_speed_era(members, decode, k_old, pk, beta, refetch);
+      f = fit_speed_era(members, decode, k_old, pk, beta, dc);
       f.k_old = k_old;
       f.k_legacy = pk.legacy;
       f.moe_t0 = pk.moe_t0;
@@ -426,7 +435,7 @@ SpeedFit with_kv_refetch(const Members& members, const SpeedFit& fit) {
   double best_e = weighted_sse(members, fit);
   for (double r : kKvRefetchGrid) {
     if (r == fit.kv_refetch) continue;
-    SpeedFit f = fit_speed_at(members, true, fit.issue_beta, r);
+    SpeedFit f = fit_speed_at(members, true, fit.issue_beta, DepthCost{r, fit.score_ns});
     if (!f.ok) continue;
     const double e = weighted_sse(members, f);
     if (e < best_e) {
@@ -435,6 +444,7 @@ SpeedFit with_kv_refetch(const Members& members, const SpeedFit& fit) {
     }
   }
   best.machines = fit.machines;
+  best.score_configs = fit.score_configs;
   best.kv_refetch_fitted = true;
   return best;
 }
@@ -520,7 +530,14 @@ SpeedFit fit_speed_uncached(const std::vector<SpeedSample>& samples, const std::
     if (!own || (!decode && (!smp.f.prefill_fixed || smp.tokens < kMinPrefillFitTokens))) continue;
     machines.insert(smp.hardware + "x" + std::to_string(smp.n_devices));
   }
-  SpeedFit best = fit_speed_at(members, decode, 0);
+  DepthCost dc;
+  size_t score_configs = 0;
+  const bool scored = std::any_of(members.begin(), members.end(), [](const SpeedSample* p) {
+    return p->f.decode_per_depth_score_s > 0;
+  });
+  if (decode && scored) dc.score_ns = metal_score_ns(samples, exclude, holdout, score_configs);
+  SpeedFit best = fit_speed_at(members, decode, 0, dc);
+  best.score_configs = score_configs;
   best.machines = machines.size();
   if (!decode || !best.ok) return best;
   if (!any_issue) return with_kv_refetch(members, best);
@@ -532,12 +549,13 @@ SpeedFit fit_speed_uncached(const std::vector<SpeedSample>& samples, const std::
   std::map<std::string, SpeedFit> unbound;  // each other group's fit without the bound
   double best_e = weighted_sse(members, best);
   for (const auto& [g, m] : others) {
-    unbound[g] = fit_speed_at(m, decode, 0);
+    unbound[g] = fit_speed_at(m, decode, 0, dc);
     best_e += weighted_sse(m, unbound[g]);
   }
   double best_beta = 0;
   auto at = [&](const Members& m, const SpeedFit& f0, double beta) {
-    SpeedFit f = fit_speed_core(m, decode, f0.k_old, PrefillKinds{}, f0.a_moe, f0.a_rec, beta, 1.0);
+    SpeedFit f = fit_speed_core(m, decode, f0.k_old, PrefillKinds{}, f0.a_moe, f0.a_rec, beta,
+                                DepthCost{1.0, dc.score_ns});
     f.k_old = f0.k_old;
     return f.ok ? weighted_sse(m, f) : weighted_sse(m, f0);
   };
@@ -551,8 +569,9 @@ SpeedFit fit_speed_uncached(const std::vector<SpeedSample>& samples, const std::
     }
   }
   if (best_beta <= 0) return with_kv_refetch(members, best);
-  SpeedFit f = fit_speed_at(members, decode, best_beta);
+  SpeedFit f = fit_speed_at(members, decode, best_beta, dc);
   f.machines = machines.size();
+  f.score_configs = score_configs;
   return with_kv_refetch(members, f.ok ? f : best);
 }
 

@@ -167,8 +167,8 @@ double predict_time(const std::vector<SpeedSample>& all, const SpeedSample& s,
   if (s.decode) {
     const double k = r.empty() ? 0 : quantile(r, 0.5);
     corrected = k > 0;
-    return decode_time(fit, speed_regressor(s, fit.issue_beta, fit.kv_refetch), speed_regressor(s),
-                       speed_regressor2(s), k, s.f);
+    return decode_time(fit, speed_regressor(s, fit.issue_beta, fit.kv_refetch, 0, fit.score_ns),
+                       speed_regressor(s), speed_regressor2(s), k, s.f);
   }
   if (!r.empty()) {
     t /= quantile(r, 0.5);

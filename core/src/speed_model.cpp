@@ -169,8 +169,7 @@ SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p) {
   }
   sc.f.decode_fixed_s = fx;
   sc.f.reads_parallel = parallel;
-  sc.f.decode_per_depth_s = fkv;
-  sc.f.decode_per_depth_refetch_s = fkv * kv_refetches(in);
+  set_depth_terms(in, fkv, sc.f);
   sc.weights_x = fx;
   sc.kv_x_per_depth = fkv;
   sc.ceiling_x0 = fx;
@@ -344,7 +343,7 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
   // This hardware's own runs (every layer on its GPUs) speak for the GPU share only: what is read
   // from system RAM (CPU layers, offloaded experts) keeps the group's slope at the RAM bandwidth.
   auto decode_at = [&](double depth) {
-    const double x = f.weights_x(df.issue_beta) + f.depth_x(df.kv_refetch) * depth;
+    const double x = f.weights_x(df.issue_beta) + f.depth_x(df.kv_refetch, df.score_ns) * depth;
     const double x_bw = f.decode_fixed_s + f.decode_per_depth_s * depth;
     return decode_time(df, x - sc.host_x, x_bw - sc.host_x, f.hops, dfac, f) + df.b * sc.host_x +
            link.decode_s;
@@ -395,6 +394,7 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
   const std::string unseen =
       ceiling > 0 ? unseen_model_note(in, f.runtime, exclude, row_held_out) : std::string();
   if (!unseen.empty()) assumptions.push_back(unseen);
+  if (auto n = score_note(f, df, in); !n.empty()) assumptions.push_back(n);
   auto band = [&](double tps, const GroupBand& b, double cap) {
     const double up = cap > 0 && !unseen.empty() ? 1e300 : tps * b.high * widen;
     const double lo = tps * b.low / widen, hi = std::min(cap > 0 ? cap : 1e300, up);
@@ -572,7 +572,7 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
     if (in.plan.kv.n_seq > 1) {
       const double n = in.plan.kv.n_seq;
       const double one = decode_at(in.depth);
-      const double kv_others = df.b * (n - 1) * f.depth_x(df.kv_refetch) * in.depth;
+      const double kv_others = df.b * (n - 1) * f.depth_x(df.kv_refetch, df.score_ns) * in.depth;
       const double mem = one * batched_step_ratio(n) + kv_others;
       const double comp = n *
                           (pf.a * f.prefill_layer_passes(static_cast<uint32_t>(n)) +

@@ -198,6 +198,44 @@ double kv_refetches(const Inputs& in) {
   return static_cast<double>(m.head_count) / m.head_count_kv - 1;
 }
 
+double metal_score_s(const Inputs& in) {
+  const ModelArch& m = in.model->arch;
+  if (in.backend != "metal" || in.plan.kv.flash_attn || !is_llamacpp_engine(in.plan.kv.runtime) ||
+      m.is_mla())
+    return 0;
+  const HardwareEntry* mac = nullptr;
+  for (const HardwareEntry* h : in.hardware)
+    if (h->kind == HardwareKind::kApple) mac = h;
+  if (!mac || !mac->gpu_cores || *mac->gpu_cores <= 0) return 0;
+  double heads = 0;  // query heads over the layers that attend to the whole cache
+  for (uint32_t il = 0; il < m.layers.size(); ++il)
+    if (m.layers[il] == LayerKind::kFullAttention || m.layers[il] == LayerKind::kParallelHybrid)
+      heads += m.q_heads(il);
+  return heads * 1e-9 / *mac->gpu_cores;
+}
+
+void set_depth_terms(const Inputs& in, double kv_x, SpeedFeatures& f) {
+  f.decode_per_depth_s = kv_x;
+  f.decode_per_depth_score_s = metal_score_s(in);
+  f.decode_per_depth_refetch_s = kv_x * kv_refetches(in);
+}
+
+std::string score_note(const SpeedFeatures& f, const SpeedFit& fit, const Inputs& in) {
+  if (f.decode_per_depth_score_s <= 0 || fit.score_ns <= 0) return "";
+  const double per_1k_ms = fit.b * fit.score_ns * f.decode_per_depth_score_s * 1e6;
+  return "decode: without flash attention llama.cpp's Metal attention takes about " +
+         fmt("%.0f", fit.score_ns) +
+         " ns of one GPU core per score (a layer's query head against one cached token; the "
+         "median of " +
+         std::to_string(fit.score_configs) +
+         " configurations measured at several depths): " + fmt("%.2f", per_1k_ms) +
+         " ms more a token per 1,000 tokens of context" +
+         (in.depth > 0 ? ", " + fmt("%.1f", per_1k_ms * in.depth / 1000) + " ms at depth " +
+                             std::to_string(in.depth)
+                       : std::string()) +
+         "; flash attention on avoids it";
+}
+
 std::string moe_prefill_note(const SpeedFeatures& f, const SpeedFit& fit, uint32_t prompt) {
   return "prefill: each expert's matmul runs on the " + fmt("%.1f", f.expert_batch(prompt)) +
          " tokens of a micro-batch routed to it and pays about " + fmt("%.0f", fit.moe_t0) +

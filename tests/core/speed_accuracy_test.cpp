@@ -282,9 +282,16 @@ TEST(speed_test, group_holdout_figures_do_not_regress) {
   // runs taken as dense. The same day a runtime with kernels of its own and no run of the
   // model has its decode band reach the ceiling: decode coverage 96.8 / 96.0 / 95.2 -> 97.1 /
   // 96.3 / 95.5 %.)
-  const Limit limits[] = {{"hardware", 7.6, 31.9, 96.9, 17.5, 96.4, 560, 24.5, 84.4, 144},
-                          {"model", 8.8, 31.0, 96.0, 15.3, 97.0, 560, 21.3, 97.6, 144},
-                          {"source", 10.0, 31.2, 95.2, 18.9, 96.2, 560, 23.1, 85.8, 144},
+  // (2026-12-06, session 22: Metal without flash attention pays its attention per score - 72 ns
+  // of a GPU core per layer, query head and cached token, the median of 10 configurations
+  // measured at several depths, llamafile's among them - where the cache read once per query
+  // head had been the form. Decode 7.4 / 8.5 / 9.7 -> 7.1 / 7.8 / 8.9 % median and 31.4 / 30.4 /
+  // 30.7 -> 30.0 / 25.0 / 26.7 % p90 under hardware / model / source holdout, Apple decode
+  // 11.8 / 33.8 -> 8.4 / 26.0 %; under hardware holdout the tighter Metal band leaves 8 runs
+  // outside it, coverage 97.1 -> 96.0 %.)
+  const Limit limits[] = {{"hardware", 7.3, 30.4, 95.8, 17.5, 96.4, 560, 24.5, 84.4, 144},
+                          {"model", 8.0, 25.4, 97.0, 15.3, 97.0, 560, 21.3, 97.6, 144},
+                          {"source", 9.1, 27.0, 96.1, 18.9, 96.2, 560, 23.1, 85.8, 144},
                           {"gpu-count", 8.0, 44.6, 98.3, 19.1, 84.6, 397, 25.1, 72.2, 120}};
   // Every group of at least 20 rows keeps its band coverage at or above issue 17's 80 %. (AMD
   // Vulkan prefill, Apple prefill, multi-GPU prefill and the speculative group reached it on

@@ -70,7 +70,8 @@ TEST(speed_test, an_embedding_table_on_the_gpu_is_read_one_row_a_token) {
 // that head's K and V rows again: Llama 3.1 8B has 32 query heads over 8 KV heads, so up to 3
 // further reads of every cache row. The share of them that reaches memory is fitted per group
 // (methodology: fa_off_kv_refetch_share); the slowdown with depth is then 1 + 3 x that share
-// times the flash-attention one, the rest of the token's time unchanged. Metal fits 1 (x4).
+// times the flash-attention one, the rest of the token's time unchanged. Metal's attention is
+// bound by its score count instead (metal_depth_test.cpp): no share there.
 TEST(speed_test, without_flash_attention_decode_reads_the_cache_once_per_query_head) {
   const json meth = json::parse(handle_request(R"({"command":"methodology"})"));
   std::map<std::string, double> share;
@@ -85,7 +86,8 @@ TEST(speed_test, without_flash_attention_decode_reads_the_cache_once_per_query_h
       EXPECT_EQ(f["decode"]["fa_off_kv_refetch_fitted"].get<bool>(), f["group"] == "cuda/lo");
     }
   }
-  ASSERT_TRUE(share.count("metal/lo") && share.count("cuda/lo"));
+  EXPECT_EQ(share.count("metal/lo"), 0u);
+  ASSERT_TRUE(share.count("cuda/lo"));
   auto slope = [](const char* hw, bool fa) {
     const json s = speed({{"model", "llama-3.1-8b"},
                           {"quant", "Q4_K_M"},
@@ -96,9 +98,6 @@ TEST(speed_test, without_flash_attention_decode_reads_the_cache_once_per_query_h
     EXPECT_EQ(by[3]["depth"], 16384);
     return 1 / by[3]["tps"].get<double>() - 1 / by[0]["tps"].get<double>();
   };
-  EXPECT_NEAR(slope("apple-m2-ultra-76c", false) / slope("apple-m2-ultra-76c", true),
-              1 + 3 * share["metal/lo"], 1e-9);
-  EXPECT_NEAR(share["metal/lo"], 1.0, 1e-12);
   EXPECT_NEAR(slope("rtx-3090", false) / slope("rtx-3090", true), 1 + 3 * share["cuda/lo"], 1e-9);
   // By hand on the features: depth_x(r) = dx/dD + r x the further reads.
   SpeedFeatures f;

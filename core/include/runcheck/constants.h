@@ -97,6 +97,11 @@ constexpr size_t kMinLegacyQuantRuns = 5;
 constexpr double kKvRefetchGrid[] = {0.0, 0.25, 0.5, 0.75, 1.0};
 // Fewest decode runs without flash attention a group needs to pick its share on that grid.
 constexpr size_t kMinRefetchRuns = 10;
+// Metal's cost per attention score without flash attention (SpeedFit::score_ns) is the median
+// over at least this many configurations, each measured by one publication at mean depths at
+// least kMinScoreDepthSpan tokens apart.
+constexpr size_t kMinScoreConfigs = 3;
+constexpr double kMinScoreDepthSpan = 1000;
 // Candidate bytes per SM-cycle for the issue bound of decode (SpeedFit::issue_beta), searched by
 // fit_speed. The range spans what decode runs reached where bandwidth cannot be the limit:
 // 8B Q4_K_M and F16 runs on A100/H100 and a GTX 1050 Ti streamed 4-6 bytes per SM-cycle

@@ -51,9 +51,18 @@ struct SpeedFeatures {
   // KV heads - 1) x decode_per_depth_s, read from memory or found in cache. What share comes
   // from memory is fitted (SpeedFit::kv_refetch). 0 with flash attention or MLA.
   double decode_per_depth_refetch_s = 0;
-  // dx/dD with a share `refetch` of those further reads coming from memory.
-  double depth_x(double refetch) const {
-    return decode_per_depth_s + refetch * decode_per_depth_refetch_s;
+  // Metal without flash attention: there the repeated reads are not what bounds the attention.
+  // Each (layer, query head, cache token) score goes through three kernels (KQ mat-vec, soft_max,
+  // KQV) that keep a GPU core busy for a time set by the score count, not by the bytes. This is
+  // dx/dD at 1 ns of one GPU core per score: sum over full-attention layers of query heads /
+  // GPU cores x 1e-9 s (SpeedFit::score_ns scales it; the Mac's GPU core count unknown: 0).
+  double decode_per_depth_score_s = 0;
+  // dx/dD: one read of the cache, then `score_ns` ns of a GPU core per score where both are
+  // known, else a share `refetch` of the further reads coming from memory.
+  double depth_x(double refetch, double score_ns = 0) const {
+    return decode_per_depth_s + (score_ns > 0 && decode_per_depth_score_s > 0
+                                     ? score_ns * decode_per_depth_score_s
+                                     : refetch * decode_per_depth_refetch_s);
   }
   double hops = 0;                          // GPUs used - 1
   std::optional<double> prefill_fixed = 0;  // z at P=0 (FLOPs / compute); null = compute unknown
@@ -170,6 +179,12 @@ struct SpeedFit {
   // on kKvRefetchGrid by the group's weighted error; 1 (all) where the group has no such runs.
   double kv_refetch = 1;
   bool kv_refetch_fitted = false;  // picked from the group's runs (else the default 1)
+  // Decode on Metal without flash attention: ns of one GPU core per attention score
+  // (SpeedFeatures::decode_per_depth_score_s), the median over configurations measured at
+  // several depths of what their slowdown with depth leaves beyond one read of the cache
+  // (metal_score_ns); 0 where no such configuration is in the fit's data.
+  double score_ns = 0;
+  size_t score_configs = 0;  // configurations the median is over
   size_t n = 0;
   size_t machines = 0;  // distinct machines (GPU model x device count) among the n runs
   bool ok = false;
@@ -180,7 +195,7 @@ struct SpeedFit {
 // (fitted separately: prefill time = a + b * weights + c * attention).
 // `moe_t0`: prefill's per-expert cost (SpeedFit::moe_t0) on the weight FLOPs of an MoE model.
 double speed_regressor(const SpeedSample& s, double issue_beta = 0, double kv_refetch = 0,
-                       double moe_t0 = 0);
+                       double moe_t0 = 0, double score_ns = 0);
 double speed_regressor2(const SpeedSample& s);
 // Seconds per token the fit predicts for a sample's features and regressor.
 double speed_time(const SpeedFit& fit, const SpeedSample& s);
@@ -191,6 +206,11 @@ double speed_time(const SpeedFit& fit, const SpeedSample& s);
 // GPU count).
 SpeedFit fit_speed(const std::vector<SpeedSample>& samples, const std::string& group, bool decode,
                    size_t exclude = SIZE_MAX, const Holdout& holdout = {});
+// Metal without flash attention: ns of one GPU core per attention score (SpeedFit::score_ns)
+// from the samples' decode runs, without row `exclude` and the `holdout` group; `configs` is
+// set to the configurations it rests on (0 ns where fewer than kMinScoreConfigs).
+double metal_score_ns(const std::vector<SpeedSample>& samples, size_t exclude,
+                      const Holdout& holdout, size_t& configs);
 // Forgets the fits fit_speed keeps (keyed on the samples' address, so a new sample vector at a
 // reused address must clear them first).
 void clear_fit_memo();
