@@ -58,13 +58,18 @@ const Calibration& calibration() {
       if (!b.decode && b.kind != "bench") continue;
       SpeedSample smp;
       smp.f = it->second;
-      // llamafile's decode is not llama.cpp's: LocalScore's llamafile 0.9 runs (2025-03) slow
-      // down with depth twice as fast as llama.cpp's and sit 0.6-0.9x its decode on the same
-      // Macs, and taking them as llama.cpp's made its hardware factors for those Macs 40 % low.
-      // Its decode runs are their own fit group ("llamafile/..."), which no estimate uses; they
-      // are still scored, as the llama.cpp estimate they would get. Its prefill runs stay in
-      // llama.cpp's fit: left out, the prefill median under source holdout rose 21 -> 27 %.
-      if (b.decode && b.engine == "llamafile") smp.f.runtime = "llamafile";
+      // llamafile's CUDA decode is not llama.cpp's: LocalScore's llamafile 0.9 runs (2025-03) of
+      // small models on an RTX 3090 sit 0.7x the llama.cpp estimate, on an EPYC host. Those runs
+      // are their own fit group ("llamafile/cuda/..."), which no estimate uses; they are still
+      // scored, as the llama.cpp estimate they would get. On Metal its decode is llama.cpp's
+      // once the attention without flash attention is priced per score (speed.h,
+      // decode_per_depth_score_s): its runs had seemed to slow down with depth twice as fast as
+      // llama.cpp's because they were of a model with 64-wide heads, and they join metal/lo
+      // (decode p90 under hardware / source holdout 30.0 / 26.7 -> 29.2 / 26.0 %). Its prefill
+      // runs stay in llama.cpp's fit: left out, the prefill median under source holdout rose
+      // 21 -> 27 %.
+      if (b.decode && b.engine == "llamafile" && smp.f.backend != "metal")
+        smp.f.runtime = "llamafile";
       smp.decode = b.decode;
       smp.tokens = b.tokens;
       smp.depth = b.depth;
