@@ -64,7 +64,8 @@ const Calibration& calibration() {
       // scored, as the llama.cpp estimate they would get. On Metal its decode is llama.cpp's
       // once the attention without flash attention is priced per score (speed.h,
       // decode_per_depth_score_s): its runs had seemed to slow down with depth twice as fast as
-      // llama.cpp's because they were of a model with 64-wide heads, and they join metal/lo
+      // llama.cpp's only when read as bytes (Llama 3.2 1B's 64-wide heads make half the bytes
+      // of a score that 8B's 128-wide ones do, at the same cost), and they join metal/lo
       // (decode p90 under hardware / source holdout 30.0 / 26.7 -> 29.2 / 26.0 %). Its prefill
       // runs stay in llama.cpp's fit: left out, the prefill median under source holdout rose
       // 21 -> 27 %.
