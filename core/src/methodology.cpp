@@ -56,8 +56,7 @@ Result<json> methodology_json() {
                       {"fa_off_kv_refetch_fitted", d.kv_refetch_fitted},
                       // speed.h: SpeedFit::score_ns (Metal without flash
                       // attention); null where no run of the group has it
-                      {"fa_off_score_ns",
-                       d.score_configs > 0 || d.score_ns > 0 ? json(d.score_ns) : json(nullptr)},
+                      {"fa_off_score_ns", d.score_configs > 0 ? json(d.score_ns) : json(nullptr)},
                       {"fa_off_score_configs", d.score_configs}}
                : json(nullptr)},
          {"prefill", p.ok ? json{{"rows", p.n},

@@ -36,10 +36,8 @@ double SpeedFeatures::weights_x(double beta) const {
 double speed_regressor(const SpeedSample& s, double issue_beta, double kv_refetch, double moe_t0,
                        double score_ns) {
   if (s.decode) {
-    // llama-bench tgN generates N tokens from an empty context: the mean depth is (N-1)/2, and
-    // time per token is linear in depth, so the mean time is the time at the mean depth.
-    const double depth = s.depth + (s.tokens > 0 ? (s.tokens - 1) / 2.0 : 0);
-    return s.f.weights_x(issue_beta) + s.f.depth_x(kv_refetch, score_ns) * depth;
+    // Time per token is linear in depth, so the mean time is the time at the mean depth.
+    return s.f.weights_x(issue_beta) + s.f.depth_x(kv_refetch, score_ns) * s.mean_depth();
   }
   return s.f.prefill_fixed.value_or(0) * s.f.expert_factor(moe_t0, s.tokens) /
          s.f.prefill_overlap(s.tokens);
@@ -165,6 +163,7 @@ struct PrefillKinds {
 // Decode's depth terms a fit is made with (SpeedFit::kv_refetch, SpeedFit::score_ns).
 struct DepthCost {
   double refetch = 1, score_ns = 0;
+  size_t score_configs = 0;
 };
 
 SpeedFit fit_speed_core(const Members& members, bool decode, double k_old, const PrefillKinds& pk,
@@ -301,6 +300,7 @@ SpeedFit fit_speed_core(const Members& members, bool decode, double k_old, const
   f.issue_beta = beta;
   f.kv_refetch = dc.refetch;
   f.score_ns = dc.score_ns;
+  f.score_configs = dc.score_configs;
   return f;
 }
 
@@ -435,7 +435,8 @@ SpeedFit with_kv_refetch(const Members& members, const SpeedFit& fit) {
   double best_e = weighted_sse(members, fit);
   for (double r : kKvRefetchGrid) {
     if (r == fit.kv_refetch) continue;
-    SpeedFit f = fit_speed_at(members, true, fit.issue_beta, DepthCost{r, fit.score_ns});
+    SpeedFit f =
+        fit_speed_at(members, true, fit.issue_beta, DepthCost{r, fit.score_ns, fit.score_configs});
     if (!f.ok) continue;
     const double e = weighted_sse(members, f);
     if (e < best_e) {
@@ -444,7 +445,6 @@ SpeedFit with_kv_refetch(const Members& members, const SpeedFit& fit) {
     }
   }
   best.machines = fit.machines;
-  best.score_configs = fit.score_configs;
   best.kv_refetch_fitted = true;
   return best;
 }
@@ -531,13 +531,11 @@ SpeedFit fit_speed_uncached(const std::vector<SpeedSample>& samples, const std::
     machines.insert(smp.hardware + "x" + std::to_string(smp.n_devices));
   }
   DepthCost dc;
-  size_t score_configs = 0;
   const bool scored = std::any_of(members.begin(), members.end(), [](const SpeedSample* p) {
     return p->f.decode_per_depth_score_s > 0;
   });
-  if (decode && scored) dc.score_ns = metal_score_ns(samples, exclude, holdout, score_configs);
+  if (decode && scored) dc.score_ns = metal_score_ns(samples, exclude, holdout, dc.score_configs);
   SpeedFit best = fit_speed_at(members, decode, 0, dc);
-  best.score_configs = score_configs;
   best.machines = machines.size();
   if (!decode || !best.ok) return best;
   if (!any_issue) return with_kv_refetch(members, best);
@@ -555,7 +553,7 @@ SpeedFit fit_speed_uncached(const std::vector<SpeedSample>& samples, const std::
   double best_beta = 0;
   auto at = [&](const Members& m, const SpeedFit& f0, double beta) {
     SpeedFit f = fit_speed_core(m, decode, f0.k_old, PrefillKinds{}, f0.a_moe, f0.a_rec, beta,
-                                DepthCost{1.0, dc.score_ns});
+                                DepthCost{1.0, dc.score_ns, dc.score_configs});
     f.k_old = f0.k_old;
     return f.ok ? weighted_sse(m, f) : weighted_sse(m, f0);
   };
@@ -571,7 +569,6 @@ SpeedFit fit_speed_uncached(const std::vector<SpeedSample>& samples, const std::
   if (best_beta <= 0) return with_kv_refetch(members, best);
   SpeedFit f = fit_speed_at(members, decode, best_beta, dc);
   f.machines = machines.size();
-  f.score_configs = score_configs;
   return with_kv_refetch(members, f.ok ? f : best);
 }
 

@@ -28,22 +28,19 @@ double metal_score_ns(const std::vector<SpeedSample>& samples, size_t exclude,
   std::vector<double> ns;
   for (const auto& [key, runs] : by_config) {
     double md = 0, my = 0, lo = 1e300, hi = 0;
-    const auto depth_of = [](const SpeedSample& s) {
-      return s.depth + (s.tokens > 0 ? (s.tokens - 1) / 2.0 : 0);
-    };
     for (const SpeedSample* p : runs) {
-      md += depth_of(*p);
+      md += p->mean_depth();
       my += 1.0 / p->value_tps;
-      lo = std::min(lo, depth_of(*p));
-      hi = std::max(hi, depth_of(*p));
+      lo = std::min(lo, p->mean_depth());
+      hi = std::max(hi, p->mean_depth());
     }
     if (hi - lo < kMinScoreDepthSpan) continue;
     md /= runs.size();
     my /= runs.size();
     double sxy = 0, sxx = 0;
     for (const SpeedSample* p : runs) {
-      sxy += (depth_of(*p) - md) * (1.0 / p->value_tps - my);
-      sxx += (depth_of(*p) - md) * (depth_of(*p) - md);
+      sxy += (p->mean_depth() - md) * (1.0 / p->value_tps - my);
+      sxx += (p->mean_depth() - md) * (p->mean_depth() - md);
     }
     const SpeedFeatures& f = runs.front()->f;
     ns.push_back((sxy / sxx - f.decode_per_depth_s) / f.decode_per_depth_score_s);

@@ -125,6 +125,9 @@ struct SpeedSample {
   bool decode = true;
   uint32_t tokens = 0;  // tgN / ppN
   uint32_t depth = 0;   // tokens already in the cache before the test (llama-bench -d)
+  // A decode run's mean depth: tgN generates N tokens after `depth`, so its tokens see
+  // depth + (N-1)/2 cached tokens on average (time per token is linear in depth).
+  double mean_depth() const { return depth + (tokens > 0 ? (tokens - 1) / 2.0 : 0); }
   double value_tps = 0;
   size_t row = 0;        // index into catalog benchmarks
   std::string hardware;  // catalog id of the accelerator (or machine) measured
