@@ -59,3 +59,14 @@ for (const k of groups) {
     : errOk && bandOk ? 'yes' : bandOk ? 'band only' : errOk ? 'error only' : 'no';
   console.log(`${k.padEnd(33)} ${String(h.count).padStart(5)} ${line(h)}   ${met}`);
 }
+// The calibration against itself: runs of one configuration (everything the engine is asked)
+// published more than once, each against the median of the others, beside the engine's error on
+// the same runs under hardware holdout. No one-figure-per-configuration estimate beats the first.
+const rep = results.hardware.replicates ?? {};
+console.log(`\nrepeated configurations (runs the engine cannot tell apart), each run vs the median of the others`);
+console.log('metric   configs  runs   apart: median      p90  >25 %   engine (hardware holdout): median      p90  >25 %');
+for (const [k, v] of Object.entries(rep)) {
+  console.log(
+    `${k.padEnd(8)} ${String(v.configurations).padStart(7)} ${String(v.runs).padStart(5)}         ${pct(v.median_apart_pct)} ${pct(v.p90_apart_pct)} ${String(v.runs_apart_over_25_pct).padStart(6)}                              ${pct(v.engine_median_abs_error_pct)} ${pct(v.engine_p90_abs_error_pct)} ${String(v.engine_runs_over_25_pct).padStart(6)}`,
+  );
+}

@@ -428,6 +428,7 @@ Result<json> accuracy_json(const json& req) {
   json details = json::array(), unmapped = json::array();
   std::map<std::string, std::vector<double>> errors;  // metric (or "metric family") -> |error| %
   std::map<std::string, int> covered;                 // speed rows whose measurement is in the band
+  std::vector<ReplicateRun> replicates;               // single-stream speed runs
   int oom_rows = 0, oom_agree = 0, speed_rows = 0;
   for (size_t i = 1; i < rows.size(); ++i) {
     const std::string metric = get(i, "metric");
@@ -485,6 +486,7 @@ Result<json> accuracy_json(const json& req) {
         add(metric + " runtime " + st.runtime);
         add(metric + (m.n_dev > 1 ? " multi-gpu" : " single-gpu"));
         if (me) add(metric + (me->arch.is_moe() ? " moe" : " dense"));
+        replicates.push_back({metric, m.request.dump(), m.measured, std::fabs(err)});
       }
       details.push_back({{"row", i + 1},
                          {"metric", metric},
@@ -581,6 +583,7 @@ Result<json> accuracy_json(const json& req) {
     summary[metric]["band_coverage_pct"] =
         std::round(1000.0 * n / static_cast<double>(errors[metric].size())) / 10;
   summary["oom"] = {{"count", oom_rows}, {"agree", oom_agree}};
+  summary["replicates"] = replicate_summary(replicates);
   name_rows(unmapped, table.value());
   name_rows(details, table.value());
   return json{{"ok", true},           {"holdout", holdout},

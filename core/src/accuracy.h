@@ -2,6 +2,8 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "runcheck/result.h"
 
@@ -14,5 +16,18 @@ Result<nlohmann::json> accuracy_json(const nlohmann::json& request);
 // Speed rows (tg_tps / pp_tps) of a measurements CSV mapped to catalog ids: the benchmark rows
 // catalog/benchmarks.json ships (`make benchmarks`). Unmappable rows are listed, not dropped.
 Result<nlohmann::json> benchmarks_from_csv(const nlohmann::json& request);
+
+// One scored single-stream speed run, for the replicate summary: `config` is everything the
+// engine was asked (runs with equal configs are ones it cannot tell apart).
+struct ReplicateRun {
+  std::string metric, config;
+  double measured = 0, abs_error_pct = 0;
+};
+// Issue 17's decode p90 target: the share of runs off by more than this is what p90 counts.
+inline constexpr double kReplicateOffPct = 25;
+// Per metric, over configurations published more than once: how far each run lies from the
+// median of the others (median, p90, runs beyond kReplicateOffPct) and the engine's error on the
+// same runs.
+nlohmann::json replicate_summary(const std::vector<ReplicateRun>& runs);
 
 }  // namespace runcheck
