@@ -41,6 +41,10 @@ Result<json> methodology_json() {
          {"decode",
           d.ok ? json{{"rows", d.n},
                       {"t0_ms", d.a * 1e3},
+                      // extra fixed cost per MoE / recurrent layer (speed.cpp, fit_speed_era;
+                      // 0: the group has none of those runs, or they need none)
+                      {"moe_layer_ms", d.a_moe * 1e3},
+                      {"recurrent_layer_ms", d.a_rec * 1e3},
                       {"efficiency", 1.0 / d.b},
                       {"per_extra_gpu_ms", d.c * 1e3},
                       // null: no issue bound (speed.h, weights_x)

@@ -112,5 +112,28 @@ TEST(metal_depth_test, the_calibration_prices_a_score_and_the_estimate_charges_i
   EXPECT_TRUE(said) << m1["assumptions"].dump();
 }
 
+// Methodology's per-layer figures are the ones an estimate pays. Llama 3 8B Q4_K_M (32 dense
+// layers, 4,617,396,224 B a token) on an M5 (153 GB/s; no run of its own, so no hardware factor)
+// at depth 0: 32 x t0 + the ceiling's time / efficiency.
+TEST(metal_depth_test, methodology_reports_the_per_layer_costs_the_estimate_pays) {
+  const json meth = json::parse(handle_request(R"({"command":"methodology"})"));
+  json d;
+  for (const auto& f : meth["speed_fits"])
+    if (f["group"] == "metal/lo") d = f["decode"];
+  ASSERT_TRUE(d.is_object());
+  EXPECT_GT(d["recurrent_layer_ms"].get<double>(), 0);  // Qwen3.5 / LFM2 runs on Macs
+  EXPECT_GE(d["moe_layer_ms"].get<double>(), 0);
+  const json r = test::estimate_response({{"model", "llama-3-8b"},
+                                          {"quant", "Q4_K_M"},
+                                          {"context", 8192},
+                                          {"hardware", "apple-m5-10c"}});
+  const json& sp = r["speed"];
+  EXPECT_EQ(sp["scaled_by_hardware_measurements"], false);
+  EXPECT_NEAR(sp["decode_ceiling_tps"].get<double>(), 153e9 / 4617396224.0, 1e-9);
+  const double t =
+      32 * d["t0_ms"].get<double>() * 1e-3 + 4617396224.0 / 153e9 / d["efficiency"].get<double>();
+  EXPECT_NEAR(sp["decode_tps"].get<double>(), 1 / t, 1e-6);
+}
+
 }  // namespace
 }  // namespace runcheck
