@@ -70,3 +70,5 @@ for (const [k, v] of Object.entries(rep)) {
     `${k.padEnd(8)} ${String(v.configurations).padStart(7)} ${String(v.runs).padStart(5)}         ${pct(v.median_apart_pct)} ${pct(v.p90_apart_pct)} ${String(v.runs_apart_over_25_pct).padStart(6)}                              ${pct(v.engine_median_abs_error_pct)} ${pct(v.engine_p90_abs_error_pct)} ${String(v.engine_runs_over_25_pct).padStart(6)}`,
   );
 }
+for (const [k, v] of Object.entries(rep))
+  for (const a of v.apart ?? []) console.log(`  ${k}: ${a.configuration} measured ${a.measured.join(', ')}`);

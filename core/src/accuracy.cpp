@@ -486,7 +486,10 @@ Result<json> accuracy_json(const json& req) {
         add(metric + " runtime " + st.runtime);
         add(metric + (m.n_dev > 1 ? " multi-gpu" : " single-gpu"));
         if (me) add(metric + (me->arch.is_moe() ? " moe" : " dense"));
-        replicates.push_back({metric, m.request.dump(), m.measured, std::fabs(err)});
+        replicates.push_back(
+            {metric, m.request.dump(),
+             m.model + " " + m.quant + " on " + get(i, "hardware") + " (" + st.runtime + ")",
+             m.measured, std::fabs(err)});
       }
       details.push_back({{"row", i + 1},
                          {"metric", metric},

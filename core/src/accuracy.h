@@ -21,13 +21,15 @@ Result<nlohmann::json> benchmarks_from_csv(const nlohmann::json& request);
 // engine was asked (runs with equal configs are ones it cannot tell apart).
 struct ReplicateRun {
   std::string metric, config;
+  std::string label;  // how the report names the configuration (model, quant, machine, runtime)
   double measured = 0, abs_error_pct = 0;
 };
 // Issue 17's decode p90 target: the share of runs off by more than this is what p90 counts.
 inline constexpr double kReplicateOffPct = 25;
 // Per metric, over configurations published more than once: how far each run lies from the
-// median of the others (median, p90, runs beyond kReplicateOffPct) and the engine's error on the
-// same runs.
+// median of the others (median, p90, runs beyond kReplicateOffPct), the engine's error on the
+// same runs, and the configurations with a run beyond kReplicateOffPct ("apart", with their
+// measured values).
 nlohmann::json replicate_summary(const std::vector<ReplicateRun>& runs);
 
 }  // namespace runcheck

@@ -21,10 +21,12 @@ nlohmann::json replicate_summary(const std::vector<ReplicateRun>& runs) {
   nlohmann::json out = nlohmann::json::object();
   for (const auto& [metric, configs] : by) {
     std::vector<double> apart, engine;
+    nlohmann::json spread = nlohmann::json::array();
     size_t n_configs = 0;
     for (const auto& [config, idx] : configs) {
       if (idx.size() < 2) continue;
       ++n_configs;
+      bool wide = false;
       for (size_t i : idx) {
         std::vector<double> others;
         for (size_t j : idx)
@@ -32,6 +34,12 @@ nlohmann::json replicate_summary(const std::vector<ReplicateRun>& runs) {
         const double m = quantile(others, 0.5);
         apart.push_back(std::fabs(m - runs[i].measured) / runs[i].measured * 100);
         engine.push_back(runs[i].abs_error_pct);
+        wide = wide || apart.back() > kReplicateOffPct;
+      }
+      if (wide) {
+        nlohmann::json values = nlohmann::json::array();
+        for (size_t i : idx) values.push_back(runs[i].measured);
+        spread.push_back({{"configuration", runs[idx[0]].label}, {"measured", values}});
       }
     }
     if (apart.empty()) continue;
@@ -47,7 +55,8 @@ nlohmann::json replicate_summary(const std::vector<ReplicateRun>& runs) {
                    {"runs_apart_over_25_pct", over(apart)},
                    {"engine_median_abs_error_pct", rounded(quantile(engine, 0.5))},
                    {"engine_p90_abs_error_pct", rounded(quantile(engine, 0.9))},
-                   {"engine_runs_over_25_pct", over(engine)}};
+                   {"engine_runs_over_25_pct", over(engine)},
+                   {"apart", spread}};
   }
   return out;
 }

@@ -14,9 +14,10 @@ namespace {
 // Only 33.3 is beyond 25 %. A single run (config B) is no replicate. Prefill config C: 200 and
 // 300 lie 50 % and 33.3 % from each other.
 TEST(accuracy_replicates_test, each_run_against_the_median_of_the_others) {
-  const std::vector<ReplicateRun> runs = {{"tg_tps", "A", 100, 10}, {"tg_tps", "A", 100, 20},
-                                          {"tg_tps", "A", 150, 30}, {"tg_tps", "B", 80, 90},
-                                          {"pp_tps", "C", 200, 5},  {"pp_tps", "C", 300, 40}};
+  const std::vector<ReplicateRun> runs = {
+      {"tg_tps", "A", "setup A", 100, 10}, {"tg_tps", "A", "setup A", 100, 20},
+      {"tg_tps", "A", "setup A", 150, 30}, {"tg_tps", "B", "setup B", 80, 90},
+      {"pp_tps", "C", "setup C", 200, 5},  {"pp_tps", "C", "setup C", 300, 40}};
   const nlohmann::json s = replicate_summary(runs);
   const auto& tg = s["tg_tps"];
   EXPECT_EQ(tg["configurations"], 1);
@@ -27,12 +28,16 @@ TEST(accuracy_replicates_test, each_run_against_the_median_of_the_others) {
   EXPECT_DOUBLE_EQ(tg["engine_median_abs_error_pct"].get<double>(), 20.0);
   EXPECT_DOUBLE_EQ(tg["engine_p90_abs_error_pct"].get<double>(), 28.0);
   EXPECT_EQ(tg["engine_runs_over_25_pct"], 1);
+  // The configuration with a run beyond 25 % is named, with its measured values.
+  ASSERT_EQ(tg["apart"].size(), 1u);
+  EXPECT_EQ(tg["apart"][0]["configuration"], "setup A");
+  EXPECT_EQ(tg["apart"][0]["measured"], nlohmann::json({100, 100, 150}));
   const auto& pp = s["pp_tps"];
   EXPECT_EQ(pp["runs"], 2);
   EXPECT_NEAR(pp["median_apart_pct"].get<double>(), 41.667, 1e-3);
   EXPECT_NEAR(pp["p90_apart_pct"].get<double>(), 48.333, 1e-3);
   EXPECT_EQ(pp["runs_apart_over_25_pct"], 2);
-  EXPECT_FALSE(replicate_summary({{"tg_tps", "A", 100, 1}}).contains("tg_tps"));
+  EXPECT_FALSE(replicate_summary({{"tg_tps", "A", "setup A", 100, 1}}).contains("tg_tps"));
 }
 
 // Through the report: two runs of one setup (Llama 3 8B Q4_K_M, RTX 4090) at 120 and 150 tok/s
@@ -52,6 +57,7 @@ TEST(accuracy_replicates_test, the_report_pairs_runs_the_engine_cannot_tell_apar
   EXPECT_EQ(tg["runs"], 2);
   EXPECT_DOUBLE_EQ(tg["median_apart_pct"].get<double>(), 22.5);
   EXPECT_EQ(tg["runs_apart_over_25_pct"], 0);
+  EXPECT_TRUE(tg["apart"].empty());
 }
 
 }  // namespace
