@@ -43,6 +43,7 @@ struct SpeedRow {
   std::string why;  // not empty: the row cannot be scored, and why
   RowSettings st;
   std::string model, hardware, backend, quant, source;
+  std::string host;  // the catalog CPU beside the GPU (RowSettings::host), "" when not named
   int n_dev = 1, tokens = 0, depth_before = 0;
   double ram_gib = 0;  // a Mac's memory from its name
   bool tg = true, wall = false;
@@ -73,6 +74,8 @@ SpeedRow map_speed_row(const Getter& get) {
   }
   r.hardware = hw.id;
   r.ram_gib = hw.ram_gib;
+  r.host = host_cpu_beside(st.host, r.hardware);  // with its RAM, where the row states it
+  if (!r.host.empty() && st.host_ram_gib > 0) r.ram_gib = st.host_ram_gib;
   if (hw.cores_unknown && metric != "tg_tps")
     return r.why =
                "a Mac named without its GPU core count: its variants share one bandwidth "
@@ -161,7 +164,8 @@ SpeedRow map_speed_row(const Getter& get) {
                {"context",
                 std::max(st.n_ctx && *st.n_ctx > 0 ? *st.n_ctx : 2048, r.tokens + r.depth_before)},
                {"allow_long_context", true},  // the run happened at this length
-               {"hardware", r.hardware + (r.n_dev > 1 ? "x" + std::to_string(r.n_dev) : "")},
+               {"hardware", r.hardware + (r.n_dev > 1 ? "x" + std::to_string(r.n_dev) : "") +
+                                (r.host.empty() ? "" : "," + r.host)},
                {"runtime", st.runtime},
                {"gpu_layers", st.gpu_layers.value_or(100000)},
                {"kv_type", st.kv_type.empty() ? "f16" : st.kv_type},
@@ -193,8 +197,7 @@ SpeedRow map_speed_row(const Getter& get) {
 
 // A figure as the report prints it: rates to 0.01 tok/s, times to 0.1 ms.
 double round_to(double v, bool seconds) {
-  const double k = seconds ? 1e4 : 1e2;
-  return std::round(v * k) / k;
+  return std::round(v * (seconds ? 1e4 : 1e2)) / (seconds ? 1e4 : 1e2);
 }
 
 // The engine's figure for what the row measured, with its band; `why` when there is none.
@@ -401,6 +404,7 @@ Result<json> benchmarks_from_csv(const json& req) {
     const std::string sub = submitter_of(get("source_note"));
     if (!sub.empty()) b["submitter"] = sub;
     if (st.engine == "llamafile") b["engine"] = st.engine;
+    if (!m.host.empty()) b["host"] = m.host;
     if (st.build > 0) b["build"] = st.build;
     out.push_back(b);
   }
@@ -486,10 +490,9 @@ Result<json> accuracy_json(const json& req) {
         add(metric + " runtime " + st.runtime);
         add(metric + (m.n_dev > 1 ? " multi-gpu" : " single-gpu"));
         if (me) add(metric + (me->arch.is_moe() ? " moe" : " dense"));
-        replicates.push_back(
-            {metric, m.request.dump(),
-             m.model + " " + m.quant + " on " + get(i, "hardware") + " (" + st.runtime + ")",
-             m.measured, std::fabs(err)});
+        const std::string setup = m.model + " " + m.quant + " on " + get(i, "hardware");
+        replicates.push_back({metric, m.request.dump(), setup + " (" + st.runtime + ")", m.measured,
+                              std::fabs(err)});
       }
       details.push_back({{"row", i + 1},
                          {"metric", metric},

@@ -99,6 +99,13 @@ std::string map_model(const std::string& name) {
 // Free-text hardware -> catalog id. "RTX 4090 24GB [device CUDA0 of 2]" -> rtx-4090, device 0;
 // "Apple M1 Max 32-core GPU 64GB" -> apple-m1-max-32c with 64 GiB; "NVIDIA A100 SXM4 80GB" ->
 // a100-80gb-sxm. Tries the catalog ids that the words allow; returns {} when none matches.
+std::string host_cpu_beside(const std::string& host_name, const std::string& gpu_id) {
+  const HardwareEntry* g = builtin_catalog().hw(gpu_id);
+  if (host_name.empty() || !g || g->kind != HardwareKind::kGpu) return "";
+  const HardwareEntry* c = builtin_catalog().hw(map_hardware(host_name).id);
+  return c && c->kind == HardwareKind::kCpu ? c->id : "";
+}
+
 HwMatch map_hardware(const std::string& name) {
   HwMatch m;
   std::string s = lower(name);

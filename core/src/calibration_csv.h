@@ -30,6 +30,9 @@ struct HwMatch {
 };
 // Free-text hardware -> catalog id ({} when none matches).
 HwMatch map_hardware(const std::string& name);
+// The catalog CPU a run names as the host of `gpu_id` (a discrete GPU): "" when the run names
+// none, the GPU is not discrete, or the catalog lacks that CPU.
+std::string host_cpu_beside(const std::string& host_name, const std::string& gpu_id);
 // "llama.cpp CUDA" -> "cuda"; "" when no known backend is named.
 std::string map_backend(const std::string& text);
 

@@ -169,6 +169,22 @@ RowSettings parse_row_settings(const std::string& backend, const std::string& de
     r.kind = RowSettings::Kind::kWallTime;
   else if (head.rfind("decode of", 0) == 0 || head.rfind("prefill of", 0) == 0)
     r.kind = RowSettings::Kind::kServer;
+  // "host <CPU name> (N cores), RAM X GB": llmfit's and LocalScore's record of the machine (a
+  // command line's "--host 127.0.0.1" is not one: it follows a dash).
+  for (size_t h = d.find("host "); h != std::string::npos; h = d.find("host ", h + 5)) {
+    if (h > 0 && (d[h - 1] == '-' || std::isalnum(static_cast<unsigned char>(d[h - 1])))) continue;
+    size_t end = h + 5;
+    while (end < detail.size() && detail[end] != ',' && detail[end] != ';') ++end;
+    std::string name = detail.substr(h + 5, end - h - 5);
+    if (const size_t cores = name.find(" ("); cores != std::string::npos) name.resize(cores);
+    // An address ("host 127.0.0.1 --port 8080") is not a machine.
+    const std::string first = name.substr(0, name.find(' '));
+    if (first.find_first_not_of("0123456789.:") == std::string::npos) continue;
+    r.host = name;
+    const size_t ram = d.find("ram ", end);
+    if (ram != std::string::npos && ram < end + 3) r.host_ram_gib = std::atof(d.c_str() + ram + 4);
+    break;
+  }
   return r;
 }
 

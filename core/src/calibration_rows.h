@@ -36,6 +36,11 @@ struct RowSettings {
   // request's wall time (llmfit's llama.cpp, vLLM and MLX providers: the short prompt and HTTP
   // included); or a run whose prompt and output lengths were not recorded.
   enum class Kind { kBench, kServer, kWallTime, kLengthsUnknown } kind = Kind::kBench;
+  // The machine's CPU as the tool that ran it printed it ("host Intel(R) Xeon(R) CPU E5-2680 v4
+  // @ 2.40GHz (28 cores), RAM 31.19GB"): the name without its core count, and the RAM (GiB as
+  // printed, 0 when not stated). "" when the row names no host.
+  std::string host;
+  double host_ram_gib = 0;
 };
 
 // llmfit's benchmark prompts: "about 10-60 tokens before the chat template" (SET_C.md, source 2);

@@ -248,13 +248,17 @@ std::optional<Error> parse_hardware(const std::string& file, const json& root, C
       if (auto err =
               opt_number(c, e, "cpu_base_clock_mhz", h.cpu_base_clock_mhz, 100, 10000, "MHz"))
         return err;
-      if (auto err =
-              opt_number(c, e, "cpu_boost_clock_mhz", h.cpu_boost_clock_mhz, 100, 10000, "MHz"))
-        return err;
       if (auto err = opt_number(c, e, "cpu_fp32_flops_per_cycle", h.cpu_fp32_flops_per_cycle, 1,
                                 1024, "FLOPs per cycle"))
         return err;
     }
+    // A CPU's maximum single-core clock; a Mac's or an APU's is its own CPU's (the host whose
+    // speed decode's per-layer cost scales with, speed.h SpeedFeatures::host_scale).
+    if (h.kind == HardwareKind::kCpu ||
+        (h.kind != HardwareKind::kGpu && e.contains("cpu_boost_clock_mhz")))
+      if (auto err =
+              opt_number(c, e, "cpu_boost_clock_mhz", h.cpu_boost_clock_mhz, 100, 10000, "MHz"))
+        return err;
     if (!h.bandwidth_gb_s && channels && mts && h.kind == HardwareKind::kCpu)
       h.bandwidth_gb_s = *channels * *mts * kBytesPerDdrTransfer / 1000;
     if (auto err = opt_number(c, e, "pcie_gen", h.pcie_gen, 1, 7, "")) return err;
@@ -554,6 +558,13 @@ Result<Catalog> load_catalog(const std::map<std::string, std::string>& files) {
       if (!cat.quants.empty() && !cat.quant(b.quant))
         return make_error("bad_catalog", "quant",
                           where + "quant names unknown quant '" + b.quant + "'");
+      if (!b.host.empty()) {
+        const HardwareEntry* h = cat.hw(b.host);
+        if (!h || h->kind != HardwareKind::kCpu)
+          return make_error(
+              "bad_catalog", "host",
+              where + "host names '" + b.host + "', which is not a CPU in the catalog");
+      }
     }
   return cat;
 }

@@ -46,6 +46,7 @@ std::optional<Error> parse_benchmarks(const std::string& file, const json& root,
     need_string(c, e, "kind", b.kind, false);
     need_string(c, e, "submitter", b.submitter, false);
     need_string(c, e, "engine", b.engine, false);
+    need_string(c, e, "host", b.host, false);
     if (!b.engine.empty() && b.engine != "llamafile")
       return c.fail("engine", "must be llamafile or absent");
     if (b.flash_attn != "" && b.flash_attn != "on" && b.flash_attn != "off")

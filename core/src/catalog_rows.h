@@ -89,7 +89,8 @@
 #define RC_BENCHMARK_FIELDS(X)                                                                 \
   X(id) X(model) X(quant) X(hardware) X(backend) X(n_devices) X(decode) X(tokens)              \
   X(value_tps) X(ram_gib) X(sources) X(runtime) X(flash_attn) X(kv_type) X(gpu_layers)        \
-  X(n_cpu_moe) X(ubatch) X(threads) X(depth) X(kind) X(submitter) X(engine) X(build)
+  X(n_cpu_moe) X(ubatch) X(threads) X(depth) X(kind) X(submitter) X(engine) X(build)        \
+  X(host)
 // clang-format on
 
 namespace runcheck::rows {

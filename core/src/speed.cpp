@@ -54,9 +54,9 @@ double speed_regressor2(const SpeedSample& s) {
 }
 
 double speed_time(const SpeedFit& fit, const SpeedSample& s) {
-  const double fixed =
-      s.decode ? fit.a * s.f.layers + fit.a_moe * s.f.moe_layers + fit.a_rec * s.f.recurrent_layers
-               : fit.a * s.f.prefill_layer_passes(s.tokens);
+  const double fixed = s.decode ? fit.a * s.f.fixed_layers() + fit.a_moe * s.f.fixed_moe_layers() +
+                                      fit.a_rec * s.f.fixed_recurrent_layers()
+                                : fit.a * s.f.prefill_layer_passes(s.tokens);
   const double t =
       (fixed +
        fit.b * speed_regressor(s, fit.issue_beta, fit.kv_refetch, fit.moe_t0, fit.score_ns) +
@@ -173,7 +173,8 @@ SpeedFit fit_speed_core(const Members& members, bool decode, double k_old, const
   auto y_of = [&](const SpeedSample& smp) {
     return 1.0 / smp.value_tps / (smp.f.old_build ? k_old : 1.0) /
                (!smp.decode && smp.f.legacy_quant ? pk.legacy : 1.0) -
-           (smp.decode ? moe * smp.f.moe_layers + rec * smp.f.recurrent_layers : 0.0);
+           (smp.decode ? moe * smp.f.fixed_moe_layers() + rec * smp.f.fixed_recurrent_layers()
+                       : 0.0);
   };
   Sums s;
   bool any_h = false;
@@ -184,7 +185,8 @@ SpeedFit fit_speed_core(const Members& members, bool decode, double k_old, const
     const double x = speed_regressor(smp, beta, dc.refetch, pk.moe_t0, dc.score_ns);
     const double h = speed_regressor2(smp);
     const double y = y_of(smp);
-    s.add(decode ? smp.f.layers : smp.f.prefill_layer_passes(smp.tokens), x, h, y, 1.0 / (y * y));
+    s.add(decode ? smp.f.fixed_layers() : smp.f.prefill_layer_passes(smp.tokens), x, h, y,
+          1.0 / (y * y));
     any_h = any_h || h > 0;
     min_x = std::min(min_x, x);
     max_x = std::max(max_x, x);
@@ -318,7 +320,7 @@ SpeedFit fit_speed_era(const Members& members, bool decode, double k_old, const 
       double num = 0, den = 0;
       for (const SpeedSample* p : members) {
         const SpeedSample& smp = *p;
-        const double u = kind == 0 ? smp.f.moe_layers : smp.f.recurrent_layers;
+        const double u = kind == 0 ? smp.f.fixed_moe_layers() : smp.f.fixed_recurrent_layers();
         if (u <= 0) continue;
         const double y = 1.0 / smp.value_tps / (smp.f.old_build ? k_old : 1.0);
         SpeedFit g = f;

@@ -19,7 +19,8 @@ const Calibration& calibration() {
           b.backend + "|" + (b.ram_gib ? std::to_string(*b.ram_gib) : "") + "|" + b.runtime + "|" +
           b.flash_attn + "|" + b.kv_type + "|" + std::to_string(b.gpu_layers.value_or(-1)) + "|" +
           std::to_string(b.n_cpu_moe.value_or(-1)) + "|" + std::to_string(b.ubatch.value_or(-1)) +
-          "|" + std::to_string(b.build) + "|" + std::to_string(b.threads.value_or(0));
+          "|" + std::to_string(b.build) + "|" + std::to_string(b.threads.value_or(0)) + "|" +
+          b.host;
       auto it = cache.find(key);
       if (it == cache.end()) {
         // As the row was run (catalog/benchmarks.json keeps its settings; absent ones are
@@ -29,6 +30,7 @@ const Calibration& calibration() {
         q.quant = b.quant;
         q.context = std::max<int64_t>(2048, int64_t{b.tokens} + b.depth);
         q.hardware = {b.hardware + (b.n_devices > 1 ? "x" + std::to_string(b.n_devices) : "")};
+        if (!b.host.empty()) q.hardware.push_back(b.host);  // the CPU the run names beside it
         q.runtime = b.runtime;
         if (!b.flash_attn.empty()) q.flash_attn = b.flash_attn == "on";
         q.gpu_layers = b.gpu_layers.value_or(100000);
@@ -142,7 +144,8 @@ double max_bandwidth_utilization() {
 // runs beat the fit is not predicted at or above its ceiling for a large model.
 double decode_time(const SpeedFit& fit, double x, double x_bw, double hops, double factor,
                    const SpeedFeatures& f) {
-  const double fixed = fit.a * f.layers + fit.a_moe * f.moe_layers + fit.a_rec * f.recurrent_layers;
+  const double fixed = fit.a * f.fixed_layers() + fit.a_moe * f.fixed_moe_layers() +
+                       fit.a_rec * f.fixed_recurrent_layers();
   const double t = (fixed + fit.b * x + fit.c * hops) * (f.old_build ? fit.k_old : 1.0);
   if (factor <= 0) return t;
   return std::max(t / factor, x_bw / max_bandwidth_utilization());

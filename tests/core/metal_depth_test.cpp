@@ -2,6 +2,7 @@
 // query head and cached token), not by the cache's bytes (speed.h, decode_per_depth_score_s).
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
@@ -82,6 +83,12 @@ TEST(metal_depth_test, the_calibration_prices_a_score_and_the_estimate_charges_i
       EXPECT_TRUE(f["decode"]["fa_off_kv_refetch_share"].is_null());
     }
   EXPECT_NEAR(ns, 71.6, 0.05);
+  double eff = 0;
+  for (const auto& f : meth["speed_fits"])
+    if (f["group"] == "metal/lo") eff = f["decode"]["efficiency"].get<double>();
+  char per_1000[64];
+  std::snprintf(per_1000, sizeof per_1000, "%.2f ms more a token per 1,000 tokens",
+                ns * 1024 / 32 / eff * 1e-3);
   // Llama 3.1 8B on an M2 Ultra: the slowdown from depth 0 to 16,384 without flash attention
   // over the one with it is (one read + the scores) / one read, the fit's efficiency and the
   // Mac's own factor scaling both alike: 1 + ns x 1024 / 76 ns / (131,072 B / 800 GB/s).
@@ -96,8 +103,8 @@ TEST(metal_depth_test, the_calibration_prices_a_score_and_the_estimate_charges_i
     return 1 / by[3]["tps"].get<double>() - 1 / by[0]["tps"].get<double>();
   };
   EXPECT_NEAR(slope(false) / slope(true), 1 + ns * 1024e-9 / 76 / (131072 / 800e9), 1e-6);
-  // The estimate says what it charges: 72 ns, and 2.48 ms a token per 1,000 tokens of context
-  // on an M1 Max's 32 cores (1 / efficiency 0.925 x 71.6 x 1024 / 32 ns).
+  // The estimate says what it charges: 72 ns, and ns x 1024 / 32 / efficiency a token per
+  // 1,000 tokens of context on an M1 Max's 32 cores (2.41 ms at metal/lo's efficiency 0.951).
   const json m1 = test::estimate_response({{"model", "llama-3.1-8b"},
                                            {"quant", "Q4_K_M"},
                                            {"context", 32768},
@@ -107,14 +114,15 @@ TEST(metal_depth_test, the_calibration_prices_a_score_and_the_estimate_charges_i
   for (const auto& a : m1["assumptions"]) {
     const std::string t = a.get<std::string>();
     said = said || (t.find("about 72 ns of one GPU core per score") != std::string::npos &&
-                    t.find("2.48 ms more a token per 1,000 tokens") != std::string::npos);
+                    t.find(per_1000) != std::string::npos);
   }
   EXPECT_TRUE(said) << m1["assumptions"].dump();
 }
 
 // Methodology's per-layer figures are the ones an estimate pays. Llama 3 8B Q4_K_M (32 dense
-// layers, 4,617,396,224 B a token) on an M5 (153 GB/s; no run of its own, so no hardware factor)
-// at depth 0: 32 x t0 + the ceiling's time / efficiency.
+// layers, 4,617,396,224 B a token) on an M5 (153 GB/s; no run of its own, so no hardware factor;
+// its P-cores at 4.61 GHz build and encode each token, speed_host_test) at depth 0:
+// 32 x t0 x 4.0 / 4.61 + the ceiling's time / efficiency.
 TEST(metal_depth_test, methodology_reports_the_per_layer_costs_the_estimate_pays) {
   const json meth = json::parse(handle_request(R"({"command":"methodology"})"));
   json d;
@@ -130,8 +138,8 @@ TEST(metal_depth_test, methodology_reports_the_per_layer_costs_the_estimate_pays
   const json& sp = r["speed"];
   EXPECT_EQ(sp["scaled_by_hardware_measurements"], false);
   EXPECT_NEAR(sp["decode_ceiling_tps"].get<double>(), 153e9 / 4617396224.0, 1e-9);
-  const double t =
-      32 * d["t0_ms"].get<double>() * 1e-3 + 4617396224.0 / 153e9 / d["efficiency"].get<double>();
+  const double t = 32 * d["t0_ms"].get<double>() * 1e-3 * kReferenceHostMhz / 4610 +
+                   4617396224.0 / 153e9 / d["efficiency"].get<double>();
   EXPECT_NEAR(sp["decode_tps"].get<double>(), 1 / t, 1e-6);
 }
 

@@ -125,6 +125,9 @@ struct BenchmarkRow {
   // runtime itself): its decode runs are not llama.cpp's (speed_calibration.cpp).
   std::string engine;
   uint32_t build = 0;  // llama.cpp build number the run names (0: not named)
+  // The catalog CPU the run names beside its discrete GPU ("": none named or not in the
+  // catalog): the host its decode's per-layer cost ran on (speed.h, SpeedFeatures::host_scale).
+  std::string host;
 };
 
 // A literal line a runtime prints when a load or a run fails (catalog/errors.json): what it

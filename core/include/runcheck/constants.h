@@ -102,6 +102,14 @@ constexpr size_t kMinRefetchRuns = 10;
 // least kMinScoreDepthSpan tokens apart.
 constexpr size_t kMinScoreConfigs = 3;
 constexpr double kMinScoreDepthSpan = 1000;
+// Decode's fixed cost per layer is mostly the host's: llama.cpp builds the token's graph and
+// launches (or, with CUDA graphs, checks and replays) its kernels, and ggml-metal encodes every
+// node on the CPU, each token. A fit's per-layer costs are for a host with this single-core
+// clock (the P-core or max-turbo figure); a named host scales them by this / its clock (speed.h,
+// SpeedFeatures::host_scale). It is the median of the distinct hosts the calibration's
+// discrete-GPU runs name (speed_host_test checks it against them); a run or request that names
+// none is taken to have it.
+constexpr double kReferenceHostMhz = 4000;
 // Candidate bytes per SM-cycle for the issue bound of decode (SpeedFit::issue_beta), searched by
 // fit_speed. The range spans what decode runs reached where bandwidth cannot be the limit:
 // 8B Q4_K_M and F16 runs on A100/H100 and a GTX 1050 Ti streamed 4-6 bytes per SM-cycle

@@ -75,6 +75,14 @@ struct SpeedFeatures {
   // them): the fit's intercept is per layer, so a 28-layer model and an 80-layer one differ.
   double layers = 1;
   double moe_layers = 0, recurrent_layers = 0;  // of those, MoE and recurrent (extra fixed costs)
+  // The host's share of that fixed cost (graph building, kernel launches, Metal's command
+  // encoding) runs at the host CPU's single-core speed: kReferenceHostMhz / the named host's
+  // clock (a Mac's or an APU's own CPU; a CPU listed beside discrete GPUs); 1 when none is
+  // named. The fits' per-layer costs are per layer at that reference host.
+  double host_scale = 1;
+  double fixed_layers() const { return layers * host_scale; }
+  double fixed_moe_layers() const { return moe_layers * host_scale; }
+  double fixed_recurrent_layers() const { return recurrent_layers * host_scale; }
   // A llama.cpp build before b4400 (2024-12-31): the era whose runs are slower (SpeedFit::k_old).
   bool old_build = false;
   // Weights in ggml's legacy block types (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0: one scale per block of
