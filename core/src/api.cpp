@@ -116,6 +116,7 @@ Result<json> catalog_command(const json& req) {
                    {"cpu_cores", h.cpu_cores ? json(*h.cpu_cores) : json(nullptr)},
                    {"cpu_threads", h.cpu_threads ? json(*h.cpu_threads) : json(nullptr)},
                    {"cpu_base_clock_mhz", opt(h.cpu_base_clock_mhz)},
+                   {"cpu_boost_clock_mhz", opt(h.cpu_boost_clock_mhz)},
                    {"cpu_fp32_flops_per_cycle", opt(h.cpu_fp32_flops_per_cycle)},
                    {"kind", h.kind == HardwareKind::kGpu     ? "gpu"
                             : h.kind == HardwareKind::kApple ? "apple"

@@ -59,6 +59,11 @@ const std::vector<NamedConstant>& constants_table() {
         {"kPrefillCeilingOverFp16", kPrefillCeilingOverFp16, "x FP16",
          "prefill ceiling: INT8 tensor rate over the FP16 (FP32 accumulate) figure",
          "RTX 3090 whitepaper 284 / 71 TOPS (A100: 624 / 312)"},
+        {"kReferenceHostMhz", kReferenceHostMhz, "MHz",
+         "the host CPU's single-core clock decode's fitted per-layer cost is for; a named host "
+         "scales it by this / its clock",
+         "median of the distinct host CPUs the calibration's discrete-GPU runs name (EPYC 7352 "
+         "3.2, Xeon E5-2680 v4 3.3, Core i9-10900X 4.7, Core i9-13900HK 5.4 GHz)"},
         {"kCpuInt8OverFp32", kCpuInt8OverFp32, "x FP32",
          "CPU prefill compute figure and ceiling: int8 multiply-adds per 32-bit lane of an int8 "
          "dot-product instruction over one FP32 FMA",

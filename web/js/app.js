@@ -49,12 +49,17 @@ function syncMachine() {
   $('count-box').hidden = mac;
   $('count').disabled = mac;
   $('add-gpu-row').hidden = mac;
+  // The host beside discrete GPUs; a Mac, an APU or a CPU-only machine is its own host.
+  const own = catalog.hardware.find((h) => h.id === $('hardware').value)?.kind !== 'gpu';
+  $('host-row').hidden = own;
+  $('host').disabled = own;
   $('hardware-note').textContent = removed ? 'A Mac stands alone: the GPU count and the added GPUs were removed.' : '';
   $('hardware-note-row').hidden = !removed;
 }
 
 function readForm() {
-  const hardware = [spec($('hardware').value, $('count').value), ...extraSpecs()].join(',');
+  const hardware = [spec($('hardware').value, $('count').value), ...extraSpecs(),
+    ...(!$('host').disabled && $('host').value ? [$('host').value] : [])].join(',');
   return {
     command: 'estimate', model: $('model').value, quant: $('quant').value, context: $('context').value,
     hardware, ram_gb: $('ram').value, os: $('os').value, runtime: $('runtime').value,
@@ -73,6 +78,7 @@ function writeUrl(req) {
   if (req.gpu_layers !== undefined) p.set('ngl', req.gpu_layers);
   if (req.n_cpu_moe !== undefined) p.set('ncm', req.n_cpu_moe);
   if (extraSpecs().length) p.set('more', extraSpecs().join(';'));
+  if (!$('host').disabled && $('host').value) p.set('host', $('host').value);
   for (const k of ADVANCED) if (req[k] !== undefined) p.set(k, req[k]);
   if (userConfigs.has(req.model)) { p.set('cfg', userConfigs.get(req.model).data); p.set('cfgname', userConfigs.get(req.model).name); }
   else if (userGgufs.has(req.model)) p.set('gguf', userGgufs.get(req.model));
@@ -528,10 +534,11 @@ function fillOptions(o) {
 }
 
 // The page's documented defaults: what a bare link, or a value the page cannot use, falls back to.
-const DEFAULTS = { model: 'llama-3.1-8b', quant: 'Q4_K_M', hardware: 'rtx-4090', context: '8192', count: '1', ram: '32', os: '',
+const DEFAULTS = { model: 'llama-3.1-8b', quant: 'Q4_K_M', hardware: 'rtx-4090', host: '', context: '8192', count: '1', ram: '32', os: '',
   runtime: 'llama.cpp', kv: 'f16', fa: 'auto', ngl: '', ncm: '', gpu_reserved_mb: '', ram_bandwidth_gb_s: '', threads: '', pcie_gen: '', pcie_lanes: '', llamacpp_build: '', wired_limit_mb: '', parallel: '', speculative: '', draft_model: '', draft_max: '', acceptance: '', task: '',
   vision: '', mmproj_type: '', mmproj_offload: '', image_max_tokens: '' };
 const WHAT = { model: 'not a model in the catalog', quant: 'not a known quantization', hardware: 'not hardware in the catalog',
+  host: 'not a CPU in the catalog with a clock',
   os: 'not an OS the page knows', runtime: 'not a runtime the page knows', kv: 'not a KV cache type', fa: 'not auto, on or off',
   task: 'not chat, code, math or summarization', vision: 'not true', mmproj_type: 'not F16, BF16 or F32', mmproj_offload: 'not false' };
 
@@ -542,6 +549,8 @@ function loadRun(url) {
   fillSelect($('model'), catalog.models, (m) => `${m.name} (${paramCount(m.parameters)} params)`, DEFAULTS.model);
   fillSelect($('quant'), catalog.quants, (q) => q.id, DEFAULTS.quant);
   fillSelect($('hardware'), catalog.hardware, (h) => `${h.name}${h.memory_gib ? ` — ${h.memory_gib} GB` : ''}`, DEFAULTS.hardware);
+  fillSelect($('host'), [{ id: '', name: 'not named (the fit\'s reference host)' },
+    ...catalog.hardware.filter((h) => h.kind === 'cpu' && h.cpu_boost_clock_mhz)], (h) => (h.id ? `${h.name.replace(' (CPU only)', '')} — ${(h.cpu_boost_clock_mhz / 1000).toFixed(2)} GHz` : h.name), DEFAULTS.host);
   orderPickers();
   const pending = url.get('cfg') || url.get('gguf');  // a user model arrives after this (or waits for its file)
   for (const key of Object.keys(DEFAULTS)) {
