@@ -291,10 +291,15 @@ TEST(speed_test, group_holdout_figures_do_not_regress) {
   // outside it, coverage 97.1 -> 96.0 %. Then llamafile's Metal decode runs join metal/lo,
   // their depth now explained: 7.1 / 7.8 / 8.9 -> 7.1 / 8.0 / 8.8 % median and 30.0 / 25.0 /
   // 26.7 -> 29.2 / 25.0 / 26.0 % p90.)
-  const Limit limits[] = {{"hardware", 7.3, 29.5, 95.7, 17.5, 96.4, 560, 24.5, 84.4, 144},
-                          {"model", 8.2, 25.3, 97.3, 15.3, 97.0, 560, 21.3, 97.6, 144},
-                          {"source", 9.0, 26.3, 96.4, 18.9, 96.2, 560, 23.1, 85.8, 144},
-                          {"gpu-count", 8.0, 44.6, 98.3, 19.1, 84.6, 397, 25.1, 72.2, 120}};
+  // (2026-12-06, session 23: decode's fixed cost per layer runs at the host CPU's clock - a
+  // Mac's own P-cores, or the CPU a run names beside its GPU (llmfit's and LocalScore's records),
+  // against a 4.0 GHz reference host: 7.1 / 8.0 / 8.8 -> 6.1 / 7.3 / 7.5 % median and 29.2 /
+  // 25.0 / 26.0 -> 26.1 / 24.3 / 25.7 % p90 under hardware / model / source holdout; under
+  // gpu-count holdout 44.1 -> 42.2 % p90. Hardware-holdout decode coverage 95.9 -> 95.7 %.)
+  const Limit limits[] = {{"hardware", 6.3, 26.4, 95.5, 17.5, 96.4, 560, 24.5, 84.4, 144},
+                          {"model", 7.5, 24.6, 97.5, 15.3, 97.0, 560, 21.3, 97.6, 144},
+                          {"source", 7.7, 26.0, 96.5, 18.9, 96.2, 560, 23.1, 85.8, 144},
+                          {"gpu-count", 8.2, 42.5, 98.5, 19.1, 84.6, 397, 25.3, 72.2, 120}};
   // Every group of at least 20 rows keeps its band coverage at or above issue 17's 80 %. (AMD
   // Vulkan prefill, Apple prefill, multi-GPU prefill and the speculative group reached it on
   // 2026-12-05; CUDA TTFT, at 79.1 % from prefill's per-layer cost, on 2026-12-06 with the MoE
