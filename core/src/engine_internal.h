@@ -149,6 +149,9 @@ struct SpeedContext {
   bool prefill_known = false;
   std::vector<std::string> notes;
 };
+// speed_rates.cpp: the host CPU's share of decode's per-layer cost (SpeedFeatures::host_scale),
+// with the note that says it.
+void set_host_scale(const Inputs& in, SpeedContext& sc);
 // speed_rates.cpp: the rates a device and a batch run at.
 // One step of K sequences over one single-sequence step (llama.cpp batched-bench table), and
 // where that table is published.

@@ -8,8 +8,6 @@
 
 namespace runcheck::engine {
 
-// --- speed -------------------------------------------------------------------------------------
-
 // Context depths reported in decode_by_context (those within the context are shown).
 constexpr uint32_t kDepths[] = {0, 1024, 4096, 16384, 32768, 65536, 131072};
 SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p) {
@@ -26,20 +24,7 @@ SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p) {
                                  ? 1
                                  : 0;
   }
-  // The host that builds and launches each token's kernels: a Mac's or an APU's own CPU, or a
-  // CPU listed beside discrete GPUs (none on a CPU-only machine: its layers' cost is the CPU's
-  // own compute, not launches).
-  if (in.backend != "cpu")
-    for (const auto* h : in.hardware)
-      if (h->kind != HardwareKind::kGpu && h->cpu_boost_clock_mhz && *h->cpu_boost_clock_mhz > 0) {
-        sc.f.host_scale = kReferenceHostMhz / *h->cpu_boost_clock_mhz;
-        sc.notes.push_back(
-            "decode's fixed cost per layer (building the token's graph, launching "
-            "its kernels) runs on the host CPU, " +
-            h->name + ", at " + fmt("%.2f", *h->cpu_boost_clock_mhz / 1000) + " GHz: x" +
-            fmt("%.2f", sc.f.host_scale) + " the fit's per-layer cost, which is for a " +
-            fmt("%.1f", kReferenceHostMhz / 1000) + " GHz host (a run or request that names none)");
-      }
+  set_host_scale(in, sc);  // speed_rates.cpp: the host CPU's clock over the reference host's
   sc.f.old_build = in.plan.kv.llamacpp_build > 0 &&
                    in.plan.kv.llamacpp_build < kLlamacppBuild2025 &&
                    is_llamacpp_engine(in.plan.kv.runtime);

@@ -289,4 +289,24 @@ LinkCost link_cost(const Inputs& in, const Machine& mc, const SpeedFeatures& f) 
   return c;
 }
 
+// The host that builds and launches each token's kernels: a Mac's or an APU's own CPU, or a
+// CPU listed beside discrete GPUs (none on a CPU-only machine: there a layer's cost is the CPU's
+// own compute, not launches). Decode's fixed cost per layer runs at its single-core clock.
+void set_host_scale(const Inputs& in, SpeedContext& sc) {
+  if (in.backend == "cpu") return;
+  for (const auto* h : in.hardware) {
+    if (h->kind == HardwareKind::kGpu || !h->cpu_boost_clock_mhz || *h->cpu_boost_clock_mhz <= 0)
+      continue;
+    sc.f.host_scale = kReferenceHostMhz / *h->cpu_boost_clock_mhz;
+    sc.notes.push_back(
+        "decode's fixed cost per layer (building the token's graph, launching its "
+        "kernels) runs on the host CPU, " +
+        h->name.substr(0, h->name.find(" (CPU only)")) + ", at " +
+        text::fmt("%.2f", *h->cpu_boost_clock_mhz / 1000) + " GHz: x" +
+        text::fmt("%.2f", sc.f.host_scale) + " the fit's per-layer cost, which is for a " +
+        text::fmt("%.1f", kReferenceHostMhz / 1000) +
+        " GHz host (a run or request that names none)");
+  }
+}
+
 }  // namespace runcheck::engine
