@@ -78,7 +78,8 @@ struct SpeedFeatures {
   // The host's share of that fixed cost (graph building, kernel launches, Metal's command
   // encoding) runs at the host CPU's single-core speed: kReferenceHostMhz / the named host's
   // clock (a Mac's or an APU's own CPU; a CPU listed beside discrete GPUs); 1 when none is
-  // named. The fits' per-layer costs are per layer at that reference host.
+  // named. The fits' per-layer costs are per layer at that reference host. (Prefill's cost per
+  // layer and micro-batch is not scaled: refitted so, Metal's came out 2.5x, ill-determined.)
   double host_scale = 1;
   double fixed_layers() const { return layers * host_scale; }
   double fixed_moe_layers() const { return moe_layers * host_scale; }
