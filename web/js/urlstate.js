@@ -9,7 +9,7 @@ export const VIEWS = ['run', 'machine', 'compare', 'choose', 'cost', 'catalog', 
 
 // Every key any view reads.
 export const KEYS = new Set([
-  'view', 'model', 'quant', 'context', 'hardware', 'count', 'ram', 'ram_gb', 'os', 'runtime', 'kv', 'fa', 'ngl', 'ncm', 'more',
+  'view', 'model', 'quant', 'context', 'hardware', 'host', 'count', 'ram', 'ram_gb', 'os', 'runtime', 'kv', 'fa', 'ngl', 'ncm', 'more',
   'cfg', 'cfgname', 'gguf', 'setups', 'price', 'budget_usd', 'min_decode_tps', 'max_cards', 'max_watts', 'mac_ok',
   'workloads', 'family', 'max_b', 'sort', 'list', 'q', 'usd_per_kwh', 'output_tokens_per_day', 'input_output_ratio',
   'life_years', 'resale_fraction', 'price_usd', 'gpu_reserved_mb', 'ram_bandwidth_gb_s', 'threads', 'pcie_gen', 'pcie_lanes', 'llamacpp_build', 'wired_limit_mb', 'parallel', 'limit',
