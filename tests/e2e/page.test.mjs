@@ -180,6 +180,23 @@ test('build era: current builds by default; an older llama.cpp build from Advanc
   await page.close();
 });
 
+test('host CPU: picked beside a GPU it sets decode as the core does and stays in the link; a Mac hides it', async () => {
+  const page = await ctx.newPage();
+  await page.goto(`${base}?model=llama-3.2-1b&quant=Q4_K_M&hardware=rtx-4080-super&context=8192&ram=64`);
+  await ready(page);
+  const plain = cli({ command: 'estimate', model: 'llama-3.2-1b', quant: 'Q4_K_M', hardware: 'rtx-4080-super', context: 8192, ram_gb: 64 });
+  assert.equal(await page.getAttribute('#decode', 'data-tps'), String(plain.speed.decode_tps));
+  await page.selectOption('#host', 'amd-epyc-7352');
+  const slow = cli({ command: 'estimate', model: 'llama-3.2-1b', quant: 'Q4_K_M', hardware: 'rtx-4080-super,amd-epyc-7352', context: 8192, ram_gb: 64 });
+  await page.waitForFunction((v) => document.querySelector('#decode')?.getAttribute('data-tps') === v, String(slow.speed.decode_tps));
+  assert.ok(slow.speed.decode_tps < plain.speed.decode_tps, 'a 3.2 GHz host decodes slower than the 4.0 GHz reference');
+  assert.equal(new URL(page.url()).searchParams.get('host'), 'amd-epyc-7352');
+  await page.selectOption('#hardware', 'apple-m4-max-40c');
+  await page.waitForFunction(() => document.querySelector('#host-row').hidden);
+  assert.equal(new URL(page.url()).searchParams.get('host'), null);
+  await page.close();
+});
+
 test('bring your own model: a GGUF header (only the header is read) and a config.json (kept in the URL)', needsShared, async () => {
   const { writeFileSync, readFileSync, truncateSync, mkdtempSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
