@@ -182,7 +182,9 @@ RowSettings parse_row_settings(const std::string& backend, const std::string& de
     if (first.find_first_not_of("0123456789.:") == std::string::npos) continue;
     r.host = name;
     const size_t ram = d.find("ram ", end);
-    if (ram != std::string::npos && ram < end + 3) r.host_ram_gib = std::atof(d.c_str() + ram + 4);
+    const double gib =
+        ram != std::string::npos && ram < end + 3 ? std::atof(d.c_str() + ram + 4) : 0;
+    if (gib > 0 && gib <= 65536) r.host_ram_gib = gib;  // a RAM size any machine could have
     break;
   }
   return r;

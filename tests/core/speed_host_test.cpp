@@ -36,7 +36,12 @@ TEST(speed_host_test, a_run_names_its_host_cpu_and_ram) {
   const RowSettings c = parse_row_settings(
       "llama.cpp CUDA", "host 13th Gen Intel(R) Core(TM) i9-13900HK (20 cores), RAM 31.11GB");
   EXPECT_EQ(host_cpu_beside(c.host, "rtx-5070"), "intel-core-i9-13900hk");
-  // A server's command line is not a host; a Mac is its own host (no CPU beside it).
+  // A RAM size no machine has is not taken; a server's command line is not a host; a Mac is
+  // its own host (no CPU beside it).
+  EXPECT_EQ(
+      parse_row_settings("x", "host AMD EPYC 7352 24-Core Processor, RAM 1e400GB").host_ram_gib, 0);
+  EXPECT_EQ(parse_row_settings("x", "host <script>alert(1)</script>, RAM -5GB").host_ram_gib, 0);
+  EXPECT_EQ(host_cpu_beside("<script>alert(1)</script>", "rtx-3090"), "");
   EXPECT_EQ(parse_row_settings("llama.cpp CUDA", "llama-server --host 127.0.0.1 --port 8080").host,
             "");
   EXPECT_EQ(host_cpu_beside("AMD EPYC 7352 24-Core Processor", "apple-m4-max-40c"), "");
