@@ -54,9 +54,8 @@ double speed_regressor2(const SpeedSample& s) {
 }
 
 double speed_time(const SpeedFit& fit, const SpeedSample& s) {
-  const double fixed = s.decode ? fit.a * s.f.fixed_layers() + fit.a_moe * s.f.fixed_moe_layers() +
-                                      fit.a_rec * s.f.fixed_recurrent_layers()
-                                : fit.a * s.f.prefill_layer_passes(s.tokens);
+  const double fixed =
+      s.decode ? fit.decode_overhead_s(s.f) : fit.a * s.f.prefill_layer_passes(s.tokens);
   const double t =
       (fixed +
        fit.b * speed_regressor(s, fit.issue_beta, fit.kv_refetch, fit.moe_t0, fit.score_ns) +

@@ -144,9 +144,8 @@ double max_bandwidth_utilization() {
 // runs beat the fit is not predicted at or above its ceiling for a large model.
 double decode_time(const SpeedFit& fit, double x, double x_bw, double hops, double factor,
                    const SpeedFeatures& f) {
-  const double fixed = fit.a * f.fixed_layers() + fit.a_moe * f.fixed_moe_layers() +
-                       fit.a_rec * f.fixed_recurrent_layers();
-  const double t = (fixed + fit.b * x + fit.c * hops) * (f.old_build ? fit.k_old : 1.0);
+  const double t =
+      (fit.decode_overhead_s(f) + fit.b * x + fit.c * hops) * (f.old_build ? fit.k_old : 1.0);
   if (factor <= 0) return t;
   return std::max(t / factor, x_bw / max_bandwidth_utilization());
 }

@@ -178,6 +178,11 @@ struct SpeedFit {
   // whatever the tokens): the weight FLOPs term is SpeedFeatures::expert_factor times the dense
   // one. moe_t0 is the median of the group's MoE runs (0 when it has too few).
   double moe_t0 = 0;
+  // Decode's fixed seconds per token: the per-layer costs (more for MoE and recurrent layers) at
+  // the host's speed (SpeedFeatures::host_scale).
+  double decode_overhead_s(const SpeedFeatures& f) const {
+    return a * f.fixed_layers() + a_moe * f.fixed_moe_layers() + a_rec * f.fixed_recurrent_layers();
+  }
   double moe_factor(const SpeedFeatures& f, uint32_t prompt) const {
     return f.expert_factor(moe_t0, prompt);
   }
