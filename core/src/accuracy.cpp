@@ -125,8 +125,8 @@ SpeedRow map_speed_row(const Getter& get) {
                    safe_echo(get("context_tokens")) + "'",
            r;
   int tokens = static_cast<int>(ctx_tokens);
-  // "llama-bench pp512 @ d 2048": N tokens after D already in the cache (context_tokens then
-  // holds N + D). Scored at that depth, with N as the test's length.
+  // "llama-bench pp512 @ d 2048": N tokens after D in the cache (context_tokens holds N + D),
+  // scored at that depth with N as the test's length; else a harness's decode after its prompt.
   const size_t at = detail.find(" @ d ");
   const size_t t = at == std::string::npos ? at : detail.rfind(r.tg ? "tg" : "pp", at);
   if (at != std::string::npos && t != std::string::npos) {
@@ -136,6 +136,7 @@ SpeedRow map_speed_row(const Getter& get) {
       r.depth_before = d;
     }
   }
+  if (r.tg && !r.depth_before) r.depth_before = decode_depth_of(get("source_note"), detail);
   // Completion tokens over the request's wall time: the short prompt ran first.
   r.wall = r.tg && st.kind == RowSettings::Kind::kWallTime;
   if (r.wall) r.depth_before = kLlmfitPromptTokens;
@@ -159,8 +160,7 @@ SpeedRow map_speed_row(const Getter& get) {
   // The run's own settings; decode at the mean depth of tgN, prefill at prompt N.
   r.request = {{"model", r.model},
                {"quant", r.quant},
-               // The context the run loaded (it sets the cache and so the placement), else
-               // what the test needs.
+               // The context the run loaded (it sets the cache), else what the test needs.
                {"context",
                 std::max(st.n_ctx && *st.n_ctx > 0 ? *st.n_ctx : 2048, r.tokens + r.depth_before)},
                {"allow_long_context", true},  // the run happened at this length

@@ -198,6 +198,23 @@ std::string submitter_of(const std::string& note) {
   return note.substr(at + 10, j - at - 10);
 }
 
+int decode_depth_of(const std::string& note, const std::string& detail) {
+  // localmaxxing submitters whose llama-bench decode runs follow their prompt: the row says
+  // "tg128" with "prompt P", and the same model's decode falls with P as its cache reads grow.
+  // Sandberg's sweeps (RTX 3090, 2x / 1x RTX 3060; P = 512 ... 98304) fall smoothly: Qwen3-0.6B
+  // on an RTX 3060 323 -> 117 tok/s from P = 512 to 16384, 0.35 ms more a token per 1024 tokens of
+  // P, what its 112 KiB of f16 K and V a cached token read at 360 GB/s cost (0.32 ms); at depth 0
+  // llama-bench's tg128 would not change with P. Another submitter's 4096-token runs of the same
+  // model and card (darioooooo0o, 310 tok/s at Q8_0) do not fall: the rule is the harness's.
+  static const char* const kDecodeAfterPrompt[] = {"Sandberg"};
+  const std::string who = submitter_of(note);
+  bool listed = false;
+  for (const char* s : kDecodeAfterPrompt) listed = listed || who == s;
+  if (!listed || detail.rfind("llama-bench tg", 0) != 0) return 0;
+  const int p = int_after(detail, "; prompt ").value_or(0);
+  return p <= (1 << 22) ? p : 0;  // a length past any context a runtime loads is not a run's
+}
+
 std::string scoring_quant(const std::string& quant, const std::string& runtime) {
   const std::string q = lower(quant);
   // llama.cpp's own long names (llama-bench and LocalScore print "Q4_K - Medium").

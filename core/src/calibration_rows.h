@@ -55,6 +55,11 @@ RowSettings parse_row_settings(const std::string& backend, const std::string& de
 // (empty when the note names none).
 std::string submitter_of(const std::string& note);
 
+// The tokens already in the cache when a llama-bench decode row (`detail`) ran: 0 for llama-bench's
+// own tgN, the row's prompt for a harness that decodes after it (kDecodeAfterPrompt, by the
+// submitter in `note`).
+int decode_depth_of(const std::string& note, const std::string& detail);
+
 // A published quantization name in the catalog's spelling for `runtime`: "Q4_K - Medium" ->
 // "Q4_K_M", vLLM "GPTQ" -> "GPTQ-4bit", MLX "4bit" -> "MLX-4bit". Names with no exact catalog
 // format (Unsloth's per-model "UD-" mixes, "INT4") come back unchanged and stay unmapped.

@@ -86,7 +86,8 @@ namespace {
 // The intercept's regressor u is 1 for prefill and the layer count for decode (a fixed cost per
 // layer run: kernel launches and synchronisation).
 // Each sample weighs 1 / y^2, so the fit minimises relative errors (what the accuracy figures and
-// the bands measure) rather than seconds, which a few very slow runs would dominate.
+// the bands measure) rather than seconds, which a few very slow runs would dominate; times its
+// configuration's share (SpeedSample::weight), so a sweep counts as one run.
 struct Sums {
   double n = 0, x = 0, y = 0, h = 0, xx = 0, xy = 0, hh = 0, hy = 0, xh = 0;
   size_t count = 0;
@@ -185,7 +186,7 @@ SpeedFit fit_speed_core(const Members& members, bool decode, double k_old, const
     const double h = speed_regressor2(smp);
     const double y = y_of(smp);
     s.add(decode ? smp.f.fixed_layers() : smp.f.prefill_layer_passes(smp.tokens), x, h, y,
-          1.0 / (y * y));
+          smp.weight / (y * y));
     any_h = any_h || h > 0;
     min_x = std::min(min_x, x);
     max_x = std::max(max_x, x);
@@ -253,7 +254,7 @@ SpeedFit fit_speed_core(const Members& members, bool decode, double k_old, const
       const double y = y_of(smp);
       s.add(smp.f.prefill_layer_passes(smp.tokens),
             speed_regressor(smp, beta, dc.refetch, pk.moe_t0, dc.score_ns), 0,
-            y - c * speed_regressor2(smp), 1.0 / (y * y));
+            y - c * speed_regressor2(smp), smp.weight / (y * y));
     }
   }
   const double c_off = f.c, c_on = f.c_fa;
@@ -326,7 +327,7 @@ SpeedFit fit_speed_era(const Members& members, bool decode, double k_old, const 
         (kind == 0 ? g.a_moe : g.a_rec) = 0;
         SpeedSample now = smp;
         now.f.old_build = false;
-        const double res = y - speed_time(g, now), w = 1.0 / (y * y);
+        const double res = y - speed_time(g, now), w = smp.weight / (y * y);
         num += w * u * res;
         den += w * u * u;
       }
@@ -416,14 +417,15 @@ SpeedFit fit_speed_at(const Members& members, bool decode, double beta, const De
 // repeated KV reads that come from memory is the kKvRefetchGrid value whose refit of the group
 // leaves the least weighted squared relative error; a group with fewer than kMinRefetchRuns
 // such runs keeps 1, the kernels' own access pattern with no cache reuse.
-// A fit's weighted squared relative error over runs (each weighs 1 / y^2, as in the fits);
+// A fit's weighted squared relative error over runs (each weighs its weight / y^2, as in the
+// fits);
 // 0 for a fit that failed.
 double weighted_sse(const Members& members, const SpeedFit& f) {
   double e = 0;
   if (!f.ok) return e;
   for (const SpeedSample* p : members) {
     const double y = 1.0 / p->value_tps, t = speed_time(f, *p);
-    e += (y - t) * (y - t) / (y * y);
+    e += p->weight * (y - t) * (y - t) / (y * y);
   }
   return e;
 }
@@ -451,6 +453,13 @@ SpeedFit with_kv_refetch(const Members& members, const SpeedFit& fit) {
 }
 
 }  // namespace
+
+void weigh_by_configuration(std::vector<SpeedSample>& samples) {
+  std::map<std::string, int> runs;
+  for (const auto& s : samples)
+    if (s.decode) ++runs[s.config];
+  for (auto& s : samples) s.weight = s.decode ? 1.0 / runs[s.config] : 1.0;
+}
 
 // The groups that share a group's issue bound (SpeedFit::issue_beta): it is a property of the
 // kernels, so both precision classes of a backend share it, and llama.cpp's ROCm backend is its

@@ -86,6 +86,7 @@ const Calibration& calibration() {
       smp.source = benchmark_source(b);
       c.samples.push_back(smp);
     }
+    weigh_by_configuration(c.samples);
     return c;
   }();
   return cal;

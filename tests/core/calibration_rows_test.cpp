@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "calibration_csv.h"
+#include "runcheck/api.h"
 
 namespace runcheck {
 namespace {
@@ -208,6 +209,58 @@ TEST(calibration_rows_test, a_run_is_placed_at_the_context_it_states) {
             std::string::npos)
       << u[0]["why"];
   EXPECT_EQ(r.value()["summary"]["tg_tps"]["count"], 1);
+}
+
+// Sandberg's llama-bench decode rows ran after their prompt: "tg128" with "prompt 8192" is
+// decode at depth 8192. Another submitter's tg128 starts from an empty cache, as llama-bench's
+// own does; so does a Sandberg row that is not llama-bench's, or one whose prompt could be no
+// run's (past the 4,194,304-token limit of a request's context).
+TEST(calibration_rows_test, a_harness_that_decodes_after_its_prompt_is_read_at_that_depth) {
+  const std::string sandberg = "localmaxxing scrape; row id x, submitter Sandberg; model repo y";
+  const std::string bench =
+      "llama-bench tg128; engine llama.cpp (version not stated); concurrency=1 (single request); "
+      "flash-attn on; KV f16; n_ctx 8192; prompt 8192 / output 128 tokens; prefillTokens 8192";
+  EXPECT_EQ(decode_depth_of(sandberg, bench), 8192);
+  EXPECT_EQ(decode_depth_of("localmaxxing scrape; submitter darioooooo0o; model repo y", bench), 0);
+  EXPECT_EQ(decode_depth_of(sandberg,
+                            "decode of 128 tokens after a 512-token prompt (tg 128 @ "
+                            "d 512); prompt 512 / output 128 tokens"),
+            0);
+  EXPECT_EQ(decode_depth_of(sandberg, "llama-bench tg128; prompt 99999999 / output 128 tokens"), 0);
+  EXPECT_EQ(decode_depth_of(sandberg, "llama-bench tg128; prompt <script> / output 1"), 0);
+}
+
+// Scored as such: Qwen3-0.6B Q4_K_M on an RTX 3060, 128 tokens after 8,192 (mean depth 8,255),
+// is the estimate at that depth, and slower than the same row of another submitter.
+TEST(calibration_rows_test, a_run_after_its_prompt_is_scored_at_its_mean_depth) {
+  using nlohmann::json;
+  const std::string head =
+      "source_url,source_note,model,quant,context_tokens,hardware,n_devices,backend,metric,value,"
+      "test_detail\n";
+  auto row = [](const std::string& who) {
+    return "https://example.org/x,\"localmaxxing scrape; submitter " + who +
+           "; model repo Qwen/Qwen3-0.6B-GGUF\",Qwen3-0.6B,Q4_K_M,128,RTX 3060 12GB,1,llama.cpp "
+           "CUDA,tg_tps,174,\"llama-bench tg128; engine llama.cpp (version not stated); "
+           "flash-attn on; KV f16; gpuLayers 28; n_ctx 8192; prompt 8192 / output 128 tokens\"\n";
+  };
+  auto r = accuracy_json(json{{"csv", head + row("Sandberg") + row("someone")}});
+  ASSERT_TRUE(r.ok());
+  const json& rows = r.value()["rows"];
+  ASSERT_EQ(rows.size(), 2u) << r.value()["unmapped"].dump();
+  const json e = json::parse(handle_request(json{
+      {"command", "estimate"},
+      {"model", "qwen3-0.6b"},
+      {"quant", "Q4_K_M"},
+      {"context", 8320},
+      {"hardware", "rtx-3060-12gb"},
+      {"gpu_layers", 28},
+      {"flash_attn", true},
+      {"kv_type", "f16"},
+      {"backend", "cuda"},
+      {"depth", 8192 + 127 / 2}}.dump()));
+  ASSERT_TRUE(e["ok"].get<bool>()) << e.dump();
+  EXPECT_NEAR(rows[0]["predicted_tps"].get<double>(), e["speed"]["decode_tps"].get<double>(), 0.01);
+  EXPECT_LT(rows[0]["predicted_tps"].get<double>(), 0.8 * rows[1]["predicted_tps"].get<double>());
 }
 
 // A Mac named without its GPU core count maps to its variants when they share one bandwidth

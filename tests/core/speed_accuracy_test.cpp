@@ -296,10 +296,21 @@ TEST(speed_test, group_holdout_figures_do_not_regress) {
   // against a 4.0 GHz reference host: 7.1 / 8.0 / 8.8 -> 6.1 / 7.3 / 7.5 % median and 29.2 /
   // 25.0 / 26.0 -> 26.1 / 24.3 / 25.7 % p90 under hardware / model / source holdout; under
   // gpu-count holdout 44.1 -> 42.2 % p90. Hardware-holdout decode coverage 95.9 -> 95.7 %.)
-  const Limit limits[] = {{"hardware", 6.3, 26.4, 95.5, 17.5, 96.4, 560, 24.5, 84.4, 144},
-                          {"model", 7.5, 24.6, 97.5, 15.3, 97.0, 560, 21.3, 97.6, 144},
-                          {"source", 7.7, 26.0, 96.5, 18.9, 96.2, 560, 23.1, 85.8, 144},
-                          {"gpu-count", 8.2, 42.5, 98.5, 19.1, 84.6, 397, 25.3, 72.2, 120}};
+  // (2026-12-06, session 24: Sandberg's llama-bench decode runs are read at the depth they ran
+  // at, their prompt (calibration_rows.cpp, decode_depth_of), where they had been read from an
+  // empty cache; then each configuration counts once in the decode fits (speed.h,
+  // weigh_by_configuration). The misread had let their long-prompt runs, slow for depth 0,
+  // offset the short ones, fast for the fit: read right, Sandberg's RTX 3060 runs sit 20-30 %
+  // above every estimate, where another submitter's runs on the card fit, and the issue bound
+  // that serves them misses the GTX 1050 Ti. Decode 6.1 / 7.3 / 7.5 -> 6.4 / 7.6 / 8.7 % median
+  // and 26.1 / 24.3 / 25.7 -> 27.8 / 25.1 / 29.5 % p90 under hardware / model / source holdout
+  // (read right but weighed per run: 6.9 / 8.4 / 10.0 and 28.3 / 25.5 / 30.5 %); gpu-count
+  // holdout 8.0 / 42.2 -> 13.6 / 51.1 %; the speculative group's median under source holdout
+  // 62 -> 66 %, Sandberg's MTP runs now read at their depth too.)
+  const Limit limits[] = {{"hardware", 6.5, 27.9, 94.5, 17.5, 96.4, 560, 24.5, 84.4, 144},
+                          {"model", 7.7, 25.2, 97.5, 15.3, 97.0, 560, 21.9, 97.6, 144},
+                          {"source", 8.8, 29.6, 94.8, 18.9, 96.2, 560, 23.1, 85.8, 144},
+                          {"gpu-count", 13.7, 51.2, 99.0, 19.1, 84.6, 397, 25.3, 72.2, 120}};
   // Every group of at least 20 rows keeps its band coverage at or above issue 17's 80 %. (AMD
   // Vulkan prefill, Apple prefill, multi-GPU prefill and the speculative group reached it on
   // 2026-12-05; CUDA TTFT, at 79.1 % from prefill's per-layer cost, on 2026-12-06 with the MoE
@@ -331,15 +342,15 @@ TEST(speed_test, group_holdout_figures_do_not_regress) {
             << l.holdout << ": " << name;
       }
     // Speculative runs with their method named (MTP) against the speculative estimate, their
-    // own group: 18 rows, 62 % median at worst, 94 % in band (2026-12-05, once each run is
-    // loaded at its stated context: the 11 MTP runs that sat 1.5-2.5x under the estimate had
-    // asked for 262,144 tokens on a 24 GB card and are listed, not scored. Before: 29 rows, 79 %
-    // and 76-79 %; 72 % and 86-90 % with the misread 0.618 acceptance; 56-64 % before "-MTP"
-    // file names mapped to their base model).
+    // own group: 18 rows, 66 % median at worst (62 % until session 24 read Sandberg's at their
+    // depth), 89 % in band (2026-12-05, once each run is loaded at its stated context: the 11 MTP
+    // runs that sat 1.5-2.5x under the estimate had asked for 262,144 tokens on a 24 GB card and
+    // are listed, not scored. Before: 29 rows, 79 % and 76-79 %; 72 % and 86-90 % with the misread
+    // 0.618 acceptance; 56-64 % before "-MTP" file names mapped to their base model).
     if (std::string(l.holdout) != "gpu-count") {
       const json& x = s["tg_tps speculative"];
       EXPECT_GE(x["count"].get<int>(), 18) << l.holdout;
-      EXPECT_LE(x["median_abs_error_pct"].get<double>(), 62.5) << l.holdout;
+      EXPECT_LE(x["median_abs_error_pct"].get<double>(), 65.7) << l.holdout;
       EXPECT_GE(x["band_coverage_pct"].get<double>(), 88.0) << l.holdout;
     }
   }

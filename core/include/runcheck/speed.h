@@ -145,7 +145,20 @@ struct SpeedSample {
   int n_devices = 1;
   std::string model;   // catalog model id
   std::string source;  // the publication (first source URL) the measurement comes from
+  // Its weight in the fits (besides 1 / time^2, which makes them minimise relative error): for
+  // decode, 1 / the calibration's decode runs of its configuration (weigh_by_configuration).
+  double weight = 1;
 };
+
+// Each configuration (SpeedSample::config: one model, quant, machine and settings) counts once
+// in the decode fits: a run measured at eight depths gives each of its rows 1/8 of a single
+// run's weight. Decode's level terms (per-layer cost, efficiency, the per-kind costs) are
+// properties of kernels and machines, and a sweep of one configuration over depth is one
+// machine's evidence about them, not eight. Prefill runs keep weight 1: a configuration's runs
+// at several prompt lengths are what its per-micro-batch and attention terms are fitted from
+// (weighed per configuration, Metal's prefill refit made an M2 Ultra's five decode streams
+// compute-bound at 1.6x one stream, where llama.cpp's batched-bench measures 2.2x).
+void weigh_by_configuration(std::vector<SpeedSample>& samples);
 
 // A whole group left out of a fit (accuracy under group holdout): every sample whose `field`
 // (hardware | model | source | gpu-count) equals `value`. Empty field: nothing held out.
