@@ -164,7 +164,9 @@ TEST(speed_test, accuracy_on_published_measurements_does_not_regress) {
   // nor is a server's time to first token for a prompt under 512 tokens (request overhead).
   EXPECT_GE(s["tg_tps"]["count"].get<int>(), 693);
   EXPECT_GE(s["pp_tps"]["count"].get<int>(), 523);
-  EXPECT_LE(s["tg_tps"]["median_abs_error_pct"].get<double>(), 4.2);
+  // (3.9 -> 5.1 % on 2026-12-06 when decode stopped being scaled by the card's other runs: they
+  // help a run's siblings on the same machine, and hurt another machine's, source holdout.)
+  EXPECT_LE(s["tg_tps"]["median_abs_error_pct"].get<double>(), 5.2);
   // (9.2 -> 10.8 % on 2026-12-06 when prefill's intercept became a cost per layer per
   // micro-batch: with a row's neighbours in the fit it does worse, under every group holdout
   // better - this is not an accuracy figure.)
@@ -306,10 +308,14 @@ TEST(speed_test, group_holdout_figures_do_not_regress) {
   // and 26.1 / 24.3 / 25.7 -> 27.8 / 25.1 / 29.5 % p90 under hardware / model / source holdout
   // (read right but weighed per run: 6.9 / 8.4 / 10.0 and 28.3 / 25.5 / 30.5 %); gpu-count
   // holdout 8.0 / 42.2 -> 13.6 / 51.1 %; the speculative group's median under source holdout
-  // 62 -> 66 %, Sandberg's MTP runs now read at their depth too.)
-  const Limit limits[] = {{"hardware", 6.5, 27.9, 94.5, 17.5, 96.4, 560, 24.5, 84.4, 144},
-                          {"model", 7.7, 25.2, 97.5, 15.3, 97.0, 560, 21.9, 97.6, 144},
-                          {"source", 8.8, 29.6, 94.8, 18.9, 96.2, 560, 23.1, 85.8, 144},
+  // 62 -> 66 %, Sandberg's MTP runs now read at their depth too.
+  // Then the issue bound is chosen by absolute relative error, not squared, and decode is no
+  // longer scaled by the card's own other runs (speed_model.cpp: out of sample they hurt):
+  // 6.4 / 7.6 / 8.7 -> 6.0 / 6.4 / 6.9 % median and 27.8 / 25.1 / 29.5 -> 26.2 / 25.7 / 25.7 %
+  // p90; the speculative median under source holdout 66 -> 69 %.)
+  const Limit limits[] = {{"hardware", 6.1, 26.3, 95.4, 17.5, 96.4, 560, 24.5, 84.4, 144},
+                          {"model", 6.5, 25.7, 98.0, 15.3, 97.0, 560, 21.3, 97.6, 144},
+                          {"source", 7.0, 25.8, 94.7, 18.9, 96.2, 560, 23.1, 85.8, 144},
                           {"gpu-count", 13.7, 51.2, 99.0, 19.1, 84.6, 397, 25.3, 72.2, 120}};
   // Every group of at least 20 rows keeps its band coverage at or above issue 17's 80 %. (AMD
   // Vulkan prefill, Apple prefill, multi-GPU prefill and the speculative group reached it on
@@ -342,15 +348,16 @@ TEST(speed_test, group_holdout_figures_do_not_regress) {
             << l.holdout << ": " << name;
       }
     // Speculative runs with their method named (MTP) against the speculative estimate, their
-    // own group: 18 rows, 66 % median at worst (62 % until session 24 read Sandberg's at their
-    // depth), 89 % in band (2026-12-05, once each run is loaded at its stated context: the 11 MTP
-    // runs that sat 1.5-2.5x under the estimate had asked for 262,144 tokens on a 24 GB card and
-    // are listed, not scored. Before: 29 rows, 79 % and 76-79 %; 72 % and 86-90 % with the misread
-    // 0.618 acceptance; 56-64 % before "-MTP" file names mapped to their base model).
+    // own group: 18 rows, 69 % median at worst (62 % until session 24 read Sandberg's at their
+    // depth and stopped scaling decode by a card's runs), 94 % in band (2026-12-05, once each run
+    // is loaded at its stated context: the 11 MTP runs that sat 1.5-2.5x under the estimate had
+    // asked for 262,144 tokens on a 24 GB card and are listed, not scored. Before: 29 rows, 79 %
+    // and 76-79 %; 72 % and 86-90 % with the misread 0.618 acceptance; 56-64 % before "-MTP" file
+    // names mapped to their base model).
     if (std::string(l.holdout) != "gpu-count") {
       const json& x = s["tg_tps speculative"];
       EXPECT_GE(x["count"].get<int>(), 18) << l.holdout;
-      EXPECT_LE(x["median_abs_error_pct"].get<double>(), 65.7) << l.holdout;
+      EXPECT_LE(x["median_abs_error_pct"].get<double>(), 69.0) << l.holdout;
       EXPECT_GE(x["band_coverage_pct"].get<double>(), 88.0) << l.holdout;
     }
   }

@@ -386,8 +386,25 @@ TEST(speed_test, never_above_the_ceiling_without_measurements) {
   }
 }
 
+// A card's own decode runs do not scale its decode figure (speed_model.cpp says why): the RTX
+// 4060 Ti 16GB, with 54 published runs, and the 8GB card, with none, share every figure decode
+// reads (288 GB/s, 34 SMs at 2535 MHz, compute capability 8.9), and Llama 3.2 1B, which fits
+// both, decodes alike on them. Prefill is still scaled by the 16GB card's runs.
+TEST(speed_test, a_cards_own_runs_do_not_scale_its_decode) {
+  auto run = [](const char* hw) {
+    return speed({{"model", "llama-3.2-1b"}, {"quant", "Q4_K_M"}, {"hardware", hw}});
+  };
+  const json measured = run("rtx-4060-ti-16gb"), unmeasured = run("rtx-4060-ti-8gb");
+  EXPECT_DOUBLE_EQ(measured["decode_tps"].get<double>(), unmeasured["decode_tps"].get<double>());
+  EXPECT_DOUBLE_EQ(measured["decode_tps_low"].get<double>(),
+                   unmeasured["decode_tps_low"].get<double>());
+  EXPECT_TRUE(measured["scaled_by_hardware_measurements"].get<bool>());
+  EXPECT_FALSE(unmeasured["scaled_by_hardware_measurements"].get<bool>());
+  EXPECT_NE(measured["prefill_tps"].get<double>(), unmeasured["prefill_tps"].get<double>());
+}
+
 TEST(speed_test, evidence_labels) {
-  // Another model on a measured GPU: scaled by that GPU's own measurements.
+  // Another model on a measured GPU: its prefill scaled by that GPU's own measurements.
   json s = speed({{"model", "qwen2.5-7b"}, {"quant", "Q4_K_M"}, {"hardware", "rtx-4090"}});
   EXPECT_EQ(s["evidence"], "extrapolated");
   EXPECT_TRUE(s["scaled_by_hardware_measurements"].get<bool>());

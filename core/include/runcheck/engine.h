@@ -120,6 +120,7 @@ struct SpeedEstimate {
   std::string build_era;
   std::string fit_group;
   std::vector<MeasuredRun> measured;
+  // Prefill scaled by this hardware's own runs of other models (decode never is: speed_model.cpp).
   bool scaled_by_hardware_measurements = false;
   uint32_t depth = 0, prompt_tokens = 0;
 
