@@ -114,7 +114,7 @@ function deviceBlock(d) {
 
 const EVIDENCE = {
   measured: 'measured: a published run of this model, quant and hardware exists',
-  extrapolated: 'extrapolated: fitted on similar hardware (scaled by this hardware\'s own runs when it has any)',
+  extrapolated: 'extrapolated: fitted on similar hardware (its prefill scaled by this hardware\'s own runs when it has any; decode is not: another machine of the same card differs more than cards do)',
   estimated: 'estimated: formula with a borrowed fit, no runs on this backend',
 };
 
