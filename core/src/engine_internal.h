@@ -237,11 +237,8 @@ struct Calibration {
   std::vector<SpeedSample> samples;
 };
 const Calibration& calibration();
-double max_bandwidth_utilization();
-// x: the weights and KV read per token with the issue bound (SpeedFeatures::weights_x); x_bw:
-// the same at bandwidth only (the floor of max_bandwidth_utilization is a bandwidth share).
-double decode_time(const SpeedFit& fit, double x, double x_bw, double hops, double factor,
-                   const SpeedFeatures& f);
+// x: the weights and KV read per token with the issue bound (SpeedFeatures::weights_x).
+double decode_time(const SpeedFit& fit, double x, double hops, const SpeedFeatures& f);
 // Measured / predicted over a group's calibration rows, each predicted without itself:
 // `known_pair` - only the row left out (its model's other runs on its hardware stay: a new run of
 //   a measured model-hardware pair); `known` - its whole model left out of the fit and of the

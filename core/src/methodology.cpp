@@ -15,14 +15,6 @@ Result<json> methodology_json() {
                          {"unit", c.unit},
                          {"what", c.what},
                          {"source", c.source}});
-  // The bandwidth share no estimate exceeds, computed from the calibration (not a typed value).
-  constants.push_back(
-      {{"name", "max_bandwidth_utilization"},
-       {"value", engine::max_bandwidth_utilization()},
-       {"unit", "of rated bandwidth"},
-       {"what",
-        "the most any decode estimate streams (kMaxUtilizationQuantile of the measured runs)"},
-       {"source", "calibration decode rows, catalog/benchmarks.json"}});
   // The speed fits, from the shipped benchmarks.
   json fits = json::array();
   std::set<std::string> groups;

@@ -562,13 +562,11 @@ SpeedFit fit_speed_uncached(const std::vector<SpeedSample>& samples, const std::
   if (!any_issue) return with_kv_refetch(members, best);
   // The issue bound (SpeedFeatures::weights_x): beta, the bytes per SM-cycle the kernels reach,
   // is the grid value whose fits leave the least weighted absolute relative error over the runs
-  // of the whole family; no bound (0) unless one does better. Absolute, not squared: a few runs
-  // far off (the calibration's one pre-Volta card, the GTX 1050 Ti, runs its small models up to
-  // 1.75x slower than any bound says) would otherwise choose it for every card: by squared error,
-  // decode under hardware holdout put 90 of 726 runs more than 25 % off, by absolute 81 (source
-  // holdout 84 -> 76; 2026-12-06). The search refits each group's bandwidth, layer and hop terms
-  // with the era and layer-kind factors of its fit without the bound; the chosen beta is then
-  // fitted in full.
+  // of the whole family; no bound (0) unless one does better. Absolute, not squared: the GTX
+  // 1050 Ti's small models, up to 1.75x slower than any bound says, chose it for every card by
+  // squared error (hardware / source holdout: 90 / 84 -> 81 / 76 decode runs over 25 %). The search
+  // refits each group's bandwidth, layer and hop terms with the era and layer-kind factors of its
+  // fit without the bound; the chosen beta is then fitted in full.
   std::map<std::string, SpeedFit> unbound;  // each other group's fit without the bound
   double best_e = weighted_abs(members, best);
   for (const auto& [g, m] : others) {

@@ -126,35 +126,16 @@ bool LeftOut::row_held_out(size_t i) const {
   return holdout.holds_out(probe);
 }
 
-// The highest share of its rated bandwidth any measured decode run reached: the 99th percentile
-// over every calibration row of (bytes read per token / bandwidth) / measured time per token.
-// No estimate streams weights faster than this share, however well a card's own runs went.
-double max_bandwidth_utilization() {
-  static const double u = [] {
-    std::vector<double> v;
-    for (const auto& s : calibration().samples)
-      if (s.decode && s.value_tps > 0) v.push_back(speed_regressor(s) * s.value_tps);
-    return v.empty() ? 1.0 : std::min(1.0, quantile(v, kMaxUtilizationQuantile));
-  }();
-  return u;
+// Decode's time per token from a group fit: the fixed costs, the bytes term and the hops, for a
+// build of the run's era.
+double decode_time(const SpeedFit& fit, double x, double hops, const SpeedFeatures& f) {
+  return (fit.decode_overhead_s(f) + fit.b * x + fit.c * hops) * (f.old_build ? fit.k_old : 1.0);
 }
 
-// Decode with this hardware's own runs: the group fit's time divided by the median of their
-// measured/predicted ratios (`factor`, 0 when there are none), but never faster than the best
-// measured share of the bandwidth ceiling (max_bandwidth_utilization), so a card whose small-model
-// runs beat the fit is not predicted at or above its ceiling for a large model.
-double decode_time(const SpeedFit& fit, double x, double x_bw, double hops, double factor,
-                   const SpeedFeatures& f) {
-  const double t =
-      (fit.decode_overhead_s(f) + fit.b * x + fit.c * hops) * (f.old_build ? fit.k_old : 1.0);
-  if (factor <= 0) return t;
-  return std::max(t / factor, x_bw / max_bandwidth_utilization());
-}
-
-// Predicted seconds per token for `s` from the fit of `group` without row `exclude`; scaled by
-// how this hardware's other measurements in the group compare with the fit (decode: its
-// bandwidth slope; prefill: the median measured/predicted), when it has any. `corrected` says
-// whether that happened.
+// Predicted seconds per token for `s` from the fit of `group` without row `exclude`; a prefill
+// scaled by how this hardware's other measurements in the group compare with the fit (the median
+// measured/predicted), when it has any, as an estimate scales it (decode never is:
+// speed_model.cpp). `corrected` says whether that happened.
 double predict_time(const std::vector<SpeedSample>& all, const SpeedSample& s,
                     const std::string& group, size_t exclude, bool& corrected,
                     const Holdout& holdout = {}, const SpeedFit* given = nullptr) {
@@ -162,23 +143,15 @@ double predict_time(const std::vector<SpeedSample>& all, const SpeedSample& s,
   const SpeedFit fit = given ? *given : fit_speed(all, group, s.decode, exclude, holdout);
   if (!fit.ok) return 0;
   double t = speed_time(fit, s);
+  if (s.decode) return t;
   std::vector<double> r;
   if (!s.hardware.empty())
     for (const auto& j : all) {
-      if (j.row == exclude || j.row == s.row || j.decode != s.decode || j.hardware != s.hardware)
-        continue;
+      if (j.row == exclude || j.row == s.row || j.decode || j.hardware != s.hardware) continue;
       if (j.n_devices != s.n_devices || holdout.holds_out(j)) continue;
-      if (j.group != group ||
-          (!s.decode && (!j.f.prefill_fixed || j.tokens < kMinPrefillFitTokens)))
-        continue;
+      if (j.group != group || !j.f.prefill_fixed || j.tokens < kMinPrefillFitTokens) continue;
       r.push_back(j.value_tps * speed_time(fit, j));
     }
-  if (s.decode) {
-    const double k = r.empty() ? 0 : quantile(r, 0.5);
-    corrected = k > 0;
-    return decode_time(fit, speed_regressor(s, fit.issue_beta, fit.kv_refetch, 0, fit.score_ns),
-                       speed_regressor(s), speed_regressor2(s), k, s.f);
-  }
   if (!r.empty()) {
     t /= quantile(r, 0.5);
     corrected = true;
@@ -231,25 +204,28 @@ const GroupRatios& group_ratios(const std::string& group, bool decode, const Hol
     // configuration.
     const Holdout source_out{"source", s.source, &outside};
     const Holdout model_out{"model", s.model, &source_out};
-    const std::string mkey = s.model + "\n" + s.source;
-    auto fm = without_model.find(mkey);
-    if (fm == without_model.end())
-      fm = without_model.emplace(mkey, fit_speed(all, group, decode, SIZE_MAX, model_out)).first;
-    bool corrected = false;
-    const double t =
-        fm->second.ok ? predict_time(all, s, group, s.row, corrected, model_out, &fm->second) : 0;
-    if (t > 0 && corrected) g.known.push_back({s.row, s.value_tps * t});
-    // The row's whole publication left out (the row with it): one fit per source, shared by its
-    // rows.
-    bool pair_corrected = false;
-    auto fs = without_source.find(s.source);
-    if (fs == without_source.end())
-      fs = without_source.emplace(s.source, fit_speed(all, group, decode, SIZE_MAX, source_out))
-               .first;
-    const double tp =
-        fs->second.ok ? predict_time(all, s, group, s.row, pair_corrected, source_out, &fs->second)
-                      : 0;
-    if (tp > 0 && pair_corrected) g.known_pair.push_back({s.row, s.value_tps * tp});
+    // Decode is not scaled by the hardware's runs (speed_model.cpp): its bands use `unknown` only.
+    if (!decode) {
+      const std::string mkey = s.model + "\n" + s.source;
+      auto fm = without_model.find(mkey);
+      if (fm == without_model.end())
+        fm = without_model.emplace(mkey, fit_speed(all, group, false, SIZE_MAX, model_out)).first;
+      bool corrected = false;
+      const double t =
+          fm->second.ok ? predict_time(all, s, group, s.row, corrected, model_out, &fm->second) : 0;
+      if (t > 0 && corrected) g.known.push_back({s.row, s.value_tps * t});
+      // The row's whole publication left out (the row with it): one fit per source, shared by its
+      // rows.
+      bool pair_corrected = false;
+      auto fs = without_source.find(s.source);
+      if (fs == without_source.end())
+        fs = without_source.emplace(s.source, fit_speed(all, group, false, SIZE_MAX, source_out))
+                 .first;
+      const double tp = fs->second.ok ? predict_time(all, s, group, s.row, pair_corrected,
+                                                     source_out, &fs->second)
+                                      : 0;
+      if (tp > 0 && pair_corrected) g.known_pair.push_back({s.row, s.value_tps * tp});
+    }
     const std::string hkey = s.hardware + "\n" + s.source;
     auto it = without_hw.find(hkey);
     if (it == without_hw.end())

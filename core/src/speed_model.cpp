@@ -315,11 +315,9 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
   // from one or two machines, and what sets them apart (host, clocks, power limit, build) is the
   // machine's, not the card model's: scaled by a card's other runs, decode under source holdout
   // (another person's machine of a card the calibration has) put 109 of 726 runs more than 25 %
-  // off, unscaled 76, its median 8.3 -> 6.9 %; under model holdout 73 and 74 runs, 7.6 -> 6.4 %
-  // (2026-12-06). Where a card has runs of more than one publication, their medians spread 24 %
-  // (log standard deviation), more than cards' medians spread about the fit (13 %). Prefill's
-  // factor helps out of sample (its median under source holdout is 19.6 % without it, 18.6 %
-  // with), and stays.
+  // off, unscaled 76 (median 8.3 -> 6.9 %); model holdout 73 / 74 runs (7.6 -> 6.4 %). A card's
+  // publications spread 24 % (log sd of their medians), cards about the fit 13 %. Prefill's
+  // factor helps out of sample (source-holdout median 19.6 % without it, 18.6 % with).
   bool psame = false;
   const bool moe = f.moe_layers > 0;
   auto hw_factor = [&](const SpeedFit& fit, const std::string& group) -> double {
@@ -348,9 +346,7 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
   // What is read from system RAM (CPU layers, offloaded experts) is priced at the RAM bandwidth.
   auto decode_at = [&](double depth) {
     const double x = f.weights_x(df.issue_beta) + f.depth_x(df.kv_refetch, df.score_ns) * depth;
-    const double x_bw = f.decode_fixed_s + f.decode_per_depth_s * depth;
-    return decode_time(df, x - sc.host_x, x_bw - sc.host_x, f.hops, 0, f) + df.b * sc.host_x +
-           link.decode_s;
+    return decode_time(df, x - sc.host_x, f.hops, f) + df.b * sc.host_x + link.decode_s;
   };
   SpeedEstimate out;
   out.backend = in.backend;

@@ -129,9 +129,6 @@ constexpr size_t kMinFitMachines = 3;
 // No measurement for this backend and precision: the nearest group's band, widened by 30 %
 // each way (the spread between backends' fitted efficiencies in the calibration data).
 constexpr double kEstimatedBandWidening = 1.3;
-// Quantile of measured bandwidth utilization taken as the most any estimate may assume (the
-// 99th, so one mislabelled run does not set it).
-constexpr double kMaxUtilizationQuantile = 0.99;
 // One published batched-decode table (one model, precision and backend): the aggregate's band
 // is widened by this factor each way for every other setup (stated in the response).
 constexpr double kBatchedBandWidening = 1.5;
