@@ -33,16 +33,14 @@ Result<json> benchmarks_from_csv(const json& req) {
                                      "n_devices", "backend", "metric", "value"});
   if (!table.ok()) return table.error();
   const auto& rows = table.value().rows;
-  const auto mislabelled = mislabelled_families(table.value());
+  const DecodeScreen screen = screen_decode_rows(table.value());
   json out = json::array(), unmapped = json::array();
   for (size_t i = 1; i < rows.size(); ++i) {
     const Getter get = row_getter(table.value(), i);
     const std::string metric = get("metric");
     if (metric != "tg_tps" && metric != "pp_tps") continue;
     SpeedRow m = map_speed_row(get);
-    if (m.why.empty())
-      if (auto f = mislabelled.find(run_family(get, m)); f != mislabelled.end())
-        m.why = "a run of this model name on this machine by the same submitter: " + f->second;
+    if (m.why.empty()) m.why = screen.why(get, m, i);
     // Several tokens per step (speculative) or several requests at once are not what the plain
     // single-stream fit predicts: they stay out of the calibration.
     if (m.why.empty() && m.tg && m.st.speculative)
@@ -115,7 +113,7 @@ Result<json> accuracy_json(const json& req) {
   const auto& rows = table.value().rows;
   auto get = [&](size_t i, const char* k) { return cell(table.value(), i, k); };
 
-  const auto mislabelled = mislabelled_families(table.value());
+  const DecodeScreen screen = screen_decode_rows(table.value());
   json details = json::array(), unmapped = json::array();
   std::map<std::string, std::vector<double>> errors;  // metric (or "metric family") -> |error| %
   std::map<std::string, int> covered;                 // speed rows whose measurement is in the band
@@ -140,8 +138,8 @@ Result<json> accuracy_json(const json& req) {
         skip(m.why);
         continue;
       }
-      if (auto f = mislabelled.find(run_family(row, m)); f != mislabelled.end()) {
-        skip("a run of this model name on this machine by the same submitter: " + f->second);
+      if (const std::string why = screen.why(row, m, i); !why.empty()) {
+        skip(why);
         continue;
       }
       // The engine leaves this very measurement (or its whole group) out of its fit.

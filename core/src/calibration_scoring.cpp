@@ -269,6 +269,7 @@ SpeedScore score_speed_row(const SpeedRow& r, const json& request) {
                      " tok/s): not a decode rate (the time holds the prompt's prefill, or a stall)",
            out;
   out.pred = *figure;
+  if (r.tg && ceiling) out.ceiling = *ceiling;
   out.lo = *figure * lo_r;
   out.hi = *figure * hi_r;
   if (!sp.evidence.empty()) out.evidence = sp.evidence;
@@ -284,17 +285,55 @@ std::string run_family(const Getter& get, const SpeedRow& m) {
          std::to_string(m.n_dev) + "|" + std::to_string(m.st.gpu_layers.value_or(-1));
 }
 
-std::map<std::string, std::string> mislabelled_families(const CsvTable& t) {
-  std::map<std::string, std::string> out;  // family -> the row's reason
+std::string DecodeScreen::why(const Getter& get, const SpeedRow& m, size_t i) const {
+  if (auto f = mislabelled.find(run_family(get, m)); f != mislabelled.end())
+    return "a run of this model name on this machine by the same submitter: " + f->second;
+  if (auto f = prefill_timed.find(i); f != prefill_timed.end()) return f->second;
+  return "";
+}
+
+DecodeScreen screen_decode_rows(const CsvTable& t) {
+  DecodeScreen out;
+  struct Run {
+    size_t row;
+    double depth, measured, ceiling;
+  };
+  std::map<std::string, std::vector<Run>> setups;  // run_family + runtime + flash attention
   for (size_t i = 1; i < t.rows.size(); ++i) {
     const Getter get = row_getter(t, i);
     if (get("metric") != "tg_tps") continue;
     const SpeedRow m = map_speed_row(get);
     if (!m.why.empty() || m.st.speculative || m.st.concurrency > 1) continue;
     const SpeedScore sc = score_speed_row(m, m.request);
+    const std::string f = run_family(get, m);
     if (sc.why.find("mislabelled") != std::string::npos) {
-      const std::string f = run_family(get, m);
-      if (!out.count(f)) out[f] = sc.why;
+      if (!out.mislabelled.count(f)) out.mislabelled[f] = sc.why;
+    } else if (sc.why.empty() && sc.ceiling > 0) {
+      const std::string fa = m.st.flash_attn ? (*m.st.flash_attn ? "on" : "off") : "default";
+      setups[f + "|" + m.st.runtime + "|" + fa].push_back(
+          {i, m.depth_before + (m.tokens - 1) / 2.0, m.measured, sc.ceiling});
+    }
+  }
+  for (auto& [key, runs] : setups) {
+    double d0 = runs.front().depth;
+    for (const Run& r : runs) d0 = std::min(d0, r.depth);
+    double t0 = 0, c0 = 0;  // mean seconds per token of the shallowest runs; their ceiling's
+    int n0 = 0;
+    for (const Run& r : runs)
+      if (r.depth == d0) t0 += 1 / r.measured, c0 = 1 / r.ceiling, ++n0;
+    t0 /= n0;
+    for (const Run& r : runs) {
+      const double added = 1 / r.ceiling - c0;  // reading the added cache once
+      const double slower = 1 / r.measured - t0;
+      if (r.depth - d0 < kDepthScreenMinSpan || added <= 0 ||
+          slower <= kImplausibleDepthSlowdown * added)
+        continue;
+      out.prefill_timed[r.row] =
+          "decode at depth " + fmt("%.0f", r.depth) + " is " + fmt("%.1f", slower * 1e3) +
+          " ms per token slower than the same setup's run at depth " + fmt("%.0f", d0) + ", " +
+          fmt("%.0f", slower / added) + "x what reading the added cache costs (" +
+          fmt("%.2f", added * 1e3) +
+          " ms): not a decode rate (the time holds the prompt's prefill)";
     }
   }
   return out;

@@ -46,6 +46,7 @@ struct SpeedScore {
   std::string fit_group;  // the fit the figure rests on (decode's or prefill's)
   std::string quant;      // the catalog's name of the row's quantization ("MXFP4" -> "MXFP4_MOE")
   bool unfitted = false;  // a prefill run of a backend with no prefill runs yet (see engine.h)
+  double ceiling = 0;     // plain decode: the bandwidth ceiling at the run's depth (tok/s), else 0
 };
 
 SpeedScore score_speed_row(const SpeedRow& r, const nlohmann::json& request);
@@ -53,9 +54,33 @@ SpeedScore score_speed_row(const SpeedRow& r, const nlohmann::json& request);
 // A submitter's runs of one model name on one machine (same quant, devices, layers offloaded).
 std::string run_family(const Getter& get, const SpeedRow& m);
 
-// Families (run_family) with a one-token decode row faster than the named model's bandwidth
-// ceiling allows: the name is wrong for all their rows (prefill too), not only for that one.
-// family -> the row's reason.
-std::map<std::string, std::string> mislabelled_families(const CsvTable& t);
+// A submitter's decode runs that slow with depth this many times more than reading the added
+// cache once at rated bandwidth costs are not decode rates: their time holds the prompt's
+// prefill (a harness timing output tokens over the whole request). The cost of the added cache
+// is a lower bound on the slowdown, and genuine runs exceed it: without flash attention every
+// query head sharing a KV head reads it again, and a small model reaches a low share of the
+// bandwidth. The calibration's steepest genuine sweeps (LocalScore's Llama 3.2 1B without flash
+// attention, 4 query heads per KV head) slow 17x the single read; one submitter's vLLM runs of
+// Qwen3.6-35B-A3B on an RTX 5090 after 10,000-120,000-token prompts slow 30-40x, and under it
+// 300 tok/s at a 32-token prompt fall to 8.9 tok/s at 120,000, where reading that cache takes
+// 1.4 ms of the 112 ms per token. The bound sits between the two (their geometric mean, 22.7).
+inline constexpr double kImplausibleDepthSlowdown = 22;
+// Depths closer to the family's shallowest than this leave the added cache's cost too small to
+// compare against (rounding in the published rates would dominate).
+inline constexpr double kDepthScreenMinSpan = 1024;
+
+// What the screens keep out of fits and scores, found over the whole table first.
+struct DecodeScreen {
+  // Families (run_family) with a one-token decode row faster than the named model's bandwidth
+  // ceiling allows: the name is wrong for all their rows (prefill too), not only for that one.
+  // family -> the row's reason.
+  std::map<std::string, std::string> mislabelled;
+  // Decode rows whose slowdown with depth against the same submitter's shallowest run of the same
+  // setup (run_family, runtime, flash attention) passes kImplausibleDepthSlowdown: row -> why.
+  std::map<size_t, std::string> prefill_timed;
+  // Why row `i` (mapped as `m`) is screened out; "" when it is not.
+  std::string why(const Getter& get, const SpeedRow& m, size_t i) const;
+};
+DecodeScreen screen_decode_rows(const CsvTable& t);
 
 }  // namespace runcheck::calib

@@ -189,6 +189,38 @@ TEST(calibration_rows_test, decode_runs_outside_physics_are_listed_not_scored) {
   EXPECT_EQ(r.value()["summary"]["tg_tps"]["count"], 1);
 }
 
+// A decode run that slows with depth more than kImplausibleDepthSlowdown (22) times what reading
+// the added cache costs holds its prompt's prefill. Llama 3.1 8B Q4_K_M on an RTX 4090 (1008
+// GB/s) keeps 32 x 8 x 128 x 2 x 2 = 131,072 bytes of f16 cache per token: from mean depth 79 to
+// 16,447 that is 2.1454 GB, 2.128 ms per token. Against 100 tok/s (10 ms) at the shallowest
+// depth, 16 tok/s (62.5 ms: 24.7x) is listed, 18 tok/s (55.6 ms: 21.4x) and 60 tok/s at 8,255
+// (6.7 ms for 1.063 ms: 6.3x) are scored. Both slow runs are above 10 % of their ceiling (148.8
+// tok/s), so only the depth screen can list them.
+TEST(calibration_rows_test, decode_that_slows_past_the_cache_read_holds_its_prefill) {
+  using nlohmann::json;
+  auto row = [](int depth, int value) {
+    return "Llama 3.1 8B,Q4_K_M," + std::to_string(depth + 128) +
+           ",RTX 4090 24GB,1,llama.cpp CUDA,tg_tps," + std::to_string(value) +
+           ",\"decode of 128 tokens after a " + std::to_string(depth) +
+           "-token prompt (tg 128 @ d " + std::to_string(depth) +
+           "); flash-attn on; n_ctx 32768\"\n";
+  };
+  const std::string csv =
+      "model,quant,context_tokens,hardware,n_devices,backend,metric,value,test_detail\n" +
+      row(16, 100) + row(16384, 16) + row(8192, 60) + row(16384, 18);
+  auto r = accuracy_json(json{{"csv", csv}});
+  ASSERT_TRUE(r.ok());
+  const json& u = r.value()["unmapped"];
+  ASSERT_EQ(u.size(), 1u) << u.dump();
+  EXPECT_EQ(u[0]["row"], 3);
+  EXPECT_NE(u[0]["why"].get<std::string>().find(
+                "decode at depth 16448 is 52.5 ms per token slower than the same setup's run at "
+                "depth 80, 25x what reading the added cache costs (2.13 ms)"),
+            std::string::npos)
+      << u[0]["why"];
+  EXPECT_EQ(r.value()["summary"]["tg_tps"]["count"], 3);
+}
+
 // A run loaded at a context it states: placed at it. Llama 3 8B (8 KV heads of 128, 32 layers)
 // at 262,144 tokens keeps a 32 GiB f16 cache, beyond an RTX 3060's 12 GB: listed with the reason,
 // not scored; the same run at 8,192 tokens is scored.
