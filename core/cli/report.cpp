@@ -1,6 +1,7 @@
 #include "report.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <sstream>
 #include <string>
@@ -200,6 +201,16 @@ std::string estimate(const json& r, bool color) {
                 4);
   for (const auto& m : sp["measured"])
     out += "  measured " + str(m["test"]) + ": " + num(m["value_tps"], "%.1f") + " tok/s\n";
+  // The setup's runs against the estimate at their own depths, when they disagree with it.
+  if (sp["measured_decode_ratio"].is_number() && sp["evidence"] != "measured") {
+    const double m = sp["measured_decode_ratio"].get<double>();
+    out += wrap("  these runs ",
+                "a median " + num(std::fabs(m - 1) * 100, "%.0f") + " % " +
+                    (m < 1 ? "under" : "over") +
+                    " the estimate at their depths: the figure is the fit "
+                    "over all runs, the range takes them in",
+                4);
+  }
 
   out += "\n";
   if (r["max_context"].is_object())

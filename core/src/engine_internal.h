@@ -195,6 +195,12 @@ SetupRuns setup_runs(const Inputs& in, const std::string& runtime, size_t exclud
 // A runtime with kernels of its own (fit name `runtime_fit`: "vllm", "mlx") that has no decode
 // run of the request's model, outside the rows held out: the note saying its decode band
 // reaches the bandwidth ceiling; "" when it has one (speed_measured.cpp).
+// The setup's own published decode runs (out.measured, each with the estimate at its depth) set
+// against the figure: the decode band (and each depth's) widened to take them in, up to
+// `ceiling_at` a depth; where their median is more than kMeasuredAgreement off, the label is
+// `fitted_evidence` instead of "measured" and the note says how far they sit.
+void reconcile_setup_runs(SpeedEstimate& out, const std::string& fitted_evidence,
+                          const std::function<double(double)>& ceiling_at);
 std::string unseen_model_note(const Inputs& in, const std::string& runtime_fit, size_t exclude,
                               const std::function<bool(size_t)>& held_out);
 // Payload GB/s of a PCIe link (gen/lanes assumed, and said, when unknown).

@@ -137,6 +137,9 @@ json speed_to_json(const SpeedEstimate& s) {
     out["system_ram_bandwidth_gb_s"] = opt(s.system_ram_bandwidth_gb_s);
     out["decode_share_in_system_ram"] = opt(s.decode_share_in_system_ram);
     if (!s.measured.empty()) out["measured_note"] = s.measured_note;
+    out["measured_decode_ratio"] = opt(s.measured_decode_ratio);
+    out["measured_decode_ratio_low"] = opt(s.measured_decode_ratio_low);
+    out["measured_decode_ratio_high"] = opt(s.measured_decode_ratio_high);
     if (s.prefill_tps) {
       out["prefill_fit_group"] = s.prefill_fit_group;
       out["prefill_evidence"] = s.prefill_evidence;

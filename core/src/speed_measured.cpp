@@ -1,5 +1,7 @@
 // The published runs of exactly the setup an estimate is for: the same model, quant, hardware,
 // GPU count, backend and runtime, each with how it ran (the "measured" list and its evidence).
+#include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "engine_internal.h"
@@ -54,6 +56,44 @@ SetupRuns setup_runs(const Inputs& in, const std::string& runtime, size_t exclud
                         {}});
   }
   return out;
+}
+
+void reconcile_setup_runs(SpeedEstimate& out, const std::string& fitted_evidence,
+                          const std::function<double(double)>& ceiling_at) {
+  std::vector<double> r;
+  for (const MeasuredRun& m : out.measured)
+    if (m.decode && m.estimate_at_run_length_tps && *m.estimate_at_run_length_tps > 0)
+      r.push_back(m.value_tps / *m.estimate_at_run_length_tps);
+  if (r.empty() || !out.decode_tps) return;
+  std::sort(r.begin(), r.end());
+  const double mid = r.size() % 2 ? r[r.size() / 2] : (r[r.size() / 2 - 1] + r[r.size() / 2]) / 2;
+  out.measured_decode_ratio = mid;
+  out.measured_decode_ratio_low = r.front();
+  out.measured_decode_ratio_high = r.back();
+  // A run of this very setup is where a new run of it can land: the band takes them all in.
+  auto widen = [&](double tps, double& lo, double& hi, double depth) {
+    lo = std::min(lo, tps * r.front());
+    const double cap = ceiling_at(depth);
+    hi = std::max(hi, cap > 0 ? std::min(cap, tps * r.back()) : tps * r.back());
+  };
+  double lo = *out.decode_tps_low, hi = *out.decode_tps_high;
+  widen(*out.decode_tps, lo, hi, out.depth);
+  out.decode_tps_low = lo;
+  out.decode_tps_high = hi;
+  for (DepthSpeed& d : out.decode_by_context) widen(d.tps, d.low, d.high, d.depth);
+  if (std::fabs(mid - 1) <= kMeasuredAgreement) return;
+  out.evidence = fitted_evidence;
+  const bool one = r.size() == 1;
+  std::string note = out.measured_note;
+  if (!note.empty()) note[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(note[0])));
+  out.measured_note = "this setup's " + (one ? "" : std::to_string(r.size()) + " ") +
+                      "published decode run" + (one ? " sits " : "s sit a median ") +
+                      fmt("%.0f", std::fabs(mid - 1) * 100) + " % " + (mid < 1 ? "under" : "over") +
+                      " the estimate at " + (one ? "its depth" : "their depths") +
+                      ", so the figure is not labelled measured: it is the fit over all runs (a "
+                      "setup's own runs do not scale decode; out of sample that made it worse), "
+                      "and its band is widened to take them in. " +
+                      note;
 }
 
 // How close vLLM's, MLX's or ExLlamaV2's kernels come to the bandwidth differs from model to

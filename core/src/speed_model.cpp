@@ -439,6 +439,8 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
         "published runs (llama-bench defaults unless stated: flash attention off, f16 KV): " +
         runs + "; the figure shown is for depth " + std::to_string(in.depth) +
         ", flash attention " + (in.plan.kv.flash_attn ? "on" : "off") + ", " + in.kv_type + " KV";
+    const auto cap = [&](double d) { return 1.0 / (sc.ceiling_x0 + sc.kv_x_per_depth * d); };
+    reconcile_setup_runs(out, fitted_evidence, cap);
   }
   // Prefill and time to first token.
   if (pf.ok && f.prefill_fixed) {

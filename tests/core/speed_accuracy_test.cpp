@@ -317,10 +317,12 @@ TEST(speed_test, group_holdout_figures_do_not_regress) {
   // cache costs hold their prompt's prefill and are listed, not fitted or scored
   // (calibration_scoring.h, kImplausibleDepthSlowdown): one submitter's vLLM runs after
   // 10,000-20,000-token prompts, 4 rows, 726 -> 722 decode runs. Decode p90 26.2 / 25.7 / 25.7
-  // -> 26.0 / 24.5 / 25.0 % under hardware / model / source holdout; gpu-count 51.1 -> 49.9 %.)
+  // -> 26.0 / 24.5 / 25.0 % under hardware / model / source holdout; gpu-count 51.1 -> 49.9 %.
+  // Then a setup's own published decode runs widen its band to take them in: decode coverage
+  // under source holdout 94.6 -> 94.9 %, vLLM's 80.0 -> 90.0 %.)
   const Limit limits[] = {{"hardware", 6.0, 26.1, 95.5, 17.5, 96.4, 560, 24.5, 84.4, 144},
                           {"model", 6.4, 24.6, 98.2, 15.3, 97.0, 560, 21.3, 97.6, 144},
-                          {"source", 6.9, 25.0, 94.5, 18.9, 96.2, 560, 23.1, 85.8, 144},
+                          {"source", 6.9, 25.0, 94.8, 18.9, 96.2, 560, 23.1, 85.8, 144},
                           {"gpu-count", 13.6, 50.0, 99.3, 19.1, 84.6, 397, 25.3, 72.2, 120}};
   // Every group of at least 20 rows keeps its band coverage at or above issue 17's 80 %. (AMD
   // Vulkan prefill, Apple prefill, multi-GPU prefill and the speculative group reached it on
@@ -358,15 +360,15 @@ TEST(speed_test, group_holdout_figures_do_not_regress) {
     // is loaded at its stated context: the 11 MTP runs that sat 1.5-2.5x under the estimate had
     // asked for 262,144 tokens on a 24 GB card and are listed, not scored. Before: 29 rows, 79 %
     // and 76-79 %; 72 % and 86-90 % with the misread 0.618 acceptance; 56-64 % before "-MTP" file
-    // names mapped to their base model). Under source holdout 83 % in band since session 25:
-    // without one submitter's prefill-timed vLLM runs the plain vLLM fit is faster, and another's
-    // two MTP runs of Qwen3.6-35B-A3B NVFP4 on an RTX 5090 (183 and 204 tok/s, slower than a
-    // third submitter's plain GPTQ decode of the model there, 300) fall under the band (247).
+    // names mapped to their base model). In session 25, without one submitter's prefill-timed
+    // vLLM runs, the faster vLLM fit left another's two MTP runs of Qwen3.6-35B-A3B NVFP4 on an
+    // RTX 5090 (183 and 204 tok/s) under the band under source holdout (83 %) until a setup's
+    // own published runs widen its band (speed_measured.cpp, reconcile_setup_runs): 94 % again.
     if (std::string(l.holdout) != "gpu-count") {
       const json& x = s["tg_tps speculative"];
       EXPECT_GE(x["count"].get<int>(), 18) << l.holdout;
       EXPECT_LE(x["median_abs_error_pct"].get<double>(), 69.0) << l.holdout;
-      EXPECT_GE(x["band_coverage_pct"].get<double>(), 83.0) << l.holdout;
+      EXPECT_GE(x["band_coverage_pct"].get<double>(), 88.0) << l.holdout;
     }
   }
 }

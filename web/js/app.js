@@ -113,8 +113,8 @@ function deviceBlock(d) {
 }
 
 const EVIDENCE = {
-  measured: 'measured: a published run of this model, quant and hardware exists',
-  extrapolated: 'extrapolated: fitted on similar hardware (its prefill scaled by this hardware\'s own runs when it has any; decode is not: another machine of the same card differs more than cards do)',
+  measured: 'measured: published runs of this model, quant and hardware exist, and at their own depths they sit within 25 % of this figure (the figure is still the fit\'s)',
+  extrapolated: 'extrapolated: fitted on similar hardware (its prefill scaled by this hardware\'s own runs when it has any; decode is not: another machine of the same card differs more than cards do); where runs of this exact setup are listed, they sit more than 25 % from the figure and the range takes them in',
   estimated: 'estimated: formula with a borrowed fit, no runs on this backend',
 };
 

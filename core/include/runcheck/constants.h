@@ -129,6 +129,11 @@ constexpr size_t kMinFitMachines = 3;
 // No measurement for this backend and precision: the nearest group's band, widened by 30 %
 // each way (the spread between backends' fitted efficiencies in the calibration data).
 constexpr double kEstimatedBandWidening = 1.3;
+// A setup's own published decode runs agree with its estimate when their median, each against
+// the estimate at its own depth and build, is within this share of it (issue 17's p90 limit for
+// a decode figure, 25 %). Beyond it the figure is not labelled "measured": it keeps its fitted
+// label, and the published runs are set beside it (speed_measured.cpp, reconcile_setup_runs).
+constexpr double kMeasuredAgreement = 0.25;
 // One published batched-decode table (one model, precision and backend): the aggregate's band
 // is widened by this factor each way for every other setup (stated in the response).
 constexpr double kBatchedBandWidening = 1.5;

@@ -129,6 +129,10 @@ struct SpeedEstimate {
   std::optional<double> system_ram_bandwidth_gb_s, decode_share_in_system_ram;
   std::vector<DepthSpeed> decode_by_context;
   std::string measured_note;
+  // This setup's published decode runs over the estimate at each run's depth and build: the
+  // median, and the lowest and highest (null without such runs).
+  std::optional<double> measured_decode_ratio, measured_decode_ratio_low,
+      measured_decode_ratio_high;
 
   std::optional<double> prefill_tps, prefill_tps_low, prefill_tps_high;
   // Prefill at the accelerators' peak INT8 tensor rate (kPrefillCeilingOverFp16 x the FP16

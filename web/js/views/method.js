@@ -12,7 +12,7 @@ const GLOSSARY = [
   ['MoE', 'mixture of experts: each token uses a few of many expert blocks, so it reads only the active experts\' weights.'],
   ['Bandwidth', 'bytes per second the memory delivers; decode speed is bounded by bandwidth ÷ bytes read per token.'],
   ['Prefill / decode', 'prefill processes the prompt (compute-bound, many tokens at once); decode generates one token at a time (bandwidth-bound).'],
-  ['Evidence', 'measured = a published run of exactly this setup; extrapolated = fitted on similar hardware; estimated = formula with a borrowed fit.'],
+  ['Evidence', 'measured = published runs of exactly this setup, within 25 % of the figure at their own depths; extrapolated = fitted on similar hardware; estimated = formula with a borrowed fit. A setup\'s own runs that sit further off keep the fitted label and widen the range to take them in.'],
 ];
 
 export async function mount(root, { request }) {
