@@ -86,7 +86,7 @@ void reconcile_setup_runs(SpeedEstimate& out, const std::string& fitted_evidence
   const bool one = r.size() == 1;
   std::string note = out.measured_note;
   if (!note.empty()) note[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(note[0])));
-  out.measured_note = "this setup's " + (one ? "" : std::to_string(r.size()) + " ") +
+  out.measured_note = "This setup's " + (one ? "" : std::to_string(r.size()) + " ") +
                       "published decode run" + (one ? " sits " : "s sit a median ") +
                       fmt("%.0f", std::fabs(mid - 1) * 100) + " % " + (mid < 1 ? "under" : "over") +
                       " the estimate at " + (one ? "its depth" : "their depths") +

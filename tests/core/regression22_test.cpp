@@ -536,7 +536,7 @@ TEST(regression22, item19_evidence_break_even_and_measured_badge_say_what_they_a
   // kMeasuredAgreement (25 %), so the figure keeps its fitted label and the note says so.
   ASSERT_EQ(m["speed"]["evidence"], "extrapolated");
   const std::string note = m["speed"]["measured_note"];
-  EXPECT_EQ(note.rfind("this setup's published decode run sits 33 % over the estimate at its "
+  EXPECT_EQ(note.rfind("This setup's published decode run sits 33 % over the estimate at its "
                        "depth, so the figure is not labelled measured",
                        0),
             0u)

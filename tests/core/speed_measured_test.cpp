@@ -47,7 +47,7 @@ TEST(speed_measured_test, runs_far_from_the_figure_widen_its_band_and_drop_the_l
   EXPECT_NEAR(*s.decode_tps_low, 80, 1e-9);
   EXPECT_NEAR(*s.decode_tps_high, 300, 1e-9);
   EXPECT_NEAR(s.decode_by_context[1].low, 40, 1e-9);
-  EXPECT_EQ(s.measured_note.rfind("this setup's 3 published decode runs sit a median 55 % under "
+  EXPECT_EQ(s.measured_note.rfind("This setup's 3 published decode runs sit a median 55 % under "
                                   "the estimate at their depths, so the figure is not labelled "
                                   "measured",
                                   0),
