@@ -37,6 +37,7 @@ Result<json> methodology_json() {
                       // 0: the group has none of those runs, or they need none)
                       {"moe_layer_ms", d.a_moe * 1e3},
                       {"recurrent_layer_ms", d.a_rec * 1e3},
+                      {"unfused_attention_layer_ms", d.a_unfused * 1e3},
                       {"efficiency", 1.0 / d.b},
                       {"per_extra_gpu_ms", d.c * 1e3},
                       // null: no issue bound (speed.h, weights_x)

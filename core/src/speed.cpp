@@ -166,15 +166,23 @@ struct DepthCost {
   size_t score_configs = 0;
 };
 
+// Decode's extra fixed costs per MoE, recurrent and unfused-attention layer a fit is made with.
+struct LayerCosts {
+  double moe = 0, rec = 0, unfused = 0;
+  double of(const SpeedFeatures& f) const {
+    return moe * f.fixed_moe_layers() + rec * f.fixed_recurrent_layers() +
+           unfused * f.fixed_unfused_layers();
+  }
+};
+
 SpeedFit fit_speed_core(const Members& members, bool decode, double k_old, const PrefillKinds& pk,
-                        double moe, double rec, double beta, const DepthCost& dc) {
+                        const LayerCosts& lc, double beta, const DepthCost& dc) {
   // Seconds per token as a current build would run the sample, without the layer-kind costs
   // (and, for prefill, as k-quant weights would run).
   auto y_of = [&](const SpeedSample& smp) {
     return 1.0 / smp.value_tps / (smp.f.old_build ? k_old : 1.0) /
                (!smp.decode && smp.f.legacy_quant ? pk.legacy : 1.0) -
-           (smp.decode ? moe * smp.f.fixed_moe_layers() + rec * smp.f.fixed_recurrent_layers()
-                       : 0.0);
+           (smp.decode ? lc.of(smp.f) : 0.0);
   };
   Sums s;
   bool any_h = false;
@@ -297,8 +305,9 @@ SpeedFit fit_speed_core(const Members& members, bool decode, double k_old, const
     f.c_fa = f.c;
   }
   f.ok = std::isfinite(f.a) && std::isfinite(f.b) && std::isfinite(f.c) && std::isfinite(f.c_fa);
-  f.a_moe = moe;
-  f.a_rec = rec;
+  f.a_moe = lc.moe;
+  f.a_rec = lc.rec;
+  f.a_unfused = lc.unfused;
   f.issue_beta = beta;
   f.kv_refetch = dc.refetch;
   f.score_ns = dc.score_ns;
@@ -306,38 +315,42 @@ SpeedFit fit_speed_core(const Members& members, bool decode, double k_old, const
   return f;
 }
 
-// Decode: MoE layers (router, top-k, one matmul per chosen expert) and recurrent layers (state
-// update kernels) launch more work per token than a dense attention layer. Their extra fixed
+// Decode: MoE layers (router, top-k, one matmul per chosen expert), recurrent layers (state
+// update kernels) and attention layers without flash attention (KQ, soft_max and KQV as separate
+// kernels) launch more work per token than a dense attention layer with it. Their extra fixed
 // costs are fitted by backfitting: the per-layer fit, then each extra cost from what that fit
-// leaves (weighted least squares through the origin, never negative), then the fit again.
+// leaves (weighted least squares through the origin, never negative), then the fit again. The
+// unfused cost took decode runs more than 25 % off from 78 / 70 / 72 to 75 / 64 / 67 under
+// hardware / model / source holdout (three passes instead of one: 78 / 57 / 67).
 SpeedFit fit_speed_era(const Members& members, bool decode, double k_old, const PrefillKinds& pk,
                        double beta, const DepthCost& dc) {
-  SpeedFit f = fit_speed_core(members, decode, k_old, pk, 0, 0, beta, dc);
+  SpeedFit f = fit_speed_core(members, decode, k_old, pk, LayerCosts{}, beta, dc);
   if (!decode || !f.ok) return f;
-  double moe = 0, rec = 0;
-  for (int pass = 0; pass < 1; ++pass) {  // one backfitting pass: a second moved no figure
-    for (int kind = 0; kind < 2; ++kind) {
-      double num = 0, den = 0;
-      for (const SpeedSample* p : members) {
-        const SpeedSample& smp = *p;
-        const double u = kind == 0 ? smp.f.fixed_moe_layers() : smp.f.fixed_recurrent_layers();
-        if (u <= 0) continue;
-        const double y = 1.0 / smp.value_tps / (smp.f.old_build ? k_old : 1.0);
-        SpeedFit g = f;
-        (kind == 0 ? g.a_moe : g.a_rec) = 0;
-        SpeedSample now = smp;
-        now.f.old_build = false;
-        const double res = y - speed_time(g, now), w = smp.weight / (y * y);
-        num += w * u * res;
-        den += w * u * u;
-      }
-      (kind == 0 ? moe : rec) = den > 0 ? std::max(0.0, num / den) : 0.0;
-      f.a_moe = moe;
-      f.a_rec = rec;
+  LayerCosts lc;
+  double* cost[3] = {&lc.moe, &lc.rec, &lc.unfused};
+  for (int kind = 0; kind < 3; ++kind) {  // one backfitting pass: a second moved no figure
+    double num = 0, den = 0;
+    for (const SpeedSample* p : members) {
+      const SpeedSample& smp = *p;
+      const double u = kind == 0   ? smp.f.fixed_moe_layers()
+                       : kind == 1 ? smp.f.fixed_recurrent_layers()
+                                   : smp.f.fixed_unfused_layers();
+      if (u <= 0) continue;
+      const double y = 1.0 / smp.value_tps / (smp.f.old_build ? k_old : 1.0);
+      SpeedFit g = f;
+      (kind == 0 ? g.a_moe : kind == 1 ? g.a_rec : g.a_unfused) = 0;
+      SpeedSample now = smp;
+      now.f.old_build = false;
+      const double res = y - speed_time(g, now), w = smp.weight / (y * y);
+      num += w * u * res;
+      den += w * u * u;
     }
-    f = fit_speed_core(members, decode, k_old, pk, moe, rec, beta, dc);
+    *cost[kind] = den > 0 ? std::max(0.0, num / den) : 0.0;
+    f.a_moe = lc.moe;
+    f.a_rec = lc.rec;
+    f.a_unfused = lc.unfused;
   }
-  return f;
+  return fit_speed_core(members, decode, k_old, pk, lc, beta, dc);
 }
 
 }  // namespace
@@ -465,31 +478,6 @@ SpeedFit with_kv_refetch(const Members& members, const SpeedFit& fit) {
 
 }  // namespace
 
-void weigh_by_configuration(std::vector<SpeedSample>& samples) {
-  std::map<std::string, int> runs;
-  for (const auto& s : samples)
-    if (s.decode) ++runs[s.config];
-  for (auto& s : samples) s.weight = s.decode ? 1.0 / runs[s.config] : 1.0;
-}
-
-// The groups that share a group's issue bound (SpeedFit::issue_beta): it is a property of the
-// kernels, so both precision classes of a backend share it, and llama.cpp's ROCm backend is its
-// CUDA code compiled with HIP, so CUDA and ROCm share one (an AMD compute unit, like an NVIDIA SM
-// since Volta, issues 64 lanes of integer work a cycle).
-std::vector<std::string> issue_family(const std::string& group) {
-  const size_t n = group.size();
-  if (n < 4 || (group.compare(n - 3, 3, "/hi") != 0 && group.compare(n - 3, 3, "/lo") != 0))
-    return {};
-  const std::string base = group.substr(0, n - 3);
-  std::vector<std::string> bases = {base};
-  if (base == "cuda" || base == "rocm") bases = {"cuda", "rocm"};
-  std::vector<std::string> out;
-  for (const auto& b : bases)
-    for (const char* p : {"/hi", "/lo"})
-      if (b + p != group) out.push_back(b + p);
-  return out;
-}
-
 namespace {
 
 // Fits already made: a fit depends only on its samples (the calibration, built once), the group,
@@ -575,7 +563,8 @@ SpeedFit fit_speed_uncached(const std::vector<SpeedSample>& samples, const std::
   }
   double best_beta = 0;
   auto at = [&](const Members& m, const SpeedFit& f0, double beta) {
-    SpeedFit f = fit_speed_core(m, decode, f0.k_old, PrefillKinds{}, f0.a_moe, f0.a_rec, beta,
+    SpeedFit f = fit_speed_core(m, decode, f0.k_old, PrefillKinds{},
+                                LayerCosts{f0.a_moe, f0.a_rec, f0.a_unfused}, beta,
                                 DepthCost{1.0, dc.score_ns, dc.score_configs});
     f.k_old = f0.k_old;
     return f.ok ? weighted_abs(m, f) : weighted_abs(m, f0);

@@ -377,3 +377,32 @@ void band_notes(const char* what, const GroupBand& b, std::vector<std::string>& 
 }
 
 }  // namespace runcheck::engine
+
+namespace runcheck {
+
+void weigh_by_configuration(std::vector<SpeedSample>& samples) {
+  std::map<std::string, int> runs;
+  for (const auto& s : samples)
+    if (s.decode) ++runs[s.config];
+  for (auto& s : samples) s.weight = s.decode ? 1.0 / runs[s.config] : 1.0;
+}
+
+// The groups that share a group's issue bound (SpeedFit::issue_beta): it is a property of the
+// kernels, so both precision classes of a backend share it, and llama.cpp's ROCm backend is its
+// CUDA code compiled with HIP, so CUDA and ROCm share one (an AMD compute unit, like an NVIDIA SM
+// since Volta, issues 64 lanes of integer work a cycle).
+std::vector<std::string> issue_family(const std::string& group) {
+  const size_t n = group.size();
+  if (n < 4 || (group.compare(n - 3, 3, "/hi") != 0 && group.compare(n - 3, 3, "/lo") != 0))
+    return {};
+  const std::string base = group.substr(0, n - 3);
+  std::vector<std::string> bases = {base};
+  if (base == "cuda" || base == "rocm") bases = {"cuda", "rocm"};
+  std::vector<std::string> out;
+  for (const auto& b : bases)
+    for (const char* p : {"/hi", "/lo"})
+      if (b + p != group) out.push_back(b + p);
+  return out;
+}
+
+}  // namespace runcheck

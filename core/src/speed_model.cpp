@@ -18,11 +18,11 @@ SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p) {
   sc.f.flash_attn = in.plan.kv.flash_attn;
   sc.f.layers = std::max(1u, m.block_count);
   for (uint32_t il = 0; il < m.block_count; ++il) {
+    const LayerKind k = il < m.layers.size() ? m.layers[il] : LayerKind::kFullAttention;
     sc.f.moe_layers += m.layer_is_moe(il) ? 1 : 0;
-    sc.f.recurrent_layers += il < m.layers.size() && (m.layers[il] == LayerKind::kRecurrent ||
-                                                      m.layers[il] == LayerKind::kParallelHybrid)
-                                 ? 1
-                                 : 0;
+    sc.f.recurrent_layers += k == LayerKind::kRecurrent || k == LayerKind::kParallelHybrid;
+    sc.f.unfused_attention_layers +=
+        !sc.f.flash_attn && k != LayerKind::kRecurrent && k != LayerKind::kFeedForward;
   }
   set_host_scale(in, sc);  // speed_rates.cpp: the host CPU's clock over the reference host's
   sc.f.old_build = in.plan.kv.llamacpp_build > 0 &&

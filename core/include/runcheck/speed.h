@@ -84,6 +84,12 @@ struct SpeedFeatures {
   double fixed_layers() const { return layers * host_scale; }
   double fixed_moe_layers() const { return moe_layers * host_scale; }
   double fixed_recurrent_layers() const { return recurrent_layers * host_scale; }
+  // Layers whose decode attention runs unfused: without flash attention llama.cpp launches the
+  // KQ product, the masked soft_max and the KQV product (with their copies) as separate kernels
+  // in each attention layer, where flash attention runs one; each kernel has a floor of its own.
+  // The attention layers (all but pure recurrent ones) when flash attention is off, else 0.
+  double unfused_attention_layers = 0;
+  double fixed_unfused_layers() const { return unfused_attention_layers * host_scale; }
   // A llama.cpp build before b4400 (2024-12-31): the era whose runs are slower (SpeedFit::k_old).
   bool old_build = false;
   // Weights in ggml's legacy block types (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0: one scale per block of
@@ -160,6 +166,10 @@ struct SpeedSample {
 // compute-bound at 1.6x one stream, where llama.cpp's batched-bench measures 2.2x).
 void weigh_by_configuration(std::vector<SpeedSample>& samples);
 
+// The fit groups that share `group`'s decode issue bound (SpeedFit::issue_beta): the other
+// precision class of its backend, and for CUDA and ROCm both of the other's ("" groups: none).
+std::vector<std::string> issue_family(const std::string& group);
+
 // A whole group left out of a fit (accuracy under group holdout): every sample whose `field`
 // (hardware | model | source | gpu-count) equals `value`. Empty field: nothing held out.
 struct Holdout {
@@ -194,13 +204,17 @@ struct SpeedFit {
   // Decode's fixed seconds per token: the per-layer costs (more for MoE and recurrent layers) at
   // the host's speed (SpeedFeatures::host_scale).
   double decode_overhead_s(const SpeedFeatures& f) const {
-    return a * f.fixed_layers() + a_moe * f.fixed_moe_layers() + a_rec * f.fixed_recurrent_layers();
+    return a * f.fixed_layers() + a_moe * f.fixed_moe_layers() +
+           a_rec * f.fixed_recurrent_layers() + a_unfused * f.fixed_unfused_layers();
   }
   double moe_factor(const SpeedFeatures& f, uint32_t prompt) const {
     return f.expert_factor(moe_t0, prompt);
   }
   // Decode: the extra fixed cost of an MoE layer and of a recurrent layer, per token (seconds).
   double a_moe = 0, a_rec = 0;
+  // Decode: the extra fixed cost of an attention layer run without flash attention, per token
+  // (SpeedFeatures::unfused_attention_layers).
+  double a_unfused = 0;
   // Decode: bytes per SM-cycle the group's matmuls reach where instruction issue bounds them
   // (SpeedFeatures::weights_x); 0 = no bound found in the group's runs.
   double issue_beta = 0;
