@@ -319,8 +319,12 @@ DecodeScreen screen_decode_rows(const CsvTable& t) {
     for (const Run& r : runs) d0 = std::min(d0, r.depth);
     double t0 = 0, c0 = 0;  // mean seconds per token of the shallowest runs; their ceiling's
     int n0 = 0;
-    for (const Run& r : runs)
-      if (r.depth == d0) t0 += 1 / r.measured, c0 = 1 / r.ceiling, ++n0;
+    for (const Run& r : runs) {
+      if (r.depth != d0) continue;
+      t0 += 1 / r.measured;
+      c0 = 1 / r.ceiling;
+      ++n0;
+    }
     t0 /= n0;
     for (const Run& r : runs) {
       const double added = 1 / r.ceiling - c0;  // reading the added cache once

@@ -66,7 +66,7 @@ void reconcile_setup_runs(SpeedEstimate& out, const std::string& fitted_evidence
       r.push_back(m.value_tps / *m.estimate_at_run_length_tps);
   if (r.empty() || !out.decode_tps) return;
   std::sort(r.begin(), r.end());
-  const double mid = r.size() % 2 ? r[r.size() / 2] : (r[r.size() / 2 - 1] + r[r.size() / 2]) / 2;
+  const double mid = quantile(r, 0.5);
   out.measured_decode_ratio = mid;
   out.measured_decode_ratio_low = r.front();
   out.measured_decode_ratio_high = r.back();
