@@ -49,6 +49,47 @@ bool is_kv_type(const std::string& t) {
   return false;
 }
 
+// The system RAM's rated bandwidth where the row states its modules and speed: "32GB DDR4 ECC
+// 2133 MT/s (8x4GB)" is 8 modules at 2133 MT/s, 8 x 2133 x 8 B = 136.5 GB/s. Each module is
+// counted as a channel of 8 bytes (a server board such as that dual-socket Xeon puts one on each
+// of its 8 channels); a row that names the speed but not the modules ("64GB DDR5",
+// "DDR5-5600") says nothing of its channels: 0, and the estimate keeps its assumption.
+double stated_ram_gb_s(const std::string& d) {
+  for (size_t at = d.find("ddr"); at != std::string::npos; at = d.find("ddr", at + 3)) {
+    if (at + 4 > d.size() || (d[at + 3] < '3' || d[at + 3] > '5')) continue;
+    // The speed: "ddr5-5600", or "2133 mt/s" soon after the type.
+    double mts = 0;
+    size_t i = at + 4;
+    if (i < d.size() && d[i] == '-') mts = std::atof(d.c_str() + i + 1);
+    if (mts <= 0) {
+      const size_t unit = d.find(" mt/s", at);
+      if (unit != std::string::npos && unit < at + 40) {
+        size_t k = unit;
+        while (k > at + 4 && std::isdigit(static_cast<unsigned char>(d[k - 1]))) --k;
+        mts = std::atof(d.c_str() + k);
+      }
+    }
+    // The modules, "8x4gb", just before the type or after it ("4x16gb ddr5-6000", "(8x4gb)").
+    int modules = 0;
+    for (size_t x = d.find('x', at > 30 ? at - 30 : 0); x != std::string::npos && x < at + 60;
+         x = d.find('x', x + 1)) {
+      size_t k = x;
+      while (k > 0 && std::isdigit(static_cast<unsigned char>(d[k - 1]))) --k;
+      if (k == x || x + 1 >= d.size() || !std::isdigit(static_cast<unsigned char>(d[x + 1])))
+        continue;
+      size_t g = x + 1;
+      while (g < d.size() && std::isdigit(static_cast<unsigned char>(d[g]))) ++g;
+      if (d.compare(g, 2, "gb") == 0) {
+        modules = x - k <= 2 ? std::atoi(d.c_str() + k) : 0;
+        break;
+      }
+    }
+    if (mts >= 800 && mts <= 20000 && modules >= 1 && modules <= 24)
+      return modules * mts * 8 / 1000;
+  }
+  return 0;
+}
+
 }  // namespace
 
 RowSettings parse_row_settings(const std::string& backend, const std::string& detail) {
@@ -187,6 +228,7 @@ RowSettings parse_row_settings(const std::string& backend, const std::string& de
     if (gib > 0 && gib <= 65536) r.host_ram_gib = gib;  // a RAM size any machine could have
     break;
   }
+  r.ram_gb_s = stated_ram_gb_s(d);
   return r;
 }
 

@@ -41,6 +41,9 @@ struct RowSettings {
   // printed, 0 when not stated). "" when the row names no host.
   std::string host;
   double host_ram_gib = 0;
+  // The system RAM's rated bandwidth (GB/s) where the row states its modules and their speed
+  // ("32GB DDR4 ECC 2133 MT/s (8x4GB)"); 0 when it does not.
+  double ram_gb_s = 0;
 };
 
 // llmfit's benchmark prompts: "about 10-60 tokens before the chat template" (SET_C.md, source 2);

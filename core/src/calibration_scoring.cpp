@@ -167,6 +167,8 @@ SpeedRow map_speed_row(const Getter& get) {
   }
   if (st.concurrency > 1) r.request["parallel"] = st.concurrency;
   if (r.ram_gib > 0) r.request["ram_gb"] = r.ram_gib;
+  // Layers and experts in system RAM read it at the machine's stated rate, not the assumed one.
+  if (st.ram_gb_s > 0) r.request["ram_bandwidth_gb_s"] = st.ram_gb_s;
   return r;
 }
 

@@ -37,6 +37,8 @@ std::optional<Error> parse_benchmarks(const std::string& file, const json& root,
     if (!v) return c.fail("value_tps", "is required");
     b.value_tps = *v;
     if (auto err = opt_number(c, e, "ram_gib", b.ram_gib, 1, 8192, "GiB")) return err;
+    if (e.contains("ram_gb_s"))
+      if (auto err = opt_number(c, e, "ram_gb_s", b.ram_gb_s, 1, 10000, "GB/s")) return err;
     need_string(c, e, "test_detail", b.test_detail, false);
     if (auto err = sources(c, e, b.sources)) return err;
     // The run's own settings (absent: llama-bench's defaults of the original file).

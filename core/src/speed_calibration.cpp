@@ -20,7 +20,7 @@ const Calibration& calibration() {
           b.flash_attn + "|" + b.kv_type + "|" + std::to_string(b.gpu_layers.value_or(-1)) + "|" +
           std::to_string(b.n_cpu_moe.value_or(-1)) + "|" + std::to_string(b.ubatch.value_or(-1)) +
           "|" + std::to_string(b.build) + "|" + std::to_string(b.threads.value_or(0)) + "|" +
-          b.host;
+          b.host + "|" + (b.ram_gb_s ? std::to_string(*b.ram_gb_s) : "");
       auto it = cache.find(key);
       if (it == cache.end()) {
         // As the row was run (catalog/benchmarks.json keeps its settings; absent ones are
@@ -42,6 +42,7 @@ const Calibration& calibration() {
         q.allow_long_context = true;
         if (b.build > 0) q.llamacpp_build = b.build;
         if (b.ram_gib) q.ram_gb = *b.ram_gib;
+        if (b.ram_gb_s) q.ram_bandwidth_gb_s = *b.ram_gb_s;
         // A run without its memory size fit on its machine: take a Mac's largest configuration.
         else if (const HardwareEntry* h = builtin_catalog().hw(b.hardware);
                  h && h->kind == HardwareKind::kApple && !h->memory_options_gib.empty())

@@ -221,6 +221,51 @@ TEST(calibration_rows_test, decode_that_slows_past_the_cache_read_holds_its_pref
   EXPECT_EQ(r.value()["summary"]["tg_tps"]["count"], 3);
 }
 
+// The RAM a row states, as modules x MT/s x 8 B: Sandberg's "32GB DDR4 ECC 2133 MT/s (8x4GB)"
+// is 8 x 2133 x 8 = 136.512 GB/s; modules written before the type count too. A size, a type or
+// a speed alone says nothing of the channels (0: the estimate keeps its assumption), and a count
+// or speed no machine has is not taken.
+TEST(calibration_rows_test, a_run_states_its_ram_modules_and_speed) {
+  auto bw = [](const char* notes) { return parse_row_settings("llama.cpp CUDA", notes).ram_gb_s; };
+  EXPECT_DOUBLE_EQ(bw("notes: Dual Intel Xeon E5-2650 v4 (2x12c/24t, 2.20GHz), 32GB DDR4 ECC "
+                      "2133 MT/s (8x4GB), PCIe Gen 3 x16"),
+                   136.512);
+  EXPECT_DOUBLE_EQ(bw("Ryzen 7 7700, 2x16GB DDR5-6000 CL30"), 96.0);
+  EXPECT_EQ(bw("AMD Ryzen 9 7900X (12c/24t, 3.7GHz), 64GB DDR5, RTX 3090"), 0);
+  EXPECT_EQ(bw("Ryzen 9 9950X + 96 GB DDR5-6000 CL28"), 0);
+  EXPECT_EQ(bw("32GB DDR4 ECC 2133 MT/s"), 0);
+  EXPECT_EQ(bw("32GB DDR4 ECC 99999 MT/s (8x4GB)"), 0);
+  EXPECT_EQ(bw("DDR4-2133 (400x1GB)"), 0);
+  EXPECT_EQ(bw("<script>alert(1)</script> DDR4-"), 0);
+  EXPECT_EQ(bw("8x4GB DDR"), 0);
+}
+
+// A layer on the CPU reads the RAM at the rate the row states. Qwen3 1.7B with -ngl 28 keeps its
+// first block in system RAM, so a token's time is t_gpu + k x B / bw: against the assumed 51.2
+// GB/s, 8 modules of DDR4-2133 (136.512 GB/s) save (1/51.2 - 1/136.512) / (1/51.2 - 1/68.256)
+// = 2.501 times what 4 modules (68.256 GB/s) do.
+TEST(calibration_rows_test, a_cpu_layer_reads_the_ram_the_run_states) {
+  using nlohmann::json;
+  auto row = [](const std::string& ram) {
+    return "Qwen3-1.7B,Q4_K_M,128,RTX 3060 12GB,1,llama.cpp CUDA,tg_tps,150,\"llama-bench tg128; "
+           "flash-attn on; gpuLayers 28; n_ctx 512; notes: dual Xeon" +
+           ram + "\"\n";
+  };
+  const std::string csv =
+      "model,quant,context_tokens,hardware,n_devices,backend,metric,value,test_detail\n" + row("") +
+      row(", 32GB DDR4 ECC 2133 MT/s (8x4GB)") + row(", 32GB DDR4 ECC 2133 MT/s (4x8GB)");
+  auto r = accuracy_json(json{{"csv", csv}});
+  ASSERT_TRUE(r.ok());
+  const json& rows = r.value()["rows"];
+  ASSERT_EQ(rows.size(), 3u) << r.value()["unmapped"].dump();
+  const double t0 = 1 / rows[0]["predicted_tps"].get<double>(),
+               t8 = 1 / rows[1]["predicted_tps"].get<double>(),
+               t4 = 1 / rows[2]["predicted_tps"].get<double>();
+  ASSERT_LT(t8, t4);
+  ASSERT_LT(t4, t0);
+  EXPECT_NEAR((t0 - t8) / (t0 - t4), (1 / 51.2 - 1 / 136.512) / (1 / 51.2 - 1 / 68.256), 0.01);
+}
+
 // A run loaded at a context it states: placed at it. Llama 3 8B (8 KV heads of 128, 32 layers)
 // at 262,144 tokens keeps a 32 GiB f16 cache, beyond an RTX 3060's 12 GB: listed with the reason,
 // not scored; the same run at 8,192 tokens is scored.

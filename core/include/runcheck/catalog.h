@@ -111,6 +111,9 @@ struct BenchmarkRow {
   uint32_t tokens = 0;  // N of tgN / ppN
   double value_tps = 0;
   std::optional<double> ram_gib;
+  // The system RAM's rated bandwidth the run's notes state (modules x MT/s x 8 B), GB/s: layers
+  // and experts it holds are read at that rate. Unset: the estimate's assumption.
+  std::optional<double> ram_gb_s;
   std::string test_detail;
   std::vector<Source> sources;
   // How the run was made (from test_detail, calibration_rows.h): the estimate that predicts it
