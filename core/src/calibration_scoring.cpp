@@ -131,6 +131,12 @@ SpeedRow map_speed_row(const Getter& get) {
   r.measured = std::atof(get("value").c_str());
   if (!std::isfinite(r.measured) || r.measured <= 0)
     return r.why = "value must be a positive number; got '" + safe_echo(get("value")) + "'", r;
+  // The catalog's own range for a published rate (catalog/benchmarks.json value_tps), and a day
+  // for a time to first token: past them a value is no run's, and printing it would be noise.
+  if (r.measured > (r.ttft ? 86400.0 : 1e6))
+    return r.why = std::string("value must be at most ") + (r.ttft ? "86400 s" : "1000000 tok/s") +
+                   "; got '" + safe_echo(get("value")) + "'",
+           r;
   r.quant = scoring_quant(get("quant"), st.runtime);
   // The run's own settings; decode at the mean depth of tgN, prefill at prompt N.
   r.request = {{"model", r.model},

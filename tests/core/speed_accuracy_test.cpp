@@ -117,8 +117,9 @@ TEST(speed_test, time_to_first_token_is_scored_as_prefill_then_one_decode_step) 
       << skipped.dump();
 }
 
-// A speed row whose value is not a positive number, or whose length is past any context a runtime
-// loads, is listed with the field it fails on, not scored (nor parsed into an overflowed int).
+// A speed row whose value is not a positive number or is past any run's, or whose length is past
+// any context a runtime loads, is listed with the field it fails on, not scored (nor parsed into an
+// overflowed int).
 TEST(speed_test, accuracy_rows_with_impossible_values_are_listed_naming_the_field) {
   const std::string csv =
       "source_url,model,quant,context_tokens,hardware,n_devices,backend,metric,value,test_detail\n"
@@ -126,15 +127,22 @@ TEST(speed_test, accuracy_rows_with_impossible_values_are_listed_naming_the_fiel
       "\"time to first token, prompt 999999999999 tokens\"\n"
       "x,Llama 3.1 8B,Q4_K_M,4096,RTX 4090 24GB,1,llama.cpp CUDA,ttft_s,-1,"
       "\"time to first token, prompt 4096 tokens\"\n"
-      "x,Llama 3.1 8B,Q4_K_M,512,RTX 4090 24GB,1,llama.cpp CUDA,pp_tps,NaN,pp512\n";
+      "x,Llama 3.1 8B,Q4_K_M,512,RTX 4090 24GB,1,llama.cpp CUDA,pp_tps,NaN,pp512\n"
+      "y,Llama 3.1 8B,Q4_K_M,128,RTX 4090 24GB,1,llama.cpp CUDA,tg_tps,1e308,tg128\n"
+      "z,Llama 3.1 8B,Q4_K_M,4096,RTX 4090 24GB,1,llama.cpp CUDA,ttft_s,1e6,"
+      "\"time to first token, prompt 4096 tokens\"\n";
   const auto r = accuracy_json(json{{"csv", csv}, {"holdout", "source"}});
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r.value()["rows"].empty());
   const json& u = r.value()["unmapped"];
-  ASSERT_EQ(u.size(), 3u) << u.dump();
+  ASSERT_EQ(u.size(), 5u) << u.dump();
   EXPECT_EQ(u[0]["why"], "context_tokens must be at most 4194304; got '999999999999'");
   EXPECT_EQ(u[1]["why"], "value must be a positive number; got '-1'");
   EXPECT_EQ(u[2]["why"], "value must be a positive number; got 'NaN'");
+  // Past the catalog's range for a rate (1e6 tok/s) or a day for a first token: the value is
+  // named as written, not printed as a 309-digit rate.
+  EXPECT_EQ(u[3]["why"], "value must be at most 1000000 tok/s; got '1e308'");
+  EXPECT_EQ(u[4]["why"], "value must be at most 86400 s; got '1e6'");
 }
 
 // The per-request work a short prompt's time to first token holds (unscored above) is said next
