@@ -142,6 +142,7 @@ struct SpeedContext {
   double weights_x = 0;
   double host_x = 0;             // the part of decode x read from system RAM (CPU layers, experts)
   double host_bw_gb_s = 0;       // the system RAM bandwidth that part assumes
+  std::string host_bw_rated_by;  // the named CPU whose rated bandwidth that is ("": not one)
   double host_matmul_bytes = 0;  // weights in system RAM that prefill's matmuls use (all experts)
   double host_active_bytes = 0;  // of those, what one token reads (active experts only)
   double pcie_gb_s = 0;          // host link of the GPU that runs offloaded prefill ops
@@ -152,6 +153,14 @@ struct SpeedContext {
 // speed_rates.cpp: the host CPU's share of decode's per-layer cost (SpeedFeatures::host_scale),
 // with the note that says it.
 void set_host_scale(const Inputs& in, SpeedContext& sc);
+// The system RAM bandwidth layers and experts held there are read at: the user's
+// ram_bandwidth_gb_s, else the named CPU's rated figure (SpeedContext::host_bw_rated_by), else
+// kDefaultRamBandwidthGBs. On a Mac or an APU (`unified`) the pool is the GPU's memory: the
+// machine's own figure comes first.
+double host_ram_bandwidth(const Inputs& in, bool unified, const HardwareEntry* h, SpeedContext& sc);
+// The assumption that says which of those decode's system-RAM share (`layers` on the CPU, else
+// routed experts) was read at.
+std::string host_ram_note(const Inputs& in, const SpeedContext& sc, bool layers);
 // speed_rates.cpp: the rates a device and a batch run at.
 // One step of K sequences over one single-sequence step (llama.cpp batched-bench table), and
 // where that table is published.

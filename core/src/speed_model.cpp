@@ -58,12 +58,7 @@ SpeedContext speed_context(const Inputs& in, const Machine& mc, const Plan& p) {
     const HardwareEntry* h = nullptr;
     if (u.is_host) {
       h = host_entry;
-      if (h && h->bandwidth_gb_s)
-        d.bw = *h->bandwidth_gb_s;
-      else if (in.ram_bandwidth_gb_s > 0)
-        d.bw = in.ram_bandwidth_gb_s;
-      else
-        d.bw = kDefaultRamBandwidthGBs;
+      d.bw = host_ram_bandwidth(in, mc.unified, h, sc);
       // A CPU-only machine: the processor's own peak, when the catalog names one.
       if (mc.gpus.empty() && !mc.unified)
         if (const auto c = cpu_peak(h, in.threads)) {
@@ -211,17 +206,7 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
                                        ", which takes more than one memory type; channels x MT/s x "
                                        "8 B)"));
   } else if (sc.host_x > 0) {
-    const std::string what =
-        p.devices.back().layers > 0 ? "layers on the CPU" : "the routed experts in system RAM";
-    if (in.ram_bandwidth_gb_s > 0)
-      assumptions.push_back(
-          what + " read system RAM at your " + fmt("%.1f", sc.host_bw_gb_s) +
-          " GB/s (ram_bandwidth_gb_s); decode depends on it more than on the GPU");
-    else
-      assumptions.push_back(what + " read system RAM at an assumed " +
-                            fmt("%.1f", sc.host_bw_gb_s) +
-                            " GB/s (dual-channel DDR4-3200; set ram_bandwidth_gb_s to your RAM's: "
-                            "channels x MT/s x 8 B)");
+    assumptions.push_back(host_ram_note(in, sc, p.devices.back().layers > 0));
   }
   // What an accuracy request keeps out of the fit, the hardware factor and the band.
   const LeftOut left = left_out_rows(in);

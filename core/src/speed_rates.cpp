@@ -309,4 +309,29 @@ void set_host_scale(const Inputs& in, SpeedContext& sc) {
   }
 }
 
+double host_ram_bandwidth(const Inputs& in, bool unified, const HardwareEntry* h,
+                          SpeedContext& sc) {
+  // The user's own figure first: a CPU's rated bandwidth assumes every channel filled at its top
+  // speed, and a board may have fewer modules or slower ones.
+  if (in.ram_bandwidth_gb_s > 0 && !unified) return in.ram_bandwidth_gb_s;
+  if (h && h->bandwidth_gb_s) {
+    sc.host_bw_rated_by = h->name.substr(0, h->name.find(" (CPU only)"));
+    return *h->bandwidth_gb_s;
+  }
+  return in.ram_bandwidth_gb_s > 0 ? in.ram_bandwidth_gb_s : kDefaultRamBandwidthGBs;
+}
+
+std::string host_ram_note(const Inputs& in, const SpeedContext& sc, bool layers) {
+  const std::string what = layers ? "layers on the CPU" : "the routed experts in system RAM";
+  const std::string at = " read system RAM at ", gbs = text::fmt("%.1f", sc.host_bw_gb_s) + " GB/s";
+  const std::string yours = "set ram_bandwidth_gb_s to your RAM's: channels x MT/s x 8 B)";
+  if (in.ram_bandwidth_gb_s > 0)
+    return what + at + "your " + gbs +
+           " (ram_bandwidth_gb_s); decode depends on it more than on the GPU";
+  if (!sc.host_bw_rated_by.empty())
+    return what + at + sc.host_bw_rated_by + "'s rated " + gbs +
+           " (every memory channel filled at its top speed; " + yours;
+  return what + at + "an assumed " + gbs + " (dual-channel DDR4-3200; " + yours;
+}
+
 }  // namespace runcheck::engine

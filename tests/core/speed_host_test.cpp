@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -91,6 +92,41 @@ TEST(speed_host_test, a_slower_host_adds_to_decode_by_its_clock) {
     said = said || a.get<std::string>().find("at 3.20 GHz: x1.25 the fit's per-layer cost") !=
                        std::string::npos;
   EXPECT_TRUE(said) << epyc["assumptions"].dump();
+}
+
+// Layers on the CPU read system RAM at the user's figure when there is one, else at the named
+// CPU's rated figure (a Xeon E5-2680 v4: 4 channels of DDR4-2400, 76.8 GB/s), else at the
+// assumed 51.2 GB/s; the assumption says which. Llama 3.1 8B Q4_K_M overflows a 4 GB GTX 1050 Ti,
+// so some of its layers run on the CPU and a token's time is t_gpu + k x B / bw: 20 GB/s adds
+// (1/20 - 1/76.8) / (1/40 - 1/76.8) = 3.087 times what 40 GB/s adds to the rated figure's time.
+TEST(speed_host_test, the_users_ram_bandwidth_beats_a_named_cpus_rated_one) {
+  auto estimate = [](std::optional<double> bw) {
+    nlohmann::json q = {{"model", "llama-3.1-8b"},
+                        {"quant", "Q4_K_M"},
+                        {"context", 4096},
+                        {"hardware", "gtx-1050-ti,intel-xeon-e5-2680-v4"}};
+    if (bw) q["ram_bandwidth_gb_s"] = *bw;
+    return test::estimate_response(q);
+  };
+  auto said = [](const nlohmann::json& e, const std::string& text) {
+    for (const auto& a : e["assumptions"])
+      if (a.get<std::string>().find(text) != std::string::npos) return true;
+    return false;
+  };
+  const nlohmann::json rated = estimate(std::nullopt), same = estimate(76.8), slow = estimate(20),
+                       mid = estimate(40);
+  auto t = [](const nlohmann::json& e) { return 1 / e["speed"]["decode_tps"].get<double>(); };
+  EXPECT_NEAR(t(same), t(rated), 1e-12);
+  ASSERT_GT(t(mid), t(rated));
+  EXPECT_NEAR((t(slow) - t(rated)) / (t(mid) - t(rated)),
+              (1 / 20.0 - 1 / 76.8) / (1 / 40.0 - 1 / 76.8), 1e-6);
+  EXPECT_TRUE(
+      said(rated, "layers on the CPU read system RAM at Intel Xeon E5-2680 v4's rated 76.8 GB/s"))
+      << rated["assumptions"].dump();
+  EXPECT_TRUE(
+      said(slow, "layers on the CPU read system RAM at your 20.0 GB/s (ram_bandwidth_gb_s)"))
+      << slow["assumptions"].dump();
+  EXPECT_EQ(slow["speed"]["system_ram_bandwidth_gb_s"], 20.0);
 }
 
 }  // namespace
