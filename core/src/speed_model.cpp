@@ -191,13 +191,19 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
   const LinkCost link = link_cost(in, mc, sc.f);  // an eGPU's or a riser's slower link
   if (!link.note.empty()) assumptions.push_back(link.note);
   if (mc.gpus.empty() && in.ram_bandwidth_gb_s <= 0) {
-    bool host_bw = false;
-    std::string processor;  // a named CPU whose memory speed the catalog cannot give
+    const HardwareEntry* rated = nullptr;  // the machine whose memory figure decode reads at
+    std::string processor;                 // a named CPU whose memory speed the catalog cannot give
     for (const auto* h : in.hardware) {
-      host_bw = host_bw || (h->kind != HardwareKind::kGpu && h->bandwidth_gb_s);
+      if (h->kind != HardwareKind::kGpu && h->bandwidth_gb_s) rated = h;
       if (h->kind == HardwareKind::kCpu && h->cpu_cores) processor = h->name;
     }
-    if (!host_bw)
+    if (rated && rated->kind == HardwareKind::kCpu)
+      assumptions.push_back("weights and KV cache read system RAM at " +
+                            fmt("%.1f", *rated->bandwidth_gb_s) + " GB/s, the rated figure of " +
+                            rated->name.substr(0, rated->name.find(" (CPU only)")) +
+                            " (every memory channel filled at its top speed; set "
+                            "ram_bandwidth_gb_s to your RAM's: channels x MT/s x 8 B)");
+    if (!rated)
       assumptions.push_back("system RAM bandwidth assumed " + fmt("%.1f", kDefaultRamBandwidthGBs) +
                             " GB/s (dual-channel DDR4-3200; set ram_bandwidth_gb_s" +
                             (processor.empty()

@@ -329,7 +329,7 @@ std::string host_ram_note(const Inputs& in, const SpeedContext& sc, bool layers)
     return what + at + "your " + gbs +
            " (ram_bandwidth_gb_s); decode depends on it more than on the GPU";
   if (!sc.host_bw_rated_by.empty())
-    return what + at + sc.host_bw_rated_by + "'s rated " + gbs +
+    return what + at + gbs + ", the rated figure of " + sc.host_bw_rated_by +
            " (every memory channel filled at its top speed; " + yours;
   return what + at + "an assumed " + gbs + " (dual-channel DDR4-3200; " + yours;
 }

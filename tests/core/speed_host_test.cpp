@@ -120,13 +120,32 @@ TEST(speed_host_test, the_users_ram_bandwidth_beats_a_named_cpus_rated_one) {
   ASSERT_GT(t(mid), t(rated));
   EXPECT_NEAR((t(slow) - t(rated)) / (t(mid) - t(rated)),
               (1 / 20.0 - 1 / 76.8) / (1 / 40.0 - 1 / 76.8), 1e-6);
-  EXPECT_TRUE(
-      said(rated, "layers on the CPU read system RAM at Intel Xeon E5-2680 v4's rated 76.8 GB/s"))
+  EXPECT_TRUE(said(
+      rated,
+      "layers on the CPU read system RAM at 76.8 GB/s, the rated figure of Intel Xeon E5-2680 v4"))
       << rated["assumptions"].dump();
   EXPECT_TRUE(
       said(slow, "layers on the CPU read system RAM at your 20.0 GB/s (ram_bandwidth_gb_s)"))
       << slow["assumptions"].dump();
   EXPECT_EQ(slow["speed"]["system_ram_bandwidth_gb_s"], 20.0);
+  // A CPU-only machine says the figure its decode reads at: an EPYC 7352's 8 channels of
+  // DDR4-3200, 8 x 3200 x 8 B = 204.8 GB/s, unless the user gives theirs.
+  const nlohmann::json epyc = test::estimate_response({{"model", "llama-3.1-8b"},
+                                                       {"quant", "Q4_K_M"},
+                                                       {"context", 4096},
+                                                       {"hardware", "amd-epyc-7352"}});
+  EXPECT_TRUE(
+      said(epyc,
+           "weights and KV cache read system RAM at 204.8 GB/s, the rated figure of AMD EPYC 7352"))
+      << epyc["assumptions"].dump();
+  const nlohmann::json epyc_mine = test::estimate_response({{"model", "llama-3.1-8b"},
+                                                            {"quant", "Q4_K_M"},
+                                                            {"context", 4096},
+                                                            {"hardware", "amd-epyc-7352"},
+                                                            {"ram_bandwidth_gb_s", 100}});
+  EXPECT_FALSE(said(epyc_mine, "rated")) << epyc_mine["assumptions"].dump();
+  EXPECT_LT(epyc_mine["speed"]["decode_tps"].get<double>(),
+            epyc["speed"]["decode_tps"].get<double>() * 0.6);
 }
 
 }  // namespace
