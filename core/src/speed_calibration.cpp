@@ -41,8 +41,8 @@ const Calibration& calibration() {
         q.backend = b.backend;
         q.allow_long_context = true;
         if (b.build > 0) q.llamacpp_build = b.build;
-        if (b.ram_gib) q.ram_gb = *b.ram_gib;
         if (b.ram_gb_s) q.ram_bandwidth_gb_s = *b.ram_gb_s;
+        if (b.ram_gib) q.ram_gb = *b.ram_gib;
         // A run without its memory size fit on its machine: take a Mac's largest configuration.
         else if (const HardwareEntry* h = builtin_catalog().hw(b.hardware);
                  h && h->kind == HardwareKind::kApple && !h->memory_options_gib.empty())
