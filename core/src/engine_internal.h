@@ -140,9 +140,9 @@ struct SpeedContext {
   double ceiling_x0 = 0;  // decode x at depth 0 (bandwidth ceiling = 1 / x)
   double kv_x_per_depth = 0;
   double weights_x = 0;
-  double host_x = 0;             // the part of decode x read from system RAM (CPU layers, experts)
-  double host_bw_gb_s = 0;       // the system RAM bandwidth that part assumes
-  std::string host_bw_rated_by;  // the named CPU whose rated bandwidth that is ("": not one)
+  double host_x = 0;        // the part of decode x read from system RAM (CPU layers, experts)
+  double host_bw_gb_s = 0;  // the system RAM bandwidth that part assumes
+  const HardwareEntry* host_bw_rated_by = nullptr;  // the named CPU whose rated figure it is
   double host_matmul_bytes = 0;  // weights in system RAM that prefill's matmuls use (all experts)
   double host_active_bytes = 0;  // of those, what one token reads (active experts only)
   double pcie_gb_s = 0;          // host link of the GPU that runs offloaded prefill ops
@@ -158,9 +158,12 @@ void set_host_scale(const Inputs& in, SpeedContext& sc);
 // kDefaultRamBandwidthGBs. On a Mac or an APU (`unified`) the pool is the GPU's memory: the
 // machine's own figure comes first.
 double host_ram_bandwidth(const Inputs& in, bool unified, const HardwareEntry* h, SpeedContext& sc);
-// The assumption that says which of those decode's system-RAM share (`layers` on the CPU, else
-// routed experts) was read at.
-std::string host_ram_note(const Inputs& in, const SpeedContext& sc, bool layers);
+// The assumption that says which of those `what` (layers on the CPU, routed experts, a CPU-only
+// machine's weights) was read at, `gb_s`; `rated`: the CPU whose rated figure it is, if so.
+std::string host_ram_note(const Inputs& in, const std::string& what, double gb_s,
+                          const HardwareEntry* rated);
+// A catalog name without the " (CPU only)" its CPU entries carry.
+std::string plain_name(const HardwareEntry& h);
 // speed_rates.cpp: the rates a device and a batch run at.
 // One step of K sequences over one single-sequence step (llama.cpp batched-bench table), and
 // where that table is published.

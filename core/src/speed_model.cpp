@@ -198,11 +198,8 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
       if (h->kind == HardwareKind::kCpu && h->cpu_cores) processor = h->name;
     }
     if (rated && rated->kind == HardwareKind::kCpu)
-      assumptions.push_back("weights and KV cache read system RAM at " +
-                            fmt("%.1f", *rated->bandwidth_gb_s) + " GB/s, the rated figure of " +
-                            rated->name.substr(0, rated->name.find(" (CPU only)")) +
-                            " (every memory channel filled at its top speed; set "
-                            "ram_bandwidth_gb_s to your RAM's: channels x MT/s x 8 B)");
+      assumptions.push_back(
+          host_ram_note(in, "weights and KV cache", *rated->bandwidth_gb_s, rated));
     if (!rated)
       assumptions.push_back("system RAM bandwidth assumed " + fmt("%.1f", kDefaultRamBandwidthGBs) +
                             " GB/s (dual-channel DDR4-3200; set ram_bandwidth_gb_s" +
@@ -212,7 +209,9 @@ SpeedEstimate speed_estimate(const Inputs& in, const Machine& mc, const Plan& p,
                                        ", which takes more than one memory type; channels x MT/s x "
                                        "8 B)"));
   } else if (sc.host_x > 0) {
-    assumptions.push_back(host_ram_note(in, sc, p.devices.back().layers > 0));
+    assumptions.push_back(host_ram_note(
+        in, p.devices.back().layers > 0 ? "layers on the CPU" : "the routed experts in system RAM",
+        sc.host_bw_gb_s, sc.host_bw_rated_by));
   }
   // What an accuracy request keeps out of the fit, the hardware factor and the band.
   const LeftOut left = left_out_rows(in);

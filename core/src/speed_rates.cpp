@@ -301,8 +301,7 @@ void set_host_scale(const Inputs& in, SpeedContext& sc) {
     sc.notes.push_back(
         "decode's fixed cost per layer (building the token's graph, launching its "
         "kernels) runs on the host CPU, " +
-        h->name.substr(0, h->name.find(" (CPU only)")) + ", at " +
-        text::fmt("%.2f", *h->cpu_boost_clock_mhz / 1000) + " GHz: x" +
+        plain_name(*h) + ", at " + text::fmt("%.2f", *h->cpu_boost_clock_mhz / 1000) + " GHz: x" +
         text::fmt("%.2f", sc.f.host_scale) + " the fit's per-layer cost, which is for a " +
         text::fmt("%.1f", kReferenceHostMhz / 1000) +
         " GHz host (a run or request that names none)");
@@ -315,21 +314,25 @@ double host_ram_bandwidth(const Inputs& in, bool unified, const HardwareEntry* h
   // speed, and a board may have fewer modules or slower ones.
   if (in.ram_bandwidth_gb_s > 0 && !unified) return in.ram_bandwidth_gb_s;
   if (h && h->bandwidth_gb_s) {
-    sc.host_bw_rated_by = h->name.substr(0, h->name.find(" (CPU only)"));
+    sc.host_bw_rated_by = h;
     return *h->bandwidth_gb_s;
   }
   return in.ram_bandwidth_gb_s > 0 ? in.ram_bandwidth_gb_s : kDefaultRamBandwidthGBs;
 }
 
-std::string host_ram_note(const Inputs& in, const SpeedContext& sc, bool layers) {
-  const std::string what = layers ? "layers on the CPU" : "the routed experts in system RAM";
-  const std::string at = " read system RAM at ", gbs = text::fmt("%.1f", sc.host_bw_gb_s) + " GB/s";
+std::string plain_name(const HardwareEntry& h) {
+  return h.name.substr(0, h.name.find(" (CPU only)"));
+}
+
+std::string host_ram_note(const Inputs& in, const std::string& what, double gb_s,
+                          const HardwareEntry* rated) {
+  const std::string at = " read system RAM at ", gbs = text::fmt("%.1f", gb_s) + " GB/s";
   const std::string yours = "set ram_bandwidth_gb_s to your RAM's: channels x MT/s x 8 B)";
   if (in.ram_bandwidth_gb_s > 0)
     return what + at + "your " + gbs +
            " (ram_bandwidth_gb_s); decode depends on it more than on the GPU";
-  if (!sc.host_bw_rated_by.empty())
-    return what + at + gbs + ", the rated figure of " + sc.host_bw_rated_by +
+  if (rated)
+    return what + at + gbs + ", the rated figure of " + plain_name(*rated) +
            " (every memory channel filled at its top speed; " + yours;
   return what + at + "an assumed " + gbs + " (dual-channel DDR4-3200; " + yours;
 }
