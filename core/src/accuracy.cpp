@@ -90,7 +90,7 @@ Result<json> benchmarks_from_csv(const json& req) {
     if (!sub.empty()) b["submitter"] = sub;
     if (st.engine == "llamafile") b["engine"] = st.engine;
     if (!m.host.empty()) b["host"] = m.host;
-    if (st.ram_gb_s > 0) b["ram_gb_s"] = std::round(st.ram_gb_s * 10) / 10;
+    if (st.ram_gb_s > 0) b["ram_gb_s"] = st.ram_gb_s;
     if (st.build > 0) b["build"] = st.build;
     out.push_back(b);
   }
